@@ -1,0 +1,79 @@
+//! The semantic document: what the author wrote, resolved and validated, with no coordinates.
+//! Layout turns it into pages; the DOCX writer turns it into WordprocessingML.
+
+/// A 1-based line and column in an input file, kept so that later stages (glyph coverage,
+/// arithmetic checks) can point a clerk at the exact place to fix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SourcePos {
+    pub line: u32,
+    pub column: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    /// GB/T 9704 7.3.5.4: Arabic numerals, full year, no leading zeros: 2020年1月20日.
+    pub fn to_chinese(self) -> String {
+        format!("{}年{}月{}日", self.year, self.month, self.day)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// The title; each element is one line the author fixed with a line break. A single
+    /// element means "break it where layout thinks best".
+    pub title: Vec<String>,
+    pub title_pos: SourcePos,
+    /// 发文机关署名; also the PDF author.
+    pub issuer: Option<String>,
+    /// 成文日期; also the PDF dates.
+    pub date: Option<Date>,
+    pub blocks: Vec<Block>,
+    /// The closing 署名 + 成文日期 block (unsealed, GB/T 9704 7.3.5.2).
+    pub signature: Option<Signature>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Heading(Heading),
+    Paragraph(Paragraph),
+    PageBreak,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heading {
+    /// 1 = 一、 (黑体), 2 = （一） (楷体), 3 = 1. and 4 = （1） (仿宋).
+    pub level: u8,
+    pub text: String,
+    pub pos: SourcePos,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paragraph {
+    pub runs: Vec<Run>,
+    pub pos: SourcePos,
+}
+
+impl Paragraph {
+    pub fn text(&self) -> String {
+        self.runs.iter().map(|r| r.text.as_str()).collect()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    pub text: String,
+    pub bold: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Signature {
+    pub issuer: String,
+    pub date: String,
+    pub pos: SourcePos,
+}

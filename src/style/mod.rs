@@ -1,0 +1,399 @@
+//! Page geometry and the typographic roles (title, headings, body, …), read from a style YAML.
+//! The built-in `gbt9704` style is embedded; a style file given by path is laid over it.
+
+use crate::input::diag::Diagnostic;
+use crate::input::yaml::{self, Key, Node, Reader, Value, get};
+use crate::model::SourcePos;
+
+pub const MM: f32 = 72.0 / 25.4;
+const BUILTIN_GBT9704: &str = include_str!("../../templates/gbt9704.yaml");
+pub const BUILTIN_STYLES: &[&str] = &["gbt9704"];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Style {
+    pub page: PageGeometry,
+    pub grid: Grid,
+    pub title: Role,
+    pub headings: [Role; 4],
+    pub body: Role,
+    pub signature: Role,
+    pub page_number: Role,
+    pub page_number_below_body: f32,
+    /// In 字 of the page number's own size.
+    pub page_number_indent: f32,
+}
+
+/// All lengths in PostScript points (1/72 in).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageGeometry {
+    pub width: f32,
+    pub height: f32,
+    pub top: f32,
+    pub left: f32,
+    pub body_width: f32,
+    pub body_height: f32,
+}
+
+impl PageGeometry {
+    pub fn right(&self) -> f32 {
+        self.width - self.left - self.body_width
+    }
+    pub fn bottom(&self) -> f32 {
+        self.height - self.top - self.body_height
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grid {
+    pub line_pitch: f32,
+    pub char_pitch: f32,
+    pub tracking: f32,
+}
+
+impl Grid {
+    /// How many body lines fit on a page.
+    pub fn lines_per_page(&self, page: &PageGeometry) -> usize {
+        ((page.body_height + 0.01) / self.line_pitch).floor().max(1.0) as usize
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Justify,
+    Left,
+    Center,
+    Right,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Role {
+    /// Font names for Han characters and full-width punctuation, in order of preference.
+    /// The first is the name written into the DOCX.
+    pub fonts: Vec<String>,
+    /// Font names for Latin letters, digits and ASCII punctuation.
+    pub latin: Vec<String>,
+    pub size: f32,
+    pub align: Align,
+    /// First-line indent in 字 (of the grid's character pitch).
+    pub indent: f32,
+    pub bold: bool,
+}
+
+/// Chinese size names (字号) in the digital convention of Word, WPS and CTeX.
+pub const SIZE_NAMES: &[(&str, f32)] = &[
+    ("初号", 42.0),
+    ("小初", 36.0),
+    ("一号", 26.0),
+    ("小一", 24.0),
+    ("二号", 22.0),
+    ("小二", 18.0),
+    ("三号", 16.0),
+    ("小三", 15.0),
+    ("四号", 14.0),
+    ("小四", 12.0),
+    ("五号", 10.5),
+    ("小五", 9.0),
+    ("六号", 7.5),
+    ("小六", 6.5),
+    ("七号", 5.5),
+    ("八号", 5.0),
+];
+
+/// Accepts a size name (三号, 小四, also 3号 and 4 号) or a length (16pt, 5.6mm, 16).
+pub fn parse_size(text: &str) -> Option<f32> {
+    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let digits_to_han = |s: &str| {
+        s.replace('0', "初")
+            .replace('1', "一")
+            .replace('2', "二")
+            .replace('3', "三")
+            .replace('4', "四")
+            .replace('5', "五")
+            .replace('6', "六")
+            .replace('7', "七")
+            .replace('8', "八")
+            .replace("字号", "号")
+    };
+    let named = digits_to_han(&t);
+    let named = if named.ends_with('号') || named.starts_with('小') && !named.ends_with('号') {
+        named.trim_end_matches('号').to_string()
+    } else {
+        named
+    };
+    for (name, pt) in SIZE_NAMES {
+        let short = name.trim_end_matches('号');
+        if named == *name || named == short || format!("{named}号") == *name {
+            return Some(*pt);
+        }
+    }
+    parse_length(&t)
+}
+
+/// A length: `12pt`, `37mm`, `1.5cm`, `0.5in`, or a bare number of points.
+pub fn parse_length(text: &str) -> Option<f32> {
+    let t = text.trim();
+    let (num, factor) = if let Some(n) = t.strip_suffix("pt") {
+        (n, 1.0)
+    } else if let Some(n) = t.strip_suffix("mm") {
+        (n, MM)
+    } else if let Some(n) = t.strip_suffix("cm") {
+        (n, 10.0 * MM)
+    } else if let Some(n) = t.strip_suffix("in") {
+        (n, 72.0)
+    } else {
+        (t, 1.0)
+    };
+    let v: f32 = num.trim().parse().ok()?;
+    (v.is_finite()).then_some(v * factor)
+}
+
+/// Loads a style: a built-in name, or a path to a YAML file laid over the built-in `gbt9704`.
+pub fn load(name_or_path: &str, base_dir: &std::path::Path) -> Result<Style, Diagnostic> {
+    let base = yaml::parse("<built-in style gbt9704>", BUILTIN_GBT9704)?;
+    if BUILTIN_STYLES.contains(&name_or_path) {
+        return from_tree(&base, "<built-in style gbt9704>", BUILTIN_GBT9704);
+    }
+    let looks_like_path = name_or_path.ends_with(".yaml") || name_or_path.ends_with(".yml") || name_or_path.contains('/');
+    if !looks_like_path {
+        return Err(Diagnostic::new("style", None, format!("unknown style `{name_or_path}`")).help(format!(
+            "the built-in styles are: {}; or give the path of a style file ending in .yaml",
+            BUILTIN_STYLES.join(", ")
+        )));
+    }
+    let path = base_dir.join(name_or_path);
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        Diagnostic::new(&shown, None, format!("cannot read the style file: {e}"))
+            .help("check the path given in `style:`; it is relative to the input file")
+    })?;
+    let over = yaml::parse(&shown, &text)?;
+    let merged = overlay(base, over);
+    from_tree(&merged, &shown, &text)
+}
+
+/// Deep merge: mappings merge key by key, anything else in `over` replaces.
+fn overlay(base: Node, over: Node) -> Node {
+    match (base.value, over.value) {
+        (Value::Map(mut b), Value::Map(o)) => {
+            for (k, v) in o {
+                match b.iter().position(|(bk, _)| bk.name == k.name) {
+                    Some(i) => {
+                        let old = b.remove(i);
+                        b.insert(i, (k, overlay(old.1, v)));
+                    }
+                    None => b.push((k, v)),
+                }
+            }
+            Node { value: Value::Map(b), pos: over.pos }
+        }
+        (_, value) => Node { value, pos: over.pos },
+    }
+}
+
+fn from_tree(root: &Node, file: &str, source: &str) -> Result<Style, Diagnostic> {
+    let r = Reader { file };
+    parse_style(&r, root).map_err(|d| d.with_source(source))
+}
+
+fn parse_style(r: &Reader, root: &Node) -> Result<Style, Diagnostic> {
+    let top = r.map(root, "the style")?;
+    r.check_keys(top, &["page", "grid", "roles", "page-number"], "the style")?;
+    let section = |name: &str| -> Result<&[(Key, Node)], Diagnostic> {
+        let node = get(top, name).ok_or_else(|| r.error(root.pos, format!("the style has no `{name}` section")))?;
+        r.map(node, name)
+    };
+    let page = section("page")?;
+    r.check_keys(page, &["width", "height", "top", "left", "body-width", "body-height"], "page")?;
+    let len = |entries: &[(Key, Node)], key: &str, ctx: &str| -> Result<f32, Diagnostic> {
+        let node = get(entries, key).ok_or_else(|| r.error(root.pos, format!("`{ctx}` needs `{key}`")))?;
+        length_of(r, node, &format!("{ctx}.{key}"))
+    };
+    let page = PageGeometry {
+        width: len(page, "width", "page")?,
+        height: len(page, "height", "page")?,
+        top: len(page, "top", "page")?,
+        left: len(page, "left", "page")?,
+        body_width: len(page, "body-width", "page")?,
+        body_height: len(page, "body-height", "page")?,
+    };
+    let grid = section("grid")?;
+    r.check_keys(grid, &["line-pitch", "char-pitch", "tracking"], "grid")?;
+    let grid = Grid {
+        line_pitch: len(grid, "line-pitch", "grid")?,
+        char_pitch: len(grid, "char-pitch", "grid")?,
+        tracking: len(grid, "tracking", "grid")?,
+    };
+    let roles = section("roles")?;
+    let names = ["title", "h1", "h2", "h3", "h4", "body", "signature", "page-number"];
+    r.check_keys(roles, &names, "roles")?;
+    let role = |name: &str| -> Result<Role, Diagnostic> {
+        let node = get(roles, name).ok_or_else(|| r.error(root.pos, format!("the style has no role `{name}`")))?;
+        parse_role(r, node, name)
+    };
+    let pn = section("page-number")?;
+    r.check_keys(pn, &["below-body", "indent"], "page-number")?;
+    let indent_node = get(pn, "indent").ok_or_else(|| r.error(root.pos, "`page-number` needs `indent`"))?;
+    let style = Style {
+        page,
+        grid,
+        title: role("title")?,
+        headings: [role("h1")?, role("h2")?, role("h3")?, role("h4")?],
+        body: role("body")?,
+        signature: role("signature")?,
+        page_number: role("page-number")?,
+        page_number_below_body: len(pn, "below-body", "page-number")?,
+        page_number_indent: number_of(r, indent_node, "page-number.indent")?,
+    };
+    validate(r, root, &style)?;
+    Ok(style)
+}
+
+fn validate(r: &Reader, root: &Node, s: &Style) -> Result<(), Diagnostic> {
+    let p = &s.page;
+    if p.left + p.body_width > p.width + 0.01 || p.top + p.body_height > p.height + 0.01 {
+        return Err(r.error(root.pos, "the 版心 (body-width/body-height) does not fit on the page with these margins"));
+    }
+    if s.grid.line_pitch < 4.0 || s.grid.char_pitch < 2.0 {
+        return Err(r.error(root.pos, "grid.line-pitch and grid.char-pitch must be positive lengths"));
+    }
+    Ok(())
+}
+
+fn parse_role(r: &Reader, node: &Node, name: &str) -> Result<Role, Diagnostic> {
+    let m = r.map(node, &format!("role `{name}`"))?;
+    r.check_keys(m, &["fonts", "latin", "size", "align", "indent", "bold"], &format!("role `{name}`"))?;
+    let list = |key: &str| -> Result<Vec<String>, Diagnostic> {
+        let Some(n) = get(m, key) else {
+            return Err(r.error(node.pos, format!("role `{name}` needs `{key}`, a list of font names")));
+        };
+        match &n.value {
+            Value::Seq(items) => items.iter().map(|i| r.text(i, &format!("{name}.{key}"))).collect(),
+            Value::Str(s) => Ok(vec![s.clone()]),
+            _ => Err(r.expected(n, "a list of font names", &format!("{name}.{key}"))),
+        }
+    };
+    let size_node = get(m, "size").ok_or_else(|| r.error(node.pos, format!("role `{name}` needs `size`")))?;
+    let size = size_of(r, size_node, &format!("{name}.size"))?;
+    let align = match get(m, "align") {
+        None => Align::Justify,
+        Some(n) => {
+            let t = r.text(n, &format!("{name}.align"))?;
+            match t.as_str() {
+                "justify" => Align::Justify,
+                "left" => Align::Left,
+                "center" | "centre" => Align::Center,
+                "right" => Align::Right,
+                _ => {
+                    return Err(r
+                        .error(n.pos, format!("unknown alignment `{t}`"))
+                        .help("use one of: justify, left, center, right"));
+                }
+            }
+        }
+    };
+    let indent = match get(m, "indent") {
+        None => 2.0,
+        Some(n) => number_of(r, n, &format!("{name}.indent"))?,
+    };
+    let bold = match get(m, "bold") {
+        None => false,
+        Some(Node { value: Value::Bool(b), .. }) => *b,
+        Some(n) => return Err(r.expected(n, "true or false", &format!("{name}.bold"))),
+    };
+    Ok(Role { fonts: list("fonts")?, latin: list("latin")?, size, align, indent, bold })
+}
+
+fn number_of(r: &Reader, node: &Node, ctx: &str) -> Result<f32, Diagnostic> {
+    match &node.value {
+        Value::Int(i) => Ok(*i as f32),
+        Value::Float(f) => Ok(*f as f32),
+        _ => Err(r.expected(node, "a number", ctx)),
+    }
+}
+
+fn length_of(r: &Reader, node: &Node, ctx: &str) -> Result<f32, Diagnostic> {
+    let text = match &node.value {
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Str(s) => s.clone(),
+        _ => return Err(r.expected(node, "a length such as 37mm or 28.95pt", ctx)),
+    };
+    parse_length(&text).ok_or_else(|| {
+        r.error(node.pos, format!("{ctx}: `{text}` is not a length")).help("write a number with a unit: 37mm, 1.5cm, 28.95pt")
+    })
+}
+
+/// A font size: a Chinese size name or a length. Used by roles and anywhere a size is accepted.
+pub fn size_of(r: &Reader, node: &Node, ctx: &str) -> Result<f32, Diagnostic> {
+    let text = match &node.value {
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Str(s) => s.clone(),
+        _ => return Err(r.expected(node, "a size such as 三号 or 16pt", ctx)),
+    };
+    match parse_size(&text) {
+        Some(v) if v > 0.0 && v < 200.0 => Ok(v),
+        _ => {
+            let names: Vec<&str> = SIZE_NAMES.iter().map(|(n, _)| *n).collect();
+            let mut d = r.error(node.pos, format!("{ctx}: `{text}` is not a font size"));
+            d = match crate::input::diag::did_you_mean(&text, &names) {
+                Some(s) => d.help(format!("did you mean `{s}`? Sizes are names (三号, 小四, …) or lengths (16pt)")),
+                None => d.help(format!("use a size name ({}) or a length such as 16pt", names.join("、"))),
+            };
+            Err(d)
+        }
+    }
+}
+
+/// Position of a value, for callers that want to point at a style field.
+pub fn pos_of(node: &Node) -> SourcePos {
+    node.pos
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn size_names_and_lengths() {
+        assert_eq!(parse_size("三号"), Some(16.0));
+        assert_eq!(parse_size("3号"), Some(16.0));
+        assert_eq!(parse_size("小四"), Some(12.0));
+        assert_eq!(parse_size("四号"), Some(14.0));
+        assert_eq!(parse_size("五号"), Some(10.5));
+        assert_eq!(parse_size("16pt"), Some(16.0));
+        assert_eq!(parse_size("二号"), Some(22.0));
+        assert!(parse_size("大号").is_none());
+        assert!((parse_length("37mm").unwrap() - 104.882).abs() < 0.01);
+    }
+
+    #[test]
+    fn builtin_style_has_gbt9704_numbers() {
+        let s = load("gbt9704", std::path::Path::new(".")).unwrap();
+        assert!((s.page.top / MM - 37.0).abs() < 1e-3);
+        assert!((s.page.right() / MM - 26.0).abs() < 1e-3);
+        assert_eq!(s.grid.lines_per_page(&s.page), 22);
+        assert_eq!(s.title.size, 22.0);
+        assert_eq!(s.body.fonts[0], "仿宋_GB2312");
+        assert_eq!(s.page_number.size, 14.0);
+    }
+
+    #[test]
+    fn style_file_overrides_fields() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("s.yaml"), "roles:\n  body:\n    size: 小三\n").unwrap();
+        let s = load("s.yaml", dir.path()).unwrap();
+        assert_eq!(s.body.size, 15.0);
+        assert_eq!(s.title.size, 22.0);
+        assert_eq!(s.body.fonts[0], "仿宋_GB2312");
+    }
+
+    #[test]
+    fn misspelled_size_suggests() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("s.yaml"), "roles:\n  body:\n    size: 三好\n").unwrap();
+        let e = load("s.yaml", dir.path()).unwrap_err();
+        assert_eq!(e.pos.map(|p| p.line), Some(3));
+        assert!(e.help.unwrap().contains("三号"));
+    }
+}
