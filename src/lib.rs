@@ -1,5 +1,173 @@
 //! gongwen: YAML → GB/T 9704-2012 PDF and DOCX.
+//!
+//! The pipeline: [`load`] reads and validates an input file (YAML with positions → Document +
+//! Style), [`layout::layout`] places every glyph on the page grid, [`pdf::write`] and
+//! [`docx::write`] turn the result into files. [`build`] does it all and writes atomically.
 
+pub mod docx;
+pub mod fonts;
 pub mod input;
+pub mod layout;
 pub mod model;
+pub mod output;
+pub mod pdf;
 pub mod style;
+
+use std::path::{Path, PathBuf};
+
+use input::diag::{Diagnostic, Diagnostics};
+use model::{Date, Document};
+use style::Style;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Something in an input file is wrong; the diagnostics say where and how to fix it.
+    #[error("{0}")]
+    Input(Diagnostics),
+    #[error(transparent)]
+    Font(#[from] fonts::FontError),
+    #[error(transparent)]
+    Pdf(#[from] pdf::PdfError),
+    #[error(transparent)]
+    Docx(#[from] docx::DocxError),
+    #[error("cannot write {path}: {source}")]
+    Output { path: String, source: std::io::Error },
+}
+
+impl From<Diagnostic> for Error {
+    fn from(d: Diagnostic) -> Self {
+        Error::Input(Diagnostics(vec![d]))
+    }
+}
+
+/// Which files `build` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Pdf,
+    Docx,
+}
+
+/// Settings that come from the command line rather than the input file.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The bundled fonts folder; found automatically when None.
+    pub fonts_dir: Option<PathBuf>,
+    /// Let installed fonts (仿宋_GB2312, 方正小标宋简体, …) take precedence over bundled ones.
+    pub system_fonts: bool,
+    /// Date for the PDF metadata when the input has none (from SOURCE_DATE_EPOCH).
+    pub source_date: Option<Date>,
+}
+
+/// An input file, parsed and validated.
+pub struct Loaded {
+    pub file: String,
+    pub text: String,
+    pub document: Document,
+    pub style: Style,
+}
+
+/// Reads an input file: encoding checks, YAML, the document format, the style it names.
+pub fn load(path: &Path) -> Result<Loaded, Error> {
+    let file = path.display().to_string();
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            let msg = if path.is_dir() {
+                "this is a folder, not an input file".to_string()
+            } else if e.kind() == std::io::ErrorKind::NotFound {
+                "no such file".to_string()
+            } else {
+                format!("cannot read the file: {e}")
+            };
+            return Err(Diagnostic::new(&file, None, msg).help("give the path of a .yaml input file").into());
+        }
+    };
+    let text = input::decode(&file, bytes)?;
+    let source = input::document::parse(&file, &text)?;
+    let base_dir = path.parent().unwrap_or(Path::new("."));
+    let style = match &source.style {
+        None => style::load("gbt9704", base_dir)?,
+        Some((name, pos)) => style::load(name, base_dir).map_err(|mut d| {
+            // A style that cannot be found is reported at the `style:` line of the input.
+            if d.pos.is_none() {
+                d.file = file.clone();
+                d.pos = Some(*pos);
+                d = d.with_source(&text);
+            }
+            d
+        })?,
+    };
+    Ok(Loaded { file, text, document: source.document, style })
+}
+
+/// Lays out a loaded document; a character no font has becomes a diagnostic at its paragraph.
+pub fn lay_out(loaded: &Loaded, book: &mut fonts::FontBook) -> Result<layout::Layout, Error> {
+    layout::layout(&loaded.document, &loaded.style, book).map_err(|e| match e {
+        layout::LayoutError::MissingGlyph { ch, pos, what, role } => Diagnostic::new(
+            &loaded.file,
+            Some(pos),
+            format!("the character “{ch}” (U+{:04X}) is in none of the fonts of role `{role}`, in {what}", ch as u32),
+        )
+        .help("replace or remove the character (emoji and rare characters cannot be printed), or give a font that has it with --system-fonts")
+        .with_source(&loaded.text)
+        .into(),
+        layout::LayoutError::Font(f) => Error::Font(f),
+    })
+}
+
+/// The DOCX facts layout decided (title line breaks, signature indents).
+pub fn docx_facts(layout: &layout::Layout) -> docx::DocxFacts {
+    docx::DocxFacts {
+        title_lines: layout.title_lines.clone(),
+        signature_right_indents: layout.signature_right_indents,
+    }
+}
+
+/// Builds one input into `out_dir/NAME.pdf` and/or `NAME.docx`. Nothing is written unless
+/// every requested file was produced; each file appears atomically.
+pub fn build(input_path: &Path, out_dir: &Path, formats: &[Format], options: &Options) -> Result<Vec<PathBuf>, Error> {
+    let loaded = load(input_path)?;
+    let mut book = fonts::FontBook::new(fonts::find_font_dir(options.fonts_dir.as_deref())?, options.system_fonts);
+    let laid = lay_out(&loaded, &mut book)?;
+    let stem = input_path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "document".into());
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    for f in formats {
+        match f {
+            Format::Pdf => {
+                let bytes = pdf::write(&loaded.document, &laid, &book, options.source_date)?;
+                files.push((out_dir.join(format!("{stem}.pdf")), bytes));
+            }
+            Format::Docx => {
+                let bytes = docx::write(&loaded.document, &loaded.style, &docx_facts(&laid))?;
+                files.push((out_dir.join(format!("{stem}.docx")), bytes));
+            }
+        }
+    }
+    output::write_all(out_dir, &files)?;
+    Ok(files.into_iter().map(|(p, _)| p).collect())
+}
+
+/// Parses and validates an input (including that every character has a font), writing nothing.
+pub fn check(input_path: &Path, options: &Options) -> Result<(), Error> {
+    let loaded = load(input_path)?;
+    let mut book = fonts::FontBook::new(fonts::find_font_dir(options.fonts_dir.as_deref())?, options.system_fonts);
+    lay_out(&loaded, &mut book)?;
+    Ok(())
+}
+
+/// SOURCE_DATE_EPOCH (seconds since 1970, UTC) as a calendar date.
+pub fn source_date_epoch() -> Option<Date> {
+    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()?;
+    let days = secs.div_euclid(86_400);
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
+    Some(Date { year, month, day })
+}

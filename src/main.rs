@@ -1,1 +1,207 @@
-fn main(){}
+//! The `gongwen` command: arguments → library calls → exit codes (0 ok, 1 input error, 2 usage).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use gongwen::{Error, Format, Options};
+
+const EXAMPLES: &str = "\
+Examples:
+  gongwen build report.yaml                     writes report.pdf and report.docx next to it
+  gongwen build report.yaml -o out              writes out/report.pdf and out/report.docx
+  gongwen build a.yaml b.yaml --format pdf      PDFs only
+  gongwen check report.yaml                     checks the input, writes nothing
+  gongwen fonts                                 which font serves each role
+
+A minimal input file:
+  title: 某某局2024年政府信息公开工作年度报告
+  issuer: 某某局
+  date: 2025-01-20
+  body:
+    - heading: 一、总体情况
+    - 2024年，我局……
+    - heading: （一）主动公开
+    - \"**加强组织领导。**成立……\"";
+
+#[derive(Parser)]
+#[command(name = "gongwen", version, about = "Typesets Chinese official documents (GB/T 9704-2012) from YAML into PDF and Word (DOCX).", after_help = EXAMPLES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args)]
+struct FontArgs {
+    /// Folder with the bundled fonts (found automatically next to the program)
+    #[arg(long, value_name = "DIR")]
+    fonts: Option<PathBuf>,
+    /// Let installed fonts (仿宋_GB2312, 方正小标宋简体, …) take precedence over the bundled ones
+    #[arg(long)]
+    system_fonts: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build PDF and DOCX files from input YAML files
+    #[command(after_help = EXAMPLES)]
+    Build {
+        /// Input files (.yaml)
+        #[arg(required = true, value_name = "INPUT.yaml")]
+        inputs: Vec<PathBuf>,
+        /// Output folder (default: next to each input)
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Which files to write
+        #[arg(long, value_delimiter = ',', default_values = ["pdf", "docx"])]
+        format: Vec<FormatArg>,
+        #[command(flatten)]
+        fonts: FontArgs,
+    },
+    /// Check input files (YAML, fields, dates, fonts for every character); writes nothing
+    Check {
+        #[arg(required = true, value_name = "INPUT.yaml")]
+        inputs: Vec<PathBuf>,
+        #[command(flatten)]
+        fonts: FontArgs,
+    },
+    /// Show each role's font chain, the file that serves each font, and its coverage
+    Fonts {
+        /// Also report which characters of these inputs each role cannot print
+        #[arg(value_name = "INPUT.yaml")]
+        inputs: Vec<PathBuf>,
+        #[command(flatten)]
+        fonts: FontArgs,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Pdf,
+    Docx,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => ExitCode::from(code),
+    }
+}
+
+fn options(f: &FontArgs) -> Options {
+    Options { fonts_dir: f.fonts.clone(), system_fonts: f.system_fonts, source_date: gongwen::source_date_epoch() }
+}
+
+fn report(e: &Error) -> u8 {
+    eprint!("{e}");
+    if !e.to_string().ends_with('\n') {
+        eprintln!();
+    }
+    1
+}
+
+fn run(command: Command) -> Result<(), u8> {
+    match command {
+        Command::Build { inputs, output, format, fonts } => {
+            let formats: Vec<Format> = format
+                .iter()
+                .map(|f| match f {
+                    FormatArg::Pdf => Format::Pdf,
+                    FormatArg::Docx => Format::Docx,
+                })
+                .collect();
+            let opts = options(&fonts);
+            let mut failed = false;
+            for input in &inputs {
+                let dir = match &output {
+                    Some(d) => d.clone(),
+                    None => input.parent().map(Path::to_path_buf).unwrap_or_default(),
+                };
+                let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir };
+                match gongwen::build(input, &dir, &formats, &opts) {
+                    Ok(files) => {
+                        for f in files {
+                            println!("wrote {}", f.display());
+                        }
+                    }
+                    Err(e) => {
+                        report(&e);
+                        failed = true;
+                    }
+                }
+            }
+            if failed { Err(1) } else { Ok(()) }
+        }
+        Command::Check { inputs, fonts } => {
+            let opts = options(&fonts);
+            let mut failed = false;
+            for input in &inputs {
+                match gongwen::check(input, &opts) {
+                    Ok(()) => println!("{}: ok", input.display()),
+                    Err(e) => {
+                        report(&e);
+                        failed = true;
+                    }
+                }
+            }
+            if failed { Err(1) } else { Ok(()) }
+        }
+        Command::Fonts { inputs, fonts } => fonts_report(&inputs, &options(&fonts)).map_err(|e| report(&e)),
+    }
+}
+
+fn fonts_report(inputs: &[PathBuf], opts: &Options) -> Result<(), Error> {
+    let style = gongwen::style::load("gbt9704", Path::new("."))?;
+    let mut loaded = Vec::new();
+    for i in inputs {
+        loaded.push(gongwen::load(i)?);
+    }
+    let dir = gongwen::fonts::find_font_dir(opts.fonts_dir.as_deref())?;
+    let mut book = gongwen::fonts::FontBook::new(dir.clone(), opts.system_fonts);
+    println!("fonts folder: {}{}", dir.display(), if opts.system_fonts { " (installed fonts first)" } else { "" });
+    let gb2312 = gongwen::fonts::gb2312_chars();
+    let s = loaded.first().map_or(&style, |l: &gongwen::Loaded| &l.style);
+    let roles = [
+        ("title", &s.title),
+        ("h1", &s.headings[0]),
+        ("h2", &s.headings[1]),
+        ("h3", &s.headings[2]),
+        ("h4", &s.headings[3]),
+        ("body", &s.body),
+        ("signature", &s.signature),
+        ("page-number", &s.page_number),
+    ];
+    for (name, role) in roles {
+        println!("\n{name} ({} pt)", role.size);
+        for (kind, names) in [("CJK", &role.fonts), ("Latin", &role.latin)] {
+            println!("  {kind}:");
+            for n in names.iter() {
+                match book.load(n)? {
+                    Some(id) => {
+                        let face = book.face(id);
+                        let covered = gb2312.iter().filter(|&&c| face.has_char(c)).count();
+                        println!(
+                            "    {n:<20} {}  GB2312 {covered}/{}{}",
+                            face.path.display(),
+                            gb2312.len(),
+                            if face.bundled { "" } else { "  (installed)" }
+                        );
+                    }
+                    None => println!("    {n:<20} not available"),
+                }
+            }
+        }
+        let chains = gongwen::fonts::Chains::load(&mut book, name, role)?;
+        for l in &loaded {
+            let mut missing: Vec<char> = l.text.chars().filter(|&c| !c.is_control() && chains.pick(&book, c).is_none() && c != ' ').collect();
+            missing.sort();
+            missing.dedup();
+            if !missing.is_empty() {
+                println!("  {}: cannot print {}", l.file, missing.iter().collect::<String>());
+            }
+        }
+    }
+    Ok(())
+}
+

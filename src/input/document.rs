@@ -1,1 +1,328 @@
+//! The document format: a YAML tree → `model::Document`, with every mistake reported at its
+//! place in the file.
 
+use super::diag::Diagnostic;
+use super::yaml::{self, Node, Reader, Value, get};
+use crate::model::{Block, Date, Document, Heading, Paragraph, Run, Signature, SourcePos};
+
+const TOP_FIELDS: &[&str] = &["title", "issuer", "date", "style", "signature", "body"];
+const BLOCK_KINDS: &[&str] = &["heading", "paragraph", "page-break"];
+
+/// What the input file asks for besides the document itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    pub document: Document,
+    /// `style:` as written (a built-in name or a path), with its position.
+    pub style: Option<(String, SourcePos)>,
+}
+
+/// Parses a whole input file.
+pub fn parse(file: &str, text: &str) -> Result<Source, Diagnostic> {
+    let root = yaml::parse(file, text)?;
+    let r = Reader { file };
+    from_tree(&r, &root).map_err(|d| d.with_source(text))
+}
+
+fn from_tree(r: &Reader, root: &Node) -> Result<Source, Diagnostic> {
+    if matches!(root.value, Value::Null) {
+        return Err(r
+            .error(SourcePos { line: 1, column: 1 }, "the file is empty")
+            .help("start with `title:` and `body:`; `gongwen --help` shows an example"));
+    }
+    let top = r.map(root, "the document")?;
+    r.check_keys(top, TOP_FIELDS, "the document")?;
+    let title_node = get(top, "title").ok_or_else(|| {
+        r.error(root.pos, "the document has no `title`").help("add a line `title: ……` at the top of the file")
+    })?;
+    let title = r.text(title_node, "title")?;
+    let title_lines: Vec<String> =
+        title.split('\n').map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect();
+    if title_lines.is_empty() {
+        return Err(r.error(title_node.pos, "the title is empty").help("write the document's title after `title:`"));
+    }
+    let issuer = match get(top, "issuer") {
+        Some(n) => Some(non_empty(r, n, "issuer")?),
+        None => None,
+    };
+    let date = match get(top, "date") {
+        Some(n) => Some(parse_date(r, n)?),
+        None => None,
+    };
+    let style = match get(top, "style") {
+        Some(n) => Some((non_empty(r, n, "style")?, n.pos)),
+        None => None,
+    };
+    let want_signature = match get(top, "signature") {
+        None => None,
+        Some(Node { value: Value::Bool(b), .. }) => Some(*b),
+        Some(n) => return Err(r.expected(n, "true or false", "signature")),
+    };
+    let body_node = get(top, "body").ok_or_else(|| {
+        r.error(root.pos, "the document has no `body`").help("add `body:` followed by a list of paragraphs, one per `- ` line")
+    })?;
+    let blocks = parse_body(r, body_node)?;
+    let signature = match (want_signature, &issuer, date) {
+        (Some(false), _, _) | (None, None, _) | (None, _, None) => None,
+        (_, Some(i), Some(d)) => Some(Signature { issuer: i.clone(), date: d.to_chinese(), pos: title_node.pos }),
+        (Some(true), _, _) => {
+            let pos = get(top, "signature").map_or(root.pos, |n| n.pos);
+            return Err(r
+                .error(pos, "`signature: true` needs both `issuer` and `date`")
+                .help("add `issuer:` (发文机关署名) and `date:` (成文日期), or remove `signature`"));
+        }
+    };
+    let document =
+        Document { title: title_lines, title_pos: title_node.pos, issuer, date, blocks, signature };
+    Ok(Source { document, style })
+}
+
+fn non_empty(r: &Reader, n: &Node, ctx: &str) -> Result<String, Diagnostic> {
+    let t = r.text(n, ctx)?;
+    if t.trim().is_empty() {
+        return Err(r.error(n.pos, format!("`{ctx}` is empty")));
+    }
+    Ok(t.trim().to_string())
+}
+
+/// Accepts 2020-01-20, 2020-1-20, 2020/1/20 and 2020年1月20日.
+fn parse_date(r: &Reader, n: &Node) -> Result<Date, Diagnostic> {
+    let text = r.text(n, "date")?;
+    let bad = || {
+        r.error(n.pos, format!("`{text}` is not a date"))
+            .help("write the date as 2020-01-20 (year-month-day); it is printed 2020年1月20日")
+    };
+    let parts: Vec<&str> = text
+        .trim()
+        .trim_end_matches('日')
+        .split(['-', '/', '年', '月', '.'])
+        .collect();
+    if parts.len() != 3 {
+        return Err(bad());
+    }
+    let (Ok(year), Ok(month), Ok(day)) = (parts[0].parse::<u16>(), parts[1].parse::<u8>(), parts[2].parse::<u8>()) else {
+        return Err(bad());
+    };
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => 0,
+    };
+    if !(1000..=9999).contains(&year) || day == 0 || day > days {
+        return Err(r
+            .error(n.pos, format!("`{text}` is not a real date"))
+            .help("check the month (1–12) and the day of the month; write it as 2020-01-20"));
+    }
+    Ok(Date { year, month, day })
+}
+
+fn parse_body(r: &Reader, node: &Node) -> Result<Vec<Block>, Diagnostic> {
+    let items = match &node.value {
+        Value::Seq(items) => items,
+        Value::Null => return Err(r.error(node.pos, "`body` is empty").help("list the paragraphs under `body:`, each on a line starting with `- `")),
+        _ => return Err(r.expected(node, "a list of paragraphs and headings (lines starting with `- `)", "body")),
+    };
+    items.iter().map(|item| parse_block(r, item)).collect()
+}
+
+fn parse_block(r: &Reader, item: &Node) -> Result<Block, Diagnostic> {
+    match &item.value {
+        Value::Str(s) => Ok(Block::Paragraph(paragraph(r, s, item.pos)?)),
+        Value::Int(_) | Value::Float(_) => Ok(Block::Paragraph(paragraph(r, &r.text(item, "paragraph")?, item.pos)?)),
+        Value::Map(entries) => {
+            let kind = entries.iter().find(|(k, _)| BLOCK_KINDS.contains(&k.name.as_str()));
+            let Some((key, value)) = kind else {
+                let Some((first, _)) = entries.first() else {
+                    return Err(r.error(item.pos, "empty body item").help("write the paragraph's text after `- `, or remove the line"));
+                };
+                let mut d = r.error(first.pos, format!("unknown block `{}`", first.name));
+                d = match super::diag::did_you_mean(&first.name, BLOCK_KINDS) {
+                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    None => d.help("a body item is text (a paragraph), `heading: …`, `paragraph: …` or `page-break: true`"),
+                };
+                return Err(d);
+            };
+            match key.name.as_str() {
+                "heading" => {
+                    r.check_keys(entries, &["heading", "level"], "a heading")?;
+                    let text = heading_text(r, value)?;
+                    let level = match get(entries, "level") {
+                        None => infer_level(&text),
+                        Some(n) => match n.value {
+                            Value::Int(l @ 1..=4) => l as u8,
+                            _ => {
+                                return Err(r
+                                    .error(n.pos, "a heading's `level` must be 1, 2, 3 or 4")
+                                    .help("1 = 一、 (黑体), 2 = （一） (楷体), 3 = 1. and 4 = （1） (仿宋)"));
+                            }
+                        },
+                    };
+                    Ok(Block::Heading(Heading { level, text, pos: value.pos }))
+                }
+                "paragraph" => {
+                    r.check_keys(entries, &["paragraph"], "a paragraph")?;
+                    let text = match &value.value {
+                        Value::Str(s) => s.clone(),
+                        _ => return Err(r.expected(value, "text", "paragraph")),
+                    };
+                    Ok(Block::Paragraph(paragraph(r, &text, value.pos)?))
+                }
+                _ => {
+                    r.check_keys(entries, &["page-break"], "a page break")?;
+                    match value.value {
+                        Value::Bool(true) | Value::Null => Ok(Block::PageBreak),
+                        _ => Err(r.expected(value, "true", "page-break")),
+                    }
+                }
+            }
+        }
+        Value::Seq(_) => Err(r
+            .expected(item, "a paragraph (text) or a heading", "body item")
+            .help("a nested list is not a paragraph: remove the extra `- ` or indent")),
+        Value::Null => Err(r.error(item.pos, "empty body item").help("write the paragraph's text after `- `, or remove the line")),
+        Value::Bool(_) => Err(r.expected(item, "a paragraph (text) or a heading", "body item")),
+    }
+}
+
+fn heading_text(r: &Reader, value: &Node) -> Result<String, Diagnostic> {
+    match &value.value {
+        Value::Str(s) if !s.trim().is_empty() => Ok(clean_text(s)),
+        Value::Str(_) | Value::Null => Err(r.error(value.pos, "the heading is empty").help("write the heading's text after `heading:`")),
+        _ => Err(r
+            .expected(value, "the heading's text", "heading")
+            .help("write the heading on one line: `- heading: 一、总体情况`")),
+    }
+}
+
+/// The level a heading's own numbering implies: 一、 → 1, （一） → 2, 1. → 3, （1） → 4.
+pub fn infer_level(text: &str) -> u8 {
+    let t = text.trim_start();
+    let han_numeral = |c: char| "一二三四五六七八九十百零〇".contains(c);
+    let mut chars = t.chars();
+    let first = chars.next().unwrap_or(' ');
+    if first == '（' || first == '(' {
+        let inner: String = chars.take_while(|&c| c != '）' && c != ')').collect();
+        if !inner.is_empty() && inner.chars().all(han_numeral) {
+            return 2;
+        }
+        if !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit()) {
+            return 4;
+        }
+        return 1;
+    }
+    if han_numeral(first) {
+        return 1;
+    }
+    if first.is_ascii_digit() {
+        return 3;
+    }
+    1
+}
+
+/// YAML block scalars keep line breaks; inside Chinese text a line break is not a space.
+fn clean_text(s: &str) -> String {
+    let chars: Vec<char> = s.trim().chars().collect();
+    let mut out = String::with_capacity(s.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '\n' || c == '\r' {
+            let prev = out.chars().last();
+            let next = chars.get(i + 1).copied();
+            let wide = |c: Option<char>| c.is_some_and(crate::fonts::is_wide);
+            if !(wide(prev) || wide(next)) && prev != Some(' ') {
+                out.push(' ');
+            }
+            continue;
+        }
+        if c == '\t' {
+            out.push(' ');
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A paragraph's text with `**bold**` spans (run-in headings).
+fn paragraph(r: &Reader, text: &str, pos: SourcePos) -> Result<Paragraph, Diagnostic> {
+    let text = clean_text(text);
+    if text.is_empty() {
+        return Err(r.error(pos, "empty paragraph").help("write the paragraph's text, or remove the line"));
+    }
+    let mut runs = Vec::new();
+    let mut bold = false;
+    for (i, part) in text.split("**").enumerate() {
+        if i > 0 {
+            bold = !bold;
+        }
+        if !part.is_empty() {
+            runs.push(Run { text: part.to_string(), bold });
+        }
+    }
+    if bold {
+        return Err(r
+            .error(pos, "a `**` that starts bold text is never closed in this paragraph")
+            .help("close the bold text with a second `**`, e.g. **加强组织领导。**成立……"));
+    }
+    if runs.is_empty() {
+        return Err(r.error(pos, "empty paragraph").help("write the paragraph's text, or remove the line"));
+    }
+    Ok(Paragraph { runs, pos })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_ok(text: &str) -> Document {
+        parse("t.yaml", text).unwrap().document
+    }
+
+    #[test]
+    fn paragraphs_headings_and_bold() {
+        let d = parse_ok(
+            "title: 标题\nissuer: 某某局\ndate: 2020-01-20\nbody:\n  - heading: 一、总体情况\n  - heading: （一）机制\n  - \"**加强领导。**成立小组。\"\n  - page-break: true\n",
+        );
+        assert_eq!(d.blocks.len(), 4);
+        assert!(matches!(&d.blocks[0], Block::Heading(h) if h.level == 1));
+        assert!(matches!(&d.blocks[1], Block::Heading(h) if h.level == 2));
+        let Block::Paragraph(p) = &d.blocks[2] else { panic!() };
+        assert_eq!(p.runs[0], Run { text: "加强领导。".into(), bold: true });
+        assert_eq!(p.runs[1].text, "成立小组。");
+        assert_eq!(d.blocks[3], Block::PageBreak);
+        assert_eq!(d.signature.as_ref().unwrap().date, "2020年1月20日");
+    }
+
+    #[test]
+    fn levels_from_numbering() {
+        assert_eq!(infer_level("一、总体情况"), 1);
+        assert_eq!(infer_level("（二）公开"), 2);
+        assert_eq!(infer_level("3.属于"), 3);
+        assert_eq!(infer_level("（1）其他"), 4);
+    }
+
+    #[test]
+    fn errors_point_at_the_problem() {
+        let e = parse("t.yaml", "titel: 标题\nbody:\n  - a\n").unwrap_err();
+        assert_eq!((e.pos.unwrap().line, e.pos.unwrap().column), (1, 1));
+        assert_eq!(e.help.as_deref(), Some("did you mean `title`?"));
+
+        let e = parse("t.yaml", "title: 标题\nbody:\n  - heading: [a, b]\n").unwrap_err();
+        assert_eq!(e.pos.unwrap().line, 3);
+        assert!(e.message.contains("found a list"), "{}", e.message);
+
+        let e = parse("t.yaml", "title: 标题\ndate: 2020-02-30\nbody:\n  - a\n").unwrap_err();
+        assert_eq!(e.pos.unwrap().line, 2);
+
+        let e = parse("t.yaml", "title: 标题\nbody:\n  - \"**未闭合\"\n").unwrap_err();
+        assert!(e.message.contains("never closed"));
+        assert!(parse("t.yaml", "").unwrap_err().message.contains("empty"));
+    }
+
+    #[test]
+    fn line_breaks_inside_chinese_are_not_spaces() {
+        assert_eq!(clean_text("第一行\n第二行"), "第一行第二行");
+        assert_eq!(clean_text("word\nnext"), "word next");
+    }
+}

@@ -1,0 +1,386 @@
+//! Document + Style → Pages: every glyph run with its position. Nothing here knows PDF or DOCX.
+
+use std::ops::Range;
+
+pub mod breaking;
+pub mod text;
+
+use crate::fonts::{Chains, FontBook, FontError, FontId};
+use crate::model::{Block, Document, SourcePos};
+use crate::style::{Align, Role, Style};
+use text::{Origin, Prepared};
+
+/// Ideographic em-box ascent (Adobe CJK fonts): where the baseline sits in a centred em box.
+const EM_ASCENT: f32 = 0.88;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LayoutError {
+    #[error("the character “{ch}” (U+{code:04X}) is in none of the fonts of role `{role}`, in {what}", code = *ch as u32)]
+    MissingGlyph { ch: char, pos: SourcePos, what: String, role: String },
+    #[error(transparent)]
+    Font(#[from] FontError),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunRole {
+    Title,
+    Heading(u8),
+    Body,
+    Signature,
+    PageNumber,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedGlyph {
+    pub id: u16,
+    /// Points, including tracking, justification and grid adjustment.
+    pub advance: f32,
+    pub x_offset: f32,
+    pub y_offset: f32,
+    /// The characters of the run's `text` this glyph shows.
+    pub text_range: Range<usize>,
+}
+
+/// Glyphs of one font, size and weight on one baseline. Coordinates: points from the page's
+/// top-left corner, y downward.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GlyphRun {
+    pub font: FontId,
+    pub size: f32,
+    pub x: f32,
+    pub baseline: f32,
+    pub bold: bool,
+    pub role: RunRole,
+    pub text: String,
+    pub glyphs: Vec<PlacedGlyph>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Page {
+    pub runs: Vec<GlyphRun>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutlineEntry {
+    pub level: u8,
+    pub text: String,
+    pub page: usize,
+    pub y: f32,
+}
+
+/// The result of layout, and the facts the DOCX writer needs to reproduce it.
+pub struct Layout {
+    pub width: f32,
+    pub height: f32,
+    pub pages: Vec<Page>,
+    pub outline: Vec<OutlineEntry>,
+    pub title_lines: Vec<String>,
+    /// Right indents (pt) of the 署名 and 成文日期 lines.
+    pub signature_right_indents: Option<(f32, f32)>,
+}
+
+/// A block broken into lines but not yet placed on a page.
+struct LaidBlock {
+    role: RunRole,
+    prepared: Prepared,
+    lines: Vec<Range<usize>>,
+    indent: f32,
+    align: Align,
+    keep_with_next: bool,
+    page_break_before: bool,
+    /// Fixed x offsets from the 版心's left edge per line (signature lines), else None.
+    fixed_x: Option<f32>,
+    outline: Option<(u8, String)>,
+}
+
+struct RoleFonts {
+    title: Chains,
+    headings: Vec<Chains>,
+    body: Chains,
+    signature: Chains,
+    page_number: Chains,
+}
+
+pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layout, LayoutError> {
+    let fonts = RoleFonts {
+        title: Chains::load(book, "title", &style.title)?,
+        headings: style
+            .headings
+            .iter()
+            .enumerate()
+            .map(|(i, r)| Chains::load(book, &format!("h{}", i + 1), r))
+            .collect::<Result<_, _>>()?,
+        body: Chains::load(book, "body", &style.body)?,
+        signature: Chains::load(book, "signature", &style.signature)?,
+        page_number: Chains::load(book, "page-number", &style.page_number)?,
+    };
+    let book: &FontBook = book;
+    let g = &style.grid;
+    let width = style.page.body_width;
+    let tracking = g.tracking;
+
+    // Title.
+    let mut blocks: Vec<LaidBlock> = Vec::new();
+    let mut title_lines = Vec::new();
+    for line in &doc.title {
+        let origin = Origin { pos: doc.title_pos, what: "the title", role: "title" };
+        let prepared = text::prepare(book, &fonts.title, &style.title, tracking, &[(line, false)], &origin)?;
+        let lines = text::break_title(&prepared, width);
+        for l in &lines {
+            title_lines.push(slice_text(&prepared, l));
+        }
+        blocks.push(LaidBlock {
+            role: RunRole::Title,
+            prepared,
+            lines,
+            indent: 0.0,
+            align: style.title.align,
+            keep_with_next: true,
+            page_break_before: false,
+            fixed_x: None,
+            outline: None,
+        });
+    }
+    let title_rows: usize = blocks.iter().map(|b| b.lines.len()).sum();
+
+    // Body.
+    let mut pending_break = false;
+    for block in &doc.blocks {
+        let (role_style, chains, role, runs, pos, what, outline): (&Role, &Chains, RunRole, Vec<(&str, bool)>, _, _, _) =
+            match block {
+                Block::PageBreak => {
+                    pending_break = true;
+                    continue;
+                }
+                Block::Heading(h) => {
+                    let i = (h.level.clamp(1, 4) - 1) as usize;
+                    (
+                        &style.headings[i],
+                        &fonts.headings[i],
+                        RunRole::Heading(h.level),
+                        vec![(h.text.as_str(), style.headings[i].bold)],
+                        h.pos,
+                        format!("the heading “{}”", short(&h.text)),
+                        Some((h.level, h.text.clone())),
+                    )
+                }
+                Block::Paragraph(p) => (
+                    &style.body,
+                    &fonts.body,
+                    RunRole::Body,
+                    p.runs.iter().map(|r| (r.text.as_str(), r.bold || style.body.bold)).collect(),
+                    p.pos,
+                    format!("the paragraph “{}”", short(&p.text())),
+                    None,
+                ),
+            };
+        let origin = Origin { pos, what: &what, role: role_name(role) };
+        let prepared = text::prepare(book, chains, role_style, tracking, &runs, &origin)?;
+        let indent = role_style.indent * g.char_pitch;
+        let lines = text::break_lines(&prepared, width - indent, width);
+        blocks.push(LaidBlock {
+            role,
+            prepared,
+            lines,
+            indent,
+            align: role_style.align,
+            keep_with_next: matches!(role, RunRole::Heading(_)),
+            page_break_before: std::mem::take(&mut pending_break),
+            fixed_x: None,
+            outline,
+        });
+    }
+
+    // Signature (GB/T 9704 7.3.5.2, unsealed): a blank line, then 署名 right-indented 2 字, and
+    // the date on the next line starting 2 字 further right (or the date 2 字 from the right
+    // edge and 署名 2 字 left of the date's start, when the date is the longer).
+    let mut signature_right_indents = None;
+    if let Some(sig) = &doc.signature {
+        let origin = Origin { pos: sig.pos, what: "the signature", role: "signature" };
+        let issuer = text::prepare(book, &fonts.signature, &style.signature, tracking, &[(&sig.issuer, false)], &origin)?;
+        let date = text::prepare(book, &fonts.signature, &style.signature, tracking, &[(&sig.date, false)], &origin)?;
+        let (ws, wd) = (text::natural_width(&issuer), text::natural_width(&date));
+        let two = 2.0 * g.char_pitch;
+        let (issuer_x, date_x) = if wd <= ws {
+            let ix = width - two - ws;
+            (ix, ix + two)
+        } else {
+            let dx = width - two - wd;
+            (dx - two, dx)
+        };
+        signature_right_indents = Some((width - issuer_x - ws, width - date_x - wd));
+        for (prepared, x, keep) in [(issuer, issuer_x, true), (date, date_x, false)] {
+            let n = prepared.clusters.len();
+            blocks.push(LaidBlock {
+                role: RunRole::Signature,
+                prepared,
+                lines: vec![0..n],
+                indent: 0.0,
+                align: Align::Left,
+                keep_with_next: keep,
+                page_break_before: false,
+                fixed_x: Some(x.max(0.0)),
+                outline: None,
+            });
+        }
+    }
+
+    // Pagination on the line grid.
+    let rows_per_page = g.lines_per_page(&style.page);
+    let mut pages: Vec<Page> = vec![Page::default()];
+    let mut outline = Vec::new();
+    let mut row = 0usize;
+    let signature_start = blocks.iter().position(|b| b.role == RunRole::Signature);
+    for i in 0..blocks.len() {
+        let b = &blocks[i];
+        if i == title_rows_block_end(&blocks) && row > 0 {
+            row += 1; // the blank line after the title
+        }
+        if Some(i) == signature_start {
+            row += 1; // 空一行 before 署名
+        }
+        if b.page_break_before && row > 0 {
+            pages.push(Page::default());
+            row = 0;
+        }
+        if row >= rows_per_page {
+            pages.push(Page::default());
+            row = 0;
+        }
+        // Keep a heading (and any headings right after it) with the first line of what follows.
+        if b.keep_with_next && b.role != RunRole::Title {
+            let mut need = b.lines.len();
+            let mut j = i + 1;
+            while j < blocks.len() && blocks[j].keep_with_next && !blocks[j].page_break_before {
+                need += blocks[j].lines.len();
+                j += 1;
+            }
+            if j < blocks.len() && !blocks[j].page_break_before {
+                need += 1;
+            }
+            if row > 0 && row + need > rows_per_page && need <= rows_per_page {
+                pages.push(Page::default());
+                row = 0;
+            }
+        }
+        let role_style = role_style(style, b.role);
+        for (k, line) in b.lines.iter().enumerate() {
+            if row >= rows_per_page {
+                pages.push(Page::default());
+                row = 0;
+            }
+            let top = style.page.top + row as f32 * g.line_pitch;
+            let size = role_style.size;
+            let baseline = top + (g.line_pitch - size) / 2.0 + EM_ASCENT * size;
+            let is_last = k + 1 == b.lines.len();
+            let indent = if k == 0 { b.indent } else { 0.0 };
+            let placed = match b.fixed_x {
+                Some(x) => text::place_line(&b.prepared, line.clone(), true, x, width, Align::Left, g.char_pitch),
+                None => text::place_line(&b.prepared, line.clone(), is_last, indent, width, b.align, g.char_pitch),
+            };
+            let page_index = pages.len() - 1;
+            if k == 0
+                && let Some((level, t)) = &b.outline
+            {
+                outline.push(OutlineEntry { level: *level, text: t.clone(), page: page_index, y: top });
+            }
+            let page = &mut pages[page_index];
+            for piece in placed.pieces {
+                page.runs.push(GlyphRun {
+                    font: piece.font,
+                    size,
+                    x: style.page.left + piece.x,
+                    baseline,
+                    bold: piece.bold,
+                    role: b.role,
+                    text: piece.text,
+                    glyphs: piece.glyphs,
+                });
+            }
+            row += 1;
+        }
+    }
+
+    // Page numbers: — N —, 4号 宋体, the dash's top 7 mm below the 版心; odd pages right, even
+    // pages left, 1 字 in.
+    let pn = &style.page_number;
+    let inset = style.page_number_indent * pn.size;
+    let count = pages.len();
+    for (i, page) in pages.iter_mut().enumerate() {
+        let label = format!("— {} —", i + 1);
+        let origin = Origin { pos: doc.title_pos, what: "the page number", role: "page-number" };
+        let prepared = text::prepare(book, &fonts.page_number, pn, 0.0, &[(&label, false)], &origin)?;
+        let w = text::natural_width(&prepared);
+        let x = if (i + 1) % 2 == 1 { width - inset - w } else { inset };
+        let dash_font = prepared.clusters.first().map(|c| c.font).unwrap_or(fonts.page_number.cjk[0]);
+        let dash_top = book.face(dash_font).glyph_top('—').unwrap_or(0.3) * pn.size;
+        let baseline = style.page.top + style.page.body_height + style.page_number_below_body + dash_top;
+        let n = prepared.clusters.len();
+        let placed = text::place_line(&prepared, 0..n, true, x, width, Align::Left, 0.0);
+        for piece in placed.pieces {
+            page.runs.push(GlyphRun {
+                font: piece.font,
+                size: pn.size,
+                x: style.page.left + piece.x,
+                baseline,
+                bold: false,
+                role: RunRole::PageNumber,
+                text: piece.text,
+                glyphs: piece.glyphs,
+            });
+        }
+    }
+    debug_assert_eq!(count, pages.len());
+    let _ = title_rows;
+    Ok(Layout {
+        width: style.page.width,
+        height: style.page.height,
+        pages,
+        outline,
+        title_lines,
+        signature_right_indents,
+    })
+}
+
+/// Index of the first block after the title blocks.
+fn title_rows_block_end(blocks: &[LaidBlock]) -> usize {
+    blocks.iter().position(|b| b.role != RunRole::Title).unwrap_or(blocks.len())
+}
+
+fn role_style(style: &Style, role: RunRole) -> &Role {
+    match role {
+        RunRole::Title => &style.title,
+        RunRole::Heading(l) => &style.headings[(l.clamp(1, 4) - 1) as usize],
+        RunRole::Body => &style.body,
+        RunRole::Signature => &style.signature,
+        RunRole::PageNumber => &style.page_number,
+    }
+}
+
+fn role_name(role: RunRole) -> &'static str {
+    match role {
+        RunRole::Title => "title",
+        RunRole::Heading(1) => "h1",
+        RunRole::Heading(2) => "h2",
+        RunRole::Heading(3) => "h3",
+        RunRole::Heading(_) => "h4",
+        RunRole::Body => "body",
+        RunRole::Signature => "signature",
+        RunRole::PageNumber => "page-number",
+    }
+}
+
+fn slice_text(p: &Prepared, line: &Range<usize>) -> String {
+    match (p.clusters.get(line.start), line.end.checked_sub(1).and_then(|e| p.clusters.get(e))) {
+        (Some(a), Some(b)) => p.text[a.range.start..b.range.end].to_string(),
+        _ => String::new(),
+    }
+}
+
+fn short(s: &str) -> String {
+    let mut t: String = s.chars().take(12).collect();
+    if s.chars().count() > 12 {
+        t.push('…');
+    }
+    t
+}

@@ -1,0 +1,303 @@
+//! Text → shaped clusters with font fallback → lines, positioned glyph by glyph.
+
+use std::ops::Range;
+
+use super::breaking;
+use super::{LayoutError, PlacedGlyph};
+use crate::fonts::{self, Chains, FontBook, FontId};
+use crate::model::SourcePos;
+use crate::style::{Align, Role};
+
+/// The smallest unit line breaking works with: one character (or a ligature) in one font.
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    pub range: Range<usize>,
+    pub font: FontId,
+    pub bold: bool,
+    pub glyphs: Vec<fonts::ShapedGlyph>,
+    /// Natural width: advances plus tracking after every glyph.
+    pub width: f32,
+    /// Han or full-width: sits on the character grid.
+    pub wide: bool,
+    pub space: bool,
+}
+
+/// A paragraph's text ready for breaking.
+pub struct Prepared {
+    pub text: String,
+    pub clusters: Vec<Cluster>,
+    pub size: f32,
+}
+
+/// Where a piece of text came from, for "character not in any font" errors.
+pub struct Origin<'a> {
+    pub pos: SourcePos,
+    pub what: &'a str,
+    pub role: &'a str,
+}
+
+/// Shapes `runs` (text, bold) with the role's font chains, one font per character.
+pub fn prepare(
+    book: &FontBook,
+    chains: &Chains,
+    role: &Role,
+    tracking: f32,
+    runs: &[(&str, bool)],
+    origin: &Origin,
+) -> Result<Prepared, LayoutError> {
+    let mut text = String::new();
+    let mut bold_ranges = Vec::new();
+    for (t, b) in runs {
+        let start = text.len();
+        text.push_str(t);
+        bold_ranges.push((start..text.len(), *b));
+    }
+    let bold_at = |i: usize| bold_ranges.iter().any(|(r, b)| *b && r.contains(&i));
+    // Segment into maximal runs of one font and one weight.
+    let mut segments: Vec<(Range<usize>, FontId, bool)> = Vec::new();
+    for (i, c) in text.char_indices() {
+        let font = match chains.pick(book, c) {
+            Some(f) => f,
+            None if c.is_whitespace() => chains.latin[0],
+            None => {
+                let chars_before = text[..i].chars().count();
+                let context: String = text[..i].chars().rev().take(8).collect::<Vec<_>>().into_iter().rev().collect();
+                return Err(LayoutError::MissingGlyph {
+                    ch: c,
+                    pos: origin.pos,
+                    what: format!("{}, character {} (after “{}”)", origin.what, chars_before + 1, context),
+                    role: origin.role.to_string(),
+                });
+            }
+        };
+        let bold = bold_at(i);
+        let end = i + c.len_utf8();
+        match segments.last_mut() {
+            Some((r, f, b)) if *f == font && *b == bold => r.end = end,
+            _ => segments.push((i..end, font, bold)),
+        }
+    }
+    let mut clusters = Vec::new();
+    for (range, font, bold) in segments {
+        let piece = &text[range.clone()];
+        let glyphs = fonts::shape(book.face(font), piece, role.size);
+        let mut i = 0;
+        while i < glyphs.len() {
+            let cl = glyphs[i].cluster;
+            let mut j = i + 1;
+            while j < glyphs.len() && glyphs[j].cluster == cl {
+                j += 1;
+            }
+            let next_start = if j < glyphs.len() { glyphs[j].cluster } else { piece.len() };
+            let (start, end) = (range.start + cl, range.start + next_start.max(cl));
+            let first = text[start..].chars().next().unwrap_or(' ');
+            let gl: Vec<_> = glyphs[i..j].to_vec();
+            let width = gl.iter().map(|g| g.advance + tracking).sum();
+            clusters.push(Cluster {
+                range: start..end,
+                font,
+                bold,
+                glyphs: gl,
+                width,
+                wide: fonts::is_wide(first),
+                space: first == ' ',
+            });
+            i = j;
+        }
+    }
+    Ok(Prepared { text, clusters, size: role.size })
+}
+
+/// Greedy first-fit breaking, as Word and LibreOffice do it, over the allowed break points.
+/// Returns cluster index ranges, one per line.
+pub fn break_lines(p: &Prepared, first_width: f32, width: f32) -> Vec<Range<usize>> {
+    let allowed = breaking::opportunities(&p.text);
+    let n = p.clusters.len();
+    let mut lines = Vec::new();
+    let mut start = 0;
+    while start < n {
+        let avail = if lines.is_empty() { first_width } else { width };
+        let mut x = 0.0;
+        let mut last_break = None;
+        let mut end = n;
+        for i in start..n {
+            let c = &p.clusters[i];
+            if i > start && allowed[c.range.start] {
+                last_break = Some(i);
+            }
+            if x + c.width > avail + 0.01 && !c.space && i > start {
+                end = last_break.unwrap_or(i);
+                break;
+            }
+            x += c.width;
+        }
+        lines.push(start..end);
+        start = end;
+        while start < n && p.clusters[start].space {
+            start += 1;
+        }
+    }
+    lines
+}
+
+/// One laid-out line: glyphs with final advances, relative to the line's left edge.
+pub struct LineGlyphs {
+    pub x: f32,
+    pub pieces: Vec<Piece>,
+}
+
+/// Consecutive glyphs of one font and weight on a line.
+pub struct Piece {
+    pub font: FontId,
+    pub bold: bool,
+    pub x: f32,
+    pub text: String,
+    pub glyphs: Vec<PlacedGlyph>,
+}
+
+/// Positions a line's clusters. Lines of only Han and full-width marks sit on the character
+/// grid (every character exactly one grid pitch); other lines get natural widths and, unless
+/// last, are justified by spreading the slack over the gaps next to Chinese characters.
+pub fn place_line(
+    p: &Prepared,
+    range: Range<usize>,
+    is_last: bool,
+    indent: f32,
+    width: f32,
+    align: Align,
+    char_pitch: f32,
+) -> LineGlyphs {
+    let clusters = &p.clusters[range.clone()];
+    // Trailing spaces hang outside the measure.
+    let visible = clusters.iter().rposition(|c| !c.space).map_or(0, |i| i + 1);
+    let clusters = &clusters[..visible];
+    let on_grid = align == Align::Justify && !clusters.is_empty() && clusters.iter().all(|c| c.wide);
+    let mut advances: Vec<f32> = clusters.iter().map(|c| if on_grid { char_pitch } else { c.width }).collect();
+    let natural: f32 = advances.iter().sum();
+    let avail = width - indent;
+    let mut x0 = indent;
+    match align {
+        Align::Justify if !on_grid && !is_last && natural < avail && clusters.len() > 1 => {
+            let gaps: Vec<usize> = (0..clusters.len() - 1)
+                .filter(|&i| {
+                    let (a, b) = (&clusters[i], &clusters[i + 1]);
+                    a.wide || b.wide || a.space || b.space
+                })
+                .collect();
+            let gaps: Vec<usize> = if gaps.is_empty() { (0..clusters.len() - 1).collect() } else { gaps };
+            let extra = (avail - natural) / gaps.len() as f32;
+            for g in gaps {
+                advances[g] += extra;
+            }
+        }
+        Align::Center => x0 = indent + ((avail - natural) / 2.0).max(0.0),
+        Align::Right => x0 = indent + (avail - natural).max(0.0),
+        _ => {}
+    }
+    let mut pieces: Vec<Piece> = Vec::new();
+    let mut x = x0;
+    for (c, adv) in clusters.iter().zip(advances) {
+        let start_new = pieces.last().is_none_or(|pc| pc.font != c.font || pc.bold != c.bold);
+        if start_new {
+            pieces.push(Piece { font: c.font, bold: c.bold, x, text: String::new(), glyphs: Vec::new() });
+        }
+        let Some(piece) = pieces.last_mut() else { continue };
+        let t0 = piece.text.len();
+        piece.text.push_str(&p.text[c.range.clone()]);
+        let t1 = piece.text.len();
+        // The cluster's extra space (tracking, justification, grid) goes after its last glyph.
+        let glyph_sum: f32 = c.glyphs.iter().map(|g| g.advance).sum();
+        let last = c.glyphs.len().saturating_sub(1);
+        for (k, g) in c.glyphs.iter().enumerate() {
+            let advance = if k == last { g.advance + (adv - glyph_sum) } else { g.advance };
+            piece.glyphs.push(PlacedGlyph {
+                id: g.id,
+                advance,
+                x_offset: g.x_offset,
+                y_offset: g.y_offset,
+                text_range: t0..t1,
+            });
+        }
+        x += adv;
+    }
+    LineGlyphs { x: x0, pieces }
+}
+
+/// Natural width of prepared text (for centring and right-aligned blocks).
+pub fn natural_width(p: &Prepared) -> f32 {
+    p.clusters.iter().map(|c| c.width).sum()
+}
+
+/// Breaks a title into lines of a pleasing shape (GB/T 9704 7.3.1: 梯形 or 菱形, no line
+/// much longer above a shorter one) using the fewest lines that fit.
+pub fn break_title(p: &Prepared, width: f32) -> Vec<Range<usize>> {
+    let greedy = break_lines(p, width, width);
+    let n = greedy.len();
+    if n <= 1 || n > 4 {
+        return greedy;
+    }
+    let allowed = breaking::opportunities(&p.text);
+    let candidates: Vec<usize> = (1..p.clusters.len()).filter(|&i| allowed[p.clusters[i].range.start]).collect();
+    let widths: Vec<f32> = p.clusters.iter().map(|c| c.width).collect();
+    let span = |a: usize, b: usize| widths[a..b].iter().sum::<f32>();
+    let mut best: Option<(f32, Vec<usize>)> = None;
+    let mut chosen = Vec::new();
+    search(&candidates, 0, p.clusters.len(), n - 1, width, &span, &mut chosen, &mut best);
+    match best {
+        Some((_, cuts)) => {
+            let mut out = Vec::new();
+            let mut s = 0;
+            for c in cuts {
+                out.push(s..c);
+                s = c;
+            }
+            out.push(s..p.clusters.len());
+            out
+        }
+        None => greedy,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn search(
+    candidates: &[usize],
+    start: usize,
+    end: usize,
+    cuts_left: usize,
+    width: f32,
+    span: &dyn Fn(usize, usize) -> f32,
+    chosen: &mut Vec<usize>,
+    best: &mut Option<(f32, Vec<usize>)>,
+) {
+    if cuts_left == 0 {
+        if span(start, end) > width + 0.01 {
+            return;
+        }
+        let mut bounds = vec![0];
+        bounds.extend(chosen.iter().copied());
+        bounds.push(end);
+        let lens: Vec<f32> = bounds.windows(2).map(|w| span(w[0], w[1])).collect();
+        let longest = lens.iter().cloned().fold(0.0, f32::max);
+        let mut cost: f32 = lens.iter().map(|l| (longest - l).powi(2)).sum();
+        // An upper line longer than the one below it makes an inverted trapezoid; only the last
+        // line of three or more may step in again (菱形).
+        for i in 0..lens.len() - 1 {
+            let diamond_tail = lens.len() >= 3 && i == lens.len() - 2;
+            if lens[i] > lens[i + 1] + 0.5 && !diamond_tail {
+                cost += 10_000.0;
+            }
+        }
+        if best.as_ref().is_none_or(|(c, _)| cost < *c) {
+            *best = Some((cost, chosen.clone()));
+        }
+        return;
+    }
+    for &c in candidates.iter().filter(|&&c| c > start) {
+        if span(start, c) > width + 0.01 {
+            break;
+        }
+        chosen.push(c);
+        search(candidates, c, end, cuts_left - 1, width, span, chosen, best);
+        chosen.pop();
+    }
+}

@@ -1,0 +1,28 @@
+//! Atomic output: every file is written to a temporary file in its target folder and renamed
+//! into place only when all of them are complete, so a failure or a kill never leaves a
+//! truncated PDF behind, and an earlier good output stays until it is replaced whole.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::Error;
+
+pub fn write_all(dir: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<(), Error> {
+    let fail = |path: &Path, source: std::io::Error| Error::Output { path: path.display().to_string(), source };
+    std::fs::create_dir_all(dir).map_err(|e| fail(dir, e))?;
+    let mut staged = Vec::new();
+    for (path, bytes) in files {
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".gongwen-")
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(|e| fail(dir, e))?;
+        tmp.write_all(bytes).map_err(|e| fail(path, e))?;
+        tmp.as_file().sync_all().map_err(|e| fail(path, e))?;
+        staged.push((tmp, path));
+    }
+    for (tmp, path) in staged {
+        tmp.persist(path).map_err(|e| fail(path, e.error))?;
+    }
+    Ok(())
+}
