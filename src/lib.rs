@@ -31,7 +31,10 @@ pub enum Error {
     #[error(transparent)]
     Docx(#[from] docx::DocxError),
     #[error("cannot write {path}: {source}")]
-    Output { path: String, source: std::io::Error },
+    Output {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 impl From<Diagnostic> for Error {
@@ -79,7 +82,9 @@ pub fn load(path: &Path) -> Result<Loaded, Error> {
             } else {
                 format!("cannot read the file: {e}")
             };
-            return Err(Diagnostic::new(&file, None, msg).help("give the path of a .yaml input file").into());
+            return Err(Diagnostic::new(&file, None, msg)
+                .help("give the path of a .yaml input file")
+                .into());
         }
     };
     let text = input::decode(&file, bytes)?;
@@ -97,7 +102,12 @@ pub fn load(path: &Path) -> Result<Loaded, Error> {
             d
         })?,
     };
-    Ok(Loaded { file, text, document: source.document, style })
+    Ok(Loaded {
+        file,
+        text,
+        document: source.document,
+        style,
+    })
 }
 
 /// Lays out a loaded document; a character no font has becomes a diagnostic at its paragraph.
@@ -105,7 +115,7 @@ pub fn lay_out(loaded: &Loaded, book: &mut fonts::FontBook) -> Result<layout::La
     layout::layout(&loaded.document, &loaded.style, book).map_err(|e| match e {
         layout::LayoutError::MissingGlyph { ch, pos, what, role } => Diagnostic::new(
             &loaded.file,
-            Some(pos),
+            Some(locate_char(&loaded.text, pos, ch)),
             format!("the character “{ch}” (U+{:04X}) is in none of the fonts of role `{role}`, in {what}", ch as u32),
         )
         .help("replace or remove the character (emoji and rare characters cannot be printed), or give a font that has it with --system-fonts")
@@ -113,6 +123,29 @@ pub fn lay_out(loaded: &Loaded, book: &mut fonts::FontBook) -> Result<layout::La
         .into(),
         layout::LayoutError::Font(f) => Error::Font(f),
     })
+}
+
+/// The exact line and column of `ch` at or after `from` (a paragraph's start), so the caret
+/// points at the character itself; `from` when it is not found verbatim (escaped in YAML).
+fn locate_char(source: &str, from: model::SourcePos, ch: char) -> model::SourcePos {
+    for (i, line) in source
+        .lines()
+        .enumerate()
+        .skip(from.line.saturating_sub(1) as usize)
+    {
+        let skip = if i + 1 == from.line as usize {
+            from.column.saturating_sub(1) as usize
+        } else {
+            0
+        };
+        if let Some(col) = line.chars().skip(skip).position(|c| c == ch) {
+            return model::SourcePos {
+                line: i as u32 + 1,
+                column: (skip + col) as u32 + 1,
+            };
+        }
+    }
+    from
 }
 
 /// The DOCX facts layout decided (title line breaks, signature indents).
@@ -125,11 +158,22 @@ pub fn docx_facts(layout: &layout::Layout) -> docx::DocxFacts {
 
 /// Builds one input into `out_dir/NAME.pdf` and/or `NAME.docx`. Nothing is written unless
 /// every requested file was produced; each file appears atomically.
-pub fn build(input_path: &Path, out_dir: &Path, formats: &[Format], options: &Options) -> Result<Vec<PathBuf>, Error> {
+pub fn build(
+    input_path: &Path,
+    out_dir: &Path,
+    formats: &[Format],
+    options: &Options,
+) -> Result<Vec<PathBuf>, Error> {
     let loaded = load(input_path)?;
-    let mut book = fonts::FontBook::new(fonts::find_font_dir(options.fonts_dir.as_deref())?, options.system_fonts);
+    let mut book = fonts::FontBook::new(
+        fonts::find_font_dir(options.fonts_dir.as_deref())?,
+        options.system_fonts,
+    );
     let laid = lay_out(&loaded, &mut book)?;
-    let stem = input_path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "document".into());
+    let stem = input_path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "document".into());
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     for f in formats {
         match f {
@@ -150,14 +194,21 @@ pub fn build(input_path: &Path, out_dir: &Path, formats: &[Format], options: &Op
 /// Parses and validates an input (including that every character has a font), writing nothing.
 pub fn check(input_path: &Path, options: &Options) -> Result<(), Error> {
     let loaded = load(input_path)?;
-    let mut book = fonts::FontBook::new(fonts::find_font_dir(options.fonts_dir.as_deref())?, options.system_fonts);
+    let mut book = fonts::FontBook::new(
+        fonts::find_font_dir(options.fonts_dir.as_deref())?,
+        options.system_fonts,
+    );
     lay_out(&loaded, &mut book)?;
     Ok(())
 }
 
 /// SOURCE_DATE_EPOCH (seconds since 1970, UTC) as a calendar date.
 pub fn source_date_epoch() -> Option<Date> {
-    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()?;
+    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
     let days = secs.div_euclid(86_400);
     // Civil-from-days (Howard Hinnant's algorithm).
     let z = days + 719_468;

@@ -90,7 +90,11 @@ fn main() -> ExitCode {
 }
 
 fn options(f: &FontArgs) -> Options {
-    Options { fonts_dir: f.fonts.clone(), system_fonts: f.system_fonts, source_date: gongwen::source_date_epoch() }
+    Options {
+        fonts_dir: f.fonts.clone(),
+        system_fonts: f.system_fonts,
+        source_date: gongwen::source_date_epoch(),
+    }
 }
 
 fn report(e: &Error) -> u8 {
@@ -103,7 +107,12 @@ fn report(e: &Error) -> u8 {
 
 fn run(command: Command) -> Result<(), u8> {
     match command {
-        Command::Build { inputs, output, format, fonts } => {
+        Command::Build {
+            inputs,
+            output,
+            format,
+            fonts,
+        } => {
             let formats: Vec<Format> = format
                 .iter()
                 .map(|f| match f {
@@ -118,7 +127,11 @@ fn run(command: Command) -> Result<(), u8> {
                     Some(d) => d.clone(),
                     None => input.parent().map(Path::to_path_buf).unwrap_or_default(),
                 };
-                let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir };
+                let dir = if dir.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    dir
+                };
                 match gongwen::build(input, &dir, &formats, &opts) {
                     Ok(files) => {
                         for f in files {
@@ -147,7 +160,9 @@ fn run(command: Command) -> Result<(), u8> {
             }
             if failed { Err(1) } else { Ok(()) }
         }
-        Command::Fonts { inputs, fonts } => fonts_report(&inputs, &options(&fonts)).map_err(|e| report(&e)),
+        Command::Fonts { inputs, fonts } => {
+            fonts_report(&inputs, &options(&fonts)).map_err(|e| report(&e))
+        }
     }
 }
 
@@ -159,9 +174,19 @@ fn fonts_report(inputs: &[PathBuf], opts: &Options) -> Result<(), Error> {
     }
     let dir = gongwen::fonts::find_font_dir(opts.fonts_dir.as_deref())?;
     let mut book = gongwen::fonts::FontBook::new(dir.clone(), opts.system_fonts);
-    println!("fonts folder: {}{}", dir.display(), if opts.system_fonts { " (installed fonts first)" } else { "" });
+    println!(
+        "fonts folder: {}{}",
+        dir.display(),
+        if opts.system_fonts {
+            " (installed fonts first)"
+        } else {
+            ""
+        }
+    );
     let gb2312 = gongwen::fonts::gb2312_chars();
-    let s = loaded.first().map_or(&style, |l: &gongwen::Loaded| &l.style);
+    let s = loaded
+        .first()
+        .map_or(&style, |l: &gongwen::Loaded| &l.style);
     let roles = [
         ("title", &s.title),
         ("h1", &s.headings[0]),
@@ -194,14 +219,21 @@ fn fonts_report(inputs: &[PathBuf], opts: &Options) -> Result<(), Error> {
         }
         let chains = gongwen::fonts::Chains::load(&mut book, name, role)?;
         for l in &loaded {
-            let mut missing: Vec<char> = l.text.chars().filter(|&c| !c.is_control() && chains.pick(&book, c).is_none() && c != ' ').collect();
+            let mut missing: Vec<char> = l
+                .text
+                .chars()
+                .filter(|&c| !c.is_control() && chains.pick(&book, c).is_none() && c != ' ')
+                .collect();
             missing.sort();
             missing.dedup();
             if !missing.is_empty() {
-                println!("  {}: cannot print {}", l.file, missing.iter().collect::<String>());
+                println!(
+                    "  {}: cannot print {}",
+                    l.file,
+                    missing.iter().collect::<String>()
+                );
             }
         }
     }
     Ok(())
 }
-

@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 use crate::Error;
 
 pub fn write_all(dir: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<(), Error> {
-    let fail = |path: &Path, source: std::io::Error| Error::Output { path: path.display().to_string(), source };
+    let fail = |path: &Path, source: std::io::Error| Error::Output {
+        path: path.display().to_string(),
+        source,
+    };
     std::fs::create_dir_all(dir).map_err(|e| fail(dir, e))?;
     let mut staged = Vec::new();
     for (path, bytes) in files {
@@ -18,6 +21,16 @@ pub fn write_all(dir: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<(), Error> 
             .tempfile_in(dir)
             .map_err(|e| fail(dir, e))?;
         tmp.write_all(bytes).map_err(|e| fail(path, e))?;
+        // Temporary files are created private (0600); the result should be readable like any
+        // other document the user writes.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let perms = std::fs::Permissions::from_mode(0o644);
+            tmp.as_file()
+                .set_permissions(perms)
+                .map_err(|e| fail(path, e))?;
+        }
         tmp.as_file().sync_all().map_err(|e| fail(path, e))?;
         staged.push((tmp, path));
     }

@@ -9,6 +9,10 @@ pub enum DocxError {
     #[error("cannot write the DOCX XML: {0}")]
     Xml(String),
 }
-pub fn write(_doc: &crate::model::Document, _style: &crate::style::Style, _facts: &DocxFacts) -> Result<Vec<u8>, DocxError> {
+pub fn write(
+    _doc: &crate::model::Document,
+    _style: &crate::style::Style,
+    _facts: &DocxFacts,
+) -> Result<Vec<u8>, DocxError> {
     Err(DocxError::Xml("not yet".into()))
 }

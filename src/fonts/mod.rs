@@ -28,7 +28,9 @@ impl Face {
     }
 
     pub fn has_char(&self, c: char) -> bool {
-        self.parse().and_then(|f| f.glyph_index(c)).is_some_and(|g| g.0 != 0)
+        self.parse()
+            .and_then(|f| f.glyph_index(c))
+            .is_some_and(|g| g.0 != 0)
     }
 
     /// Top of a glyph's outline above the baseline, in em (used to hang page-number dashes at 7 mm).
@@ -42,10 +44,15 @@ impl Face {
 
 #[derive(Debug, thiserror::Error)]
 pub enum FontError {
-    #[error("cannot find the bundled fonts folder (looked in: {0}); pass --fonts DIR or set GONGWEN_FONTS")]
+    #[error(
+        "cannot find the bundled fonts folder (looked in: {0}); pass --fonts DIR or set GONGWEN_FONTS"
+    )]
     NoFontDir(String),
     #[error("cannot read font {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path} is not a font gongwen can read")]
     Parse { path: String },
     #[error("none of the fonts {names:?} of role `{role}` is available")]
@@ -99,7 +106,11 @@ impl FontBook {
             db.load_system_fonts();
             db
         });
-        FontBook { dir, faces: Vec::new(), system }
+        FontBook {
+            dir,
+            faces: Vec::new(),
+            system,
+        }
     }
 
     /// Loads (once) the face a chain entry names; None when the name is not available here.
@@ -115,23 +126,34 @@ impl FontBook {
             return Ok(None);
         };
         let path = self.dir.join(b.file);
-        let data = std::fs::read(&path).map_err(|source| FontError::Read { path: path.display().to_string(), source })?;
+        let data = std::fs::read(&path).map_err(|source| FontError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
         let face = make_face(name, path, data, b.index, true)?;
         self.faces.push(face);
         Ok(Some(FontId(self.faces.len() - 1)))
     }
 
     fn load_system(&self, name: &str) -> Result<Option<Face>, FontError> {
-        let Some(db) = &self.system else { return Ok(None) };
+        let Some(db) = &self.system else {
+            return Ok(None);
+        };
         for family in system_aliases(name) {
-            let query = fontdb::Query { families: &[fontdb::Family::Name(family)], ..Default::default() };
+            let query = fontdb::Query {
+                families: &[fontdb::Family::Name(family)],
+                ..Default::default()
+            };
             let Some(id) = db.query(&query) else { continue };
             let Some(info) = db.face(id) else { continue };
             let path = match &info.source {
                 fontdb::Source::File(p) | fontdb::Source::SharedFile(p, _) => p.clone(),
                 fontdb::Source::Binary(_) => continue,
             };
-            let data = std::fs::read(&path).map_err(|source| FontError::Read { path: path.display().to_string(), source })?;
+            let data = std::fs::read(&path).map_err(|source| FontError::Read {
+                path: path.display().to_string(),
+                source,
+            })?;
             return make_face(name, path, data, info.index, false).map(Some);
         }
         Ok(None)
@@ -146,7 +168,10 @@ impl FontBook {
             }
         }
         if out.is_empty() {
-            return Err(FontError::EmptyChain { role: role.to_string(), names: names.to_vec() });
+            return Err(FontError::EmptyChain {
+                role: role.to_string(),
+                names: names.to_vec(),
+            });
         }
         Ok(out)
     }
@@ -156,11 +181,26 @@ impl FontBook {
     }
 }
 
-fn make_face(name: &str, path: PathBuf, data: Vec<u8>, index: u32, bundled: bool) -> Result<Face, FontError> {
+fn make_face(
+    name: &str,
+    path: PathBuf,
+    data: Vec<u8>,
+    index: u32,
+    bundled: bool,
+) -> Result<Face, FontError> {
     let upem = ttf_parser::Face::parse(&data, index)
-        .map_err(|_| FontError::Parse { path: path.display().to_string() })?
+        .map_err(|_| FontError::Parse {
+            path: path.display().to_string(),
+        })?
         .units_per_em() as f32;
-    Ok(Face { name: name.to_string(), path, data: Arc::new(data), index, units_per_em: upem, bundled })
+    Ok(Face {
+        name: name.to_string(),
+        path,
+        data: Arc::new(data),
+        index,
+        units_per_em: upem,
+        bundled,
+    })
 }
 
 /// Characters set in the Latin font: ASCII and Latin letters. Everything else (Han, full-width
@@ -191,7 +231,11 @@ pub struct Chains {
 }
 
 impl Chains {
-    pub fn load(book: &mut FontBook, role_name: &str, role: &crate::style::Role) -> Result<Chains, FontError> {
+    pub fn load(
+        book: &mut FontBook,
+        role_name: &str,
+        role: &crate::style::Role,
+    ) -> Result<Chains, FontError> {
         let cjk = book.chain(role_name, &role.fonts)?;
         let latin = book.chain(role_name, &role.latin)?;
         Ok(Chains { cjk, latin })
@@ -199,8 +243,16 @@ impl Chains {
 
     /// The first face in preference order that has the character.
     pub fn pick(&self, book: &FontBook, c: char) -> Option<FontId> {
-        let (first, second) = if is_latin(c) { (&self.latin, &self.cjk) } else { (&self.cjk, &self.latin) };
-        first.iter().chain(second.iter()).copied().find(|&id| book.face(id).has_char(c))
+        let (first, second) = if is_latin(c) {
+            (&self.latin, &self.cjk)
+        } else {
+            (&self.cjk, &self.latin)
+        };
+        first
+            .iter()
+            .chain(second.iter())
+            .copied()
+            .find(|&id| book.face(id).has_char(c))
     }
 }
 
@@ -241,43 +293,6 @@ pub fn shape(face: &Face, text: &str, size: f32) -> Vec<ShapedGlyph> {
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn book() -> FontBook {
-        FontBook::new(find_font_dir(None).unwrap(), false)
-    }
-
-    #[test]
-    fn bundled_chain_falls_back_for_traditional_characters() {
-        let mut b = book();
-        let chain = b.chain("body", &["仿宋_GB2312".into(), "FandolFang".into(), "Noto Serif CJK SC".into()]).unwrap();
-        assert_eq!(chain.len(), 2, "仿宋_GB2312 is not bundled and system fonts are off");
-        let chains = Chains { cjk: chain.clone(), latin: chain };
-        assert_eq!(b.face(chains.pick(&b, '公').unwrap()).name, "FandolFang");
-        // 內 為 說 (Traditional forms) are among the characters Fandol lacks.
-        let missing: Vec<char> = "內為說況產".chars().filter(|&c| !b.face(FontId(0)).has_char(c)).collect();
-        assert!(!missing.is_empty());
-        for c in missing {
-            assert_eq!(b.face(chains.pick(&b, c).unwrap()).name, "Noto Serif CJK SC");
-        }
-        assert!(chains.pick(&b, '😀').is_none());
-    }
-
-    #[test]
-    fn han_advance_is_one_em_and_digits_half() {
-        let mut b = book();
-        let fang = b.load("FandolFang").unwrap().unwrap();
-        let termes = b.load("TeX Gyre Termes").unwrap().unwrap();
-        let g = shape(b.face(fang), "政府", 16.0);
-        assert_eq!(g.len(), 2);
-        assert!((g[0].advance - 16.0).abs() < 1e-3);
-        let d = shape(b.face(termes), "2019", 16.0);
-        assert!((d[0].advance - 8.0).abs() < 1e-3);
-    }
-}
-
 /// Every character of GB 2312 (6763 Han characters and 682 symbols): the set a mainland office
 /// font is expected to cover, used to report coverage.
 pub fn gb2312_chars() -> Vec<char> {
@@ -294,4 +309,63 @@ pub fn gb2312_chars() -> Vec<char> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn book() -> FontBook {
+        FontBook::new(find_font_dir(None).unwrap(), false)
+    }
+
+    #[test]
+    fn bundled_chain_falls_back_for_traditional_characters() {
+        let mut b = book();
+        let chain = b
+            .chain(
+                "body",
+                &[
+                    "仿宋_GB2312".into(),
+                    "FandolFang".into(),
+                    "Noto Serif CJK SC".into(),
+                ],
+            )
+            .unwrap();
+        assert_eq!(
+            chain.len(),
+            2,
+            "仿宋_GB2312 is not bundled and system fonts are off"
+        );
+        let chains = Chains {
+            cjk: chain.clone(),
+            latin: chain,
+        };
+        assert_eq!(b.face(chains.pick(&b, '公').unwrap()).name, "FandolFang");
+        // 內 為 說 (Traditional forms) are among the characters Fandol lacks.
+        let missing: Vec<char> = "內為說況產"
+            .chars()
+            .filter(|&c| !b.face(FontId(0)).has_char(c))
+            .collect();
+        assert!(!missing.is_empty());
+        for c in missing {
+            assert_eq!(
+                b.face(chains.pick(&b, c).unwrap()).name,
+                "Noto Serif CJK SC"
+            );
+        }
+        assert!(chains.pick(&b, '😀').is_none());
+    }
+
+    #[test]
+    fn han_advance_is_one_em_and_digits_half() {
+        let mut b = book();
+        let fang = b.load("FandolFang").unwrap().unwrap();
+        let termes = b.load("TeX Gyre Termes").unwrap().unwrap();
+        let g = shape(b.face(fang), "政府", 16.0);
+        assert_eq!(g.len(), 2);
+        assert!((g[0].advance - 16.0).abs() < 1e-3);
+        let d = shape(b.face(termes), "2019", 16.0);
+        assert!((d[0].advance - 8.0).abs() < 1e-3);
+    }
 }

@@ -9,15 +9,53 @@ pub struct Bundled {
 
 /// The first entry is the file used to recognise a fonts folder.
 pub const BUNDLED: &[Bundled] = &[
-    Bundled { name: "FandolFang", file: "fandol/FandolFang-Regular.otf", index: 0 },
-    Bundled { name: "FandolHei", file: "fandol/FandolHei-Regular.otf", index: 0 },
-    Bundled { name: "FandolKai", file: "fandol/FandolKai-Regular.otf", index: 0 },
-    Bundled { name: "FandolSong", file: "fandol/FandolSong-Regular.otf", index: 0 },
-    Bundled { name: "FandolSong-Bold", file: "fandol/FandolSong-Bold.otf", index: 0 },
+    Bundled {
+        name: "FandolFang",
+        file: "fandol/FandolFang-Regular.otf",
+        index: 0,
+    },
+    Bundled {
+        name: "FandolHei",
+        file: "fandol/FandolHei-Regular.otf",
+        index: 0,
+    },
+    Bundled {
+        name: "FandolKai",
+        file: "fandol/FandolKai-Regular.otf",
+        index: 0,
+    },
+    Bundled {
+        name: "FandolSong",
+        file: "fandol/FandolSong-Regular.otf",
+        index: 0,
+    },
+    Bundled {
+        name: "FandolSong-Bold",
+        file: "fandol/FandolSong-Bold.otf",
+        index: 0,
+    },
     // Face 2 of the collection is the SC (mainland) face: its 。，、 sit in the lower left.
-    Bundled { name: "Noto Serif CJK SC", file: "noto-serif-cjk/NotoSerifCJK-Regular.ttc", index: 2 },
-    Bundled { name: "TeX Gyre Termes", file: "tex-gyre-termes/texgyretermes-regular.otf", index: 0 },
-    Bundled { name: "TeX Gyre Termes Bold", file: "tex-gyre-termes/texgyretermes-bold.otf", index: 0 },
+    Bundled {
+        name: "Noto Serif CJK SC",
+        file: "noto-serif-cjk/NotoSerifCJK-Regular.ttc",
+        index: 2,
+    },
+    // The sans face stands in for 黑体 where FandolHei lacks a character.
+    Bundled {
+        name: "Noto Sans CJK SC",
+        file: "noto-sans-cjk/NotoSansCJK-Regular.ttc",
+        index: 2,
+    },
+    Bundled {
+        name: "TeX Gyre Termes",
+        file: "tex-gyre-termes/texgyretermes-regular.otf",
+        index: 0,
+    },
+    Bundled {
+        name: "TeX Gyre Termes Bold",
+        file: "tex-gyre-termes/texgyretermes-bold.otf",
+        index: 0,
+    },
 ];
 
 /// Family names under which an installed font may answer to a name used in styles.

@@ -17,7 +17,13 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(file: &str, pos: Option<SourcePos>, message: impl Into<String>) -> Self {
-        Diagnostic { file: file.to_string(), pos, message: message.into(), snippet: None, help: None }
+        Diagnostic {
+            file: file.to_string(),
+            pos,
+            message: message.into(),
+            snippet: None,
+            help: None,
+        }
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
@@ -30,7 +36,10 @@ impl Diagnostic {
         if let Some(pos) = self.pos
             && self.snippet.is_none()
         {
-            self.snippet = source.lines().nth(pos.line.saturating_sub(1) as usize).map(str::to_string);
+            self.snippet = source
+                .lines()
+                .nth(pos.line.saturating_sub(1) as usize)
+                .map(str::to_string);
         }
         self
     }
@@ -47,7 +56,10 @@ impl fmt::Display for Diagnostic {
             let number = p.line.to_string();
             let pad = " ".repeat(number.len());
             // The caret goes under the column'th character; wide (CJK) characters take two cells.
-            let before: String = line.chars().take(p.column.saturating_sub(1) as usize).collect();
+            let before: String = line
+                .chars()
+                .take(p.column.saturating_sub(1) as usize)
+                .collect();
             let cells: usize = before.chars().map(display_width).sum();
             let shown: String = line.chars().take(120).collect();
             writeln!(f, "{pad} |")?;
@@ -133,7 +145,10 @@ mod tests {
 
     #[test]
     fn suggests_close_names_only() {
-        assert_eq!(did_you_mean("titel", &["title", "issuer", "body"]), Some("title"));
+        assert_eq!(
+            did_you_mean("titel", &["title", "issuer", "body"]),
+            Some("title")
+        );
         assert_eq!(did_you_mean("colour", &["title", "issuer", "body"]), None);
     }
 

@@ -32,13 +32,19 @@ fn from_tree(r: &Reader, root: &Node) -> Result<Source, Diagnostic> {
     let top = r.map(root, "the document")?;
     r.check_keys(top, TOP_FIELDS, "the document")?;
     let title_node = get(top, "title").ok_or_else(|| {
-        r.error(root.pos, "the document has no `title`").help("add a line `title: ……` at the top of the file")
+        r.error(root.pos, "the document has no `title`")
+            .help("add a line `title: ……` at the top of the file")
     })?;
     let title = r.text(title_node, "title")?;
-    let title_lines: Vec<String> =
-        title.split('\n').map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect();
+    let title_lines: Vec<String> = title
+        .split('\n')
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect();
     if title_lines.is_empty() {
-        return Err(r.error(title_node.pos, "the title is empty").help("write the document's title after `title:`"));
+        return Err(r
+            .error(title_node.pos, "the title is empty")
+            .help("write the document's title after `title:`"));
     }
     let issuer = match get(top, "issuer") {
         Some(n) => Some(non_empty(r, n, "issuer")?),
@@ -54,25 +60,41 @@ fn from_tree(r: &Reader, root: &Node) -> Result<Source, Diagnostic> {
     };
     let want_signature = match get(top, "signature") {
         None => None,
-        Some(Node { value: Value::Bool(b), .. }) => Some(*b),
+        Some(Node {
+            value: Value::Bool(b),
+            ..
+        }) => Some(*b),
         Some(n) => return Err(r.expected(n, "true or false", "signature")),
     };
     let body_node = get(top, "body").ok_or_else(|| {
-        r.error(root.pos, "the document has no `body`").help("add `body:` followed by a list of paragraphs, one per `- ` line")
+        r.error(root.pos, "the document has no `body`")
+            .help("add `body:` followed by a list of paragraphs, one per `- ` line")
     })?;
     let blocks = parse_body(r, body_node)?;
     let signature = match (want_signature, &issuer, date) {
         (Some(false), _, _) | (None, None, _) | (None, _, None) => None,
-        (_, Some(i), Some(d)) => Some(Signature { issuer: i.clone(), date: d.to_chinese(), pos: title_node.pos }),
+        (_, Some(i), Some(d)) => Some(Signature {
+            issuer: i.clone(),
+            date: d.to_chinese(),
+            pos: title_node.pos,
+        }),
         (Some(true), _, _) => {
             let pos = get(top, "signature").map_or(root.pos, |n| n.pos);
             return Err(r
                 .error(pos, "`signature: true` needs both `issuer` and `date`")
-                .help("add `issuer:` (发文机关署名) and `date:` (成文日期), or remove `signature`"));
+                .help(
+                    "add `issuer:` (发文机关署名) and `date:` (成文日期), or remove `signature`",
+                ));
         }
     };
-    let document =
-        Document { title: title_lines, title_pos: title_node.pos, issuer, date, blocks, signature };
+    let document = Document {
+        title: title_lines,
+        title_pos: title_node.pos,
+        issuer,
+        date,
+        blocks,
+        signature,
+    };
     Ok(Source { document, style })
 }
 
@@ -99,7 +121,11 @@ fn parse_date(r: &Reader, n: &Node) -> Result<Date, Diagnostic> {
     if parts.len() != 3 {
         return Err(bad());
     }
-    let (Ok(year), Ok(month), Ok(day)) = (parts[0].parse::<u16>(), parts[1].parse::<u8>(), parts[2].parse::<u8>()) else {
+    let (Ok(year), Ok(month), Ok(day)) = (
+        parts[0].parse::<u16>(),
+        parts[1].parse::<u8>(),
+        parts[2].parse::<u8>(),
+    ) else {
         return Err(bad());
     };
     let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
@@ -121,8 +147,18 @@ fn parse_date(r: &Reader, n: &Node) -> Result<Date, Diagnostic> {
 fn parse_body(r: &Reader, node: &Node) -> Result<Vec<Block>, Diagnostic> {
     let items = match &node.value {
         Value::Seq(items) => items,
-        Value::Null => return Err(r.error(node.pos, "`body` is empty").help("list the paragraphs under `body:`, each on a line starting with `- `")),
-        _ => return Err(r.expected(node, "a list of paragraphs and headings (lines starting with `- `)", "body")),
+        Value::Null => {
+            return Err(r
+                .error(node.pos, "`body` is empty")
+                .help("list the paragraphs under `body:`, each on a line starting with `- `"));
+        }
+        _ => {
+            return Err(r.expected(
+                node,
+                "a list of paragraphs and headings (lines starting with `- `)",
+                "body",
+            ));
+        }
     };
     items.iter().map(|item| parse_block(r, item)).collect()
 }
@@ -130,12 +166,20 @@ fn parse_body(r: &Reader, node: &Node) -> Result<Vec<Block>, Diagnostic> {
 fn parse_block(r: &Reader, item: &Node) -> Result<Block, Diagnostic> {
     match &item.value {
         Value::Str(s) => Ok(Block::Paragraph(paragraph(r, s, item.pos)?)),
-        Value::Int(_) | Value::Float(_) => Ok(Block::Paragraph(paragraph(r, &r.text(item, "paragraph")?, item.pos)?)),
+        Value::Int(_) | Value::Float(_) => Ok(Block::Paragraph(paragraph(
+            r,
+            &r.text(item, "paragraph")?,
+            item.pos,
+        )?)),
         Value::Map(entries) => {
-            let kind = entries.iter().find(|(k, _)| BLOCK_KINDS.contains(&k.name.as_str()));
+            let kind = entries
+                .iter()
+                .find(|(k, _)| BLOCK_KINDS.contains(&k.name.as_str()));
             let Some((key, value)) = kind else {
                 let Some((first, _)) = entries.first() else {
-                    return Err(r.error(item.pos, "empty body item").help("write the paragraph's text after `- `, or remove the line"));
+                    return Err(r
+                        .error(item.pos, "empty body item")
+                        .help("write the paragraph's text after `- `, or remove the line"));
                 };
                 let mut d = r.error(first.pos, format!("unknown block `{}`", first.name));
                 d = match super::diag::did_you_mean(&first.name, BLOCK_KINDS) {
@@ -159,7 +203,11 @@ fn parse_block(r: &Reader, item: &Node) -> Result<Block, Diagnostic> {
                             }
                         },
                     };
-                    Ok(Block::Heading(Heading { level, text, pos: value.pos }))
+                    Ok(Block::Heading(Heading {
+                        level,
+                        text,
+                        pos: value.pos,
+                    }))
                 }
                 "paragraph" => {
                     r.check_keys(entries, &["paragraph"], "a paragraph")?;
@@ -181,7 +229,9 @@ fn parse_block(r: &Reader, item: &Node) -> Result<Block, Diagnostic> {
         Value::Seq(_) => Err(r
             .expected(item, "a paragraph (text) or a heading", "body item")
             .help("a nested list is not a paragraph: remove the extra `- ` or indent")),
-        Value::Null => Err(r.error(item.pos, "empty body item").help("write the paragraph's text after `- `, or remove the line")),
+        Value::Null => Err(r
+            .error(item.pos, "empty body item")
+            .help("write the paragraph's text after `- `, or remove the line")),
         Value::Bool(_) => Err(r.expected(item, "a paragraph (text) or a heading", "body item")),
     }
 }
@@ -189,7 +239,9 @@ fn parse_block(r: &Reader, item: &Node) -> Result<Block, Diagnostic> {
 fn heading_text(r: &Reader, value: &Node) -> Result<String, Diagnostic> {
     match &value.value {
         Value::Str(s) if !s.trim().is_empty() => Ok(clean_text(s)),
-        Value::Str(_) | Value::Null => Err(r.error(value.pos, "the heading is empty").help("write the heading's text after `heading:`")),
+        Value::Str(_) | Value::Null => Err(r
+            .error(value.pos, "the heading is empty")
+            .help("write the heading's text after `heading:`")),
         _ => Err(r
             .expected(value, "the heading's text", "heading")
             .help("write the heading on one line: `- heading: 一、总体情况`")),
@@ -248,7 +300,9 @@ fn clean_text(s: &str) -> String {
 fn paragraph(r: &Reader, text: &str, pos: SourcePos) -> Result<Paragraph, Diagnostic> {
     let text = clean_text(text);
     if text.is_empty() {
-        return Err(r.error(pos, "empty paragraph").help("write the paragraph's text, or remove the line"));
+        return Err(r
+            .error(pos, "empty paragraph")
+            .help("write the paragraph's text, or remove the line"));
     }
     let mut runs = Vec::new();
     let mut bold = false;
@@ -257,16 +311,24 @@ fn paragraph(r: &Reader, text: &str, pos: SourcePos) -> Result<Paragraph, Diagno
             bold = !bold;
         }
         if !part.is_empty() {
-            runs.push(Run { text: part.to_string(), bold });
+            runs.push(Run {
+                text: part.to_string(),
+                bold,
+            });
         }
     }
     if bold {
         return Err(r
-            .error(pos, "a `**` that starts bold text is never closed in this paragraph")
+            .error(
+                pos,
+                "a `**` that starts bold text is never closed in this paragraph",
+            )
             .help("close the bold text with a second `**`, e.g. **加强组织领导。**成立……"));
     }
     if runs.is_empty() {
-        return Err(r.error(pos, "empty paragraph").help("write the paragraph's text, or remove the line"));
+        return Err(r
+            .error(pos, "empty paragraph")
+            .help("write the paragraph's text, or remove the line"));
     }
     Ok(Paragraph { runs, pos })
 }
@@ -287,8 +349,16 @@ mod tests {
         assert_eq!(d.blocks.len(), 4);
         assert!(matches!(&d.blocks[0], Block::Heading(h) if h.level == 1));
         assert!(matches!(&d.blocks[1], Block::Heading(h) if h.level == 2));
-        let Block::Paragraph(p) = &d.blocks[2] else { panic!() };
-        assert_eq!(p.runs[0], Run { text: "加强领导。".into(), bold: true });
+        let Block::Paragraph(p) = &d.blocks[2] else {
+            panic!()
+        };
+        assert_eq!(
+            p.runs[0],
+            Run {
+                text: "加强领导。".into(),
+                bold: true
+            }
+        );
         assert_eq!(p.runs[1].text, "成立小组。");
         assert_eq!(d.blocks[3], Block::PageBreak);
         assert_eq!(d.signature.as_ref().unwrap().date, "2020年1月20日");

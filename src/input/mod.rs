@@ -22,9 +22,10 @@ pub fn decode(file: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
         Err(e) => {
             let bytes = e.into_bytes();
             let (_, _, gbk_errors) = encoding_rs::GBK.decode(&bytes);
-            let line = bytes.iter().position(|&b| b >= 0x80).map(|i| {
-                bytes[..i].iter().filter(|&&b| b == b'\n').count() as u32 + 1
-            });
+            let line = bytes
+                .iter()
+                .position(|&b| b >= 0x80)
+                .map(|i| bytes[..i].iter().filter(|&&b| b == b'\n').count() as u32 + 1);
             let pos = line.map(|l| crate::model::SourcePos { line: l, column: 1 });
             let msg = if gbk_errors {
                 "the file is not UTF-8 text".to_string()

@@ -56,7 +56,11 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Diagnostic> {
         return Err(Diagnostic::new(
             file,
             None,
-            format!("the file is {} MB; gongwen reads at most {} MB", text.len() >> 20, MAX_INPUT_BYTES >> 20),
+            format!(
+                "the file is {} MB; gongwen reads at most {} MB",
+                text.len() >> 20,
+                MAX_INPUT_BYTES >> 20
+            ),
         )
         .help("split the document, or check that this is the right file"));
     }
@@ -64,14 +68,26 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Diagnostic> {
     match serde_saphyr::from_str_with_options::<Spanned<RawValue>>(text, options) {
         Ok(s) => Ok(convert(s)),
         Err(e) => {
-            let pos = e.location().map(|l| SourcePos { line: l.line() as u32, column: l.column() as u32 });
+            let pos = e.location().map(|l| SourcePos {
+                line: l.line() as u32,
+                column: l.column() as u32,
+            });
             let rendered = e.to_string();
             // The parser's own message is the first line; our renderer adds the snippet.
-            let first = rendered.lines().next().unwrap_or("invalid YAML").trim().to_string();
+            let first = rendered
+                .lines()
+                .next()
+                .unwrap_or("invalid YAML")
+                .trim()
+                .to_string();
             let msg = strip_location_suffix(&first);
-            Err(Diagnostic::new(file, pos.filter(|p| p.line > 0), format!("invalid YAML: {msg}"))
-                .help(yaml_hint(&msg))
-                .with_source(text))
+            Err(Diagnostic::new(
+                file,
+                pos.filter(|p| p.line > 0),
+                format!("invalid YAML: {msg}"),
+            )
+            .help(yaml_hint(&msg))
+            .with_source(text))
         }
     }
 }
@@ -111,7 +127,10 @@ enum RawValue {
 }
 
 fn convert(s: Spanned<RawValue>) -> Node {
-    let pos = SourcePos { line: s.referenced.line() as u32, column: s.referenced.column() as u32 };
+    let pos = SourcePos {
+        line: s.referenced.line() as u32,
+        column: s.referenced.column() as u32,
+    };
     let value = match s.value {
         RawValue::Null => Value::Null,
         RawValue::Bool(b) => Value::Bool(b),
@@ -123,8 +142,17 @@ fn convert(s: Spanned<RawValue>) -> Node {
             entries
                 .into_iter()
                 .map(|(k, v)| {
-                    let kpos = SourcePos { line: k.referenced.line() as u32, column: k.referenced.column() as u32 };
-                    (Key { name: k.value, pos: kpos }, convert(v))
+                    let kpos = SourcePos {
+                        line: k.referenced.line() as u32,
+                        column: k.referenced.column() as u32,
+                    };
+                    (
+                        Key {
+                            name: k.value,
+                            pos: kpos,
+                        },
+                        convert(v),
+                    )
                 })
                 .collect(),
         ),
@@ -162,7 +190,9 @@ impl<'de> Visitor<'de> for RawVisitor {
         Ok(RawValue::Int(v))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawValue, E> {
-        Ok(i64::try_from(v).map(RawValue::Int).unwrap_or(RawValue::Float(v as f64)))
+        Ok(i64::try_from(v)
+            .map(RawValue::Int)
+            .unwrap_or(RawValue::Float(v as f64)))
     }
     fn visit_f64<E>(self, v: f64) -> Result<RawValue, E> {
         Ok(RawValue::Float(v))
@@ -236,7 +266,10 @@ impl Reader<'_> {
     }
 
     pub fn expected(&self, node: &Node, what: &str, context: &str) -> Diagnostic {
-        self.error(node.pos, format!("{context}: expected {what}, found {}", node.value.kind()))
+        self.error(
+            node.pos,
+            format!("{context}: expected {what}, found {}", node.value.kind()),
+        )
     }
 
     pub fn map<'n>(&self, node: &'n Node, context: &str) -> Result<&'n [(Key, Node)], Diagnostic> {
@@ -257,7 +290,12 @@ impl Reader<'_> {
     }
 
     /// Rejects keys not in `known`, suggesting the closest known one.
-    pub fn check_keys(&self, entries: &[(Key, Node)], known: &[&str], context: &str) -> Result<(), Diagnostic> {
+    pub fn check_keys(
+        &self,
+        entries: &[(Key, Node)],
+        known: &[&str],
+        context: &str,
+    ) -> Result<(), Diagnostic> {
         for (k, _) in entries {
             if !known.contains(&k.name.as_str()) {
                 let mut d = self.error(k.pos, format!("unknown field `{}` in {context}", k.name));
@@ -283,10 +321,14 @@ mod tests {
     #[test]
     fn keeps_positions_of_keys_and_values() {
         let n = parse("t.yaml", "title: 标题\nbody:\n  - 第一段\n").unwrap();
-        let Value::Map(m) = &n.value else { panic!("map") };
+        let Value::Map(m) = &n.value else {
+            panic!("map")
+        };
         assert_eq!(m[0].0.name, "title");
         assert_eq!((m[0].0.pos.line, m[0].0.pos.column), (1, 1));
-        let Value::Seq(items) = &m[1].1.value else { panic!("seq") };
+        let Value::Seq(items) = &m[1].1.value else {
+            panic!("seq")
+        };
         assert_eq!((items[0].pos.line, items[0].pos.column), (3, 5));
     }
 

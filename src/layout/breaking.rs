@@ -8,7 +8,10 @@ pub const NO_LINE_END: &str = "“‘（〔［｛【〖《〈「『([{¥￥$＄�
 
 fn is_han(c: char) -> bool {
     let cp = c as u32;
-    (0x3400..=0x9FFF).contains(&cp) || (0xF900..=0xFAFF).contains(&cp) || (0x20000..=0x3FFFD).contains(&cp) || c == '〇'
+    (0x3400..=0x9FFF).contains(&cp)
+        || (0xF900..=0xFAFF).contains(&cp)
+        || (0x20000..=0x3FFFD).contains(&cp)
+        || c == '〇'
 }
 
 /// For each byte offset of `text`, whether a line may break there (before the character that

@@ -16,7 +16,12 @@ const EM_ASCENT: f32 = 0.88;
 #[derive(Debug, thiserror::Error)]
 pub enum LayoutError {
     #[error("the character “{ch}” (U+{code:04X}) is in none of the fonts of role `{role}`, in {what}", code = *ch as u32)]
-    MissingGlyph { ch: char, pos: SourcePos, what: String, role: String },
+    MissingGlyph {
+        ch: char,
+        pos: SourcePos,
+        what: String,
+        role: String,
+    },
     #[error(transparent)]
     Font(#[from] FontError),
 }
@@ -123,8 +128,19 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
     let mut blocks: Vec<LaidBlock> = Vec::new();
     let mut title_lines = Vec::new();
     for line in &doc.title {
-        let origin = Origin { pos: doc.title_pos, what: "the title", role: "title" };
-        let prepared = text::prepare(book, &fonts.title, &style.title, tracking, &[(line, false)], &origin)?;
+        let origin = Origin {
+            pos: doc.title_pos,
+            what: "the title",
+            role: "title",
+        };
+        let prepared = text::prepare(
+            book,
+            &fonts.title,
+            &style.title,
+            tracking,
+            &[(line, false)],
+            &origin,
+        )?;
         let lines = text::break_title(&prepared, width);
         for l in &lines {
             title_lines.push(slice_text(&prepared, l));
@@ -141,40 +157,53 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
             outline: None,
         });
     }
-    let title_rows: usize = blocks.iter().map(|b| b.lines.len()).sum();
 
     // Body.
     let mut pending_break = false;
     for block in &doc.blocks {
-        let (role_style, chains, role, runs, pos, what, outline): (&Role, &Chains, RunRole, Vec<(&str, bool)>, _, _, _) =
-            match block {
-                Block::PageBreak => {
-                    pending_break = true;
-                    continue;
-                }
-                Block::Heading(h) => {
-                    let i = (h.level.clamp(1, 4) - 1) as usize;
-                    (
-                        &style.headings[i],
-                        &fonts.headings[i],
-                        RunRole::Heading(h.level),
-                        vec![(h.text.as_str(), style.headings[i].bold)],
-                        h.pos,
-                        format!("the heading “{}”", short(&h.text)),
-                        Some((h.level, h.text.clone())),
-                    )
-                }
-                Block::Paragraph(p) => (
-                    &style.body,
-                    &fonts.body,
-                    RunRole::Body,
-                    p.runs.iter().map(|r| (r.text.as_str(), r.bold || style.body.bold)).collect(),
-                    p.pos,
-                    format!("the paragraph “{}”", short(&p.text())),
-                    None,
-                ),
-            };
-        let origin = Origin { pos, what: &what, role: role_name(role) };
+        let (role_style, chains, role, runs, pos, what, outline): (
+            &Role,
+            &Chains,
+            RunRole,
+            Vec<(&str, bool)>,
+            _,
+            _,
+            _,
+        ) = match block {
+            Block::PageBreak => {
+                pending_break = true;
+                continue;
+            }
+            Block::Heading(h) => {
+                let i = (h.level.clamp(1, 4) - 1) as usize;
+                (
+                    &style.headings[i],
+                    &fonts.headings[i],
+                    RunRole::Heading(h.level),
+                    vec![(h.text.as_str(), style.headings[i].bold)],
+                    h.pos,
+                    format!("the heading “{}”", short(&h.text)),
+                    Some((h.level, h.text.clone())),
+                )
+            }
+            Block::Paragraph(p) => (
+                &style.body,
+                &fonts.body,
+                RunRole::Body,
+                p.runs
+                    .iter()
+                    .map(|r| (r.text.as_str(), r.bold || style.body.bold))
+                    .collect(),
+                p.pos,
+                format!("the paragraph “{}”", short(&p.text())),
+                None,
+            ),
+        };
+        let origin = Origin {
+            pos,
+            what: &what,
+            role: role_name(role),
+        };
         let prepared = text::prepare(book, chains, role_style, tracking, &runs, &origin)?;
         let indent = role_style.indent * g.char_pitch;
         let lines = text::break_lines(&prepared, width - indent, width);
@@ -196,9 +225,27 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
     // edge and 署名 2 字 left of the date's start, when the date is the longer).
     let mut signature_right_indents = None;
     if let Some(sig) = &doc.signature {
-        let origin = Origin { pos: sig.pos, what: "the signature", role: "signature" };
-        let issuer = text::prepare(book, &fonts.signature, &style.signature, tracking, &[(&sig.issuer, false)], &origin)?;
-        let date = text::prepare(book, &fonts.signature, &style.signature, tracking, &[(&sig.date, false)], &origin)?;
+        let origin = Origin {
+            pos: sig.pos,
+            what: "the signature",
+            role: "signature",
+        };
+        let issuer = text::prepare(
+            book,
+            &fonts.signature,
+            &style.signature,
+            tracking,
+            &[(&sig.issuer, false)],
+            &origin,
+        )?;
+        let date = text::prepare(
+            book,
+            &fonts.signature,
+            &style.signature,
+            tracking,
+            &[(&sig.date, false)],
+            &origin,
+        )?;
         let (ws, wd) = (text::natural_width(&issuer), text::natural_width(&date));
         let two = 2.0 * g.char_pitch;
         let (issuer_x, date_x) = if wd <= ws {
@@ -214,7 +261,7 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
             blocks.push(LaidBlock {
                 role: RunRole::Signature,
                 prepared,
-                lines: vec![0..n],
+                lines: std::iter::once(0..n).collect(),
                 indent: 0.0,
                 align: Align::Left,
                 keep_with_next: keep,
@@ -275,14 +322,35 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
             let is_last = k + 1 == b.lines.len();
             let indent = if k == 0 { b.indent } else { 0.0 };
             let placed = match b.fixed_x {
-                Some(x) => text::place_line(&b.prepared, line.clone(), true, x, width, Align::Left, g.char_pitch),
-                None => text::place_line(&b.prepared, line.clone(), is_last, indent, width, b.align, g.char_pitch),
+                Some(x) => text::place_line(
+                    &b.prepared,
+                    line.clone(),
+                    true,
+                    x,
+                    width,
+                    Align::Left,
+                    g.char_pitch,
+                ),
+                None => text::place_line(
+                    &b.prepared,
+                    line.clone(),
+                    is_last,
+                    indent,
+                    width,
+                    b.align,
+                    g.char_pitch,
+                ),
             };
             let page_index = pages.len() - 1;
             if k == 0
                 && let Some((level, t)) = &b.outline
             {
-                outline.push(OutlineEntry { level: *level, text: t.clone(), page: page_index, y: top });
+                outline.push(OutlineEntry {
+                    level: *level,
+                    text: t.clone(),
+                    page: page_index,
+                    y: top,
+                });
             }
             let page = &mut pages[page_index];
             for piece in placed.pieces {
@@ -305,16 +373,35 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
     // pages left, 1 字 in.
     let pn = &style.page_number;
     let inset = style.page_number_indent * pn.size;
-    let count = pages.len();
     for (i, page) in pages.iter_mut().enumerate() {
         let label = format!("— {} —", i + 1);
-        let origin = Origin { pos: doc.title_pos, what: "the page number", role: "page-number" };
-        let prepared = text::prepare(book, &fonts.page_number, pn, 0.0, &[(&label, false)], &origin)?;
+        let origin = Origin {
+            pos: doc.title_pos,
+            what: "the page number",
+            role: "page-number",
+        };
+        let prepared = text::prepare(
+            book,
+            &fonts.page_number,
+            pn,
+            0.0,
+            &[(&label, false)],
+            &origin,
+        )?;
         let w = text::natural_width(&prepared);
-        let x = if (i + 1) % 2 == 1 { width - inset - w } else { inset };
-        let dash_font = prepared.clusters.first().map(|c| c.font).unwrap_or(fonts.page_number.cjk[0]);
+        let x = if (i + 1) % 2 == 1 {
+            width - inset - w
+        } else {
+            inset
+        };
+        let dash_font = prepared
+            .clusters
+            .first()
+            .map(|c| c.font)
+            .unwrap_or(fonts.page_number.cjk[0]);
         let dash_top = book.face(dash_font).glyph_top('—').unwrap_or(0.3) * pn.size;
-        let baseline = style.page.top + style.page.body_height + style.page_number_below_body + dash_top;
+        let baseline =
+            style.page.top + style.page.body_height + style.page_number_below_body + dash_top;
         let n = prepared.clusters.len();
         let placed = text::place_line(&prepared, 0..n, true, x, width, Align::Left, 0.0);
         for piece in placed.pieces {
@@ -330,8 +417,6 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
             });
         }
     }
-    debug_assert_eq!(count, pages.len());
-    let _ = title_rows;
     Ok(Layout {
         width: style.page.width,
         height: style.page.height,
@@ -344,7 +429,10 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
 
 /// Index of the first block after the title blocks.
 fn title_rows_block_end(blocks: &[LaidBlock]) -> usize {
-    blocks.iter().position(|b| b.role != RunRole::Title).unwrap_or(blocks.len())
+    blocks
+        .iter()
+        .position(|b| b.role != RunRole::Title)
+        .unwrap_or(blocks.len())
 }
 
 fn role_style(style: &Style, role: RunRole) -> &Role {
@@ -371,7 +459,10 @@ fn role_name(role: RunRole) -> &'static str {
 }
 
 fn slice_text(p: &Prepared, line: &Range<usize>) -> String {
-    match (p.clusters.get(line.start), line.end.checked_sub(1).and_then(|e| p.clusters.get(e))) {
+    match (
+        p.clusters.get(line.start),
+        line.end.checked_sub(1).and_then(|e| p.clusters.get(e)),
+    ) {
         (Some(a), Some(b)) => p.text[a.range.start..b.range.end].to_string(),
         _ => String::new(),
     }
@@ -383,4 +474,207 @@ fn short(s: &str) -> String {
         t.push('…');
     }
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Heading, Paragraph, Run};
+
+    fn style() -> Style {
+        crate::style::load("gbt9704", std::path::Path::new(".")).unwrap()
+    }
+
+    fn book() -> FontBook {
+        FontBook::new(crate::fonts::find_font_dir(None).unwrap(), false)
+    }
+
+    fn para(text: &str) -> Block {
+        Block::Paragraph(Paragraph {
+            runs: vec![Run {
+                text: text.into(),
+                bold: false,
+            }],
+            pos: SourcePos::default(),
+        })
+    }
+
+    fn doc(blocks: Vec<Block>) -> Document {
+        Document {
+            title: vec!["标题".into()],
+            title_pos: SourcePos::default(),
+            issuer: None,
+            date: None,
+            blocks,
+            signature: None,
+        }
+    }
+
+    /// Body lines of a page as (text, x of the first glyph, baseline).
+    fn body_lines(page: &Page) -> Vec<(String, f32, f32)> {
+        let mut lines: Vec<(String, f32, f32)> = Vec::new();
+        for r in page
+            .runs
+            .iter()
+            .filter(|r| matches!(r.role, RunRole::Body | RunRole::Heading(_)))
+        {
+            match lines.last_mut() {
+                Some(l) if (l.2 - r.baseline).abs() < 0.01 => l.0.push_str(&r.text),
+                _ => lines.push((r.text.clone(), r.x, r.baseline)),
+            }
+        }
+        lines
+    }
+
+    #[test]
+    fn chinese_lines_hold_28_characters_on_the_grid() {
+        let s = style();
+        let text = "政".repeat(26 + 28 + 10);
+        let l = layout(&doc(vec![para(&text)]), &s, &mut book()).unwrap();
+        let lines = body_lines(&l.pages[0]);
+        let counts: Vec<usize> = lines.iter().map(|(t, _, _)| t.chars().count()).collect();
+        assert_eq!(counts, [26, 28, 10], "first line indented 2 字");
+        assert!((lines[0].1 - (s.page.left + 2.0 * s.grid.char_pitch)).abs() < 0.01);
+        assert!((lines[1].1 - s.page.left).abs() < 0.01);
+        // Consecutive lines one grid pitch apart.
+        assert!((lines[1].2 - lines[0].2 - s.grid.line_pitch).abs() < 0.01);
+        // The last glyph of a full line ends exactly at the 版心's right edge.
+        let run = l.pages[0]
+            .runs
+            .iter()
+            .find(|r| (r.baseline - lines[1].2).abs() < 0.01)
+            .unwrap();
+        let end = run.x + run.glyphs.iter().map(|g| g.advance).sum::<f32>();
+        assert!(
+            (end - (s.page.left + s.page.body_width)).abs() < 0.05,
+            "{end}"
+        );
+    }
+
+    #[test]
+    fn closing_punctuation_never_starts_a_line() {
+        let s = style();
+        // 26 characters fill the indented first line; the comma must not start line two.
+        let text = format!("{}，{}", "政".repeat(26), "府".repeat(10));
+        let l = layout(&doc(vec![para(&text)]), &s, &mut book()).unwrap();
+        let lines = body_lines(&l.pages[0]);
+        assert_eq!(lines[0].0.chars().count(), 25);
+        assert!(lines[1].0.starts_with("政，"));
+    }
+
+    #[test]
+    fn mixed_lines_are_justified_to_the_full_measure() {
+        let s = style();
+        let text = format!("{}2019年{}", "政".repeat(20), "府".repeat(60));
+        let l = layout(&doc(vec![para(&text)]), &s, &mut book()).unwrap();
+        let first = l.pages[0]
+            .runs
+            .iter()
+            .filter(|r| r.role == RunRole::Body)
+            .collect::<Vec<_>>();
+        let baseline = first[0].baseline;
+        let last_run = first
+            .iter()
+            .rev()
+            .find(|r| (r.baseline - baseline).abs() < 0.01)
+            .unwrap();
+        let end = last_run.x + last_run.glyphs.iter().map(|g| g.advance).sum::<f32>();
+        assert!(
+            (end - (s.page.left + s.page.body_width)).abs() < 0.05,
+            "justified line ends at {end}"
+        );
+        assert!(
+            first.iter().any(|r| r.text == "2019"),
+            "digits set in the Latin font as one run"
+        );
+    }
+
+    #[test]
+    fn a_heading_never_ends_a_page() {
+        let s = style();
+        // Title (1 row) + blank row + 19 full lines leaves one row: the heading must move on.
+        let filler = "政".repeat(26 + 28 * 18);
+        let heading = Block::Heading(Heading {
+            level: 1,
+            text: "一、总体情况".into(),
+            pos: SourcePos::default(),
+        });
+        let l = layout(
+            &doc(vec![para(&filler), heading, para("正文")]),
+            &s,
+            &mut book(),
+        )
+        .unwrap();
+        assert_eq!(body_lines(&l.pages[0]).len(), 19);
+        assert_eq!(body_lines(&l.pages[1])[0].0, "一、总体情况");
+        assert_eq!(l.pages.len(), 2);
+        assert_eq!(l.outline[0].page, 1);
+    }
+
+    #[test]
+    fn page_numbers_follow_gbt9704() {
+        let s = style();
+        let l = layout(&doc(vec![para(&"政".repeat(28 * 30))]), &s, &mut book()).unwrap();
+        assert_eq!(l.pages.len(), 2);
+        for (i, p) in l.pages.iter().enumerate() {
+            let runs: Vec<&GlyphRun> = p
+                .runs
+                .iter()
+                .filter(|r| r.role == RunRole::PageNumber)
+                .collect();
+            let text: String = runs.iter().map(|r| r.text.as_str()).collect();
+            assert_eq!(text, format!("— {} —", i + 1));
+            assert!(runs.iter().all(|r| r.size == 14.0));
+            let start = runs[0].x;
+            let last = runs[runs.len() - 1];
+            let end = last.x + last.glyphs.iter().map(|g| g.advance).sum::<f32>();
+            if i % 2 == 0 {
+                assert!((end - (s.page.left + s.page.body_width - 14.0)).abs() < 0.05);
+            } else {
+                assert!((start - (s.page.left + 14.0)).abs() < 0.05);
+            }
+        }
+    }
+
+    #[test]
+    fn signature_is_placed_per_7_3_5_2() {
+        let s = style();
+        let mut d = doc(vec![para("正文。")]);
+        d.signature = Some(crate::model::Signature {
+            issuer: "阿拉善左旗人民政府".into(),
+            date: "2020年1月20日".into(),
+            pos: SourcePos::default(),
+        });
+        let l = layout(&d, &s, &mut book()).unwrap();
+        let sig: Vec<&GlyphRun> = l.pages[0]
+            .runs
+            .iter()
+            .filter(|r| r.role == RunRole::Signature)
+            .collect();
+        let issuer = sig.iter().find(|r| r.text.starts_with("阿拉善")).unwrap();
+        let date_first = sig
+            .iter()
+            .filter(|r| r.baseline > issuer.baseline)
+            .map(|r| r.x)
+            .fold(f32::MAX, f32::min);
+        let right = s.page.left + s.page.body_width;
+        let issuer_end = issuer.x + issuer.glyphs.iter().map(|g| g.advance).sum::<f32>();
+        assert!(
+            (right - issuer_end - 2.0 * s.grid.char_pitch).abs() < 0.05,
+            "署名 2 字 from the right"
+        );
+        assert!(
+            (date_first - issuer.x - 2.0 * s.grid.char_pitch).abs() < 0.05,
+            "date starts 2 字 right of 署名"
+        );
+        // One blank row between the text and the 署名.
+        let body = l.pages[0]
+            .runs
+            .iter()
+            .find(|r| r.role == RunRole::Body)
+            .unwrap();
+        assert!((issuer.baseline - body.baseline - 2.0 * s.grid.line_pitch).abs() < 0.01);
+        let (ri, rd) = l.signature_right_indents.unwrap();
+        assert!((ri - 2.0 * s.grid.char_pitch).abs() < 0.05 && rd > ri);
+    }
 }

@@ -60,12 +60,23 @@ pub fn prepare(
             Some(f) => f,
             None if c.is_whitespace() => chains.latin[0],
             None => {
-                let chars_before = text[..i].chars().count();
-                let context: String = text[..i].chars().rev().take(8).collect::<Vec<_>>().into_iter().rev().collect();
+                let context: String = text[..i]
+                    .chars()
+                    .rev()
+                    .take(8)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                let place = if context.is_empty() {
+                    "at its start".to_string()
+                } else {
+                    format!("after “{context}”")
+                };
                 return Err(LayoutError::MissingGlyph {
                     ch: c,
                     pos: origin.pos,
-                    what: format!("{}, character {} (after “{}”)", origin.what, chars_before + 1, context),
+                    what: format!("{}, {place}", origin.what),
                     role: origin.role.to_string(),
                 });
             }
@@ -88,7 +99,11 @@ pub fn prepare(
             while j < glyphs.len() && glyphs[j].cluster == cl {
                 j += 1;
             }
-            let next_start = if j < glyphs.len() { glyphs[j].cluster } else { piece.len() };
+            let next_start = if j < glyphs.len() {
+                glyphs[j].cluster
+            } else {
+                piece.len()
+            };
             let (start, end) = (range.start + cl, range.start + next_start.max(cl));
             let first = text[start..].chars().next().unwrap_or(' ');
             let gl: Vec<_> = glyphs[i..j].to_vec();
@@ -105,7 +120,11 @@ pub fn prepare(
             i = j;
         }
     }
-    Ok(Prepared { text, clusters, size: role.size })
+    Ok(Prepared {
+        text,
+        clusters,
+        size: role.size,
+    })
 }
 
 /// Greedy first-fit breaking, as Word and LibreOffice do it, over the allowed break points.
@@ -171,8 +190,12 @@ pub fn place_line(
     // Trailing spaces hang outside the measure.
     let visible = clusters.iter().rposition(|c| !c.space).map_or(0, |i| i + 1);
     let clusters = &clusters[..visible];
-    let on_grid = align == Align::Justify && !clusters.is_empty() && clusters.iter().all(|c| c.wide);
-    let mut advances: Vec<f32> = clusters.iter().map(|c| if on_grid { char_pitch } else { c.width }).collect();
+    let on_grid =
+        align == Align::Justify && !clusters.is_empty() && clusters.iter().all(|c| c.wide);
+    let mut advances: Vec<f32> = clusters
+        .iter()
+        .map(|c| if on_grid { char_pitch } else { c.width })
+        .collect();
     let natural: f32 = advances.iter().sum();
     let avail = width - indent;
     let mut x0 = indent;
@@ -184,7 +207,11 @@ pub fn place_line(
                     a.wide || b.wide || a.space || b.space
                 })
                 .collect();
-            let gaps: Vec<usize> = if gaps.is_empty() { (0..clusters.len() - 1).collect() } else { gaps };
+            let gaps: Vec<usize> = if gaps.is_empty() {
+                (0..clusters.len() - 1).collect()
+            } else {
+                gaps
+            };
             let extra = (avail - natural) / gaps.len() as f32;
             for g in gaps {
                 advances[g] += extra;
@@ -197,11 +224,21 @@ pub fn place_line(
     let mut pieces: Vec<Piece> = Vec::new();
     let mut x = x0;
     for (c, adv) in clusters.iter().zip(advances) {
-        let start_new = pieces.last().is_none_or(|pc| pc.font != c.font || pc.bold != c.bold);
+        let start_new = pieces
+            .last()
+            .is_none_or(|pc| pc.font != c.font || pc.bold != c.bold);
         if start_new {
-            pieces.push(Piece { font: c.font, bold: c.bold, x, text: String::new(), glyphs: Vec::new() });
+            pieces.push(Piece {
+                font: c.font,
+                bold: c.bold,
+                x,
+                text: String::new(),
+                glyphs: Vec::new(),
+            });
         }
-        let Some(piece) = pieces.last_mut() else { continue };
+        let Some(piece) = pieces.last_mut() else {
+            continue;
+        };
         let t0 = piece.text.len();
         piece.text.push_str(&p.text[c.range.clone()]);
         let t1 = piece.text.len();
@@ -209,7 +246,11 @@ pub fn place_line(
         let glyph_sum: f32 = c.glyphs.iter().map(|g| g.advance).sum();
         let last = c.glyphs.len().saturating_sub(1);
         for (k, g) in c.glyphs.iter().enumerate() {
-            let advance = if k == last { g.advance + (adv - glyph_sum) } else { g.advance };
+            let advance = if k == last {
+                g.advance + (adv - glyph_sum)
+            } else {
+                g.advance
+            };
             piece.glyphs.push(PlacedGlyph {
                 id: g.id,
                 advance,
@@ -237,12 +278,23 @@ pub fn break_title(p: &Prepared, width: f32) -> Vec<Range<usize>> {
         return greedy;
     }
     let allowed = breaking::opportunities(&p.text);
-    let candidates: Vec<usize> = (1..p.clusters.len()).filter(|&i| allowed[p.clusters[i].range.start]).collect();
+    let candidates: Vec<usize> = (1..p.clusters.len())
+        .filter(|&i| allowed[p.clusters[i].range.start])
+        .collect();
     let widths: Vec<f32> = p.clusters.iter().map(|c| c.width).collect();
     let span = |a: usize, b: usize| widths[a..b].iter().sum::<f32>();
     let mut best: Option<(f32, Vec<usize>)> = None;
     let mut chosen = Vec::new();
-    search(&candidates, 0, p.clusters.len(), n - 1, width, &span, &mut chosen, &mut best);
+    search(
+        &candidates,
+        0,
+        p.clusters.len(),
+        n - 1,
+        width,
+        &span,
+        &mut chosen,
+        &mut best,
+    );
     match best {
         Some((_, cuts)) => {
             let mut out = Vec::new();

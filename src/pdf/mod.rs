@@ -30,7 +30,12 @@ const FAKE_BOLD_STROKE_EM: f32 = 0.025;
 
 /// Writes the PDF. `fallback_date` (from SOURCE_DATE_EPOCH) is used when the document has none;
 /// with neither, no date is written, so output stays reproducible.
-pub fn write(doc: &Document, layout: &Layout, book: &FontBook, fallback_date: Option<Date>) -> Result<Vec<u8>, PdfError> {
+pub fn write(
+    doc: &Document,
+    layout: &Layout,
+    book: &FontBook,
+    fallback_date: Option<Date>,
+) -> Result<Vec<u8>, PdfError> {
     let mut pdf = PdfDocument::new();
     let mut fonts: HashMap<FontId, Font> = HashMap::new();
     for page in &layout.pages {
@@ -49,7 +54,9 @@ pub fn write(doc: &Document, layout: &Layout, book: &FontBook, fallback_date: Op
         let mut p = pdf.start_page_with(settings);
         let mut surface = p.surface();
         for run in &page.runs {
-            let Some(font) = fonts.get(&run.font) else { continue };
+            let Some(font) = fonts.get(&run.font) else {
+                continue;
+            };
             let glyphs: Vec<KrillaGlyph> = run
                 .glyphs
                 .iter()
@@ -67,11 +74,21 @@ pub fn write(doc: &Document, layout: &Layout, book: &FontBook, fallback_date: Op
                 .collect();
             surface.set_fill(Some(Fill::default()));
             if run.bold {
-                surface.set_stroke(Some(Stroke { width: run.size * FAKE_BOLD_STROKE_EM, ..Stroke::default() }));
+                surface.set_stroke(Some(Stroke {
+                    width: run.size * FAKE_BOLD_STROKE_EM,
+                    ..Stroke::default()
+                }));
             } else {
                 surface.set_stroke(None);
             }
-            surface.draw_glyphs(Point::from_xy(run.x, run.baseline), &glyphs, font.clone(), &run.text, run.size, false);
+            surface.draw_glyphs(
+                Point::from_xy(run.x, run.baseline),
+                &glyphs,
+                font.clone(),
+                &run.text,
+                run.size,
+                false,
+            );
         }
         surface.finish();
         p.finish();
@@ -96,7 +113,10 @@ pub fn write(doc: &Document, layout: &Layout, book: &FontBook, fallback_date: Op
 /// Nests the entries by level: the title at level 0, then 一、 at 1, （一） at 2, …
 fn outline(entries: &[OutlineEntry]) -> Outline {
     fn node(e: &OutlineEntry) -> OutlineNode {
-        OutlineNode::new(e.text.clone(), XyzDestination::new(e.page, Point::from_xy(0.0, e.y)))
+        OutlineNode::new(
+            e.text.clone(),
+            XyzDestination::new(e.page, Point::from_xy(0.0, e.y)),
+        )
     }
     // Build bottom-up: each entry owns the following entries of deeper level.
     fn build(entries: &[OutlineEntry], i: &mut usize, level: u8) -> Vec<OutlineNode> {
