@@ -121,6 +121,10 @@ pub fn lay_out(loaded: &Loaded, book: &mut fonts::FontBook) -> Result<layout::La
         .help("replace or remove the character (emoji and rare characters cannot be printed), or give a font that has it with --system-fonts")
         .with_source(&loaded.text)
         .into(),
+        layout::LayoutError::TableTooWide { pos, detail } => Diagnostic::new(&loaded.file, Some(pos), format!("the table does not fit the 版心: {detail}"))
+            .help("shorten that column's longest word or number, give the table `widths`, or split the table")
+            .with_source(&loaded.text)
+            .into(),
         layout::LayoutError::Font(f) => Error::Font(f),
     })
 }

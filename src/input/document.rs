@@ -6,7 +6,7 @@ use super::yaml::{self, Node, Reader, Value, get};
 use crate::model::{Block, Date, Document, Heading, Paragraph, Run, Signature, SourcePos};
 
 const TOP_FIELDS: &[&str] = &["title", "issuer", "date", "style", "signature", "body"];
-const BLOCK_KINDS: &[&str] = &["heading", "paragraph", "page-break"];
+const BLOCK_KINDS: &[&str] = &["heading", "paragraph", "table", "page-break"];
 
 /// What the input file asks for besides the document itself.
 #[derive(Debug, Clone, PartialEq)]
@@ -184,7 +184,7 @@ fn parse_block(r: &Reader, item: &Node) -> Result<Block, Diagnostic> {
                 let mut d = r.error(first.pos, format!("unknown block `{}`", first.name));
                 d = match super::diag::did_you_mean(&first.name, BLOCK_KINDS) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
-                    None => d.help("a body item is text (a paragraph), `heading: …`, `paragraph: …` or `page-break: true`"),
+                    None => d.help("a body item is text (a paragraph), `heading: …`, `paragraph: …`, `table: …` or `page-break: true`"),
                 };
                 return Err(d);
             };
@@ -208,6 +208,10 @@ fn parse_block(r: &Reader, item: &Node) -> Result<Block, Diagnostic> {
                         text,
                         pos: value.pos,
                     }))
+                }
+                "table" => {
+                    r.check_keys(entries, &["table"], "a table")?;
+                    Ok(Block::Table(super::table::parse(r, value)?))
                 }
                 "paragraph" => {
                     r.check_keys(entries, &["paragraph"], "a paragraph")?;

@@ -2,6 +2,7 @@
 
 pub mod diag;
 pub mod document;
+pub mod table;
 pub mod yaml;
 
 use diag::Diagnostic;

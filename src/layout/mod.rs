@@ -3,6 +3,7 @@
 use std::ops::Range;
 
 pub mod breaking;
+pub mod table;
 pub mod text;
 
 use crate::fonts::{Chains, FontBook, FontError, FontId};
@@ -22,6 +23,8 @@ pub enum LayoutError {
         what: String,
         role: String,
     },
+    #[error("the table does not fit the 版心: {detail}")]
+    TableTooWide { pos: SourcePos, detail: String },
     #[error(transparent)]
     Font(#[from] FontError),
 }
@@ -32,6 +35,9 @@ pub enum RunRole {
     Heading(u8),
     Body,
     Signature,
+    TableCaption,
+    TableHeader,
+    TableCell,
     PageNumber,
 }
 
@@ -60,9 +66,20 @@ pub struct GlyphRun {
     pub glyphs: Vec<PlacedGlyph>,
 }
 
+/// A straight rule (table borders), from (x0, y0) to (x1, y1), `width` points thick.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+    pub width: f32,
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Page {
     pub runs: Vec<GlyphRun>,
+    pub rules: Vec<Rule>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -71,6 +88,19 @@ pub struct OutlineEntry {
     pub text: String,
     pub page: usize,
     pub y: f32,
+}
+
+/// What layout decided about a table, for the DOCX writer to reproduce.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableFacts {
+    /// Column widths in points.
+    pub widths: Vec<f32>,
+    /// Type size after any stepping down.
+    pub size: f32,
+    /// Body rows that begin a new page (a spanning row label is repeated there).
+    pub page_starts: Vec<usize>,
+    /// Space after the table up to the next line of the grid, where body text resumes.
+    pub space_after: f32,
 }
 
 /// The result of layout, and the facts the DOCX writer needs to reproduce it.
@@ -82,6 +112,8 @@ pub struct Layout {
     pub title_lines: Vec<String>,
     /// Right indents (pt) of the 署名 and 成文日期 lines.
     pub signature_right_indents: Option<(f32, f32)>,
+    /// One per table, in document order.
+    pub tables: Vec<TableFacts>,
 }
 
 /// A block broken into lines but not yet placed on a page.
@@ -93,9 +125,53 @@ struct LaidBlock {
     align: Align,
     keep_with_next: bool,
     page_break_before: bool,
-    /// Fixed x offsets from the 版心's left edge per line (signature lines), else None.
+    /// Fixed x offset from the 版心's left edge (signature lines).
     fixed_x: Option<f32>,
     outline: Option<(u8, String)>,
+}
+
+struct LaidTableBlock {
+    table: table::LaidTable,
+    caption: Option<Prepared>,
+    continued: Option<Prepared>,
+    page_break_before: bool,
+}
+
+enum Item {
+    Lines(LaidBlock),
+    Table(Box<LaidTableBlock>),
+}
+
+impl Item {
+    fn page_break_before(&self) -> bool {
+        match self {
+            Item::Lines(b) => b.page_break_before,
+            Item::Table(t) => t.page_break_before,
+        }
+    }
+    /// Grid rows the item needs to start on a page: all of a heading, a paragraph's first
+    /// line, a whole table when it fits on a page (else its caption, header and first row).
+    fn rows_to_start(&self, pitch: f32, page_height: f32) -> usize {
+        match self {
+            Item::Lines(b) if b.keep_with_next => b.lines.len(),
+            Item::Lines(_) => 1,
+            Item::Table(t) => {
+                let caption = if t.caption.is_some() { pitch } else { 0.0 };
+                let start = match t.table.whole_height() {
+                    h if h + caption <= page_height => h,
+                    _ => {
+                        t.table.header_height()
+                            + t.table
+                                .row_heights
+                                .get(t.table.header_rows)
+                                .copied()
+                                .unwrap_or(0.0)
+                    }
+                };
+                ((caption + start) / pitch - 0.001).ceil().max(1.0) as usize
+            }
+        }
+    }
 }
 
 struct RoleFonts {
@@ -103,7 +179,30 @@ struct RoleFonts {
     headings: Vec<Chains>,
     body: Chains,
     signature: Chains,
+    table: Chains,
+    table_header: Chains,
+    table_caption: Chains,
     page_number: Chains,
+}
+
+/// Where the next line goes: page index and grid row.
+struct Cursor {
+    pages: Vec<Page>,
+    row: usize,
+}
+
+impl Cursor {
+    fn new_page(&mut self) {
+        self.pages.push(Page::default());
+        self.row = 0;
+    }
+    fn page_index(&self) -> usize {
+        self.pages.len() - 1
+    }
+    fn page(&mut self) -> &mut Page {
+        let i = self.pages.len() - 1;
+        &mut self.pages[i]
+    }
 }
 
 pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layout, LayoutError> {
@@ -117,6 +216,9 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
             .collect::<Result<_, _>>()?,
         body: Chains::load(book, "body", &style.body)?,
         signature: Chains::load(book, "signature", &style.signature)?,
+        table: Chains::load(book, "table", &style.table)?,
+        table_header: Chains::load(book, "table-header", &style.table_header)?,
+        table_caption: Chains::load(book, "table-caption", &style.table_caption)?,
         page_number: Chains::load(book, "page-number", &style.page_number)?,
     };
     let book: &FontBook = book;
@@ -125,7 +227,7 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
     let tracking = g.tracking;
 
     // Title.
-    let mut blocks: Vec<LaidBlock> = Vec::new();
+    let mut items: Vec<Item> = Vec::new();
     let mut title_lines = Vec::new();
     for line in &doc.title {
         let origin = Origin {
@@ -145,7 +247,7 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
         for l in &lines {
             title_lines.push(slice_text(&prepared, l));
         }
-        blocks.push(LaidBlock {
+        items.push(Item::Lines(LaidBlock {
             role: RunRole::Title,
             prepared,
             lines,
@@ -155,8 +257,9 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
             page_break_before: false,
             fixed_x: None,
             outline: None,
-        });
+        }));
     }
+    let first_body_item = items.len();
 
     // Body.
     let mut pending_break = false;
@@ -172,6 +275,44 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
         ) = match block {
             Block::PageBreak => {
                 pending_break = true;
+                continue;
+            }
+            Block::Table(t) => {
+                let what = "a table";
+                let fonts_for = table::TableFonts {
+                    body: (&style.table, &fonts.table),
+                    header: (&style.table_header, &fonts.table_header),
+                    tracking,
+                };
+                let laid = table::measure(t, &fonts_for, book, width, what)?;
+                let label =
+                    |text: &Option<String>, what: &str| -> Result<Option<Prepared>, LayoutError> {
+                        text.as_ref()
+                            .map(|c| {
+                                let origin = Origin {
+                                    pos: t.pos,
+                                    what,
+                                    role: "table-caption",
+                                };
+                                text::prepare(
+                                    book,
+                                    &fonts.table_caption,
+                                    &style.table_caption,
+                                    tracking,
+                                    &[(c, false)],
+                                    &origin,
+                                )
+                            })
+                            .transpose()
+                    };
+                let caption = label(&t.caption, "the table's caption")?;
+                let continued = label(&t.continued, "the table's continuation label")?;
+                items.push(Item::Table(Box::new(LaidTableBlock {
+                    table: laid,
+                    caption,
+                    continued,
+                    page_break_before: std::mem::take(&mut pending_break),
+                })));
                 continue;
             }
             Block::Heading(h) => {
@@ -207,7 +348,7 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
         let prepared = text::prepare(book, chains, role_style, tracking, &runs, &origin)?;
         let indent = role_style.indent * g.char_pitch;
         let lines = text::break_lines(&prepared, width - indent, width);
-        blocks.push(LaidBlock {
+        items.push(Item::Lines(LaidBlock {
             role,
             prepared,
             lines,
@@ -217,13 +358,14 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
             page_break_before: std::mem::take(&mut pending_break),
             fixed_x: None,
             outline,
-        });
+        }));
     }
 
     // Signature (GB/T 9704 7.3.5.2, unsealed): a blank line, then 署名 right-indented 2 字, and
     // the date on the next line starting 2 字 further right (or the date 2 字 from the right
     // edge and 署名 2 字 left of the date's start, when the date is the longer).
     let mut signature_right_indents = None;
+    let mut signature_start = None;
     if let Some(sig) = &doc.signature {
         let origin = Origin {
             pos: sig.pos,
@@ -256,9 +398,10 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
             (dx - two, dx)
         };
         signature_right_indents = Some((width - issuer_x - ws, width - date_x - wd));
+        signature_start = Some(items.len());
         for (prepared, x, keep) in [(issuer, issuer_x, true), (date, date_x, false)] {
             let n = prepared.clusters.len();
-            blocks.push(LaidBlock {
+            items.push(Item::Lines(LaidBlock {
                 role: RunRole::Signature,
                 prepared,
                 lines: std::iter::once(0..n).collect(),
@@ -268,55 +411,64 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
                 page_break_before: false,
                 fixed_x: Some(x.max(0.0)),
                 outline: None,
-            });
+            }));
         }
     }
 
     // Pagination on the line grid.
     let rows_per_page = g.lines_per_page(&style.page);
-    let mut pages: Vec<Page> = vec![Page::default()];
+    let mut cur = Cursor {
+        pages: vec![Page::default()],
+        row: 0,
+    };
     let mut outline = Vec::new();
-    let mut row = 0usize;
-    let signature_start = blocks.iter().position(|b| b.role == RunRole::Signature);
-    for i in 0..blocks.len() {
-        let b = &blocks[i];
-        if i == title_rows_block_end(&blocks) && row > 0 {
-            row += 1; // the blank line after the title
+    let mut tables = Vec::new();
+    for i in 0..items.len() {
+        if i == first_body_item && cur.row > 0 {
+            cur.row += 1; // the blank line after the title
         }
         if Some(i) == signature_start {
-            row += 1; // 空一行 before 署名
+            cur.row += 1; // 空一行 before 署名
         }
-        if b.page_break_before && row > 0 {
-            pages.push(Page::default());
-            row = 0;
+        if items[i].page_break_before() && cur.row > 0 {
+            cur.new_page();
         }
-        if row >= rows_per_page {
-            pages.push(Page::default());
-            row = 0;
+        if cur.row >= rows_per_page {
+            cur.new_page();
         }
+        let b = match &items[i] {
+            Item::Table(t) => {
+                tables.push(place_table(t, style, rows_per_page, &mut cur));
+                continue;
+            }
+            Item::Lines(b) => b,
+        };
         // Keep a heading (and any headings right after it) with the first line of what follows.
         if b.keep_with_next && b.role != RunRole::Title {
             let mut need = b.lines.len();
             let mut j = i + 1;
-            while j < blocks.len() && blocks[j].keep_with_next && !blocks[j].page_break_before {
-                need += blocks[j].lines.len();
+            while let Some(Item::Lines(next)) = items.get(j) {
+                if !next.keep_with_next || next.page_break_before {
+                    break;
+                }
+                need += next.lines.len();
                 j += 1;
             }
-            if j < blocks.len() && !blocks[j].page_break_before {
-                need += 1;
+            if let Some(next) = items.get(j)
+                && !next.page_break_before()
+            {
+                need += next.rows_to_start(g.line_pitch, rows_per_page as f32 * g.line_pitch);
             }
-            if row > 0 && row + need > rows_per_page && need <= rows_per_page {
-                pages.push(Page::default());
-                row = 0;
+            if cur.row > 0 && cur.row + need > rows_per_page && need <= rows_per_page {
+                cur.new_page();
             }
         }
         let role_style = role_style(style, b.role);
         for (k, line) in b.lines.iter().enumerate() {
-            if row >= rows_per_page {
-                pages.push(Page::default());
-                row = 0;
+            if cur.row >= rows_per_page {
+                cur.new_page();
             }
-            let top = style.page.top + row as f32 * g.line_pitch;
+            let top = style.page.top + cur.row as f32 * g.line_pitch;
             let size = role_style.size;
             let baseline = top + (g.line_pitch - size) / 2.0 + EM_ASCENT * size;
             let is_last = k + 1 == b.lines.len();
@@ -341,33 +493,21 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
                     g.char_pitch,
                 ),
             };
-            let page_index = pages.len() - 1;
             if k == 0
                 && let Some((level, t)) = &b.outline
             {
                 outline.push(OutlineEntry {
                     level: *level,
                     text: t.clone(),
-                    page: page_index,
+                    page: cur.page_index(),
                     y: top,
                 });
             }
-            let page = &mut pages[page_index];
-            for piece in placed.pieces {
-                page.runs.push(GlyphRun {
-                    font: piece.font,
-                    size,
-                    x: style.page.left + piece.x,
-                    baseline,
-                    bold: piece.bold,
-                    role: b.role,
-                    text: piece.text,
-                    glyphs: piece.glyphs,
-                });
-            }
-            row += 1;
+            push_pieces(cur.page(), placed, style.page.left, size, baseline, b.role);
+            cur.row += 1;
         }
     }
+    let mut pages = cur.pages;
 
     // Page numbers: — N —, 4号 宋体, the dash's top 7 mm below the 版心; odd pages right, even
     // pages left, 1 字 in.
@@ -404,18 +544,14 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
             style.page.top + style.page.body_height + style.page_number_below_body + dash_top;
         let n = prepared.clusters.len();
         let placed = text::place_line(&prepared, 0..n, true, x, width, Align::Left, 0.0);
-        for piece in placed.pieces {
-            page.runs.push(GlyphRun {
-                font: piece.font,
-                size: pn.size,
-                x: style.page.left + piece.x,
-                baseline,
-                bold: false,
-                role: RunRole::PageNumber,
-                text: piece.text,
-                glyphs: piece.glyphs,
-            });
-        }
+        push_pieces(
+            page,
+            placed,
+            style.page.left,
+            pn.size,
+            baseline,
+            RunRole::PageNumber,
+        );
     }
     Ok(Layout {
         width: style.page.width,
@@ -424,15 +560,164 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
         outline,
         title_lines,
         signature_right_indents,
+        tables,
     })
 }
 
-/// Index of the first block after the title blocks.
-fn title_rows_block_end(blocks: &[LaidBlock]) -> usize {
-    blocks
-        .iter()
-        .position(|b| b.role != RunRole::Title)
-        .unwrap_or(blocks.len())
+fn push_pieces(
+    page: &mut Page,
+    placed: text::LineGlyphs,
+    left: f32,
+    size: f32,
+    baseline: f32,
+    role: RunRole,
+) {
+    for piece in placed.pieces {
+        page.runs.push(GlyphRun {
+            font: piece.font,
+            size,
+            x: left + piece.x,
+            baseline,
+            bold: piece.bold,
+            role,
+            text: piece.text,
+            glyphs: piece.glyphs,
+        });
+    }
+}
+
+/// Places a table from the cursor's grid row: caption (one grid row, kept with the table), the
+/// whole table on the next page when it fits on one page but not in the space left,
+/// header rows repeated on every page, rows moved whole to the next page when they do not fit,
+/// and body text resuming on the first grid line below the table.
+fn place_table(
+    tb: &LaidTableBlock,
+    style: &Style,
+    rows_per_page: usize,
+    cur: &mut Cursor,
+) -> TableFacts {
+    let t = &tb.table;
+    let g = &style.grid;
+    let top = style.page.top;
+    let limit = top + rows_per_page as f32 * g.line_pitch;
+    let x0 = style.page.left;
+    let width = style.page.body_width;
+    let total_rows = t.row_heights.len();
+    let caption_h = if tb.caption.is_some() {
+        g.line_pitch
+    } else {
+        0.0
+    };
+    let first_row_h = t.row_heights.get(t.header_rows).copied().unwrap_or(0.0);
+    let y_at = |row: usize| top + row as f32 * g.line_pitch;
+    // A table that fits on a page is not split: it moves to the next page whole.
+    let whole = caption_h + t.whole_height();
+    let needed_here = if whole <= limit - top + 0.01 {
+        whole
+    } else {
+        caption_h + t.header_height() + first_row_h
+    };
+    if cur.row > 0 && y_at(cur.row) + needed_here > limit + 0.01 {
+        cur.new_page();
+    }
+    if let Some(caption) = &tb.caption {
+        let baseline = y_at(cur.row)
+            + (g.line_pitch - style.table_caption.size) / 2.0
+            + EM_ASCENT * style.table_caption.size;
+        let n = caption.clusters.len();
+        let placed = text::place_line(caption, 0..n, true, 0.0, width, Align::Center, g.char_pitch);
+        push_pieces(
+            cur.page(),
+            placed,
+            x0,
+            style.table_caption.size,
+            baseline,
+            RunRole::TableCaption,
+        );
+        cur.row += 1;
+    }
+    let mut y = y_at(cur.row);
+    let mut i = t.header_rows;
+    let mut page_starts = Vec::new();
+    let mut first_part = true;
+    loop {
+        if !first_part && let Some(label) = &tb.continued {
+            let size = style.table.size;
+            let h = CONTINUED_LABEL_HEIGHT * size;
+            let baseline = y + (h - size) / 2.0 + EM_ASCENT * size;
+            let n = label.clusters.len();
+            let placed =
+                text::place_line(label, 0..n, true, 0.0, width, Align::Right, g.char_pitch);
+            push_pieces(
+                cur.page(),
+                placed,
+                x0,
+                size,
+                baseline,
+                RunRole::TableCaption,
+            );
+            y += h;
+        }
+        let body_top = y + t.header_height();
+        let mut j = i;
+        let mut h = 0.0;
+        while j < total_rows && body_top + h + t.row_heights[j] <= limit + 0.01 {
+            h += t.row_heights[j];
+            j += 1;
+        }
+        j = keep_spanning_labels_readable(t, i, j);
+        if j == i && i < total_rows {
+            // Not one row fits below the header on a fresh page: draw it anyway (a row taller
+            // than a page), so that layout always makes progress.
+            j = i + 1;
+        }
+        let bottom = table::draw_part(t, i..j, x0, y, cur.page(), true);
+        i = j;
+        if i >= total_rows {
+            // Body text resumes on the first grid line at or below the table's end.
+            let rows_used = ((bottom - top) / g.line_pitch - 0.001).ceil().max(0.0) as usize;
+            let space_after = top + rows_used as f32 * g.line_pitch - bottom;
+            cur.row = rows_used;
+            return TableFacts {
+                widths: t.widths.clone(),
+                size: t.size,
+                page_starts,
+                space_after,
+            };
+        }
+        page_starts.push(i);
+        cur.new_page();
+        y = top;
+        first_part = false;
+    }
+}
+
+/// Height of the 续表 label line, in multiples of the table's type size.
+const CONTINUED_LABEL_HEIGHT: f32 = 1.5;
+
+/// Moves a page break (before body row `j`) up when it would leave a spanning row label with
+/// too little room on either side to show its text; never before `start` + 1.
+fn keep_spanning_labels_readable(t: &table::LaidTable, start: usize, mut j: usize) -> usize {
+    let total = t.row_heights.len();
+    loop {
+        if j >= total || j <= start + 1 {
+            return j;
+        }
+        let crossing = t.cells.iter().find(|c| {
+            c.rowspan > 1 && c.row < j && j < c.row + c.rowspan && {
+                let above: f32 = t.row_heights[c.row.max(start)..j].iter().sum();
+                let below: f32 = t.row_heights[j..c.row + c.rowspan].iter().sum();
+                let need = t.text_height(c);
+                above < need || below < need
+            }
+        });
+        match crossing {
+            // Break before the label's block, or one row earlier if it began this page.
+            Some(c) if c.row > start => j = c.row,
+            Some(_) => j -= 1,
+            None => return j,
+        }
+    }
 }
 
 fn role_style(style: &Style, role: RunRole) -> &Role {
@@ -441,6 +726,9 @@ fn role_style(style: &Style, role: RunRole) -> &Role {
         RunRole::Heading(l) => &style.headings[(l.clamp(1, 4) - 1) as usize],
         RunRole::Body => &style.body,
         RunRole::Signature => &style.signature,
+        RunRole::TableCaption => &style.table_caption,
+        RunRole::TableHeader => &style.table_header,
+        RunRole::TableCell => &style.table,
         RunRole::PageNumber => &style.page_number,
     }
 }
@@ -454,6 +742,9 @@ fn role_name(role: RunRole) -> &'static str {
         RunRole::Heading(_) => "h4",
         RunRole::Body => "body",
         RunRole::Signature => "signature",
+        RunRole::TableCaption => "table-caption",
+        RunRole::TableHeader => "table-header",
+        RunRole::TableCell => "table",
         RunRole::PageNumber => "page-number",
     }
 }

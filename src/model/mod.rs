@@ -42,6 +42,7 @@ pub struct Document {
 pub enum Block {
     Heading(Heading),
     Paragraph(Paragraph),
+    Table(Table),
     PageBreak,
 }
 
@@ -77,3 +78,6 @@ pub struct Signature {
     pub date: String,
     pub pos: SourcePos,
 }
+
+pub mod table;
+pub use table::{Border, Cell, CellKind, Table};

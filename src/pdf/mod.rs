@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use krilla::Document as PdfDocument;
 use krilla::destination::XyzDestination;
-use krilla::geom::Point;
+use krilla::geom::{PathBuilder, Point};
 use krilla::metadata::{DateTime, Metadata};
 use krilla::outline::{Outline, OutlineNode};
 use krilla::page::PageSettings;
@@ -89,6 +89,20 @@ pub fn write(
                 run.size,
                 false,
             );
+        }
+        // Table rules, drawn with butt caps so crossing lines meet cleanly.
+        surface.set_fill(None);
+        for rule in &page.rules {
+            let mut pb = PathBuilder::new();
+            pb.move_to(rule.x0, rule.y0);
+            pb.line_to(rule.x1, rule.y1);
+            if let Some(path) = pb.finish() {
+                surface.set_stroke(Some(Stroke {
+                    width: rule.width,
+                    ..Stroke::default()
+                }));
+                surface.draw_path(&path);
+            }
         }
         surface.finish();
         p.finish();

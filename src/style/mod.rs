@@ -17,6 +17,9 @@ pub struct Style {
     pub headings: [Role; 4],
     pub body: Role,
     pub signature: Role,
+    pub table: Role,
+    pub table_header: Role,
+    pub table_caption: Role,
     pub page_number: Role,
     pub page_number_below_body: f32,
     /// In 字 of the page number's own size.
@@ -259,6 +262,9 @@ fn parse_style(r: &Reader, root: &Node) -> Result<Style, Diagnostic> {
         "h4",
         "body",
         "signature",
+        "table",
+        "table-header",
+        "table-caption",
         "page-number",
     ];
     r.check_keys(roles, &names, "roles")?;
@@ -278,6 +284,9 @@ fn parse_style(r: &Reader, root: &Node) -> Result<Style, Diagnostic> {
         headings: [role("h1")?, role("h2")?, role("h3")?, role("h4")?],
         body: role("body")?,
         signature: role("signature")?,
+        table: role("table")?,
+        table_header: role("table-header")?,
+        table_caption: role("table-caption")?,
         page_number: role("page-number")?,
         page_number_below_body: len(pn, "below-body", "page-number")?,
         page_number_indent: number_of(r, indent_node, "page-number.indent")?,

@@ -1,0 +1,289 @@
+//! word/document.xml and the two page-number footers.
+
+use super::parts::{RID_FOOTER_EVEN, RID_FOOTER_ODD};
+use super::styles::{self, FOOTER, HEADINGS, SIGNATURE, TITLE};
+use super::xml::{Ind, PPr, R_NS, RPr, W_NS, Xml, twips};
+use super::{DocxError, DocxFacts};
+use crate::model::{Block, Document, Run};
+use crate::style::{MM, Style};
+
+/// Word's default header distance (1.5 cm); our documents have no header.
+const HEADER_TWIPS: i32 = 851;
+
+/// How far the top of the page number's dash sits above the bottom of its single-spaced line,
+/// per point of type size: ≈ 3 mm for 4号 (spec §10.3).
+const DASH_TOP_ABOVE_LINE_BOTTOM: f32 = 3.0 * MM / 14.0;
+
+/// Writes the paragraphs of the body.
+struct Body<'a> {
+    x: Xml,
+    /// A page break waits here until the paragraph it starts is written (as pageBreakBefore,
+    /// which LibreOffice and Word both honour without adding an empty line).
+    break_pending: bool,
+    style: &'a Style,
+}
+
+impl Body<'_> {
+    /// Starts a paragraph and writes its properties.
+    fn open_p(&mut self, mut ppr: PPr) -> Result<(), DocxError> {
+        ppr.page_break_before = std::mem::take(&mut self.break_pending);
+        self.x.open("w:p", &[])?;
+        ppr.write(&mut self.x)
+    }
+
+    fn empty_p(&mut self) -> Result<(), DocxError> {
+        self.open_p(PPr::default())?;
+        self.x.close("w:p")
+    }
+
+    /// A run of text; `\n` becomes a line break and `\t` a tab, the rest goes into w:t.
+    fn run(&mut self, text: &str, bold: bool) -> Result<(), DocxError> {
+        self.x.open("w:r", &[])?;
+        RPr {
+            bold,
+            ..RPr::default()
+        }
+        .write(&mut self.x)?;
+        for (i, line) in text.split('\n').enumerate() {
+            if i > 0 {
+                self.x.empty("w:br", &[])?;
+            }
+            // A CR of a CRLF line end would survive into w:t as a stray character.
+            for (j, piece) in line.trim_end_matches('\r').split('\t').enumerate() {
+                if j > 0 {
+                    self.x.empty("w:tab", &[])?;
+                }
+                t(&mut self.x, piece)?;
+            }
+        }
+        self.x.close("w:r")
+    }
+
+    fn title(&mut self, lines: &[String]) -> Result<(), DocxError> {
+        self.open_p(PPr {
+            style: Some(TITLE),
+            ..PPr::default()
+        })?;
+        self.x.open("w:r", &[])?;
+        for (i, line) in lines.iter().enumerate() {
+            if i > 0 {
+                self.x.empty("w:br", &[])?;
+            }
+            t(&mut self.x, line)?;
+        }
+        self.x.close("w:r")?;
+        self.x.close("w:p")?;
+        // GB/T 9704 7.3.2/7.3.3: one blank line between the title and what follows.
+        self.empty_p()
+    }
+
+    fn heading(&mut self, level: u8, text: &str) -> Result<(), DocxError> {
+        let i = usize::from(level.clamp(1, 4) - 1);
+        self.open_p(PPr {
+            style: Some(HEADINGS[i]),
+            ..PPr::default()
+        })?;
+        self.run(text, false)?;
+        self.x.close("w:p")
+    }
+
+    fn paragraph(&mut self, runs: &[Run]) -> Result<(), DocxError> {
+        self.open_p(PPr::default())?;
+        for r in runs.iter().filter(|r| !r.text.is_empty()) {
+            self.run(&r.text, r.bold)?;
+        }
+        self.x.close("w:p")
+    }
+
+    fn signature_line(&mut self, text: &str, right: i32, keep_next: bool) -> Result<(), DocxError> {
+        self.open_p(PPr {
+            style: Some(SIGNATURE),
+            keep_next,
+            // The whole w:ind, not just w:right: readers differ on merging it with the style's.
+            ind: Some(Ind {
+                right: Some(right),
+                first_line_chars: Some(0),
+                first_line: Some(0),
+                ..Ind::default()
+            }),
+            jc: Some("right"),
+            ..PPr::default()
+        })?;
+        self.run(text, false)?;
+        self.x.close("w:p")
+    }
+
+    fn section(&mut self) -> Result<(), DocxError> {
+        let p = &self.style.page;
+        let x = &mut self.x;
+        x.open("w:sectPr", &[])?;
+        x.empty(
+            "w:footerReference",
+            &[("w:type", "default"), ("r:id", RID_FOOTER_ODD)],
+        )?;
+        x.empty(
+            "w:footerReference",
+            &[("w:type", "even"), ("r:id", RID_FOOTER_EVEN)],
+        )?;
+        let (w, h) = (twips(p.width).to_string(), twips(p.height).to_string());
+        x.empty("w:pgSz", &[("w:w", &w), ("w:h", &h)])?;
+        let footer = twips(
+            p.bottom()
+                - self.style.page_number_below_body
+                - DASH_TOP_ABOVE_LINE_BOTTOM * self.style.page_number.size,
+        )
+        .max(0);
+        let vals = [
+            twips(p.top),
+            twips(p.right()),
+            twips(p.bottom()),
+            twips(p.left),
+            HEADER_TWIPS,
+            footer,
+        ]
+        .map(|v| v.to_string());
+        x.empty(
+            "w:pgMar",
+            &[
+                ("w:top", &vals[0]),
+                ("w:right", &vals[1]),
+                ("w:bottom", &vals[2]),
+                ("w:left", &vals[3]),
+                ("w:header", &vals[4]),
+                ("w:footer", &vals[5]),
+                ("w:gutter", "0"),
+            ],
+        )?;
+        x.empty("w:cols", &[("w:space", "425")])?;
+        // No w:type, i.e. no document grid: exact line spacing does the pitch, and Word and
+        // LibreOffice then agree on every line. linePitch is kept for Word's page-setup dialog.
+        let pitch = styles::line_pitch(self.style).to_string();
+        x.empty("w:docGrid", &[("w:linePitch", &pitch)])?;
+        x.close("w:sectPr")
+    }
+}
+
+/// `<w:t>`, preserving spaces where XML would otherwise let them be collapsed.
+fn t(x: &mut Xml, text: &str) -> Result<(), DocxError> {
+    if text.is_empty() {
+        return Ok(());
+    }
+    let edge_space = text.starts_with(char::is_whitespace)
+        || text.ends_with(char::is_whitespace)
+        || text.contains("  ");
+    if edge_space {
+        x.leaf("w:t", &[("xml:space", "preserve")], text)
+    } else {
+        x.leaf("w:t", &[], text)
+    }
+}
+
+pub(crate) fn document(
+    doc: &Document,
+    style: &Style,
+    facts: &DocxFacts,
+) -> Result<Vec<u8>, DocxError> {
+    let mut x = Xml::new()?;
+    x.open("w:document", &[("xmlns:w", W_NS), ("xmlns:r", R_NS)])?;
+    x.open("w:body", &[])?;
+    let mut b = Body {
+        x,
+        break_pending: false,
+        style,
+    };
+
+    let title: &[String] = if facts.title_lines.is_empty() {
+        &doc.title
+    } else {
+        &facts.title_lines
+    };
+    if title.iter().any(|l| !l.is_empty()) {
+        b.title(title)?;
+    }
+
+    for block in &doc.blocks {
+        match block {
+            Block::Heading(h) => b.heading(h.level, &h.text)?,
+            Block::Paragraph(p) => b.paragraph(&p.runs)?,
+            // Tables are written by the table writer (in progress).
+            Block::Table(_) => {}
+            Block::PageBreak => {
+                // A second break in a row leaves a blank page: an empty paragraph on it.
+                if b.break_pending {
+                    b.empty_p()?;
+                }
+                b.break_pending = true;
+            }
+        }
+    }
+
+    if let Some(sig) = &doc.signature {
+        // 正文下空一行, then 署名 and 成文日期 (GB/T 9704 7.3.5.2).
+        b.empty_p()?;
+        let default = twips(2.0 * style.signature.size);
+        let (issuer, date) = facts
+            .signature_right_indents
+            .map(|(a, d)| (twips(a), twips(d)))
+            .unwrap_or((default, default));
+        b.signature_line(&sig.issuer, issuer.max(0), true)?;
+        b.signature_line(&sig.date, date.max(0), false)?;
+    }
+    // A page break with nothing after it would only add a blank last page; it is dropped.
+
+    b.section()?;
+    let mut x = b.x;
+    x.close("w:body")?;
+    x.close("w:document")?;
+    Ok(x.finish())
+}
+
+/// A footer holding `— N —`: odd pages right-aligned, even pages left-aligned, 1 字 in.
+pub(crate) fn footer(style: &Style, odd: bool) -> Result<Vec<u8>, DocxError> {
+    let indent = twips(style.page_number_indent * style.page_number.size);
+    let mut x = Xml::new()?;
+    x.open("w:ftr", &[("xmlns:w", W_NS), ("xmlns:r", R_NS)])?;
+    x.open("w:p", &[])?;
+    PPr {
+        style: Some(FOOTER),
+        ind: Some(Ind {
+            left: (!odd).then_some(indent),
+            right: odd.then_some(indent),
+            first_line_chars: Some(0),
+            first_line: Some(0),
+        }),
+        jc: Some(if odd { "right" } else { "left" }),
+        ..PPr::default()
+    }
+    .write(&mut x)?;
+    let run =
+        |x: &mut Xml, f: &dyn Fn(&mut Xml) -> Result<(), DocxError>| -> Result<(), DocxError> {
+            x.open("w:r", &[])?;
+            f(x)?;
+            x.close("w:r")
+        };
+    // 一字线 (U+2014), a half-width space each side of the number.
+    run(&mut x, &|x| {
+        x.leaf("w:t", &[("xml:space", "preserve")], "\u{2014} ")
+    })?;
+    run(&mut x, &|x| {
+        x.empty("w:fldChar", &[("w:fldCharType", "begin")])
+    })?;
+    run(&mut x, &|x| {
+        x.leaf("w:instrText", &[("xml:space", "preserve")], " PAGE ")
+    })?;
+    run(&mut x, &|x| {
+        x.empty("w:fldChar", &[("w:fldCharType", "separate")])
+    })?;
+    // A cached result for readers that do not update fields.
+    let cached = if odd { "1" } else { "2" };
+    run(&mut x, &|x| x.leaf("w:t", &[], cached))?;
+    run(&mut x, &|x| {
+        x.empty("w:fldChar", &[("w:fldCharType", "end")])
+    })?;
+    run(&mut x, &|x| {
+        x.leaf("w:t", &[("xml:space", "preserve")], " \u{2014}")
+    })?;
+    x.close("w:p")?;
+    x.close("w:ftr")?;
+    Ok(x.finish())
+}

@@ -1,0 +1,206 @@
+//! word/styles.xml: document defaults and one paragraph style per typographic role.
+
+use super::DocxError;
+use super::xml::{Ind, LineRule, MC_NS, PPr, RPr, Spacing, W_NS, W15_NS, Xml, half_points, twips};
+use crate::style::{Align, Role, Style};
+
+pub(crate) const TITLE: &str = "Title";
+pub(crate) const HEADINGS: [&str; 4] = ["Heading1", "Heading2", "Heading3", "Heading4"];
+pub(crate) const SIGNATURE: &str = "Signature";
+pub(crate) const FOOTER: &str = "Footer";
+
+/// Exact line spacing: the grid's line pitch, rounded down so that as many lines fit on a page
+/// as in our PDF (28.95 pt → 579, the value Word computes for 22 lines).
+pub(crate) fn line_pitch(style: &Style) -> i32 {
+    // The small epsilon keeps 28.95 × 20 = 578.99994 in f32 from flooring to 578.
+    (style.grid.line_pitch * 20.0 + 0.001).floor() as i32
+}
+
+pub(crate) fn jc(align: Align) -> &'static str {
+    match align {
+        Align::Justify => "both",
+        Align::Left => "left",
+        Align::Center => "center",
+        Align::Right => "right",
+    }
+}
+
+/// The first-line indent of a role, in hundredths of a character and in twips.
+fn first_line(role: &Role) -> Ind {
+    Ind {
+        first_line_chars: Some((role.indent * 100.0).round() as i32),
+        first_line: Some(twips(role.indent * role.size)),
+        ..Ind::default()
+    }
+}
+
+fn exact_spacing(style: &Style) -> Spacing {
+    Spacing {
+        before: 0,
+        after: 0,
+        line: line_pitch(style),
+        rule: LineRule::Exact,
+    }
+}
+
+fn role_rpr<'a>(role: &'a Role, tracking: i32) -> RPr<'a> {
+    RPr {
+        fonts: Some((first(&role.latin), first(&role.fonts))),
+        bold: role.bold,
+        tracking: Some(tracking),
+        size: Some(half_points(role.size)),
+        lang: false,
+    }
+}
+
+fn first(names: &[String]) -> &str {
+    names.first().map(String::as_str).unwrap_or("")
+}
+
+/// The body paragraph properties, shared by docDefaults and Normal.
+fn body_ppr(style: &Style) -> PPr<'static> {
+    PPr {
+        // Our layout moves no lines for widows and orphans; neither may Word.
+        no_widow_control: true,
+        // No hanging punctuation beyond the 版心, no extra space between Han and Latin/digits.
+        no_overflow_punct: true,
+        no_auto_space: true,
+        // Exact line spacing already puts every line on the pitch; no grid snapping on top.
+        no_snap_to_grid: true,
+        spacing: Some(exact_spacing(style)),
+        ind: Some(first_line(&style.body)),
+        jc: Some(jc(style.body.align)),
+        ..PPr::default()
+    }
+}
+
+fn style_start(
+    x: &mut Xml,
+    id: &str,
+    name: &str,
+    based_on: Option<&str>,
+    default: bool,
+) -> Result<(), DocxError> {
+    let mut attrs = vec![("w:type", "paragraph")];
+    if default {
+        attrs.push(("w:default", "1"));
+    }
+    attrs.push(("w:styleId", id));
+    x.open("w:style", &attrs)?;
+    x.val("w:name", name)?;
+    if let Some(b) = based_on {
+        x.val("w:basedOn", b)?;
+        x.val("w:next", "Normal")?;
+    }
+    Ok(())
+}
+
+pub(crate) fn styles(style: &Style) -> Result<Vec<u8>, DocxError> {
+    let tracking = twips(style.grid.tracking);
+    let mut x = Xml::new()?;
+    // mc and w15 for the overflowPunct alternate content (xml::no_overflow_punct).
+    x.open(
+        "w:styles",
+        &[
+            ("xmlns:mc", MC_NS),
+            ("xmlns:w", W_NS),
+            ("xmlns:w15", W15_NS),
+            ("mc:Ignorable", "w15"),
+        ],
+    )?;
+
+    x.open("w:docDefaults", &[])?;
+    x.open("w:rPrDefault", &[])?;
+    RPr {
+        lang: true,
+        ..role_rpr(&style.body, tracking)
+    }
+    .write(&mut x)?;
+    x.close("w:rPrDefault")?;
+    x.open("w:pPrDefault", &[])?;
+    body_ppr(style).write(&mut x)?;
+    x.close("w:pPrDefault")?;
+    x.close("w:docDefaults")?;
+
+    // Normal repeats the defaults so that Word's style dialog shows the 公文 body settings.
+    style_start(&mut x, "Normal", "Normal", None, true)?;
+    x.empty("w:qFormat", &[])?;
+    body_ppr(style).write(&mut x)?;
+    role_rpr(&style.body, tracking).write(&mut x)?;
+    x.close("w:style")?;
+
+    // 公文标题: centred, broken where our layout broke it, on the same exact pitch.
+    style_start(&mut x, TITLE, "Title", Some("Normal"), false)?;
+    x.empty("w:qFormat", &[])?;
+    PPr {
+        keep_next: true,
+        keep_lines: true,
+        spacing: Some(exact_spacing(style)),
+        ind: Some(first_line(&style.title)),
+        jc: Some(jc(style.title.align)),
+        ..PPr::default()
+    }
+    .write(&mut x)?;
+    role_rpr(&style.title, tracking).write(&mut x)?;
+    x.close("w:style")?;
+
+    // Word's own heading names, so that its navigation pane and TOC see the 层次.
+    for (i, (id, role)) in HEADINGS.iter().zip(style.headings.iter()).enumerate() {
+        style_start(
+            &mut x,
+            id,
+            &format!("heading {}", i + 1),
+            Some("Normal"),
+            false,
+        )?;
+        x.empty("w:qFormat", &[])?;
+        PPr {
+            keep_next: true,
+            keep_lines: true,
+            spacing: Some(exact_spacing(style)),
+            ind: Some(first_line(role)),
+            jc: Some(jc(role.align)),
+            outline_lvl: Some(i as u8),
+            ..PPr::default()
+        }
+        .write(&mut x)?;
+        role_rpr(role, tracking).write(&mut x)?;
+        x.close("w:style")?;
+    }
+
+    // 发文机关署名 and 成文日期: right-aligned; the right indents are set per paragraph.
+    style_start(&mut x, SIGNATURE, "Signature", Some("Normal"), false)?;
+    PPr {
+        spacing: Some(exact_spacing(style)),
+        ind: Some(first_line(&style.signature)),
+        jc: Some("right"),
+        ..PPr::default()
+    }
+    .write(&mut x)?;
+    role_rpr(&style.signature, tracking).write(&mut x)?;
+    x.close("w:style")?;
+
+    // 页码: 4号宋体, single-spaced, untracked; alignment and indent are set per footer.
+    style_start(&mut x, FOOTER, "footer", Some("Normal"), false)?;
+    PPr {
+        no_snap_to_grid: true,
+        spacing: Some(Spacing {
+            before: 0,
+            after: 0,
+            line: 240,
+            rule: LineRule::Auto,
+        }),
+        ind: Some(Ind {
+            first_line_chars: Some(0),
+            first_line: Some(0),
+            ..Ind::default()
+        }),
+        ..PPr::default()
+    }
+    .write(&mut x)?;
+    role_rpr(&style.page_number, 0).write(&mut x)?;
+    x.close("w:style")?;
+
+    x.close("w:styles")?;
+    Ok(x.finish())
+}

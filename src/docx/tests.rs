@@ -1,0 +1,706 @@
+use std::io::Read;
+
+use quick_xml::Reader;
+use quick_xml::events::Event;
+
+use super::*;
+use crate::model::{Block, Date, Document, Heading, Paragraph, Run, Signature, SourcePos};
+use crate::style::Style;
+
+/// A parsed XML element, enough to assert on the parts.
+#[derive(Debug, Default)]
+struct El {
+    name: String,
+    attrs: Vec<(String, String)>,
+    children: Vec<El>,
+    text: String,
+}
+
+impl El {
+    fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+    fn child(&self, name: &str) -> Option<&El> {
+        self.children.iter().find(|c| c.name == name)
+    }
+    fn kids<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a El> + 'a {
+        self.children.iter().filter(move |c| c.name == name)
+    }
+    /// Every descendant (and self) with this name, in document order.
+    fn all<'a>(&'a self, name: &str, out: &mut Vec<&'a El>) {
+        if self.name == name {
+            out.push(self);
+        }
+        for c in &self.children {
+            c.all(name, out);
+        }
+    }
+    fn find_all(&self, name: &str) -> Vec<&El> {
+        let mut v = Vec::new();
+        self.all(name, &mut v);
+        v
+    }
+    /// The concatenated w:t text below this element.
+    fn w_text(&self) -> String {
+        self.find_all("w:t")
+            .iter()
+            .map(|t| t.text.as_str())
+            .collect()
+    }
+    fn path(&self, names: &[&str]) -> &El {
+        let mut e = self;
+        for n in names {
+            e = e
+                .child(n)
+                .unwrap_or_else(|| panic!("no <{n}> in <{}>", e.name));
+        }
+        e
+    }
+    fn child_names(&self) -> Vec<&str> {
+        self.children.iter().map(|c| c.name.as_str()).collect()
+    }
+}
+
+fn parse(xml: &str) -> El {
+    let mut reader = Reader::from_str(xml);
+    let mut stack = vec![El::default()];
+    let start = |e: &quick_xml::events::BytesStart| El {
+        name: e.name().as_ref().to_string(),
+        attrs: e
+            .attributes()
+            .map(|a| {
+                let a = a.unwrap();
+                let k = a.key.as_ref().to_string();
+                let v = a
+                    .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                    .unwrap()
+                    .into_owned();
+                (k, v)
+            })
+            .collect(),
+        ..El::default()
+    };
+    loop {
+        match reader.read_event().unwrap() {
+            Event::Start(e) => stack.push(start(&e)),
+            Event::Empty(e) => {
+                let el = start(&e);
+                stack.last_mut().unwrap().children.push(el);
+            }
+            Event::End(_) => {
+                let el = stack.pop().unwrap();
+                stack.last_mut().unwrap().children.push(el);
+            }
+            Event::Text(t) => stack.last_mut().unwrap().text.push_str(&t.xml10_content()),
+            Event::GeneralRef(r) => {
+                let name = r.into_inner();
+                let resolved = quick_xml::escape::resolve_predefined_entity(&name).unwrap();
+                stack.last_mut().unwrap().text.push_str(resolved);
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert_eq!(stack.len(), 1, "unbalanced XML");
+    stack.pop().unwrap().children.remove(0)
+}
+
+fn part(docx: &[u8], name: &str) -> String {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    let mut f = z.by_name(name).unwrap_or_else(|_| panic!("no part {name}"));
+    let mut s = String::new();
+    f.read_to_string(&mut s).unwrap();
+    s
+}
+
+fn style() -> Style {
+    crate::style::load("gbt9704", std::path::Path::new(".")).unwrap()
+}
+
+fn para(text: &str) -> Block {
+    Block::Paragraph(Paragraph {
+        runs: vec![Run {
+            text: text.into(),
+            bold: false,
+        }],
+        pos: SourcePos::default(),
+    })
+}
+
+fn sample() -> Document {
+    let body = "为进一步规范公文格式，提高公文处理工作的质量和效率，根据《党政机关公文处理工作条例》和国家标准，现就有关事项通知如下。";
+    Document {
+        title: vec!["关于进一步加强公文格式规范化管理工作的通知".into()],
+        title_pos: SourcePos::default(),
+        issuer: Some("某某市人民政府办公室".into()),
+        date: Some(Date {
+            year: 2024,
+            month: 7,
+            day: 1,
+        }),
+        blocks: vec![
+            para(body),
+            Block::Heading(Heading {
+                level: 1,
+                text: "一、总体要求".into(),
+                pos: SourcePos::default(),
+            }),
+            Block::Paragraph(Paragraph {
+                runs: vec![
+                    Run {
+                        text: "各单位要".into(),
+                        bold: false,
+                    },
+                    Run {
+                        text: "高度重视".into(),
+                        bold: true,
+                    },
+                    Run {
+                        text: "，R&D <经费> 按“A & B”执行。".into(),
+                        bold: false,
+                    },
+                ],
+                pos: SourcePos::default(),
+            }),
+            Block::Heading(Heading {
+                level: 2,
+                text: "（一）适用范围".into(),
+                pos: SourcePos::default(),
+            }),
+            Block::Heading(Heading {
+                level: 3,
+                text: "1.基本格式".into(),
+                pos: SourcePos::default(),
+            }),
+            Block::Heading(Heading {
+                level: 4,
+                text: "（1）版心尺寸".into(),
+                pos: SourcePos::default(),
+            }),
+            para(body),
+            Block::PageBreak,
+            para(" 前后有空格 "),
+        ],
+        signature: Some(Signature {
+            issuer: "某某市人民政府办公室".into(),
+            date: "2024年7月1日".into(),
+            pos: SourcePos::default(),
+        }),
+    }
+}
+
+fn facts() -> DocxFacts {
+    DocxFacts {
+        title_lines: vec![
+            "关于进一步加强公文格式规范化".into(),
+            "管理工作的通知".into(),
+        ],
+        signature_right_indents: Some((32.0, 48.0)),
+    }
+}
+
+fn document_xml(doc: &Document, facts: &DocxFacts) -> El {
+    parse(&part(
+        &write(doc, &style(), facts).unwrap(),
+        "word/document.xml",
+    ))
+}
+
+fn style_by_id<'a>(styles: &'a El, id: &str) -> &'a El {
+    styles
+        .kids("w:style")
+        .find(|s| s.attr("w:styleId") == Some(id))
+        .unwrap_or_else(|| panic!("no style {id}"))
+}
+
+#[test]
+fn all_parts_present_and_parse() {
+    let docx = write(&sample(), &style(), &facts()).unwrap();
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(&docx[..])).unwrap();
+    let names: Vec<String> = (0..z.len())
+        .map(|i| z.by_index(i).unwrap().name().unwrap().to_string())
+        .collect();
+    for n in [
+        "[Content_Types].xml",
+        "_rels/.rels",
+        "word/document.xml",
+        "word/styles.xml",
+        "word/settings.xml",
+        "word/fontTable.xml",
+        "word/footer1.xml",
+        "word/footer2.xml",
+        "word/_rels/document.xml.rels",
+        "docProps/core.xml",
+        "docProps/app.xml",
+    ] {
+        assert!(names.iter().any(|m| m == n), "{n} missing from {names:?}");
+        parse(&part(&docx, n));
+    }
+    assert_eq!(names[0], "[Content_Types].xml");
+}
+
+#[test]
+fn section_geometry_from_style() {
+    let d = document_xml(&sample(), &facts());
+    let sect = d.path(&["w:body", "w:sectPr"]);
+    let sz = sect.child("w:pgSz").unwrap();
+    assert_eq!(
+        (sz.attr("w:w"), sz.attr("w:h")),
+        (Some("11906"), Some("16838"))
+    );
+    let m = sect.child("w:pgMar").unwrap();
+    let got: Vec<&str> = [
+        "w:top", "w:right", "w:bottom", "w:left", "w:header", "w:footer", "w:gutter",
+    ]
+    .iter()
+    .map(|a| m.attr(a).unwrap())
+    .collect();
+    assert_eq!(got, ["2098", "1474", "1984", "1587", "851", "1417", "0"]);
+    let grid = sect.child("w:docGrid").unwrap();
+    assert_eq!(grid.attr("w:linePitch"), Some("579"));
+    assert_eq!(
+        grid.attr("w:type"),
+        None,
+        "no grid type: exact spacing does the pitch"
+    );
+    // CT_SectPr order: footer references first, then pgSz, pgMar, cols, docGrid.
+    assert_eq!(
+        sect.child_names(),
+        [
+            "w:footerReference",
+            "w:footerReference",
+            "w:pgSz",
+            "w:pgMar",
+            "w:cols",
+            "w:docGrid"
+        ]
+    );
+    let refs: Vec<_> = sect
+        .kids("w:footerReference")
+        .map(|r| r.attr("w:type").unwrap())
+        .collect();
+    assert_eq!(refs, ["default", "even"]);
+}
+
+#[test]
+fn normal_style_and_defaults() {
+    let docx = write(&sample(), &style(), &facts()).unwrap();
+    let s = parse(&part(&docx, "word/styles.xml"));
+    for rpr in [
+        s.path(&["w:docDefaults", "w:rPrDefault", "w:rPr"]),
+        style_by_id(&s, "Normal").child("w:rPr").unwrap(),
+    ] {
+        let f = rpr.child("w:rFonts").unwrap();
+        assert_eq!(f.attr("w:eastAsia"), Some("仿宋_GB2312"));
+        assert_eq!(f.attr("w:ascii"), Some("Times New Roman"));
+        assert_eq!(f.attr("w:hAnsi"), Some("Times New Roman"));
+        assert_eq!(f.attr("w:cs"), Some("Times New Roman"));
+        assert_eq!(rpr.child("w:sz").unwrap().attr("w:val"), Some("32"));
+        assert_eq!(rpr.child("w:szCs").unwrap().attr("w:val"), Some("32"));
+        assert_eq!(rpr.child("w:spacing").unwrap().attr("w:val"), Some("-5"));
+    }
+    let lang = s.path(&["w:docDefaults", "w:rPrDefault", "w:rPr", "w:lang"]);
+    assert_eq!(
+        (lang.attr("w:eastAsia"), lang.attr("w:val")),
+        (Some("zh-CN"), Some("en-US"))
+    );
+    for ppr in [
+        s.path(&["w:docDefaults", "w:pPrDefault", "w:pPr"]),
+        style_by_id(&s, "Normal").child("w:pPr").unwrap(),
+    ] {
+        let sp = ppr.child("w:spacing").unwrap();
+        assert_eq!(
+            [
+                sp.attr("w:before"),
+                sp.attr("w:after"),
+                sp.attr("w:line"),
+                sp.attr("w:lineRule")
+            ],
+            [Some("0"), Some("0"), Some("579"), Some("exact")]
+        );
+        let ind = ppr.child("w:ind").unwrap();
+        assert_eq!(
+            (ind.attr("w:firstLineChars"), ind.attr("w:firstLine")),
+            (Some("200"), Some("640"))
+        );
+        assert_eq!(ppr.child("w:jc").unwrap().attr("w:val"), Some("both"));
+        for off in [
+            "w:autoSpaceDE",
+            "w:autoSpaceDN",
+            "w:widowControl",
+            "w:snapToGrid",
+        ] {
+            assert_eq!(ppr.child(off).unwrap().attr("w:val"), Some("0"), "{off}");
+        }
+        // No hanging punctuation: Word takes the Choice, LibreOffice (which reads the value
+        // inverted) the Fallback.
+        let ac = ppr.child("mc:AlternateContent").unwrap();
+        let choice = ac.child("mc:Choice").unwrap();
+        assert_eq!(choice.attr("Requires"), Some("w15"));
+        assert_eq!(choice.path(&["w:overflowPunct"]).attr("w:val"), Some("0"));
+        assert_eq!(
+            ac.path(&["mc:Fallback", "w:overflowPunct"]).attr("w:val"),
+            Some("1")
+        );
+        assert!(
+            ppr.child("w:kinsoku").is_none(),
+            "kinsoku stays on (default)"
+        );
+        // CT_PPrBase order.
+        assert_eq!(
+            ppr.child_names(),
+            [
+                "w:widowControl",
+                "mc:AlternateContent",
+                "w:autoSpaceDE",
+                "w:autoSpaceDN",
+                "w:snapToGrid",
+                "w:spacing",
+                "w:ind",
+                "w:jc"
+            ]
+        );
+    }
+    assert_eq!(style_by_id(&s, "Normal").attr("w:default"), Some("1"));
+}
+
+#[test]
+fn role_styles() {
+    let docx = write(&sample(), &style(), &facts()).unwrap();
+    let s = parse(&part(&docx, "word/styles.xml"));
+    let title = style_by_id(&s, "Title");
+    assert_eq!(title.path(&["w:name"]).attr("w:val"), Some("Title"));
+    assert_eq!(
+        title.path(&["w:rPr", "w:rFonts"]).attr("w:eastAsia"),
+        Some("方正小标宋简体")
+    );
+    assert_eq!(title.path(&["w:rPr", "w:sz"]).attr("w:val"), Some("44"));
+    assert_eq!(title.path(&["w:pPr", "w:jc"]).attr("w:val"), Some("center"));
+    assert_eq!(
+        title.path(&["w:pPr", "w:ind"]).attr("w:firstLineChars"),
+        Some("0")
+    );
+    assert_eq!(
+        title.path(&["w:pPr", "w:spacing"]).attr("w:line"),
+        Some("579")
+    );
+
+    let fonts = ["黑体", "楷体_GB2312", "仿宋_GB2312", "仿宋_GB2312"];
+    for (i, font) in fonts.iter().enumerate() {
+        let h = style_by_id(&s, &format!("Heading{}", i + 1));
+        assert_eq!(
+            h.path(&["w:name"]).attr("w:val"),
+            Some(format!("heading {}", i + 1).as_str())
+        );
+        assert_eq!(h.path(&["w:basedOn"]).attr("w:val"), Some("Normal"));
+        assert_eq!(
+            h.path(&["w:pPr", "w:outlineLvl"]).attr("w:val"),
+            Some(i.to_string().as_str())
+        );
+        assert!(h.path(&["w:pPr"]).child("w:keepNext").is_some());
+        assert!(h.path(&["w:pPr"]).child("w:keepLines").is_some());
+        assert_eq!(
+            h.path(&["w:rPr", "w:rFonts"]).attr("w:eastAsia"),
+            Some(*font)
+        );
+        assert_eq!(h.path(&["w:rPr", "w:sz"]).attr("w:val"), Some("32"));
+        assert!(
+            h.path(&["w:rPr"]).child("w:b").is_none(),
+            "headings are not bold in gbt9704"
+        );
+        assert_eq!(h.path(&["w:pPr", "w:ind"]).attr("w:firstLine"), Some("640"));
+    }
+    let sig = style_by_id(&s, "Signature");
+    assert_eq!(sig.path(&["w:pPr", "w:jc"]).attr("w:val"), Some("right"));
+    assert_eq!(sig.path(&["w:pPr", "w:ind"]).attr("w:firstLine"), Some("0"));
+    let f = style_by_id(&s, "Footer");
+    assert_eq!(
+        f.path(&["w:rPr", "w:rFonts"]).attr("w:eastAsia"),
+        Some("宋体")
+    );
+    assert_eq!(f.path(&["w:rPr", "w:rFonts"]).attr("w:ascii"), Some("宋体"));
+    assert_eq!(f.path(&["w:rPr", "w:sz"]).attr("w:val"), Some("28"));
+    assert_eq!(f.path(&["w:pPr", "w:snapToGrid"]).attr("w:val"), Some("0"));
+}
+
+#[test]
+fn title_lines_broken_as_layout_did() {
+    let d = document_xml(&sample(), &facts());
+    let ps: Vec<&El> = d.path(&["w:body"]).kids("w:p").collect();
+    assert_eq!(
+        ps[0].path(&["w:pPr", "w:pStyle"]).attr("w:val"),
+        Some("Title")
+    );
+    let run = ps[0].child("w:r").unwrap();
+    assert_eq!(run.child_names(), ["w:t", "w:br", "w:t"]);
+    assert_eq!(ps[0].w_text(), "关于进一步加强公文格式规范化管理工作的通知");
+    // The blank line after the title.
+    assert!(ps[1].children.is_empty());
+    // Fallback: the model's own title lines.
+    let d = document_xml(&sample(), &DocxFacts::default());
+    let p0 = d.path(&["w:body", "w:p"]);
+    assert_eq!(p0.child("w:r").unwrap().child_names(), ["w:t"]);
+}
+
+#[test]
+fn body_runs_headings_and_escaping() {
+    let d = document_xml(&sample(), &facts());
+    let ps: Vec<&El> = d.path(&["w:body"]).kids("w:p").collect();
+    assert_eq!(ps[2].w_text().chars().count(), 59);
+    assert!(ps[2].child("w:pPr").is_none(), "body paragraphs use Normal");
+    assert_eq!(
+        ps[3].path(&["w:pPr", "w:pStyle"]).attr("w:val"),
+        Some("Heading1")
+    );
+    assert_eq!(ps[3].w_text(), "一、总体要求");
+    let runs: Vec<&El> = ps[4].kids("w:r").collect();
+    assert_eq!(runs.len(), 3);
+    assert!(runs[1].path(&["w:rPr"]).child("w:b").is_some());
+    assert!(runs[1].path(&["w:rPr"]).child("w:bCs").is_some());
+    assert!(runs[0].child("w:rPr").is_none());
+    assert_eq!(
+        ps[4].w_text(),
+        "各单位要高度重视，R&D <经费> 按“A & B”执行。"
+    );
+    let levels: Vec<_> = ps[5..8]
+        .iter()
+        .map(|p| p.path(&["w:pPr", "w:pStyle"]).attr("w:val").unwrap())
+        .collect();
+    assert_eq!(levels, ["Heading2", "Heading3", "Heading4"]);
+    // Leading and trailing spaces survive.
+    let t = ps[9].find_all("w:t")[0];
+    assert_eq!(t.attr("xml:space"), Some("preserve"));
+    assert_eq!(t.text, " 前后有空格 ");
+    // The raw XML escapes what it must.
+    let raw = part(
+        &write(&sample(), &style(), &facts()).unwrap(),
+        "word/document.xml",
+    );
+    assert!(raw.contains("R&amp;D &lt;经费&gt;"));
+}
+
+#[test]
+fn page_break_starts_the_next_paragraph() {
+    let d = document_xml(&sample(), &facts());
+    let ps: Vec<&El> = d.path(&["w:body"]).kids("w:p").collect();
+    assert!(ps[8].child("w:pPr").is_none());
+    assert!(ps[9].path(&["w:pPr"]).child("w:pageBreakBefore").is_some());
+    assert_eq!(d.find_all("w:pageBreakBefore").len(), 1);
+
+    // Two breaks in a row leave a blank page: an empty paragraph on it.
+    let mut doc = sample();
+    doc.blocks.insert(7, Block::PageBreak);
+    let d = document_xml(&doc, &facts());
+    let ps: Vec<&El> = d.path(&["w:body"]).kids("w:p").collect();
+    assert_eq!(d.find_all("w:pageBreakBefore").len(), 2);
+    assert_eq!(ps[9].w_text(), "");
+    assert!(ps[10].path(&["w:pPr"]).child("w:pageBreakBefore").is_some());
+    assert_eq!(ps[10].w_text(), " 前后有空格 ");
+}
+
+#[test]
+fn signature_block() {
+    let d = document_xml(&sample(), &facts());
+    let ps: Vec<&El> = d.path(&["w:body"]).kids("w:p").collect();
+    let n = ps.len();
+    assert!(ps[n - 3].children.is_empty(), "正文下空一行");
+    let (issuer, date) = (ps[n - 2], ps[n - 1]);
+    assert_eq!(issuer.w_text(), "某某市人民政府办公室");
+    assert_eq!(date.w_text(), "2024年7月1日");
+    for (p, right) in [(issuer, "640"), (date, "960")] {
+        assert_eq!(
+            p.path(&["w:pPr", "w:pStyle"]).attr("w:val"),
+            Some("Signature")
+        );
+        assert_eq!(p.path(&["w:pPr", "w:ind"]).attr("w:right"), Some(right));
+        assert_eq!(p.path(&["w:pPr", "w:jc"]).attr("w:val"), Some("right"));
+    }
+    assert!(issuer.path(&["w:pPr"]).child("w:keepNext").is_some());
+    assert!(date.path(&["w:pPr"]).child("w:keepNext").is_none());
+    // Without layout's figures: 2 字 of the signature size.
+    let d = document_xml(&sample(), &DocxFacts::default());
+    let ps: Vec<&El> = d.path(&["w:body"]).kids("w:p").collect();
+    assert_eq!(
+        ps[ps.len() - 2].path(&["w:pPr", "w:ind"]).attr("w:right"),
+        Some("640")
+    );
+}
+
+#[test]
+fn footers_have_page_fields() {
+    let docx = write(&sample(), &style(), &facts()).unwrap();
+    for (name, jc, side) in [
+        ("word/footer1.xml", "right", "w:right"),
+        ("word/footer2.xml", "left", "w:left"),
+    ] {
+        let f = parse(&part(&docx, name));
+        assert_eq!(f.name, "w:ftr");
+        let p = f.child("w:p").unwrap();
+        assert_eq!(p.path(&["w:pPr", "w:pStyle"]).attr("w:val"), Some("Footer"));
+        assert_eq!(p.path(&["w:pPr", "w:jc"]).attr("w:val"), Some(jc));
+        assert_eq!(p.path(&["w:pPr", "w:ind"]).attr(side), Some("280"));
+        let kinds: Vec<&str> = f
+            .find_all("w:fldChar")
+            .iter()
+            .map(|c| c.attr("w:fldCharType").unwrap())
+            .collect();
+        assert_eq!(kinds, ["begin", "separate", "end"]);
+        assert_eq!(f.find_all("w:instrText")[0].text.trim(), "PAGE");
+        let text = p.w_text();
+        assert!(
+            text.starts_with("\u{2014} ") && text.ends_with(" \u{2014}"),
+            "{text}"
+        );
+    }
+    let settings = parse(&part(&docx, "word/settings.xml"));
+    assert!(settings.child("w:evenAndOddHeaders").is_some());
+    assert_eq!(
+        settings.path(&["w:characterSpacingControl"]).attr("w:val"),
+        Some("doNotCompress")
+    );
+    assert!(
+        settings
+            .path(&["w:compat"])
+            .child("w:useFELayout")
+            .is_some()
+    );
+}
+
+#[test]
+fn properties_and_fonts() {
+    let docx = write(&sample(), &style(), &facts()).unwrap();
+    let core = parse(&part(&docx, "docProps/core.xml"));
+    assert_eq!(
+        core.path(&["dc:title"]).text,
+        "关于进一步加强公文格式规范化管理工作的通知"
+    );
+    assert_eq!(core.path(&["dc:creator"]).text, "某某市人民政府办公室");
+    assert_eq!(core.path(&["dcterms:created"]).text, "2024-07-01T00:00:00Z");
+    let mut undated = sample();
+    undated.date = None;
+    let core = parse(&part(
+        &write(&undated, &style(), &facts()).unwrap(),
+        "docProps/core.xml",
+    ));
+    assert!(core.child("dcterms:created").is_none());
+
+    let fonts = parse(&part(&docx, "word/fontTable.xml"));
+    let names: Vec<&str> = fonts
+        .kids("w:font")
+        .map(|f| f.attr("w:name").unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "仿宋_GB2312",
+            "Times New Roman",
+            "方正小标宋简体",
+            "黑体",
+            "楷体_GB2312",
+            "宋体"
+        ]
+    );
+}
+
+#[test]
+fn deterministic_bytes() {
+    let a = write(&sample(), &style(), &facts()).unwrap();
+    let b = write(&sample(), &style(), &facts()).unwrap();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn line_breaks_and_tabs_in_runs() {
+    let mut doc = sample();
+    doc.blocks = vec![para("甲\r\n乙\t丙")];
+    let d = document_xml(&doc, &facts());
+    let p = d.path(&["w:body"]).kids("w:p").nth(2).unwrap();
+    assert_eq!(
+        p.child("w:r").unwrap().child_names(),
+        ["w:t", "w:br", "w:t", "w:tab", "w:t"]
+    );
+    assert_eq!(p.w_text(), "甲乙丙");
+}
+
+#[test]
+fn control_characters_are_dropped() {
+    let mut doc = sample();
+    doc.blocks = vec![para("a\u{1}b\u{FFFF}c")];
+    let d = document_xml(&doc, &facts());
+    assert_eq!(
+        d.path(&["w:body"]).kids("w:p").nth(2).unwrap().w_text(),
+        "abc"
+    );
+}
+
+/// A few pages of mixed text, for checking the pagination in LibreOffice by hand.
+fn long_sample() -> Document {
+    let texts = [
+        "为深入贯彻落实党中央、国务院关于优化营商环境的决策部署，进一步提升政务服务效能，切实解决企业和群众办事过程中的堵点难点问题，结合本市实际，制定本方案。",
+        "到2025年底，全市政务服务事项网上可办率达到98%以上，“一网通办”平台日均访问量突破10万人次，企业开办时间压缩至1个工作日以内。",
+        "各区、各部门要把优化营商环境作为“一把手”工程，主要负责同志亲自抓、负总责，分管负责同志具体抓、抓落实。",
+        "（联系人：张三，电话：12345678；邮箱：zhangsan@example.gov.cn。）",
+        "建立健全“好差评”制度，对企业和群众反映的问题，做到件件有回应、事事有着落。对工作推进不力、造成不良影响的，依规依纪依法严肃追责问责。",
+    ];
+    let mut blocks = Vec::new();
+    let heads = ["一、总体要求", "二、主要任务", "三、保障措施"];
+    for (n, h) in heads.iter().enumerate() {
+        blocks.push(Block::Heading(Heading {
+            level: 1,
+            text: (*h).into(),
+            pos: SourcePos::default(),
+        }));
+        for (k, t) in texts.iter().enumerate() {
+            if k == 2 {
+                let sub = format!("（{}）强化组织领导", ["一", "二", "三"][n]);
+                blocks.push(Block::Heading(Heading {
+                    level: 2,
+                    text: sub,
+                    pos: SourcePos::default(),
+                }));
+            }
+            blocks.push(para(t));
+        }
+        if n == 1 {
+            blocks.push(Block::PageBreak);
+        }
+    }
+    Document {
+        title: vec![
+            "关于印发《某某市优化营商环境提升政务服务效能三年行动方案（2024—2026年）》的通知"
+                .into(),
+        ],
+        blocks,
+        ..sample()
+    }
+}
+
+/// Writes the samples into $GONGWEN_DOCX_SAMPLE_DIR for manual checks (openxml-audit,
+/// LibreOffice).
+#[test]
+fn sample_files_on_request() {
+    if let Ok(dir) = std::env::var("GONGWEN_DOCX_SAMPLE_DIR") {
+        let dir = std::path::Path::new(&dir);
+        std::fs::write(
+            dir.join("short.docx"),
+            write(&sample(), &style(), &facts()).unwrap(),
+        )
+        .unwrap();
+        let long_facts = DocxFacts {
+            title_lines: vec![
+                "关于印发《某某市优化营商环境提升政务".into(),
+                "服务效能三年行动方案（2024—2026年）》".into(),
+                "的通知".into(),
+            ],
+            signature_right_indents: Some((32.0, 48.0)),
+        };
+        std::fs::write(
+            dir.join("long.docx"),
+            write(&long_sample(), &style(), &long_facts).unwrap(),
+        )
+        .unwrap();
+    }
+}

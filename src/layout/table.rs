@@ -1,0 +1,466 @@
+//! Tables: column widths from content fitted to the 版心 (stepping the type size down when a
+//! table cannot fit), cell text broken with the body's rules, row heights, and the drawing of
+//! one page's part of a table (cells, repeated header rows, re-labelled spanning row headers).
+
+use std::ops::Range;
+
+use super::text::{self, Origin, Prepared};
+use super::{GlyphRun, LayoutError, Page, Rule, RunRole};
+use crate::fonts::{Chains, FontBook};
+use crate::model::{Border, CellKind, Table};
+use crate::style::{Align, Role};
+
+/// Sizes a table may step down to: 四号 → 小四 → 五号 → 小五.
+const SIZE_STEPS: [f32; 4] = [14.0, 12.0, 10.5, 9.0];
+/// Cell margins: left/right, and top/bottom (points).
+pub const CELL_PAD_X: f32 = 4.0;
+pub const CELL_PAD_Y: f32 = 3.0;
+/// Line height inside cells, as a multiple of the size (exact spacing in the DOCX too).
+pub const CELL_LINE_HEIGHT: f32 = 1.25;
+/// Rule widths: inner and outer lines of the full grid.
+pub const RULE_INNER: f32 = 0.5;
+pub const RULE_OUTER: f32 = 1.0;
+/// A cell wrapping into more lines than this is a sign the type is too large for the table.
+const MAX_CELL_LINES: usize = 3;
+/// A column never gets narrower than this many characters of its text (unless its text is shorter).
+const MIN_CHARS: f32 = 2.0;
+
+pub struct TableFonts<'a> {
+    pub body: (&'a Role, &'a Chains),
+    pub header: (&'a Role, &'a Chains),
+    pub tracking: f32,
+}
+
+pub struct LaidCell {
+    pub row: usize,
+    pub col: usize,
+    pub rowspan: usize,
+    pub colspan: usize,
+    pub kind: CellKind,
+    pub prepared: Prepared,
+    pub lines: Vec<Range<usize>>,
+    pub align: Align,
+}
+
+pub struct LaidTable {
+    pub columns: usize,
+    pub widths: Vec<f32>,
+    pub size: f32,
+    pub line_height: f32,
+    pub row_heights: Vec<f32>,
+    pub header_rows: usize,
+    pub cells: Vec<LaidCell>,
+    pub border: Border,
+}
+
+impl LaidTable {
+    pub fn x_of(&self, col: usize) -> f32 {
+        self.widths[..col].iter().sum()
+    }
+
+    pub fn whole_height(&self) -> f32 {
+        self.row_heights.iter().sum()
+    }
+
+    pub fn header_height(&self) -> f32 {
+        self.row_heights[..self.header_rows].iter().sum()
+    }
+
+    /// Height the cell's text needs.
+    pub fn text_height(&self, cell: &LaidCell) -> f32 {
+        cell.lines.len().max(1) as f32 * self.line_height + 2.0 * CELL_PAD_Y
+    }
+}
+
+fn with_size(role: &Role, size: f32) -> Role {
+    Role {
+        size,
+        ..role.clone()
+    }
+}
+
+/// Widest piece of text between two break opportunities.
+fn unbreakable_width(p: &Prepared) -> f32 {
+    let allowed = super::breaking::opportunities(&p.text);
+    let mut widest: f32 = 0.0;
+    let mut cur = 0.0;
+    for c in &p.clusters {
+        if allowed[c.range.start] {
+            widest = widest.max(cur);
+            cur = 0.0;
+        }
+        cur += c.width;
+    }
+    widest.max(cur)
+}
+
+pub fn measure(
+    table: &Table,
+    fonts: &TableFonts,
+    book: &FontBook,
+    width: f32,
+    what: &str,
+) -> Result<LaidTable, LayoutError> {
+    let largest = fonts.body.0.size;
+    let steps: Vec<f32> = std::iter::once(largest)
+        .chain(SIZE_STEPS.iter().copied().filter(|&s| s < largest - 0.01))
+        .collect();
+    // The largest size at which the table fits and no cell wraps into more than
+    // MAX_CELL_LINES lines; failing that, the smallest size that fits.
+    let mut last_err = None;
+    let mut fallback = None;
+    for size in steps {
+        match measure_at(table, fonts, book, width, size, what)? {
+            Ok(t) if t.cells.iter().all(|c| c.lines.len() <= MAX_CELL_LINES) => return Ok(t),
+            Ok(t) => fallback = Some(t),
+            Err(e) => last_err = Some(e),
+        }
+    }
+    match (fallback, last_err) {
+        (Some(t), _) => Ok(t),
+        (None, Some(e)) => Err(e),
+        (None, None) => Err(LayoutError::TableTooWide {
+            pos: table.pos,
+            detail: String::new(),
+        }),
+    }
+}
+
+fn measure_at(
+    table: &Table,
+    fonts: &TableFonts,
+    book: &FontBook,
+    width: f32,
+    size: f32,
+    what: &str,
+) -> Result<Result<LaidTable, LayoutError>, LayoutError> {
+    let body = with_size(fonts.body.0, size);
+    let header = with_size(fonts.header.0, size);
+    let mut cells = Vec::with_capacity(table.cells.len());
+    for c in &table.cells {
+        let is_header = matches!(c.kind, CellKind::ColumnHeader | CellKind::Section);
+        let (role, chains) = if is_header {
+            (&header, fonts.header.1)
+        } else {
+            (&body, fonts.body.1)
+        };
+        let origin = Origin {
+            pos: c.pos,
+            what,
+            role: if is_header { "table-header" } else { "table" },
+        };
+        let prepared = text::prepare(
+            book,
+            chains,
+            role,
+            fonts.tracking,
+            &[(&c.text, false)],
+            &origin,
+        )?;
+        let align = match c.kind {
+            CellKind::RowHeader => Align::Left,
+            _ => Align::Center,
+        };
+        cells.push(LaidCell {
+            row: c.row,
+            col: c.col,
+            rowspan: c.rowspan,
+            colspan: c.colspan,
+            kind: c.kind,
+            prepared,
+            lines: Vec::new(),
+            align,
+        });
+    }
+    let n = table.columns;
+    let (mut min, mut max) = (vec![0.0f32; n], vec![0.0f32; n]);
+    // A cell's narrowest width (its longest unbreakable piece) and the width it would like:
+    // its whole text on one line, except that headings may take two lines and a label that
+    // spans several rows may wrap down them.
+    let bounds = |c: &LaidCell| -> (f32, f32) {
+        let natural = text::natural_width(&c.prepared);
+        let unbreakable = unbreakable_width(&c.prepared).max(natural.min(MIN_CHARS * size));
+        let wrap_into = match c.kind {
+            CellKind::ColumnHeader if natural > 4.0 * size => 2.0,
+            CellKind::RowHeader if c.rowspan > 1 => c.rowspan.min(4) as f32,
+            _ => 1.0,
+        };
+        let wanted = (natural / wrap_into).max(unbreakable);
+        (unbreakable + 2.0 * CELL_PAD_X, wanted + 2.0 * CELL_PAD_X)
+    };
+    for c in cells.iter().filter(|c| c.colspan == 1) {
+        let (lo, hi) = bounds(c);
+        min[c.col] = min[c.col].max(lo);
+        max[c.col] = max[c.col].max(hi);
+    }
+    // Spanning cells widen their columns, in proportion to what the columns already want,
+    // when they need more than the columns give.
+    for c in cells.iter().filter(|c| c.colspan > 1) {
+        let (lo, hi) = bounds(c);
+        let cols = c.col..c.col + c.colspan;
+        let have_lo: f32 = min[cols.clone()].iter().sum();
+        let have_hi: f32 = max[cols.clone()].iter().sum();
+        for i in cols {
+            let share = |have: f32, own: f32| {
+                if have > 0.0 {
+                    own / have
+                } else {
+                    1.0 / c.colspan as f32
+                }
+            };
+            if lo > have_lo {
+                min[i] += (lo - have_lo) * share(have_lo, min[i]);
+            }
+            if hi > have_hi {
+                max[i] += (hi - have_hi) * share(have_hi, max[i]);
+            }
+        }
+    }
+    for i in 0..n {
+        max[i] = max[i].max(min[i]);
+    }
+    let widths: Vec<f32> = match &table.widths {
+        Some(rel) => {
+            let total: f32 = rel.iter().sum();
+            rel.iter().map(|w| width * w / total).collect()
+        }
+        None => {
+            let (sum_min, sum_max): (f32, f32) = (min.iter().sum(), max.iter().sum());
+            if sum_max <= width {
+                max.iter()
+                    .map(|m| m + (width - sum_max) * m / sum_max.max(1.0))
+                    .collect()
+            } else if sum_min <= width {
+                let f = (width - sum_min) / (sum_max - sum_min).max(0.001);
+                min.iter()
+                    .zip(&max)
+                    .map(|(lo, hi)| lo + (hi - lo) * f)
+                    .collect()
+            } else {
+                let (col, _) = min
+                    .iter()
+                    .enumerate()
+                    .fold((0, 0.0f32), |a, (i, &m)| if m > a.1 { (i, m) } else { a });
+                return Ok(Err(LayoutError::TableTooWide {
+                    pos: table.pos,
+                    detail: format!(
+                        "at {size} pt its columns need {sum_min:.0} pt but the 版心 is {width:.0} pt wide; the widest is {}",
+                        column_label(table, col)
+                    ),
+                }));
+            }
+        }
+    };
+    // Does every cell's narrowest text fit its columns?
+    let mut worst: Option<(usize, f32)> = None;
+    for c in &cells {
+        let have: f32 = widths[c.col..c.col + c.colspan].iter().sum();
+        let (lo, _) = bounds(c);
+        if lo > have + 0.01 {
+            let over = lo - have;
+            if worst.is_none_or(|(_, o)| over > o) {
+                worst = Some((c.col, over));
+            }
+        }
+    }
+    if let Some((col, over)) = worst {
+        let label = column_label(table, col);
+        return Ok(Err(LayoutError::TableTooWide {
+            pos: table.pos,
+            detail: format!(
+                "even at {size} pt, {label} needs {over:.0} pt more than the 版心 leaves it"
+            ),
+        }));
+    }
+    for c in &mut cells {
+        let inner = widths[c.col..c.col + c.colspan].iter().sum::<f32>() - 2.0 * CELL_PAD_X;
+        // Centred headings wrap into lines of balanced length (本年新/制作數量, not 本年新制作數/量).
+        c.lines = if c.align == Align::Center {
+            text::break_title(&c.prepared, inner)
+        } else {
+            text::break_lines(&c.prepared, inner, inner)
+        };
+    }
+    let line_height = CELL_LINE_HEIGHT * size;
+    let mut row_heights = vec![line_height + 2.0 * CELL_PAD_Y; table.rows];
+    let height_of = |c: &LaidCell| c.lines.len().max(1) as f32 * line_height + 2.0 * CELL_PAD_Y;
+    for c in cells.iter().filter(|c| c.rowspan == 1) {
+        row_heights[c.row] = row_heights[c.row].max(height_of(c));
+    }
+    for c in cells.iter().filter(|c| c.rowspan > 1) {
+        let have: f32 = row_heights[c.row..c.row + c.rowspan].iter().sum();
+        let need = height_of(c);
+        if need > have {
+            row_heights[c.row + c.rowspan - 1] += need - have;
+        }
+    }
+    Ok(Ok(LaidTable {
+        columns: n,
+        widths,
+        size,
+        line_height,
+        row_heights,
+        header_rows: table.header_rows,
+        cells,
+        border: table.border,
+    }))
+}
+
+/// How a column is named in messages: by its lowest heading.
+fn column_label(table: &Table, col: usize) -> String {
+    table
+        .cells
+        .iter()
+        .filter(|c| c.kind == CellKind::ColumnHeader && c.col <= col && col < c.col + c.colspan)
+        .last()
+        .map_or(format!("column {}", col + 1), |c| {
+            format!("column {} (“{}”)", col + 1, c.text)
+        })
+}
+
+/// Draws rows `rows` (body rows of this page) after the header rows, starting at `top`;
+/// `x0` is the 版心's left edge. Spanning cells cut by the page edges are drawn as their
+/// visible part, with their label. Returns the bottom y.
+pub fn draw_part(
+    t: &LaidTable,
+    rows: Range<usize>,
+    x0: f32,
+    top: f32,
+    page: &mut Page,
+    with_header: bool,
+) -> f32 {
+    // y of each row drawn on this page.
+    let mut ys: Vec<(usize, f32)> = Vec::new();
+    let mut y = top;
+    let header: Range<usize> = if with_header { 0..t.header_rows } else { 0..0 };
+    for r in header.clone().chain(rows.clone()) {
+        ys.push((r, y));
+        y += t.row_heights[r];
+    }
+    let bottom = y;
+    let row_y = |r: usize| ys.iter().find(|(rr, _)| *rr == r).map(|(_, y)| *y);
+    for c in &t.cells {
+        let span = c.row..c.row + c.rowspan;
+        // The part of the cell on this page: header rows, or the body rows shown here.
+        let visible: Vec<usize> = span
+            .filter(|r| header.contains(r) || rows.contains(r))
+            .collect();
+        let (Some(&first), Some(&last)) = (visible.first(), visible.last()) else {
+            continue;
+        };
+        let (Some(cy0), Some(cy_last)) = (row_y(first), row_y(last)) else {
+            continue;
+        };
+        let cy1 = cy_last + t.row_heights[last];
+        let cx0 = x0 + t.x_of(c.col);
+        let cw: f32 = t.widths[c.col..c.col + c.colspan].iter().sum();
+        if t.border == Border::Grid {
+            rect(page, cx0, cy0, cx0 + cw, cy1, RULE_INNER);
+        }
+        draw_cell_text(t, c, cx0, cw, cy0, cy1, page);
+    }
+    let x1 = x0 + t.widths.iter().sum::<f32>();
+    match t.border {
+        Border::Grid => rect(page, x0, top, x1, bottom, RULE_OUTER),
+        Border::ThreeLine => {
+            page.rules.push(Rule {
+                x0,
+                y0: top,
+                x1,
+                y1: top,
+                width: RULE_OUTER,
+            });
+            if with_header && t.header_rows > 0 {
+                let hy = top + t.header_height();
+                page.rules.push(Rule {
+                    x0,
+                    y0: hy,
+                    x1,
+                    y1: hy,
+                    width: RULE_INNER,
+                });
+            }
+            page.rules.push(Rule {
+                x0,
+                y0: bottom,
+                x1,
+                y1: bottom,
+                width: RULE_OUTER,
+            });
+        }
+    }
+    bottom
+}
+
+/// A box of four rules; the horizontal ones reach half a rule width past the corners so that
+/// the corners are closed.
+fn rect(page: &mut Page, x0: f32, y0: f32, x1: f32, y1: f32, width: f32) {
+    let h = width / 2.0;
+    page.rules.push(Rule {
+        x0: x0 - h,
+        y0,
+        x1: x1 + h,
+        y1: y0,
+        width,
+    });
+    page.rules.push(Rule {
+        x0: x0 - h,
+        y0: y1,
+        x1: x1 + h,
+        y1,
+        width,
+    });
+    page.rules.push(Rule {
+        x0,
+        y0,
+        x1: x0,
+        y1,
+        width,
+    });
+    page.rules.push(Rule {
+        x0: x1,
+        y0,
+        x1,
+        y1,
+        width,
+    });
+}
+
+fn draw_cell_text(
+    t: &LaidTable,
+    c: &LaidCell,
+    cx0: f32,
+    cw: f32,
+    cy0: f32,
+    cy1: f32,
+    page: &mut Page,
+) {
+    let inner = cw - 2.0 * CELL_PAD_X;
+    let text_h = c.lines.len() as f32 * t.line_height;
+    // Vertically centred; a part too short for the whole text shows it from the top.
+    let mut line_top = cy0 + ((cy1 - cy0 - text_h) / 2.0).max(CELL_PAD_Y);
+    let role = match c.kind {
+        CellKind::ColumnHeader | CellKind::Section => RunRole::TableHeader,
+        _ => RunRole::TableCell,
+    };
+    for line in &c.lines {
+        if line_top + t.line_height > cy1 + 0.01 {
+            break;
+        }
+        let placed = text::place_line(&c.prepared, line.clone(), true, 0.0, inner, c.align, 0.0);
+        let baseline = line_top + (t.line_height - t.size) / 2.0 + super::EM_ASCENT * t.size;
+        for piece in placed.pieces {
+            page.runs.push(GlyphRun {
+                font: piece.font,
+                size: t.size,
+                x: cx0 + CELL_PAD_X + piece.x,
+                baseline,
+                bold: piece.bold,
+                role,
+                text: piece.text,
+                glyphs: piece.glyphs,
+            });
+        }
+        line_top += t.line_height;
+    }
+}

@@ -1,0 +1,65 @@
+//! Tables as a resolved cell grid: every cell knows its row, column and spans, and whether it
+//! is a column header, a row header or data. Both input forms (header trees and explicit grids)
+//! resolve to this.
+
+use super::SourcePos;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellKind {
+    /// Part of the column header (repeated on every page the table crosses).
+    ColumnHeader,
+    /// A row label (left columns); a spanning one is drawn again on a continuation page.
+    RowHeader,
+    /// A value.
+    Data,
+    /// A full-width section row (table 二's 第二十条第（一）项).
+    Section,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    pub row: usize,
+    pub col: usize,
+    pub rowspan: usize,
+    pub colspan: usize,
+    /// As printed. A blank cell (`~`) is empty text; zero is "0".
+    pub text: String,
+    pub kind: CellKind,
+    pub pos: SourcePos,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Border {
+    /// Every cell ruled: 0.5 pt inside, 1 pt outside.
+    Grid,
+    /// 三线表: top and bottom rules and one under the header.
+    ThreeLine,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// Number of grid columns.
+    pub columns: usize,
+    /// Number of grid rows.
+    pub rows: usize,
+    /// Leading rows that form the column header.
+    pub header_rows: usize,
+    /// Cells in reading order (by row, then column); every grid slot is covered exactly once.
+    pub cells: Vec<Cell>,
+    /// Relative column widths the author gave, if any.
+    pub widths: Option<Vec<f32>>,
+    pub caption: Option<String>,
+    /// Label above each continuation part (e.g. 续表).
+    pub continued: Option<String>,
+    pub border: Border,
+    pub pos: SourcePos,
+}
+
+impl Table {
+    /// The cell covering a grid slot.
+    pub fn cell_at(&self, row: usize, col: usize) -> Option<&Cell> {
+        self.cells.iter().find(|c| {
+            (c.row..c.row + c.rowspan).contains(&row) && (c.col..c.col + c.colspan).contains(&col)
+        })
+    }
+}
