@@ -18,8 +18,7 @@ fn pipeline(c: &mut Criterion) {
             let laid = gongwen::lay_out(&loaded, &mut book).expect("layout");
             let pdf = gongwen::pdf::write(&loaded.document, &laid, &book, None).expect("pdf");
             let docx =
-                gongwen::docx::write(&loaded.document, &loaded.style, &gongwen::docx_facts(&laid))
-                    .expect("docx");
+                gongwen::docx::write(&loaded.document, &loaded.style, &gongwen::docx_facts(&laid)).expect("docx");
             (pdf.len(), docx.len())
         })
     });
@@ -36,10 +35,7 @@ fn pipeline(c: &mut Criterion) {
         b.iter(|| gongwen::pdf::write(&loaded.document, &laid, &book, None).expect("pdf"))
     });
     c.bench_function("stage: DOCX writing", |b| {
-        b.iter(|| {
-            gongwen::docx::write(&loaded.document, &loaded.style, &gongwen::docx_facts(&laid))
-                .expect("docx")
-        })
+        b.iter(|| gongwen::docx::write(&loaded.document, &loaded.style, &gongwen::docx_facts(&laid)).expect("docx"))
     });
 }
 

@@ -31,10 +31,7 @@ pub enum Error {
     #[error(transparent)]
     Docx(#[from] docx::DocxError),
     #[error("cannot write {path}: {source}")]
-    Output {
-        path: String,
-        source: std::io::Error,
-    },
+    Output { path: String, source: std::io::Error },
 }
 
 impl From<Diagnostic> for Error {
@@ -132,11 +129,7 @@ pub fn lay_out(loaded: &Loaded, book: &mut fonts::FontBook) -> Result<layout::La
 /// The exact line and column of `ch` at or after `from` (a paragraph's start), so the caret
 /// points at the character itself; `from` when it is not found verbatim (escaped in YAML).
 fn locate_char(source: &str, from: model::SourcePos, ch: char) -> model::SourcePos {
-    for (i, line) in source
-        .lines()
-        .enumerate()
-        .skip(from.line.saturating_sub(1) as usize)
-    {
+    for (i, line) in source.lines().enumerate().skip(from.line.saturating_sub(1) as usize) {
         let skip = if i + 1 == from.line as usize {
             from.column.saturating_sub(1) as usize
         } else {
@@ -162,12 +155,7 @@ pub fn docx_facts(layout: &layout::Layout) -> docx::DocxFacts {
 
 /// Builds one input into `out_dir/NAME.pdf` and/or `NAME.docx`. Nothing is written unless
 /// every requested file was produced; each file appears atomically.
-pub fn build(
-    input_path: &Path,
-    out_dir: &Path,
-    formats: &[Format],
-    options: &Options,
-) -> Result<Vec<PathBuf>, Error> {
+pub fn build(input_path: &Path, out_dir: &Path, formats: &[Format], options: &Options) -> Result<Vec<PathBuf>, Error> {
     let loaded = load(input_path)?;
     let mut book = fonts::FontBook::new(
         fonts::find_font_dir(options.fonts_dir.as_deref())?,
@@ -208,11 +196,7 @@ pub fn check(input_path: &Path, options: &Options) -> Result<(), Error> {
 
 /// SOURCE_DATE_EPOCH (seconds since 1970, UTC) as a calendar date.
 pub fn source_date_epoch() -> Option<Date> {
-    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()?
-        .trim()
-        .parse()
-        .ok()?;
+    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()?;
     let days = secs.div_euclid(86_400);
     // Civil-from-days (Howard Hinnant's algorithm).
     let z = days + 719_468;

@@ -160,9 +160,7 @@ fn run(command: Command) -> Result<(), u8> {
             }
             if failed { Err(1) } else { Ok(()) }
         }
-        Command::Fonts { inputs, fonts } => {
-            fonts_report(&inputs, &options(&fonts)).map_err(|e| report(&e))
-        }
+        Command::Fonts { inputs, fonts } => fonts_report(&inputs, &options(&fonts)).map_err(|e| report(&e)),
     }
 }
 
@@ -184,9 +182,7 @@ fn fonts_report(inputs: &[PathBuf], opts: &Options) -> Result<(), Error> {
         }
     );
     let gb2312 = gongwen::fonts::gb2312_chars();
-    let s = loaded
-        .first()
-        .map_or(&style, |l: &gongwen::Loaded| &l.style);
+    let s = loaded.first().map_or(&style, |l: &gongwen::Loaded| &l.style);
     let roles = [
         ("title", &s.title),
         ("h1", &s.headings[0]),
@@ -227,11 +223,7 @@ fn fonts_report(inputs: &[PathBuf], opts: &Options) -> Result<(), Error> {
             missing.sort();
             missing.dedup();
             if !missing.is_empty() {
-                println!(
-                    "  {}: cannot print {}",
-                    l.file,
-                    missing.iter().collect::<String>()
-                );
+                println!("  {}: cannot print {}", l.file, missing.iter().collect::<String>());
             }
         }
     }

@@ -27,9 +27,7 @@ pub fn write_all(dir: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<(), Error> 
         {
             use std::os::unix::fs::PermissionsExt;
             let perms = std::fs::Permissions::from_mode(0o644);
-            tmp.as_file()
-                .set_permissions(perms)
-                .map_err(|e| fail(path, e))?;
+            tmp.as_file().set_permissions(perms).map_err(|e| fail(path, e))?;
         }
         tmp.as_file().sync_all().map_err(|e| fail(path, e))?;
         staged.push((tmp, path));

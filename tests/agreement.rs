@@ -51,17 +51,13 @@ fn libreoffice_paginates_the_docx_like_our_pdf() {
     let soffice = ["soffice", "libreoffice"]
         .into_iter()
         .find(|s| Command::new(s).arg("--version").output().is_ok());
-    let soffice =
-        soffice.expect("LibreOffice (soffice) is needed: apt-get install libreoffice-writer-nogui");
+    let soffice = soffice.expect("LibreOffice (soffice) is needed: apt-get install libreoffice-writer-nogui");
     let tmp = dir.path().join("lo");
     std::fs::create_dir_all(&tmp).unwrap();
     let status = Command::new(soffice)
         .env("FONTCONFIG_FILE", fontconfig(&tmp))
         .env("HOME", &tmp)
-        .arg(format!(
-            "-env:UserInstallation=file://{}/profile",
-            tmp.display()
-        ))
+        .arg(format!("-env:UserInstallation=file://{}/profile", tmp.display()))
         .args(["--headless", "--convert-to", "pdf", "--outdir"])
         .arg(&tmp)
         .arg(&docx)
@@ -90,9 +86,8 @@ fn libreoffice_paginates_the_docx_like_our_pdf() {
 }
 
 fn shared(name: &str) -> std::path::PathBuf {
-    shared_tool(name).unwrap_or_else(|| {
-        panic!("../shared/tools/{name} is needed (it comes with the project's shared folder)")
-    })
+    shared_tool(name)
+        .unwrap_or_else(|| panic!("../shared/tools/{name} is needed (it comes with the project's shared folder)"))
 }
 
 #[test]
@@ -117,9 +112,7 @@ fn pdfcheck_passes_on_the_sample() {
         "fonts",
     ] {
         assert!(
-            report
-                .lines()
-                .any(|l| l.starts_with(&format!("PASS {check}"))),
+            report.lines().any(|l| l.starts_with(&format!("PASS {check}"))),
             "{check} fails:\n{report}"
         );
     }
@@ -143,9 +136,7 @@ fn docxcheck_passes_on_the_sample() {
     let report = String::from_utf8_lossy(&out.stdout);
     for check in ["xml", "schema", "pages", "lines"] {
         assert!(
-            report
-                .lines()
-                .any(|l| l.starts_with(&format!("PASS {check}"))),
+            report.lines().any(|l| l.starts_with(&format!("PASS {check}"))),
             "{check} fails:\n{report}{}",
             String::from_utf8_lossy(&out.stderr)
         );

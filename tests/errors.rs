@@ -9,12 +9,7 @@ fn run_bad(yaml: &str) -> (String, tempfile::TempDir) {
     let input = dir.path().join("bad.yaml");
     std::fs::write(&input, yaml).unwrap();
     let out_dir = dir.path().join("out");
-    let out = gongwen(&[
-        "build",
-        input.to_str().unwrap(),
-        "-o",
-        out_dir.to_str().unwrap(),
-    ]);
+    let out = gongwen(&["build", input.to_str().unwrap(), "-o", out_dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
         !out_dir.exists() || std::fs::read_dir(&out_dir).unwrap().next().is_none(),
@@ -56,16 +51,9 @@ fn a_character_no_font_has_is_named_where_it_is() {
 #[test]
 fn bad_dates_and_sizes() {
     let (err, _d) = run_bad("title: 标题\ndate: 2020-13-01\nbody:\n  - 段落\n");
-    assert!(
-        err.contains("bad.yaml:2:7") && err.contains("2020-13-01"),
-        "{err}"
-    );
+    assert!(err.contains("bad.yaml:2:7") && err.contains("2020-13-01"), "{err}");
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("s.yaml"),
-        "roles:\n  body:\n    size: 三好\n",
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("s.yaml"), "roles:\n  body:\n    size: 三好\n").unwrap();
     std::fs::write(
         dir.path().join("in.yaml"),
         "title: 标题\nstyle: s.yaml\nbody:\n  - 段落\n",
@@ -102,12 +90,7 @@ fn missing_file_and_usage_errors() {
     );
     assert_eq!(gongwen(&["build"]).status.code(), Some(2));
     assert_eq!(gongwen(&["frobnicate"]).status.code(), Some(2));
-    assert_eq!(
-        gongwen(&["build", "x.yaml", "--format", "odt"])
-            .status
-            .code(),
-        Some(2)
-    );
+    assert_eq!(gongwen(&["build", "x.yaml", "--format", "odt"]).status.code(), Some(2));
 }
 
 #[test]
@@ -116,21 +99,11 @@ fn a_failed_build_leaves_earlier_output_untouched() {
     let input = dir.path().join("doc.yaml");
     std::fs::write(&input, "title: 标题\nbody:\n  - 第一段\n").unwrap();
     let out_dir = dir.path().join("out");
-    let ok = gongwen(&[
-        "build",
-        input.to_str().unwrap(),
-        "-o",
-        out_dir.to_str().unwrap(),
-    ]);
+    let ok = gongwen(&["build", input.to_str().unwrap(), "-o", out_dir.to_str().unwrap()]);
     assert!(ok.status.success(), "{}", stderr(&ok));
     let before = std::fs::read(out_dir.join("doc.pdf")).unwrap();
     std::fs::write(&input, "title: 标题\nbody:\n  - 第一段😀\n").unwrap();
-    let bad = gongwen(&[
-        "build",
-        input.to_str().unwrap(),
-        "-o",
-        out_dir.to_str().unwrap(),
-    ]);
+    let bad = gongwen(&["build", input.to_str().unwrap(), "-o", out_dir.to_str().unwrap()]);
     assert_eq!(bad.status.code(), Some(1));
     assert_eq!(std::fs::read(out_dir.join("doc.pdf")).unwrap(), before);
     let names: Vec<String> = std::fs::read_dir(&out_dir)
@@ -139,9 +112,5 @@ fn a_failed_build_leaves_earlier_output_untouched() {
         .collect();
     let mut names = names;
     names.sort();
-    assert_eq!(
-        names,
-        ["doc.docx", "doc.pdf"],
-        "no temporary files left behind"
-    );
+    assert_eq!(names, ["doc.docx", "doc.pdf"], "no temporary files left behind");
 }

@@ -24,16 +24,10 @@ fn pdf_gives_back_every_paragraph_and_heading_of_the_input() {
             gongwen::model::Block::Paragraph(p) => p.text(),
             gongwen::model::Block::PageBreak => continue,
         };
-        assert!(
-            text.contains(&squash(&expected)),
-            "not in the PDF text: {expected}"
-        );
+        assert!(text.contains(&squash(&expected)), "not in the PDF text: {expected}");
         checked += 1;
     }
-    assert_eq!(
-        checked, 25,
-        "every heading and paragraph of the seed's narrative"
-    );
+    assert_eq!(checked, 25, "every heading and paragraph of the seed's narrative");
     assert!(text.contains("阿拉善左旗人民政府2019年政府信息公開年度報告"));
     assert!(text.contains("2020年1月20日"), "the 成文日期 is printed");
 }
@@ -124,10 +118,7 @@ fn page_numbers_alternate_sides_seven_mm_below_the_type_area() {
             );
         }
         let mid = (on_page[0].y_min + on_page[0].y_max) / 2.0 / MM;
-        assert!(
-            (266.5..=272.0).contains(&mid),
-            "page {page}: page number at {mid} mm"
-        );
+        assert!((266.5..=272.0).contains(&mid), "page {page}: page number at {mid} mm");
     }
 }
 
@@ -180,10 +171,7 @@ fn docx_carries_the_page_fonts_and_structure() {
     let fonts = elements(&styles, "w:rFonts");
     let east_asia: Vec<&str> = fonts.iter().filter_map(|f| attr(f, "w:eastAsia")).collect();
     for name in ["仿宋_GB2312", "黑体", "楷体_GB2312", "方正小标宋简体"] {
-        assert!(
-            east_asia.contains(&name),
-            "styles name {name}: {east_asia:?}"
-        );
+        assert!(east_asia.contains(&name), "styles name {name}: {east_asia:?}");
     }
     assert!(!styles.contains("Theme"), "no theme fonts");
     let spacing = elements(&styles, "w:spacing");

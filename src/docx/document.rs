@@ -39,11 +39,7 @@ impl Body<'_> {
     /// A run of text; `\n` becomes a line break and `\t` a tab, the rest goes into w:t.
     fn run(&mut self, text: &str, bold: bool) -> Result<(), DocxError> {
         self.x.open("w:r", &[])?;
-        RPr {
-            bold,
-            ..RPr::default()
-        }
-        .write(&mut self.x)?;
+        RPr { bold, ..RPr::default() }.write(&mut self.x)?;
         for (i, line) in text.split('\n').enumerate() {
             if i > 0 {
                 self.x.empty("w:br", &[])?;
@@ -117,20 +113,12 @@ impl Body<'_> {
         let p = &self.style.page;
         let x = &mut self.x;
         x.open("w:sectPr", &[])?;
-        x.empty(
-            "w:footerReference",
-            &[("w:type", "default"), ("r:id", RID_FOOTER_ODD)],
-        )?;
-        x.empty(
-            "w:footerReference",
-            &[("w:type", "even"), ("r:id", RID_FOOTER_EVEN)],
-        )?;
+        x.empty("w:footerReference", &[("w:type", "default"), ("r:id", RID_FOOTER_ODD)])?;
+        x.empty("w:footerReference", &[("w:type", "even"), ("r:id", RID_FOOTER_EVEN)])?;
         let (w, h) = (twips(p.width).to_string(), twips(p.height).to_string());
         x.empty("w:pgSz", &[("w:w", &w), ("w:h", &h)])?;
         let footer = twips(
-            p.bottom()
-                - self.style.page_number_below_body
-                - DASH_TOP_ABOVE_LINE_BOTTOM * self.style.page_number.size,
+            p.bottom() - self.style.page_number_below_body - DASH_TOP_ABOVE_LINE_BOTTOM * self.style.page_number.size,
         )
         .max(0);
         let vals = [
@@ -168,9 +156,8 @@ fn t(x: &mut Xml, text: &str) -> Result<(), DocxError> {
     if text.is_empty() {
         return Ok(());
     }
-    let edge_space = text.starts_with(char::is_whitespace)
-        || text.ends_with(char::is_whitespace)
-        || text.contains("  ");
+    let edge_space =
+        text.starts_with(char::is_whitespace) || text.ends_with(char::is_whitespace) || text.contains("  ");
     if edge_space {
         x.leaf("w:t", &[("xml:space", "preserve")], text)
     } else {
@@ -178,11 +165,7 @@ fn t(x: &mut Xml, text: &str) -> Result<(), DocxError> {
     }
 }
 
-pub(crate) fn document(
-    doc: &Document,
-    style: &Style,
-    facts: &DocxFacts,
-) -> Result<Vec<u8>, DocxError> {
+pub(crate) fn document(doc: &Document, style: &Style, facts: &DocxFacts) -> Result<Vec<u8>, DocxError> {
     let mut x = Xml::new()?;
     x.open("w:document", &[("xmlns:w", W_NS), ("xmlns:r", R_NS)])?;
     x.open("w:body", &[])?;
@@ -255,34 +238,23 @@ pub(crate) fn footer(style: &Style, odd: bool) -> Result<Vec<u8>, DocxError> {
         ..PPr::default()
     }
     .write(&mut x)?;
-    let run =
-        |x: &mut Xml, f: &dyn Fn(&mut Xml) -> Result<(), DocxError>| -> Result<(), DocxError> {
-            x.open("w:r", &[])?;
-            f(x)?;
-            x.close("w:r")
-        };
+    let run = |x: &mut Xml, f: &dyn Fn(&mut Xml) -> Result<(), DocxError>| -> Result<(), DocxError> {
+        x.open("w:r", &[])?;
+        f(x)?;
+        x.close("w:r")
+    };
     // 一字线 (U+2014), a half-width space each side of the number.
-    run(&mut x, &|x| {
-        x.leaf("w:t", &[("xml:space", "preserve")], "\u{2014} ")
-    })?;
-    run(&mut x, &|x| {
-        x.empty("w:fldChar", &[("w:fldCharType", "begin")])
-    })?;
+    run(&mut x, &|x| x.leaf("w:t", &[("xml:space", "preserve")], "\u{2014} "))?;
+    run(&mut x, &|x| x.empty("w:fldChar", &[("w:fldCharType", "begin")]))?;
     run(&mut x, &|x| {
         x.leaf("w:instrText", &[("xml:space", "preserve")], " PAGE ")
     })?;
-    run(&mut x, &|x| {
-        x.empty("w:fldChar", &[("w:fldCharType", "separate")])
-    })?;
+    run(&mut x, &|x| x.empty("w:fldChar", &[("w:fldCharType", "separate")]))?;
     // A cached result for readers that do not update fields.
     let cached = if odd { "1" } else { "2" };
     run(&mut x, &|x| x.leaf("w:t", &[], cached))?;
-    run(&mut x, &|x| {
-        x.empty("w:fldChar", &[("w:fldCharType", "end")])
-    })?;
-    run(&mut x, &|x| {
-        x.leaf("w:t", &[("xml:space", "preserve")], " \u{2014}")
-    })?;
+    run(&mut x, &|x| x.empty("w:fldChar", &[("w:fldCharType", "end")]))?;
+    run(&mut x, &|x| x.leaf("w:t", &[("xml:space", "preserve")], " \u{2014}"))?;
     x.close("w:p")?;
     x.close("w:ftr")?;
     Ok(x.finish())

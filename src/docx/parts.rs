@@ -27,10 +27,7 @@ pub(crate) fn content_types() -> Result<Vec<u8>, DocxError> {
     let mut x = Xml::new()?;
     x.open(
         "Types",
-        &[(
-            "xmlns",
-            "http://schemas.openxmlformats.org/package/2006/content-types",
-        )],
+        &[("xmlns", "http://schemas.openxmlformats.org/package/2006/content-types")],
     )?;
     x.empty(
         "Default",
@@ -42,10 +39,7 @@ pub(crate) fn content_types() -> Result<Vec<u8>, DocxError> {
             ),
         ],
     )?;
-    x.empty(
-        "Default",
-        &[("Extension", "xml"), ("ContentType", "application/xml")],
-    )?;
+    x.empty("Default", &[("Extension", "xml"), ("ContentType", "application/xml")])?;
     let overrides = [
         (DOCUMENT, format!("{WML_CT}.document.main+xml")),
         (STYLES, format!("{WML_CT}.styles+xml")),
@@ -78,10 +72,7 @@ fn relationships(rels: &[(&str, String, &str)]) -> Result<Vec<u8>, DocxError> {
     let mut x = Xml::new()?;
     x.open("Relationships", &[("xmlns", REL_NS)])?;
     for (id, ty, target) in rels {
-        x.empty(
-            "Relationship",
-            &[("Id", id), ("Type", ty), ("Target", target)],
-        )?;
+        x.empty("Relationship", &[("Id", id), ("Type", ty), ("Target", target)])?;
     }
     x.close("Relationships")?;
     Ok(x.finish())
@@ -92,8 +83,7 @@ pub(crate) fn package_rels() -> Result<Vec<u8>, DocxError> {
         ("rId1", format!("{REL_TYPE}/officeDocument"), DOCUMENT),
         (
             "rId2",
-            "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
-                .to_string(),
+            "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties".to_string(),
             CORE,
         ),
         ("rId3", format!("{REL_TYPE}/extended-properties"), APP),
@@ -139,11 +129,7 @@ pub(crate) fn core(doc: &Document) -> Result<Vec<u8>, DocxError> {
     if let Some(d) = doc.date {
         let stamp = format!("{:04}-{:02}-{:02}T00:00:00Z", d.year, d.month, d.day);
         x.leaf("dcterms:created", &[("xsi:type", "dcterms:W3CDTF")], &stamp)?;
-        x.leaf(
-            "dcterms:modified",
-            &[("xsi:type", "dcterms:W3CDTF")],
-            &stamp,
-        )?;
+        x.leaf("dcterms:modified", &[("xsi:type", "dcterms:W3CDTF")], &stamp)?;
     }
     x.close("cp:coreProperties")?;
     Ok(x.finish())
@@ -196,10 +182,7 @@ pub(crate) fn settings(style: &Style) -> Result<Vec<u8>, DocxError> {
         ],
     )?;
     x.close("w:compat")?;
-    x.empty(
-        "w:themeFontLang",
-        &[("w:val", "en-US"), ("w:eastAsia", "zh-CN")],
-    )?;
+    x.empty("w:themeFontLang", &[("w:val", "en-US"), ("w:eastAsia", "zh-CN")])?;
     x.val("w:decimalSymbol", ".")?;
     x.val("w:listSeparator", ",")?;
     x.close("w:settings")?;
@@ -235,14 +218,7 @@ fn used_fonts(style: &Style) -> Vec<(String, Option<String>, bool)> {
 
 /// Whether a font name is a Chinese font (GB2312 charset), judged by its name.
 fn is_cjk_name(name: &str) -> bool {
-    const KNOWN: &[&str] = &[
-        "SimSun",
-        "SimHei",
-        "FangSong",
-        "KaiTi",
-        "NSimSun",
-        "Microsoft YaHei",
-    ];
+    const KNOWN: &[&str] = &["SimSun", "SimHei", "FangSong", "KaiTi", "NSimSun", "Microsoft YaHei"];
     !name.is_ascii() || KNOWN.iter().any(|k| name.eq_ignore_ascii_case(k))
 }
 
@@ -274,10 +250,7 @@ pub(crate) fn theme(style: &Style) -> Result<Vec<u8>, DocxError> {
     x.open(
         "a:theme",
         &[
-            (
-                "xmlns:a",
-                "http://schemas.openxmlformats.org/drawingml/2006/main",
-            ),
+            ("xmlns:a", "http://schemas.openxmlformats.org/drawingml/2006/main"),
             ("name", "gongwen"),
         ],
     )?;

@@ -74,13 +74,7 @@ fn body_ppr(style: &Style) -> PPr<'static> {
     }
 }
 
-fn style_start(
-    x: &mut Xml,
-    id: &str,
-    name: &str,
-    based_on: Option<&str>,
-    default: bool,
-) -> Result<(), DocxError> {
+fn style_start(x: &mut Xml, id: &str, name: &str, based_on: Option<&str>, default: bool) -> Result<(), DocxError> {
     let mut attrs = vec![("w:type", "paragraph")];
     if default {
         attrs.push(("w:default", "1"));
@@ -146,13 +140,7 @@ pub(crate) fn styles(style: &Style) -> Result<Vec<u8>, DocxError> {
 
     // Word's own heading names, so that its navigation pane and TOC see the 层次.
     for (i, (id, role)) in HEADINGS.iter().zip(style.headings.iter()).enumerate() {
-        style_start(
-            &mut x,
-            id,
-            &format!("heading {}", i + 1),
-            Some("Normal"),
-            false,
-        )?;
+        style_start(&mut x, id, &format!("heading {}", i + 1), Some("Normal"), false)?;
         x.empty("w:qFormat", &[])?;
         PPr {
             keep_next: true,

@@ -18,10 +18,7 @@ struct El {
 
 impl El {
     fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
     fn child(&self, name: &str) -> Option<&El> {
         self.children.iter().find(|c| c.name == name)
@@ -45,17 +42,12 @@ impl El {
     }
     /// The concatenated w:t text below this element.
     fn w_text(&self) -> String {
-        self.find_all("w:t")
-            .iter()
-            .map(|t| t.text.as_str())
-            .collect()
+        self.find_all("w:t").iter().map(|t| t.text.as_str()).collect()
     }
     fn path(&self, names: &[&str]) -> &El {
         let mut e = self;
         for n in names {
-            e = e
-                .child(n)
-                .unwrap_or_else(|| panic!("no <{n}> in <{}>", e.name));
+            e = e.child(n).unwrap_or_else(|| panic!("no <{n}> in <{}>", e.name));
         }
         e
     }
@@ -194,19 +186,13 @@ fn sample() -> Document {
 
 fn facts() -> DocxFacts {
     DocxFacts {
-        title_lines: vec![
-            "关于进一步加强公文格式规范化".into(),
-            "管理工作的通知".into(),
-        ],
+        title_lines: vec!["关于进一步加强公文格式规范化".into(), "管理工作的通知".into()],
         signature_right_indents: Some((32.0, 48.0)),
     }
 }
 
 fn document_xml(doc: &Document, facts: &DocxFacts) -> El {
-    parse(&part(
-        &write(doc, &style(), facts).unwrap(),
-        "word/document.xml",
-    ))
+    parse(&part(&write(doc, &style(), facts).unwrap(), "word/document.xml"))
 }
 
 fn style_by_id<'a>(styles: &'a El, id: &str) -> &'a El {
@@ -247,10 +233,7 @@ fn section_geometry_from_style() {
     let d = document_xml(&sample(), &facts());
     let sect = d.path(&["w:body", "w:sectPr"]);
     let sz = sect.child("w:pgSz").unwrap();
-    assert_eq!(
-        (sz.attr("w:w"), sz.attr("w:h")),
-        (Some("11906"), Some("16838"))
-    );
+    assert_eq!((sz.attr("w:w"), sz.attr("w:h")), (Some("11906"), Some("16838")));
     let m = sect.child("w:pgMar").unwrap();
     let got: Vec<&str> = [
         "w:top", "w:right", "w:bottom", "w:left", "w:header", "w:footer", "w:gutter",
@@ -261,11 +244,7 @@ fn section_geometry_from_style() {
     assert_eq!(got, ["2098", "1474", "1984", "1587", "851", "1417", "0"]);
     let grid = sect.child("w:docGrid").unwrap();
     assert_eq!(grid.attr("w:linePitch"), Some("579"));
-    assert_eq!(
-        grid.attr("w:type"),
-        None,
-        "no grid type: exact spacing does the pitch"
-    );
+    assert_eq!(grid.attr("w:type"), None, "no grid type: exact spacing does the pitch");
     // CT_SectPr order: footer references first, then pgSz, pgMar, cols, docGrid.
     assert_eq!(
         sect.child_names(),
@@ -327,12 +306,7 @@ fn normal_style_and_defaults() {
             (Some("200"), Some("640"))
         );
         assert_eq!(ppr.child("w:jc").unwrap().attr("w:val"), Some("both"));
-        for off in [
-            "w:autoSpaceDE",
-            "w:autoSpaceDN",
-            "w:widowControl",
-            "w:snapToGrid",
-        ] {
+        for off in ["w:autoSpaceDE", "w:autoSpaceDN", "w:widowControl", "w:snapToGrid"] {
             assert_eq!(ppr.child(off).unwrap().attr("w:val"), Some("0"), "{off}");
         }
         // No hanging punctuation: Word takes the Choice, LibreOffice (which reads the value
@@ -341,14 +315,8 @@ fn normal_style_and_defaults() {
         let choice = ac.child("mc:Choice").unwrap();
         assert_eq!(choice.attr("Requires"), Some("w15"));
         assert_eq!(choice.path(&["w:overflowPunct"]).attr("w:val"), Some("0"));
-        assert_eq!(
-            ac.path(&["mc:Fallback", "w:overflowPunct"]).attr("w:val"),
-            Some("1")
-        );
-        assert!(
-            ppr.child("w:kinsoku").is_none(),
-            "kinsoku stays on (default)"
-        );
+        assert_eq!(ac.path(&["mc:Fallback", "w:overflowPunct"]).attr("w:val"), Some("1"));
+        assert!(ppr.child("w:kinsoku").is_none(), "kinsoku stays on (default)");
         // CT_PPrBase order.
         assert_eq!(
             ppr.child_names(),
@@ -379,14 +347,8 @@ fn role_styles() {
     );
     assert_eq!(title.path(&["w:rPr", "w:sz"]).attr("w:val"), Some("44"));
     assert_eq!(title.path(&["w:pPr", "w:jc"]).attr("w:val"), Some("center"));
-    assert_eq!(
-        title.path(&["w:pPr", "w:ind"]).attr("w:firstLineChars"),
-        Some("0")
-    );
-    assert_eq!(
-        title.path(&["w:pPr", "w:spacing"]).attr("w:line"),
-        Some("579")
-    );
+    assert_eq!(title.path(&["w:pPr", "w:ind"]).attr("w:firstLineChars"), Some("0"));
+    assert_eq!(title.path(&["w:pPr", "w:spacing"]).attr("w:line"), Some("579"));
 
     let fonts = ["黑体", "楷体_GB2312", "仿宋_GB2312", "仿宋_GB2312"];
     for (i, font) in fonts.iter().enumerate() {
@@ -402,10 +364,7 @@ fn role_styles() {
         );
         assert!(h.path(&["w:pPr"]).child("w:keepNext").is_some());
         assert!(h.path(&["w:pPr"]).child("w:keepLines").is_some());
-        assert_eq!(
-            h.path(&["w:rPr", "w:rFonts"]).attr("w:eastAsia"),
-            Some(*font)
-        );
+        assert_eq!(h.path(&["w:rPr", "w:rFonts"]).attr("w:eastAsia"), Some(*font));
         assert_eq!(h.path(&["w:rPr", "w:sz"]).attr("w:val"), Some("32"));
         assert!(
             h.path(&["w:rPr"]).child("w:b").is_none(),
@@ -417,10 +376,7 @@ fn role_styles() {
     assert_eq!(sig.path(&["w:pPr", "w:jc"]).attr("w:val"), Some("right"));
     assert_eq!(sig.path(&["w:pPr", "w:ind"]).attr("w:firstLine"), Some("0"));
     let f = style_by_id(&s, "Footer");
-    assert_eq!(
-        f.path(&["w:rPr", "w:rFonts"]).attr("w:eastAsia"),
-        Some("宋体")
-    );
+    assert_eq!(f.path(&["w:rPr", "w:rFonts"]).attr("w:eastAsia"), Some("宋体"));
     assert_eq!(f.path(&["w:rPr", "w:rFonts"]).attr("w:ascii"), Some("宋体"));
     assert_eq!(f.path(&["w:rPr", "w:sz"]).attr("w:val"), Some("28"));
     assert_eq!(f.path(&["w:pPr", "w:snapToGrid"]).attr("w:val"), Some("0"));
@@ -430,10 +386,7 @@ fn role_styles() {
 fn title_lines_broken_as_layout_did() {
     let d = document_xml(&sample(), &facts());
     let ps: Vec<&El> = d.path(&["w:body"]).kids("w:p").collect();
-    assert_eq!(
-        ps[0].path(&["w:pPr", "w:pStyle"]).attr("w:val"),
-        Some("Title")
-    );
+    assert_eq!(ps[0].path(&["w:pPr", "w:pStyle"]).attr("w:val"), Some("Title"));
     let run = ps[0].child("w:r").unwrap();
     assert_eq!(run.child_names(), ["w:t", "w:br", "w:t"]);
     assert_eq!(ps[0].w_text(), "关于进一步加强公文格式规范化管理工作的通知");
@@ -451,20 +404,14 @@ fn body_runs_headings_and_escaping() {
     let ps: Vec<&El> = d.path(&["w:body"]).kids("w:p").collect();
     assert_eq!(ps[2].w_text().chars().count(), 59);
     assert!(ps[2].child("w:pPr").is_none(), "body paragraphs use Normal");
-    assert_eq!(
-        ps[3].path(&["w:pPr", "w:pStyle"]).attr("w:val"),
-        Some("Heading1")
-    );
+    assert_eq!(ps[3].path(&["w:pPr", "w:pStyle"]).attr("w:val"), Some("Heading1"));
     assert_eq!(ps[3].w_text(), "一、总体要求");
     let runs: Vec<&El> = ps[4].kids("w:r").collect();
     assert_eq!(runs.len(), 3);
     assert!(runs[1].path(&["w:rPr"]).child("w:b").is_some());
     assert!(runs[1].path(&["w:rPr"]).child("w:bCs").is_some());
     assert!(runs[0].child("w:rPr").is_none());
-    assert_eq!(
-        ps[4].w_text(),
-        "各单位要高度重视，R&D <经费> 按“A & B”执行。"
-    );
+    assert_eq!(ps[4].w_text(), "各单位要高度重视，R&D <经费> 按“A & B”执行。");
     let levels: Vec<_> = ps[5..8]
         .iter()
         .map(|p| p.path(&["w:pPr", "w:pStyle"]).attr("w:val").unwrap())
@@ -475,10 +422,7 @@ fn body_runs_headings_and_escaping() {
     assert_eq!(t.attr("xml:space"), Some("preserve"));
     assert_eq!(t.text, " 前后有空格 ");
     // The raw XML escapes what it must.
-    let raw = part(
-        &write(&sample(), &style(), &facts()).unwrap(),
-        "word/document.xml",
-    );
+    let raw = part(&write(&sample(), &style(), &facts()).unwrap(), "word/document.xml");
     assert!(raw.contains("R&amp;D &lt;经费&gt;"));
 }
 
@@ -511,10 +455,7 @@ fn signature_block() {
     assert_eq!(issuer.w_text(), "某某市人民政府办公室");
     assert_eq!(date.w_text(), "2024年7月1日");
     for (p, right) in [(issuer, "640"), (date, "960")] {
-        assert_eq!(
-            p.path(&["w:pPr", "w:pStyle"]).attr("w:val"),
-            Some("Signature")
-        );
+        assert_eq!(p.path(&["w:pPr", "w:pStyle"]).attr("w:val"), Some("Signature"));
         assert_eq!(p.path(&["w:pPr", "w:ind"]).attr("w:right"), Some(right));
         assert_eq!(p.path(&["w:pPr", "w:jc"]).attr("w:val"), Some("right"));
     }
@@ -523,10 +464,7 @@ fn signature_block() {
     // Without layout's figures: 2 字 of the signature size.
     let d = document_xml(&sample(), &DocxFacts::default());
     let ps: Vec<&El> = d.path(&["w:body"]).kids("w:p").collect();
-    assert_eq!(
-        ps[ps.len() - 2].path(&["w:pPr", "w:ind"]).attr("w:right"),
-        Some("640")
-    );
+    assert_eq!(ps[ps.len() - 2].path(&["w:pPr", "w:ind"]).attr("w:right"), Some("640"));
 }
 
 #[test]
@@ -550,10 +488,7 @@ fn footers_have_page_fields() {
         assert_eq!(kinds, ["begin", "separate", "end"]);
         assert_eq!(f.find_all("w:instrText")[0].text.trim(), "PAGE");
         let text = p.w_text();
-        assert!(
-            text.starts_with("\u{2014} ") && text.ends_with(" \u{2014}"),
-            "{text}"
-        );
+        assert!(text.starts_with("\u{2014} ") && text.ends_with(" \u{2014}"), "{text}");
     }
     let settings = parse(&part(&docx, "word/settings.xml"));
     assert!(settings.child("w:evenAndOddHeaders").is_some());
@@ -561,12 +496,7 @@ fn footers_have_page_fields() {
         settings.path(&["w:characterSpacingControl"]).attr("w:val"),
         Some("doNotCompress")
     );
-    assert!(
-        settings
-            .path(&["w:compat"])
-            .child("w:useFELayout")
-            .is_some()
-    );
+    assert!(settings.path(&["w:compat"]).child("w:useFELayout").is_some());
 }
 
 #[test]
@@ -588,10 +518,7 @@ fn properties_and_fonts() {
     assert!(core.child("dcterms:created").is_none());
 
     let fonts = parse(&part(&docx, "word/fontTable.xml"));
-    let names: Vec<&str> = fonts
-        .kids("w:font")
-        .map(|f| f.attr("w:name").unwrap())
-        .collect();
+    let names: Vec<&str> = fonts.kids("w:font").map(|f| f.attr("w:name").unwrap()).collect();
     assert_eq!(
         names,
         [
@@ -630,10 +557,7 @@ fn control_characters_are_dropped() {
     let mut doc = sample();
     doc.blocks = vec![para("a\u{1}b\u{FFFF}c")];
     let d = document_xml(&doc, &facts());
-    assert_eq!(
-        d.path(&["w:body"]).kids("w:p").nth(2).unwrap().w_text(),
-        "abc"
-    );
+    assert_eq!(d.path(&["w:body"]).kids("w:p").nth(2).unwrap().w_text(), "abc");
 }
 
 /// A few pages of mixed text, for checking the pagination in LibreOffice by hand.
@@ -669,10 +593,7 @@ fn long_sample() -> Document {
         }
     }
     Document {
-        title: vec![
-            "关于印发《某某市优化营商环境提升政务服务效能三年行动方案（2024—2026年）》的通知"
-                .into(),
-        ],
+        title: vec!["关于印发《某某市优化营商环境提升政务服务效能三年行动方案（2024—2026年）》的通知".into()],
         blocks,
         ..sample()
     }
@@ -684,11 +605,7 @@ fn long_sample() -> Document {
 fn sample_files_on_request() {
     if let Ok(dir) = std::env::var("GONGWEN_DOCX_SAMPLE_DIR") {
         let dir = std::path::Path::new(&dir);
-        std::fs::write(
-            dir.join("short.docx"),
-            write(&sample(), &style(), &facts()).unwrap(),
-        )
-        .unwrap();
+        std::fs::write(dir.join("short.docx"), write(&sample(), &style(), &facts()).unwrap()).unwrap();
         let long_facts = DocxFacts {
             title_lines: vec![
                 "关于印发《某某市优化营商环境提升政务".into(),

@@ -20,11 +20,7 @@ impl Xml {
     /// A part with the `standalone="yes"` declaration Word writes.
     pub(crate) fn new() -> Result<Self, DocxError> {
         let mut w = Writer::new(Vec::with_capacity(4096));
-        w.write_event(Event::Decl(BytesDecl::new(
-            "1.0",
-            Some("UTF-8"),
-            Some("yes"),
-        )))?;
+        w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), Some("yes"))))?;
         // Word and the OPC readers accept the declaration on its own line, as Word writes it.
         w.get_mut().extend_from_slice(b"\r\n");
         Ok(Xml { w })
@@ -54,22 +50,14 @@ impl Xml {
         let clean: std::borrow::Cow<str> = if text.chars().all(xml_char) {
             text.into()
         } else {
-            text.chars()
-                .filter(|&c| xml_char(c))
-                .collect::<String>()
-                .into()
+            text.chars().filter(|&c| xml_char(c)).collect::<String>().into()
         };
         self.w.write_event(Event::Text(BytesText::new(&clean)))?;
         Ok(())
     }
 
     /// `<name>text</name>`.
-    pub(crate) fn leaf(
-        &mut self,
-        name: &str,
-        attrs: &[(&str, &str)],
-        text: &str,
-    ) -> Result<(), DocxError> {
+    pub(crate) fn leaf(&mut self, name: &str, attrs: &[(&str, &str)], text: &str) -> Result<(), DocxError> {
         self.open(name, attrs)?;
         self.text(text)?;
         self.close(name)
@@ -193,11 +181,7 @@ impl PPr<'_> {
             x.val("w:snapToGrid", "0")?;
         }
         if let Some(s) = self.spacing {
-            let (before, after, line) = (
-                s.before.to_string(),
-                s.after.to_string(),
-                s.line.to_string(),
-            );
+            let (before, after, line) = (s.before.to_string(), s.after.to_string(), s.line.to_string());
             let rule = match s.rule {
                 LineRule::Exact => "exact",
                 LineRule::Auto => "auto",
@@ -278,11 +262,7 @@ pub(crate) struct RPr<'a> {
 
 impl RPr<'_> {
     pub(crate) fn is_empty(&self) -> bool {
-        self.fonts.is_none()
-            && !self.bold
-            && self.tracking.is_none()
-            && self.size.is_none()
-            && !self.lang
+        self.fonts.is_none() && !self.bold && self.tracking.is_none() && self.size.is_none() && !self.lang
     }
 
     pub(crate) fn write(&self, x: &mut Xml) -> Result<(), DocxError> {
@@ -319,11 +299,7 @@ impl RPr<'_> {
         if self.lang {
             x.empty(
                 "w:lang",
-                &[
-                    ("w:val", "en-US"),
-                    ("w:eastAsia", "zh-CN"),
-                    ("w:bidi", "ar-SA"),
-                ],
+                &[("w:val", "en-US"), ("w:eastAsia", "zh-CN"), ("w:bidi", "ar-SA")],
             )?;
         }
         x.close("w:rPr")

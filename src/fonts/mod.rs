@@ -28,9 +28,7 @@ impl Face {
     }
 
     pub fn has_char(&self, c: char) -> bool {
-        self.parse()
-            .and_then(|f| f.glyph_index(c))
-            .is_some_and(|g| g.0 != 0)
+        self.parse().and_then(|f| f.glyph_index(c)).is_some_and(|g| g.0 != 0)
     }
 
     /// Top of a glyph's outline above the baseline, in em (used to hang page-number dashes at 7 mm).
@@ -44,15 +42,10 @@ impl Face {
 
 #[derive(Debug, thiserror::Error)]
 pub enum FontError {
-    #[error(
-        "cannot find the bundled fonts folder (looked in: {0}); pass --fonts DIR or set GONGWEN_FONTS"
-    )]
+    #[error("cannot find the bundled fonts folder (looked in: {0}); pass --fonts DIR or set GONGWEN_FONTS")]
     NoFontDir(String),
     #[error("cannot read font {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
+    Read { path: String, source: std::io::Error },
     #[error("{path} is not a font gongwen can read")]
     Parse { path: String },
     #[error("none of the fonts {names:?} of role `{role}` is available")]
@@ -181,13 +174,7 @@ impl FontBook {
     }
 }
 
-fn make_face(
-    name: &str,
-    path: PathBuf,
-    data: Vec<u8>,
-    index: u32,
-    bundled: bool,
-) -> Result<Face, FontError> {
+fn make_face(name: &str, path: PathBuf, data: Vec<u8>, index: u32, bundled: bool) -> Result<Face, FontError> {
     let upem = ttf_parser::Face::parse(&data, index)
         .map_err(|_| FontError::Parse {
             path: path.display().to_string(),
@@ -231,11 +218,7 @@ pub struct Chains {
 }
 
 impl Chains {
-    pub fn load(
-        book: &mut FontBook,
-        role_name: &str,
-        role: &crate::style::Role,
-    ) -> Result<Chains, FontError> {
+    pub fn load(book: &mut FontBook, role_name: &str, role: &crate::style::Role) -> Result<Chains, FontError> {
         let cjk = book.chain(role_name, &role.fonts)?;
         let latin = book.chain(role_name, &role.latin)?;
         Ok(Chains { cjk, latin })
@@ -325,18 +308,10 @@ mod tests {
         let chain = b
             .chain(
                 "body",
-                &[
-                    "仿宋_GB2312".into(),
-                    "FandolFang".into(),
-                    "Noto Serif CJK SC".into(),
-                ],
+                &["仿宋_GB2312".into(), "FandolFang".into(), "Noto Serif CJK SC".into()],
             )
             .unwrap();
-        assert_eq!(
-            chain.len(),
-            2,
-            "仿宋_GB2312 is not bundled and system fonts are off"
-        );
+        assert_eq!(chain.len(), 2, "仿宋_GB2312 is not bundled and system fonts are off");
         let chains = Chains {
             cjk: chain.clone(),
             latin: chain,
@@ -349,10 +324,7 @@ mod tests {
             .collect();
         assert!(!missing.is_empty());
         for c in missing {
-            assert_eq!(
-                b.face(chains.pick(&b, c).unwrap()).name,
-                "Noto Serif CJK SC"
-            );
+            assert_eq!(b.face(chains.pick(&b, c).unwrap()).name, "Noto Serif CJK SC");
         }
         assert!(chains.pick(&b, '😀').is_none());
     }

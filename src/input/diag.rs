@@ -56,10 +56,7 @@ impl fmt::Display for Diagnostic {
             let number = p.line.to_string();
             let pad = " ".repeat(number.len());
             // The caret goes under the column'th character; wide (CJK) characters take two cells.
-            let before: String = line
-                .chars()
-                .take(p.column.saturating_sub(1) as usize)
-                .collect();
+            let before: String = line.chars().take(p.column.saturating_sub(1) as usize).collect();
             let cells: usize = before.chars().map(display_width).sum();
             let shown: String = line.chars().take(120).collect();
             writeln!(f, "{pad} |")?;
@@ -145,17 +142,13 @@ mod tests {
 
     #[test]
     fn suggests_close_names_only() {
-        assert_eq!(
-            did_you_mean("titel", &["title", "issuer", "body"]),
-            Some("title")
-        );
+        assert_eq!(did_you_mean("titel", &["title", "issuer", "body"]), Some("title"));
         assert_eq!(did_you_mean("colour", &["title", "issuer", "body"]), None);
     }
 
     #[test]
     fn caret_accounts_for_wide_characters() {
-        let d = Diagnostic::new("a.yaml", Some(SourcePos { line: 1, column: 4 }), "bad")
-            .with_source("标题：x");
+        let d = Diagnostic::new("a.yaml", Some(SourcePos { line: 1, column: 4 }), "bad").with_source("标题：x");
         let text = d.to_string();
         assert!(text.contains("a.yaml:1:4"), "{text}");
         assert!(text.contains("|       ^"), "{text}");

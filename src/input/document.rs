@@ -61,8 +61,7 @@ fn from_tree(r: &Reader, root: &Node) -> Result<Source, Diagnostic> {
     let want_signature = match get(top, "signature") {
         None => None,
         Some(Node {
-            value: Value::Bool(b),
-            ..
+            value: Value::Bool(b), ..
         }) => Some(*b),
         Some(n) => return Err(r.expected(n, "true or false", "signature")),
     };
@@ -82,9 +81,7 @@ fn from_tree(r: &Reader, root: &Node) -> Result<Source, Diagnostic> {
             let pos = get(top, "signature").map_or(root.pos, |n| n.pos);
             return Err(r
                 .error(pos, "`signature: true` needs both `issuer` and `date`")
-                .help(
-                    "add `issuer:` (发文机关署名) and `date:` (成文日期), or remove `signature`",
-                ));
+                .help("add `issuer:` (发文机关署名) and `date:` (成文日期), or remove `signature`"));
         }
     };
     let document = Document {
@@ -121,11 +118,8 @@ fn parse_date(r: &Reader, n: &Node) -> Result<Date, Diagnostic> {
     if parts.len() != 3 {
         return Err(bad());
     }
-    let (Ok(year), Ok(month), Ok(day)) = (
-        parts[0].parse::<u16>(),
-        parts[1].parse::<u8>(),
-        parts[2].parse::<u8>(),
-    ) else {
+    let (Ok(year), Ok(month), Ok(day)) = (parts[0].parse::<u16>(), parts[1].parse::<u8>(), parts[2].parse::<u8>())
+    else {
         return Err(bad());
     };
     let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
@@ -166,15 +160,9 @@ fn parse_body(r: &Reader, node: &Node) -> Result<Vec<Block>, Diagnostic> {
 fn parse_block(r: &Reader, item: &Node) -> Result<Block, Diagnostic> {
     match &item.value {
         Value::Str(s) => Ok(Block::Paragraph(paragraph(r, s, item.pos)?)),
-        Value::Int(_) | Value::Float(_) => Ok(Block::Paragraph(paragraph(
-            r,
-            &r.text(item, "paragraph")?,
-            item.pos,
-        )?)),
+        Value::Int(_) | Value::Float(_) => Ok(Block::Paragraph(paragraph(r, &r.text(item, "paragraph")?, item.pos)?)),
         Value::Map(entries) => {
-            let kind = entries
-                .iter()
-                .find(|(k, _)| BLOCK_KINDS.contains(&k.name.as_str()));
+            let kind = entries.iter().find(|(k, _)| BLOCK_KINDS.contains(&k.name.as_str()));
             let Some((key, value)) = kind else {
                 let Some((first, _)) = entries.first() else {
                     return Err(r
@@ -323,10 +311,7 @@ fn paragraph(r: &Reader, text: &str, pos: SourcePos) -> Result<Paragraph, Diagno
     }
     if bold {
         return Err(r
-            .error(
-                pos,
-                "a `**` that starts bold text is never closed in this paragraph",
-            )
+            .error(pos, "a `**` that starts bold text is never closed in this paragraph")
             .help("close the bold text with a second `**`, e.g. **加强组织领导。**成立……"));
     }
     if runs.is_empty() {
@@ -353,9 +338,7 @@ mod tests {
         assert_eq!(d.blocks.len(), 4);
         assert!(matches!(&d.blocks[0], Block::Heading(h) if h.level == 1));
         assert!(matches!(&d.blocks[1], Block::Heading(h) if h.level == 2));
-        let Block::Paragraph(p) = &d.blocks[2] else {
-            panic!()
-        };
+        let Block::Paragraph(p) = &d.blocks[2] else { panic!() };
         assert_eq!(
             p.runs[0],
             Run {

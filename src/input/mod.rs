@@ -31,9 +31,11 @@ pub fn decode(file: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
             let msg = if gbk_errors {
                 "the file is not UTF-8 text".to_string()
             } else {
-                "the file is not UTF-8: it looks like GBK (GB2312/GB18030), as older Chinese Windows programs save".to_string()
+                "the file is not UTF-8: it looks like GBK (GB2312/GB18030), as older Chinese Windows programs save"
+                    .to_string()
             };
-            Err(Diagnostic::new(file, pos, msg).help("save the file as UTF-8 (in Notepad: 另存为 → 编码 UTF-8; in WPS/VS Code: 以 UTF-8 编码保存)"))
+            Err(Diagnostic::new(file, pos, msg)
+                .help("save the file as UTF-8 (in Notepad: 另存为 → 编码 UTF-8; in WPS/VS Code: 以 UTF-8 编码保存)"))
         }
     }
 }

@@ -33,9 +33,7 @@ pub fn parse(r: &Reader, node: &Node) -> Result<Table, Diagnostic> {
     })?;
     let columns = get(m, "columns");
     let tree = columns.is_some_and(|c| match &c.value {
-        Value::Seq(items) => items
-            .iter()
-            .any(|i| matches!(i.value, Value::Str(_) | Value::Map(_))),
+        Value::Seq(items) => items.iter().any(|i| matches!(i.value, Value::Str(_) | Value::Map(_))),
         _ => false,
     });
     let mut table = if tree {
@@ -53,12 +51,8 @@ pub fn parse(r: &Reader, node: &Node) -> Result<Table, Diagnostic> {
     if let Some(w) = widths_node {
         table.widths = Some(widths(r, w, table.columns)?);
     }
-    table.caption = get(m, "caption")
-        .map(|n| r.text(n, "caption"))
-        .transpose()?;
-    table.continued = get(m, "continued")
-        .map(|n| r.text(n, "continued"))
-        .transpose()?;
+    table.caption = get(m, "caption").map(|n| r.text(n, "caption")).transpose()?;
+    table.continued = get(m, "continued").map(|n| r.text(n, "continued")).transpose()?;
     if let Some(b) = get(m, "border") {
         table.border = match r.text(b, "border")?.as_str() {
             "grid" | "full" => Border::Grid,
@@ -84,9 +78,9 @@ fn widths(r: &Reader, node: &Node, columns: usize) -> Result<Vec<f32>, Diagnosti
             Value::Int(v) if v > 0 => out.push(v as f32),
             Value::Float(v) if v > 0.0 && v.is_finite() => out.push(v as f32),
             _ => {
-                return Err(r.error(i.pos, "a width must be a positive number").help(
-                    "widths are relative: [3, 1, 1] makes the first column three times as wide",
-                ));
+                return Err(r
+                    .error(i.pos, "a width must be a positive number")
+                    .help("widths are relative: [3, 1, 1] makes the first column three times as wide"));
             }
         }
     }
@@ -94,10 +88,7 @@ fn widths(r: &Reader, node: &Node, columns: usize) -> Result<Vec<f32>, Diagnosti
         return Err(r
             .error(
                 node.pos,
-                format!(
-                    "{} widths are given, but the table has {columns} columns",
-                    out.len()
-                ),
+                format!("{} widths are given, but the table has {columns} columns", out.len()),
             )
             .help("give one relative width per column"));
     }
@@ -133,22 +124,13 @@ fn depth(h: &[Header]) -> usize {
 
 fn leaves(h: &[Header]) -> usize {
     h.iter()
-        .map(|c| {
-            if c.children.is_empty() {
-                1
-            } else {
-                leaves(&c.children)
-            }
-        })
+        .map(|c| if c.children.is_empty() { 1 } else { leaves(&c.children) })
         .sum()
 }
 
 fn column_tree(r: &Reader, node: &Node, level: usize) -> Result<Vec<Header>, Diagnostic> {
     if level > 8 {
-        return Err(r.error(
-            node.pos,
-            "the column header is nested more than 8 levels deep",
-        ));
+        return Err(r.error(node.pos, "the column header is nested more than 8 levels deep"));
     }
     let Value::Seq(items) = &node.value else {
         return Err(r.expected(node, "a list of column headings", "columns"));
@@ -171,11 +153,7 @@ fn column_tree(r: &Reader, node: &Node, level: usize) -> Result<Vec<Header>, Dia
             }
             _ => {
                 return Err(r
-                    .expected(
-                        item,
-                        "a column heading, or `heading: [sub-headings]`",
-                        "columns",
-                    )
+                    .expected(item, "a column heading, or `heading: [sub-headings]`", "columns")
                     .help("a group of columns is written `申请人情况: [自然人, 总计]`"));
             }
         }
@@ -246,13 +224,11 @@ fn row_tree(r: &Reader, node: &Node, level: usize) -> Result<Vec<RowNode>, Diagn
             Value::Map(entries) if entries.len() == 1 => {
                 let (k, v): &(Key, Node) = &entries[0];
                 match &v.value {
-                    Value::Seq(list) if !list.is_empty() && list.iter().all(is_scalar) => {
-                        out.push(RowNode::Leaf {
-                            label: Some((k.name.clone(), k.pos)),
-                            values: list.clone(),
-                            pos: v.pos,
-                        })
-                    }
+                    Value::Seq(list) if !list.is_empty() && list.iter().all(is_scalar) => out.push(RowNode::Leaf {
+                        label: Some((k.name.clone(), k.pos)),
+                        values: list.clone(),
+                        pos: v.pos,
+                    }),
                     Value::Seq(list) if !list.is_empty() => out.push(RowNode::Group {
                         label: k.name.clone(),
                         pos: k.pos,
@@ -279,13 +255,7 @@ fn row_tree(r: &Reader, node: &Node, level: usize) -> Result<Vec<RowNode>, Diagn
     Ok(out)
 }
 
-fn tree_form(
-    r: &Reader,
-    node: &Node,
-    columns: &Node,
-    rows: &Node,
-    corner: Option<&Node>,
-) -> Result<Table, Diagnostic> {
+fn tree_form(r: &Reader, node: &Node, columns: &Node, rows: &Node, corner: Option<&Node>) -> Result<Table, Diagnostic> {
     let col_tree = column_tree(r, columns, 0)?;
     let header_rows = depth(&col_tree);
     let data_columns = leaves(&col_tree);
@@ -295,10 +265,7 @@ fn tree_form(
     let total_columns = label_columns + data_columns;
     if (header_rows + body_rows).saturating_mul(total_columns) > MAX_TABLE_CELLS {
         return Err(r
-            .error(
-                node.pos,
-                format!("the table has more than {MAX_TABLE_CELLS} cells"),
-            )
+            .error(node.pos, format!("the table has more than {MAX_TABLE_CELLS} cells"))
             .help("split it into several tables"));
     }
     let mut cells = Vec::new();
@@ -324,15 +291,7 @@ fn tree_form(
     place_columns(&col_tree, 0, label_columns, header_rows, &mut cells);
     let leaf_names = leaf_labels(&col_tree);
     let mut row = header_rows;
-    place_rows(
-        r,
-        &row_tree,
-        0,
-        label_columns,
-        &leaf_names,
-        &mut row,
-        &mut cells,
-    )?;
+    place_rows(r, &row_tree, 0, label_columns, &leaf_names, &mut row, &mut cells)?;
     cells.sort_by_key(|c| (c.row, c.col));
     Ok(Table {
         columns: total_columns,
@@ -360,24 +319,10 @@ fn leaf_labels(h: &[Header]) -> Vec<String> {
 }
 
 /// A column heading spans its leaves; a leaf above the deepest level spans down to the data.
-fn place_columns(
-    h: &[Header],
-    level: usize,
-    mut col: usize,
-    header_rows: usize,
-    cells: &mut Vec<Cell>,
-) {
+fn place_columns(h: &[Header], level: usize, mut col: usize, header_rows: usize, cells: &mut Vec<Cell>) {
     for c in h {
-        let span = if c.children.is_empty() {
-            1
-        } else {
-            leaves(&c.children)
-        };
-        let rowspan = if c.children.is_empty() {
-            header_rows - level
-        } else {
-            1
-        };
+        let span = if c.children.is_empty() { 1 } else { leaves(&c.children) };
+        let rowspan = if c.children.is_empty() { header_rows - level } else { 1 };
         cells.push(Cell {
             row: level,
             col,
@@ -435,10 +380,7 @@ fn place_rows(
                     });
                 } else if label_columns > 0 {
                     return Err(r
-                        .error(
-                            *pos,
-                            "a row without a label in a table whose other rows have labels",
-                        )
+                        .error(*pos, "a row without a label in a table whose other rows have labels")
                         .help("write the row as `label: [values]`"));
                 }
                 for (i, v) in values.iter().enumerate() {
@@ -459,11 +401,7 @@ fn place_rows(
                 }
                 *row += 1;
             }
-            RowNode::Group {
-                label,
-                pos,
-                children,
-            } => {
+            RowNode::Group { label, pos, children } => {
                 let span = row_leaves(children);
                 cells.push(Cell {
                     row: *row,
@@ -474,15 +412,7 @@ fn place_rows(
                     kind: CellKind::RowHeader,
                     pos: *pos,
                 });
-                place_rows(
-                    r,
-                    children,
-                    level + 1,
-                    label_columns,
-                    data_names,
-                    row,
-                    cells,
-                )?;
+                place_rows(r, children, level + 1, label_columns, data_names, row, cells)?;
             }
         }
     }
@@ -526,8 +456,7 @@ fn grid_cell(r: &Reader, n: &Node, row_header: bool) -> Result<GridCell, Diagnos
             let header = match get(entries, "header") {
                 None => row_header,
                 Some(Node {
-                    value: Value::Bool(b),
-                    ..
+                    value: Value::Bool(b), ..
                 }) => *b,
                 Some(h) => return Err(r.expected(h, "true or false", "header")),
             };
@@ -575,13 +504,11 @@ fn grid_form(r: &Reader, node: &Node, rows: &Node, m: &[(Key, Node)]) -> Result<
                 let header = match get(entries, "header") {
                     None => false,
                     Some(Node {
-                        value: Value::Bool(b),
-                        ..
+                        value: Value::Bool(b), ..
                     }) => *b,
                     Some(h) => return Err(r.expected(h, "true or false", "header")),
                 };
-                let cells = get(entries, "cells")
-                    .ok_or_else(|| r.error(item.pos, "a row needs `cells`"))?;
+                let cells = get(entries, "cells").ok_or_else(|| r.error(item.pos, "a row needs `cells`"))?;
                 match &cells.value {
                     Value::Seq(list) => (header, list, cells.pos),
                     _ => return Err(r.expected(cells, "a list of cells", "cells")),
@@ -592,8 +519,13 @@ fn grid_form(r: &Reader, node: &Node, rows: &Node, m: &[(Key, Node)]) -> Result<
                 let hint = did_you_mean(&k.name, &["cells", "header"])
                     .map_or(String::new(), |s| format!(" (did you mean `{s}`?)"));
                 return Err(r
-                    .error(k.pos, format!("a row is a list of cells, or `{{header: true, cells: [...]}}`{hint}"))
-                    .help("in a table with header trees, write rows as `label: [values]` and give `columns` as headings"));
+                    .error(
+                        k.pos,
+                        format!("a row is a list of cells, or `{{header: true, cells: [...]}}`{hint}"),
+                    )
+                    .help(
+                        "in a table with header trees, write rows as `label: [values]` and give `columns` as headings",
+                    ));
             }
             _ => return Err(r.expected(item, "a list of cells", "row")),
         };
@@ -602,16 +534,13 @@ fn grid_form(r: &Reader, node: &Node, rows: &Node, m: &[(Key, Node)]) -> Result<
             .map(|c| grid_cell(r, c, header))
             .collect::<Result<Vec<_>, _>>()?;
         if cells.is_empty() {
-            return Err(r
-                .error(pos, "an empty row")
-                .help("give the row's cells, or remove it"));
+            return Err(r.error(pos, "an empty row").help("give the row's cells, or remove it"));
         }
         parsed.push((pos, header, cells));
     }
     let columns = match get(m, "columns") {
         Some(Node {
-            value: Value::Seq(w),
-            ..
+            value: Value::Seq(w), ..
         }) => w.len(),
         _ => parsed
             .first()
@@ -622,10 +551,7 @@ fn grid_form(r: &Reader, node: &Node, rows: &Node, m: &[(Key, Node)]) -> Result<
     }
     if parsed.len().saturating_mul(columns) > MAX_TABLE_CELLS {
         return Err(r
-            .error(
-                node.pos,
-                format!("the table has more than {MAX_TABLE_CELLS} cells"),
-            )
+            .error(node.pos, format!("the table has more than {MAX_TABLE_CELLS} cells"))
             .help("split it into several tables"));
     }
     // Place cells left to right in the first free slot, as HTML tables do.
@@ -659,7 +585,14 @@ fn grid_form(r: &Reader, node: &Node, rows: &Node, m: &[(Key, Node)]) -> Result<
                 for cc in col..col + gc.colspan {
                     if taken[rr][cc] {
                         return Err(r
-                            .error(gc.pos, format!("this cell overlaps a cell above it that spans rows (row {}, column {})", rr + 1, cc + 1))
+                            .error(
+                                gc.pos,
+                                format!(
+                                    "this cell overlaps a cell above it that spans rows (row {}, column {})",
+                                    rr + 1,
+                                    cc + 1
+                                ),
+                            )
                             .help("leave out the cells that a rowspan above already covers"));
                     }
                     taken[rr][cc] = true;
@@ -687,7 +620,10 @@ fn grid_form(r: &Reader, node: &Node, rows: &Node, m: &[(Key, Node)]) -> Result<
         }
         if let Some(free) = taken[row].iter().position(|t| !t) {
             return Err(r
-                .error(*pos, format!("row {} fills {free} of the table's {columns} columns", row + 1))
+                .error(
+                    *pos,
+                    format!("row {} fills {free} of the table's {columns} columns", row + 1),
+                )
                 .help("give every column a cell (write ~ for a blank one), or widen a cell with colspan"));
         }
     }
@@ -728,46 +664,14 @@ mod tests {
         );
         let natural = t.cells.iter().find(|c| c.text == "自然人").unwrap();
         assert_eq!((natural.row, natural.col, natural.rowspan), (1, 3, 2));
+        assert_eq!(t.cells.iter().find(|c| c.text == "申请人情况").unwrap().colspan, 4);
+        assert_eq!(t.cells.iter().find(|c| c.text == "一、本年新收").unwrap().colspan, 3);
         assert_eq!(
-            t.cells
-                .iter()
-                .find(|c| c.text == "申请人情况")
-                .unwrap()
-                .colspan,
-            4
-        );
-        assert_eq!(
-            t.cells
-                .iter()
-                .find(|c| c.text == "一、本年新收")
-                .unwrap()
-                .colspan,
+            t.cells.iter().find(|c| c.text == "三、本年度办理结果").unwrap().rowspan,
             3
         );
-        assert_eq!(
-            t.cells
-                .iter()
-                .find(|c| c.text == "三、本年度办理结果")
-                .unwrap()
-                .rowspan,
-            3
-        );
-        assert_eq!(
-            t.cells
-                .iter()
-                .find(|c| c.text == "（一）予以公开")
-                .unwrap()
-                .colspan,
-            2
-        );
-        assert_eq!(
-            t.cells
-                .iter()
-                .find(|c| c.text == "（三）不予公开")
-                .unwrap()
-                .rowspan,
-            2
-        );
+        assert_eq!(t.cells.iter().find(|c| c.text == "（一）予以公开").unwrap().colspan, 2);
+        assert_eq!(t.cells.iter().find(|c| c.text == "（三）不予公开").unwrap().rowspan, 2);
         assert_eq!(t.cell_at(5, 4).unwrap().text, "", "~ is blank");
         assert_eq!(t.cell_at(5, 3).unwrap().text, "0", "0 is zero");
         // Every slot is covered exactly once.
@@ -776,10 +680,7 @@ mod tests {
                 let n = t
                     .cells
                     .iter()
-                    .filter(|c| {
-                        (c.row..c.row + c.rowspan).contains(&row)
-                            && (c.col..c.col + c.colspan).contains(&col)
-                    })
+                    .filter(|c| (c.row..c.row + c.rowspan).contains(&row) && (c.col..c.col + c.colspan).contains(&col))
                     .count();
                 assert_eq!(n, 1, "slot {row},{col}");
             }
@@ -810,11 +711,7 @@ mod tests {
         assert_eq!(t.widths, Some(vec![3.0, 2.0, 2.0]));
 
         let e = table("rows:\n  - [a, b]\n  - [{text: c, colspan: 3}]\n").unwrap_err();
-        assert!(
-            e.message.contains("past the table's last column"),
-            "{}",
-            e.message
-        );
+        assert!(e.message.contains("past the table's last column"), "{}", e.message);
         let e = table("rows:\n  - [{text: a, rowspan: 3}, b]\n  - [c]\n").unwrap_err();
         assert!(e.message.contains("rowspan 3"), "{}", e.message);
         let e = table("rows:\n  - [{text: a, rowspan: 2}, b]\n  - [c, d]\n").unwrap_err();
@@ -824,10 +721,6 @@ mod tests {
             e.message
         );
         let e = table("rows:\n  - [a, b]\n  - [c]\n").unwrap_err();
-        assert!(
-            e.message.contains("fills 1 of the table's 2 columns"),
-            "{}",
-            e.message
-        );
+        assert!(e.message.contains("fills 1 of the table's 2 columns"), "{}", e.message);
     }
 }

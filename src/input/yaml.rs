@@ -74,20 +74,13 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Diagnostic> {
             });
             let rendered = e.to_string();
             // The parser's own message is the first line; our renderer adds the snippet.
-            let first = rendered
-                .lines()
-                .next()
-                .unwrap_or("invalid YAML")
-                .trim()
-                .to_string();
+            let first = rendered.lines().next().unwrap_or("invalid YAML").trim().to_string();
             let msg = strip_location_suffix(&first);
-            Err(Diagnostic::new(
-                file,
-                pos.filter(|p| p.line > 0),
-                format!("invalid YAML: {msg}"),
+            Err(
+                Diagnostic::new(file, pos.filter(|p| p.line > 0), format!("invalid YAML: {msg}"))
+                    .help(yaml_hint(&msg))
+                    .with_source(text),
             )
-            .help(yaml_hint(&msg))
-            .with_source(text))
         }
     }
 }
@@ -190,9 +183,7 @@ impl<'de> Visitor<'de> for RawVisitor {
         Ok(RawValue::Int(v))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawValue, E> {
-        Ok(i64::try_from(v)
-            .map(RawValue::Int)
-            .unwrap_or(RawValue::Float(v as f64)))
+        Ok(i64::try_from(v).map(RawValue::Int).unwrap_or(RawValue::Float(v as f64)))
     }
     fn visit_f64<E>(self, v: f64) -> Result<RawValue, E> {
         Ok(RawValue::Float(v))
@@ -290,12 +281,7 @@ impl Reader<'_> {
     }
 
     /// Rejects keys not in `known`, suggesting the closest known one.
-    pub fn check_keys(
-        &self,
-        entries: &[(Key, Node)],
-        known: &[&str],
-        context: &str,
-    ) -> Result<(), Diagnostic> {
+    pub fn check_keys(&self, entries: &[(Key, Node)], known: &[&str], context: &str) -> Result<(), Diagnostic> {
         for (k, _) in entries {
             if !known.contains(&k.name.as_str()) {
                 let mut d = self.error(k.pos, format!("unknown field `{}` in {context}", k.name));
@@ -321,9 +307,7 @@ mod tests {
     #[test]
     fn keeps_positions_of_keys_and_values() {
         let n = parse("t.yaml", "title: 标题\nbody:\n  - 第一段\n").unwrap();
-        let Value::Map(m) = &n.value else {
-            panic!("map")
-        };
+        let Value::Map(m) = &n.value else { panic!("map") };
         assert_eq!(m[0].0.name, "title");
         assert_eq!((m[0].0.pos.line, m[0].0.pos.column), (1, 1));
         let Value::Seq(items) = &m[1].1.value else {

@@ -2,16 +2,18 @@
 //! unbreakable —— and ……, numbers kept with their units).
 
 /// May not start a line (GB/T 15834 5.1 and Word's zh-CN kinsoku list, merged).
-pub const NO_LINE_START: &str = "、。，．；：？！‼⁇”’）〕］｝】〗》〉」』～–—‐·・‧/／…⸺%‰℃)]},.:;?!¢°′″∶〃々〞︶︺︾﹀﹄﹚﹜﹞＂％＇｀｜￠";
+pub const NO_LINE_START: &str =
+    "、。，．；：？！‼⁇”’）〕］｝】〗》〉」』～–—‐·・‧/／…⸺%‰℃)]},.:;?!¢°′″∶〃々〞︶︺︾﹀﹄﹚﹜﹞＂％＇｀｜￠";
 /// May not end a line.
 pub const NO_LINE_END: &str = "“‘（〔［｛【〖《〈「『([{¥￥$＄£￡〝﹙﹛﹝";
 
+/// Han characters that act as units or magnitudes of the number before them (16223.34萬元):
+/// never separated from it. Other Han characters (2019|年) may follow a break, as in Word.
+pub const NUMBER_UNITS: &str = "万萬亿億千百元兆";
+
 fn is_han(c: char) -> bool {
     let cp = c as u32;
-    (0x3400..=0x9FFF).contains(&cp)
-        || (0xF900..=0xFAFF).contains(&cp)
-        || (0x20000..=0x3FFFD).contains(&cp)
-        || c == '〇'
+    (0x3400..=0x9FFF).contains(&cp) || (0xF900..=0xFAFF).contains(&cp) || (0x20000..=0x3FFFD).contains(&cp) || c == '〇'
 }
 
 /// For each byte offset of `text`, whether a line may break there (before the character that
@@ -28,7 +30,10 @@ pub fn opportunities(text: &str) -> Vec<bool> {
         if NO_LINE_START.contains(next)
             || NO_LINE_END.contains(prev)
             || (prev == next && matches!(next, '—' | '…' | '⋯' | '⸺'))
-            || (prev.is_ascii_digit() && is_han(next))
+            || (prev.is_ascii_digit() && NUMBER_UNITS.contains(next))
+            // Latin words, numbers and addresses (http://www.example.gov.cn) break only at
+            // spaces and hyphens, as in Word and LibreOffice.
+            || (prev.is_ascii_graphic() && next.is_ascii_graphic() && prev != '-')
         {
             allowed[at] = false;
         }
@@ -64,8 +69,12 @@ mod tests {
         assert_eq!(breaks("政府，公开"), ["政", "府，", "公", "开"]);
         assert_eq!(breaks("《通知》要求"), ["《通", "知》", "要", "求"]);
         assert_eq!(breaks("他说——好"), ["他", "说——", "好"]);
-        assert_eq!(breaks("共2502条"), ["共", "2502条"]);
+        assert_eq!(breaks("共2502条"), ["共", "2502", "条"]);
         assert_eq!(breaks("16223.34萬元"), ["16223.34萬", "元"]);
         assert_eq!(breaks("增长36%，"), ["增", "长", "36%，"]);
+        assert_eq!(
+            breaks("网站（http://www.a.gov.cn）下载"),
+            ["网", "站", "（http://www.a.gov.cn）", "下", "载"]
+        );
     }
 }

@@ -159,14 +159,7 @@ impl Item {
                 let caption = if t.caption.is_some() { pitch } else { 0.0 };
                 let start = match t.table.whole_height() {
                     h if h + caption <= page_height => h,
-                    _ => {
-                        t.table.header_height()
-                            + t.table
-                                .row_heights
-                                .get(t.table.header_rows)
-                                .copied()
-                                .unwrap_or(0.0)
-                    }
+                    _ => t.table.header_height() + t.table.row_heights.get(t.table.header_rows).copied().unwrap_or(0.0),
                 };
                 ((caption + start) / pitch - 0.001).ceil().max(1.0) as usize
             }
@@ -235,14 +228,7 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
             what: "the title",
             role: "title",
         };
-        let prepared = text::prepare(
-            book,
-            &fonts.title,
-            &style.title,
-            tracking,
-            &[(line, false)],
-            &origin,
-        )?;
+        let prepared = text::prepare(book, &fonts.title, &style.title, tracking, &[(line, false)], &origin)?;
         let lines = text::break_title(&prepared, width);
         for l in &lines {
             title_lines.push(slice_text(&prepared, l));
@@ -285,26 +271,25 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
                     tracking,
                 };
                 let laid = table::measure(t, &fonts_for, book, width, what)?;
-                let label =
-                    |text: &Option<String>, what: &str| -> Result<Option<Prepared>, LayoutError> {
-                        text.as_ref()
-                            .map(|c| {
-                                let origin = Origin {
-                                    pos: t.pos,
-                                    what,
-                                    role: "table-caption",
-                                };
-                                text::prepare(
-                                    book,
-                                    &fonts.table_caption,
-                                    &style.table_caption,
-                                    tracking,
-                                    &[(c, false)],
-                                    &origin,
-                                )
-                            })
-                            .transpose()
-                    };
+                let label = |text: &Option<String>, what: &str| -> Result<Option<Prepared>, LayoutError> {
+                    text.as_ref()
+                        .map(|c| {
+                            let origin = Origin {
+                                pos: t.pos,
+                                what,
+                                role: "table-caption",
+                            };
+                            text::prepare(
+                                book,
+                                &fonts.table_caption,
+                                &style.table_caption,
+                                tracking,
+                                &[(c, false)],
+                                &origin,
+                            )
+                        })
+                        .transpose()
+                };
                 let caption = label(&t.caption, "the table's caption")?;
                 let continued = label(&t.continued, "the table's continuation label")?;
                 items.push(Item::Table(Box::new(LaidTableBlock {
@@ -474,24 +459,8 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
             let is_last = k + 1 == b.lines.len();
             let indent = if k == 0 { b.indent } else { 0.0 };
             let placed = match b.fixed_x {
-                Some(x) => text::place_line(
-                    &b.prepared,
-                    line.clone(),
-                    true,
-                    x,
-                    width,
-                    Align::Left,
-                    g.char_pitch,
-                ),
-                None => text::place_line(
-                    &b.prepared,
-                    line.clone(),
-                    is_last,
-                    indent,
-                    width,
-                    b.align,
-                    g.char_pitch,
-                ),
+                Some(x) => text::place_line(&b.prepared, line.clone(), true, x, width, Align::Left, g.char_pitch),
+                None => text::place_line(&b.prepared, line.clone(), is_last, indent, width, b.align, g.char_pitch),
             };
             if k == 0
                 && let Some((level, t)) = &b.outline
@@ -520,38 +489,19 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
             what: "the page number",
             role: "page-number",
         };
-        let prepared = text::prepare(
-            book,
-            &fonts.page_number,
-            pn,
-            0.0,
-            &[(&label, false)],
-            &origin,
-        )?;
+        let prepared = text::prepare(book, &fonts.page_number, pn, 0.0, &[(&label, false)], &origin)?;
         let w = text::natural_width(&prepared);
-        let x = if (i + 1) % 2 == 1 {
-            width - inset - w
-        } else {
-            inset
-        };
+        let x = if (i + 1) % 2 == 1 { width - inset - w } else { inset };
         let dash_font = prepared
             .clusters
             .first()
             .map(|c| c.font)
             .unwrap_or(fonts.page_number.cjk[0]);
         let dash_top = book.face(dash_font).glyph_top('—').unwrap_or(0.3) * pn.size;
-        let baseline =
-            style.page.top + style.page.body_height + style.page_number_below_body + dash_top;
+        let baseline = style.page.top + style.page.body_height + style.page_number_below_body + dash_top;
         let n = prepared.clusters.len();
         let placed = text::place_line(&prepared, 0..n, true, x, width, Align::Left, 0.0);
-        push_pieces(
-            page,
-            placed,
-            style.page.left,
-            pn.size,
-            baseline,
-            RunRole::PageNumber,
-        );
+        push_pieces(page, placed, style.page.left, pn.size, baseline, RunRole::PageNumber);
     }
     Ok(Layout {
         width: style.page.width,
@@ -564,14 +514,7 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
     })
 }
 
-fn push_pieces(
-    page: &mut Page,
-    placed: text::LineGlyphs,
-    left: f32,
-    size: f32,
-    baseline: f32,
-    role: RunRole,
-) {
+fn push_pieces(page: &mut Page, placed: text::LineGlyphs, left: f32, size: f32, baseline: f32, role: RunRole) {
     for piece in placed.pieces {
         page.runs.push(GlyphRun {
             font: piece.font,
@@ -590,12 +533,7 @@ fn push_pieces(
 /// whole table on the next page when it fits on one page but not in the space left,
 /// header rows repeated on every page, rows moved whole to the next page when they do not fit,
 /// and body text resuming on the first grid line below the table.
-fn place_table(
-    tb: &LaidTableBlock,
-    style: &Style,
-    rows_per_page: usize,
-    cur: &mut Cursor,
-) -> TableFacts {
+fn place_table(tb: &LaidTableBlock, style: &Style, rows_per_page: usize, cur: &mut Cursor) -> TableFacts {
     let t = &tb.table;
     let g = &style.grid;
     let top = style.page.top;
@@ -603,11 +541,7 @@ fn place_table(
     let x0 = style.page.left;
     let width = style.page.body_width;
     let total_rows = t.row_heights.len();
-    let caption_h = if tb.caption.is_some() {
-        g.line_pitch
-    } else {
-        0.0
-    };
+    let caption_h = if tb.caption.is_some() { g.line_pitch } else { 0.0 };
     let first_row_h = t.row_heights.get(t.header_rows).copied().unwrap_or(0.0);
     let y_at = |row: usize| top + row as f32 * g.line_pitch;
     // A table that fits on a page is not split: it moves to the next page whole.
@@ -621,9 +555,8 @@ fn place_table(
         cur.new_page();
     }
     if let Some(caption) = &tb.caption {
-        let baseline = y_at(cur.row)
-            + (g.line_pitch - style.table_caption.size) / 2.0
-            + EM_ASCENT * style.table_caption.size;
+        let baseline =
+            y_at(cur.row) + (g.line_pitch - style.table_caption.size) / 2.0 + EM_ASCENT * style.table_caption.size;
         let n = caption.clusters.len();
         let placed = text::place_line(caption, 0..n, true, 0.0, width, Align::Center, g.char_pitch);
         push_pieces(
@@ -646,16 +579,8 @@ fn place_table(
             let h = CONTINUED_LABEL_HEIGHT * size;
             let baseline = y + (h - size) / 2.0 + EM_ASCENT * size;
             let n = label.clusters.len();
-            let placed =
-                text::place_line(label, 0..n, true, 0.0, width, Align::Right, g.char_pitch);
-            push_pieces(
-                cur.page(),
-                placed,
-                x0,
-                size,
-                baseline,
-                RunRole::TableCaption,
-            );
+            let placed = text::place_line(label, 0..n, true, 0.0, width, Align::Right, g.char_pitch);
+            push_pieces(cur.page(), placed, x0, size, baseline, RunRole::TableCaption);
             y += h;
         }
         let body_top = y + t.header_height();
@@ -836,10 +761,7 @@ mod tests {
             .find(|r| (r.baseline - lines[1].2).abs() < 0.01)
             .unwrap();
         let end = run.x + run.glyphs.iter().map(|g| g.advance).sum::<f32>();
-        assert!(
-            (end - (s.page.left + s.page.body_width)).abs() < 0.05,
-            "{end}"
-        );
+        assert!((end - (s.page.left + s.page.body_width)).abs() < 0.05, "{end}");
     }
 
     #[test]
@@ -890,12 +812,7 @@ mod tests {
             text: "一、总体情况".into(),
             pos: SourcePos::default(),
         });
-        let l = layout(
-            &doc(vec![para(&filler), heading, para("正文")]),
-            &s,
-            &mut book(),
-        )
-        .unwrap();
+        let l = layout(&doc(vec![para(&filler), heading, para("正文")]), &s, &mut book()).unwrap();
         assert_eq!(body_lines(&l.pages[0]).len(), 19);
         assert_eq!(body_lines(&l.pages[1])[0].0, "一、总体情况");
         assert_eq!(l.pages.len(), 2);
@@ -908,11 +825,7 @@ mod tests {
         let l = layout(&doc(vec![para(&"政".repeat(28 * 30))]), &s, &mut book()).unwrap();
         assert_eq!(l.pages.len(), 2);
         for (i, p) in l.pages.iter().enumerate() {
-            let runs: Vec<&GlyphRun> = p
-                .runs
-                .iter()
-                .filter(|r| r.role == RunRole::PageNumber)
-                .collect();
+            let runs: Vec<&GlyphRun> = p.runs.iter().filter(|r| r.role == RunRole::PageNumber).collect();
             let text: String = runs.iter().map(|r| r.text.as_str()).collect();
             assert_eq!(text, format!("— {} —", i + 1));
             assert!(runs.iter().all(|r| r.size == 14.0));
@@ -959,11 +872,7 @@ mod tests {
             "date starts 2 字 right of 署名"
         );
         // One blank row between the text and the 署名.
-        let body = l.pages[0]
-            .runs
-            .iter()
-            .find(|r| r.role == RunRole::Body)
-            .unwrap();
+        let body = l.pages[0].runs.iter().find(|r| r.role == RunRole::Body).unwrap();
         assert!((issuer.baseline - body.baseline - 2.0 * s.grid.line_pitch).abs() < 0.01);
         let (ri, rd) = l.signature_right_indents.unwrap();
         assert!((ri - 2.0 * s.grid.char_pitch).abs() < 0.05 && rd > ri);

@@ -73,10 +73,7 @@ impl LaidTable {
 }
 
 fn with_size(role: &Role, size: f32) -> Role {
-    Role {
-        size,
-        ..role.clone()
-    }
+    Role { size, ..role.clone() }
 }
 
 /// Widest piece of text between two break opportunities.
@@ -149,14 +146,7 @@ fn measure_at(
             what,
             role: if is_header { "table-header" } else { "table" },
         };
-        let prepared = text::prepare(
-            book,
-            chains,
-            role,
-            fonts.tracking,
-            &[(&c.text, false)],
-            &origin,
-        )?;
+        let prepared = text::prepare(book, chains, role, fonts.tracking, &[(&c.text, false)], &origin)?;
         let align = match c.kind {
             CellKind::RowHeader => Align::Left,
             _ => Align::Center,
@@ -202,11 +192,7 @@ fn measure_at(
         let have_hi: f32 = max[cols.clone()].iter().sum();
         for i in cols {
             let share = |have: f32, own: f32| {
-                if have > 0.0 {
-                    own / have
-                } else {
-                    1.0 / c.colspan as f32
-                }
+                if have > 0.0 { own / have } else { 1.0 / c.colspan as f32 }
             };
             if lo > have_lo {
                 min[i] += (lo - have_lo) * share(have_lo, min[i]);
@@ -232,10 +218,7 @@ fn measure_at(
                     .collect()
             } else if sum_min <= width {
                 let f = (width - sum_min) / (sum_max - sum_min).max(0.001);
-                min.iter()
-                    .zip(&max)
-                    .map(|(lo, hi)| lo + (hi - lo) * f)
-                    .collect()
+                min.iter().zip(&max).map(|(lo, hi)| lo + (hi - lo) * f).collect()
             } else {
                 let (col, _) = min
                     .iter()
@@ -267,9 +250,7 @@ fn measure_at(
         let label = column_label(table, col);
         return Ok(Err(LayoutError::TableTooWide {
             pos: table.pos,
-            detail: format!(
-                "even at {size} pt, {label} needs {over:.0} pt more than the 版心 leaves it"
-            ),
+            detail: format!("even at {size} pt, {label} needs {over:.0} pt more than the 版心 leaves it"),
         }));
     }
     for c in &mut cells {
@@ -321,14 +302,7 @@ fn column_label(table: &Table, col: usize) -> String {
 /// Draws rows `rows` (body rows of this page) after the header rows, starting at `top`;
 /// `x0` is the 版心's left edge. Spanning cells cut by the page edges are drawn as their
 /// visible part, with their label. Returns the bottom y.
-pub fn draw_part(
-    t: &LaidTable,
-    rows: Range<usize>,
-    x0: f32,
-    top: f32,
-    page: &mut Page,
-    with_header: bool,
-) -> f32 {
+pub fn draw_part(t: &LaidTable, rows: Range<usize>, x0: f32, top: f32, page: &mut Page, with_header: bool) -> f32 {
     // y of each row drawn on this page.
     let mut ys: Vec<(usize, f32)> = Vec::new();
     let mut y = top;
@@ -342,9 +316,7 @@ pub fn draw_part(
     for c in &t.cells {
         let span = c.row..c.row + c.rowspan;
         // The part of the cell on this page: header rows, or the body rows shown here.
-        let visible: Vec<usize> = span
-            .filter(|r| header.contains(r) || rows.contains(r))
-            .collect();
+        let visible: Vec<usize> = span.filter(|r| header.contains(r) || rows.contains(r)).collect();
         let (Some(&first), Some(&last)) = (visible.first(), visible.last()) else {
             continue;
         };
@@ -426,15 +398,7 @@ fn rect(page: &mut Page, x0: f32, y0: f32, x1: f32, y1: f32, width: f32) {
     });
 }
 
-fn draw_cell_text(
-    t: &LaidTable,
-    c: &LaidCell,
-    cx0: f32,
-    cw: f32,
-    cy0: f32,
-    cy1: f32,
-    page: &mut Page,
-) {
+fn draw_cell_text(t: &LaidTable, c: &LaidCell, cx0: f32, cw: f32, cy0: f32, cy1: f32, page: &mut Page) {
     let inner = cw - 2.0 * CELL_PAD_X;
     let text_h = c.lines.len() as f32 * t.line_height;
     // Vertically centred; a part too short for the whole text shows it from the top.

@@ -58,8 +58,8 @@ pub struct Table {
 impl Table {
     /// The cell covering a grid slot.
     pub fn cell_at(&self, row: usize, col: usize) -> Option<&Cell> {
-        self.cells.iter().find(|c| {
-            (c.row..c.row + c.rowspan).contains(&row) && (c.col..c.col + c.colspan).contains(&col)
-        })
+        self.cells
+            .iter()
+            .find(|c| (c.row..c.row + c.rowspan).contains(&row) && (c.col..c.col + c.colspan).contains(&col))
     }
 }

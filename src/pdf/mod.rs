@@ -127,10 +127,7 @@ pub fn write(
 /// Nests the entries by level: the title at level 0, then 一、 at 1, （一） at 2, …
 fn outline(entries: &[OutlineEntry]) -> Outline {
     fn node(e: &OutlineEntry) -> OutlineNode {
-        OutlineNode::new(
-            e.text.clone(),
-            XyzDestination::new(e.page, Point::from_xy(0.0, e.y)),
-        )
+        OutlineNode::new(e.text.clone(), XyzDestination::new(e.page, Point::from_xy(0.0, e.y)))
     }
     // Build bottom-up: each entry owns the following entries of deeper level.
     fn build(entries: &[OutlineEntry], i: &mut usize, level: u8) -> Vec<OutlineNode> {

@@ -56,9 +56,7 @@ pub struct Grid {
 impl Grid {
     /// How many body lines fit on a page.
     pub fn lines_per_page(&self, page: &PageGeometry) -> usize {
-        ((page.body_height + 0.01) / self.line_pitch)
-            .floor()
-            .max(1.0) as usize
+        ((page.body_height + 0.01) / self.line_pitch).floor().max(1.0) as usize
     }
 }
 
@@ -158,17 +156,14 @@ pub fn load(name_or_path: &str, base_dir: &std::path::Path) -> Result<Style, Dia
     if BUILTIN_STYLES.contains(&name_or_path) {
         return from_tree(&base, "<built-in style gbt9704>", BUILTIN_GBT9704);
     }
-    let looks_like_path = name_or_path.ends_with(".yaml")
-        || name_or_path.ends_with(".yml")
-        || name_or_path.contains('/');
+    let looks_like_path =
+        name_or_path.ends_with(".yaml") || name_or_path.ends_with(".yml") || name_or_path.contains('/');
     if !looks_like_path {
         return Err(
-            Diagnostic::new("style", None, format!("unknown style `{name_or_path}`")).help(
-                format!(
-                    "the built-in styles are: {}; or give the path of a style file ending in .yaml",
-                    BUILTIN_STYLES.join(", ")
-                ),
-            ),
+            Diagnostic::new("style", None, format!("unknown style `{name_or_path}`")).help(format!(
+                "the built-in styles are: {}; or give the path of a style file ending in .yaml",
+                BUILTIN_STYLES.join(", ")
+            )),
         );
     }
     let path = base_dir.join(name_or_path);
@@ -200,10 +195,7 @@ fn overlay(base: Node, over: Node) -> Node {
                 pos: over.pos,
             }
         }
-        (_, value) => Node {
-            value,
-            pos: over.pos,
-        },
+        (_, value) => Node { value, pos: over.pos },
     }
 }
 
@@ -216,26 +208,17 @@ fn parse_style(r: &Reader, root: &Node) -> Result<Style, Diagnostic> {
     let top = r.map(root, "the style")?;
     r.check_keys(top, &["page", "grid", "roles", "page-number"], "the style")?;
     let section = |name: &str| -> Result<&[(Key, Node)], Diagnostic> {
-        let node = get(top, name)
-            .ok_or_else(|| r.error(root.pos, format!("the style has no `{name}` section")))?;
+        let node = get(top, name).ok_or_else(|| r.error(root.pos, format!("the style has no `{name}` section")))?;
         r.map(node, name)
     };
     let page = section("page")?;
     r.check_keys(
         page,
-        &[
-            "width",
-            "height",
-            "top",
-            "left",
-            "body-width",
-            "body-height",
-        ],
+        &["width", "height", "top", "left", "body-width", "body-height"],
         "page",
     )?;
     let len = |entries: &[(Key, Node)], key: &str, ctx: &str| -> Result<f32, Diagnostic> {
-        let node =
-            get(entries, key).ok_or_else(|| r.error(root.pos, format!("`{ctx}` needs `{key}`")))?;
+        let node = get(entries, key).ok_or_else(|| r.error(root.pos, format!("`{ctx}` needs `{key}`")))?;
         length_of(r, node, &format!("{ctx}.{key}"))
     };
     let page = PageGeometry {
@@ -269,14 +252,12 @@ fn parse_style(r: &Reader, root: &Node) -> Result<Style, Diagnostic> {
     ];
     r.check_keys(roles, &names, "roles")?;
     let role = |name: &str| -> Result<Role, Diagnostic> {
-        let node = get(roles, name)
-            .ok_or_else(|| r.error(root.pos, format!("the style has no role `{name}`")))?;
+        let node = get(roles, name).ok_or_else(|| r.error(root.pos, format!("the style has no role `{name}`")))?;
         parse_role(r, node, name)
     };
     let pn = section("page-number")?;
     r.check_keys(pn, &["below-body", "indent"], "page-number")?;
-    let indent_node =
-        get(pn, "indent").ok_or_else(|| r.error(root.pos, "`page-number` needs `indent`"))?;
+    let indent_node = get(pn, "indent").ok_or_else(|| r.error(root.pos, "`page-number` needs `indent`"))?;
     let style = Style {
         page,
         grid,
@@ -304,10 +285,7 @@ fn validate(r: &Reader, root: &Node, s: &Style) -> Result<(), Diagnostic> {
         ));
     }
     if s.grid.line_pitch < 4.0 || s.grid.char_pitch < 2.0 {
-        return Err(r.error(
-            root.pos,
-            "grid.line-pitch and grid.char-pitch must be positive lengths",
-        ));
+        return Err(r.error(root.pos, "grid.line-pitch and grid.char-pitch must be positive lengths"));
     }
     Ok(())
 }
@@ -321,22 +299,15 @@ fn parse_role(r: &Reader, node: &Node, name: &str) -> Result<Role, Diagnostic> {
     )?;
     let list = |key: &str| -> Result<Vec<String>, Diagnostic> {
         let Some(n) = get(m, key) else {
-            return Err(r.error(
-                node.pos,
-                format!("role `{name}` needs `{key}`, a list of font names"),
-            ));
+            return Err(r.error(node.pos, format!("role `{name}` needs `{key}`, a list of font names")));
         };
         match &n.value {
-            Value::Seq(items) => items
-                .iter()
-                .map(|i| r.text(i, &format!("{name}.{key}")))
-                .collect(),
+            Value::Seq(items) => items.iter().map(|i| r.text(i, &format!("{name}.{key}"))).collect(),
             Value::Str(s) => Ok(vec![s.clone()]),
             _ => Err(r.expected(n, "a list of font names", &format!("{name}.{key}"))),
         }
     };
-    let size_node =
-        get(m, "size").ok_or_else(|| r.error(node.pos, format!("role `{name}` needs `size`")))?;
+    let size_node = get(m, "size").ok_or_else(|| r.error(node.pos, format!("role `{name}` needs `size`")))?;
     let size = size_of(r, size_node, &format!("{name}.size"))?;
     let align = match get(m, "align") {
         None => Align::Justify,
@@ -362,8 +333,7 @@ fn parse_role(r: &Reader, node: &Node, name: &str) -> Result<Role, Diagnostic> {
     let bold = match get(m, "bold") {
         None => false,
         Some(Node {
-            value: Value::Bool(b),
-            ..
+            value: Value::Bool(b), ..
         }) => *b,
         Some(n) => return Err(r.expected(n, "true or false", &format!("{name}.bold"))),
     };
@@ -461,11 +431,7 @@ mod tests {
     #[test]
     fn style_file_overrides_fields() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("s.yaml"),
-            "roles:\n  body:\n    size: 小三\n",
-        )
-        .unwrap();
+        std::fs::write(dir.path().join("s.yaml"), "roles:\n  body:\n    size: 小三\n").unwrap();
         let s = load("s.yaml", dir.path()).unwrap();
         assert_eq!(s.body.size, 15.0);
         assert_eq!(s.title.size, 22.0);
@@ -475,11 +441,7 @@ mod tests {
     #[test]
     fn misspelled_size_suggests() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("s.yaml"),
-            "roles:\n  body:\n    size: 三好\n",
-        )
-        .unwrap();
+        std::fs::write(dir.path().join("s.yaml"), "roles:\n  body:\n    size: 三好\n").unwrap();
         let e = load("s.yaml", dir.path()).unwrap_err();
         assert_eq!(e.pos.map(|p| p.line), Some(3));
         assert!(e.help.unwrap().contains("三号"));

@@ -26,12 +26,7 @@ pub fn stderr(o: &Output) -> String {
 pub fn build_sample(name: &str) -> (tempfile::TempDir, PathBuf, PathBuf) {
     let dir = tempfile::tempdir().expect("tempdir");
     let sample = root().join("samples").join(format!("{name}.yaml"));
-    let out = gongwen(&[
-        "build",
-        sample.to_str().unwrap(),
-        "-o",
-        dir.path().to_str().unwrap(),
-    ]);
+    let out = gongwen(&["build", sample.to_str().unwrap(), "-o", dir.path().to_str().unwrap()]);
     assert!(out.status.success(), "build failed: {}", stderr(&out));
     let pdf = dir.path().join(format!("{name}.pdf"));
     let docx = dir.path().join(format!("{name}.docx"));
@@ -117,9 +112,7 @@ pub fn page_count(pdf: &Path) -> usize {
 pub fn docx_part(docx: &Path, name: &str) -> String {
     let file = std::fs::File::open(docx).expect("open docx");
     let mut zip = zip::ZipArchive::new(file).expect("docx is a zip");
-    let mut part = zip
-        .by_name(name)
-        .unwrap_or_else(|_| panic!("{name} in docx"));
+    let mut part = zip.by_name(name).unwrap_or_else(|_| panic!("{name} in docx"));
     let mut s = String::new();
     part.read_to_string(&mut s).unwrap();
     s
@@ -141,9 +134,7 @@ pub fn elements(xml: &str, tag: &str) -> Vec<Vec<(String, String)>> {
                         .map(|a| {
                             (
                                 a.key.as_ref().to_string(),
-                                a.unescape_value()
-                                    .map(|v| v.into_owned())
-                                    .unwrap_or_default(),
+                                a.unescape_value().map(|v| v.into_owned()).unwrap_or_default(),
                             )
                         })
                         .collect(),
