@@ -116,8 +116,10 @@ fn pdfcheck_passes_on_the_sample() {
             "{check} fails:\n{report}"
         );
     }
-    assert!(report.contains("paragraphs 21/21, table cells 85/85"), "{report}");
-}");
+    assert!(
+        report.contains("PASS text") && report.contains("paragraphs 21/21, table cells 85/85"),
+        "{report}"
+    );
 }
 
 #[test]
