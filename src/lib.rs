@@ -150,6 +150,7 @@ pub fn docx_facts(layout: &layout::Layout) -> docx::DocxFacts {
     docx::DocxFacts {
         title_lines: layout.title_lines.clone(),
         signature_right_indents: layout.signature_right_indents,
+        tables: layout.tables.clone(),
     }
 }
 

@@ -22,6 +22,9 @@ pub struct DocxFacts {
     pub title_lines: Vec<String>,
     /// Right indents (in points) of the 署名 line and the 成文日期 line of the signature block, both right-aligned paragraphs.
     pub signature_right_indents: Option<(f32, f32)>,
+    /// One entry per `Block::Table`, in document order: the widths, type size, page breaks
+    /// and cell lines our layout chose.
+    pub tables: Vec<crate::layout::TableFacts>,
 }
 
 #[derive(Debug, thiserror::Error)]

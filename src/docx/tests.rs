@@ -188,6 +188,7 @@ fn facts() -> DocxFacts {
     DocxFacts {
         title_lines: vec!["关于进一步加强公文格式规范化".into(), "管理工作的通知".into()],
         signature_right_indents: Some((32.0, 48.0)),
+        tables: Vec::new(),
     }
 }
 
@@ -613,6 +614,7 @@ fn sample_files_on_request() {
                 "的通知".into(),
             ],
             signature_right_indents: Some((32.0, 48.0)),
+            tables: Vec::new(),
         };
         std::fs::write(
             dir.join("long.docx"),

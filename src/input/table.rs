@@ -581,9 +581,9 @@ fn grid_form(r: &Reader, node: &Node, rows: &Node, m: &[(Key, Node)]) -> Result<
                         row + 1
                     )));
             }
-            for rr in row..row + gc.rowspan {
-                for cc in col..col + gc.colspan {
-                    if taken[rr][cc] {
+            for (rr, slots) in taken.iter_mut().enumerate().skip(row).take(gc.rowspan) {
+                for (cc, slot) in slots.iter_mut().enumerate().skip(col).take(gc.colspan) {
+                    if *slot {
                         return Err(r
                             .error(
                                 gc.pos,
@@ -595,7 +595,7 @@ fn grid_form(r: &Reader, node: &Node, rows: &Node, m: &[(Key, Node)]) -> Result<
                             )
                             .help("leave out the cells that a rowspan above already covers"));
                     }
-                    taken[rr][cc] = true;
+                    *slot = true;
                 }
             }
             let kind = if gc.colspan == columns && columns > 1 {

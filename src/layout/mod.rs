@@ -101,6 +101,8 @@ pub struct TableFacts {
     pub page_starts: Vec<usize>,
     /// Space after the table up to the next line of the grid, where body text resumes.
     pub space_after: f32,
+    /// Each cell's text as laid out, line by line (same order as `Table::cells`).
+    pub cell_lines: Vec<Vec<String>>,
 }
 
 /// The result of layout, and the facts the DOCX writer needs to reproduce it.
@@ -603,11 +605,17 @@ fn place_table(tb: &LaidTableBlock, style: &Style, rows_per_page: usize, cur: &m
             let rows_used = ((bottom - top) / g.line_pitch - 0.001).ceil().max(0.0) as usize;
             let space_after = top + rows_used as f32 * g.line_pitch - bottom;
             cur.row = rows_used;
+            let cell_lines = t
+                .cells
+                .iter()
+                .map(|c| c.lines.iter().map(|l| slice_text(&c.prepared, l)).collect())
+                .collect();
             return TableFacts {
                 widths: t.widths.clone(),
                 size: t.size,
                 page_starts,
                 space_after,
+                cell_lines,
             };
         }
         page_starts.push(i);

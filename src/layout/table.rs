@@ -292,8 +292,7 @@ fn column_label(table: &Table, col: usize) -> String {
     table
         .cells
         .iter()
-        .filter(|c| c.kind == CellKind::ColumnHeader && c.col <= col && col < c.col + c.colspan)
-        .last()
+        .rfind(|c| c.kind == CellKind::ColumnHeader && c.col <= col && col < c.col + c.colspan)
         .map_or(format!("column {}", col + 1), |c| {
             format!("column {} (“{}”)", col + 1, c.text)
         })
