@@ -636,18 +636,25 @@ fn keep_spanning_labels_readable(t: &table::LaidTable, start: usize, mut j: usiz
         if j >= total || j <= start + 1 {
             return j;
         }
-        let crossing = t.cells.iter().find(|c| {
-            c.rowspan > 1 && c.row < j && j < c.row + c.rowspan && {
-                let above: f32 = t.row_heights[c.row.max(start)..j].iter().sum();
-                let below: f32 = t.row_heights[j..c.row + c.rowspan].iter().sum();
-                let need = t.text_height(c);
-                above < need || below < need
+        // A label cut by the break needs room for its text on both sides.
+        let cut = |c: &&table::LaidCell| c.rowspan > 1 && c.row < j && j < c.row + c.rowspan;
+        let mut action = None;
+        for c in t.cells.iter().filter(cut) {
+            let above: f32 = t.row_heights[c.row.max(start)..j].iter().sum();
+            let below: f32 = t.row_heights[j..c.row + c.rowspan].iter().sum();
+            let need = t.text_height(c);
+            if above < need && c.row > start {
+                // Too little of it on this page: break before the whole block.
+                action = Some(c.row);
+                break;
             }
-        });
-        match crossing {
-            // Break before the label's block, or one row earlier if it began this page.
-            Some(c) if c.row > start => j = c.row,
-            Some(_) => j -= 1,
+            if above < need || below < need {
+                // Too little left for the next page: break a row earlier.
+                action = Some(j - 1);
+            }
+        }
+        match action {
+            Some(earlier) => j = earlier,
             None => return j,
         }
     }

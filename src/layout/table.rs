@@ -21,7 +21,7 @@ pub const CELL_LINE_HEIGHT: f32 = 1.25;
 pub const RULE_INNER: f32 = 0.5;
 pub const RULE_OUTER: f32 = 1.0;
 /// A cell wrapping into more lines than this is a sign the type is too large for the table.
-const MAX_CELL_LINES: usize = 3;
+const MAX_CELL_LINES: usize = 2;
 /// A column never gets narrower than this many characters of its text (unless its text is shorter).
 const MIN_CHARS: f32 = 2.0;
 
@@ -103,12 +103,19 @@ pub fn measure(
         .chain(SIZE_STEPS.iter().copied().filter(|&s| s < largest - 0.01))
         .collect();
     // The largest size at which the table fits and no cell wraps into more than
-    // MAX_CELL_LINES lines; failing that, the smallest size that fits.
+    // MAX_CELL_LINES lines (or as many as the rows it spans); failing that, the smallest size
+    // that fits. Column headings may wrap more: they are paid for once a page, not every row.
     let mut last_err = None;
     let mut fallback = None;
     for size in steps {
         match measure_at(table, fonts, book, width, size, what)? {
-            Ok(t) if t.cells.iter().all(|c| c.lines.len() <= MAX_CELL_LINES) => return Ok(t),
+            Ok(t)
+                if t.cells
+                    .iter()
+                    .all(|c| c.kind == CellKind::ColumnHeader || c.lines.len() <= MAX_CELL_LINES.max(c.rowspan)) =>
+            {
+                return Ok(t);
+            }
             Ok(t) => fallback = Some(t),
             Err(e) => last_err = Some(e),
         }

@@ -303,16 +303,25 @@ pub fn break_title(p: &Prepared, width: f32) -> Vec<Range<usize>> {
     let span = |a: usize, b: usize| widths[a..b].iter().sum::<f32>();
     let mut best: Option<(f32, Vec<usize>)> = None;
     let mut chosen = Vec::new();
-    search(
-        &candidates,
-        0,
-        p.clusters.len(),
-        n - 1,
-        width,
-        &span,
-        &mut chosen,
-        &mut best,
-    );
+    // Breaking inside a word is paid for like five characters of imbalance (词意完整).
+    let inside_word = (5.0 * p.size).powi(2);
+    let penalties: Vec<f32> = candidates
+        .iter()
+        .map(|&i| {
+            let at = p.clusters[i].range.start;
+            if is_word_boundary(&p.text[..at], &p.text[at..]) {
+                0.0
+            } else {
+                inside_word
+            }
+        })
+        .collect();
+    let cuts = Cuts {
+        at: &candidates,
+        penalty: &penalties,
+        size: p.size,
+    };
+    search(&cuts, 0, p.clusters.len(), n - 1, width, &span, &mut chosen, &mut best);
     match best {
         Some((_, cuts)) => {
             let mut out = Vec::new();
@@ -329,8 +338,90 @@ pub fn break_title(p: &Prepared, width: f32) -> Vec<Range<usize>> {
 }
 
 #[allow(clippy::too_many_arguments)]
+/// Where a title may break, and what each break costs.
+struct Cuts<'a> {
+    at: &'a [usize],
+    penalty: &'a [f32],
+    size: f32,
+}
+
+/// Words a title line may end with, or the next may begin with: a cheap stand-in for word
+/// segmentation that covers the names and phrases of official titles.
+const WORD_ENDS: &[&str] = &[
+    "政府",
+    "单位",
+    "單位",
+    "部门",
+    "部門",
+    "机关",
+    "機關",
+    "办公室",
+    "辦公室",
+    "委员会",
+    "委員會",
+    "年",
+    "年度",
+    "的",
+    "和",
+    "与",
+    "與",
+    "及",
+    "关于",
+    "關於",
+    "工作",
+    "情况",
+    "情況",
+    "通知",
+    "报告",
+    "報告",
+    "意见",
+    "意見",
+    "办法",
+    "辦法",
+    "方案",
+    "局",
+    "厅",
+    "廳",
+    "县",
+    "縣",
+    "市",
+    "省",
+    "区",
+    "區",
+    "镇",
+    "鎮",
+    "乡",
+    "鄉",
+    "街道",
+    "旗",
+    "盟",
+    "州",
+];
+const WORD_STARTS: &[&str] = &[
+    "关于",
+    "關於",
+    "政府信息",
+    "年度",
+    "工作",
+    "情况",
+    "情況",
+    "实施",
+    "實施",
+    "印发",
+    "印發",
+];
+
+fn is_word_boundary(before: &str, after: &str) -> bool {
+    let last = before.chars().last().unwrap_or(' ');
+    let next = after.chars().next().unwrap_or(' ');
+    last.is_ascii_alphanumeric() != next.is_ascii_alphanumeric()
+        || "，、：；。）》”".contains(last)
+        || WORD_ENDS.iter().any(|w| before.ends_with(w))
+        || WORD_STARTS.iter().any(|w| after.starts_with(w))
+}
+
 fn search(
-    candidates: &[usize],
+    cuts: &Cuts,
     start: usize,
     end: usize,
     cuts_left: usize,
@@ -349,12 +440,16 @@ fn search(
         let lens: Vec<f32> = bounds.windows(2).map(|w| span(w[0], w[1])).collect();
         let longest = lens.iter().cloned().fold(0.0, f32::max);
         let mut cost: f32 = lens.iter().map(|l| (longest - l).powi(2)).sum();
+        cost += chosen
+            .iter()
+            .filter_map(|c| cuts.at.iter().position(|a| a == c).map(|i| cuts.penalty[i]))
+            .sum::<f32>();
         // An upper line longer than the one below it makes an inverted trapezoid; only the last
         // line of three or more may step in again (菱形).
         for i in 0..lens.len() - 1 {
             let diamond_tail = lens.len() >= 3 && i == lens.len() - 2;
             if lens[i] > lens[i + 1] + 0.5 && !diamond_tail {
-                cost += 10_000.0;
+                cost += (6.0 * cuts.size).powi(2);
             }
         }
         if best.as_ref().is_none_or(|(c, _)| cost < *c) {
@@ -362,12 +457,12 @@ fn search(
         }
         return;
     }
-    for &c in candidates.iter().filter(|&&c| c > start) {
+    for &c in cuts.at.iter().filter(|&&c| c > start) {
         if span(start, c) > width + 0.01 {
             break;
         }
         chosen.push(c);
-        search(candidates, c, end, cuts_left - 1, width, span, chosen, best);
+        search(cuts, c, end, cuts_left - 1, width, span, chosen, best);
         chosen.pop();
     }
 }
