@@ -1,0 +1,123 @@
+//! Tables end to end: the resolved grid of the seed's table 三, and the long table's page
+//! breaks read back from the PDF (header rows and cut row labels repeated on each page).
+
+mod common;
+
+use common::*;
+use gongwen::model::{Block, CellKind, Table};
+
+fn tables_of(sample: &str) -> Vec<Table> {
+    let loaded = gongwen::load(&root().join("samples").join(format!("{sample}.yaml"))).unwrap();
+    loaded
+        .document
+        .blocks
+        .into_iter()
+        .filter_map(|b| match b {
+            Block::Table(t) => Some(t),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn table_three_has_the_2019_spans() {
+    let tables = tables_of("alxa-left-banner-2019");
+    assert_eq!(tables.len(), 3);
+    let t = &tables[1];
+    assert_eq!(
+        (t.rows, t.columns, t.header_rows),
+        (26, 10, 3),
+        "26 rows (3 header + 23) × 10 columns"
+    );
+    let find = |text: &str| {
+        t.cells
+            .iter()
+            .find(|c| c.text == text)
+            .unwrap_or_else(|| panic!("{text}"))
+    };
+    let corner = t.cell_at(0, 0).unwrap();
+    assert_eq!((corner.rowspan, corner.colspan), (3, 3));
+    assert!(corner.text.contains("勾稽關系"));
+    assert_eq!(find("申請人情況").colspan, 7);
+    assert_eq!((find("自然人").rowspan, find("總計").rowspan), (2, 2));
+    assert_eq!(find("法人或其他組織").colspan, 5);
+    assert_eq!(find("三、本年度辦理結果").rowspan, 20);
+    assert_eq!(find("（三）不予公開").rowspan, 8);
+    assert_eq!(find("（四）無法提供").rowspan, 3);
+    assert_eq!(find("（五）不予處理").rowspan, 5);
+    assert_eq!(find("一、本年新收政府信息公開申請數量").colspan, 3);
+    assert_eq!(find("（一）予以公開").colspan, 2);
+    let data = t.cells.iter().filter(|c| c.kind == CellKind::Data).count();
+    assert_eq!(data, 23 * 7);
+    // Table 四: 15 data columns under a three-level header.
+    let four = &tables[2];
+    assert_eq!((four.columns, four.header_rows, four.rows), (15, 3, 4));
+    assert_eq!(four.cells.iter().find(|c| c.text == "行政訴訟").unwrap().colspan, 10);
+}
+
+#[test]
+fn long_table_repeats_its_header_and_cut_labels_on_every_page() {
+    let (_dir, pdf, _) = build_sample("long-table");
+    let words = words(&pdf);
+    let pages = page_count(&pdf);
+    assert!(pages >= 3, "the long table crosses two page breaks ({pages} pages)");
+    let on = |page: usize, text: &str| words.iter().filter(|w| w.page == page && w.text == text).count();
+    for page in 1..=3 {
+        assert!(
+            on(page, "单位") == 1 && on(page, "主动公开（条）") == 1,
+            "page {page} starts with the header rows"
+        );
+    }
+    // Continuation pages: the 续表 label above the header, and the header right at the top.
+    for page in 2..=3 {
+        let label = words
+            .iter()
+            .find(|w| w.page == page && w.text.starts_with("续表"))
+            .expect("续表1");
+        let header = words.iter().find(|w| w.page == page && w.text == "单位").unwrap();
+        assert!(
+            label.y_max <= header.y_min,
+            "续表 label above the header on page {page}"
+        );
+        assert!(
+            label.y_min < 37.0 * 72.0 / 25.4 + 20.0,
+            "continuation starts at the top of page {page}"
+        );
+    }
+    // The labels whose spans cross the breaks are drawn again: 县直部门 on pages 1 and 2,
+    // 乡镇（街道） on pages 2 and 3.
+    let label_pages = |parts: &[&str]| -> Vec<usize> {
+        (1..=pages)
+            .filter(|&p| {
+                parts
+                    .iter()
+                    .all(|part| words.iter().any(|w| w.page == p && w.text.contains(part)))
+            })
+            .collect()
+    };
+    assert_eq!(label_pages(&["县直"]), [1, 2]);
+    assert_eq!(label_pages(&["乡镇"]), [2, 3]);
+    // Every unit appears exactly once.
+    for unit in ["县政府办公室", "县税务局", "城关镇", "三合镇"] {
+        let n: usize = words.iter().filter(|w| w.text == unit).count();
+        assert!(n <= 1, "{unit} drawn {n} times");
+    }
+}
+
+#[test]
+fn bad_tables_are_located() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("t.yaml");
+    std::fs::write(
+        &input,
+        "title: 表\nbody:\n  - table:\n      columns: [甲, 乙, 丙]\n      rows:\n        - 一、合计: [1, 2]\n",
+    )
+    .unwrap();
+    let out = gongwen(&["check", input.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("t.yaml:6:17") && err.contains("2 values") && err.contains("3 data columns"),
+        "{err}"
+    );
+}
