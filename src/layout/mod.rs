@@ -548,6 +548,12 @@ fn place_table(tb: &LaidTableBlock, style: &Style, rows_per_page: usize, cur: &m
     let y_at = |row: usize| top + row as f32 * g.line_pitch;
     // A table that fits on a page is not split: it moves to the next page whole.
     let whole = caption_h + t.whole_height();
+    // Else its caption, header and first row (or, for a row taller than a page, its first line).
+    let first_row_h = if first_row_h > limit - top - caption_h - t.header_height() {
+        t.line_height + 2.0 * table::CELL_PAD_Y
+    } else {
+        first_row_h
+    };
     let needed_here = if whole <= limit - top + 0.01 {
         whole
     } else {
@@ -576,14 +582,8 @@ fn place_table(tb: &LaidTableBlock, style: &Style, rows_per_page: usize, cur: &m
     let mut page_starts = Vec::new();
     let mut first_part = true;
     loop {
-        if !first_part && let Some(label) = &tb.continued {
-            let size = style.table.size;
-            let h = CONTINUED_LABEL_HEIGHT * size;
-            let baseline = y + (h - size) / 2.0 + EM_ASCENT * size;
-            let n = label.clusters.len();
-            let placed = text::place_line(label, 0..n, true, 0.0, width, Align::Right, g.char_pitch);
-            push_pieces(cur.page(), placed, x0, size, baseline, RunRole::TableCaption);
-            y += h;
+        if !first_part {
+            y = continued_label(tb, style, y, cur.page());
         }
         let body_top = y + t.header_height();
         let mut j = i;
@@ -593,12 +593,32 @@ fn place_table(tb: &LaidTableBlock, style: &Style, rows_per_page: usize, cur: &m
             j += 1;
         }
         j = keep_spanning_labels_readable(t, i, j);
-        if j == i && i < total_rows {
-            // Not one row fits below the header on a fresh page: draw it anyway (a row taller
-            // than a page), so that layout always makes progress.
+        let tall_row = j == i && i < total_rows;
+        let bottom = if tall_row && table::can_split_row(t, i) {
+            // A row taller than a page: its cells' lines continue on the next pages.
+            let mut shown = 0;
+            loop {
+                let header_bottom = table::draw_part(t, i..i, x0, y, cur.page(), true);
+                let (bottom, more) = table::draw_row_slice(t, i, shown, x0, header_bottom, limit, cur.page());
+                shown += more;
+                if table::row_lines(t, i) <= shown || more == 0 {
+                    break bottom;
+                }
+                page_starts.push(i);
+                cur.new_page();
+                y = continued_label(tb, style, top, cur.page());
+            }
+        } else {
+            if tall_row {
+                // A tall row with labels spanning into it: drawn whole (it overflows) so that
+                // layout always makes progress.
+                j = i + 1;
+            }
+            table::draw_part(t, i..j, x0, y, cur.page(), true)
+        };
+        if tall_row {
             j = i + 1;
         }
-        let bottom = table::draw_part(t, i..j, x0, y, cur.page(), true);
         i = j;
         if i >= total_rows {
             // Body text resumes on the first grid line at or below the table's end.
@@ -623,6 +643,26 @@ fn place_table(tb: &LaidTableBlock, style: &Style, rows_per_page: usize, cur: &m
         y = top;
         first_part = false;
     }
+}
+
+/// Draws the table's 续表 label (if it has one) at `y`, right-aligned; returns the y below it.
+fn continued_label(tb: &LaidTableBlock, style: &Style, y: f32, page: &mut Page) -> f32 {
+    let Some(label) = &tb.continued else { return y };
+    let size = style.table.size;
+    let h = CONTINUED_LABEL_HEIGHT * size;
+    let baseline = y + (h - size) / 2.0 + EM_ASCENT * size;
+    let n = label.clusters.len();
+    let placed = text::place_line(
+        label,
+        0..n,
+        true,
+        0.0,
+        style.page.body_width,
+        Align::Right,
+        style.grid.char_pitch,
+    );
+    push_pieces(page, placed, style.page.left, size, baseline, RunRole::TableCaption);
+    y + h
 }
 
 /// Height of the 续表 label line, in multiples of the table's type size.
@@ -891,5 +931,40 @@ mod tests {
         assert!((issuer.baseline - body.baseline - 2.0 * s.grid.line_pitch).abs() < 0.01);
         let (ri, rd) = l.signature_right_indents.unwrap();
         assert!((ri - 2.0 * s.grid.char_pitch).abs() < 0.05 && rd > 0.0);
+    }
+
+    #[test]
+    fn a_row_taller_than_a_page_continues_on_the_next_pages() {
+        let s = style();
+        let long = "这是一段很长的说明文字，".repeat(150);
+        let yaml = format!("columns: [事项, 说明]\ncontinued: 续表\nrows:\n  - 第一项: [一, \"{long}\"]\n");
+        let node = crate::input::yaml::parse("t.yaml", &yaml).unwrap();
+        let table = crate::input::table::parse(&crate::input::yaml::Reader { file: "t.yaml" }, &node).unwrap();
+        let l = layout(&doc(vec![Block::Table(table)]), &s, &mut book()).unwrap();
+        assert!(l.pages.len() >= 3, "{} pages", l.pages.len());
+        let shown: String = l
+            .pages
+            .iter()
+            .flat_map(|p| p.runs.iter())
+            .filter(|r| r.role == RunRole::TableCell)
+            .map(|r| r.text.as_str())
+            .collect();
+        assert!(
+            shown.contains(&long),
+            "every line of the tall cell is drawn once, in order"
+        );
+        for p in &l.pages[1..] {
+            assert!(
+                p.runs.iter().any(|r| r.text.contains("续表")),
+                "continuation label on every later page"
+            );
+            let lowest = p
+                .runs
+                .iter()
+                .filter(|r| r.role == RunRole::TableCell)
+                .map(|r| r.baseline)
+                .fold(0.0, f32::max);
+            assert!(lowest <= s.page.top + s.page.body_height, "nothing below the 版心");
+        }
     }
 }

@@ -109,13 +109,7 @@ pub fn measure(
     let mut fallback = None;
     for size in steps {
         match measure_at(table, fonts, book, width, size, what)? {
-            Ok(t)
-                if t.cells
-                    .iter()
-                    .all(|c| c.kind == CellKind::ColumnHeader || c.lines.len() <= MAX_CELL_LINES.max(c.rowspan)) =>
-            {
-                return Ok(t);
-            }
+            Ok(t) if t.cells.iter().all(|c| reads_well(c, width)) => return Ok(t),
             Ok(t) => fallback = Some(t),
             Err(e) => last_err = Some(e),
         }
@@ -294,6 +288,15 @@ fn measure_at(
     }))
 }
 
+/// A body cell wrapping into more than MAX_CELL_LINES lines (or the rows it spans) reads
+/// badly; column headings are exempt (paid for once a page), and so is running text longer
+/// than two full lines, which wraps at any size.
+fn reads_well(c: &LaidCell, table_width: f32) -> bool {
+    c.kind == CellKind::ColumnHeader
+        || text::natural_width(&c.prepared) > 2.0 * table_width
+        || c.lines.len() <= MAX_CELL_LINES.max(c.rowspan)
+}
+
 /// How a column is named in messages: by its lowest heading.
 fn column_label(table: &Table, col: usize) -> String {
     table
@@ -368,6 +371,91 @@ pub fn draw_part(t: &LaidTable, rows: Range<usize>, x0: f32, top: f32, page: &mu
         }
     }
     bottom
+}
+
+/// Whether a body row can be split between pages: only when no cell spans into or out of it.
+pub fn can_split_row(t: &LaidTable, row: usize) -> bool {
+    t.cells
+        .iter()
+        .filter(|c| (c.row..c.row + c.rowspan).contains(&row))
+        .all(|c| c.rowspan == 1)
+}
+
+/// The most lines any cell of the row has.
+pub fn row_lines(t: &LaidTable, row: usize) -> usize {
+    t.cells
+        .iter()
+        .filter(|c| c.row == row)
+        .map(|c| c.lines.len())
+        .max()
+        .unwrap_or(0)
+}
+
+/// Draws lines `from..` of every cell in `row`, as many as fit between `top` and `limit`, as
+/// one slice of the row. Returns the slice's bottom and how many lines it showed.
+pub fn draw_row_slice(
+    t: &LaidTable,
+    row: usize,
+    from: usize,
+    x0: f32,
+    top: f32,
+    limit: f32,
+    page: &mut Page,
+) -> (f32, usize) {
+    let room = ((limit - top - 2.0 * CELL_PAD_Y) / t.line_height).floor().max(0.0) as usize;
+    let remaining = row_lines(t, row).saturating_sub(from);
+    let count = room.min(remaining);
+    let bottom = top + count as f32 * t.line_height + 2.0 * CELL_PAD_Y;
+    for c in t.cells.iter().filter(|c| c.row == row) {
+        let cx0 = x0 + t.x_of(c.col);
+        let cw: f32 = t.widths[c.col..c.col + c.colspan].iter().sum();
+        if t.border == Border::Grid {
+            rect(page, cx0, top, cx0 + cw, bottom, RULE_INNER);
+        }
+        let role = if matches!(c.kind, CellKind::ColumnHeader | CellKind::Section) {
+            RunRole::TableHeader
+        } else {
+            RunRole::TableCell
+        };
+        let mut line_top = top + CELL_PAD_Y;
+        for line in c.lines.iter().skip(from).take(count) {
+            let placed = text::place_line(
+                &c.prepared,
+                line.clone(),
+                true,
+                0.0,
+                cw - 2.0 * CELL_PAD_X,
+                c.align,
+                0.0,
+            );
+            let baseline = line_top + (t.line_height - t.size) / 2.0 + super::EM_ASCENT * t.size;
+            for piece in placed.pieces {
+                page.runs.push(GlyphRun {
+                    font: piece.font,
+                    size: t.size,
+                    x: cx0 + CELL_PAD_X + piece.x,
+                    baseline,
+                    bold: piece.bold,
+                    role,
+                    text: piece.text,
+                    glyphs: piece.glyphs,
+                });
+            }
+            line_top += t.line_height;
+        }
+    }
+    let x1 = x0 + t.widths.iter().sum::<f32>();
+    match t.border {
+        Border::Grid => rect(page, x0, top, x1, bottom, RULE_OUTER),
+        Border::ThreeLine => page.rules.push(Rule {
+            x0,
+            y0: bottom,
+            x1,
+            y1: bottom,
+            width: RULE_OUTER,
+        }),
+    }
+    (bottom, count)
 }
 
 /// A box of four rules; the horizontal ones reach half a rule width past the corners so that
