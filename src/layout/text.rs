@@ -337,7 +337,6 @@ pub fn break_title(p: &Prepared, width: f32) -> Vec<Range<usize>> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 /// Where a title may break, and what each break costs.
 struct Cuts<'a> {
     at: &'a [usize],
@@ -420,6 +419,7 @@ fn is_word_boundary(before: &str, after: &str) -> bool {
         || WORD_STARTS.iter().any(|w| after.starts_with(w))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn search(
     cuts: &Cuts,
     start: usize,
