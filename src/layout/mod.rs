@@ -516,7 +516,14 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
     })
 }
 
-fn push_pieces(page: &mut Page, placed: text::LineGlyphs, left: f32, size: f32, baseline: f32, role: RunRole) {
+pub(crate) fn push_pieces(
+    page: &mut Page,
+    placed: text::LineGlyphs,
+    left: f32,
+    size: f32,
+    baseline: f32,
+    role: RunRole,
+) {
     for piece in placed.pieces {
         page.runs.push(GlyphRun {
             font: piece.font,

@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 use super::text::{self, Origin, Prepared};
-use super::{GlyphRun, LayoutError, Page, Rule, RunRole};
+use super::{LayoutError, Page, Rule, RunRole};
 use crate::fonts::{Chains, FontBook};
 use crate::model::{Border, CellKind, Table};
 use crate::style::{Align, Role};
@@ -412,11 +412,7 @@ pub fn draw_row_slice(
         if t.border == Border::Grid {
             rect(page, cx0, top, cx0 + cw, bottom, RULE_INNER);
         }
-        let role = if matches!(c.kind, CellKind::ColumnHeader | CellKind::Section) {
-            RunRole::TableHeader
-        } else {
-            RunRole::TableCell
-        };
+        let role = cell_role(c.kind);
         let mut line_top = top + CELL_PAD_Y;
         for line in c.lines.iter().skip(from).take(count) {
             let placed = text::place_line(
@@ -429,18 +425,7 @@ pub fn draw_row_slice(
                 0.0,
             );
             let baseline = line_top + (t.line_height - t.size) / 2.0 + super::EM_ASCENT * t.size;
-            for piece in placed.pieces {
-                page.runs.push(GlyphRun {
-                    font: piece.font,
-                    size: t.size,
-                    x: cx0 + CELL_PAD_X + piece.x,
-                    baseline,
-                    bold: piece.bold,
-                    role,
-                    text: piece.text,
-                    glyphs: piece.glyphs,
-                });
-            }
+            super::push_pieces(page, placed, cx0 + CELL_PAD_X, t.size, baseline, role);
             line_top += t.line_height;
         }
     }
@@ -456,6 +441,13 @@ pub fn draw_row_slice(
         }),
     }
     (bottom, count)
+}
+
+fn cell_role(kind: CellKind) -> RunRole {
+    match kind {
+        CellKind::ColumnHeader | CellKind::Section => RunRole::TableHeader,
+        _ => RunRole::TableCell,
+    }
 }
 
 /// A box of four rules; the horizontal ones reach half a rule width past the corners so that
@@ -497,28 +489,14 @@ fn draw_cell_text(t: &LaidTable, c: &LaidCell, cx0: f32, cw: f32, cy0: f32, cy1:
     let text_h = c.lines.len() as f32 * t.line_height;
     // Vertically centred; a part too short for the whole text shows it from the top.
     let mut line_top = cy0 + ((cy1 - cy0 - text_h) / 2.0).max(CELL_PAD_Y);
-    let role = match c.kind {
-        CellKind::ColumnHeader | CellKind::Section => RunRole::TableHeader,
-        _ => RunRole::TableCell,
-    };
+    let role = cell_role(c.kind);
     for line in &c.lines {
         if line_top + t.line_height > cy1 + 0.01 {
             break;
         }
         let placed = text::place_line(&c.prepared, line.clone(), true, 0.0, inner, c.align, 0.0);
         let baseline = line_top + (t.line_height - t.size) / 2.0 + super::EM_ASCENT * t.size;
-        for piece in placed.pieces {
-            page.runs.push(GlyphRun {
-                font: piece.font,
-                size: t.size,
-                x: cx0 + CELL_PAD_X + piece.x,
-                baseline,
-                bold: piece.bold,
-                role,
-                text: piece.text,
-                glyphs: piece.glyphs,
-            });
-        }
+        super::push_pieces(page, placed, cx0 + CELL_PAD_X, t.size, baseline, role);
         line_top += t.line_height;
     }
 }
