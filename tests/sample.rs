@@ -206,3 +206,38 @@ fn docx_carries_the_page_fonts_and_structure() {
         assert!(footer.contains('—'), "{f} has the dashes");
     }
 }
+
+#[test]
+fn pdf_has_metadata_and_an_outline_of_the_headings() {
+    let (_dir, pdf, _) = build_sample(SAMPLE);
+    let info = std::process::Command::new("pdfinfo").arg(&pdf).output().unwrap();
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(
+        info.contains("Title:           阿拉善左旗人民政府2019年政府信息公開年度報告"),
+        "{info}"
+    );
+    assert!(info.contains("Author:          阿拉善左旗人民政府"), "{info}");
+    assert!(info.contains("CreationDate:    Mon Jan 20 00:00:00 2020"), "{info}");
+    // The outline, read back with PyMuPDF: every heading, nested by level.
+    let script = "import sys, pymupdf\nfor level, title, page in pymupdf.open(sys.argv[1]).get_toc():\n    print(level, page, title)";
+    let out = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "PyMuPDF is needed: pip install pymupdf");
+    let toc = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = toc.lines().collect();
+    assert_eq!(lines.len(), 10, "5 一、 headings and 5 （一） headings:\n{toc}");
+    assert!(lines[0].starts_with("1 1 一、總體情況"), "{toc}");
+    assert!(
+        lines[1].starts_with("2 1 （一）進一步加大政務公開機制建設力度"),
+        "{toc}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("1 ") && l.ends_with("五、存在的主要問題及改進情況")),
+        "{toc}"
+    );
+}
