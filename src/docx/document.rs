@@ -152,7 +152,7 @@ impl Body<'_> {
 }
 
 /// `<w:t>`, preserving spaces where XML would otherwise let them be collapsed.
-fn t(x: &mut Xml, text: &str) -> Result<(), DocxError> {
+pub(super) fn t(x: &mut Xml, text: &str) -> Result<(), DocxError> {
     if text.is_empty() {
         return Ok(());
     }
@@ -184,12 +184,15 @@ pub(crate) fn document(doc: &Document, style: &Style, facts: &DocxFacts) -> Resu
         b.title(title)?;
     }
 
+    let mut tables = facts.tables.iter();
     for block in &doc.blocks {
         match block {
             Block::Heading(h) => b.heading(h.level, &h.text)?,
             Block::Paragraph(p) => b.paragraph(&p.runs)?,
-            // Tables are written by the table writer (in progress).
-            Block::Table(_) => {}
+            Block::Table(t) => {
+                let page_break = std::mem::take(&mut b.break_pending);
+                super::table::write(&mut b.x, style, t, tables.next(), page_break)?;
+            }
             Block::PageBreak => {
                 // A second break in a row leaves a blank page: an empty paragraph on it.
                 if b.break_pending {

@@ -2,12 +2,14 @@
 //! LibreOffice break lines and pages where our PDF does (spec §13).
 //!
 //! Everything that decides a line break is explicit: exact line spacing on the grid pitch, run
-//! tracking, no punctuation compression, no Han/Latin auto-spacing, no hanging punctuation,
-//! and the title's line breaks as our layout chose them.
+//! tracking, no punctuation compression, Word's own 1/5 em Han/Latin spacing (which LibreOffice
+//! always applies and our PDF matches), no hanging punctuation, the title's line breaks as our
+//! layout chose them, and each table's column widths, type size, cell lines and page breaks.
 
 mod document;
 mod parts;
 mod styles;
+mod table;
 mod xml;
 
 use std::io::{Cursor, Write};

@@ -194,6 +194,7 @@ pub(crate) fn roles(style: &Style) -> Vec<&Role> {
     let mut roles = vec![&style.body, &style.title];
     roles.extend(style.headings.iter());
     roles.push(&style.signature);
+    roles.extend([&style.table, &style.table_header, &style.table_caption]);
     roles.push(&style.page_number);
     roles
 }

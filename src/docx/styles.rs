@@ -2,12 +2,16 @@
 
 use super::DocxError;
 use super::xml::{Ind, LineRule, MC_NS, PPr, RPr, Spacing, W_NS, W15_NS, Xml, half_points, twips};
+use crate::layout::table::CELL_LINE_HEIGHT;
 use crate::style::{Align, Role, Style};
 
 pub(crate) const TITLE: &str = "Title";
 pub(crate) const HEADINGS: [&str; 4] = ["Heading1", "Heading2", "Heading3", "Heading4"];
 pub(crate) const SIGNATURE: &str = "Signature";
 pub(crate) const FOOTER: &str = "Footer";
+pub(crate) const TABLE_CAPTION: &str = "TableCaption";
+pub(crate) const TABLE_TEXT: &str = "TableText";
+pub(crate) const TABLE_HEADING: &str = "TableHeading";
 
 /// Exact line spacing: the grid's line pitch, rounded down so that as many lines fit on a page
 /// as in our PDF (28.95 pt → 579, the value Word computes for 22 lines).
@@ -62,9 +66,11 @@ fn body_ppr(style: &Style) -> PPr<'static> {
     PPr {
         // Our layout moves no lines for widows and orphans; neither may Word.
         no_widow_control: true,
-        // No hanging punctuation beyond the 版心, no extra space between Han and Latin/digits.
+        // No hanging punctuation beyond the 版心.
         no_overflow_punct: true,
-        no_auto_space: true,
+        // autoSpaceDE/DN stay at Word's default (on): 1/5 em between Han and Latin/digits, which
+        // LibreOffice applies regardless and our PDF sets too.
+        no_auto_space: false,
         // Exact line spacing already puts every line on the pitch; no grid snapping on top.
         no_snap_to_grid: true,
         spacing: Some(exact_spacing(style)),
@@ -167,6 +173,46 @@ pub(crate) fn styles(style: &Style) -> Result<Vec<u8>, DocxError> {
     .write(&mut x)?;
     role_rpr(&style.signature, tracking).write(&mut x)?;
     x.close("w:style")?;
+
+    // Table caption (表1　标题): one grid line, centred, kept with the table below it.
+    style_start(&mut x, TABLE_CAPTION, "Table Caption", Some("Normal"), false)?;
+    PPr {
+        keep_next: true,
+        spacing: Some(exact_spacing(style)),
+        ind: Some(first_line(&style.table_caption)),
+        jc: Some(jc(style.table_caption.align)),
+        ..PPr::default()
+    }
+    .write(&mut x)?;
+    role_rpr(&style.table_caption, tracking).write(&mut x)?;
+    x.close("w:style")?;
+
+    // Cell text and cell headings: no indent, centred, on the cell line height. The table's
+    // size may step down, so each paragraph and run repeats its spacing and size.
+    for (id, name, role) in [
+        (TABLE_TEXT, "Table Text", &style.table),
+        (TABLE_HEADING, "Table Heading", &style.table_header),
+    ] {
+        style_start(&mut x, id, name, Some("Normal"), false)?;
+        PPr {
+            spacing: Some(Spacing {
+                before: 0,
+                after: 0,
+                line: twips(CELL_LINE_HEIGHT * role.size),
+                rule: LineRule::Exact,
+            }),
+            ind: Some(Ind {
+                first_line_chars: Some(0),
+                first_line: Some(0),
+                ..Ind::default()
+            }),
+            jc: Some("center"),
+            ..PPr::default()
+        }
+        .write(&mut x)?;
+        role_rpr(role, tracking).write(&mut x)?;
+        x.close("w:style")?;
+    }
 
     // 页码: 4号宋体, single-spaced, untracked; alignment and indent are set per footer.
     style_start(&mut x, FOOTER, "footer", Some("Normal"), false)?;

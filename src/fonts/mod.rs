@@ -20,6 +20,9 @@ pub struct Face {
     pub index: u32,
     pub units_per_em: f32,
     pub bundled: bool,
+    /// Answers of `has_char` so far: font fallback asks about every character of a document
+    /// for every face of its chain, and parsing the cmap each time dominated layout.
+    coverage: std::sync::Mutex<std::collections::HashMap<char, bool>>,
 }
 
 impl Face {
@@ -28,7 +31,11 @@ impl Face {
     }
 
     pub fn has_char(&self, c: char) -> bool {
-        self.parse().and_then(|f| f.glyph_index(c)).is_some_and(|g| g.0 != 0)
+        let lookup = || self.parse().and_then(|f| f.glyph_index(c)).is_some_and(|g| g.0 != 0);
+        match self.coverage.lock() {
+            Ok(mut known) => *known.entry(c).or_insert_with(lookup),
+            Err(_) => lookup(),
+        }
     }
 
     /// Top of a glyph's outline above the baseline, in em (used to hang page-number dashes at 7 mm).
@@ -187,6 +194,7 @@ fn make_face(name: &str, path: PathBuf, data: Vec<u8>, index: u32, bundled: bool
         index,
         units_per_em: upem,
         bundled,
+        coverage: Default::default(),
     })
 }
 
