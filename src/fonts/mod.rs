@@ -23,7 +23,21 @@ pub struct Face {
     /// Answers of `has_char` so far: font fallback asks about every character of a document
     /// for every face of its chain, and parsing the cmap each time dominated layout.
     coverage: std::sync::Mutex<std::collections::HashMap<char, bool>>,
+    /// The face parsed for shaping, built on first use and kept: parsing the GSUB/GPOS tables
+    /// of a 20 MB CJK font for every run of text would dominate layout.
+    shaping: std::sync::OnceLock<ShapingCell>,
 }
+
+type ShapingFace<'a> = Option<rustybuzz::Face<'a>>;
+
+self_cell::self_cell!(
+    struct ShapingCell {
+        owner: (Arc<Vec<u8>>, u32),
+
+        #[covariant]
+        dependent: ShapingFace,
+    }
+);
 
 impl Face {
     fn parse(&self) -> Option<ttf_parser::Face<'_>> {
@@ -195,6 +209,7 @@ fn make_face(name: &str, path: PathBuf, data: Vec<u8>, index: u32, bundled: bool
         units_per_em: upem,
         bundled,
         coverage: Default::default(),
+        shaping: std::sync::OnceLock::new(),
     })
 }
 
@@ -260,7 +275,12 @@ pub struct ShapedGlyph {
 
 /// Shapes one run of text in one face. Han text gets its mainland forms (language zh-Hans).
 pub fn shape(face: &Face, text: &str, size: f32) -> Vec<ShapedGlyph> {
-    let Some(rb) = rustybuzz::Face::from_slice(&face.data, face.index) else {
+    let cell = face.shaping.get_or_init(|| {
+        ShapingCell::new((face.data.clone(), face.index), |(data, index)| {
+            rustybuzz::Face::from_slice(data, *index)
+        })
+    });
+    let Some(rb) = cell.borrow_dependent() else {
         return Vec::new();
     };
     let mut buffer = rustybuzz::UnicodeBuffer::new();
@@ -269,7 +289,7 @@ pub fn shape(face: &Face, text: &str, size: f32) -> Vec<ShapedGlyph> {
     if let Ok(lang) = "zh-Hans".parse::<rustybuzz::Language>() {
         buffer.set_language(lang);
     }
-    let out = rustybuzz::shape(&rb, &[], buffer);
+    let out = rustybuzz::shape(rb, &[], buffer);
     let scale = size / face.units_per_em;
     out.glyph_infos()
         .iter()
