@@ -189,10 +189,7 @@ pub(crate) fn document(doc: &Document, style: &Style, facts: &DocxFacts) -> Resu
         match block {
             Block::Heading(h) => b.heading(h.level, &h.text)?,
             Block::Paragraph(p) => b.paragraph(&p.runs)?,
-            Block::Table(t) => {
-                let page_break = std::mem::take(&mut b.break_pending);
-                super::table::write(&mut b.x, style, t, tables.next(), page_break)?;
-            }
+            Block::Table(t) => super::table::write(&mut b.x, style, t, tables.next(), &mut b.break_pending)?,
             Block::PageBreak => {
                 // A second break in a row leaves a blank page: an empty paragraph on it.
                 if b.break_pending {

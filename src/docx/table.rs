@@ -22,7 +22,7 @@ use crate::model::{Border, Cell, CellKind, Table};
 use crate::style::Style;
 
 /// Word's smallest exact line spacing (0.7 pt); LibreOffice honours it too.
-pub(crate) const MIN_LINE: i32 = 14;
+const MIN_LINE: i32 = 14;
 /// Room (pt) each side of a cell gives up from its padding so that a line our layout fitted
 /// exactly also fits in LibreOffice, which wants room for the last character's (negative)
 /// tracking too, and rounds advances and column widths to twips.
@@ -162,20 +162,21 @@ enum Merge {
     Continue,
 }
 
-/// Writes the caption, the table's parts and the paragraph after it. `page_break` starts the
-/// table on a new page.
+/// Writes the caption, the table's parts and the paragraph after it. A pending page break
+/// (`page_break`) is taken by the table's first paragraph; an empty table writes nothing and
+/// leaves it pending.
 pub(crate) fn write(
     x: &mut Xml,
     style: &Style,
     table: &Table,
     facts: Option<&TableFacts>,
-    page_break: bool,
+    page_break: &mut bool,
 ) -> Result<(), DocxError> {
-    if table.rows == 0 || table.columns == 0 {
+    if table.rows == 0 || table.columns == 0 || table.cells.is_empty() {
         return Ok(());
     }
     let plan = Plan::new(table, facts, style);
-    let mut break_first_row = page_break;
+    let mut break_first_row = std::mem::take(page_break);
     if let Some(caption) = &table.caption {
         x.open("w:p", &[])?;
         PPr {
@@ -191,13 +192,22 @@ pub(crate) fn write(
     // The last part's height in our PDF and in the DOCX (twips), for the gap after it.
     let (mut pdf_h, mut docx_h) = (0.0, 0);
     for (k, rows) in parts.iter().enumerate() {
-        (pdf_h, docx_h) = (0.0, 0);
-        if k > 0 {
-            let (p, d) = continuation(x, style, table)?;
-            (pdf_h, docx_h) = (p, d);
-        }
-        write_part(x, &plan, rows, std::mem::take(&mut break_first_row))?;
-        pdf_h += rows.iter().map(|&r| plan.heights[r]).sum::<f32>();
+        (pdf_h, docx_h) = if k > 0 {
+            continuation(x, style, table)?
+        } else {
+            (0.0, 0)
+        };
+        let height: f32 = rows.iter().map(|&r| plan.heights[r]).sum();
+        // Layout's parts fit a page; without its facts, a table too long for one page is left
+        // to break where the reader breaks it.
+        let caption = if k == 0 && table.caption.is_some() {
+            style.grid.line_pitch
+        } else {
+            0.0
+        };
+        let keep = caption + height <= style.page.body_height + 0.01;
+        write_part(x, &plan, rows, keep, std::mem::take(&mut break_first_row))?;
+        pdf_h += height;
         docx_h += rows.iter().map(|&r| twips(plan.heights[r])).sum::<i32>();
     }
     // Body text resumes on the grid line our layout chose; readers need a paragraph after a
@@ -255,8 +265,9 @@ fn exact(line: i32) -> Spacing {
     }
 }
 
-/// One `w:tbl` holding `rows`; `page_break` puts a page break before its first row.
-fn write_part(x: &mut Xml, plan: &Plan, rows: &[usize], page_break: bool) -> Result<(), DocxError> {
+/// One `w:tbl` holding `rows`; `keep` keeps its rows on one page, `page_break` puts a page
+/// break before the first.
+fn write_part(x: &mut Xml, plan: &Plan, rows: &[usize], keep: bool, page_break: bool) -> Result<(), DocxError> {
     let t = plan.table;
     x.open("w:tbl", &[])?;
     table_properties(x, plan)?;
@@ -278,7 +289,8 @@ fn write_part(x: &mut Xml, plan: &Plan, rows: &[usize], page_break: bool) -> Res
     }
     let mut page_break = page_break;
     for (n, &r) in rows.iter().enumerate() {
-        let keep_next = n + 1 < rows.len();
+        // Header rows stay with the first body row in any case.
+        let keep_next = (keep || r < t.header_rows) && n + 1 < rows.len();
         x.open("w:tr", &[])?;
         x.open("w:trPr", &[])?;
         x.empty("w:cantSplit", &[])?;
@@ -445,11 +457,7 @@ fn text_run(x: &mut Xml, text: &str, size: Option<i32>) -> Result<(), DocxError>
         return Ok(());
     }
     x.open("w:r", &[])?;
-    RPr {
-        size,
-        ..RPr::default()
-    }
-    .write(x)?;
+    RPr { size, ..RPr::default() }.write(x)?;
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
             x.empty("w:br", &[])?;

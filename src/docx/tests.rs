@@ -307,8 +307,12 @@ fn normal_style_and_defaults() {
             (Some("200"), Some("640"))
         );
         assert_eq!(ppr.child("w:jc").unwrap().attr("w:val"), Some("both"));
-        for off in ["w:autoSpaceDE", "w:autoSpaceDN", "w:widowControl", "w:snapToGrid"] {
+        for off in ["w:widowControl", "w:snapToGrid"] {
             assert_eq!(ppr.child(off).unwrap().attr("w:val"), Some("0"), "{off}");
+        }
+        // Han/Latin spacing stays at Word's default (on), as LibreOffice and our PDF set it.
+        for on in ["w:autoSpaceDE", "w:autoSpaceDN"] {
+            assert!(ppr.child(on).is_none(), "{on}");
         }
         // No hanging punctuation: Word takes the Choice, LibreOffice (which reads the value
         // inverted) the Fallback.
@@ -324,8 +328,6 @@ fn normal_style_and_defaults() {
             [
                 "w:widowControl",
                 "mc:AlternateContent",
-                "w:autoSpaceDE",
-                "w:autoSpaceDN",
                 "w:snapToGrid",
                 "w:spacing",
                 "w:ind",
@@ -621,5 +623,368 @@ fn sample_files_on_request() {
             write(&long_sample(), &style(), &long_facts).unwrap(),
         )
         .unwrap();
+    }
+}
+
+/// A resolved tree-form table: two header rows (a 2×2 corner 单位, 主动公开 over 总数 and
+/// 文件, 复议 down both), a row label 县直部门 down three rows, and 合计 across the two label
+/// columns.
+fn tree_table(extra: &str) -> crate::model::Table {
+    let yaml = format!(
+        "{extra}corner: 单位\ncolumns:\n  - 主动公开: [总数, 文件]\n  - 复议\nrows:\n  - 县直部门:\n      - 县政府办公室: [1, 2, 3]\n      - 县财政局: [4, 5, 6]\n      - 县审计局: [7, 8, 9]\n  - 合计: [12, 15, 18]\n"
+    );
+    let node = crate::input::yaml::parse("t.yaml", &yaml).unwrap();
+    crate::input::table::parse(&crate::input::yaml::Reader { file: "t.yaml" }, &node).unwrap()
+}
+
+fn table_facts(t: &crate::model::Table, page_starts: Vec<usize>) -> crate::layout::TableFacts {
+    crate::layout::TableFacts {
+        widths: vec![30.0, 80.52, 100.26, 100.26, 130.9],
+        size: 10.5,
+        page_starts,
+        space_after: 10.0,
+        cell_lines: t.cells.iter().map(|c| vec![c.text.clone()]).collect(),
+    }
+}
+
+fn table_doc(t: crate::model::Table) -> Document {
+    Document {
+        blocks: vec![para("表前。"), Block::Table(t), para("表后。")],
+        ..sample()
+    }
+}
+
+fn with_tables(tables: Vec<crate::layout::TableFacts>) -> DocxFacts {
+    DocxFacts { tables, ..facts() }
+}
+
+/// A cell's text, gridSpan (1 if absent) and vMerge ("restart", "continue" or "").
+fn cell_shape(tc: &El) -> (String, usize, &str) {
+    let pr = tc.child("w:tcPr").unwrap();
+    let span = pr
+        .child("w:gridSpan")
+        .map_or(1, |g| g.attr("w:val").unwrap().parse().unwrap());
+    let merge = pr
+        .child("w:vMerge")
+        .map_or("", |m| m.attr("w:val").unwrap_or("continue"));
+    (tc.w_text(), span, merge)
+}
+
+fn shapes(tr: &El) -> Vec<(String, usize, &str)> {
+    tr.kids("w:tc").map(cell_shape).collect()
+}
+
+fn s(text: &str, span: usize, merge: &'static str) -> (String, usize, &'static str) {
+    (text.to_string(), span, merge)
+}
+
+#[test]
+fn table_grid_spans_merges_and_header_rows() {
+    let t = tree_table("caption: 表1　统计\n");
+    assert_eq!((t.columns, t.rows, t.header_rows), (5, 6, 2));
+    let f = table_facts(&t, vec![]);
+    let d = document_xml(&table_doc(t), &with_tables(vec![f]));
+    let body = d.path(&["w:body"]);
+    let names = body.child_names();
+    let at = names.iter().position(|n| *n == "w:tbl").unwrap();
+    assert_eq!(names.iter().filter(|n| **n == "w:tbl").count(), 1);
+    assert_eq!(names[at - 1..at + 3], ["w:p", "w:tbl", "w:p", "w:p"]);
+    let caption = &body.children[at - 1];
+    assert_eq!(caption.w_text(), "表1　统计");
+    assert_eq!(caption.path(&["w:pPr", "w:pStyle"]).attr("w:val"), Some("TableCaption"));
+
+    let tbl = &body.children[at];
+    let pr = tbl.child("w:tblPr").unwrap();
+    assert_eq!(
+        pr.child_names(),
+        [
+            "w:tblW",
+            "w:jc",
+            "w:tblInd",
+            "w:tblBorders",
+            "w:tblLayout",
+            "w:tblCellMar"
+        ]
+    );
+    assert_eq!(pr.path(&["w:tblLayout"]).attr("w:type"), Some("fixed"));
+    assert_eq!(pr.path(&["w:jc"]).attr("w:val"), Some("left"));
+    assert_eq!(pr.path(&["w:tblInd"]).attr("w:w"), Some("0"));
+    // Grid columns rounded at the running sum: they add up to the rounded total.
+    let cols: Vec<i32> = tbl
+        .path(&["w:tblGrid"])
+        .kids("w:gridCol")
+        .map(|c| c.attr("w:w").unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(cols, [600, 1610, 2006, 2005, 2618]);
+    assert_eq!(pr.path(&["w:tblW"]).attr("w:w"), Some("8839"));
+    // Grid: 1 pt outside, 0.5 pt inside.
+    let b = pr.path(&["w:tblBorders"]);
+    let sz: Vec<(&str, &str)> = b
+        .children
+        .iter()
+        .map(|e| (e.name.as_str(), e.attr("w:sz").unwrap()))
+        .collect();
+    assert_eq!(
+        sz,
+        [
+            ("w:top", "8"),
+            ("w:left", "8"),
+            ("w:bottom", "8"),
+            ("w:right", "8"),
+            ("w:insideH", "4"),
+            ("w:insideV", "4")
+        ]
+    );
+
+    let rows: Vec<&El> = tbl.kids("w:tr").collect();
+    assert_eq!(rows.len(), 6);
+    assert_eq!(
+        shapes(rows[0]),
+        [s("单位", 2, "restart"), s("主动公开", 2, ""), s("复议", 1, "restart")]
+    );
+    assert_eq!(
+        shapes(rows[1]),
+        [
+            s("", 2, "continue"),
+            s("总数", 1, ""),
+            s("文件", 1, ""),
+            s("", 1, "continue")
+        ]
+    );
+    assert_eq!(
+        shapes(rows[2])[..2],
+        [s("县直部门", 1, "restart"), s("县政府办公室", 1, "")]
+    );
+    assert_eq!(shapes(rows[3])[..2], [s("", 1, "continue"), s("县财政局", 1, "")]);
+    assert_eq!(shapes(rows[4])[0], s("", 1, "continue"));
+    assert_eq!(shapes(rows[5])[0], s("合计", 2, ""));
+    for (i, tr) in rows.iter().enumerate() {
+        let trpr = tr.child("w:trPr").unwrap();
+        assert!(trpr.child("w:cantSplit").is_some());
+        assert_eq!(trpr.child("w:tblHeader").is_some(), i < 2, "row {i}");
+        // Every row fills the grid, and its cells are as wide as the columns they span.
+        let tcs: Vec<&El> = tr.kids("w:tc").collect();
+        assert_eq!(tcs.iter().map(|tc| cell_shape(tc).1).sum::<usize>(), 5, "row {i}");
+        let w: i32 = tcs
+            .iter()
+            .map(|tc| {
+                tc.path(&["w:tcPr", "w:tcW"])
+                    .attr("w:w")
+                    .unwrap()
+                    .parse::<i32>()
+                    .unwrap()
+            })
+            .sum();
+        assert_eq!(w, 8839, "row {i}");
+        // keepNext on every row but the last keeps the table on one page.
+        for p in tr.find_all("w:p") {
+            assert_eq!(p.path(&["w:pPr"]).child("w:keepNext").is_some(), i < 5, "row {i}");
+        }
+    }
+    let tc = rows[0].kids("w:tc").next().unwrap();
+    assert_eq!(
+        tc.path(&["w:tcPr"]).child_names(),
+        ["w:tcW", "w:gridSpan", "w:vMerge", "w:vAlign"]
+    );
+    // Heading cells in the header font, row labels left, values centred; all on the cell line
+    // height (1.25 × 10.5 pt, rounded down) at the layout's size.
+    let ppr = |row: usize, cell: usize| rows[row].kids("w:tc").nth(cell).unwrap().path(&["w:p", "w:pPr"]);
+    for (row, cell, style, jc) in [
+        (0, 1, "TableHeading", "center"),
+        (2, 0, "TableText", "left"),
+        (2, 1, "TableText", "left"),
+        (2, 2, "TableText", "center"),
+        (5, 0, "TableText", "left"),
+    ] {
+        let p = ppr(row, cell);
+        assert_eq!(p.path(&["w:pStyle"]).attr("w:val"), Some(style), "{row},{cell}");
+        assert_eq!(p.path(&["w:jc"]).attr("w:val"), Some(jc), "{row},{cell}");
+        let sp = p.path(&["w:spacing"]);
+        assert_eq!(
+            (sp.attr("w:line"), sp.attr("w:lineRule"), sp.attr("w:before")),
+            (Some("262"), Some("exact"), Some("0"))
+        );
+    }
+    let run = rows[2].kids("w:tc").nth(2).unwrap().path(&["w:p", "w:r"]);
+    assert_eq!(run.path(&["w:rPr", "w:sz"]).attr("w:val"), Some("21"));
+    assert_eq!(
+        rows[2].path(&["w:trPr", "w:trHeight"]).attr("w:val"),
+        Some("383"),
+        "one line of 13.125 pt and 6 pt of padding"
+    );
+
+    // The paragraph after the table brings the text back to the grid line layout chose:
+    // 6 rows of 19.125 pt + 10 pt, less the rows as written (383 twips each) and the bottom
+    // rule LibreOffice draws below the last row.
+    let after = &body.children[at + 1];
+    assert!(after.find_all("w:r").is_empty());
+    let sp = after.path(&["w:pPr", "w:spacing"]);
+    assert_eq!((sp.attr("w:line"), sp.attr("w:lineRule")), (Some("177"), Some("exact")));
+    assert_eq!(body.children[at + 2].w_text(), "表后。");
+}
+
+#[test]
+fn spanning_label_restarts_on_the_next_page() {
+    let t = tree_table("continued: 续表1\n");
+    // Row 3 (县财政局) starts a page: 县直部门 (rows 2–4) is cut after its first row.
+    let f = table_facts(&t, vec![3]);
+    let d = document_xml(&table_doc(t), &with_tables(vec![f]));
+    let body = d.path(&["w:body"]);
+    let names = body.child_names();
+    let at = names.iter().position(|n| *n == "w:tbl").unwrap();
+    assert_eq!(names[at..at + 4], ["w:tbl", "w:p", "w:tbl", "w:p"]);
+    assert_eq!(names.iter().filter(|n| **n == "w:tbl").count(), 2);
+
+    // First page: the header and row 2; the label's one row there needs no merge.
+    let first: Vec<&El> = body.children[at].kids("w:tr").collect();
+    assert_eq!(first.len(), 3);
+    assert_eq!(shapes(first[2])[0], s("县直部门", 1, ""));
+    assert!(
+        first[2].find_all("w:keepNext").is_empty(),
+        "the page's last row ends the keep chain"
+    );
+
+    // The continuation starts a page with its label, right-aligned.
+    let label = &body.children[at + 1];
+    assert_eq!(label.w_text(), "续表1");
+    let ppr = label.child("w:pPr").unwrap();
+    assert!(ppr.child("w:pageBreakBefore").is_some());
+    assert_eq!(ppr.path(&["w:jc"]).attr("w:val"), Some("right"));
+    assert_eq!(ppr.path(&["w:spacing"]).attr("w:line"), Some("420"), "1.5 × 14 pt");
+
+    // Next page: the header rows again, then the label restarted with its text.
+    let next: Vec<&El> = body.children[at + 2].kids("w:tr").collect();
+    assert_eq!(next.len(), 5);
+    for (i, tr) in next.iter().enumerate() {
+        assert_eq!(tr.path(&["w:trPr"]).child("w:tblHeader").is_some(), i < 2, "row {i}");
+    }
+    assert_eq!(shapes(next[0])[0], s("单位", 2, "restart"));
+    assert_eq!(shapes(next[1])[0], s("", 2, "continue"));
+    assert_eq!(
+        shapes(next[2])[..2],
+        [s("县直部门", 1, "restart"), s("县财政局", 1, "")]
+    );
+    assert_eq!(shapes(next[3])[0], s("", 1, "continue"));
+    assert_eq!(shapes(next[4])[0], s("合计", 2, ""));
+
+    // Without a 续表 label, an empty hairline paragraph starts the page.
+    let t = tree_table("");
+    let f = table_facts(&t, vec![3]);
+    let d = document_xml(&table_doc(t), &with_tables(vec![f]));
+    let body = d.path(&["w:body"]);
+    let at = body.child_names().iter().position(|n| *n == "w:tbl").unwrap();
+    let sep = &body.children[at + 1];
+    assert_eq!(sep.w_text(), "");
+    assert!(sep.path(&["w:pPr"]).child("w:pageBreakBefore").is_some());
+    assert_eq!(sep.path(&["w:pPr", "w:spacing"]).attr("w:line"), Some("14"));
+}
+
+#[test]
+fn centred_cells_break_where_layout_did() {
+    let t = tree_table("");
+    let mut f = table_facts(&t, vec![]);
+    for (c, lines) in t.cells.iter().zip(f.cell_lines.iter_mut()) {
+        match c.text.as_str() {
+            "主动公开" => *lines = vec!["主动".into(), "公开".into()],
+            "县政府办公室" => *lines = vec!["县政府".into(), "办公室".into()],
+            _ => {}
+        }
+    }
+    let d = document_xml(&table_doc(t), &with_tables(vec![f]));
+    let tbl = d.path(&["w:body", "w:tbl"]);
+    let rows: Vec<&El> = tbl.kids("w:tr").collect();
+    let run = |row: usize, cell: usize| rows[row].kids("w:tc").nth(cell).unwrap().path(&["w:p", "w:r"]);
+    assert_eq!(run(0, 1).child_names(), ["w:rPr", "w:t", "w:br", "w:t"]);
+    assert_eq!(run(0, 1).w_text(), "主动公开");
+    // A left-aligned row label wraps by itself.
+    assert_eq!(run(2, 1).child_names(), ["w:rPr", "w:t"]);
+    assert_eq!(run(2, 1).w_text(), "县政府办公室");
+    // Two lines make row 2 taller: 2 × 13.125 + 6 pt.
+    assert_eq!(rows[2].path(&["w:trPr", "w:trHeight"]).attr("w:val"), Some("645"));
+}
+
+#[test]
+fn table_without_facts_and_after_a_page_break() {
+    // No facts: equal columns across the 版心 at the table role's size.
+    let mut doc = table_doc(tree_table(""));
+    doc.blocks.insert(1, Block::PageBreak);
+    let d = document_xml(&doc, &DocxFacts::default());
+    let tbl = d.path(&["w:body", "w:tbl"]);
+    let cols: Vec<i32> = tbl
+        .path(&["w:tblGrid"])
+        .kids("w:gridCol")
+        .map(|c| c.attr("w:w").unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(cols.iter().sum::<i32>(), 8844);
+    assert!(cols.iter().all(|&c| (1768..=1769).contains(&c)), "{cols:?}");
+    let first = tbl.path(&["w:tr", "w:tc", "w:p"]);
+    assert_eq!(first.path(&["w:r", "w:rPr", "w:sz"]).attr("w:val"), Some("28"));
+    // The page break goes to the table's first paragraph, there being no caption.
+    assert!(first.path(&["w:pPr"]).child("w:pageBreakBefore").is_some());
+    assert_eq!(d.find_all("w:pageBreakBefore").len(), 1);
+    // A gap smaller than Word allows gets Word's smallest exact line.
+    let body = d.path(&["w:body"]);
+    let at = body.child_names().iter().position(|n| *n == "w:tbl").unwrap();
+    let after = body.children[at + 1].path(&["w:pPr", "w:spacing"]);
+    assert_eq!(after.attr("w:line"), Some("14"));
+}
+
+#[test]
+fn three_line_table_rules() {
+    let t = tree_table("border: three-line\n");
+    let f = table_facts(&t, vec![]);
+    let d = document_xml(&table_doc(t), &with_tables(vec![f]));
+    let tbl = d.path(&["w:body", "w:tbl"]);
+    let b = tbl.path(&["w:tblPr", "w:tblBorders"]);
+    let got: Vec<(&str, &str)> = b
+        .children
+        .iter()
+        .map(|e| (e.name.as_str(), e.attr("w:sz").unwrap_or(e.attr("w:val").unwrap())))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("w:top", "8"),
+            ("w:left", "nil"),
+            ("w:bottom", "8"),
+            ("w:right", "nil"),
+            ("w:insideH", "nil"),
+            ("w:insideV", "nil")
+        ]
+    );
+    // The rule under the header: on every cell piece that ends the header, nowhere else.
+    for (i, tr) in tbl.kids("w:tr").enumerate() {
+        for tc in tr.kids("w:tc") {
+            let rule = tc.path(&["w:tcPr"]).child("w:tcBorders");
+            if i == 1 {
+                assert_eq!(rule.unwrap().path(&["w:bottom"]).attr("w:sz"), Some("4"));
+            } else if i == 0 {
+                // 单位 and 复议 end at the header's foot, 主动公开 does not.
+                let ends = cell_shape(tc).2 == "restart";
+                assert_eq!(rule.is_some(), ends, "{}", tc.w_text());
+            } else {
+                assert!(rule.is_none());
+            }
+        }
+    }
+}
+
+#[test]
+fn table_styles_and_fonts() {
+    let docx = write(&table_doc(tree_table("")), &style(), &facts()).unwrap();
+    let st = parse(&part(&docx, "word/styles.xml"));
+    let cap = style_by_id(&st, "TableCaption");
+    assert!(cap.path(&["w:pPr"]).child("w:keepNext").is_some());
+    assert_eq!(cap.path(&["w:pPr", "w:jc"]).attr("w:val"), Some("center"));
+    assert_eq!(cap.path(&["w:pPr", "w:spacing"]).attr("w:line"), Some("579"));
+    assert_eq!(cap.path(&["w:pPr", "w:ind"]).attr("w:firstLine"), Some("0"));
+    assert_eq!(cap.path(&["w:rPr", "w:rFonts"]).attr("w:eastAsia"), Some("黑体"));
+    for (id, font) in [("TableText", "仿宋_GB2312"), ("TableHeading", "黑体")] {
+        let s = style_by_id(&st, id);
+        assert_eq!(s.path(&["w:rPr", "w:rFonts"]).attr("w:eastAsia"), Some(font));
+        assert_eq!(s.path(&["w:rPr", "w:rFonts"]).attr("w:ascii"), Some("Times New Roman"));
+        assert_eq!(s.path(&["w:rPr", "w:sz"]).attr("w:val"), Some("28"));
+        assert_eq!(s.path(&["w:pPr", "w:ind"]).attr("w:firstLineChars"), Some("0"));
+        assert_eq!(s.path(&["w:pPr", "w:spacing"]).attr("w:line"), Some("350"));
     }
 }
