@@ -27,7 +27,11 @@ pub enum Error {
     #[error(transparent)]
     Font(#[from] fonts::FontError),
     #[error(transparent)]
-    Pdf(#[from] pdf::PdfError),
+    Pdf(pdf::PdfError),
+    /// The PDF cannot meet the chosen standard (PDF/A, PDF/UA); each diagnostic says why and
+    /// what to do, at the input's line when the cause is in one place.
+    #[error("{0}")]
+    Standard(Diagnostics),
     #[error(transparent)]
     Docx(#[from] docx::DocxError),
     #[error("cannot write {path}: {source}")]
@@ -56,6 +60,8 @@ pub struct Options {
     pub system_fonts: bool,
     /// Date for the PDF metadata when the input has none (from SOURCE_DATE_EPOCH).
     pub source_date: Option<Date>,
+    /// The PDF/A or PDF/UA level the PDF must meet.
+    pub pdf_standard: pdf::Standard,
 }
 
 /// An input file, parsed and validated.
@@ -64,6 +70,8 @@ pub struct Loaded {
     pub text: String,
     pub document: Document,
     pub style: Style,
+    /// `subject:` from the input, for the PDF's metadata.
+    pub subject: Option<String>,
 }
 
 /// Reads an input file: encoding checks, YAML, the document format, the style it names.
@@ -104,6 +112,7 @@ pub fn load(path: &Path) -> Result<Loaded, Error> {
         text,
         document: source.document,
         style,
+        subject: source.subject,
     })
 }
 
@@ -171,7 +180,7 @@ pub fn build(input_path: &Path, out_dir: &Path, formats: &[Format], options: &Op
     for f in formats {
         match f {
             Format::Pdf => {
-                let bytes = pdf::write(&loaded.document, &laid, &book, options.source_date)?;
+                let bytes = write_pdf(&loaded, &laid, &book, options)?;
                 files.push((out_dir.join(format!("{stem}.pdf")), bytes));
             }
             Format::Docx => {
@@ -184,14 +193,46 @@ pub fn build(input_path: &Path, out_dir: &Path, formats: &[Format], options: &Op
     Ok(files.into_iter().map(|(p, _)| p).collect())
 }
 
-/// Parses and validates an input (including that every character has a font), writing nothing.
+/// Writes the PDF of a laid-out input; a PDF that cannot meet the chosen standard becomes
+/// diagnostics that name the standard, the reason and (when it has one) the place in the input.
+pub fn write_pdf(
+    loaded: &Loaded,
+    laid: &layout::Layout,
+    book: &fonts::FontBook,
+    options: &Options,
+) -> Result<Vec<u8>, Error> {
+    let settings = pdf::Settings {
+        standard: options.pdf_standard,
+        fallback_date: options.source_date,
+        subject: loaded.subject.clone(),
+    };
+    pdf::write(&loaded.document, laid, book, &settings).map_err(|e| match e {
+        pdf::PdfError::Standard { problems, .. } => Error::Standard(Diagnostics(
+            problems
+                .into_iter()
+                .map(|p| {
+                    Diagnostic::new(&loaded.file, p.pos, p.message)
+                        .help(p.help)
+                        .with_source(&loaded.text)
+                })
+                .collect(),
+        )),
+        other => Error::Pdf(other),
+    })
+}
+
+/// Parses and validates an input (including that every character has a font and that the PDF
+/// can meet its standard), writing nothing.
 pub fn check(input_path: &Path, options: &Options) -> Result<(), Error> {
     let loaded = load(input_path)?;
     let mut book = fonts::FontBook::new(
         fonts::find_font_dir(options.fonts_dir.as_deref())?,
         options.system_fonts,
     );
-    lay_out(&loaded, &mut book)?;
+    let laid = lay_out(&loaded, &mut book)?;
+    // The PDF is made in memory too, so that a document that cannot meet the PDF standard
+    // fails here as it would in `build`.
+    write_pdf(&loaded, &laid, &book, options)?;
     Ok(())
 }
 

@@ -55,13 +55,21 @@ enum Command {
         /// Which files to write
         #[arg(long, value_delimiter = ',', default_values = ["pdf", "docx"])]
         format: Vec<FormatArg>,
+        /// The archival (PDF/A) or accessibility (PDF/UA) standard the PDF must meet; a document
+        /// that cannot meet it is an error that says why
+        #[arg(long, value_name = "STANDARD", default_value = DEFAULT_STANDARD)]
+        pdf_standard: StandardArg,
         #[command(flatten)]
         fonts: FontArgs,
     },
-    /// Check input files (YAML, fields, dates, fonts for every character); writes nothing
+    /// Check input files (YAML, fields, dates, fonts for every character, the PDF standard);
+    /// writes nothing
     Check {
         #[arg(required = true, value_name = "INPUT.yaml")]
         inputs: Vec<PathBuf>,
+        /// The PDF standard the build will be asked for (as in `build`)
+        #[arg(long, value_name = "STANDARD", default_value = DEFAULT_STANDARD)]
+        pdf_standard: StandardArg,
         #[command(flatten)]
         fonts: FontArgs,
     },
@@ -81,6 +89,45 @@ enum FormatArg {
     Docx,
 }
 
+/// PDF/A-2u: archival and searchable; the README's "Archival PDF" says why. The same as
+/// `gongwen::pdf::Standard::default()`.
+const DEFAULT_STANDARD: &str = "a-2u";
+
+#[derive(Clone, Copy, ValueEnum)]
+enum StandardArg {
+    /// PDF/A-1b (GB/T 23286.1, PDF 1.4): for archives that accept only PDF/A-1
+    #[value(name = "a-1b")]
+    A1b,
+    /// PDF/A-2b: archival, faithful appearance
+    #[value(name = "a-2b")]
+    A2b,
+    /// PDF/A-2b plus Unicode text for every glyph (searchable, readable aloud)
+    #[value(name = "a-2u")]
+    A2u,
+    /// PDF/A-3b: PDF/A-2b that may carry attachments
+    #[value(name = "a-3b")]
+    A3b,
+    /// PDF/UA-1: accessibility, without a PDF/A claim
+    #[value(name = "ua-1")]
+    Ua1,
+    /// No standard (the PDF is still tagged)
+    None,
+}
+
+impl From<StandardArg> for gongwen::pdf::Standard {
+    fn from(s: StandardArg) -> Self {
+        use gongwen::pdf::Standard;
+        match s {
+            StandardArg::A1b => Standard::A1b,
+            StandardArg::A2b => Standard::A2b,
+            StandardArg::A2u => Standard::A2u,
+            StandardArg::A3b => Standard::A3b,
+            StandardArg::Ua1 => Standard::Ua1,
+            StandardArg::None => Standard::None,
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli.command) {
@@ -94,6 +141,7 @@ fn options(f: &FontArgs) -> Options {
         fonts_dir: f.fonts.clone(),
         system_fonts: f.system_fonts,
         source_date: gongwen::source_date_epoch(),
+        pdf_standard: gongwen::pdf::Standard::default(),
     }
 }
 
@@ -111,6 +159,7 @@ fn run(command: Command) -> Result<(), u8> {
             inputs,
             output,
             format,
+            pdf_standard,
             fonts,
         } => {
             let formats: Vec<Format> = format
@@ -120,7 +169,10 @@ fn run(command: Command) -> Result<(), u8> {
                     FormatArg::Docx => Format::Docx,
                 })
                 .collect();
-            let opts = options(&fonts);
+            let opts = Options {
+                pdf_standard: pdf_standard.into(),
+                ..options(&fonts)
+            };
             let mut failed = false;
             for input in &inputs {
                 let dir = match &output {
@@ -146,8 +198,15 @@ fn run(command: Command) -> Result<(), u8> {
             }
             if failed { Err(1) } else { Ok(()) }
         }
-        Command::Check { inputs, fonts } => {
-            let opts = options(&fonts);
+        Command::Check {
+            inputs,
+            pdf_standard,
+            fonts,
+        } => {
+            let opts = Options {
+                pdf_standard: pdf_standard.into(),
+                ..options(&fonts)
+            };
             let mut failed = false;
             for input in &inputs {
                 match gongwen::check(input, &opts) {

@@ -97,12 +97,12 @@ fn missing_file_and_usage_errors() {
 fn a_failed_build_leaves_earlier_output_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("doc.yaml");
-    std::fs::write(&input, "title: 标题\nbody:\n  - 第一段\n").unwrap();
+    std::fs::write(&input, "title: 标题\ndate: 2020-01-20\nbody:\n  - 第一段\n").unwrap();
     let out_dir = dir.path().join("out");
     let ok = gongwen(&["build", input.to_str().unwrap(), "-o", out_dir.to_str().unwrap()]);
     assert!(ok.status.success(), "{}", stderr(&ok));
     let before = std::fs::read(out_dir.join("doc.pdf")).unwrap();
-    std::fs::write(&input, "title: 标题\nbody:\n  - 第一段😀\n").unwrap();
+    std::fs::write(&input, "title: 标题\ndate: 2020-01-20\nbody:\n  - 第一段😀\n").unwrap();
     let bad = gongwen(&["build", input.to_str().unwrap(), "-o", out_dir.to_str().unwrap()]);
     assert_eq!(bad.status.code(), Some(1));
     assert_eq!(std::fs::read(out_dir.join("doc.pdf")).unwrap(), before);

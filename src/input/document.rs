@@ -5,7 +5,7 @@ use super::diag::Diagnostic;
 use super::yaml::{self, Node, Reader, Value, get};
 use crate::model::{Block, Date, Document, Heading, Paragraph, Run, Signature, SourcePos};
 
-const TOP_FIELDS: &[&str] = &["title", "issuer", "date", "style", "signature", "body"];
+const TOP_FIELDS: &[&str] = &["title", "issuer", "date", "subject", "style", "signature", "body"];
 const BLOCK_KINDS: &[&str] = &["heading", "paragraph", "table", "page-break"];
 
 /// What the input file asks for besides the document itself.
@@ -14,6 +14,9 @@ pub struct Source {
     pub document: Document,
     /// `style:` as written (a built-in name or a path), with its position.
     pub style: Option<(String, SourcePos)>,
+    /// `subject:`, the PDF's subject (metadata only; nothing prints it). Kept here rather than
+    /// in `Document` so that the model's other users need not change.
+    pub subject: Option<String>,
 }
 
 /// Parses a whole input file.
@@ -54,6 +57,10 @@ fn from_tree(r: &Reader, root: &Node) -> Result<Source, Diagnostic> {
         Some(n) => Some(parse_date(r, n)?),
         None => None,
     };
+    let subject = match get(top, "subject") {
+        Some(n) => Some(non_empty(r, n, "subject")?),
+        None => None,
+    };
     let style = match get(top, "style") {
         Some(n) => Some((non_empty(r, n, "style")?, n.pos)),
         None => None,
@@ -92,7 +99,11 @@ fn from_tree(r: &Reader, root: &Node) -> Result<Source, Diagnostic> {
         blocks,
         signature,
     };
-    Ok(Source { document, style })
+    Ok(Source {
+        document,
+        style,
+        subject,
+    })
 }
 
 fn non_empty(r: &Reader, n: &Node, ctx: &str) -> Result<String, Diagnostic> {

@@ -64,6 +64,14 @@ pub struct GlyphRun {
     pub role: RunRole,
     pub text: String,
     pub glyphs: Vec<PlacedGlyph>,
+    /// The `Document::blocks` entry the run shows (None for the title, the signature and page
+    /// numbers), so that a writer can rebuild the document's structure from the pages.
+    pub block: Option<usize>,
+    /// For table text: the cell's index in the table's `cells`.
+    pub cell: Option<usize>,
+    /// Drawn again for pagination (header rows and cut row labels on a continuation page, the
+    /// 续表 label): a copy of content shown earlier, not new content.
+    pub repeated: bool,
 }
 
 /// A straight rule (table borders), from (x0, y0) to (x1, y1), `width` points thick.
@@ -130,6 +138,8 @@ struct LaidBlock {
     /// Fixed x offset from the 版心's left edge (signature lines).
     fixed_x: Option<f32>,
     outline: Option<(u8, String)>,
+    /// Index in `Document::blocks`.
+    block: Option<usize>,
 }
 
 struct LaidTableBlock {
@@ -137,6 +147,8 @@ struct LaidTableBlock {
     caption: Option<Prepared>,
     continued: Option<Prepared>,
     page_break_before: bool,
+    /// Index in `Document::blocks`.
+    block: usize,
 }
 
 enum Item {
@@ -149,6 +161,12 @@ impl Item {
         match self {
             Item::Lines(b) => b.page_break_before,
             Item::Table(t) => t.page_break_before,
+        }
+    }
+    fn block(&self) -> Option<usize> {
+        match self {
+            Item::Lines(b) => b.block,
+            Item::Table(t) => Some(t.block),
         }
     }
     /// Grid rows the item needs to start on a page: all of a heading, a paragraph's first
@@ -245,13 +263,14 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
             page_break_before: false,
             fixed_x: None,
             outline: None,
+            block: None,
         }));
     }
     let first_body_item = items.len();
 
     // Body.
     let mut pending_break = false;
-    for block in &doc.blocks {
+    for (block_index, block) in doc.blocks.iter().enumerate() {
         let (role_style, chains, role, runs, pos, what, outline): (
             &Role,
             &Chains,
@@ -299,6 +318,7 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
                     caption,
                     continued,
                     page_break_before: std::mem::take(&mut pending_break),
+                    block: block_index,
                 })));
                 continue;
             }
@@ -345,6 +365,7 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
             page_break_before: std::mem::take(&mut pending_break),
             fixed_x: None,
             outline,
+            block: Some(block_index),
         }));
     }
 
@@ -398,6 +419,7 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
                 page_break_before: false,
                 fixed_x: Some(x.max(0.0)),
                 outline: None,
+                block: None,
             }));
         }
     }
@@ -423,9 +445,12 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
         if cur.row >= rows_per_page {
             cur.new_page();
         }
+        // Everything drawn from here on, up to the next item, shows this item's block.
+        let mark = (cur.page_index(), cur.page().runs.len());
         let b = match &items[i] {
             Item::Table(t) => {
                 tables.push(place_table(t, style, rows_per_page, &mut cur));
+                stamp_block(&mut cur.pages, mark, items[i].block());
                 continue;
             }
             Item::Lines(b) => b,
@@ -477,6 +502,7 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
             push_pieces(cur.page(), placed, style.page.left, size, baseline, b.role);
             cur.row += 1;
         }
+        stamp_block(&mut cur.pages, mark, b.block);
     }
     let mut pages = cur.pages;
 
@@ -534,7 +560,20 @@ pub(crate) fn push_pieces(
             role,
             text: piece.text,
             glyphs: piece.glyphs,
+            block: None,
+            cell: None,
+            repeated: false,
         });
+    }
+}
+
+/// Sets `block` on the runs drawn since `mark` (page index, run count on that page).
+fn stamp_block(pages: &mut [Page], mark: (usize, usize), block: Option<usize>) {
+    for (p, page) in pages.iter_mut().enumerate().skip(mark.0) {
+        let from = if p == mark.0 { mark.1 } else { 0 };
+        for run in page.runs.iter_mut().skip(from) {
+            run.block = block;
+        }
     }
 }
 
@@ -569,6 +608,7 @@ fn place_table(tb: &LaidTableBlock, style: &Style, rows_per_page: usize, cur: &m
     if cur.row > 0 && y_at(cur.row) + needed_here > limit + 0.01 {
         cur.new_page();
     }
+    let mark = (cur.page_index(), cur.page().runs.len());
     if let Some(caption) = &tb.caption {
         let baseline =
             y_at(cur.row) + (g.line_pitch - style.table_caption.size) / 2.0 + EM_ASCENT * style.table_caption.size;
@@ -632,6 +672,7 @@ fn place_table(tb: &LaidTableBlock, style: &Style, rows_per_page: usize, cur: &m
             let rows_used = ((bottom - top) / g.line_pitch - 0.001).ceil().max(0.0) as usize;
             let space_after = top + rows_used as f32 * g.line_pitch - bottom;
             cur.row = rows_used;
+            mark_repeats(t, &mut cur.pages, mark);
             let cell_lines = t
                 .cells
                 .iter()
@@ -668,8 +709,30 @@ fn continued_label(tb: &LaidTableBlock, style: &Style, y: f32, page: &mut Page) 
         Align::Right,
         style.grid.char_pitch,
     );
+    let from = page.runs.len();
     push_pieces(page, placed, style.page.left, size, baseline, RunRole::TableCaption);
+    for run in &mut page.runs[from..] {
+        run.repeated = true;
+    }
     y + h
+}
+
+/// Marks as `repeated` the cell text a continuation page draws again: header rows, and row
+/// labels whose span a page break cut. (Other cells are drawn once; a row taller than a page
+/// continues with new lines, which are not repeats.)
+fn mark_repeats(t: &table::LaidTable, pages: &mut [Page], mark: (usize, usize)) {
+    let mut first_page: Vec<Option<usize>> = vec![None; t.cells.len()];
+    for (p, page) in pages.iter_mut().enumerate().skip(mark.0) {
+        let from = if p == mark.0 { mark.1 } else { 0 };
+        for run in page.runs.iter_mut().skip(from) {
+            let Some(k) = run.cell else { continue };
+            let Some(c) = t.cells.get(k) else { continue };
+            let first = *first_page[k].get_or_insert(p);
+            if first < p && (c.row < t.header_rows || c.rowspan > 1) {
+                run.repeated = true;
+            }
+        }
+    }
 }
 
 /// Height of the 续表 label line, in multiples of the table's type size.

@@ -322,7 +322,7 @@ pub fn draw_part(t: &LaidTable, rows: Range<usize>, x0: f32, top: f32, page: &mu
     }
     let bottom = y;
     let row_y = |r: usize| ys.iter().find(|(rr, _)| *rr == r).map(|(_, y)| *y);
-    for c in &t.cells {
+    for (k, c) in t.cells.iter().enumerate() {
         let span = c.row..c.row + c.rowspan;
         // The part of the cell on this page: header rows, or the body rows shown here.
         let visible: Vec<usize> = span.filter(|r| header.contains(r) || rows.contains(r)).collect();
@@ -338,7 +338,9 @@ pub fn draw_part(t: &LaidTable, rows: Range<usize>, x0: f32, top: f32, page: &mu
         if t.border == Border::Grid {
             rect(page, cx0, cy0, cx0 + cw, cy1, RULE_INNER);
         }
+        let from = page.runs.len();
         draw_cell_text(t, c, cx0, cw, cy0, cy1, page);
+        stamp_cell(page, from, k);
     }
     let x1 = x0 + t.widths.iter().sum::<f32>();
     match t.border {
@@ -406,7 +408,8 @@ pub fn draw_row_slice(
     let remaining = row_lines(t, row).saturating_sub(from);
     let count = room.min(remaining);
     let bottom = top + count as f32 * t.line_height + 2.0 * CELL_PAD_Y;
-    for c in t.cells.iter().filter(|c| c.row == row) {
+    for (k, c) in t.cells.iter().enumerate().filter(|(_, c)| c.row == row) {
+        let first_run = page.runs.len();
         let cx0 = x0 + t.x_of(c.col);
         let cw: f32 = t.widths[c.col..c.col + c.colspan].iter().sum();
         if t.border == Border::Grid {
@@ -428,6 +431,7 @@ pub fn draw_row_slice(
             super::push_pieces(page, placed, cx0 + CELL_PAD_X, t.size, baseline, role);
             line_top += t.line_height;
         }
+        stamp_cell(page, first_run, k);
     }
     let x1 = x0 + t.widths.iter().sum::<f32>();
     match t.border {
@@ -441,6 +445,13 @@ pub fn draw_row_slice(
         }),
     }
     (bottom, count)
+}
+
+/// Sets `cell` on the runs drawn since `from`, so that writers know which cell they show.
+fn stamp_cell(page: &mut Page, from: usize, cell: usize) {
+    for run in page.runs.iter_mut().skip(from) {
+        run.cell = Some(cell);
+    }
 }
 
 fn cell_role(kind: CellKind) -> RunRole {

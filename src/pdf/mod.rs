@@ -1,20 +1,31 @@
 //! Pages → PDF through krilla: subset CID fonts with ToUnicode (text extracts as written),
-//! metadata from the document, an outline from the headings.
+//! a structure tree rebuilt from the document (Tagged PDF), metadata and XMP from the document,
+//! an outline from the headings, and PDF/A or PDF/UA conformance checked by krilla.
 
 use std::collections::HashMap;
+use std::num::{NonZeroU16, NonZeroU32, NonZeroU64};
 
 use krilla::Document as PdfDocument;
+use krilla::SerializeSettings;
+use krilla::configure::{Accessibility, Archival, ConfigurationBuilder, ValidationError};
 use krilla::destination::XyzDestination;
+use krilla::error::KrillaError;
 use krilla::geom::{PathBuilder, Point};
 use krilla::metadata::{DateTime, Metadata};
 use krilla::outline::{Outline, OutlineNode};
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
+use krilla::surface::{Location, Surface};
+use krilla::tagging::{
+    Artifact, ArtifactType, ContentTag, Identifier, Node, SpanTag, TableHeaderScope, Tag, TagGroup, TagTree,
+};
 use krilla::text::{Font, GlyphId, KrillaGlyph};
 
 use crate::fonts::{FontBook, FontId};
-use crate::layout::{Layout, OutlineEntry};
-use crate::model::{Date, Document};
+use crate::layout::{GlyphRun, Layout, OutlineEntry, RunRole};
+use crate::model::{Block, CellKind, Date, Document, SourcePos};
+
+mod patch;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PdfError {
@@ -22,21 +33,136 @@ pub enum PdfError {
     Font(String),
     #[error("cannot write the PDF: {0}")]
     Krilla(String),
+    /// The document cannot meet the chosen standard; each problem says why and what to do.
+    #[error("the PDF cannot meet {}: {}", standard.name(), problems.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join("; "))]
+    Standard { standard: Standard, problems: Vec<Problem> },
+}
+
+/// One reason the PDF cannot meet its standard, in words a clerk or IT person can act on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub message: String,
+    pub help: String,
+    /// Where in the input the offending text is, when it comes from one place.
+    pub pos: Option<SourcePos>,
+}
+
+/// The conformance level the PDF is written to and checked against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Standard {
+    /// PDF/A-1b (ISO 19005-1, adopted as GB/T 23286.1): PDF 1.4, the oldest archives accept it.
+    A1b,
+    /// PDF/A-2b (ISO 19005-2): faithful appearance, PDF 1.7.
+    A2b,
+    /// PDF/A-2u: PDF/A-2b plus Unicode for every glyph, so the text can be searched, copied and
+    /// read aloud decades from now. The default (see the README's "Archival PDF").
+    #[default]
+    A2u,
+    /// PDF/A-3b: PDF/A-2b that may carry attachments (gongwen attaches none).
+    A3b,
+    /// PDF/UA-1 (ISO 14289-1): accessibility, without a PDF/A claim.
+    Ua1,
+    /// No standard: a tagged PDF 1.7 that krilla does not check.
+    None,
+}
+
+impl Standard {
+    pub fn name(self) -> &'static str {
+        match self {
+            Standard::A1b => "PDF/A-1b",
+            Standard::A2b => "PDF/A-2b",
+            Standard::A2u => "PDF/A-2u",
+            Standard::A3b => "PDF/A-3b",
+            Standard::Ua1 => "PDF/UA-1",
+            Standard::None => "no standard",
+        }
+    }
+
+    fn settings(self) -> SerializeSettings {
+        let builder = ConfigurationBuilder::new();
+        let builder = match self {
+            Standard::A1b => builder.with_archival_validator(Archival::A1_B),
+            Standard::A2b => builder.with_archival_validator(Archival::A2_B),
+            Standard::A2u => builder.with_archival_validator(Archival::A2_U),
+            Standard::A3b => builder.with_archival_validator(Archival::A3_B),
+            Standard::Ua1 => builder.with_accessibility_validator(Accessibility::UA1),
+            Standard::None => builder,
+        };
+        SerializeSettings {
+            // A single validator always has a PDF version range, so this never falls back.
+            configuration: builder.finish().unwrap_or_default(),
+            enable_tagging: true,
+            ..SerializeSettings::default()
+        }
+    }
+}
+
+/// What the PDF writer needs besides the document and its layout.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub standard: Standard,
+    /// Used when the document has no date (from SOURCE_DATE_EPOCH); with neither, no date is
+    /// written (and PDF/A, which needs one, fails), so output stays reproducible.
+    pub fallback_date: Option<Date>,
+    /// The document's subject, for the metadata (`subject:` in the input).
+    pub subject: Option<String>,
 }
 
 /// Synthetic bold for faces without a bold weight (FandolFang): a thin outline stroke, which
 /// keeps advances (and so line breaks) and text extraction unchanged.
 const FAKE_BOLD_STROKE_EM: f32 = 0.025;
 
-/// Writes the PDF. `fallback_date` (from SOURCE_DATE_EPOCH) is used when the document has none;
-/// with neither, no date is written, so output stays reproducible.
-pub fn write(
-    doc: &Document,
-    layout: &Layout,
-    book: &FontBook,
-    fallback_date: Option<Date>,
-) -> Result<Vec<u8>, PdfError> {
-    let mut pdf = PdfDocument::new();
+/// Where a run's marked content goes in the structure tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Slot {
+    Title,
+    /// A heading or paragraph: its index in `Document::blocks`.
+    Block(usize),
+    /// A table's caption.
+    Caption(usize),
+    /// A table cell: the table's block index and the cell's index.
+    Cell(usize, usize),
+    /// A line of the 署名/成文日期 block, counted from 0.
+    Signature(usize),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Marking {
+    Content(Slot),
+    Artifact(ArtifactType),
+}
+
+/// How a run is marked: page furniture and pagination repeats are artifacts, so that a screen
+/// reader reads each piece of text once, in document order.
+fn marking(run: &GlyphRun, signature_line: usize) -> Marking {
+    if run.repeated {
+        return Marking::Artifact(ArtifactType::PaginationOther);
+    }
+    let slot = match (run.role, run.block, run.cell) {
+        (RunRole::PageNumber, _, _) => return Marking::Artifact(ArtifactType::PageNumber),
+        (RunRole::Title, _, _) => Slot::Title,
+        (RunRole::Signature, _, _) => Slot::Signature(signature_line),
+        (RunRole::TableCaption, Some(b), _) => Slot::Caption(b),
+        (RunRole::TableHeader | RunRole::TableCell, Some(b), Some(k)) => Slot::Cell(b, k),
+        (RunRole::Heading(_) | RunRole::Body, Some(b), _) => Slot::Block(b),
+        // Layout stamps every other run with its block; anything else is not document text.
+        _ => return Marking::Artifact(ArtifactType::Other),
+    };
+    Marking::Content(slot)
+}
+
+/// Where a krilla `Location` points: a run on a page, or a table cell's structure element.
+#[derive(Debug, Clone, Copy)]
+struct Place {
+    page: Option<usize>,
+    role: RunRole,
+    block: Option<usize>,
+    cell: Option<usize>,
+}
+
+/// Writes the PDF.
+pub fn write(doc: &Document, layout: &Layout, book: &FontBook, settings: &Settings) -> Result<Vec<u8>, PdfError> {
+    let mut pdf = PdfDocument::new_with(settings.standard.settings());
     let mut fonts: HashMap<FontId, Font> = HashMap::new();
     for page in &layout.pages {
         for run in &page.runs {
@@ -48,66 +174,242 @@ pub fn write(
             }
         }
     }
-    for page in &layout.pages {
-        let settings = PageSettings::from_wh(layout.width, layout.height)
+    let mut places: Vec<Place> = Vec::new();
+    let mut ids: HashMap<Slot, Vec<Identifier>> = HashMap::new();
+    let mut signature_line: Option<(usize, f32)> = None;
+    let mut signature_count: usize = 0;
+    for (page_index, page) in layout.pages.iter().enumerate() {
+        let page_settings = PageSettings::from_wh(layout.width, layout.height)
             .ok_or_else(|| PdfError::Krilla("invalid page size".into()))?;
-        let mut p = pdf.start_page_with(settings);
+        let mut p = pdf.start_page_with(page_settings);
         let mut surface = p.surface();
+        // Consecutive runs of one structure element on one line share a marked-content sequence.
+        let mut open: Option<(Marking, f32)> = None;
         for run in &page.runs {
             let Some(font) = fonts.get(&run.font) else {
                 continue;
             };
-            let glyphs: Vec<KrillaGlyph> = run
-                .glyphs
-                .iter()
-                .map(|g| {
-                    KrillaGlyph::new(
-                        GlyphId::new(g.id as u32),
-                        g.advance / run.size,
-                        g.x_offset / run.size,
-                        g.y_offset / run.size,
-                        0.0,
-                        g.text_range.clone(),
-                        None,
-                    )
-                })
-                .collect();
-            surface.set_fill(Some(Fill::default()));
-            if run.bold {
-                surface.set_stroke(Some(Stroke {
-                    width: run.size * FAKE_BOLD_STROKE_EM,
-                    ..Stroke::default()
-                }));
-            } else {
-                surface.set_stroke(None);
+            if run.role == RunRole::Signature && signature_line.is_none_or(|l| l != (page_index, run.baseline)) {
+                signature_line = Some((page_index, run.baseline));
+                signature_count += 1;
             }
-            surface.draw_glyphs(
-                Point::from_xy(run.x, run.baseline),
-                &glyphs,
-                font.clone(),
-                &run.text,
-                run.size,
-                false,
-            );
+            let mark = marking(run, signature_count.saturating_sub(1));
+            if open.is_none_or(|(m, baseline)| m != mark || baseline != run.baseline) {
+                if open.is_some() {
+                    surface.end_tagged();
+                }
+                match mark {
+                    Marking::Content(slot) => {
+                        let id = surface.start_tagged(ContentTag::Span(SpanTag::empty()));
+                        ids.entry(slot).or_default().push(id);
+                    }
+                    Marking::Artifact(kind) => {
+                        surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(kind)));
+                    }
+                }
+                open = Some((mark, run.baseline));
+            }
+            surface.set_location(location(&mut places, Some(page_index), run.role, run.block, run.cell));
+            draw_run(&mut surface, run, font);
+            surface.reset_location();
         }
-        // Table rules, drawn with butt caps so crossing lines meet cleanly.
-        surface.set_fill(None);
-        for rule in &page.rules {
-            let mut pb = PathBuilder::new();
-            pb.move_to(rule.x0, rule.y0);
-            pb.line_to(rule.x1, rule.y1);
-            if let Some(path) = pb.finish() {
-                surface.set_stroke(Some(Stroke {
-                    width: rule.width,
-                    ..Stroke::default()
-                }));
-                surface.draw_path(&path);
+        if open.is_some() {
+            surface.end_tagged();
+        }
+        // Table rules are drawing, not text: an artifact, drawn with butt caps so crossing
+        // lines meet cleanly.
+        if !page.rules.is_empty() {
+            surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(ArtifactType::Layout)));
+            surface.set_fill(None);
+            for rule in &page.rules {
+                let mut pb = PathBuilder::new();
+                pb.move_to(rule.x0, rule.y0);
+                pb.line_to(rule.x1, rule.y1);
+                if let Some(path) = pb.finish() {
+                    surface.set_stroke(Some(Stroke {
+                        width: rule.width,
+                        ..Stroke::default()
+                    }));
+                    surface.draw_path(&path);
+                }
             }
+            surface.end_tagged();
         }
         surface.finish();
         p.finish();
     }
 
+    pdf.set_tag_tree(tag_tree(doc, &mut ids, &mut places, signature_count));
+    pdf.set_metadata(metadata(doc, settings));
+    pdf.set_outline(outline(&layout.outline));
+    let bytes = pdf.finish().map_err(|e| match e {
+        KrillaError::Validation(errors) => PdfError::Standard {
+            standard: settings.standard,
+            problems: problems(&errors, settings.standard, doc, layout, book, &fonts, &places),
+        },
+        KrillaError::Font(_, message) => PdfError::Font(message),
+        other => PdfError::Krilla(other.to_string()),
+    })?;
+    Ok(patch::finish(bytes))
+}
+
+fn draw_run(surface: &mut Surface, run: &GlyphRun, font: &Font) {
+    let glyphs: Vec<KrillaGlyph> = run
+        .glyphs
+        .iter()
+        .map(|g| {
+            KrillaGlyph::new(
+                GlyphId::new(g.id as u32),
+                g.advance / run.size,
+                g.x_offset / run.size,
+                g.y_offset / run.size,
+                0.0,
+                g.text_range.clone(),
+                None,
+            )
+        })
+        .collect();
+    surface.set_fill(Some(Fill::default()));
+    if run.bold {
+        surface.set_stroke(Some(Stroke {
+            width: run.size * FAKE_BOLD_STROKE_EM,
+            ..Stroke::default()
+        }));
+    } else {
+        surface.set_stroke(None);
+    }
+    surface.draw_glyphs(
+        Point::from_xy(run.x, run.baseline),
+        &glyphs,
+        font.clone(),
+        &run.text,
+        run.size,
+        false,
+    );
+}
+
+fn location(
+    places: &mut Vec<Place>,
+    page: Option<usize>,
+    role: RunRole,
+    block: Option<usize>,
+    cell: Option<usize>,
+) -> Location {
+    places.push(Place {
+        page,
+        role,
+        block,
+        cell,
+    });
+    NonZeroU64::MIN.saturating_add(places.len() as u64 - 1)
+}
+
+/// Heading levels of the structure tree: the title is H1, and each heading is one level below
+/// the heading it sits under, so levels never skip (一、 followed directly by 1. gives H2, H3).
+fn heading_levels(doc: &Document) -> HashMap<usize, u16> {
+    let mut levels = HashMap::new();
+    let mut open: Vec<u8> = Vec::new();
+    for (i, block) in doc.blocks.iter().enumerate() {
+        if let Block::Heading(h) = block {
+            while open.last().is_some_and(|&l| l >= h.level) {
+                open.pop();
+            }
+            open.push(h.level);
+            levels.insert(i, open.len() as u16 + 1);
+        }
+    }
+    levels
+}
+
+/// The structure tree in document order: the title (H1), headings (H2…), paragraphs (P),
+/// tables (Table with Caption, TR, TH with scope, TD, spans), the signature lines (P).
+fn tag_tree(
+    doc: &Document,
+    ids: &mut HashMap<Slot, Vec<Identifier>>,
+    places: &mut Vec<Place>,
+    signature_lines: usize,
+) -> TagTree {
+    let mut take = |slot: Slot| -> Vec<Node> {
+        ids.remove(&slot)
+            .unwrap_or_default()
+            .into_iter()
+            .map(Node::from)
+            .collect()
+    };
+    let mut tree = TagTree::new();
+    let title = doc.title.join("");
+    tree.push(TagGroup::with_children(
+        Tag::Hn(NonZeroU16::MIN, Some(title)),
+        take(Slot::Title),
+    ));
+    let levels = heading_levels(doc);
+    for (i, block) in doc.blocks.iter().enumerate() {
+        match block {
+            Block::Heading(h) => {
+                let level = levels
+                    .get(&i)
+                    .copied()
+                    .and_then(NonZeroU16::new)
+                    .unwrap_or(NonZeroU16::MIN);
+                tree.push(TagGroup::with_children(
+                    Tag::Hn(level, Some(h.text.clone())),
+                    take(Slot::Block(i)),
+                ));
+            }
+            Block::Paragraph(_) => tree.push(TagGroup::with_children(Tag::P, take(Slot::Block(i)))),
+            Block::Table(t) => {
+                let mut table = TagGroup::new(Tag::Table);
+                let caption = take(Slot::Caption(i));
+                if !caption.is_empty() {
+                    table.push(TagGroup::with_children(Tag::Caption, caption));
+                }
+                for row in 0..t.rows {
+                    let mut tr = TagGroup::new(Tag::TR);
+                    for (k, c) in t.cells.iter().enumerate().filter(|(_, c)| c.row == row) {
+                        let span = |n: usize| NonZeroU32::new(n as u32).filter(|n| n.get() > 1);
+                        let children = take(Slot::Cell(i, k));
+                        let loc = Some(location(places, None, RunRole::TableHeader, Some(i), Some(k)));
+                        let cell = match c.kind {
+                            // A section row (第二十条第（一）项) heads the rows below it, across
+                            // every column, as a column heading does.
+                            CellKind::ColumnHeader | CellKind::Section => TagGroup::with_children(
+                                Tag::TH(TableHeaderScope::Column)
+                                    .with_row_span(span(c.rowspan))
+                                    .with_col_span(span(c.colspan))
+                                    .with_location(loc),
+                                children,
+                            ),
+                            CellKind::RowHeader => TagGroup::with_children(
+                                Tag::TH(TableHeaderScope::Row)
+                                    .with_row_span(span(c.rowspan))
+                                    .with_col_span(span(c.colspan))
+                                    .with_location(loc),
+                                children,
+                            ),
+                            CellKind::Data => TagGroup::with_children(
+                                Tag::TD
+                                    .with_row_span(span(c.rowspan))
+                                    .with_col_span(span(c.colspan))
+                                    .with_location(loc),
+                                children,
+                            ),
+                        };
+                        tr.push(cell);
+                    }
+                    table.push(tr);
+                }
+                tree.push(table);
+            }
+            Block::PageBreak => {}
+        }
+    }
+    for line in 0..signature_lines {
+        tree.push(TagGroup::with_children(Tag::P, take(Slot::Signature(line))));
+    }
+    tree
+}
+
+fn metadata(doc: &Document, settings: &Settings) -> Metadata {
     let mut metadata = Metadata::new()
         .title(doc.title.join(""))
         .language("zh-CN".to_string())
@@ -116,12 +418,162 @@ pub fn write(
     if let Some(issuer) = &doc.issuer {
         metadata = metadata.authors(vec![issuer.clone()]);
     }
-    if let Some(d) = doc.date.or(fallback_date) {
+    if let Some(subject) = &settings.subject {
+        metadata = metadata.description(subject.clone());
+    }
+    // Dates only from the input or SOURCE_DATE_EPOCH, never the clock: builds stay identical.
+    if let Some(d) = doc.date.or(settings.fallback_date) {
         metadata = metadata.creation_date(DateTime::new(d.year).month(d.month).day(d.day));
     }
-    pdf.set_metadata(metadata);
-    pdf.set_outline(outline(&layout.outline));
-    pdf.finish().map_err(|e| PdfError::Krilla(format!("{e:?}")))
+    metadata
+}
+
+/// krilla's validation errors as problems a clerk or IT person can act on.
+fn problems(
+    errors: &[(ValidationError, krilla::configure::Validators)],
+    standard: Standard,
+    doc: &Document,
+    layout: &Layout,
+    book: &FontBook,
+    fonts: &HashMap<FontId, Font>,
+    places: &[Place],
+) -> Vec<Problem> {
+    let s = standard.name();
+    let font_name = |font: &Font| -> String {
+        let mut ids: Vec<&FontId> = fonts.iter().filter(|(_, f)| *f == font).map(|(id, _)| id).collect();
+        ids.sort_by_key(|id| book.face(**id).path.clone());
+        ids.first().map_or_else(
+            || "a font".to_string(),
+            |id| {
+                let face = book.face(**id);
+                format!("the font {} ({})", face.name, face.path.display())
+            },
+        )
+    };
+    let place = |loc: &Option<Location>| -> (String, Option<SourcePos>) {
+        let Some(p) = loc.and_then(|l| places.get(l.get() as usize - 1)) else {
+            return (String::new(), None);
+        };
+        describe(doc, layout, p)
+    };
+    let limits = || {
+        (
+            format!("the document exceeds a size limit of PDF 1.4, which {s} keeps"),
+            "choose --pdf-standard a-2b (PDF/A-2 has no such limits), or split the document".to_string(),
+            None,
+        )
+    };
+    let internal = |what: &str| {
+        (
+            format!("gongwen wrote {what}, which {s} does not allow; this is a bug in gongwen, please report it"),
+            "build with --pdf-standard none until it is fixed".to_string(),
+            None,
+        )
+    };
+    let mut out: Vec<Problem> = Vec::new();
+    for (error, _) in errors {
+        let (message, help, pos) = match error {
+            ValidationError::MissingDocumentDate => (
+                format!("{s} (the archival format chosen by --pdf-standard) records the document's date, and the input has none"),
+                "add the 成文日期 to the input (`date: 2020-01-20`), set SOURCE_DATE_EPOCH, or build with --pdf-standard none".to_string(),
+                None,
+            ),
+            ValidationError::RestrictedLicense(font) => (
+                format!(
+                    "{} does not allow embedding for unrestricted use (its licence flags), which {s} requires",
+                    font_name(font)
+                ),
+                "build without --system-fonts (the bundled fonts allow embedding), install a font whose licence allows it, or choose --pdf-standard none".to_string(),
+                None,
+            ),
+            ValidationError::ContainsNotDefGlyph(font, loc, text) => {
+                let (where_, pos) = place(loc);
+                (
+                    format!("{} has no glyph for “{text}”{where_}; {s} forbids the empty box a viewer would show", font_name(font)),
+                    "replace the character, or give a font that has it with --system-fonts".to_string(),
+                    pos,
+                )
+            }
+            ValidationError::NoCodepointMapping(font, _, loc) => {
+                let (where_, pos) = place(loc);
+                (
+                    format!(
+                        "a glyph of {}{where_} stands for no Unicode character, so it cannot be searched or read aloud, which {s} requires",
+                        font_name(font)
+                    ),
+                    "choose --pdf-standard a-2b (appearance only), or use a different font".to_string(),
+                    pos,
+                )
+            }
+            ValidationError::InvalidCodepointMapping(_, _, ch, loc) => {
+                let (where_, pos) = place(loc);
+                (
+                    format!("the text{where_} contains the invalid character U+{:04X}, which {s} does not allow", *ch as u32),
+                    "remove the character from the input".to_string(),
+                    pos,
+                )
+            }
+            ValidationError::UnicodePrivateArea(_, _, ch, loc) => {
+                let (where_, pos) = place(loc);
+                (
+                    format!("“{ch}” (U+{:04X}){where_} is a private-use character, which {s} does not allow", *ch as u32),
+                    "replace it with its standard Unicode character (old GB 18030 fonts put some rare characters in the private-use area)".to_string(),
+                    pos,
+                )
+            }
+            ValidationError::RequiresNewerPdfVersion(feature, loc) => {
+                let (where_, pos) = place(loc);
+                (
+                    format!("{s} is PDF 1.4, which cannot record {feature:?}{where_}"),
+                    "choose --pdf-standard a-2u or ua-1".to_string(),
+                    pos,
+                )
+            }
+            ValidationError::TooLongString
+            | ValidationError::TooLongName
+            | ValidationError::TooLongArray
+            | ValidationError::TooLongDictionary
+            | ValidationError::TooLargeFloat
+            | ValidationError::TooManyIndirectObjects
+            | ValidationError::TooHighQNestingLevel => limits(),
+            ValidationError::NoDocumentLanguage => internal("no document language"),
+            ValidationError::NoDocumentTitle => internal("no document title"),
+            ValidationError::MissingHeadingTitle => internal("a heading without a title"),
+            ValidationError::MissingDocumentOutline => internal("no outline"),
+            ValidationError::MissingTagging => internal("no structure tree"),
+            ValidationError::Transparency(_) => internal("transparency"),
+            other => internal(&format!("{other:?}")),
+        };
+        if !out.iter().any(|p| p.message == message) {
+            out.push(Problem { message, help, pos });
+        }
+    }
+    out
+}
+
+/// “ in the paragraph “…” on page 3” and the input position, for a validation error's location.
+fn describe(doc: &Document, layout: &Layout, p: &Place) -> (String, Option<SourcePos>) {
+    let short = |s: &str| -> String {
+        let t: String = s.chars().take(12).collect();
+        if s.chars().count() > 12 { format!("{t}…") } else { t }
+    };
+    let (what, pos) = match (p.role, p.block.and_then(|b| doc.blocks.get(b))) {
+        (RunRole::Title, _) => ("the title".to_string(), Some(doc.title_pos)),
+        (RunRole::Signature, _) => ("the signature".to_string(), None),
+        (RunRole::PageNumber, _) => ("a page number".to_string(), None),
+        (_, Some(Block::Heading(h))) => (format!("the heading “{}”", short(&h.text)), Some(h.pos)),
+        (_, Some(Block::Paragraph(para))) => (format!("the paragraph “{}”", short(&para.text())), Some(para.pos)),
+        (_, Some(Block::Table(t))) => match p.cell.and_then(|k| t.cells.get(k)) {
+            Some(c) => (format!("the table cell “{}”", short(&c.text)), Some(c.pos)),
+            None => ("a table".to_string(), Some(t.pos)),
+        },
+        _ => ("the document".to_string(), None),
+    };
+    let page = match p.page {
+        Some(i) if layout.pages.len() > 1 => format!(" on page {}", i + 1),
+        _ => String::new(),
+    };
+    (format!(" in {what}{page}"), pos)
 }
 
 /// Nests the entries by level: the title at level 0, then 一、 at 1, （一） at 2, …
@@ -150,4 +602,45 @@ fn outline(entries: &[OutlineEntry]) -> Outline {
         o.push_child(n);
     }
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Heading, Paragraph, Run};
+
+    fn heading(level: u8) -> Block {
+        Block::Heading(Heading {
+            level,
+            text: format!("h{level}"),
+            pos: SourcePos::default(),
+        })
+    }
+
+    #[test]
+    fn heading_levels_never_skip() {
+        let para = Block::Paragraph(Paragraph {
+            runs: vec![Run {
+                text: "正文".into(),
+                bold: false,
+            }],
+            pos: SourcePos::default(),
+        });
+        // 一、 then 1. directly (no （一）), then （1）, then （二）, then 二、.
+        let doc = Document {
+            title: vec!["标题".into()],
+            title_pos: SourcePos::default(),
+            issuer: None,
+            date: None,
+            blocks: vec![heading(1), para, heading(3), heading(4), heading(2), heading(1)],
+            signature: None,
+        };
+        let levels = heading_levels(&doc);
+        let got: Vec<u16> = [0, 2, 3, 4, 5].iter().map(|i| levels[i]).collect();
+        assert_eq!(
+            got,
+            [2, 3, 4, 3, 2],
+            "the title is H1; each heading one below its parent"
+        );
+    }
 }

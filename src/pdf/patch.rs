@@ -1,0 +1,220 @@
+//! Two touches to krilla's finished file that its API does not offer, made by rewriting the
+//! objects and the cross-reference table (pdf-writer writes an uncompressed file with one
+//! classic xref section, which is what this expects; anything else is returned unchanged):
+//!
+//! - Outline items get their destination arrays inline (`/Dest[3 0 R/XYZ …]`) instead of as a
+//!   reference to an array object: both are valid PDF, but PDFBox Preflight (the PDF/A checker
+//!   archives run) cannot read the indirect form and rejects the file.
+//! - The catalog asks viewers to show the document title in the title bar (/DisplayDocTitle),
+//!   which krilla writes only for PDF/UA.
+
+/// Applies both touches; bytes that do not look as expected come back unchanged.
+pub fn finish(bytes: Vec<u8>) -> Vec<u8> {
+    rewrite(&bytes).unwrap_or(bytes)
+}
+
+struct Object {
+    num: usize,
+    /// What lies between `N 0 obj\n` and `\nendobj`.
+    body: Vec<u8>,
+}
+
+fn rewrite(bytes: &[u8]) -> Option<Vec<u8>> {
+    let startxref = rfind(bytes, b"startxref")?;
+    let xref_at: usize = number_at(bytes, skip_ws(bytes, startxref + b"startxref".len()))?.0;
+    let table = bytes.get(xref_at..)?.strip_prefix(b"xref")?;
+    let i = skip_ws(table, 0);
+    let (first, i) = number_at(table, i)?;
+    let (count, i) = number_at(table, skip_ws(table, i))?;
+    if first != 0 {
+        return None;
+    }
+    let entries_at = skip_ws(table, i);
+    let trailer_rel = find(table, b"trailer")?;
+    // Each entry is exactly 20 bytes: `oooooooooo ggggg n\r\n`.
+    let entries = table.get(entries_at..entries_at + 20 * count)?;
+    if entries_at + 20 * count > trailer_rel {
+        return None;
+    }
+    let mut offsets: Vec<(usize, usize)> = Vec::new();
+    for (num, e) in entries.chunks(20).enumerate() {
+        if e.get(17) == Some(&b'n') {
+            offsets.push((number_at(e, 0)?.0, num));
+        }
+    }
+    offsets.sort();
+    let header_end = offsets.first()?.0;
+    let mut objects = Vec::with_capacity(offsets.len());
+    for (k, &(at, num)) in offsets.iter().enumerate() {
+        let end = offsets.get(k + 1).map_or(xref_at, |n| n.0);
+        let chunk = bytes.get(at..end)?;
+        let head = format!("{num} 0 obj\n");
+        let body = chunk.strip_prefix(head.as_bytes())?;
+        let close = rfind(body, b"\nendobj")?;
+        objects.push(Object {
+            num,
+            body: body[..close].to_vec(),
+        });
+    }
+
+    // Destination arrays by object number, for inlining.
+    let arrays: std::collections::HashMap<usize, Vec<u8>> = objects
+        .iter()
+        .filter(|o| o.body.starts_with(b"[") && o.body.ends_with(b"]") && !o.body.contains(&b'\n'))
+        .map(|o| (o.num, o.body.clone()))
+        .collect();
+    let mut changed = false;
+    for o in &mut objects {
+        if !o.body.starts_with(b"<<") || find(&o.body, b"stream").is_some() {
+            continue;
+        }
+        if find(&o.body, b"/Title").is_some()
+            && let Some(at) = find(&o.body, b"/Dest ")
+            && let Some((target, end)) = number_at(&o.body, at + b"/Dest ".len())
+            && o.body.get(end..end + 4) == Some(b" 0 R".as_slice())
+            && let Some(array) = arrays.get(&target)
+        {
+            let mut body = o.body[..at].to_vec();
+            body.extend_from_slice(b"/Dest");
+            body.extend_from_slice(array);
+            body.extend_from_slice(&o.body[end + 4..]);
+            o.body = body;
+            changed = true;
+        }
+        if o.body.starts_with(b"<</Type/Catalog") && find(&o.body, b"/DisplayDocTitle").is_none() {
+            let at = b"<</Type/Catalog".len();
+            let mut body = o.body[..at].to_vec();
+            body.extend_from_slice(b"/ViewerPreferences<</DisplayDocTitle true>>");
+            body.extend_from_slice(&o.body[at..]);
+            o.body = body;
+            changed = true;
+        }
+    }
+    if !changed {
+        return None;
+    }
+
+    let mut out = Vec::with_capacity(bytes.len() + 1024);
+    out.extend_from_slice(&bytes[..header_end]);
+    let mut new_offsets = vec![None; count];
+    for o in &objects {
+        *new_offsets.get_mut(o.num)? = Some(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n", o.num).as_bytes());
+        out.extend_from_slice(&o.body);
+        out.extend_from_slice(b"\nendobj\n\n");
+    }
+    // pdf-writer separates objects by a blank line; keep what preceded the xref table.
+    if out.ends_with(b"\n\n") && !bytes[..xref_at].ends_with(b"\n\n") {
+        out.pop();
+    }
+    let new_xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {count}\n").as_bytes());
+    for (num, e) in entries.chunks(20).enumerate() {
+        match new_offsets[num] {
+            Some(at) => out.extend_from_slice(format!("{at:010} 00000 n\r\n").as_bytes()),
+            None => out.extend_from_slice(e),
+        }
+    }
+    let trailer = &table[trailer_rel..];
+    let sx = rfind(trailer, b"startxref")?;
+    out.extend_from_slice(&trailer[..sx]);
+    out.extend_from_slice(format!("startxref\n{new_xref}\n%%EOF").as_bytes());
+    // Keep whatever followed %%EOF (a final newline).
+    let eof = rfind(trailer, b"%%EOF")?;
+    out.extend_from_slice(&trailer[eof + b"%%EOF".len()..]);
+    Some(out)
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while b.get(i).is_some_and(|c| c.is_ascii_whitespace()) {
+        i += 1;
+    }
+    i
+}
+
+/// The decimal number starting at `i`, and the index after it.
+fn number_at(b: &[u8], i: usize) -> Option<(usize, usize)> {
+    let digits = b.get(i..)?.iter().take_while(|c| c.is_ascii_digit()).count();
+    let n = std::str::from_utf8(b.get(i..i + digits)?).ok()?.parse().ok()?;
+    Some((n, i + digits))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pdf(objects: &[&str]) -> Vec<u8> {
+        let mut out = b"%PDF-1.4\n%\x80\x80\x80\x80\n\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, o) in objects.iter().enumerate() {
+            offsets.push(out.len());
+            out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n\n", i + 1).as_bytes());
+        }
+        out.pop();
+        let xref = out.len();
+        out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f\r\n", objects.len() + 1).as_bytes());
+        for at in offsets {
+            out.extend_from_slice(format!("{at:010} 00000 n\r\n").as_bytes());
+        }
+        out.extend_from_slice(
+            format!(
+                "trailer\n<</Size {}/Root {} 0 R>>\nstartxref\n{xref}\n%%EOF",
+                objects.len() + 1,
+                objects.len()
+            )
+            .as_bytes(),
+        );
+        out
+    }
+
+    /// Every xref entry points at its object's `N 0 obj`, and startxref at the table.
+    fn assert_consistent(b: &[u8]) {
+        let sx = rfind(b, b"startxref").unwrap();
+        let xref = number_at(b, skip_ws(b, sx + 9)).unwrap().0;
+        assert!(b[xref..].starts_with(b"xref\n0 "));
+        let count = number_at(b, xref + 7).unwrap().0;
+        let entries = &b[xref + 7 + count.to_string().len() + 1..];
+        for num in 1..count {
+            let at = number_at(&entries[num * 20..], 0).unwrap().0;
+            assert!(b[at..].starts_with(format!("{num} 0 obj\n").as_bytes()), "object {num}");
+        }
+    }
+
+    #[test]
+    fn inlines_outline_destinations_and_asks_for_the_title() {
+        let before = pdf(&[
+            "<</Type/Pages/Count 1/Kids[3 0 R]>>",
+            "[3 0 R/XYZ 0 700 0]",
+            "<</Type/Page/Parent 1 0 R>>",
+            "<</Parent 6 0 R/Title<FEFF4E00>/Dest 2 0 R>>",
+            "<</Length 3>>\nstream\n/Dest 2 0 R\nendstream",
+            "<</Type/Outlines/First 4 0 R/Last 4 0 R/Count 1>>",
+            "<</Type/Catalog/Pages 1 0 R/Outlines 6 0 R>>",
+        ]);
+        let after = finish(before.clone());
+        assert_ne!(after, before);
+        let text = String::from_utf8_lossy(&after);
+        assert!(text.contains("/Title<FEFF4E00>/Dest[3 0 R/XYZ 0 700 0]>>"), "{text}");
+        assert!(text.contains("stream\n/Dest 2 0 R\nendstream"), "streams untouched");
+        assert!(text.contains("<</Type/Catalog/ViewerPreferences<</DisplayDocTitle true>>/Pages 1 0 R"));
+        assert!(after.ends_with(b"%%EOF"));
+        assert_consistent(&before);
+        assert_consistent(&after);
+        // Applying it again changes nothing.
+        assert_eq!(finish(after.clone()), after);
+    }
+
+    #[test]
+    fn unexpected_files_are_left_alone() {
+        let odd = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\nstartxref\n999\n%%EOF".to_vec();
+        assert_eq!(finish(odd.clone()), odd);
+    }
+}
