@@ -27,7 +27,7 @@ fn pdf_gives_back_every_paragraph_and_heading_of_the_input() {
         assert!(text.contains(&squash(&expected)), "not in the PDF text: {expected}");
         checked += 1;
     }
-    assert_eq!(checked, 25, "every heading and paragraph of the seed's narrative");
+    assert_eq!(checked, 20, "every heading and paragraph of the seed's narrative");
     assert!(text.contains("阿拉善左旗人民政府2019年政府信息公開年度報告"));
     assert!(text.contains("2020年1月20日"), "the 成文日期 is printed");
 }
@@ -35,59 +35,70 @@ fn pdf_gives_back_every_paragraph_and_heading_of_the_input() {
 #[test]
 fn pdf_lines_sit_on_the_gbt9704_grid() {
     let (_dir, pdf, _) = build_sample(SAMPLE);
-    let words = words(&pdf);
+    // Baselines and extents of every 16 pt character, read back with PyMuPDF.
+    let script = r#"
+import sys, pymupdf
+for n, page in enumerate(pymupdf.open(sys.argv[1])):
+    for b in page.get_text('rawdict')['blocks']:
+        for l in b.get('lines', []):
+            for s in l['spans']:
+                if abs(s['size'] - 16) < 0.3:
+                    for c in s['chars']:
+                        if not c['c'].isspace():
+                            print(n + 1, c['origin'][1], c['bbox'][0], c['bbox'][2])
+"#;
+    let out = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "PyMuPDF is needed: pip install pymupdf");
+    let chars: Vec<(usize, f32, f32, f32)> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split(' ').collect();
+            (
+                f[0].parse().unwrap(),
+                f[1].parse().unwrap(),
+                f[2].parse().unwrap(),
+                f[3].parse().unwrap(),
+            )
+        })
+        .collect();
     let pages = page_count(&pdf);
-    assert!(pages >= 6, "{pages} pages");
-    // Body lines (16 pt boxes) on a continuation page: first line box at 37 mm, 28.95 pt pitch,
-    // 22 lines, starting at 28 mm or 28 mm + 2 字, never beyond 184 mm.
-    for page in 2..pages {
-        let body: Vec<&Word> = words
-            .iter()
-            .filter(|w| w.page == page && (w.y_max - w.y_min - 16.0).abs() < 0.5)
-            .collect();
-        assert!(!body.is_empty());
-        let first_top = body.iter().map(|w| w.y_min).fold(f32::MAX, f32::min);
-        // The 16 pt em box is centred in the first 28.95 pt line box, which starts at 37 mm.
-        let expected = 37.0 * MM + (28.95 - 16.0) / 2.0;
-        assert!(
-            (first_top - expected).abs() < 0.6,
-            "page {page}: first line at {first_top}, expected {expected}"
-        );
-        let mut rows: Vec<f32> = body.iter().map(|w| (w.y_min - first_top) / 28.95).collect();
+    assert!(pages >= 8, "{pages} pages");
+    // The baseline of row k: the 16 pt em box centred in the 28.95 pt line box whose top is
+    // at 37 mm + k × 28.95 pt, with the ideographic ascent 0.88 em.
+    let row_of = |baseline: f32| (baseline - (37.0 * MM + (28.95 - 16.0) / 2.0 + 0.88 * 16.0)) / 28.95;
+    let mut full_pages = 0;
+    for page in 1..=pages {
+        let on_page: Vec<_> = chars.iter().filter(|c| c.0 == page).collect();
+        let mut rows: Vec<f32> = on_page.iter().map(|c| row_of(c.1)).collect();
+        rows.sort_by(f32::total_cmp);
         rows.dedup_by(|a, b| (*a - *b).abs() < 0.01);
         for r in &rows {
             assert!(
-                (r - r.round()).abs() < 0.02,
+                (r - r.round()).abs() < 0.01,
                 "page {page}: a line off the 28.95 pt grid (row {r})"
             );
-        }
-        assert!(
-            rows.iter().all(|r| r.round() <= 21.0),
-            "page {page}: more than 22 lines"
-        );
-        for w in &body {
             assert!(
-                w.x_min >= 28.0 * MM - 0.5,
-                "page {page}: '{}' starts left of the 版心",
-                w.text
+                (0.0..=21.0).contains(&r.round()),
+                "page {page}: row {r} outside the 22 lines"
             );
+        }
+        if rows.len() == 22 {
+            full_pages += 1;
+        }
+        for c in &on_page {
             assert!(
-                w.x_max <= 184.0 * MM + 0.5,
-                "page {page}: '{}' runs past 184 mm",
-                w.text
+                c.2 >= 28.0 * MM - 0.3 && c.3 <= 184.0 * MM + 0.3,
+                "page {page}: a character outside the 版心 (x {}–{})",
+                c.2,
+                c.3
             );
         }
     }
-    let full_pages = (2..pages)
-        .filter(|&p| {
-            let n = words
-                .iter()
-                .filter(|w| w.page == p && (w.y_max - w.y_min - 16.0).abs() < 0.5)
-                .count();
-            n == 22
-        })
-        .count();
-    assert!(full_pages >= 3, "continuation pages hold 22 lines");
+    assert!(full_pages >= 4, "pages of running text hold 22 lines ({full_pages})");
 }
 
 #[test]
@@ -126,15 +137,27 @@ fn page_numbers_alternate_sides_seven_mm_below_the_type_area() {
 fn title_is_split_into_a_trapezoid_and_centred() {
     let (_dir, pdf, _) = build_sample(SAMPLE);
     let words = words(&pdf);
-    let title: Vec<&Word> = words
+    // Title words (22 pt boxes), joined per line: 2019 and 年 are separate words.
+    let mut lines: Vec<(f32, String, f32, f32)> = Vec::new();
+    for w in words
         .iter()
         .filter(|w| w.page == 1 && (w.y_max - w.y_min - 22.0).abs() < 0.5)
-        .collect();
-    assert_eq!(title.len(), 2);
-    assert_eq!(title[0].text, "阿拉善左旗人民政府");
-    assert_eq!(title[1].text, "2019年政府信息公開年度報告");
-    for w in &title {
-        let centre = (w.x_min + w.x_max) / 2.0 / MM;
+    {
+        // Fonts differ in ascent and descent: words whose boxes overlap mostly share a line.
+        let centre = (w.y_min + w.y_max) / 2.0;
+        match lines.iter_mut().find(|l| (l.0 - centre).abs() < 8.0) {
+            Some(l) => {
+                l.1.push_str(&w.text);
+                l.2 = l.2.min(w.x_min);
+                l.3 = l.3.max(w.x_max);
+            }
+            None => lines.push((centre, w.text.clone(), w.x_min, w.x_max)),
+        }
+    }
+    let texts: Vec<&str> = lines.iter().map(|l| l.1.as_str()).collect();
+    assert_eq!(texts, ["阿拉善左旗人民政府", "2019年政府信息公開年度報告"]);
+    for l in &lines {
+        let centre = (l.2 + l.3) / 2.0 / MM;
         assert!(
             (centre - 106.0).abs() < 0.5,
             "title line centred on the 版心: {centre} mm"

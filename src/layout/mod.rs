@@ -292,7 +292,7 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
                     tracking,
                 };
                 let laid = table::measure(t, &fonts_for, book, width, what)?;
-                let label = |text: &Option<String>, what: &str| -> Result<Option<Prepared>, LayoutError> {
+                let label = |text: &Option<String>, what: &str, role: &Role| -> Result<Option<Prepared>, LayoutError> {
                     text.as_ref()
                         .map(|c| {
                             let origin = Origin {
@@ -300,19 +300,17 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
                                 what,
                                 role: "table-caption",
                             };
-                            text::prepare(
-                                book,
-                                &fonts.table_caption,
-                                &style.table_caption,
-                                tracking,
-                                &[(c, false)],
-                                &origin,
-                            )
+                            text::prepare(book, &fonts.table_caption, role, tracking, &[(c, false)], &origin)
                         })
                         .transpose()
                 };
-                let caption = label(&t.caption, "the table's caption")?;
-                let continued = label(&t.continued, "the table's continuation label")?;
+                let caption = label(&t.caption, "the table's caption", &style.table_caption)?;
+                // The 续表 label is set in the caption's face at the table's own (stepped) size.
+                let continued_role = Role {
+                    size: laid.size,
+                    ..style.table_caption.clone()
+                };
+                let continued = label(&t.continued, "the table's continuation label", &continued_role)?;
                 items.push(Item::Table(Box::new(LaidTableBlock {
                     table: laid,
                     caption,
@@ -696,7 +694,7 @@ fn place_table(tb: &LaidTableBlock, style: &Style, rows_per_page: usize, cur: &m
 /// Draws the table's 续表 label (if it has one) at `y`, right-aligned; returns the y below it.
 fn continued_label(tb: &LaidTableBlock, style: &Style, y: f32, page: &mut Page) -> f32 {
     let Some(label) = &tb.continued else { return y };
-    let size = style.table.size;
+    let size = tb.table.size;
     let h = CONTINUED_LABEL_HEIGHT * size;
     let baseline = y + (h - size) / 2.0 + EM_ASCENT * size;
     let n = label.clusters.len();
@@ -736,7 +734,7 @@ fn mark_repeats(t: &table::LaidTable, pages: &mut [Page], mark: (usize, usize)) 
 }
 
 /// Height of the 续表 label line, in multiples of the table's type size.
-const CONTINUED_LABEL_HEIGHT: f32 = 1.5;
+pub const CONTINUED_LABEL_HEIGHT: f32 = 1.5;
 
 /// Moves a page break (before body row `j`) up when it would leave a spanning row label with
 /// too little room on either side to show its text; never before `start` + 1.

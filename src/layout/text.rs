@@ -20,6 +20,8 @@ pub struct Cluster {
     /// Han or full-width: sits on the character grid.
     pub wide: bool,
     pub space: bool,
+    /// Han–Latin spacing included in `width`, dropped when the cluster ends a line.
+    pub space_after: f32,
 }
 
 /// A paragraph's text ready for breaking.
@@ -116,6 +118,7 @@ pub fn prepare(
                 width,
                 wide: fonts::is_wide(first),
                 space: first == ' ',
+                space_after: 0.0,
             });
             i = j;
         }
@@ -144,6 +147,7 @@ fn add_han_latin_spacing(text: &str, clusters: &mut [Cluster], size: f32) {
         let first = text[clusters[i].range.clone()].chars().next().unwrap_or(' ');
         if (is_han(last) && is_alnum(first)) || (is_alnum(last) && is_han(first)) {
             clusters[i - 1].width += HAN_LATIN_SPACE * size;
+            clusters[i - 1].space_after = HAN_LATIN_SPACE * size;
         }
     }
 }
@@ -216,6 +220,12 @@ pub fn place_line(
         .iter()
         .map(|c| if on_grid { char_pitch } else { c.width })
         .collect();
+    // Spacing before a Latin word that went to the next line is not part of this one.
+    if let (Some(last), Some(c)) = (advances.last_mut(), clusters.last())
+        && !on_grid
+    {
+        *last -= c.space_after;
+    }
     let natural: f32 = advances.iter().sum();
     let avail = width - indent;
     let mut x0 = indent;
