@@ -4,6 +4,7 @@
 //! Style), [`layout::layout`] places every glyph on the page grid, [`pdf::write`] and
 //! [`docx::write`] turn the result into files. [`build`] does it all and writes atomically.
 
+pub mod check;
 pub mod docx;
 pub mod fonts;
 pub mod input;
@@ -62,6 +63,10 @@ pub struct Options {
     pub source_date: Option<Date>,
     /// The PDF/A or PDF/UA level the PDF must meet.
     pub pdf_standard: pdf::Standard,
+    /// Build even when a report's numbers break its rules (勾稽关系).
+    pub force: bool,
+    /// Last year's report input, to compare 上年结转 with its 结转下年度.
+    pub previous: Option<PathBuf>,
 }
 
 /// An input file, parsed and validated.
@@ -72,6 +77,8 @@ pub struct Loaded {
     pub style: Style,
     /// `subject:` from the input, for the PDF's metadata.
     pub subject: Option<String>,
+    /// What a template's rules found (empty for a plain document).
+    pub findings: input::template::Findings,
 }
 
 /// Reads an input file: encoding checks, YAML, the document format, the style it names.
@@ -93,8 +100,8 @@ pub fn load(path: &Path) -> Result<Loaded, Error> {
         }
     };
     let text = input::decode(&file, bytes)?;
-    let source = input::document::parse(&file, &text)?;
     let base_dir = path.parent().unwrap_or(Path::new("."));
+    let (source, findings) = input::template::parse(&file, &text, base_dir)?;
     let style = match &source.style {
         None => style::load("gbt9704", base_dir)?,
         Some((name, pos)) => style::load(name, base_dir).map_err(|mut d| {
@@ -113,6 +120,7 @@ pub fn load(path: &Path) -> Result<Loaded, Error> {
         document: source.document,
         style,
         subject: source.subject,
+        findings,
     })
 }
 
@@ -167,6 +175,7 @@ pub fn docx_facts(layout: &layout::Layout) -> docx::DocxFacts {
 /// every requested file was produced; each file appears atomically.
 pub fn build(input_path: &Path, out_dir: &Path, formats: &[Format], options: &Options) -> Result<Vec<PathBuf>, Error> {
     let loaded = load(input_path)?;
+    gate(&loaded, options)?;
     let mut book = fonts::FontBook::new(
         fonts::find_font_dir(options.fonts_dir.as_deref())?,
         options.system_fonts,
@@ -225,6 +234,13 @@ pub fn write_pdf(
 /// can meet its standard), writing nothing.
 pub fn check(input_path: &Path, options: &Options) -> Result<(), Error> {
     let loaded = load(input_path)?;
+    gate(
+        &loaded,
+        &Options {
+            force: false,
+            ..options.clone()
+        },
+    )?;
     let mut book = fonts::FontBook::new(
         fonts::find_font_dir(options.fonts_dir.as_deref())?,
         options.system_fonts,
@@ -233,6 +249,62 @@ pub fn check(input_path: &Path, options: &Options) -> Result<(), Error> {
     // The PDF is made in memory too, so that a document that cannot meet the PDF standard
     // fails here as it would in `build`.
     write_pdf(&loaded, &laid, &book, options)?;
+    Ok(())
+}
+
+/// The warnings of a report input: text against tables, missing sections and, with
+/// `options.previous`, 上年结转 against last year's 结转下年度.
+pub fn warnings(loaded: &Loaded, options: &Options) -> Result<Vec<Diagnostic>, Error> {
+    let mut out = loaded.findings.warnings.clone();
+    let (Some(path), Some(rule)) = (&options.previous, &loaded.findings.previous) else {
+        return Ok(out);
+    };
+    let last = load(path)?;
+    let sheet = |l: &Loaded| l.findings.sheets.iter().find(|s| s.id == rule.table).cloned();
+    let (Some(now), Some(before)) = (sheet(loaded), sheet(&last)) else {
+        return Err(Diagnostic::new(
+            &last.file,
+            None,
+            "not an annual-report input, so there is nothing to compare",
+        )
+        .help("give --previous last year's report input (one with `template:`)")
+        .into());
+    };
+    out.extend(
+        check::previous(&loaded.file, &now, &rule.this, &last.file, &before, &rule.last)
+            .into_iter()
+            .map(|d| d.with_source(&loaded.text)),
+    );
+    Ok(out)
+}
+
+/// A diagnostic shown as a warning.
+pub fn as_warning(d: &Diagnostic) -> String {
+    d.to_string().replacen("error:", "warning:", 1)
+}
+
+/// Prints the warnings; rule violations stop here unless `options.force`, which prints them and
+/// says that it builds anyway.
+fn gate(loaded: &Loaded, options: &Options) -> Result<(), Error> {
+    for w in warnings(loaded, options)? {
+        eprint!("{}", as_warning(&w));
+    }
+    let errors = &loaded.findings.errors;
+    if errors.is_empty() {
+        return Ok(());
+    }
+    if !options.force {
+        return Err(Error::Input(Diagnostics(errors.clone())));
+    }
+    for e in errors {
+        eprint!("{e}");
+    }
+    eprintln!(
+        "warning: {}: building anyway (--force) despite {} rule violation{}",
+        loaded.file,
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" }
+    );
     Ok(())
 }
 

@@ -59,6 +59,12 @@ enum Command {
         /// that cannot meet it is an error that says why
         #[arg(long, value_name = "STANDARD", default_value = DEFAULT_STANDARD)]
         pdf_standard: StandardArg,
+        /// Build an annual report even when its numbers break the format's rules (勾稽关系)
+        #[arg(long)]
+        force: bool,
+        /// Last year's report input: warn where 上年结转 differs from its 结转下年度
+        #[arg(long, value_name = "LAST-YEAR.yaml")]
+        previous: Option<PathBuf>,
         #[command(flatten)]
         fonts: FontArgs,
     },
@@ -70,8 +76,26 @@ enum Command {
         /// The PDF standard the build will be asked for (as in `build`)
         #[arg(long, value_name = "STANDARD", default_value = DEFAULT_STANDARD)]
         pdf_standard: StandardArg,
+        /// Last year's report input: warn where 上年结转 differs from its 结转下年度
+        #[arg(long, value_name = "LAST-YEAR.yaml")]
+        previous: Option<PathBuf>,
         #[command(flatten)]
         fonts: FontArgs,
+    },
+    /// Write a starter input for an annual-report template: every section and id, commented
+    Init {
+        /// A built-in template (annual-report-2019, annual-report-2021) or a template file
+        #[arg(long, value_name = "TEMPLATE", default_value = "annual-report-2021")]
+        template: String,
+        /// The office (机关) that publishes the report
+        #[arg(long, value_name = "NAME")]
+        office: Option<String>,
+        /// The year the report covers
+        #[arg(long, value_name = "YEAR")]
+        year: Option<u16>,
+        /// The file to write (default: standard output); an existing file is not overwritten
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
     /// Show each role's font chain, the file that serves each font, and its coverage
     Fonts {
@@ -142,6 +166,7 @@ fn options(f: &FontArgs) -> Options {
         system_fonts: f.system_fonts,
         source_date: gongwen::source_date_epoch(),
         pdf_standard: gongwen::pdf::Standard::default(),
+        ..Options::default()
     }
 }
 
@@ -160,6 +185,8 @@ fn run(command: Command) -> Result<(), u8> {
             output,
             format,
             pdf_standard,
+            force,
+            previous,
             fonts,
         } => {
             let formats: Vec<Format> = format
@@ -171,6 +198,8 @@ fn run(command: Command) -> Result<(), u8> {
                 .collect();
             let opts = Options {
                 pdf_standard: pdf_standard.into(),
+                force,
+                previous,
                 ..options(&fonts)
             };
             let mut failed = false;
@@ -201,10 +230,12 @@ fn run(command: Command) -> Result<(), u8> {
         Command::Check {
             inputs,
             pdf_standard,
+            previous,
             fonts,
         } => {
             let opts = Options {
                 pdf_standard: pdf_standard.into(),
+                previous,
                 ..options(&fonts)
             };
             let mut failed = false;
@@ -219,8 +250,43 @@ fn run(command: Command) -> Result<(), u8> {
             }
             if failed { Err(1) } else { Ok(()) }
         }
+        Command::Init {
+            template,
+            office,
+            year,
+            output,
+        } => init(&template, office, year, output.as_deref()),
         Command::Fonts { inputs, fonts } => fonts_report(&inputs, &options(&fonts)).map_err(|e| report(&e)),
     }
+}
+
+fn init(template: &str, office: Option<String>, year: Option<u16>, output: Option<&Path>) -> Result<(), u8> {
+    let t = gongwen::input::template::load(template, Path::new(".")).map_err(|d| report(&d.into()))?;
+    // The year just ended, which is the one a report is written for.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let this_year = 1970 + (now / 31_556_952) as i64;
+    let year = year.map_or(this_year - 1, i64::from);
+    let office = office.unwrap_or_else(|| "某某县某某局".to_string());
+    let text = gongwen::input::template::starter(&t, template, &office, year);
+    let Some(path) = output else {
+        print!("{text}");
+        return Ok(());
+    };
+    if path.exists() {
+        eprintln!(
+            "error: {} exists; gongwen init does not overwrite a file",
+            path.display()
+        );
+        return Err(1);
+    }
+    if let Err(e) = std::fs::write(path, text) {
+        eprintln!("error: cannot write {}: {e}", path.display());
+        return Err(1);
+    }
+    println!("wrote {}", path.display());
+    Ok(())
 }
 
 fn fonts_report(inputs: &[PathBuf], opts: &Options) -> Result<(), Error> {

@@ -26,7 +26,7 @@ pub fn parse(file: &str, text: &str) -> Result<Source, Diagnostic> {
     from_tree(&r, &root).map_err(|d| d.with_source(text))
 }
 
-fn from_tree(r: &Reader, root: &Node) -> Result<Source, Diagnostic> {
+pub(crate) fn from_tree(r: &Reader, root: &Node) -> Result<Source, Diagnostic> {
     if matches!(root.value, Value::Null) {
         return Err(r
             .error(SourcePos { line: 1, column: 1 }, "the file is empty")
@@ -106,7 +106,7 @@ fn from_tree(r: &Reader, root: &Node) -> Result<Source, Diagnostic> {
     })
 }
 
-fn non_empty(r: &Reader, n: &Node, ctx: &str) -> Result<String, Diagnostic> {
+pub(crate) fn non_empty(r: &Reader, n: &Node, ctx: &str) -> Result<String, Diagnostic> {
     let t = r.text(n, ctx)?;
     if t.trim().is_empty() {
         return Err(r.error(n.pos, format!("`{ctx}` is empty")));
@@ -115,7 +115,7 @@ fn non_empty(r: &Reader, n: &Node, ctx: &str) -> Result<String, Diagnostic> {
 }
 
 /// Accepts 2020-01-20, 2020-1-20, 2020/1/20 and 2020年1月20日.
-fn parse_date(r: &Reader, n: &Node) -> Result<Date, Diagnostic> {
+pub(crate) fn parse_date(r: &Reader, n: &Node) -> Result<Date, Diagnostic> {
     let text = r.text(n, "date")?;
     let bad = || {
         r.error(n.pos, format!("`{text}` is not a date"))
@@ -168,7 +168,7 @@ fn parse_body(r: &Reader, node: &Node) -> Result<Vec<Block>, Diagnostic> {
     items.iter().map(|item| parse_block(r, item)).collect()
 }
 
-fn parse_block(r: &Reader, item: &Node) -> Result<Block, Diagnostic> {
+pub(crate) fn parse_block(r: &Reader, item: &Node) -> Result<Block, Diagnostic> {
     match &item.value {
         Value::Str(s) => Ok(Block::Paragraph(paragraph(r, s, item.pos)?)),
         Value::Int(_) | Value::Float(_) => Ok(Block::Paragraph(paragraph(r, &r.text(item, "paragraph")?, item.pos)?)),

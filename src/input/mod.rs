@@ -3,6 +3,7 @@
 pub mod diag;
 pub mod document;
 pub mod table;
+pub mod template;
 pub mod yaml;
 
 use diag::Diagnostic;

@@ -1,0 +1,1163 @@
+//! Annual-report templates: an input that names a `template:` holds only the office's own
+//! part (office, year, narrative sections, numbers keyed by ids); the template (a YAML file,
+//! built in or given by path) holds the headings, the table skeletons and the rules. The two
+//! expand into the same `model::Document` an explicit input gives, so layout, PDF and DOCX do
+//! not know templates exist.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::diag::{Diagnostic, did_you_mean};
+use super::document::{self, Source};
+use super::yaml::{self, Key, Node, Reader, Value, get};
+use crate::check::{self, Cell, Kind, Line, Per, Quote, Rule, Sheet, State};
+use crate::model::{Block, Document, Heading, Signature, SourcePos};
+
+/// The templates built into the program.
+pub const BUILT_IN: &[(&str, &str)] = &[
+    (
+        "annual-report-2019",
+        include_str!("../../templates/annual-report-2019.yaml"),
+    ),
+    (
+        "annual-report-2021",
+        include_str!("../../templates/annual-report-2021.yaml"),
+    ),
+];
+
+/// What the rules found in an input, and what a later comparison needs.
+#[derive(Debug, Clone, Default)]
+pub struct Findings {
+    /// Rule violations: the build stops unless forced.
+    pub errors: Vec<Diagnostic>,
+    /// Text that contradicts the tables, missing sections: reported, never fatal.
+    pub warnings: Vec<Diagnostic>,
+    /// The tables' numbers after totals were computed.
+    pub sheets: Vec<Sheet>,
+    /// The template's year-to-year rule (`previous:`).
+    pub previous: Option<Previous>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Previous {
+    pub table: String,
+    pub this: String,
+    pub last: String,
+}
+
+/// Parses an input file of either kind: a template input is expanded and its rules run; any
+/// other is the plain document format.
+pub fn parse(file: &str, text: &str, base: &Path) -> Result<(Source, Findings), Diagnostic> {
+    let root = yaml::parse(file, text)?;
+    let r = Reader { file };
+    let is_template = matches!(&root.value, Value::Map(m) if get(m, "template").is_some());
+    if !is_template {
+        return document::from_tree(&r, &root)
+            .map(|s| (s, Findings::default()))
+            .map_err(|d| d.with_source(text));
+    }
+    let (source, mut findings) = expand(&r, text, &root, base).map_err(|d| d.with_source(text))?;
+    for d in findings.errors.iter_mut().chain(findings.warnings.iter_mut()) {
+        *d = d.clone().with_source(text);
+    }
+    Ok((source, findings))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The template file
+
+#[derive(Debug, Clone)]
+pub struct Template {
+    pub name: String,
+    title: String,
+    subject: Option<String>,
+    sections: Vec<SectionSpec>,
+    tables: Vec<TableSpec>,
+    pub rules: Vec<Rule>,
+    quotes: Vec<Quote>,
+    previous: Option<Previous>,
+}
+
+#[derive(Debug, Clone)]
+struct SectionSpec {
+    id: String,
+    heading: String,
+    hint: Option<String>,
+    table: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+enum TableSpec {
+    /// Header trees (tables 三 and 四).
+    Tree {
+        id: String,
+        corner: Option<String>,
+        columns: Vec<Head>,
+        rows: Vec<Head>,
+    },
+    /// Section rows each followed by its own heading row (table 二).
+    Groups {
+        id: String,
+        widths: Option<Vec<i64>>,
+        groups: Vec<Group>,
+    },
+}
+
+impl TableSpec {
+    fn id(&self) -> &str {
+        match self {
+            TableSpec::Tree { id, .. } | TableSpec::Groups { id, .. } => id,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Head {
+    id: Option<String>,
+    label: Option<String>,
+    children: Vec<Head>,
+}
+
+#[derive(Debug, Clone)]
+struct Group {
+    section: String,
+    first: String,
+    /// (id, label, grid columns spanned)
+    columns: Vec<(String, String, usize)>,
+    /// (id, label)
+    rows: Vec<(String, String)>,
+}
+
+/// Loads a template by built-in name or by path (relative to the input's folder).
+pub fn load(name: &str, base: &Path) -> Result<Template, Diagnostic> {
+    if let Some((n, text)) = BUILT_IN.iter().find(|(n, _)| *n == name) {
+        return from_text(&format!("templates/{n}.yaml (built in)"), text);
+    }
+    let path = base.join(name);
+    let file = path.display().to_string();
+    let text = std::fs::read(&path).map_err(|e| {
+        let names: Vec<&str> = BUILT_IN.iter().map(|(n, _)| *n).collect();
+        let d = Diagnostic::new(&file, None, format!("no template `{name}`: {e}"));
+        match did_you_mean(name, &names) {
+            Some(s) => d.help(format!("did you mean `{s}`?")),
+            None => d.help(format!(
+                "the built-in templates are {}; a template file is given by its path",
+                names.join(", ")
+            )),
+        }
+    })?;
+    let text = super::decode(&file, text)?;
+    from_text(&file, &text)
+}
+
+fn from_text(file: &str, text: &str) -> Result<Template, Diagnostic> {
+    let root = yaml::parse(file, text)?;
+    let r = Reader { file };
+    template_tree(&r, &root).map_err(|d| d.with_source(text))
+}
+
+fn req<'n>(r: &Reader, m: &'n [(Key, Node)], at: &Node, name: &str, ctx: &str) -> Result<&'n Node, Diagnostic> {
+    get(m, name).ok_or_else(|| r.error(at.pos, format!("{ctx} has no `{name}`")))
+}
+
+fn seq<'n>(r: &Reader, n: &'n Node, ctx: &str) -> Result<&'n [Node], Diagnostic> {
+    match &n.value {
+        Value::Seq(items) => Ok(items),
+        _ => Err(r.expected(n, "a list", ctx)),
+    }
+}
+
+fn ids(r: &Reader, n: &Node, ctx: &str) -> Result<Vec<String>, Diagnostic> {
+    seq(r, n, ctx)?.iter().map(|i| r.text(i, ctx)).collect()
+}
+
+fn template_tree(r: &Reader, root: &Node) -> Result<Template, Diagnostic> {
+    let top = r.map(root, "the template")?;
+    r.check_keys(
+        top,
+        &[
+            "name", "title", "subject", "sections", "tables", "rules", "quotes", "previous",
+        ],
+        "the template",
+    )?;
+    let name = r.text(req(r, top, root, "name", "the template")?, "name")?;
+    let title = r.text(req(r, top, root, "title", "the template")?, "title")?;
+    let subject = get(top, "subject").map(|n| r.text(n, "subject")).transpose()?;
+    let mut tables = Vec::new();
+    if let Some(t) = get(top, "tables") {
+        for (k, v) in r.map(t, "tables")? {
+            tables.push(table_spec(r, &k.name, v)?);
+        }
+    }
+    let mut sections = Vec::new();
+    for s in seq(r, req(r, top, root, "sections", "the template")?, "sections")? {
+        let m = r.map(s, "a section")?;
+        r.check_keys(m, &["id", "heading", "hint", "table"], "a section")?;
+        let table = get(m, "table").map(|n| r.text(n, "table")).transpose()?;
+        if let Some(t) = &table
+            && !tables.iter().any(|s: &TableSpec| s.id() == t)
+        {
+            return Err(r.error(s.pos, format!("the section's table `{t}` is not under `tables`")));
+        }
+        sections.push(SectionSpec {
+            id: r.text(req(r, m, s, "id", "a section")?, "id")?,
+            heading: r.text(req(r, m, s, "heading", "a section")?, "heading")?,
+            hint: get(m, "hint").map(|n| r.text(n, "hint")).transpose()?,
+            table,
+        });
+    }
+    let mut rules = Vec::new();
+    if let Some(list) = get(top, "rules") {
+        for n in seq(r, list, "rules")? {
+            rules.push(rule(r, n, &tables)?);
+        }
+    }
+    let mut quotes = Vec::new();
+    if let Some(list) = get(top, "quotes") {
+        for n in seq(r, list, "quotes")? {
+            let m = r.map(n, "a quote")?;
+            r.check_keys(m, &["words", "table", "row", "column"], "a quote")?;
+            quotes.push(Quote {
+                words: ids(r, req(r, m, n, "words", "a quote")?, "words")?,
+                table: r.text(req(r, m, n, "table", "a quote")?, "table")?,
+                row: r.text(req(r, m, n, "row", "a quote")?, "row")?,
+                column: r.text(req(r, m, n, "column", "a quote")?, "column")?,
+            });
+        }
+    }
+    let previous = match get(top, "previous") {
+        None => None,
+        Some(n) => {
+            let m = r.map(n, "previous")?;
+            r.check_keys(m, &["table", "this", "last"], "previous")?;
+            Some(Previous {
+                table: r.text(req(r, m, n, "table", "previous")?, "table")?,
+                this: r.text(req(r, m, n, "this", "previous")?, "this")?,
+                last: r.text(req(r, m, n, "last", "previous")?, "last")?,
+            })
+        }
+    };
+    Ok(Template {
+        name,
+        title,
+        subject,
+        sections,
+        tables,
+        rules,
+        quotes,
+        previous,
+    })
+}
+
+fn heads(r: &Reader, n: &Node, level: usize) -> Result<Vec<Head>, Diagnostic> {
+    if level > 8 {
+        return Err(r.error(n.pos, "nested more than 8 levels deep"));
+    }
+    let mut out = Vec::new();
+    for item in seq(r, n, "headings")? {
+        let m = r.map(item, "a heading (`id: label` or `label: [children]`)")?;
+        let [(k, v)] = m else {
+            return Err(r.error(item.pos, "write one `id: label` or `label: [children]` per item"));
+        };
+        out.push(match &v.value {
+            Value::Seq(_) => Head {
+                id: None,
+                label: Some(k.name.clone()),
+                children: heads(r, v, level + 1)?,
+            },
+            Value::Null => Head {
+                id: Some(k.name.clone()),
+                label: None,
+                children: Vec::new(),
+            },
+            _ => Head {
+                id: Some(k.name.clone()),
+                label: Some(r.text(v, "label")?),
+                children: Vec::new(),
+            },
+        });
+    }
+    Ok(out)
+}
+
+fn table_spec(r: &Reader, id: &str, n: &Node) -> Result<TableSpec, Diagnostic> {
+    let m = r.map(n, "a table")?;
+    if let Some(g) = get(m, "groups") {
+        r.check_keys(m, &["widths", "groups"], "a table of groups")?;
+        let widths = match get(m, "widths") {
+            None => None,
+            Some(w) => Some(
+                seq(r, w, "widths")?
+                    .iter()
+                    .map(|i| match i.value {
+                        Value::Int(v) if v > 0 => Ok(v),
+                        _ => Err(r.expected(i, "a positive whole number", "widths")),
+                    })
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+        };
+        let mut groups = Vec::new();
+        let mut width = None;
+        for gn in seq(r, g, "groups")? {
+            let gm = r.map(gn, "a group")?;
+            r.check_keys(gm, &["section", "header", "rows"], "a group")?;
+            let section = r.text(req(r, gm, gn, "section", "a group")?, "section")?;
+            let header = seq(r, req(r, gm, gn, "header", "a group")?, "header")?;
+            let Some((first, rest)) = header.split_first() else {
+                return Err(r.error(gn.pos, "an empty header"));
+            };
+            let first = r.text(first, "header")?;
+            let mut columns = Vec::new();
+            for c in rest {
+                let cm = r.map(c, "a header cell `{id: label}`")?;
+                let span = match get(cm, "span") {
+                    None => 1,
+                    Some(Node {
+                        value: Value::Int(v @ 1..=20),
+                        ..
+                    }) => *v as usize,
+                    Some(s) => return Err(r.expected(s, "a whole number", "span")),
+                };
+                let Some((k, v)) = cm.iter().find(|(k, _)| k.name != "span") else {
+                    return Err(r.error(c.pos, "a header cell needs `id: label`"));
+                };
+                columns.push((k.name.clone(), r.text(v, "label")?, span));
+            }
+            let w = 1 + columns.iter().map(|c| c.2).sum::<usize>();
+            if width.is_some_and(|x| x != w) {
+                return Err(r.error(gn.pos, "every group must span the same number of grid columns"));
+            }
+            width = Some(w);
+            let mut rows = Vec::new();
+            for rn in seq(r, req(r, gm, gn, "rows", "a group")?, "rows")? {
+                let rm = r.map(rn, "a row `{id: label}`")?;
+                let [(k, v)] = rm else {
+                    return Err(r.error(rn.pos, "write each row as `{id: label}`"));
+                };
+                rows.push((k.name.clone(), r.text(v, "label")?));
+            }
+            groups.push(Group {
+                section,
+                first,
+                columns,
+                rows,
+            });
+        }
+        return Ok(TableSpec::Groups {
+            id: id.to_string(),
+            widths,
+            groups,
+        });
+    }
+    r.check_keys(m, &["corner", "columns", "rows"], "a table")?;
+    Ok(TableSpec::Tree {
+        id: id.to_string(),
+        corner: get(m, "corner").map(|c| r.text(c, "corner")).transpose()?,
+        columns: heads(r, req(r, m, n, "columns", "a table")?, 0)?,
+        rows: heads(r, req(r, m, n, "rows", "a table")?, 0)?,
+    })
+}
+
+fn leaf_ids(h: &[Head], out: &mut Vec<String>) {
+    for x in h {
+        if let Some(id) = &x.id {
+            out.push(id.clone());
+        }
+        leaf_ids(&x.children, out);
+    }
+}
+
+fn rule(r: &Reader, n: &Node, tables: &[TableSpec]) -> Result<Rule, Diagnostic> {
+    let m = r.map(n, "a rule")?;
+    r.check_keys(
+        m,
+        &["table", "per", "total", "parts", "parts-name", "left", "right", "says"],
+        "a rule",
+    )?;
+    let table = r.text(req(r, m, n, "table", "a rule")?, "table")?;
+    let per = match r.text(req(r, m, n, "per", "a rule")?, "per")?.as_str() {
+        "column" => Per::Column,
+        "row" => Per::Row,
+        _ => return Err(r.error(n.pos, "`per` is `column` or `row`")),
+    };
+    let Some(TableSpec::Tree { columns, rows, .. }) = tables.iter().find(|t| t.id() == table) else {
+        return Err(r.error(n.pos, format!("no table `{table}` with header trees")));
+    };
+    let mut known = Vec::new();
+    leaf_ids(if per == Per::Column { rows } else { columns }, &mut known);
+    let checked = |node: &Node| -> Result<Vec<String>, Diagnostic> {
+        let list = ids(r, node, "ids")?;
+        if let Some(bad) = list.iter().find(|i| !known.contains(i)) {
+            return Err(r.error(node.pos, format!("`{bad}` is not a row or column id of `{table}` here")));
+        }
+        Ok(list)
+    };
+    let kind = if let Some(t) = get(m, "total") {
+        let total = r.text(t, "total")?;
+        if !known.contains(&total) {
+            return Err(r.error(t.pos, format!("`{total}` is not an id of `{table}` here")));
+        }
+        Kind::Total {
+            total,
+            parts: checked(req(r, m, n, "parts", "a rule")?)?,
+            parts_name: get(m, "parts-name").map(|p| r.text(p, "parts-name")).transpose()?,
+        }
+    } else {
+        Kind::Identity {
+            left: checked(req(r, m, n, "left", "a rule")?)?,
+            right: checked(req(r, m, n, "right", "a rule")?)?,
+            says: get(m, "says")
+                .map(|p| r.text(p, "says"))
+                .transpose()?
+                .unwrap_or_else(|| "the identity".into()),
+        }
+    };
+    Ok(Rule { table, per, kind })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expansion
+
+const FIXED_FIELDS: &[&str] = &[
+    "template",
+    "office",
+    "year",
+    "title",
+    "issuer",
+    "date",
+    "subject",
+    "style",
+    "signature",
+    "labels",
+];
+
+/// `labels:` from the input: template text → printed text, each used at least once.
+struct Labels {
+    map: Vec<(Key, String)>,
+    used: RefCell<Vec<bool>>,
+    seen: RefCell<Vec<String>>,
+}
+
+impl Labels {
+    fn get(&self, text: &str) -> String {
+        self.seen.borrow_mut().push(text.to_string());
+        match self.map.iter().position(|(k, _)| k.name == text) {
+            Some(i) => {
+                if let Some(u) = self.used.borrow_mut().get_mut(i) {
+                    *u = true;
+                }
+                self.map[i].1.clone()
+            }
+            None => text.to_string(),
+        }
+    }
+}
+
+fn node(value: Value, pos: SourcePos) -> Node {
+    Node { value, pos }
+}
+
+fn text_node(s: &str, pos: SourcePos) -> Node {
+    node(Value::Str(s.to_string()), pos)
+}
+
+fn map_node(entries: Vec<(&str, Node)>, pos: SourcePos) -> Node {
+    node(
+        Value::Map(
+            entries
+                .into_iter()
+                .map(|(k, v)| {
+                    (
+                        Key {
+                            name: k.to_string(),
+                            pos,
+                        },
+                        v,
+                    )
+                })
+                .collect(),
+        ),
+        pos,
+    )
+}
+
+/// The numbering a label starts with (三、 （三） 1.), used to name rows in messages.
+fn numbering(label: &str) -> String {
+    if label.starts_with('（') {
+        if let Some(i) = label.find('）') {
+            return label[..i + '）'.len_utf8()].to_string();
+        }
+    } else if let Some(i) = label.find('、')
+        && label[..i].chars().all(|c| "一二三四五六七八九十".contains(c))
+    {
+        return label[..i + '、'.len_utf8()].to_string();
+    }
+    String::new()
+}
+
+/// Leaf rows (id, message name, key label) in order.
+fn leaf_lines(h: &[Head], prefix: &str, labels: &Labels, out: &mut Vec<(Line, Vec<String>)>, path: &[String]) {
+    for x in h {
+        let label = x.label.as_deref().map(|l| labels.get(l)).unwrap_or_default();
+        let mut p = path.to_vec();
+        p.push(label.clone());
+        match &x.id {
+            Some(id) => out.push((
+                Line {
+                    id: id.clone(),
+                    name: format!("{prefix}{label}"),
+                },
+                p,
+            )),
+            None => leaf_lines(&x.children, &format!("{prefix}{}", numbering(&label)), labels, out, &p),
+        }
+    }
+}
+
+/// Columns named by the shortest tail of their heading path that no other column shares.
+fn column_lines(h: &[Head], labels: &Labels) -> Vec<Line> {
+    let mut raw = Vec::new();
+    leaf_lines(h, "", labels, &mut raw, &[]);
+    let paths: Vec<Vec<String>> = raw.iter().map(|(_, p)| p.clone()).collect();
+    raw.iter()
+        .map(|(l, p)| {
+            let mut k = 1;
+            while k < p.len() && paths.iter().filter(|q| q.ends_with(&p[p.len() - k..])).count() > 1 {
+                k += 1;
+            }
+            Line {
+                id: l.id.clone(),
+                name: p[p.len() - k..].join(" "),
+            }
+        })
+        .collect()
+}
+
+fn expand(r: &Reader, text: &str, root: &Node, base: &Path) -> Result<(Source, Findings), Diagnostic> {
+    let top = r.map(root, "the document")?;
+    let tnode = req(r, top, root, "template", "the document")?;
+    let tname = r.text(tnode, "template")?;
+    let t = load(&tname, base).map_err(|d| {
+        if d.pos.is_none() {
+            Diagnostic {
+                file: r.file.to_string(),
+                pos: Some(tnode.pos),
+                ..d
+            }
+        } else {
+            d
+        }
+    })?;
+    let here = tnode.pos;
+    let mut known: Vec<&str> = FIXED_FIELDS.to_vec();
+    known.extend(t.sections.iter().map(|s| s.id.as_str()));
+    r.check_keys(top, &known, &format!("a `{}` report", t.name))?;
+
+    let office_node = get(top, "office").ok_or_else(|| {
+        r.error(root.pos, "the report has no `office`")
+            .help("add `office: 某某县某某局` (the 机关 that publishes the report)")
+    })?;
+    let office = document::non_empty(r, office_node, "office")?;
+    let year = match get(top, "year") {
+        Some(
+            n @ Node {
+                value: Value::Int(1900..=2999),
+                ..
+            },
+        ) => r.text(n, "year")?,
+        Some(n) => return Err(r.expected(n, "a year such as 2021", "year")),
+        None => {
+            return Err(r
+                .error(root.pos, "the report has no `year`")
+                .help("add `year: 2021`, the year the report covers"));
+        }
+    };
+    let labels = Labels {
+        map: match get(top, "labels") {
+            None => Vec::new(),
+            Some(n) => r
+                .map(n, "labels")?
+                .iter()
+                .map(|(k, v)| Ok((k.clone(), r.text(v, "label")?)))
+                .collect::<Result<_, Diagnostic>>()?,
+        },
+        used: RefCell::new(Vec::new()),
+        seen: RefCell::new(Vec::new()),
+    };
+    *labels.used.borrow_mut() = vec![false; labels.map.len()];
+
+    let title = match get(top, "title") {
+        Some(n) => document::non_empty(r, n, "title")?,
+        None => labels
+            .get(&t.title)
+            .replace("{office}", &office)
+            .replace("{year}", &year),
+    };
+    let issuer = match get(top, "issuer") {
+        Some(n) => document::non_empty(r, n, "issuer")?,
+        None => office.clone(),
+    };
+    let date = get(top, "date").map(|n| document::parse_date(r, n)).transpose()?;
+    let subject = match get(top, "subject") {
+        Some(n) => Some(document::non_empty(r, n, "subject")?),
+        None => t.subject.clone(),
+    };
+    let style = get(top, "style")
+        .map(|n| document::non_empty(r, n, "style").map(|s| (s, n.pos)))
+        .transpose()?;
+    let signature = match get(top, "signature") {
+        None
+        | Some(Node {
+            value: Value::Bool(true),
+            ..
+        }) => date.map(|d| Signature {
+            issuer: issuer.clone(),
+            date: d.to_chinese(),
+            pos: here,
+        }),
+        Some(Node {
+            value: Value::Bool(false),
+            ..
+        }) => None,
+        Some(n) => return Err(r.expected(n, "true or false", "signature")),
+    };
+
+    // The tables' numbers first: totals are computed and the rules run before the tables are
+    // built, so that the printed totals are the computed ones.
+    let mut sheets = Vec::new();
+    for spec in &t.tables {
+        if let TableSpec::Tree { id, columns, rows, .. } = spec {
+            sheets.push(sheet(r, &t, id, columns, rows, get(top, id), here, &labels)?);
+        }
+    }
+    check::compute(&mut sheets, &t.rules);
+    for s in &mut sheets {
+        for c in s.cells.values_mut() {
+            if c.state == State::Auto {
+                c.value = None;
+            }
+        }
+    }
+    let errors = check::run(r.file, &sheets, &t.rules);
+
+    let mut blocks = Vec::new();
+    let mut warnings = Vec::new();
+    for s in &t.sections {
+        let heading = labels.get(&s.heading);
+        let data = get(top, &s.id);
+        let heading_block = Block::Heading(Heading {
+            level: document::infer_level(&heading),
+            text: heading.clone(),
+            pos: data.map_or(here, |d| d.pos),
+        });
+        match &s.table {
+            Some(tid) => {
+                let Some(spec) = t.tables.iter().find(|x| x.id() == tid) else {
+                    continue;
+                };
+                blocks.push(heading_block);
+                let tnode = match spec {
+                    TableSpec::Tree {
+                        id,
+                        corner,
+                        columns,
+                        rows,
+                    } => {
+                        let sheet = sheets.iter().find(|x| &x.id == id);
+                        tree_node(corner.as_deref(), columns, rows, sheet, &labels, here)
+                    }
+                    TableSpec::Groups { widths, groups, .. } => groups_node(r, widths, groups, data, &labels, here)?,
+                };
+                let mut table = super::table::parse(r, &tnode)?;
+                table.pos = data.map_or(here, |d| d.pos);
+                blocks.push(Block::Table(table));
+            }
+            None => {
+                let Some(data) = data else {
+                    warnings.push(
+                        r.error(here, format!("the report has no section `{}` ({heading})", s.id))
+                            .help(format!(
+                                "add `{}:` with its paragraphs{}",
+                                s.id,
+                                s.hint.as_ref().map_or(String::new(), |h| format!(" ({h})"))
+                            )),
+                    );
+                    continue;
+                };
+                blocks.push(heading_block);
+                match &data.value {
+                    Value::Seq(items) => {
+                        for item in items {
+                            blocks.push(document::parse_block(r, item)?);
+                        }
+                    }
+                    Value::Null => {}
+                    _ => blocks.push(document::parse_block(r, data)?),
+                }
+            }
+        }
+    }
+    for (i, used) in labels.used.borrow().iter().enumerate() {
+        if !used {
+            let k = &labels.map[i].0;
+            let seen = labels.seen.borrow();
+            let names: Vec<&str> = seen.iter().map(String::as_str).collect();
+            let mut d = r.error(k.pos, format!("`{}` is no label of template `{}`", k.name, t.name));
+            if let Some(s) = did_you_mean(&k.name, &names) {
+                d = d.help(format!("did you mean `{s}`?"));
+            } else {
+                d = d.help(
+                    "`labels:` maps a heading or table label, exactly as the template has it, to the text to print",
+                );
+            }
+            return Err(d);
+        }
+    }
+    let texts: Vec<check::Text> = blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Paragraph(p) => Some(check::Text {
+                text: p.text(),
+                pos: p.pos,
+            }),
+            _ => None,
+        })
+        .collect();
+    warnings.extend(check::quotes(r.file, text, &texts, &sheets, &t.quotes));
+
+    let document = Document {
+        title: title
+            .split('\n')
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect(),
+        title_pos: get(top, "title").map_or(here, |n| n.pos),
+        issuer: Some(issuer),
+        date,
+        blocks,
+        signature,
+    };
+    Ok((
+        Source {
+            document,
+            style,
+            subject,
+        },
+        Findings {
+            errors,
+            warnings,
+            sheets,
+            previous: t.previous.clone(),
+        },
+    ))
+}
+
+/// One number of a rule table: a count, `~` (blank), or `auto` where a total may be computed.
+fn number(r: &Reader, n: &Node, computable: bool, ctx: &str) -> Result<Cell, Diagnostic> {
+    let written = |value| {
+        Ok(Cell {
+            value,
+            state: State::Written,
+            pos: n.pos,
+        })
+    };
+    match &n.value {
+        Value::Null => written(None),
+        Value::Int(i) if *i >= 0 => written(Some(*i as f64)),
+        Value::Float(f) if *f >= 0.0 && f.is_finite() => written(Some(*f)),
+        Value::Int(_) | Value::Float(_) => Err(r.error(n.pos, format!("{ctx}: a count cannot be negative"))),
+        Value::Str(s) if s.trim() == "auto" && computable => Ok(Cell {
+            value: None,
+            state: State::Auto,
+            pos: n.pos,
+        }),
+        Value::Str(s) if s.trim() == "auto" => Err(r
+            .error(n.pos, format!("{ctx}: `auto` is for totals only"))
+            .help("write the number, or ~ for a blank cell")),
+        _ => Err(r
+            .expected(n, "a number, ~ (blank) or auto (a computed total)", ctx)
+            .help("write 0 for zero, ~ for a blank cell")),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn sheet(
+    r: &Reader,
+    t: &Template,
+    id: &str,
+    columns: &[Head],
+    rows: &[Head],
+    data: Option<&Node>,
+    here: SourcePos,
+    labels: &Labels,
+) -> Result<Sheet, Diagnostic> {
+    let mut row_lines = Vec::new();
+    leaf_lines(rows, "", labels, &mut row_lines, &[]);
+    let row_lines: Vec<Line> = row_lines.into_iter().map(|(l, _)| l).collect();
+    let col_lines = column_lines(columns, labels);
+    let total_rows = check::computed_ids(&t.rules, id, Per::Column);
+    let total_cols = check::computed_ids(&t.rules, id, Per::Row);
+    let at = data.map_or(here, |d| d.pos);
+    let mut cells = HashMap::new();
+    for row in &row_lines {
+        for col in &col_lines {
+            let computable = total_rows.contains(&row.id) || total_cols.contains(&col.id);
+            cells.insert(
+                (row.id.clone(), col.id.clone()),
+                Cell {
+                    value: None,
+                    state: if computable { State::Auto } else { State::Written },
+                    pos: at,
+                },
+            );
+        }
+    }
+    let row_ids: Vec<&str> = row_lines.iter().map(|l| l.id.as_str()).collect();
+    let col_ids: Vec<&str> = col_lines.iter().map(|l| l.id.as_str()).collect();
+    let mut fill = |row: &Line, values: &Node| -> Result<(), Diagnostic> {
+        let row_computed = total_rows.contains(&row.id);
+        let ctx = |col: &Line| {
+            if row.name.is_empty() {
+                col.name.clone()
+            } else {
+                format!("{}, {}", row.name, col.name)
+            }
+        };
+        match &values.value {
+            Value::Seq(list) => {
+                let plain: Vec<&Line> = col_lines.iter().filter(|c| !total_cols.contains(&c.id)).collect();
+                let targets: Vec<&Line> = if list.len() == col_lines.len() {
+                    col_lines.iter().collect()
+                } else if list.len() == plain.len() {
+                    plain
+                } else {
+                    return Err(r
+                        .error(
+                            values.pos,
+                            format!(
+                                "{} has {} values; the table has {} columns ({} without the totals)",
+                                if row.name.is_empty() { "the row" } else { &row.name },
+                                list.len(),
+                                col_lines.len(),
+                                plain.len()
+                            ),
+                        )
+                        .help(format!("the columns, in order: {}", col_ids.join(", "))));
+                };
+                for (col, v) in targets.iter().zip(list) {
+                    let computable = row_computed || total_cols.contains(&col.id);
+                    let cell = number(r, v, computable, &ctx(col))?;
+                    cells.insert((row.id.clone(), col.id.clone()), cell);
+                }
+            }
+            Value::Map(entries) => {
+                r.check_keys(entries, &col_ids, &format!("the row `{}`", row.id))?;
+                for (k, v) in entries {
+                    let Some(col) = col_lines.iter().find(|c| c.id == k.name) else {
+                        continue;
+                    };
+                    let computable = row_computed || total_cols.contains(&col.id);
+                    cells.insert((row.id.clone(), col.id.clone()), number(r, v, computable, &ctx(col))?);
+                }
+            }
+            Value::Null => {}
+            _ => {
+                return Err(r
+                    .expected(
+                        values,
+                        "the row's numbers: a list in column order, or `column-id: number` lines",
+                        &row.id,
+                    )
+                    .help(format!("the columns: {}", col_ids.join(", "))));
+            }
+        }
+        Ok(())
+    };
+    if let Some(data) = data {
+        let single = (row_lines.len() == 1).then(|| &row_lines[0]);
+        match (&data.value, single) {
+            (Value::Map(entries), Some(row)) if get(entries, &row.id).is_none() => fill(row, data)?,
+            (Value::Seq(_), Some(row)) => fill(row, data)?,
+            (Value::Map(entries), _) => {
+                r.check_keys(entries, &row_ids, &format!("table `{id}`"))?;
+                for (k, v) in entries {
+                    if let Some(row) = row_lines.iter().find(|l| l.id == k.name) {
+                        fill(row, v)?;
+                    }
+                }
+            }
+            (Value::Null, _) => {}
+            _ => {
+                return Err(r
+                    .expected(data, "the table's rows, `row-id: [numbers]` lines", id)
+                    .help(format!("the rows: {}", row_ids.join(", "))));
+            }
+        }
+    }
+    Ok(Sheet {
+        id: id.to_string(),
+        rows: row_lines,
+        columns: col_lines,
+        cells,
+    })
+}
+
+fn value_node(c: Option<&Cell>, at: SourcePos) -> Node {
+    match c {
+        Some(Cell {
+            value: Some(v), pos, ..
+        }) if v.fract() == 0.0 && v.abs() < 1e15 => node(Value::Int(*v as i64), *pos),
+        Some(Cell {
+            value: Some(v), pos, ..
+        }) => node(Value::Float(*v), *pos),
+        Some(c) => node(Value::Null, c.pos),
+        None => node(Value::Null, at),
+    }
+}
+
+/// Table 三/四 as the tree form of `input::table`.
+fn tree_node(
+    corner: Option<&str>,
+    columns: &[Head],
+    rows: &[Head],
+    sheet: Option<&Sheet>,
+    labels: &Labels,
+    here: SourcePos,
+) -> Node {
+    fn cols(h: &[Head], labels: &Labels, here: SourcePos) -> Node {
+        let items = h
+            .iter()
+            .map(|x| {
+                let label = labels.get(x.label.as_deref().unwrap_or(""));
+                if x.children.is_empty() {
+                    text_node(&label, here)
+                } else {
+                    map_node(vec![(&label, cols(&x.children, labels, here))], here)
+                }
+            })
+            .collect();
+        node(Value::Seq(items), here)
+    }
+    let mut col_ids = Vec::new();
+    leaf_ids(columns, &mut col_ids);
+    fn body(h: &[Head], col_ids: &[String], sheet: Option<&Sheet>, labels: &Labels, here: SourcePos) -> Node {
+        let items = h
+            .iter()
+            .map(|x| match &x.id {
+                Some(id) => {
+                    let values = node(
+                        Value::Seq(
+                            col_ids
+                                .iter()
+                                .map(|c| value_node(sheet.and_then(|s| s.get(id, c)), here))
+                                .collect(),
+                        ),
+                        here,
+                    );
+                    match &x.label {
+                        Some(l) => map_node(vec![(&labels.get(l), values)], here),
+                        None => values,
+                    }
+                }
+                None => {
+                    let label = labels.get(x.label.as_deref().unwrap_or(""));
+                    map_node(vec![(&label, body(&x.children, col_ids, sheet, labels, here))], here)
+                }
+            })
+            .collect();
+        node(Value::Seq(items), here)
+    }
+    let mut entries = vec![
+        ("columns", cols(columns, labels, here)),
+        ("rows", body(rows, &col_ids, sheet, labels, here)),
+    ];
+    if let Some(c) = corner {
+        entries.push(("corner", text_node(&labels.get(c), here)));
+    }
+    map_node(entries, here)
+}
+
+/// Table 二 as the grid form of `input::table`: any value (a number, text such as +40 or
+/// 16223.34萬元, or ~) is printed as written.
+fn groups_node(
+    r: &Reader,
+    widths: &Option<Vec<i64>>,
+    groups: &[Group],
+    data: Option<&Node>,
+    labels: &Labels,
+    here: SourcePos,
+) -> Result<Node, Diagnostic> {
+    let entries: &[(Key, Node)] = match data.map(|d| &d.value) {
+        None | Some(Value::Null) => &[],
+        Some(Value::Map(m)) => m,
+        Some(_) => {
+            let d = data.map_or(here, |d| d.pos);
+            return Err(r.error(d, "expected the table's rows, `row-id: [values]` lines"));
+        }
+    };
+    let row_ids: Vec<&str> = groups
+        .iter()
+        .flat_map(|g| g.rows.iter().map(|x| x.0.as_str()))
+        .collect();
+    r.check_keys(entries, &row_ids, "table 二")?;
+    let grid = 1 + groups
+        .first()
+        .map_or(0, |g| g.columns.iter().map(|c| c.2).sum::<usize>());
+    let cell = |v: Node, span: usize| -> Node {
+        if span == 1 {
+            v
+        } else {
+            let pos = v.pos;
+            map_node(vec![("text", v), ("colspan", node(Value::Int(span as i64), pos))], pos)
+        }
+    };
+    let mut rows = Vec::new();
+    for g in groups {
+        rows.push(node(
+            Value::Seq(vec![cell(text_node(&labels.get(&g.section), here), grid)]),
+            here,
+        ));
+        let mut header = vec![text_node(&labels.get(&g.first), here)];
+        header.extend(
+            g.columns
+                .iter()
+                .map(|(_, l, s)| cell(text_node(&labels.get(l), here), *s)),
+        );
+        rows.push(map_node(
+            vec![
+                ("header", node(Value::Bool(true), here)),
+                ("cells", node(Value::Seq(header), here)),
+            ],
+            here,
+        ));
+        for (id, label) in &g.rows {
+            let given = get(entries, id);
+            let col_ids: Vec<&str> = g.columns.iter().map(|c| c.0.as_str()).collect();
+            let values: Vec<Node> = match given.map(|n| &n.value) {
+                None | Some(Value::Null) => g.columns.iter().map(|_| node(Value::Null, here)).collect(),
+                Some(Value::Seq(list)) if list.len() == g.columns.len() => list.clone(),
+                Some(Value::Map(m)) => {
+                    r.check_keys(m, &col_ids, &format!("the row `{id}`"))?;
+                    col_ids
+                        .iter()
+                        .map(|c| get(m, c).cloned().unwrap_or(node(Value::Null, here)))
+                        .collect()
+                }
+                Some(_) => {
+                    let at = given.map_or(here, |n| n.pos);
+                    return Err(r
+                        .error(at, format!("the row `{id}` ({label}) takes {} values", g.columns.len()))
+                        .help(format!(
+                            "a list in column order, or lines `{}: …`",
+                            col_ids.join(": …`, `")
+                        )));
+                }
+            };
+            let mut cells = vec![text_node(&labels.get(label), here)];
+            for (v, (_, _, s)) in values.into_iter().zip(&g.columns) {
+                if matches!(v.value, Value::Seq(_) | Value::Map(_) | Value::Bool(_)) {
+                    return Err(r.expected(&v, "a number, text or ~ (blank)", id));
+                }
+                cells.push(cell(v, *s));
+            }
+            rows.push(node(Value::Seq(cells), here));
+        }
+    }
+    let mut entries = vec![("rows", node(Value::Seq(rows), here))];
+    if let Some(w) = widths {
+        entries.push((
+            "columns",
+            node(Value::Seq(w.iter().map(|v| node(Value::Int(*v), here)).collect()), here),
+        ));
+    }
+    Ok(map_node(entries, here))
+}
+
+// ---------------------------------------------------------------------------------------------
+// `gongwen init`
+
+/// A starter input for a template: every section and every id present, commented in Chinese.
+/// Blank cells are `~` and totals `auto`; filled with zeros it builds.
+pub fn starter(t: &Template, template_name: &str, office: &str, year: i64) -> String {
+    let mut o = String::new();
+    let line = |o: &mut String, indent: usize, text: &str, comment: &str| {
+        let body = format!("{}{text}", " ".repeat(indent));
+        let width: usize = body.chars().map(|c| if crate::fonts::is_wide(c) { 2 } else { 1 }).sum();
+        let pad = 44usize.saturating_sub(width).max(2);
+        o.push_str(&body);
+        if !comment.is_empty() {
+            o.push_str(&" ".repeat(pad));
+            o.push_str("# ");
+            o.push_str(comment);
+        }
+        o.push('\n');
+    };
+    o.push_str(&format!(
+        "# 政府信息公开工作年度报告（模板 {}）。\n\
+         # 填写说明：数字按 id 填写；~ 表示空白，0 表示零；总计写 auto（或删去该行）由程序计算，写了数字则核对。\n\
+         # 填好后运行 `gongwen check 本文件` 检查勾稽关系，`gongwen build 本文件` 生成 PDF 和 DOCX。\n",
+        t.name
+    ));
+    line(&mut o, 0, &format!("template: {template_name}"), "模板");
+    line(&mut o, 0, &format!("office: {office}"), "机关名称（发文机关署名）");
+    line(&mut o, 0, &format!("year: {year}"), "报告年度");
+    line(&mut o, 0, &format!("date: {}-01-20", year + 1), "成文日期");
+    let labels = Labels {
+        map: Vec::new(),
+        used: RefCell::new(Vec::new()),
+        seen: RefCell::new(Vec::new()),
+    };
+    for s in &t.sections {
+        o.push('\n');
+        line(&mut o, 0, &format!("{}:", s.id), &s.heading);
+        let Some(tid) = &s.table else {
+            let hint = s.hint.as_deref().unwrap_or(&s.heading);
+            line(
+                &mut o,
+                2,
+                &format!("- \"（请填写：{hint}。）\""),
+                "每段一行；小标题写 `- heading: （一）……`",
+            );
+            continue;
+        };
+        match t.tables.iter().find(|x| x.id() == tid) {
+            Some(TableSpec::Groups { groups, .. }) => {
+                for g in groups {
+                    line(&mut o, 2, &format!("# {}", g.section), "");
+                    for (id, label) in &g.rows {
+                        line(&mut o, 2, &format!("{id}:"), label);
+                        for (cid, cl, _) in &g.columns {
+                            line(&mut o, 4, &format!("{cid}: ~"), cl);
+                        }
+                    }
+                }
+            }
+            Some(TableSpec::Tree { id, columns, rows, .. }) => {
+                let mut row_lines = Vec::new();
+                leaf_lines(rows, "", &labels, &mut row_lines, &[]);
+                let cols = column_lines(columns, &labels);
+                let total_rows = check::computed_ids(&t.rules, id, Per::Column);
+                let total_cols = check::computed_ids(&t.rules, id, Per::Row);
+                let single = row_lines.len() == 1;
+                for (row, _) in &row_lines {
+                    let indent = if single { 2 } else { 4 };
+                    if !single {
+                        line(&mut o, 2, &format!("{}:", row.id), &row.name);
+                    }
+                    for c in &cols {
+                        let auto = total_rows.contains(&row.id) || total_cols.contains(&c.id);
+                        let (v, note) = if auto {
+                            ("auto", format!("{}（自动计算）", c.name))
+                        } else {
+                            ("~", c.name.clone())
+                        };
+                        line(&mut o, indent, &format!("{}: {v}", c.id), &note);
+                    }
+                }
+            }
+            None => {}
+        }
+    }
+    o
+}
