@@ -143,23 +143,9 @@ pub fn lay_out(loaded: &Loaded, book: &mut fonts::FontBook) -> Result<layout::La
     })
 }
 
-/// The exact line and column of `ch` at or after `from` (a paragraph's start), so the caret
-/// points at the character itself; `from` when it is not found verbatim (escaped in YAML).
+/// The exact line and column of `ch` at or after `from` (a paragraph's start).
 fn locate_char(source: &str, from: model::SourcePos, ch: char) -> model::SourcePos {
-    for (i, line) in source.lines().enumerate().skip(from.line.saturating_sub(1) as usize) {
-        let skip = if i + 1 == from.line as usize {
-            from.column.saturating_sub(1) as usize
-        } else {
-            0
-        };
-        if let Some(col) = line.chars().skip(skip).position(|c| c == ch) {
-            return model::SourcePos {
-                line: i as u32 + 1,
-                column: (skip + col) as u32 + 1,
-            };
-        }
-    }
-    from
+    check::locate(source, from, ch.encode_utf8(&mut [0; 4]))
 }
 
 /// The DOCX facts layout decided (title line breaks, signature indents).

@@ -399,7 +399,8 @@ fn col_name(sheets: &[Sheet], q: &Quote) -> String {
         .map_or(q.column.clone(), |s| Sheet::name(&s.columns, &q.column))
 }
 
-/// The line and column of `needle` at or after `from`; `from` when it is not found verbatim.
+/// The line and column of `needle` at or after `from` (where a paragraph starts), so that a caret
+/// points at the text itself; `from` when it is not found verbatim (escaped in YAML).
 pub fn locate(source: &str, from: SourcePos, needle: &str) -> SourcePos {
     for (i, line) in source.lines().enumerate().skip(from.line.saturating_sub(1) as usize) {
         let skip = if i + 1 == from.line as usize {
@@ -413,9 +414,6 @@ pub fn locate(source: &str, from: SourcePos, needle: &str) -> SourcePos {
                 line: i as u32 + 1,
                 column: (skip + rest[..b].chars().count()) as u32 + 1,
             };
-        }
-        if i + 1 > from.line as usize + 200 {
-            break;
         }
     }
     from
