@@ -12,6 +12,7 @@ Examples:
   gongwen build report.yaml -o out              writes out/report.pdf and out/report.docx
   gongwen build a.yaml b.yaml --format pdf      PDFs only
   gongwen check report.yaml                     checks the input, writes nothing
+  gongwen init -o report.yaml                   a starter annual report (template annual-report-2021)
   gongwen fonts                                 which font serves each role
 
 A minimal input file:
@@ -68,8 +69,8 @@ enum Command {
         #[command(flatten)]
         fonts: FontArgs,
     },
-    /// Check input files (YAML, fields, dates, fonts for every character, the PDF standard);
-    /// writes nothing
+    /// Check input files (YAML, fields, dates, fonts for every character, the PDF standard, an
+    /// annual report's 勾稽关系); writes nothing
     Check {
         #[arg(required = true, value_name = "INPUT.yaml")]
         inputs: Vec<PathBuf>,
