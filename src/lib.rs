@@ -35,7 +35,7 @@ pub enum Error {
     Standard(Diagnostics),
     #[error(transparent)]
     Docx(#[from] docx::DocxError),
-    #[error("cannot write {path}: {source}")]
+    #[error("error: cannot write {path}: {}\n  = help: {}", output::reason(.source), output::help(.source))]
     Output { path: String, source: std::io::Error },
 }
 
@@ -84,19 +84,27 @@ pub struct Loaded {
 /// Reads an input file: encoding checks, YAML, the document format, the style it names.
 pub fn load(path: &Path) -> Result<Loaded, Error> {
     let file = path.display().to_string();
-    let bytes = match std::fs::read(path) {
+    let bytes = match input::read_limited(path) {
         Ok(b) => b,
         Err(e) => {
             let msg = if path.is_dir() {
                 "this is a folder, not an input file".to_string()
             } else if e.kind() == std::io::ErrorKind::NotFound {
                 "no such file".to_string()
+            } else if matches!(
+                e.kind(),
+                std::io::ErrorKind::InvalidInput | std::io::ErrorKind::FileTooLarge
+            ) {
+                e.to_string()
             } else {
                 format!("cannot read the file: {e}")
             };
-            return Err(Diagnostic::new(&file, None, msg)
-                .help("give the path of a .yaml input file")
-                .into());
+            let help = if e.kind() == std::io::ErrorKind::FileTooLarge {
+                "split the document, or check that this is the right file"
+            } else {
+                "give the path of a .yaml input file"
+            };
+            return Err(Diagnostic::new(&file, None, msg).help(help).into());
         }
     };
     let text = input::decode(&file, bytes)?;
@@ -139,6 +147,14 @@ pub fn lay_out(loaded: &Loaded, book: &mut fonts::FontBook) -> Result<layout::La
             .help("shorten that column's longest word or number, give the table `widths`, or split the table")
             .with_source(&loaded.text)
             .into(),
+        layout::LayoutError::TooManyPages { pos } => Diagnostic::new(
+            &loaded.file,
+            Some(pos),
+            format!("the document runs to more than {} pages by this point", layout::MAX_PAGES),
+        )
+        .help("split it into several documents, or check for text or table rows pasted many times over")
+        .with_source(&loaded.text)
+        .into(),
         layout::LayoutError::Font(f) => Error::Font(f),
     })
 }

@@ -37,3 +37,26 @@ pub fn write_all(dir: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<(), Error> 
     }
     Ok(())
 }
+
+/// Why a file or folder cannot be written, in plain words.
+pub fn reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotADirectory | K::AlreadyExists => "part of this path is a file, not a folder".into(),
+        K::PermissionDenied => "permission denied (this folder may not be written to)".into(),
+        K::ReadOnlyFilesystem => "the disk is read-only".into(),
+        K::StorageFull | K::QuotaExceeded => "the disk is full".into(),
+        K::IsADirectory => "a folder of that name is in the way".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// What to do about it.
+pub fn help(e: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::StorageFull | K::QuotaExceeded => "free some space, or choose another output folder with -o",
+        K::IsADirectory => "move or rename that folder, or choose another output folder with -o",
+        _ => "choose another output folder with -o, or check that the folder can be written to",
+    }
+}

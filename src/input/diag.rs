@@ -56,9 +56,32 @@ impl fmt::Display for Diagnostic {
             let number = p.line.to_string();
             let pad = " ".repeat(number.len());
             // The caret goes under the column'th character; wide (CJK) characters take two cells.
-            let before: String = line.chars().take(p.column.saturating_sub(1) as usize).collect();
-            let cells: usize = before.chars().map(display_width).sum();
-            let shown: String = line.chars().take(120).collect();
+            // A long line is cut to about 100 cells around the caret (… marks what is left
+            // out), so the caret stays on the screen; tabs are shown as four spaces.
+            let chars: Vec<char> = line.chars().collect();
+            let col = (p.column.saturating_sub(1) as usize).min(chars.len());
+            let mut start = 0;
+            let mut before: usize = chars[..col].iter().copied().map(display_width).sum();
+            if before > 60 {
+                while before > 40 && start < col {
+                    before -= display_width(chars[start]);
+                    start += 1;
+                }
+            }
+            let lead = if start > 0 { "…" } else { "" };
+            let mut shown = String::from(lead);
+            let mut width = 0;
+            let mut end = start;
+            while end < chars.len() && width + display_width(chars[end]) <= 100 {
+                width += display_width(chars[end]);
+                end += 1;
+            }
+            shown.extend(chars[start..end].iter());
+            if end < chars.len() {
+                shown.push('…');
+            }
+            let shown = shown.replace('\t', "    ");
+            let cells = before + lead.chars().count();
             writeln!(f, "{pad} |")?;
             writeln!(f, "{number} | {shown}")?;
             writeln!(f, "{pad} | {}^", " ".repeat(cells))?;

@@ -8,6 +8,10 @@ use crate::model::{Block, Date, Document, Heading, Paragraph, Run, Signature, So
 const TOP_FIELDS: &[&str] = &["title", "issuer", "date", "subject", "style", "signature", "body"];
 const BLOCK_KINDS: &[&str] = &["heading", "paragraph", "table", "page-break"];
 
+/// The most characters one paragraph or heading may have: a long paragraph has a few thousand;
+/// a hundred thousand is text pasted many times over (and would take minutes to lay out).
+pub const MAX_PARAGRAPH_CHARS: usize = 100_000;
+
 /// What the input file asks for besides the document itself.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Source {
@@ -235,13 +239,18 @@ pub(crate) fn parse_block(r: &Reader, item: &Node) -> Result<Block, Diagnostic> 
         Value::Null => Err(r
             .error(item.pos, "empty body item")
             .help("write the paragraph's text after `- `, or remove the line")),
-        Value::Bool(_) => Err(r.expected(item, "a paragraph (text) or a heading", "body item")),
+        Value::Bool(_) => Err(r
+            .expected(item, "a paragraph (text) or a heading", "body item")
+            .help("YAML reads yes/no/true/false/on/off as true/false: put the text in quotes, e.g. - \"yes\"")),
     }
 }
 
 fn heading_text(r: &Reader, value: &Node) -> Result<String, Diagnostic> {
     match &value.value {
-        Value::Str(s) if !s.trim().is_empty() => Ok(clean_text(s)),
+        Value::Str(s) if !s.trim().is_empty() => {
+            too_long(r, s, value.pos, "heading")?;
+            Ok(clean_text(s))
+        }
         Value::Str(_) | Value::Null => Err(r
             .error(value.pos, "the heading is empty")
             .help("write the heading's text after `heading:`")),
@@ -299,8 +308,28 @@ fn clean_text(s: &str) -> String {
     out
 }
 
+/// Refuses a paragraph or heading over [`MAX_PARAGRAPH_CHARS`], at its place.
+fn too_long(r: &Reader, text: &str, pos: SourcePos, what: &str) -> Result<(), Diagnostic> {
+    // Counting stops just past the limit: a 10 MB paragraph is not counted in full.
+    if text.len() <= MAX_PARAGRAPH_CHARS || text.chars().nth(MAX_PARAGRAPH_CHARS).is_none() {
+        return Ok(());
+    }
+    Err(r
+        .error(
+            pos,
+            format!(
+                "this {what} has {} characters; gongwen takes at most {MAX_PARAGRAPH_CHARS} in one {what}",
+                text.chars().count()
+            ),
+        )
+        .help(format!(
+            "a real {what} is far shorter: check that the text was pasted only once, or split it into several paragraphs"
+        )))
+}
+
 /// A paragraph's text with `**bold**` spans (run-in headings).
 fn paragraph(r: &Reader, text: &str, pos: SourcePos) -> Result<Paragraph, Diagnostic> {
+    too_long(r, text, pos, "paragraph")?;
     let text = clean_text(text);
     if text.is_empty() {
         return Err(r

@@ -8,6 +8,37 @@ pub mod yaml;
 
 use diag::Diagnostic;
 
+/// Reads a file the user named (an input, a style, a template's data) with the input size limit:
+/// a folder, a device or a pipe (`/dev/zero`, `/dev/stdin`) is refused rather than read for
+/// ever, and a file over [`yaml::MAX_INPUT_BYTES`] is refused without being read whole.
+pub fn read_limited(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind, Read};
+    let meta = std::fs::metadata(path)?;
+    if meta.is_dir() {
+        return Err(Error::new(ErrorKind::IsADirectory, "this is a folder, not a file"));
+    }
+    if !meta.is_file() {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            "this is not an ordinary file (a device or a pipe)",
+        ));
+    }
+    let limit = yaml::MAX_INPUT_BYTES as u64;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(Error::new(
+            ErrorKind::FileTooLarge,
+            format!(
+                "the file is larger than {} MB; gongwen reads at most {} MB",
+                limit >> 20,
+                limit >> 20
+            ),
+        ));
+    }
+    Ok(bytes)
+}
+
 /// Input files are UTF-8 (a byte-order mark is accepted). Files saved by Chinese Windows tools
 /// in GBK are recognised and named as such, so the clerk knows to re-save them.
 pub fn decode(file: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {

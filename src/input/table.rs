@@ -551,7 +551,13 @@ fn grid_form(r: &Reader, node: &Node, rows: &Node, m: &[(Key, Node)]) -> Result<
     }
     if parsed.len().saturating_mul(columns) > MAX_TABLE_CELLS {
         return Err(r
-            .error(node.pos, format!("the table has more than {MAX_TABLE_CELLS} cells"))
+            .error(
+                node.pos,
+                format!(
+                    "the table has {} rows of {columns} columns, more than the {MAX_TABLE_CELLS} cells gongwen takes in one table",
+                    parsed.len()
+                ),
+            )
             .help("split it into several tables"));
     }
     // Place cells left to right in the first free slot, as HTML tables do.
@@ -561,14 +567,23 @@ fn grid_form(r: &Reader, node: &Node, rows: &Node, m: &[(Key, Node)]) -> Result<
     let header_rows = parsed.iter().take_while(|(_, h, _)| *h).count();
     for (row, (pos, _, list)) in parsed.iter().enumerate() {
         let mut col = 0;
+        // Slots of this row already covered by a rowspan from a row above.
+        let covered = taken[row].iter().filter(|t| **t).count();
         for gc in list {
             while col < columns && taken[row][col] {
                 col += 1;
             }
             if col + gc.colspan > columns {
+                let help = if covered > 0 {
+                    format!(
+                        "the table has {columns} columns, and {covered} of them in this row are covered by a rowspan from a row above: leave out the cells it covers"
+                    )
+                } else {
+                    format!("the table has {columns} columns; check the colspans and the number of cells in this row")
+                };
                 return Err(r
                     .error(gc.pos, format!("this cell reaches past the table's last column (row {} has more than {columns} columns of cells)", row + 1))
-                    .help(format!("the table has {columns} columns; check the colspans and the number of cells in this row")));
+                    .help(help));
             }
             if row + gc.rowspan > nrows {
                 return Err(r

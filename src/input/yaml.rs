@@ -12,6 +12,17 @@ use crate::model::SourcePos;
 /// Inputs larger than this are refused before parsing: a real report is well under 1 MB.
 pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
 
+/// Lists and mappings nested deeper than this are refused (a report needs about 15 levels: a
+/// table's eight-level header tree inside `body`), so that no input can exhaust the stack.
+pub const MAX_DEPTH: usize = 64;
+
+/// At most this many values (texts, numbers, lists, mappings) after `*alias` references are
+/// expanded: a 200 000-cell table fits; an "alias bomb" that would expand to billions does not.
+pub const MAX_NODES: usize = 500_000;
+
+/// At most this many parser events may be replayed from `*alias` references in one file.
+pub const MAX_ALIAS_EVENTS: usize = 100_000;
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Null,
@@ -57,14 +68,25 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Diagnostic> {
             file,
             None,
             format!(
-                "the file is {} MB; gongwen reads at most {} MB",
-                text.len() >> 20,
+                "the file is larger than {} MB ({} bytes); gongwen reads at most {} MB",
+                MAX_INPUT_BYTES >> 20,
+                text.len(),
                 MAX_INPUT_BYTES >> 20
             ),
         )
         .help("split the document, or check that this is the right file"));
     }
-    let options = serde_saphyr::options! { with_snippet: false };
+    let options = serde_saphyr::options! {
+        with_snippet: false,
+        budget: serde_saphyr::budget! {
+            max_depth: MAX_DEPTH,
+            max_nodes: MAX_NODES,
+            max_events: 4 * MAX_NODES,
+        },
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: MAX_ALIAS_EVENTS,
+        },
+    };
     match serde_saphyr::from_str_with_options::<Spanned<RawValue>>(text, options) {
         Ok(s) => Ok(convert(s)),
         Err(e) => {
@@ -75,14 +97,73 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Diagnostic> {
             let rendered = e.to_string();
             // The parser's own message is the first line; our renderer adds the snippet.
             let first = rendered.lines().next().unwrap_or("invalid YAML").trim().to_string();
-            let msg = strip_location_suffix(&first);
-            Err(
-                Diagnostic::new(file, pos.filter(|p| p.line > 0), format!("invalid YAML: {msg}"))
-                    .help(yaml_hint(&msg))
-                    .with_source(text),
-            )
+            let raw = strip_location_suffix(&first);
+            let (msg, help) = match plain_message(&e, &raw) {
+                Some((msg, help)) => (msg, help),
+                None => (format!("invalid YAML: {raw}"), yaml_hint(&raw)),
+            };
+            Err(Diagnostic::new(file, pos.filter(|p| p.line > 0), msg)
+                .help(help)
+                .with_source(text))
         }
     }
+}
+
+/// The parser's messages that speak to programmers (policies, API names, budgets), said in a
+/// clerk's terms; None keeps the parser's own message.
+fn plain_message(e: &serde_saphyr::Error, raw: &str) -> Option<(String, String)> {
+    use serde_saphyr::Error as E;
+    use serde_saphyr::budget::BudgetBreach as B;
+    let too_deep = || {
+        (
+            format!("invalid YAML: lists and mappings are nested more than {MAX_DEPTH} levels deep"),
+            "a document needs only a few levels: check for stray `[`, `{` or `- ` at this place".to_string(),
+        )
+    };
+    let expands = || {
+        (
+            format!(
+                "invalid YAML: the file's `*` references expand to more than {MAX_NODES} values (an \"alias bomb\")"
+            ),
+            "write the repeated text out, or remove the `&anchor` and `*alias` references".to_string(),
+        )
+    };
+    Some(match e {
+        E::DuplicateMappingKey { key, .. } => (
+            match key {
+                Some(k) => format!("invalid YAML: `{k}` appears twice in the same mapping"),
+                None => "invalid YAML: a key appears twice in the same mapping".to_string(),
+            },
+            "each key may appear once; remove or rename the second one".to_string(),
+        ),
+        E::MultipleDocuments { .. } => (
+            "invalid YAML: a second document starts here (after a `---` line)".to_string(),
+            "an input file holds one document: remove the `---` line and what follows, or move it to a file of its own"
+                .to_string(),
+        ),
+        E::UnknownAnchor { .. } => (
+            "invalid YAML: `*` starts a reference to an `&anchor` that is not defined".to_string(),
+            "text that starts with `*` or `&` must be quoted: - \"*注：……\"".to_string(),
+        ),
+        E::Budget { breach, .. } => match breach {
+            B::Depth { .. } => too_deep(),
+            B::Nodes { .. } | B::Events { .. } | B::Aliases { .. } | B::Anchors { .. } => expands(),
+            _ => (
+                format!("invalid YAML: the file is too large to read ({breach:?})"),
+                "split the document, or check that this is the right file".to_string(),
+            ),
+        },
+        E::AliasReplayLimitExceeded { .. }
+        | E::AliasExpansionLimitExceeded { .. }
+        | E::AliasReplayStackDepthExceeded { .. }
+        | E::AliasReplayCounterOverflow { .. } => expands(),
+        _ if raw.contains("recursion limit") || raw.contains("nesting limit") => too_deep(),
+        // Errors raised inside the deserializer arrive as text.
+        _ if raw.contains("alias replay") || raw.contains("alias expansion") || raw.contains("budget breached") => {
+            expands()
+        }
+        _ => return None,
+    })
 }
 
 fn strip_location_suffix(msg: &str) -> String {
@@ -94,10 +175,14 @@ fn strip_location_suffix(msg: &str) -> String {
 
 fn yaml_hint(msg: &str) -> String {
     let m = msg.to_lowercase();
-    if m.contains("tab") {
+    if m.contains("tabs ") || m.contains("tab ") {
         "YAML indents with spaces only; replace the tab with spaces".into()
     } else if m.contains("duplicate") {
         "each key may appear once in a mapping; remove or rename the second one".into()
+    } else if m.contains("bracket") || m.contains("flow sequence") || m.contains("flow mapping") {
+        "close the `[` with `]` (or the `{` with `}`) on the same item, or write the list one `- ` line per item".into()
+    } else if m.contains("mapping values are not allowed") {
+        "text that contains `: ` (a colon and a space) must be quoted: - \"备注: 见附件\"; or use the full-width colon ：".into()
     } else if m.contains("quote") || m.contains("unterminated") || m.contains("unclosed") {
         "close the quotation mark, or remove it: plain text needs no quotes".into()
     } else if m.contains("indent") || m.contains("mapping values") || m.contains("block") {

@@ -14,6 +14,10 @@ use text::{Origin, Prepared};
 /// Ideographic em-box ascent (Adobe CJK fonts): where the baseline sits in a centred em box.
 const EM_ASCENT: f32 = 0.88;
 
+/// The most pages a document may have: the longest annual reports run to a few hundred; more
+/// than this is text pasted many times over, and would only make a PDF no one can open.
+pub const MAX_PAGES: usize = 2000;
+
 #[derive(Debug, thiserror::Error)]
 pub enum LayoutError {
     #[error("the character “{ch}” (U+{code:04X}) is in none of the fonts of role `{role}`, in {what}", code = *ch as u32)]
@@ -25,6 +29,9 @@ pub enum LayoutError {
     },
     #[error("the table does not fit the 版心: {detail}")]
     TableTooWide { pos: SourcePos, detail: String },
+    /// The document would run past [`MAX_PAGES`]; `pos` is the block on which it did.
+    #[error("the document runs to more than {MAX_PAGES} pages")]
+    TooManyPages { pos: SourcePos },
     #[error(transparent)]
     Font(#[from] FontError),
 }
@@ -443,6 +450,9 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
         if cur.row >= rows_per_page {
             cur.new_page();
         }
+        if cur.pages.len() > MAX_PAGES {
+            return Err(too_many_pages(doc, items[i].block()));
+        }
         // Everything drawn from here on, up to the next item, shows this item's block.
         let mark = (cur.page_index(), cur.page().runs.len());
         let b = match &items[i] {
@@ -501,6 +511,9 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
             cur.row += 1;
         }
         stamp_block(&mut cur.pages, mark, b.block);
+    }
+    if cur.pages.len() > MAX_PAGES {
+        return Err(too_many_pages(doc, items.last().and_then(Item::block)));
     }
     let mut pages = cur.pages;
 
@@ -566,6 +579,17 @@ pub(crate) fn push_pieces(
 }
 
 /// Sets `block` on the runs drawn since `mark` (page index, run count on that page).
+/// The error for a document past [`MAX_PAGES`], at the block that crossed the limit.
+fn too_many_pages(doc: &Document, block: Option<usize>) -> LayoutError {
+    let pos = match block.and_then(|b| doc.blocks.get(b)) {
+        Some(Block::Heading(h)) => h.pos,
+        Some(Block::Paragraph(p)) => p.pos,
+        Some(Block::Table(t)) => t.pos,
+        Some(Block::PageBreak) | None => doc.title_pos,
+    };
+    LayoutError::TooManyPages { pos }
+}
+
 fn stamp_block(pages: &mut [Page], mark: (usize, usize), block: Option<usize>) {
     for (p, page) in pages.iter_mut().enumerate().skip(mark.0) {
         let from = if p == mark.0 { mark.1 } else { 0 };

@@ -168,8 +168,16 @@ pub fn load(name_or_path: &str, base_dir: &std::path::Path) -> Result<Style, Dia
     }
     let path = base_dir.join(name_or_path);
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        Diagnostic::new(&shown, None, format!("cannot read the style file: {e}"))
+    let text = crate::input::read_limited(&path).and_then(|b| {
+        String::from_utf8(b)
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "the file is not UTF-8 text"))
+    });
+    let text = text.map_err(|e| {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "there is no such file".to_string(),
+            _ => e.to_string(),
+        };
+        Diagnostic::new(&shown, None, format!("cannot read the style file: {why}"))
             .help("check the path given in `style:`; it is relative to the input file")
     })?;
     let over = yaml::parse(&shown, &text)?;
