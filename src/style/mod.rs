@@ -3,7 +3,6 @@
 
 use crate::input::diag::Diagnostic;
 use crate::input::yaml::{self, Key, Node, Reader, Value, get};
-use crate::model::SourcePos;
 
 pub const MM: f32 = 72.0 / 25.4;
 const BUILTIN_GBT9704: &str = include_str!("../../templates/gbt9704.yaml");
@@ -401,11 +400,6 @@ pub fn size_of(r: &Reader, node: &Node, ctx: &str) -> Result<f32, Diagnostic> {
             Err(d)
         }
     }
-}
-
-/// Position of a value, for callers that want to point at a style field.
-pub fn pos_of(node: &Node) -> SourcePos {
-    node.pos
 }
 
 #[cfg(test)]
