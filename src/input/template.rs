@@ -136,9 +136,15 @@ pub fn load(name: &str, base: &Path) -> Result<Template, Diagnostic> {
     }
     let path = base.join(name);
     let file = path.display().to_string();
-    let text = std::fs::read(&path).map_err(|e| {
+    // Bounded read: a template path may name a device or a huge file.
+    let text = super::read_limited(&path).map_err(|e| {
         let names: Vec<&str> = BUILT_IN.iter().map(|(n, _)| *n).collect();
-        let d = Diagnostic::new(&file, None, format!("no template `{name}`: {e}"));
+        let why = if e.kind() == std::io::ErrorKind::NotFound {
+            "it is not a built-in template and there is no such file".to_string()
+        } else {
+            format!("cannot read it: {e}")
+        };
+        let d = Diagnostic::new(&file, None, format!("no template `{name}`: {why}"));
         match did_you_mean(name, &names) {
             Some(s) => d.help(format!("did you mean `{s}`?")),
             None => d.help(format!(
