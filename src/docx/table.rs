@@ -16,6 +16,7 @@ use super::DocxError;
 use super::document::t;
 use super::styles::{TABLE_CAPTION, TABLE_HEADING, TABLE_TEXT};
 use super::xml::{LineRule, PPr, RPr, Spacing, Xml, half_points, twips};
+use crate::layout::CONTINUED_LABEL_HEIGHT;
 use crate::layout::TableFacts;
 use crate::layout::table::{CELL_LINE_HEIGHT, CELL_PAD_X, CELL_PAD_Y, RULE_INNER, RULE_OUTER};
 use crate::model::{Border, Cell, CellKind, Table};
@@ -27,10 +28,6 @@ const MIN_LINE: i32 = 14;
 /// exactly also fits in LibreOffice, which wants room for the last character's (negative)
 /// tracking too, and rounds advances and column widths to twips.
 const FIT_SLACK_X: f32 = 0.25;
-
-/// The 续表 label's line height in multiples of the table role's size, as layout draws it
-/// (its `CONTINUED_LABEL_HEIGHT`).
-const CONTINUED_LABEL_HEIGHT: f32 = 1.5;
 
 /// What the writer needs: layout's facts where they fit the table, else the model's own.
 struct Plan<'a> {
@@ -96,7 +93,8 @@ impl<'a> Plan<'a> {
         for cells in &mut row_cells {
             cells.sort_by_key(|&i| table.cells[i].col);
         }
-        let heights = row_heights(table, &lines, size);
+        let line_counts: Vec<usize> = lines.iter().map(Vec::len).collect();
+        let heights = crate::layout::table::row_heights(table, &line_counts, size);
         Plan {
             table,
             cols,
@@ -130,29 +128,6 @@ impl<'a> Plan<'a> {
     fn width(&self, col: usize, span: usize) -> i32 {
         self.cols.iter().skip(col).take(span).sum()
     }
-}
-
-/// Row heights as layout computes them: the tallest single-row cell, and a spanning cell's
-/// shortfall added to its last row.
-fn row_heights(table: &Table, lines: &[Vec<String>], size: f32) -> Vec<f32> {
-    let lh = CELL_LINE_HEIGHT * size;
-    let need = |i: usize| lines.get(i).map_or(1, |l| l.len().max(1)) as f32 * lh + 2.0 * CELL_PAD_Y;
-    let mut h = vec![lh + 2.0 * CELL_PAD_Y; table.rows];
-    for (i, c) in table.cells.iter().enumerate().filter(|(_, c)| c.rowspan == 1) {
-        if let Some(r) = h.get_mut(c.row) {
-            *r = r.max(need(i));
-        }
-    }
-    for (i, c) in table.cells.iter().enumerate().filter(|(_, c)| c.rowspan > 1) {
-        let span = c.row.min(table.rows)..(c.row + c.rowspan).min(table.rows);
-        let have: f32 = h[span.clone()].iter().sum();
-        if let Some(last) = span.clone().last()
-            && need(i) > have
-        {
-            h[last] += need(i) - have;
-        }
-    }
-    h
 }
 
 #[derive(Clone, Copy, PartialEq)]

@@ -264,18 +264,8 @@ fn measure_at(
         };
     }
     let line_height = CELL_LINE_HEIGHT * size;
-    let mut row_heights = vec![line_height + 2.0 * CELL_PAD_Y; table.rows];
-    let height_of = |c: &LaidCell| c.lines.len().max(1) as f32 * line_height + 2.0 * CELL_PAD_Y;
-    for c in cells.iter().filter(|c| c.rowspan == 1) {
-        row_heights[c.row] = row_heights[c.row].max(height_of(c));
-    }
-    for c in cells.iter().filter(|c| c.rowspan > 1) {
-        let have: f32 = row_heights[c.row..c.row + c.rowspan].iter().sum();
-        let need = height_of(c);
-        if need > have {
-            row_heights[c.row + c.rowspan - 1] += need - have;
-        }
-    }
+    let line_counts: Vec<usize> = cells.iter().map(|c| c.lines.len()).collect();
+    let row_heights = row_heights(table, &line_counts, size);
     Ok(Ok(LaidTable {
         columns: n,
         widths,
@@ -295,6 +285,30 @@ fn reads_well(c: &LaidCell, table_width: f32) -> bool {
     c.kind == CellKind::ColumnHeader
         || text::natural_width(&c.prepared) > 2.0 * table_width
         || c.lines.len() <= MAX_CELL_LINES.max(c.rowspan)
+}
+
+/// Row heights from each cell's line count (same order as `table.cells`): the tallest
+/// single-row cell, and a spanning cell's shortfall added to its last row. The DOCX writer
+/// calls this too, so Word's rows are as tall as ours.
+pub fn row_heights(table: &Table, line_counts: &[usize], size: f32) -> Vec<f32> {
+    let line_height = CELL_LINE_HEIGHT * size;
+    let need = |i: usize| line_counts.get(i).copied().unwrap_or(1).max(1) as f32 * line_height + 2.0 * CELL_PAD_Y;
+    let mut heights = vec![line_height + 2.0 * CELL_PAD_Y; table.rows];
+    for (i, c) in table.cells.iter().enumerate().filter(|(_, c)| c.rowspan == 1) {
+        if let Some(h) = heights.get_mut(c.row) {
+            *h = h.max(need(i));
+        }
+    }
+    for (i, c) in table.cells.iter().enumerate().filter(|(_, c)| c.rowspan > 1) {
+        let span = c.row.min(table.rows)..(c.row + c.rowspan).min(table.rows);
+        let have: f32 = heights[span.clone()].iter().sum();
+        if let Some(last) = span.last()
+            && need(i) > have
+        {
+            heights[last] += need(i) - have;
+        }
+    }
+    heights
 }
 
 /// How a column is named in messages: by its lowest heading.
