@@ -324,7 +324,20 @@ fn a_build_killed_midway_leaves_the_earlier_output_whole() {
         yaml.push_str(&format!("        - [{i}, 县政府办公室, {}, {}]\n", i % 97, i % 89));
     }
     std::fs::write(&input, yaml).unwrap();
-    for delay in [300, 1500] {
+    // Kill at fractions of how long this build takes on this machine, so that the kill lands in
+    // the middle of the work and not in the last milliseconds, when the finished files are
+    // being renamed into place (a fixed delay did, on a loaded machine).
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::copy(&input, elsewhere.path().join("doc.yaml")).unwrap();
+    let started = std::time::Instant::now();
+    let timing = Command::new(env!("CARGO_BIN_EXE_gongwen"))
+        .args(["build", "doc.yaml", "-o", "out"])
+        .current_dir(elsewhere.path())
+        .output()
+        .unwrap();
+    assert!(timing.status.success());
+    let whole = started.elapsed().as_millis() as u64;
+    for delay in [whole / 5, whole / 2] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_gongwen"))
             .args(["build", "doc.yaml", "-o", "out"])
             .current_dir(dir.path())
