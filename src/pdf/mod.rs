@@ -168,7 +168,8 @@ pub fn write(doc: &Document, layout: &Layout, book: &FontBook, settings: &Settin
         for run in &page.runs {
             if let std::collections::hash_map::Entry::Vacant(e) = fonts.entry(run.font) {
                 let face = book.face(run.font);
-                let font = Font::new(face.data.clone().into(), face.index)
+                let font = face
+                    .pdf_font()
                     .ok_or_else(|| PdfError::Font(face.path.display().to_string()))?;
                 e.insert(font);
             }
