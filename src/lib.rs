@@ -12,12 +12,14 @@ pub mod layout;
 pub mod model;
 pub mod output;
 pub mod pdf;
+pub mod session;
 pub mod style;
 
 use std::path::{Path, PathBuf};
 
 use input::diag::{Diagnostic, Diagnostics};
 use model::{Date, Document};
+pub use session::Session;
 use style::Style;
 
 #[derive(Debug, thiserror::Error)]
@@ -174,34 +176,10 @@ pub fn docx_facts(layout: &layout::Layout) -> docx::DocxFacts {
 }
 
 /// Builds one input into `out_dir/NAME.pdf` and/or `NAME.docx`. Nothing is written unless
-/// every requested file was produced; each file appears atomically.
+/// every requested file was produced; each file appears atomically. The input's warnings are
+/// not returned: use a [`Session`] for them, and to build many documents over the same fonts.
 pub fn build(input_path: &Path, out_dir: &Path, formats: &[Format], options: &Options) -> Result<Vec<PathBuf>, Error> {
-    let loaded = load(input_path)?;
-    gate(&loaded, options)?;
-    let mut book = fonts::FontBook::new(
-        fonts::find_font_dir(options.fonts_dir.as_deref())?,
-        options.system_fonts,
-    );
-    let laid = lay_out(&loaded, &mut book)?;
-    let stem = input_path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "document".into());
-    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    for f in formats {
-        match f {
-            Format::Pdf => {
-                let bytes = write_pdf(&loaded, &laid, &book, options)?;
-                files.push((out_dir.join(format!("{stem}.pdf")), bytes));
-            }
-            Format::Docx => {
-                let bytes = docx::write(&loaded.document, &loaded.style, &docx_facts(&laid))?;
-                files.push((out_dir.join(format!("{stem}.docx")), bytes));
-            }
-        }
-    }
-    output::write_all(out_dir, &files)?;
-    Ok(files.into_iter().map(|(p, _)| p).collect())
+    Ok(Session::new(options.clone())?.build(input_path, out_dir, formats)?.files)
 }
 
 /// Writes the PDF of a laid-out input; a PDF that cannot meet the chosen standard becomes
@@ -233,25 +211,9 @@ pub fn write_pdf(
 }
 
 /// Parses and validates an input (including that every character has a font and that the PDF
-/// can meet its standard), writing nothing.
+/// can meet its standard), writing nothing. See [`Session::check`].
 pub fn check(input_path: &Path, options: &Options) -> Result<(), Error> {
-    let loaded = load(input_path)?;
-    gate(
-        &loaded,
-        &Options {
-            force: false,
-            ..options.clone()
-        },
-    )?;
-    let mut book = fonts::FontBook::new(
-        fonts::find_font_dir(options.fonts_dir.as_deref())?,
-        options.system_fonts,
-    );
-    let laid = lay_out(&loaded, &mut book)?;
-    // The PDF is made in memory too, so that a document that cannot meet the PDF standard
-    // fails here as it would in `build`.
-    write_pdf(&loaded, &laid, &book, options)?;
-    Ok(())
+    Session::new(options.clone())?.check(input_path).map(|_| ())
 }
 
 /// The warnings of a report input: text against tables, missing sections and, with
@@ -283,31 +245,6 @@ pub fn warnings(loaded: &Loaded, options: &Options) -> Result<Vec<Diagnostic>, E
 /// A diagnostic shown as a warning.
 pub fn as_warning(d: &Diagnostic) -> String {
     d.to_string().replacen("error:", "warning:", 1)
-}
-
-/// Prints the warnings; rule violations stop here unless `options.force`, which prints them and
-/// says that it builds anyway.
-fn gate(loaded: &Loaded, options: &Options) -> Result<(), Error> {
-    for w in warnings(loaded, options)? {
-        eprint!("{}", as_warning(&w));
-    }
-    let errors = &loaded.findings.errors;
-    if errors.is_empty() {
-        return Ok(());
-    }
-    if !options.force {
-        return Err(Error::Input(Diagnostics(errors.clone())));
-    }
-    for e in errors {
-        eprint!("{e}");
-    }
-    eprintln!(
-        "warning: {}: building anyway (--force) despite {} rule violation{}",
-        loaded.file,
-        errors.len(),
-        if errors.len() == 1 { "" } else { "s" }
-    );
-    Ok(())
 }
 
 /// SOURCE_DATE_EPOCH (seconds since 1970, UTC) as a calendar date.

@@ -4,7 +4,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use gongwen::{Error, Format, Options};
+use gongwen::session::Report;
+use gongwen::{Error, Format, Options, Session};
+
+mod batch;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -47,12 +50,15 @@ enum Command {
     /// Build PDF and DOCX files from input YAML files
     #[command(after_help = EXAMPLES)]
     Build {
-        /// Input files (.yaml)
+        /// Input files (.yaml), or folders whose .yaml files are all built
         #[arg(required = true, value_name = "INPUT.yaml")]
         inputs: Vec<PathBuf>,
         /// Output folder (default: next to each input)
         #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
+        /// How many documents to build at once (default: one per core)
+        #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
         /// Which files to write
         #[arg(long, value_delimiter = ',', default_values = ["pdf", "docx"])]
         format: Vec<FormatArg>,
@@ -184,6 +190,7 @@ fn run(command: Command) -> Result<(), u8> {
         Command::Build {
             inputs,
             output,
+            jobs,
             format,
             pdf_standard,
             force,
@@ -203,30 +210,12 @@ fn run(command: Command) -> Result<(), u8> {
                 previous,
                 ..options(&fonts)
             };
-            let mut failed = false;
-            for input in &inputs {
-                let dir = match &output {
-                    Some(d) => d.clone(),
-                    None => input.parent().map(Path::to_path_buf).unwrap_or_default(),
-                };
-                let dir = if dir.as_os_str().is_empty() {
-                    PathBuf::from(".")
-                } else {
-                    dir
-                };
-                match gongwen::build(input, &dir, &formats, &opts) {
-                    Ok(files) => {
-                        for f in files {
-                            println!("wrote {}", f.display());
-                        }
-                    }
-                    Err(e) => {
-                        report(&e);
-                        failed = true;
-                    }
-                }
+            let session = Session::new(opts).map_err(|e| report(&e))?;
+            let (documents, from_folder) = expand_inputs(&inputs)?;
+            if documents.len() == 1 && !from_folder {
+                return build_one(&session, &documents[0], output.as_deref(), &formats);
             }
-            if failed { Err(1) } else { Ok(()) }
+            batch::build_all(&session, &documents, output.as_deref(), &formats, jobs)
         }
         Command::Check {
             inputs,
@@ -239,9 +228,14 @@ fn run(command: Command) -> Result<(), u8> {
                 previous,
                 ..options(&fonts)
             };
+            let session = Session::new(opts).map_err(|e| report(&e))?;
             let mut failed = false;
             for input in &inputs {
-                match gongwen::check(input, &opts) {
+                let checked = session.prepare_check(input).and_then(|(loaded, notes)| {
+                    print_notes(&loaded.file, &notes);
+                    session.verify(&loaded)
+                });
+                match checked {
                     Ok(()) => println!("{}: ok", input.display()),
                     Err(e) => {
                         report(&e);
@@ -259,6 +253,94 @@ fn run(command: Command) -> Result<(), u8> {
         } => init(&template, office, year, output.as_deref()),
         Command::Fonts { inputs, fonts } => fonts_report(&inputs, &options(&fonts)).map_err(|e| report(&e)),
     }
+}
+
+/// Where a document's files go: the output folder, else the input's own folder.
+fn out_dir_for(input: &Path, output: Option<&Path>) -> PathBuf {
+    let dir = match output {
+        Some(d) => d.to_path_buf(),
+        None => input.parent().map(Path::to_path_buf).unwrap_or_default(),
+    };
+    if dir.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        dir
+    }
+}
+
+/// Prints a document's warnings, and the rule violations `--force` builds anyway.
+fn print_notes(file: &str, notes: &Report) {
+    eprint!("{}", notes_text(file, notes));
+}
+
+/// The text `print_notes` prints.
+fn notes_text(file: &str, notes: &Report) -> String {
+    let mut out = String::new();
+    for w in &notes.warnings {
+        out.push_str(&gongwen::as_warning(w));
+    }
+    if notes.overridden.is_empty() {
+        return out;
+    }
+    for e in &notes.overridden {
+        out.push_str(&e.to_string());
+    }
+    let n = notes.overridden.len();
+    out.push_str(&format!(
+        "warning: {file}: building anyway (--force) despite {n} rule violation{}\n",
+        if n == 1 { "" } else { "s" }
+    ));
+    out
+}
+
+/// One input, as a plain command: its diagnostics, then `wrote` lines.
+fn build_one(session: &Session, input: &Path, output: Option<&Path>, formats: &[Format]) -> Result<(), u8> {
+    let dir = out_dir_for(input, output);
+    let (loaded, notes) = session.prepare(input).map_err(|e| report(&e))?;
+    print_notes(&loaded.file, &notes);
+    let files = session
+        .write(input, &loaded, &dir, formats)
+        .map_err(|e| report(&e))?;
+    for f in files {
+        println!("wrote {}", f.display());
+    }
+    Ok(())
+}
+
+/// The documents to build: files as given, folders replaced by their .yaml/.yml files in
+/// name order. The flag says whether any came from a folder (which makes it a batch).
+fn expand_inputs(inputs: &[PathBuf]) -> Result<(Vec<PathBuf>, bool), u8> {
+    let mut out = Vec::new();
+    let mut from_folder = false;
+    for input in inputs {
+        if !input.is_dir() {
+            out.push(input.clone());
+            continue;
+        }
+        from_folder = true;
+        let entries = std::fs::read_dir(input).map_err(|e| {
+            eprintln!("error: cannot read the folder {}: {e}", input.display());
+            1
+        })?;
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.is_file()
+                    && p.extension()
+                        .is_some_and(|x| x.eq_ignore_ascii_case("yaml") || x.eq_ignore_ascii_case("yml"))
+            })
+            .collect();
+        if found.is_empty() {
+            eprintln!(
+                "error: the folder {} has no .yaml input files\n  = help: give the input files, or the folder that holds them",
+                input.display()
+            );
+            return Err(1);
+        }
+        found.sort();
+        out.extend(found);
+    }
+    Ok((out, from_folder))
 }
 
 fn init(template: &str, office: Option<String>, year: Option<u16>, output: Option<&Path>) -> Result<(), u8> {
