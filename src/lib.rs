@@ -179,7 +179,9 @@ pub fn docx_facts(layout: &layout::Layout) -> docx::DocxFacts {
 /// every requested file was produced; each file appears atomically. The input's warnings are
 /// not returned: use a [`Session`] for them, and to build many documents over the same fonts.
 pub fn build(input_path: &Path, out_dir: &Path, formats: &[Format], options: &Options) -> Result<Vec<PathBuf>, Error> {
-    Ok(Session::new(options.clone())?.build(input_path, out_dir, formats)?.files)
+    Ok(Session::new(options.clone())?
+        .build(input_path, out_dir, formats)?
+        .files)
 }
 
 /// Writes the PDF of a laid-out input; a PDF that cannot meet the chosen standard becomes

@@ -298,9 +298,7 @@ fn build_one(session: &Session, input: &Path, output: Option<&Path>, formats: &[
     let dir = out_dir_for(input, output);
     let (loaded, notes) = session.prepare(input).map_err(|e| report(&e))?;
     print_notes(&loaded.file, &notes);
-    let files = session
-        .write(input, &loaded, &dir, formats)
-        .map_err(|e| report(&e))?;
+    let files = session.write(input, &loaded, &dir, formats).map_err(|e| report(&e))?;
     for f in files {
         println!("wrote {}", f.display());
     }

@@ -195,7 +195,11 @@ mod tests {
             handles.into_iter().map(|h| h.join().unwrap()).collect()
         });
         for (i, files) in got.iter().enumerate() {
-            assert_eq!(files, &expected[i % 2], "document {i} differs from its sequential build");
+            assert_eq!(
+                files,
+                &expected[i % 2],
+                "document {i} differs from its sequential build"
+            );
         }
     }
 }

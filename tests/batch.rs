@@ -21,9 +21,13 @@ fn a_folder_with_broken_inputs_builds_the_rest_and_names_the_failures() {
     let dir = tempfile::tempdir().unwrap();
     let inputs = dir.path().join("reports");
     std::fs::create_dir(&inputs).unwrap();
-    for (i, name) in ["alxa-left-banner-2019.yaml", "long-table.yaml", "annual-report-2021.yaml"]
-        .iter()
-        .enumerate()
+    for (i, name) in [
+        "alxa-left-banner-2019.yaml",
+        "long-table.yaml",
+        "annual-report-2021.yaml",
+    ]
+    .iter()
+    .enumerate()
     {
         std::fs::copy(sample(name), inputs.join(format!("good-{i}.yaml"))).unwrap();
     }
@@ -31,7 +35,14 @@ fn a_folder_with_broken_inputs_builds_the_rest_and_names_the_failures() {
     std::fs::write(inputs.join("bad-yaml.yaml"), "title: 标题\nbody:\n  - 一\n - 二\n").unwrap();
     std::fs::write(inputs.join("notes.txt"), "not an input").unwrap();
     let out = dir.path().join("out");
-    let run = gongwen(&["build", inputs.to_str().unwrap(), "-o", out.to_str().unwrap(), "-j", "2"]);
+    let run = gongwen(&[
+        "build",
+        inputs.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "-j",
+        "2",
+    ]);
     let err = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(1), "{err}");
     assert!(
@@ -49,11 +60,23 @@ fn a_folder_with_broken_inputs_builds_the_rest_and_names_the_failures() {
     written.sort();
     assert_eq!(
         written,
-        ["good-0.docx", "good-0.pdf", "good-1.docx", "good-1.pdf", "good-2.docx", "good-2.pdf"]
+        [
+            "good-0.docx",
+            "good-0.pdf",
+            "good-1.docx",
+            "good-1.pdf",
+            "good-2.docx",
+            "good-2.pdf"
+        ]
     );
     // Each document of the parallel batch is byte-identical to its build alone.
     let alone = dir.path().join("alone");
-    let one = gongwen(&["build", inputs.join("good-0.yaml").to_str().unwrap(), "-o", alone.to_str().unwrap()]);
+    let one = gongwen(&[
+        "build",
+        inputs.join("good-0.yaml").to_str().unwrap(),
+        "-o",
+        alone.to_str().unwrap(),
+    ]);
     assert!(one.status.success(), "{}", String::from_utf8_lossy(&one.stderr));
     for file in ["good-0.pdf", "good-0.docx"] {
         assert!(
@@ -69,13 +92,25 @@ fn all_good_inputs_exit_zero_with_a_summary() {
     let out = dir.path().join("out");
     let a = sample("long-table.yaml");
     let b = sample("annual-report-2021.yaml");
-    let run = gongwen(&["build", a.to_str().unwrap(), b.to_str().unwrap(), "-o", out.to_str().unwrap(), "--format", "pdf"]);
+    let run = gongwen(&[
+        "build",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--format",
+        "pdf",
+    ]);
     let err = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(0), "{err}");
     assert!(err.contains("built 2 of 2 documents (2 files)"), "{err}");
     assert!(err.contains("0 failed"), "{err}");
     let stdout = String::from_utf8_lossy(&run.stdout);
-    assert_eq!(stdout.lines().filter(|l| l.starts_with("wrote ")).count(), 2, "{stdout}");
+    assert_eq!(
+        stdout.lines().filter(|l| l.starts_with("wrote ")).count(),
+        2,
+        "{stdout}"
+    );
 }
 
 #[test]
