@@ -3,11 +3,11 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use gongwen::{Error, Format, Session};
 use indicatif::{ProgressBar, ProgressStyle};
-use rayon::prelude::*;
 
 /// What became of one document; only this much is kept per document, so memory does not grow
 /// with the size of the batch.
@@ -18,7 +18,7 @@ struct Outcome {
     failure: Option<String>,
 }
 
-/// Builds every document on `jobs` threads (default: one per core). Each document's
+/// Builds every document on `jobs` threads (default: one per core), sharing the session. Each document's
 /// diagnostics are printed whole as it finishes; the summary names each failed document with
 /// its first error. Exit status 1 if any failed; the others are written all the same.
 pub fn build_all(
@@ -28,31 +28,40 @@ pub fn build_all(
     formats: &[Format],
     jobs: Option<u16>,
 ) -> Result<(), u8> {
-    let threads = jobs.map_or_else(
-        || std::thread::available_parallelism().map_or(1, |n| n.get()),
-        usize::from,
-    );
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| {
-            eprintln!("error: cannot start {threads} build threads: {e}");
-            1u8
-        })?;
+    let threads = jobs
+        .map_or_else(
+            || std::thread::available_parallelism().map_or(1, |n| n.get()),
+            usize::from,
+        )
+        .min(documents.len());
     let bar = std::io::stderr().is_terminal().then(|| progress_bar(documents.len()));
     let started = Instant::now();
-    let outcomes: Vec<Outcome> = pool.install(|| {
-        documents
-            .par_iter()
-            .map(|input| {
-                let outcome = build_document(session, input, output, formats, bar.as_ref());
-                if let Some(bar) = &bar {
-                    bar.inc(1);
-                }
-                outcome
+    // Plain threads taking the next document in turn, not a rayon pool: krilla runs its own
+    // work (font subsets) on rayon and, while waiting for it, a rayon worker would start
+    // another document on the same stack, nesting documents without bound.
+    let next = AtomicUsize::new(0);
+    let mut outcomes: Vec<(usize, Outcome)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(input) = documents.get(i) else {
+                            return done;
+                        };
+                        done.push((i, build_document(session, input, output, formats, bar.as_ref())));
+                        if let Some(bar) = &bar {
+                            bar.inc(1);
+                        }
+                    }
+                })
             })
-            .collect()
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
     });
+    outcomes.sort_by_key(|(i, _)| *i);
+    let outcomes: Vec<Outcome> = outcomes.into_iter().map(|(_, o)| o).collect();
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }

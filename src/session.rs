@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::core::diag::{Diagnostic, Diagnostics};
 use crate::fonts::{FontBook, FontLibrary};
-use crate::input::diag::{Diagnostic, Diagnostics};
 use crate::{Error, Format, Loaded, Options};
 
 /// How many of krilla's memoisation rounds an unused result survives. krilla memoises glyph
