@@ -251,7 +251,8 @@ pub fn write(doc: &Document, layout: &Layout, book: &FontBook, settings: &Settin
         KrillaError::Font(_, message) => PdfError::Font(message),
         other => PdfError::Krilla(other.to_string()),
     })?;
-    Ok(patch::finish(bytes))
+    // PDF/A-1 is PDF 1.4, which has neither object streams nor cross-reference streams.
+    Ok(patch::finish(bytes, settings.standard != Standard::A1b))
 }
 
 fn draw_run(surface: &mut Surface, run: &GlyphRun, font: &Font) {
