@@ -142,6 +142,7 @@ fn build_document(
 fn first_error(input: &Path, e: &Error) -> String {
     let first = match e {
         Error::Input(d) | Error::Standard(d) => d.0.first(),
+        Error::Rules { errors, .. } => errors.0.first(),
         _ => None,
     };
     match first {

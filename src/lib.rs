@@ -40,6 +40,13 @@ pub enum Error {
     Docx(#[from] docx::DocxError),
     #[error(transparent)]
     Output(#[from] output::Error),
+    /// A report's numbers break its rules (勾稽关系) and `force` is off: the input's warnings,
+    /// shown before the violations as a build shows them, and the violations.
+    #[error("{}{errors}", warnings.iter().map(as_warning).collect::<String>())]
+    Rules {
+        warnings: Vec<Diagnostic>,
+        errors: Diagnostics,
+    },
 }
 
 impl From<Diagnostic> for Error {

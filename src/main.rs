@@ -317,7 +317,13 @@ fn expand_inputs(inputs: &[PathBuf]) -> Result<(Vec<PathBuf>, bool), u8> {
         }
         from_folder = true;
         let entries = std::fs::read_dir(input).map_err(|e| {
-            eprintln!("error: cannot read the folder {}: {e}", input.display());
+            let d = gongwen::core::diag::Diagnostic::new(
+                &input.display().to_string(),
+                None,
+                format!("cannot read the folder: {e}"),
+            )
+            .help("check the folder's permissions, or give the input files");
+            eprint!("{d}");
             1
         })?;
         let mut found: Vec<PathBuf> = entries
@@ -329,10 +335,13 @@ fn expand_inputs(inputs: &[PathBuf]) -> Result<(Vec<PathBuf>, bool), u8> {
             })
             .collect();
         if found.is_empty() {
-            eprintln!(
-                "error: the folder {} has no .yaml input files\n  = help: give the input files, or the folder that holds them",
-                input.display()
-            );
+            let d = gongwen::core::diag::Diagnostic::new(
+                &input.display().to_string(),
+                None,
+                "this folder has no .yaml input files",
+            )
+            .help("give the input files, or the folder that holds them");
+            eprint!("{d}");
             return Err(1);
         }
         found.sort();

@@ -145,7 +145,10 @@ impl Session {
         let warnings = crate::warnings(loaded, &self.options)?;
         let errors = &loaded.findings.errors;
         if !errors.is_empty() && !force {
-            return Err(Error::Input(Diagnostics(errors.clone())));
+            return Err(Error::Rules {
+                warnings,
+                errors: Diagnostics(errors.clone()),
+            });
         }
         Ok(Report {
             files: Vec::new(),

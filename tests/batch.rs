@@ -118,7 +118,7 @@ fn a_folder_without_inputs_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let run = gongwen(&["build", dir.path().to_str().unwrap()]);
     assert_eq!(run.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&run.stderr).contains("has no .yaml input files"));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("this folder has no .yaml input files"));
 }
 
 #[test]

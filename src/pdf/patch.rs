@@ -192,13 +192,7 @@ fn compacted(header: &[u8], objects: &[Object], count: usize, trailer: &[u8], ta
         rows.extend_from_slice(&u16::try_from(three).ok()?.to_be_bytes());
     }
     let rows = deflate(&rows)?;
-    out.extend_from_slice(
-        format!(
-            "{xref_stream} 0 obj\n<</Type/XRef/Size {}/W[1 4 2]",
-            places.len()
-        )
-        .as_bytes(),
-    );
+    out.extend_from_slice(format!("{xref_stream} 0 obj\n<</Type/XRef/Size {}/W[1 4 2]", places.len()).as_bytes());
     out.extend_from_slice(entries.trim_ascii());
     out.extend_from_slice(format!("/Filter/FlateDecode/Length {}>>\nstream\n", rows.len()).as_bytes());
     out.extend_from_slice(&rows);
@@ -321,9 +315,15 @@ mod tests {
         let before = [b"%PDF-1.7".as_slice(), &classic[8..]].concat();
         let after = finish(before.clone(), true);
         let text = String::from_utf8_lossy(&after);
-        assert!(text.contains("2 0 obj\n<</Length 3>>\nstream\nabc\nendstream"), "streams stay: {text}");
+        assert!(
+            text.contains("2 0 obj\n<</Length 3>>\nstream\nabc\nendstream"),
+            "streams stay: {text}"
+        );
         assert!(!text.contains("/Type/Catalog"), "dictionaries are packed: {text}");
-        assert!(text.contains("/Type/XRef/Size 7/W[1 4 2]/Root 4 0 R/Filter/FlateDecode"), "{text}");
+        assert!(
+            text.contains("/Type/XRef/Size 7/W[1 4 2]/Root 4 0 R/Filter/FlateDecode"),
+            "{text}"
+        );
         let sx = rfind(&after, b"startxref").unwrap();
         let xref_at = number_at(&after, skip_ws(&after, sx + 9)).unwrap().0;
         assert!(after[xref_at..].starts_with(b"6 0 obj\n<</Type/XRef"));
@@ -337,7 +337,11 @@ mod tests {
         assert_eq!(rows.len(), 7 * 7);
         let row = |n: usize| {
             let r = &rows[n * 7..n * 7 + 7];
-            (r[0], u32::from_be_bytes([r[1], r[2], r[3], r[4]]) as usize, u16::from_be_bytes([r[5], r[6]]))
+            (
+                r[0],
+                u32::from_be_bytes([r[1], r[2], r[3], r[4]]) as usize,
+                u16::from_be_bytes([r[5], r[6]]),
+            )
         };
         let (kind, at, _) = row(2);
         assert_eq!(kind, 1);
