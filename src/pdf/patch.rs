@@ -103,7 +103,7 @@ fn rewrite(bytes: &[u8], compact: bool) -> Option<Vec<u8>> {
     // Whatever followed %%EOF (a final newline) is kept.
     let tail = &trailer[eof + b"%%EOF".len()..];
     if compact && !bytes.starts_with(b"%PDF-1.4") {
-        return Some(compacted(&bytes[..header_end], &objects, count, trailer, tail)?);
+        return compacted(&bytes[..header_end], &objects, count, trailer, tail);
     }
 
     let mut out = Vec::with_capacity(bytes.len() + 1024);
