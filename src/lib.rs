@@ -135,7 +135,15 @@ pub fn load(path: &Path) -> Result<Loaded, Error> {
 
 /// Lays out a loaded document; a character no font has becomes a diagnostic at its paragraph.
 pub fn lay_out(loaded: &Loaded, book: &mut fonts::FontBook) -> Result<layout::Layout, Error> {
-    layout::layout(&loaded.document, &loaded.style, book).map_err(|e| match e {
+    let mut laid = layout::layout(&loaded.document, &loaded.style, book).map_err(|e| lay_out_error(loaded, e))?;
+    // The subject is the input's, outside the document model.
+    laid.metadata.subject = loaded.subject.clone();
+    Ok(laid)
+}
+
+/// A layout error as a diagnostic at its place in the input.
+fn lay_out_error(loaded: &Loaded, e: layout::LayoutError) -> Error {
+    match e {
         layout::LayoutError::MissingGlyph { ch, pos, what, role } => Diagnostic::new(
             &loaded.file,
             Some(locate_char(&loaded.text, pos, ch)),
@@ -157,7 +165,7 @@ pub fn lay_out(loaded: &Loaded, book: &mut fonts::FontBook) -> Result<layout::La
         .with_source(&loaded.text)
         .into(),
         layout::LayoutError::Font(f) => Error::Font(f),
-    })
+    }
 }
 
 /// The exact line and column of `ch` at or after `from` (a paragraph's start).
@@ -165,13 +173,10 @@ fn locate_char(source: &str, from: model::SourcePos, ch: char) -> model::SourceP
     kinds::check::locate(source, from, ch.encode_utf8(&mut [0; 4]))
 }
 
-/// The DOCX facts layout decided (title line breaks, signature indents).
-pub fn docx_facts(layout: &layout::Layout) -> docx::DocxFacts {
-    docx::DocxFacts {
-        title_lines: layout.title_lines.clone(),
-        signature_right_indents: layout.signature_right_indents,
-        tables: layout.tables.clone(),
-    }
+/// The decisions layout made that the DOCX mirrors (title line breaks, signature indents,
+/// tables by block).
+pub fn docx_facts(layout: &layout::Layout) -> &docx::DocxFacts {
+    &layout.decisions
 }
 
 /// Builds one input into `out_dir/NAME.pdf` and/or `NAME.docx`. Nothing is written unless
@@ -196,7 +201,7 @@ pub fn build(input_path: &Path, out_dir: &Path, formats: &[Format], options: &Op
                 files.push((out_dir.join(format!("{stem}.pdf")), bytes));
             }
             Format::Docx => {
-                let bytes = docx::write(&loaded.document, &loaded.style, &docx_facts(&laid))?;
+                let bytes = docx::write(&loaded.document, &loaded.style, docx_facts(&laid))?;
                 files.push((out_dir.join(format!("{stem}.docx")), bytes));
             }
         }
@@ -216,9 +221,8 @@ pub fn write_pdf(
     let settings = pdf::Settings {
         standard: options.pdf_standard,
         fallback_date: options.source_date,
-        subject: loaded.subject.clone(),
     };
-    pdf::write(&loaded.document, laid, book, &settings).map_err(|e| match e {
+    pdf::write(laid, book, &settings).map_err(|e| match e {
         pdf::PdfError::Standard { problems, .. } => Error::Standard(Diagnostics(
             problems
                 .into_iter()

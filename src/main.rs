@@ -309,17 +309,8 @@ fn fonts_report(inputs: &[PathBuf], opts: &Options) -> Result<(), Error> {
     );
     let gb2312 = gongwen::fonts::gb2312_chars();
     let s = loaded.first().map_or(&style, |l: &gongwen::Loaded| &l.style);
-    let roles = [
-        ("title", &s.title),
-        ("h1", &s.headings[0]),
-        ("h2", &s.headings[1]),
-        ("h3", &s.headings[2]),
-        ("h4", &s.headings[3]),
-        ("body", &s.body),
-        ("signature", &s.signature),
-        ("page-number", &s.page_number),
-    ];
-    for (name, role) in roles {
+    for (id, name) in gongwen::style::ROLES {
+        let role = s.role(id);
         println!("\n{name} ({} pt)", role.size);
         for (kind, names) in [("CJK", &role.fonts), ("Latin", &role.latin)] {
             println!("  {kind}:");

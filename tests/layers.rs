@@ -15,8 +15,17 @@ fn layers() -> Vec<Vec<String>> {
         let Some(row) = line.strip_prefix('|') else { break };
         let cells: Vec<&str> = row.split('|').map(str::trim).collect();
         assert!(cells.len() >= 2, "README layer table row without modules: {line}");
-        assert_eq!(cells[0].parse::<usize>().ok(), Some(out.len()), "README layers are numbered 0, 1, …: {line}");
-        out.push(cells[1].split(',').map(|m| m.trim().trim_matches('`').to_string()).collect());
+        assert_eq!(
+            cells[0].parse::<usize>().ok(),
+            Some(out.len()),
+            "README layers are numbered 0, 1, …: {line}"
+        );
+        out.push(
+            cells[1]
+                .split(',')
+                .map(|m| m.trim().trim_matches('`').to_string())
+                .collect(),
+        );
     }
     out
 }
@@ -56,12 +65,20 @@ fn imports(source: &str, modules: &[String]) -> Vec<(usize, String)> {
                         _ => {}
                     }
                 }
-                items.iter().map(|i| i.trim().split("::").next().unwrap_or("").trim().to_string()).filter(|i| !i.is_empty()).collect()
+                items
+                    .iter()
+                    .map(|i| i.trim().split("::").next().unwrap_or("").trim().to_string())
+                    .filter(|i| !i.is_empty())
+                    .collect()
             } else {
                 vec![rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect()]
             };
             for name in names {
-                let module = if modules.contains(&name) { name } else { "lib".to_string() };
+                let module = if modules.contains(&name) {
+                    name
+                } else {
+                    "lib".to_string()
+                };
                 out.push((n + 1, module));
             }
         }
@@ -76,13 +93,20 @@ fn violations(relative: &str, source: &str, layers: &[Vec<String>]) -> Vec<Strin
     let layer_of = |m: &str| layers.iter().position(|l| l.iter().any(|x| x == m));
     let from = module_of(relative);
     let Some(from_layer) = layer_of(&from) else {
-        return vec![format!("src/{relative}: module `{from}` is in no layer of README.md's table")];
+        return vec![format!(
+            "src/{relative}: module `{from}` is in no layer of README.md's table"
+        )];
     };
     imports(source, &modules)
         .into_iter()
         .filter(|(_, to)| *to != from)
         .filter(|(_, to)| layer_of(to).is_none_or(|l| l >= from_layer))
-        .map(|(line, to)| format!("src/{relative}:{line}: `{from}` (layer {from_layer}) uses `{to}` (layer {:?})", layer_of(&to)))
+        .map(|(line, to)| {
+            format!(
+                "src/{relative}:{line}: `{from}` (layer {from_layer}) uses `{to}` (layer {:?})",
+                layer_of(&to)
+            )
+        })
         .collect()
 }
 
@@ -114,8 +138,15 @@ fn no_module_imports_upward() {
         checked += imports(&text, &layers.iter().flatten().cloned().collect::<Vec<_>>()).len();
         bad.extend(violations(&relative, &text, &layers));
     }
-    assert!(checked > 50, "only {checked} crate:: paths found: is the scanner broken?");
-    assert!(bad.is_empty(), "imports against the layers of README.md:\n{}", bad.join("\n"));
+    assert!(
+        checked > 50,
+        "only {checked} crate:: paths found: is the scanner broken?"
+    );
+    assert!(
+        bad.is_empty(),
+        "imports against the layers of README.md:\n{}",
+        bad.join("\n")
+    );
 }
 
 #[test]
@@ -130,10 +161,17 @@ fn an_upward_import_is_detected() {
     let grouped = "use crate::{fonts::FontBook, pdf};\nlet x = crate::docx::write(d);\n";
     assert_eq!(violations("style/mod.rs", grouped, &layers).len(), 3);
     assert_eq!(violations("output.rs", "use crate::Error;", &layers).len(), 1);
-    assert_eq!(violations("pdf/mod.rs", "use crate::docx::DocxError;", &layers).len(), 1);
+    assert_eq!(
+        violations("pdf/mod.rs", "use crate::docx::DocxError;", &layers).len(),
+        1
+    );
 
     // Downward and same-module paths, comments and `$crate` are fine.
     let fine = "use crate::core::SourcePos;\n// crate::pdf in a comment\nuse crate::layout::text;\n$crate::x\n";
     assert!(violations("layout/mod.rs", fine, &layers).is_empty());
-    assert_eq!(violations("newthing/mod.rs", "", &layers).len(), 1, "a module outside the table is reported");
+    assert_eq!(
+        violations("newthing/mod.rs", "", &layers).len(),
+        1,
+        "a module outside the table is reported"
+    );
 }

@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 use super::text::{self, Origin, Prepared};
-use super::{LayoutError, Page, Rule, RunRole};
+use super::{Colour, LayoutError, Page, Rule, RunRole};
 use crate::fonts::{Chains, FontBook};
 use crate::model::{Border, CellKind, Table};
 use crate::style::{Align, Role};
@@ -366,6 +366,7 @@ pub fn draw_part(t: &LaidTable, rows: Range<usize>, x0: f32, top: f32, page: &mu
                 x1,
                 y1: top,
                 width: RULE_OUTER,
+                colour: Colour::BLACK,
             });
             if with_header && t.header_rows > 0 {
                 let hy = top + t.header_height();
@@ -375,6 +376,7 @@ pub fn draw_part(t: &LaidTable, rows: Range<usize>, x0: f32, top: f32, page: &mu
                     x1,
                     y1: hy,
                     width: RULE_INNER,
+                    colour: Colour::BLACK,
                 });
             }
             page.rules.push(Rule {
@@ -383,6 +385,7 @@ pub fn draw_part(t: &LaidTable, rows: Range<usize>, x0: f32, top: f32, page: &mu
                 x1,
                 y1: bottom,
                 width: RULE_OUTER,
+                colour: Colour::BLACK,
             });
         }
     }
@@ -456,6 +459,7 @@ pub fn draw_row_slice(
             x1,
             y1: bottom,
             width: RULE_OUTER,
+            colour: Colour::BLACK,
         }),
     }
     (bottom, count)
@@ -485,6 +489,7 @@ fn rect(page: &mut Page, x0: f32, y0: f32, x1: f32, y1: f32, width: f32) {
         x1: x1 + h,
         y1: y0,
         width,
+        colour: Colour::BLACK,
     });
     page.rules.push(Rule {
         x0: x0 - h,
@@ -492,6 +497,7 @@ fn rect(page: &mut Page, x0: f32, y0: f32, x1: f32, y1: f32, width: f32) {
         x1: x1 + h,
         y1,
         width,
+        colour: Colour::BLACK,
     });
     page.rules.push(Rule {
         x0,
@@ -499,6 +505,7 @@ fn rect(page: &mut Page, x0: f32, y0: f32, x1: f32, y1: f32, width: f32) {
         x1: x0,
         y1,
         width,
+        colour: Colour::BLACK,
     });
     page.rules.push(Rule {
         x0: x1,
@@ -506,6 +513,7 @@ fn rect(page: &mut Page, x0: f32, y0: f32, x1: f32, y1: f32, width: f32) {
         x1,
         y1,
         width,
+        colour: Colour::BLACK,
     });
 }
 
