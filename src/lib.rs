@@ -79,7 +79,7 @@ pub struct Loaded {
     /// `subject:` from the input, for the PDF's metadata.
     pub subject: Option<String>,
     /// What a template's rules found (empty for a plain document).
-    pub findings: kinds::annual_report::Findings,
+    pub findings: kinds::Findings,
 }
 
 /// Reads an input file: encoding checks, YAML, the document format, the style it names.
@@ -110,7 +110,7 @@ pub fn load(path: &Path) -> Result<Loaded, Error> {
     };
     let text = crate::core::file::decode(&file, bytes)?;
     let base_dir = path.parent().unwrap_or(Path::new("."));
-    let (source, findings) = kinds::annual_report::parse(&file, &text, base_dir)?;
+    let (source, findings) = kinds::parse(&file, &text, base_dir)?;
     let style = match &source.style {
         None => style::load("gbt9704", base_dir)?,
         Some((name, pos)) => style::load(name, base_dir).map_err(|mut d| {
@@ -179,11 +179,46 @@ pub fn docx_facts(layout: &layout::Layout) -> &docx::DocxFacts {
     &layout.decisions
 }
 
+/// What a build or check reports without failing, for the caller to show (the library never
+/// prints). Displayed as the command line shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notice {
+    Warning(Diagnostic),
+    /// A rule violation that `--force` builds despite.
+    Forced(Diagnostic),
+    /// After the forced violations: that the file is built anyway, and despite how many.
+    BuiltAnyway {
+        file: String,
+        violations: usize,
+    },
+}
+
+impl std::fmt::Display for Notice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Notice::Warning(d) => write!(f, "{}", as_warning(d)),
+            Notice::Forced(d) => write!(f, "{d}"),
+            Notice::BuiltAnyway { file, violations } => writeln!(
+                f,
+                "warning: {file}: building anyway (--force) despite {violations} rule violation{}",
+                if *violations == 1 { "" } else { "s" }
+            ),
+        }
+    }
+}
+
 /// Builds one input into `out_dir/NAME.pdf` and/or `NAME.docx`. Nothing is written unless
-/// every requested file was produced; each file appears atomically.
-pub fn build(input_path: &Path, out_dir: &Path, formats: &[Format], options: &Options) -> Result<Vec<PathBuf>, Error> {
+/// every requested file was produced; each file appears atomically. Warnings go to `notices`
+/// (also when the build then fails).
+pub fn build(
+    input_path: &Path,
+    out_dir: &Path,
+    formats: &[Format],
+    options: &Options,
+    notices: &mut Vec<Notice>,
+) -> Result<Vec<PathBuf>, Error> {
     let loaded = load(input_path)?;
-    gate(&loaded, options)?;
+    gate(&loaded, options, notices)?;
     let mut book = fonts::FontBook::new(
         fonts::find_font_dir(options.fonts_dir.as_deref())?,
         options.system_fonts,
@@ -238,8 +273,8 @@ pub fn write_pdf(
 }
 
 /// Parses and validates an input (including that every character has a font and that the PDF
-/// can meet its standard), writing nothing.
-pub fn check(input_path: &Path, options: &Options) -> Result<(), Error> {
+/// can meet its standard), writing nothing; warnings go to `notices`.
+pub fn check(input_path: &Path, options: &Options, notices: &mut Vec<Notice>) -> Result<(), Error> {
     let loaded = load(input_path)?;
     gate(
         &loaded,
@@ -247,6 +282,7 @@ pub fn check(input_path: &Path, options: &Options) -> Result<(), Error> {
             force: false,
             ..options.clone()
         },
+        notices,
     )?;
     let mut book = fonts::FontBook::new(
         fonts::find_font_dir(options.fonts_dir.as_deref())?,
@@ -263,25 +299,13 @@ pub fn check(input_path: &Path, options: &Options) -> Result<(), Error> {
 /// `options.previous`, 上年结转 against last year's 结转下年度.
 pub fn warnings(loaded: &Loaded, options: &Options) -> Result<Vec<Diagnostic>, Error> {
     let mut out = loaded.findings.warnings.clone();
-    let (Some(path), Some(rule)) = (&options.previous, &loaded.findings.previous) else {
+    let (Some(path), Some(_)) = (&options.previous, &loaded.findings.previous) else {
         return Ok(out);
     };
     let last = load(path)?;
-    let sheet = |l: &Loaded| l.findings.sheets.iter().find(|s| s.id == rule.table).cloned();
-    let (Some(now), Some(before)) = (sheet(loaded), sheet(&last)) else {
-        return Err(Diagnostic::new(
-            &last.file,
-            None,
-            "not an annual-report input, so there is nothing to compare",
-        )
-        .help("give --previous last year's report input (one with `template:`)")
-        .into());
-    };
-    out.extend(
-        kinds::check::previous(&loaded.file, &now, &rule.this, &last.file, &before, &rule.last)
-            .into_iter()
-            .map(|d| d.with_source(&loaded.text)),
-    );
+    if let Some(found) = kinds::compare_previous(&loaded.file, &loaded.findings, &last.file, &last.findings)? {
+        out.extend(found.into_iter().map(|d| d.with_source(&loaded.text)));
+    }
     Ok(out)
 }
 
@@ -290,12 +314,10 @@ pub fn as_warning(d: &Diagnostic) -> String {
     d.to_string().replacen("error:", "warning:", 1)
 }
 
-/// Prints the warnings; rule violations stop here unless `options.force`, which prints them and
-/// says that it builds anyway.
-fn gate(loaded: &Loaded, options: &Options) -> Result<(), Error> {
-    for w in warnings(loaded, options)? {
-        eprint!("{}", as_warning(&w));
-    }
+/// Collects the warnings; rule violations stop here unless `options.force`, which reports them
+/// and that it builds anyway.
+fn gate(loaded: &Loaded, options: &Options, notices: &mut Vec<Notice>) -> Result<(), Error> {
+    notices.extend(warnings(loaded, options)?.into_iter().map(Notice::Warning));
     let errors = &loaded.findings.errors;
     if errors.is_empty() {
         return Ok(());
@@ -303,15 +325,11 @@ fn gate(loaded: &Loaded, options: &Options) -> Result<(), Error> {
     if !options.force {
         return Err(Error::Input(Diagnostics(errors.clone())));
     }
-    for e in errors {
-        eprint!("{e}");
-    }
-    eprintln!(
-        "warning: {}: building anyway (--force) despite {} rule violation{}",
-        loaded.file,
-        errors.len(),
-        if errors.len() == 1 { "" } else { "s" }
-    );
+    notices.extend(errors.iter().cloned().map(Notice::Forced));
+    notices.push(Notice::BuiltAnyway {
+        file: loaded.file.clone(),
+        violations: errors.len(),
+    });
     Ok(())
 }
 

@@ -214,7 +214,12 @@ fn run(command: Command) -> Result<(), u8> {
                 } else {
                     dir
                 };
-                match gongwen::build(input, &dir, &formats, &opts) {
+                let mut notices = Vec::new();
+                let built = gongwen::build(input, &dir, &formats, &opts, &mut notices);
+                for n in &notices {
+                    eprint!("{n}");
+                }
+                match built {
                     Ok(files) => {
                         for f in files {
                             println!("wrote {}", f.display());
@@ -241,7 +246,12 @@ fn run(command: Command) -> Result<(), u8> {
             };
             let mut failed = false;
             for input in &inputs {
-                match gongwen::check(input, &opts) {
+                let mut notices = Vec::new();
+                let checked = gongwen::check(input, &opts, &mut notices);
+                for n in &notices {
+                    eprint!("{n}");
+                }
+                match checked {
                     Ok(()) => println!("{}: ok", input.display()),
                     Err(e) => {
                         report(&e);
@@ -262,7 +272,6 @@ fn run(command: Command) -> Result<(), u8> {
 }
 
 fn init(template: &str, office: Option<String>, year: Option<u16>, output: Option<&Path>) -> Result<(), u8> {
-    let t = gongwen::kinds::annual_report::load(template, Path::new(".")).map_err(|d| report(&d.into()))?;
     // The year just ended, which is the one a report is written for.
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -270,7 +279,7 @@ fn init(template: &str, office: Option<String>, year: Option<u16>, output: Optio
     let this_year = 1970 + (now / 31_556_952) as i64;
     let year = year.map_or(this_year - 1, i64::from);
     let office = office.unwrap_or_else(|| "某某县某某局".to_string());
-    let text = gongwen::kinds::annual_report::starter(&t, template, &office, year);
+    let text = gongwen::kinds::starter(template, &office, year, Path::new(".")).map_err(|d| report(&d.into()))?;
     let Some(path) = output else {
         print!("{text}");
         return Ok(());

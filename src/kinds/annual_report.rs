@@ -46,22 +46,9 @@ pub struct Previous {
     pub last: String,
 }
 
-/// Parses an input file of either kind: a template input is expanded and its rules run; any
-/// other is the plain document format.
-pub fn parse(file: &str, text: &str, base: &Path) -> Result<(Source, Findings), Diagnostic> {
-    let root = yaml::parse(file, text)?;
-    let r = Reader { file };
-    let is_template = matches!(&root.value, Value::Map(m) if get(m, "template").is_some());
-    if !is_template {
-        return document::from_tree(&r, &root)
-            .map(|s| (s, Findings::default()))
-            .map_err(|d| d.with_source(text));
-    }
-    let (source, mut findings) = expand(&r, text, &root, base).map_err(|d| d.with_source(text))?;
-    for d in findings.errors.iter_mut().chain(findings.warnings.iter_mut()) {
-        *d = d.clone().with_source(text);
-    }
-    Ok((source, findings))
+/// Expands a template input (one naming `template:`) and runs its rules.
+pub fn read(r: &Reader, text: &str, root: &Node, base: &Path) -> Result<(Source, Findings), Diagnostic> {
+    expand(r, text, root, base)
 }
 
 // ---------------------------------------------------------------------------------------------
