@@ -1046,7 +1046,7 @@ mod tests {
         // One blank row between the text and the 署名.
         let body = l.pages[0].runs.iter().find(|r| r.role == RunRole::Body).unwrap();
         assert!((issuer.baseline - body.baseline - 2.0 * s.grid.line_pitch).abs() < 0.01);
-        let (ri, rd) = l.signature_right_indents.unwrap();
+        let (ri, rd) = l.decisions.signature_right_indents.unwrap();
         assert!((ri - 2.0 * s.grid.char_pitch).abs() < 0.05 && rd > 0.0);
     }
 
