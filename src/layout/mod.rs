@@ -172,7 +172,7 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
     let regions = Regions {
         items,
         body_start,
-        signature_start: signature.map(|(start, _)| start),
+        signature_start: signature.map(|s| s.start),
     };
     let placed = paginate(&cx, doc, &regions)?;
     let mut pages = placed.pages;
@@ -188,7 +188,7 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
         metadata: structure::metadata(doc),
         decisions: Decisions {
             title_lines,
-            signature_right_indents: signature.map(|(_, indents)| indents),
+            signature_right_indents: signature.map(|s| s.right_indents),
             tables: placed.tables,
         },
     })
@@ -368,7 +368,7 @@ fn signature_region(
     cx: &Context,
     doc: &Document,
     items: &mut Vec<Item>,
-) -> Result<Option<(usize, (f32, f32))>, LayoutError> {
+) -> Result<Option<SignatureItems>, LayoutError> {
     let Some(sig) = &doc.signature else { return Ok(None) };
     let style = cx.style;
     let origin = Origin {
@@ -419,7 +419,17 @@ fn signature_region(
             signature_line: Some(k),
         }));
     }
-    Ok(Some((start, indents)))
+    Ok(Some(SignatureItems {
+        start,
+        right_indents: indents,
+    }))
+}
+
+/// Where the signature's items start, and the right indents of its two lines (pt).
+#[derive(Clone, Copy)]
+struct SignatureItems {
+    start: usize,
+    right_indents: (f32, f32),
 }
 
 /// The pages with the document's text and tables, before page furniture.

@@ -201,6 +201,7 @@ pub fn write(layout: &Layout, book: &FontBook, settings: &Settings) -> Result<Ve
             }
             surface.end_tagged();
         }
+        draw_shapes(&mut surface, &page.shapes);
         surface.finish();
         p.finish();
     }
@@ -217,6 +218,34 @@ pub fn write(layout: &Layout, book: &FontBook, settings: &Settings) -> Result<Ve
         other => PdfError::Krilla(other.to_string()),
     })?;
     Ok(patch::finish(bytes))
+}
+
+/// Filled shapes (a 版头's marks, shaded cells) are drawing, not text: an artifact.
+fn draw_shapes(surface: &mut Surface, shapes: &[crate::layout::Shape]) {
+    if shapes.is_empty() {
+        return;
+    }
+    surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(ArtifactType::Layout)));
+    surface.set_stroke(None);
+    for shape in shapes {
+        let mut pb = PathBuilder::new();
+        let mut points = shape.points.iter();
+        let Some(&(x, y)) = points.next() else { continue };
+        pb.move_to(x, y);
+        for &(x, y) in points {
+            pb.line_to(x, y);
+        }
+        pb.close();
+        if let Some(path) = pb.finish() {
+            let c = shape.fill;
+            surface.set_fill(Some(Fill {
+                paint: krilla::color::rgb::Color::new(c.r, c.g, c.b).into(),
+                ..Fill::default()
+            }));
+            surface.draw_path(&path);
+        }
+    }
+    surface.end_tagged();
 }
 
 fn draw_run(surface: &mut Surface, run: &GlyphRun, font: &Font) {
