@@ -46,6 +46,47 @@ pub fn read_pdf(path: &Path) -> pdf::Pdf {
     pdf::Pdf::open(path)
 }
 
+/// The PDF's text in drawing order, pages separated by form feeds (see [`pdf::Pdf::text`]).
+pub fn pdf_text(path: &Path) -> String {
+    read_pdf(path).text()
+}
+
+pub fn page_count(path: &Path) -> usize {
+    read_pdf(path).page_count()
+}
+
+/// A run of characters with no gap between them (see [`pdf::words`]): its text and box in
+/// points (y downward), with its 1-based page, as `pdftotext -bbox` lists words.
+#[derive(Debug, Clone)]
+pub struct Word {
+    pub page: usize,
+    pub text: String,
+    pub size: f32,
+    pub x_min: f32,
+    pub y_min: f32,
+    pub x_max: f32,
+    pub y_max: f32,
+}
+
+pub fn words(path: &Path) -> Vec<Word> {
+    let pdf = read_pdf(path);
+    pdf.pages
+        .iter()
+        .enumerate()
+        .flat_map(|(i, page)| {
+            pdf::words(page).into_iter().map(move |l| Word {
+                page: i + 1,
+                text: l.text,
+                size: l.size,
+                x_min: l.x0,
+                y_min: l.top,
+                x_max: l.x1raw,
+                y_max: l.bottom,
+            })
+        })
+        .collect()
+}
+
 /// One part of a DOCX package as text.
 pub fn docx_part(docx: &Path, name: &str) -> String {
     let file = std::fs::File::open(docx).expect("open docx");
