@@ -1,4 +1,5 @@
-//! Helpers shared by the integration tests: run the CLI, read the files it writes.
+//! Helpers common to the integration tests: run the CLI, read the files it writes (the PDF
+//! in-process, see `pdf` and `gbt9704`).
 
 #![allow(dead_code)]
 
