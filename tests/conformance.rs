@@ -25,7 +25,11 @@ fn run(program: &str, args: &[&str], install: &str) -> Output {
 }
 
 fn text_of(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 fn build_pdf(name: &str, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
@@ -175,7 +179,9 @@ fn page_lines(pdf: &Pdf) -> Vec<Vec<(i64, String)>> {
         .map(|page| {
             let mut rows: BTreeMap<(i64, i64), Vec<&common::pdf::Char>> = BTreeMap::new();
             for c in page.chars.iter().filter(|c| !c.text.trim().is_empty()) {
-                rows.entry((c.baseline.round() as i64, c.size.round() as i64)).or_default().push(c);
+                rows.entry((c.baseline.round() as i64, c.size.round() as i64))
+                    .or_default()
+                    .push(c);
             }
             rows.into_iter()
                 .map(|((_, size), mut cs)| {
@@ -211,7 +217,11 @@ fn libreoffice_paginates_the_docx_like_our_pdf() {
     };
     let (ob, tb) = (starts(&ours), starts(&theirs));
     let same = ob.iter().zip(&tb).filter(|(x, y)| x == y).count();
-    println!("{same}/{} body lines start alike, LibreOffice has {}", ob.len(), tb.len());
+    println!(
+        "{same}/{} body lines start alike, LibreOffice has {}",
+        ob.len(),
+        tb.len()
+    );
     assert!(ob.len() > 150, "{} body lines", ob.len());
     assert!(
         same * 100 >= ob.len() * 95,
@@ -251,10 +261,18 @@ fn poppler_reads_the_same_text_on_every_page() {
         for (i, (p, o)) in p.iter().zip(&o).enumerate() {
             assert_eq!(sorted_chars(p), sorted_chars(o), "{name}, page {}", i + 1);
         }
-        let info = text_of(&run("pdfinfo", &[pdf.to_str().unwrap()], "apt-get install poppler-utils"));
+        let info = text_of(&run(
+            "pdfinfo",
+            &[pdf.to_str().unwrap()],
+            "apt-get install poppler-utils",
+        ));
         assert!(info.contains("Tagged:          yes"), "{info}");
         // pdffonts: every font embedded, as the in-process reader says.
-        let fonts = text_of(&run("pdffonts", &[pdf.to_str().unwrap()], "apt-get install poppler-utils"));
+        let fonts = text_of(&run(
+            "pdffonts",
+            &[pdf.to_str().unwrap()],
+            "apt-get install poppler-utils",
+        ));
         let rows: Vec<&str> = fonts.lines().skip(2).filter(|l| !l.trim().is_empty()).collect();
         assert_eq!(rows.len(), read_pdf(&pdf).fonts().len(), "{fonts}");
         for row in rows {
@@ -303,7 +321,9 @@ for n, page in enumerate(pymupdf.open(sys.argv[1])):
         for c in page.chars.iter().filter(|c| !c.text.trim().is_empty()) {
             // PyMuPDF splits a code that maps to several characters; ours keeps them together.
             for ch in c.text.chars() {
-                ours.entry((n, ch.to_string())).or_default().push([c.x0, c.baseline, c.size]);
+                ours.entry((n, ch.to_string()))
+                    .or_default()
+                    .push([c.x0, c.baseline, c.size]);
             }
         }
     }

@@ -250,7 +250,10 @@ fn every_docx_part_is_well_formed_xml() {
         .file_names()
         .map(|n| n.expect("a readable part name").into_owned())
         .collect();
-    let xml_parts: Vec<&String> = names.iter().filter(|n| n.ends_with(".xml") || n.ends_with(".rels")).collect();
+    let xml_parts: Vec<&String> = names
+        .iter()
+        .filter(|n| n.ends_with(".xml") || n.ends_with(".rels"))
+        .collect();
     assert!(xml_parts.len() >= 8, "{names:?}");
     for name in xml_parts {
         let mut text = String::new();

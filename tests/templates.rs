@@ -104,7 +104,11 @@ fn the_data_only_seed_prints_the_same_text_as_the_explicit_one() {
     assert_eq!(pdf_text(&explicit), pdf_text(&data));
     let seed = Expected::from_text(&seed_text());
     let report = check(&read_pdf(&data), Some(&seed));
-    assert_eq!(report.get("text").figure, "paragraphs 21/21, table cells 85/85", "{report}");
+    assert_eq!(
+        report.get("text").figure,
+        "paragraphs 21/21, table cells 85/85",
+        "{report}"
+    );
     // Every page rule but flush (issue 10: tests/gbt9704.rs names it) holds.
     assert_eq!(report.failed(), ["flush"], "{report}");
 }

@@ -43,7 +43,8 @@ fn is_body(l: &Line) -> bool {
 
 /// A page-number line or other furniture made of dashes and digits only.
 fn is_dashes_and_digits(text: &str) -> bool {
-    text.chars().all(|c| "—–-".contains(c) || c.is_ascii_digit() || c.is_whitespace())
+    text.chars()
+        .all(|c| "—–-".contains(c) || c.is_ascii_digit() || c.is_whitespace())
 }
 
 /// `— N —` (any dash, spaces allowed): the page number it carries.
@@ -72,7 +73,13 @@ pub struct Verdict {
 
 impl fmt::Display for Verdict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {:13} {}", if self.ok { "PASS" } else { "FAIL" }, self.check, self.figure)
+        write!(
+            f,
+            "{} {:13} {}",
+            if self.ok { "PASS" } else { "FAIL" },
+            self.check,
+            self.figure
+        )
     }
 }
 
@@ -175,7 +182,19 @@ pub fn check(pdf: &Pdf, expected: Option<&Expected>) -> Report {
     let bad_end: Vec<(usize, String)> = all_lines
         .iter()
         .filter(|(_, l)| l.text.chars().last().is_some_and(|c| CANNOT_END.contains(c)))
-        .map(|(i, l)| (i + 1, l.text.chars().rev().take(12).collect::<Vec<_>>().into_iter().rev().collect()))
+        .map(|(i, l)| {
+            (
+                i + 1,
+                l.text
+                    .chars()
+                    .rev()
+                    .take(12)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect(),
+            )
+        })
         .collect();
     report(
         "kinsoku",
@@ -184,8 +203,14 @@ pub fn check(pdf: &Pdf, expected: Option<&Expected>) -> Report {
             "{} lines start with closing punctuation, {} end with opening{}{}",
             bad_start.len(),
             bad_end.len(),
-            bad_start.first().map(|(p, t)| format!("; e.g. p{p} '{t}'")).unwrap_or_default(),
-            bad_end.first().map(|(p, t)| format!("; e.g. p{p} '{t}'")).unwrap_or_default()
+            bad_start
+                .first()
+                .map(|(p, t)| format!("; e.g. p{p} '{t}'"))
+                .unwrap_or_default(),
+            bad_end
+                .first()
+                .map(|(p, t)| format!("; e.g. p{p} '{t}'"))
+                .unwrap_or_default()
         ),
     );
 
@@ -223,7 +248,8 @@ pub fn check(pdf: &Pdf, expected: Option<&Expected>) -> Report {
         if n as usize != i + 1 {
             problems.push(format!("p{}: numbered {n}", i + 1));
         }
-        let right = (n % 2 == 1 && (pn.x1 / MM - 179.06).abs() > 1.0) || (n % 2 == 0 && (pn.x0 / MM - 32.94).abs() > 1.0);
+        let right = (!n.is_multiple_of(2) && (pn.x1 / MM - 179.06).abs() > 1.0)
+            || (n.is_multiple_of(2) && (pn.x0 / MM - 32.94).abs() > 1.0);
         if right {
             problems.push(format!(
                 "p{} ('{}'): x {:.1}-{:.1} mm",
@@ -251,7 +277,11 @@ pub fn check(pdf: &Pdf, expected: Option<&Expected>) -> Report {
             "{}/{} pages right{}",
             pages.len() - problems.len().min(pages.len()),
             pages.len(),
-            if problems.is_empty() { String::new() } else { format!("; {}", problems[..problems.len().min(4)].join("; ")) }
+            if problems.is_empty() {
+                String::new()
+            } else {
+                format!("; {}", problems[..problems.len().min(4)].join("; "))
+            }
         ),
     );
 
@@ -292,11 +322,20 @@ pub fn check(pdf: &Pdf, expected: Option<&Expected>) -> Report {
                 .first()
                 .map(|(p, e)| format!("; e.g. p{p} {:.0}% empty", e * 100.0))
                 .unwrap_or_default(),
-            if stranded { format!("; the last page holds only the 署名/日期 ('{}')", last[0].text) } else { String::new() }
+            if stranded {
+                format!("; the last page holds only the 署名/日期 ('{}')", last[0].text)
+            } else {
+                String::new()
+            }
         ),
     );
 
-    let unembedded: Vec<String> = pdf.fonts().into_iter().filter(|f| !f.embedded).map(|f| f.name).collect();
+    let unembedded: Vec<String> = pdf
+        .fonts()
+        .into_iter()
+        .filter(|f| !f.embedded)
+        .map(|f| f.name)
+        .collect();
     report(
         "fonts",
         unembedded.is_empty(),
@@ -306,7 +345,11 @@ pub fn check(pdf: &Pdf, expected: Option<&Expected>) -> Report {
     if let Some(expected) = expected {
         let text = normalise(&pdf.text());
         let text = strip_page_numbers(&text);
-        let missing_p: Vec<&String> = expected.paragraphs.iter().filter(|p| !text.contains(p.as_str())).collect();
+        let missing_p: Vec<&String> = expected
+            .paragraphs
+            .iter()
+            .filter(|p| !text.contains(p.as_str()))
+            .collect();
         let missing_c: Vec<&String> = expected.cells.iter().filter(|c| !text.contains(c.as_str())).collect();
         report(
             "text",
@@ -377,7 +420,11 @@ fn margins_grid_lines(
     };
     let lowest_baseline = |i: usize, pick_max: bool| {
         let it = body.iter().filter(|(j, _)| *j == i).map(|(_, l)| l.baseline);
-        if pick_max { it.fold(f32::MIN, f32::max) } else { it.fold(f32::MAX, f32::min) }
+        if pick_max {
+            it.fold(f32::MIN, f32::max)
+        } else {
+            it.fold(f32::MAX, f32::min)
+        }
     };
     let tops: Vec<f32> = body_pages
         .iter()
@@ -403,7 +450,11 @@ fn margins_grid_lines(
         (left - LEFT_MM).abs() <= 1.0 && right <= RIGHT_MM + 0.5 && top_ok && bottom_ok,
         format!(
             "leftmost body x {left:.2} mm ({LEFT_MM}), rightmost text x {right:.2} mm (<= {RIGHT_MM}), first baselines {} mm (41.2-45.5), lowest baseline {:.1} mm (<= {BOTTOM_MM})",
-            cont.iter().take(3).map(|b| format!("{:.1}", b / MM)).collect::<Vec<_>>().join(", "),
+            cont.iter()
+                .take(3)
+                .map(|b| format!("{:.1}", b / MM))
+                .collect::<Vec<_>>()
+                .join(", "),
             lowest / MM
         ),
     );
@@ -418,7 +469,11 @@ fn margins_grid_lines(
             .collect();
         bs.sort_by(f32::total_cmp);
         bs.dedup();
-        let mut steps: Vec<f32> = bs.windows(2).map(|w| w[1] - w[0]).filter(|s| (28.0..30.5).contains(s)).collect();
+        let mut steps: Vec<f32> = bs
+            .windows(2)
+            .map(|w| w[1] - w[0])
+            .filter(|s| (28.0..30.5).contains(s))
+            .collect();
         steps.sort_by(f32::total_cmp);
         let pitch = steps.get(steps.len() / 2).copied().unwrap_or(PITCH);
         pitches.push(pitch);
@@ -471,7 +526,11 @@ fn margins_grid_lines(
     // Flush: a body line followed by one starting at the left edge (no indent) on the next grid
     // row, or at the top of the next page, continues a paragraph and must reach the right edge.
     let mut seq: Vec<(usize, &Line)> = body.to_vec();
-    seq.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.baseline.total_cmp(&b.1.baseline)).then(a.1.x0.total_cmp(&b.1.x0)));
+    seq.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then(a.1.baseline.total_cmp(&b.1.baseline))
+            .then(a.1.x0.total_cmp(&b.1.x0))
+    });
     let mut short = Vec::new();
     for w in seq.windows(2) {
         let ((i, l), (j, n)) = (w[0], w[1]);
@@ -495,7 +554,15 @@ fn margins_grid_lines(
             && page_last(i).is_some_and(|b| std::ptr::eq(b, l))
             && page_first(j).is_some_and(|b| std::ptr::eq(b, n));
         if (same_page_next_row || next_page_top) && l.x1raw / MM < RIGHT_MM - 0.6 {
-            let tail: String = l.text.chars().rev().take(10).collect::<Vec<_>>().into_iter().rev().collect();
+            let tail: String = l
+                .text
+                .chars()
+                .rev()
+                .take(10)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
             short.push((i + 1, tail, RIGHT_MM - l.x1raw / MM));
         }
     }

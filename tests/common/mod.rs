@@ -39,7 +39,8 @@ pub fn build_sample(name: &str) -> (tempfile::TempDir, PathBuf, PathBuf) {
 
 /// The seed report's text (tests/data/seed, with its provenance).
 pub fn seed_text() -> String {
-    std::fs::read_to_string(root().join("tests/data/seed/000_e7d76fa2cf8cbad9.txt")).expect("the seed text is in the repository")
+    std::fs::read_to_string(root().join("tests/data/seed/000_e7d76fa2cf8cbad9.txt"))
+        .expect("the seed text is in the repository")
 }
 
 /// The PDF read in-process.

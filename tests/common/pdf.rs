@@ -121,11 +121,7 @@ impl Pdf {
                 let embedded = subtype == "Type3"
                     || descriptor_holder
                         .and_then(|f| dict(&self.doc, f.get(b"FontDescriptor").ok()))
-                        .is_some_and(|d| {
-                            [&b"FontFile"[..], b"FontFile2", b"FontFile3"]
-                                .iter()
-                                .any(|k| d.has(k))
-                        });
+                        .is_some_and(|d| [&b"FontFile"[..], b"FontFile2", b"FontFile3"].iter().any(|k| d.has(k)));
                 out.push(Font {
                     name,
                     subtype,
@@ -176,10 +172,15 @@ impl Pdf {
         // Bounded: a cyclic /Next chain in a broken file must not hang a test.
         for _ in 0..100_000 {
             let Some(d) = dict(&self.doc, item) else { return };
-            let title = d.get(b"Title").ok().and_then(|t| text_of(&self.doc, t)).unwrap_or_default();
-            let dest = d.get(b"Dest").ok().or_else(|| {
-                dict(&self.doc, d.get(b"A").ok()).and_then(|a| a.get(b"D").ok())
-            });
+            let title = d
+                .get(b"Title")
+                .ok()
+                .and_then(|t| text_of(&self.doc, t))
+                .unwrap_or_default();
+            let dest = d
+                .get(b"Dest")
+                .ok()
+                .or_else(|| dict(&self.doc, d.get(b"A").ok()).and_then(|a| a.get(b"D").ok()));
             let page = dest
                 .and_then(|o| self.doc.dereference(o).ok())
                 .and_then(|(_, o)| o.as_array().ok())
@@ -215,7 +216,9 @@ impl Pdf {
         for kid in kids {
             let Some(d) = dict(&self.doc, Some(kid)) else { continue };
             // Marked-content and object references (MCR, OBJR) have a /Type; elements an /S.
-            let Ok(kind) = d.get(b"S").and_then(Object::as_name) else { continue };
+            let Ok(kind) = d.get(b"S").and_then(Object::as_name) else {
+                continue;
+            };
             let attrs: Vec<&Dictionary> = match d.get(b"A").ok().map(|a| self.doc.dereference(a)) {
                 Some(Ok((_, Object::Array(a)))) => a.iter().filter_map(|x| dict(&self.doc, Some(x))).collect(),
                 Some(Ok((_, Object::Dictionary(a)))) => vec![a],
@@ -226,7 +229,9 @@ impl Pdf {
                 depth,
                 kind: String::from_utf8_lossy(kind).into_owned(),
                 title: d.get(b"T").ok().and_then(|t| text_of(&self.doc, t)),
-                scope: attr(b"Scope").and_then(|s| s.as_name().ok()).map(|s| String::from_utf8_lossy(s).into_owned()),
+                scope: attr(b"Scope")
+                    .and_then(|s| s.as_name().ok())
+                    .map(|s| String::from_utf8_lossy(s).into_owned()),
                 row_span: attr(b"RowSpan").and_then(|s| s.as_i64().ok()),
                 col_span: attr(b"ColSpan").and_then(|s| s.as_i64().ok()),
             });
@@ -493,7 +498,8 @@ fn read_page(doc: &Document, id: ObjectId) -> Page {
     let mut stack: Vec<Graphics> = Vec::new();
     let (mut tm, mut tlm) = (IDENTITY, IDENTITY);
     let (mut font, mut size): (Option<&FontUse>, f32) = (None, 0.0);
-    let (mut char_spacing, mut word_spacing, mut scale, mut leading, mut rise) = (0.0f32, 0.0f32, 1.0f32, 0.0f32, 0.0f32);
+    let (mut char_spacing, mut word_spacing, mut scale, mut leading, mut rise) =
+        (0.0f32, 0.0f32, 1.0f32, 0.0f32, 0.0f32);
     // The path being built, as segments in page space; `re` rectangles apart.
     let mut segments: Vec<((f32, f32), (f32, f32))> = Vec::new();
     let mut rects: Vec<[f32; 4]> = Vec::new();
@@ -516,7 +522,11 @@ fn read_page(doc: &Document, id: ObjectId) -> Page {
                 tlm = IDENTITY;
             }
             "Tf" => {
-                font = op.operands.first().and_then(|o| o.as_name().ok()).and_then(|k| fonts.get(k));
+                font = op
+                    .operands
+                    .first()
+                    .and_then(|o| o.as_name().ok())
+                    .and_then(|k| fonts.get(k));
                 size = n(1);
             }
             "Tc" => char_spacing = n(0),
@@ -579,7 +589,11 @@ fn read_page(doc: &Document, id: ObjectId) -> Page {
                             size: em,
                             font: f.name.clone(),
                         });
-                        let spacing = if chunk == [32] && !f.two_byte { word_spacing } else { 0.0 };
+                        let spacing = if chunk == [32] && !f.two_byte {
+                            word_spacing
+                        } else {
+                            0.0
+                        };
                         let tx = (advance + char_spacing + spacing) * scale;
                         tm = mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], &tm);
                     }
@@ -618,7 +632,12 @@ fn read_page(doc: &Document, id: ObjectId) -> Page {
                     if (a.1 - b.1).abs() < 0.5 && (a.0 - b.0).abs() > 20.0 * MM {
                         let (x0, y) = to_page(a.0.min(b.0), a.1);
                         let (x1, _) = to_page(a.0.max(b.0), a.1);
-                        rules.push(Rule { x0, x1, y0: y - half, y1: y + half });
+                        rules.push(Rule {
+                            x0,
+                            x1,
+                            y0: y - half,
+                            y1: y + half,
+                        });
                     }
                 }
                 let filled = op.operator.starts_with('B') || op.operator.starts_with('b');
@@ -660,7 +679,10 @@ fn read_page(doc: &Document, id: ObjectId) -> Page {
 // Small lopdf helpers
 
 fn num(doc: &Document, o: &Object) -> f32 {
-    doc.dereference(o).ok().and_then(|(_, o)| o.as_float().ok()).unwrap_or(0.0)
+    doc.dereference(o)
+        .ok()
+        .and_then(|(_, o)| o.as_float().ok())
+        .unwrap_or(0.0)
 }
 
 fn dict<'a>(doc: &'a Document, o: Option<&'a Object>) -> Option<&'a Dictionary> {
