@@ -197,12 +197,13 @@ fn overlay(base: Node, over: Node) -> Node {
                     None => b.push((k, v)),
                 }
             }
-            Node {
-                value: Value::Map(b),
-                pos: over.pos,
-            }
+            Node::new(Value::Map(b), over.pos)
         }
-        (_, value) => Node { value, pos: over.pos },
+        (_, value) => Node {
+            value,
+            pos: over.pos,
+            written: over.written,
+        },
     }
 }
 
