@@ -67,6 +67,8 @@ pub struct Options {
     pub force: bool,
     /// Last year's report input, to compare 上年结转 with its 结转下年度.
     pub previous: Option<PathBuf>,
+    /// Folders besides an input's own that its `style:` and `template:` may name files in.
+    pub allowed_dirs: Vec<PathBuf>,
 }
 
 /// An input file, parsed and validated.
@@ -81,8 +83,14 @@ pub struct Loaded {
     pub findings: input::template::Findings,
 }
 
-/// Reads an input file: encoding checks, YAML, the document format, the style it names.
+/// Reads an input file: encoding checks, YAML, the document format, the style it names (a
+/// style or template file must lie in the input's folder).
 pub fn load(path: &Path) -> Result<Loaded, Error> {
+    load_with(path, &Options::default())
+}
+
+/// [`load`], with the folders `options.allowed_dirs` open to `style:` and `template:` too.
+pub fn load_with(path: &Path, options: &Options) -> Result<Loaded, Error> {
     let file = path.display().to_string();
     let bytes = match input::read_limited(path) {
         Ok(b) => b,
@@ -108,11 +116,18 @@ pub fn load(path: &Path) -> Result<Loaded, Error> {
         }
     };
     let text = input::decode(&file, bytes)?;
-    let base_dir = path.parent().unwrap_or(Path::new("."));
-    let (source, findings) = input::template::parse(&file, &text, base_dir)?;
+    let base_dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let folders = input::Folders {
+        base: base_dir.to_path_buf(),
+        allowed: options.allowed_dirs.clone(),
+    };
+    let (source, findings) = input::template::parse(&file, &text, &folders)?;
     let style = match &source.style {
-        None => style::load("gbt9704", base_dir)?,
-        Some((name, pos)) => style::load(name, base_dir).map_err(|mut d| {
+        None => style::load_in("gbt9704", &folders)?,
+        Some((name, pos)) => style::load_in(name, &folders).map_err(|mut d| {
             // A style that cannot be found is reported at the `style:` line of the input.
             if d.pos.is_none() {
                 d.file = file.clone();
@@ -176,7 +191,7 @@ pub fn docx_facts(layout: &layout::Layout) -> docx::DocxFacts {
 /// Builds one input into `out_dir/NAME.pdf` and/or `NAME.docx`. Nothing is written unless
 /// every requested file was produced; each file appears atomically.
 pub fn build(input_path: &Path, out_dir: &Path, formats: &[Format], options: &Options) -> Result<Vec<PathBuf>, Error> {
-    let loaded = load(input_path)?;
+    let loaded = load_with(input_path, options)?;
     gate(&loaded, options)?;
     let mut book = fonts::FontBook::new(
         fonts::find_font_dir(options.fonts_dir.as_deref())?,
@@ -235,7 +250,7 @@ pub fn write_pdf(
 /// Parses and validates an input (including that every character has a font and that the PDF
 /// can meet its standard), writing nothing.
 pub fn check(input_path: &Path, options: &Options) -> Result<(), Error> {
-    let loaded = load(input_path)?;
+    let loaded = load_with(input_path, options)?;
     gate(
         &loaded,
         &Options {
@@ -261,7 +276,7 @@ pub fn warnings(loaded: &Loaded, options: &Options) -> Result<Vec<Diagnostic>, E
     let (Some(path), Some(rule)) = (&options.previous, &loaded.findings.previous) else {
         return Ok(out);
     };
-    let last = load(path)?;
+    let last = load_with(path, options)?;
     let sheet = |l: &Loaded| l.findings.sheets.iter().find(|s| s.id == rule.table).cloned();
     let (Some(now), Some(before)) = (sheet(loaded), sheet(&last)) else {
         return Err(Diagnostic::new(

@@ -321,13 +321,18 @@ pub struct Text {
     pub pos: SourcePos,
 }
 
+/// At most this many warnings of one kind are shown; the rest are counted in one line.
+pub const MAX_WARNINGS_PER_RULE: usize = 20;
+
 /// Numbers the narrative quotes that differ from the table: `words`, then within 12 characters
-/// a number followed by 件. Warnings, not errors: the text may speak of something else.
+/// a number followed by 件. Warnings, not errors: the text may speak of something else. Each
+/// quote rule reports its first [`MAX_WARNINGS_PER_RULE`] places, then how many more there are.
 pub fn quotes(file: &str, source: &str, texts: &[Text], sheets: &[Sheet], quotes: &[Quote]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let mut found = vec![0usize; quotes.len()];
     for t in texts {
         let chars: Vec<char> = t.text.chars().collect();
-        for q in quotes {
+        for (qi, q) in quotes.iter().enumerate() {
             let Some(cell) = sheets
                 .iter()
                 .find(|s| s.id == q.table)
@@ -337,6 +342,9 @@ pub fn quotes(file: &str, source: &str, texts: &[Text], sheets: &[Sheet], quotes
             };
             let Some(expected) = cell.value else { continue };
             for w in &q.words {
+                // Each place is searched for after the last one found, so that a figure
+                // quoted twice is pointed at twice.
+                let mut from = t.pos;
                 let wc: Vec<char> = w.chars().collect();
                 let mut i = 0;
                 while i + wc.len() <= chars.len() {
@@ -362,8 +370,16 @@ pub fn quotes(file: &str, source: &str, texts: &[Text], sheets: &[Sheet], quotes
                     }
                     let Ok(said) = digits.parse::<u64>() else { continue };
                     if said != expected {
+                        found[qi] += 1;
+                        if found[qi] > MAX_WARNINGS_PER_RULE {
+                            continue;
+                        }
                         let quoted: String = chars[start - wc.len()..start + d0 + digits.len() + 1].iter().collect();
-                        let pos = locate(source, t.pos, &quoted);
+                        let pos = locate(source, from, &quoted);
+                        from = SourcePos {
+                            line: pos.line,
+                            column: pos.column + 1,
+                        };
                         out.push(
                             Diagnostic::new(
                                 file,
@@ -379,6 +395,24 @@ pub fn quotes(file: &str, source: &str, texts: &[Text], sheets: &[Sheet], quotes
                     }
                 }
             }
+        }
+    }
+    for (q, n) in quotes.iter().zip(found) {
+        if n > MAX_WARNINGS_PER_RULE {
+            out.push(
+                Diagnostic::new(
+                    file,
+                    None,
+                    format!(
+                        "… and {} more places where the text quotes a figure for {} that differs from the table",
+                        n - MAX_WARNINGS_PER_RULE,
+                        join(&row_name(sheets, q), &col_name(sheets, q))
+                    ),
+                )
+                .help(format!(
+                    "the first {MAX_WARNINGS_PER_RULE} are shown above; correct those and check again"
+                )),
+            );
         }
     }
     out

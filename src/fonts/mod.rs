@@ -141,7 +141,7 @@ impl FontBook {
         };
         let path = self.dir.join(b.file);
         let data = std::fs::read(&path).map_err(|source| FontError::Read {
-            path: path.display().to_string(),
+            path: file_name(&path),
             source,
         })?;
         let face = make_face(name, path, data, b.index, true)?;
@@ -165,7 +165,7 @@ impl FontBook {
                 fontdb::Source::Binary(_) => continue,
             };
             let data = std::fs::read(&path).map_err(|source| FontError::Read {
-                path: path.display().to_string(),
+                path: file_name(&path),
                 source,
             })?;
             return make_face(name, path, data, info.index, false).map(Some);
@@ -198,7 +198,7 @@ impl FontBook {
 fn make_face(name: &str, path: PathBuf, data: Vec<u8>, index: u32, bundled: bool) -> Result<Face, FontError> {
     let upem = ttf_parser::Face::parse(&data, index)
         .map_err(|_| FontError::Parse {
-            path: path.display().to_string(),
+            path: file_name(&path),
         })?
         .units_per_em() as f32;
     Ok(Face {
@@ -368,4 +368,10 @@ mod tests {
         let d = shape(b.face(termes), "2019", 16.0);
         assert!((d[0].advance - 8.0).abs() < 1e-3);
     }
+}
+
+/// A font file's name without its folder: messages show no paths of the machine.
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map_or_else(|| path.display().to_string(), |f| f.to_string_lossy().into_owned())
 }

@@ -10,6 +10,7 @@ use std::path::Path;
 
 use super::diag::{Diagnostic, did_you_mean};
 use super::document::{self, Source};
+use super::Folders;
 use super::yaml::{self, Key, Node, Reader, Value, get};
 use crate::check::{self, Cell, Kind, Line, Per, Quote, Rule, Sheet, State};
 use crate::model::{Block, Document, Heading, Signature, SourcePos};
@@ -48,7 +49,7 @@ pub struct Previous {
 
 /// Parses an input file of either kind: a template input is expanded and its rules run; any
 /// other is the plain document format.
-pub fn parse(file: &str, text: &str, base: &Path) -> Result<(Source, Findings), Diagnostic> {
+pub fn parse(file: &str, text: &str, folders: &Folders) -> Result<(Source, Findings), Diagnostic> {
     let root = yaml::parse(file, text)?;
     let r = Reader { file };
     let is_template = matches!(&root.value, Value::Map(m) if get(m, "template").is_some());
@@ -57,7 +58,7 @@ pub fn parse(file: &str, text: &str, base: &Path) -> Result<(Source, Findings), 
             .map(|s| (s, Findings::default()))
             .map_err(|d| d.with_source(text));
     }
-    let (source, mut findings) = expand(&r, text, &root, base).map_err(|d| d.with_source(text))?;
+    let (source, mut findings) = expand(&r, text, &root, folders).map_err(|d| d.with_source(text))?;
     for d in findings.errors.iter_mut().chain(findings.warnings.iter_mut()) {
         *d = d.clone().with_source(text);
     }
@@ -129,15 +130,18 @@ struct Group {
     rows: Vec<(String, String)>,
 }
 
-/// Loads a template by built-in name or by path (relative to the input's folder).
+/// Loads a template by built-in name or by path (relative to the input's folder, inside it).
 pub fn load(name: &str, base: &Path) -> Result<Template, Diagnostic> {
+    load_in(name, &Folders::of_input(base))
+}
+
+/// Loads a template by built-in name or by path, from one of `folders`.
+pub fn load_in(name: &str, folders: &Folders) -> Result<Template, Diagnostic> {
     if let Some((n, text)) = BUILT_IN.iter().find(|(n, _)| *n == name) {
         return from_text(&format!("templates/{n}.yaml (built in)"), text);
     }
-    let path = base.join(name);
-    let file = path.display().to_string();
-    // Bounded read: a template path may name a device or a huge file.
-    let text = super::read_limited(&path).map_err(|e| {
+    let file = folders.base.join(name).display().to_string();
+    let unknown = |e: std::io::Error| {
         let names: Vec<&str> = BUILT_IN.iter().map(|(n, _)| *n).collect();
         let why = if e.kind() == std::io::ErrorKind::NotFound {
             "it is not a built-in template and there is no such file".to_string()
@@ -152,7 +156,14 @@ pub fn load(name: &str, base: &Path) -> Result<Template, Diagnostic> {
                 names.join(", ")
             )),
         }
-    })?;
+    };
+    let path = match folders.resolve(name) {
+        Ok(p) => p,
+        Err(super::FolderError::Unreadable(e)) => return Err(unknown(e)),
+        Err(e) => return Err(e.diagnostic(&file, "template", name)),
+    };
+    // Bounded read: a template path may name a device or a huge file.
+    let text = super::read_limited(&path).map_err(unknown)?;
     let text = super::decode(&file, text)?;
     from_text(&file, &text)
 }
@@ -540,11 +551,11 @@ fn column_lines(h: &[Head], labels: &Labels) -> Vec<Line> {
         .collect()
 }
 
-fn expand(r: &Reader, text: &str, root: &Node, base: &Path) -> Result<(Source, Findings), Diagnostic> {
+fn expand(r: &Reader, text: &str, root: &Node, folders: &Folders) -> Result<(Source, Findings), Diagnostic> {
     let top = r.map(root, "the document")?;
     let tnode = req(r, top, root, "template", "the document")?;
     let tname = r.text(tnode, "template")?;
-    let t = load(&tname, base).map_err(|d| {
+    let t = load_in(&tname, folders).map_err(|d| {
         if d.pos.is_none() {
             Diagnostic {
                 file: r.file.to_string(),

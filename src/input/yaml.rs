@@ -296,6 +296,61 @@ fn position(l: &serde_saphyr::Location) -> SourcePos {
     }
 }
 
+/// Control characters other than tab and line breaks: invisible, and a PDF/A or DOCX cannot hold
+/// them (NUL), or a terminal acts on them (ESC, BEL); an input that has one is refused at it.
+fn unprintable(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+fn unprintable_error(file: &str, at: SourcePos, c: char) -> Diagnostic {
+    Diagnostic::new(
+        file,
+        Some(at),
+        format!(
+            "the text holds {}, a control character that cannot be printed",
+            super::diag::describe(c)
+        ),
+    )
+    .help("remove it: control characters are invisible and usually come with text copied out of another program")
+}
+
+/// The byte offset of the first YAML escape in `slice` that stands for `c`.
+fn escape_of(slice: &str, c: char) -> Option<usize> {
+    let bytes = slice.as_bytes();
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        if bytes[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        let hex = |len: usize| {
+            slice
+                .get(i + 2..i + 2 + len)
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .and_then(char::from_u32)
+        };
+        let decoded = match bytes[i + 1] {
+            b'0' => Some('\0'),
+            b'a' => Some('\u{7}'),
+            b'b' => Some('\u{8}'),
+            b'v' => Some('\u{b}'),
+            b'f' => Some('\u{c}'),
+            b'e' => Some('\u{1b}'),
+            b'N' => Some('\u{85}'),
+            b'x' => hex(2),
+            b'u' => hex(4),
+            b'U' => hex(8),
+            _ => None,
+        };
+        if decoded == Some(c) {
+            return Some(i);
+        }
+        // `\\` is one escaped backslash: skip both.
+        i += 2;
+    }
+    None
+}
+
 /// Turns the parser's tree into ours: positions, the written text of plain scalars, and the
 /// characters `*alias` references repeat, counted against [`MAX_ALIAS_CHARS`].
 struct Converter<'a> {
@@ -311,6 +366,20 @@ impl Converter<'_> {
         let start = usize::try_from(span.byte_offset()?).ok()?;
         let len = usize::try_from(span.byte_len()?).ok()?;
         self.text.get(start..start.checked_add(len)?)
+    }
+
+    /// Where in a scalar's source `c` is: the character itself, or the escape that writes it
+    /// (`\0`, `\a`, `\e`, `\x07`, `\u0007`, …).
+    fn locate_char(&self, l: &serde_saphyr::Location, c: char) -> Option<SourcePos> {
+        let start = usize::try_from(l.span().byte_offset()?).ok()?;
+        let slice = self.source(l)?;
+        let offset = slice.find(c).or_else(|| escape_of(slice, c))?;
+        let before = self.text.get(..start + offset)?;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        Some(SourcePos {
+            line: before.matches('\n').count() as u32 + 1,
+            column: before[line_start..].chars().count() as u32 + 1,
+        })
     }
 
     /// Counts text repeated by the reference at `alias` (None: not inside a reference).
@@ -353,7 +422,16 @@ impl Converter<'_> {
             }
             RawValue::Str(t) => {
                 self.repeated(alias, &t)?;
-                Value::Str(t)
+                if let Some(c) = t.chars().find(|&c| unprintable(c)) {
+                    let at = self.source(&s.defined).and_then(|_| self.locate_char(&s.defined, c)).unwrap_or(pos);
+                    return Err(unprintable_error(self.file, at, c));
+                }
+                // A line or paragraph separator (`\L`, `\P`) is a line break, as `\n` is.
+                if t.contains(['\u{2028}', '\u{2029}']) {
+                    Value::Str(t.replace(['\u{2028}', '\u{2029}'], "\n"))
+                } else {
+                    Value::Str(t)
+                }
             }
             RawValue::Seq(items) => Value::Seq(
                 items

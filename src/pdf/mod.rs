@@ -169,7 +169,7 @@ pub fn write(doc: &Document, layout: &Layout, book: &FontBook, settings: &Settin
             if let std::collections::hash_map::Entry::Vacant(e) = fonts.entry(run.font) {
                 let face = book.face(run.font);
                 let font = Font::new(face.data.clone().into(), face.index)
-                    .ok_or_else(|| PdfError::Font(face.path.display().to_string()))?;
+                    .ok_or_else(|| PdfError::Font(face.name.clone()))?;
                 e.insert(font);
             }
         }
@@ -446,7 +446,9 @@ fn problems(
             || "a font".to_string(),
             |id| {
                 let face = book.face(**id);
-                format!("the font {} ({})", face.name, face.path.display())
+                // The file's name, not its path: messages show no folders of the machine.
+                let file = face.path.file_name().map_or(String::new(), |f| f.to_string_lossy().into_owned());
+                format!("the font {} ({file})", face.name)
             },
         )
     };
