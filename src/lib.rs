@@ -304,7 +304,7 @@ pub fn as_warning(d: &Diagnostic) -> String {
 /// says that it builds anyway.
 fn gate(loaded: &Loaded, options: &Options) -> Result<(), Error> {
     for w in warnings(loaded, options)? {
-        eprint!("{}", as_warning(&w));
+        say_err(format_args!("{}", as_warning(&w)));
     }
     let errors = &loaded.findings.errors;
     if errors.is_empty() {
@@ -314,14 +314,14 @@ fn gate(loaded: &Loaded, options: &Options) -> Result<(), Error> {
         return Err(Error::Input(Diagnostics(errors.clone())));
     }
     for e in errors {
-        eprint!("{e}");
+        say_err(format_args!("{e}"));
     }
-    eprintln!(
-        "warning: {}: building anyway (--force) despite {} rule violation{}",
-        loaded.file,
+    say_err(format_args!(
+        "warning: {}: building anyway (--force) despite {} rule violation{}\n",
+        input::diag::escape_for_message(&loaded.file, usize::MAX),
         errors.len(),
         if errors.len() == 1 { "" } else { "s" }
-    );
+    ));
     Ok(())
 }
 
@@ -340,4 +340,18 @@ pub fn source_date_epoch() -> Option<Date> {
     let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
     let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
     Some(Date { year, month, day })
+}
+
+/// Writes to standard output. A reader that went away (`gongwen fonts | head`) is not an
+/// error of the document: the rest of the output is dropped quietly, and the exit status
+/// still says how the work went.
+pub fn say_out(args: std::fmt::Arguments) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_fmt(args);
+}
+
+/// Writes to standard error, as [`say_out`] does to standard output.
+pub fn say_err(args: std::fmt::Arguments) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_fmt(args);
 }

@@ -428,6 +428,31 @@ fn metadata(doc: &Document, settings: &Settings) -> Metadata {
     metadata
 }
 
+/// A PDF/A string holds at most 32 767 bytes; the PDF keeps the title (document properties)
+/// and each heading (bookmarks) as one string, three bytes a Chinese character.
+fn long_string(doc: &Document, standard: &str) -> (String, String, Option<SourcePos>) {
+    let title: usize = doc.title.iter().map(String::len).sum();
+    let heading = doc
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Heading(h) => Some((h.text.len(), h.pos)),
+            _ => None,
+        })
+        .max_by_key(|(n, _)| *n);
+    let (what, bytes, pos) = match heading {
+        Some((n, pos)) if n > title => ("a heading", n, pos),
+        _ => ("the title", title, doc.title_pos),
+    };
+    (
+        format!(
+            "{what} is too long for {standard}: the PDF keeps it as one string of {bytes} bytes, and {standard} allows at most 32 767"
+        ),
+        format!("shorten {what} to under 10 000 characters (a few lines is usual), or build with --pdf-standard none"),
+        Some(pos),
+    )
+}
+
 /// krilla's validation errors as problems a clerk or IT person can act on.
 fn problems(
     errors: &[(ValidationError, krilla::configure::Validators)],
@@ -531,8 +556,8 @@ fn problems(
                     pos,
                 )
             }
-            ValidationError::TooLongString
-            | ValidationError::TooLongName
+            ValidationError::TooLongString => long_string(doc, s),
+            ValidationError::TooLongName
             | ValidationError::TooLongArray
             | ValidationError::TooLongDictionary
             | ValidationError::TooLargeFloat
