@@ -116,10 +116,7 @@ pub fn load_with(path: &Path, options: &Options) -> Result<Loaded, Error> {
         }
     };
     let text = input::decode(&file, bytes)?;
-    let base_dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    let base_dir = path.parent().unwrap_or(Path::new(""));
     let folders = input::Folders {
         base: base_dir.to_path_buf(),
         allowed: options.allowed_dirs.clone(),

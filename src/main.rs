@@ -301,7 +301,11 @@ fn init(template: &str, office: Option<String>, year: Option<u16>, output: Optio
     // A template named on the command line is the user's own choice: its folder is allowed.
     let folders = gongwen::input::Folders {
         base: PathBuf::from("."),
-        allowed: Path::new(template).parent().map(Path::to_path_buf).into_iter().collect(),
+        allowed: Path::new(template)
+            .parent()
+            .map(Path::to_path_buf)
+            .into_iter()
+            .collect(),
     };
     let t = gongwen::input::template::load_in(template, &folders).map_err(|d| report(&d.into()))?;
     // The year just ended, which is the one a report is written for.

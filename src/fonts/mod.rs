@@ -197,9 +197,7 @@ impl FontBook {
 
 fn make_face(name: &str, path: PathBuf, data: Vec<u8>, index: u32, bundled: bool) -> Result<Face, FontError> {
     let upem = ttf_parser::Face::parse(&data, index)
-        .map_err(|_| FontError::Parse {
-            path: file_name(&path),
-        })?
+        .map_err(|_| FontError::Parse { path: file_name(&path) })?
         .units_per_em() as f32;
     Ok(Face {
         name: name.to_string(),

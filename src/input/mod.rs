@@ -113,7 +113,15 @@ impl Folders {
                 FolderError::Unreadable(e)
             }
         })?;
-        let inside = |dir: &Path| std::fs::canonicalize(dir).is_ok_and(|d| real.starts_with(d));
+        // An input given as `report.yaml` has the empty path as its folder: the current one.
+        let inside = |dir: &Path| {
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            std::fs::canonicalize(dir).is_ok_and(|d| real.starts_with(d))
+        };
         if inside(&self.base) || self.allowed.iter().any(|d| inside(d)) {
             Ok(real)
         } else if leaves {

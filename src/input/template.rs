@@ -8,9 +8,9 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::Path;
 
+use super::Folders;
 use super::diag::{Diagnostic, did_you_mean};
 use super::document::{self, Source};
-use super::Folders;
 use super::yaml::{self, Key, Node, Reader, Value, get};
 use crate::check::{self, Cell, Kind, Line, Per, Quote, Rule, Sheet, State};
 use crate::model::{Block, Document, Heading, Signature, SourcePos};

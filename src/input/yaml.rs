@@ -145,9 +145,26 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Diagnostic> {
             // The parser's own message is the first line; our renderer adds the snippet.
             let first = rendered.lines().next().unwrap_or("invalid YAML").trim().to_string();
             let raw = strip_location_suffix(&first);
-            let (msg, help) = match plain_message(&e, &raw) {
-                Some((msg, help)) => (msg, help),
-                None => (format!("invalid YAML: {raw}"), yaml_hint(&raw)),
+            // A control character YAML refuses: named, not quoted in the parser's escapes.
+            let refused = pos
+                .and_then(|p| {
+                    text.lines()
+                        .nth(p.line.saturating_sub(1) as usize)?
+                        .chars()
+                        .nth(p.column.saturating_sub(1) as usize)
+                })
+                .filter(|&c| super::diag::is_invisible(c) && c != '\t');
+            let (msg, help) = match (plain_message(&e, &raw), refused) {
+                (Some((msg, help)), _) => (msg, help),
+                (None, Some(c)) => (
+                    format!(
+                        "invalid YAML: the file holds {}, a control character, which YAML does not allow",
+                        super::diag::describe(c)
+                    ),
+                    "remove it: control characters are invisible and usually come with text copied out of another program"
+                        .to_string(),
+                ),
+                (None, None) => (format!("invalid YAML: {raw}"), yaml_hint(&raw)),
             };
             Err(Diagnostic::new(file, pos.filter(|p| p.line > 0), msg)
                 .help(help)
@@ -423,7 +440,10 @@ impl Converter<'_> {
             RawValue::Str(t) => {
                 self.repeated(alias, &t)?;
                 if let Some(c) = t.chars().find(|&c| unprintable(c)) {
-                    let at = self.source(&s.defined).and_then(|_| self.locate_char(&s.defined, c)).unwrap_or(pos);
+                    let at = self
+                        .source(&s.defined)
+                        .and_then(|_| self.locate_char(&s.defined, c))
+                        .unwrap_or(pos);
                     return Err(unprintable_error(self.file, at, c));
                 }
                 // A line or paragraph separator (`\L`, `\P`) is a line break, as `\n` is.

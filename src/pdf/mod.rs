@@ -168,8 +168,8 @@ pub fn write(doc: &Document, layout: &Layout, book: &FontBook, settings: &Settin
         for run in &page.runs {
             if let std::collections::hash_map::Entry::Vacant(e) = fonts.entry(run.font) {
                 let face = book.face(run.font);
-                let font = Font::new(face.data.clone().into(), face.index)
-                    .ok_or_else(|| PdfError::Font(face.name.clone()))?;
+                let font =
+                    Font::new(face.data.clone().into(), face.index).ok_or_else(|| PdfError::Font(face.name.clone()))?;
                 e.insert(font);
             }
         }
@@ -472,7 +472,10 @@ fn problems(
             |id| {
                 let face = book.face(**id);
                 // The file's name, not its path: messages show no folders of the machine.
-                let file = face.path.file_name().map_or(String::new(), |f| f.to_string_lossy().into_owned());
+                let file = face
+                    .path
+                    .file_name()
+                    .map_or(String::new(), |f| f.to_string_lossy().into_owned());
                 format!("the font {} ({file})", face.name)
             },
         )
