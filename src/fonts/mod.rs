@@ -320,6 +320,12 @@ pub fn gb2312_chars() -> Vec<char> {
     out
 }
 
+/// A font file's name without its folder: messages show no paths of the machine.
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map_or_else(|| path.display().to_string(), |f| f.to_string_lossy().into_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -366,10 +372,4 @@ mod tests {
         let d = shape(b.face(termes), "2019", 16.0);
         assert!((d[0].advance - 8.0).abs() < 1e-3);
     }
-}
-
-/// A font file's name without its folder: messages show no paths of the machine.
-fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map_or_else(|| path.display().to_string(), |f| f.to_string_lossy().into_owned())
 }

@@ -11,7 +11,7 @@ pub struct Diagnostic {
     pub pos: Option<SourcePos>,
     pub message: String,
     /// The part of the source line the position points into (filled in by `with_source`).
-    pub snippet: Option<Snippet>,
+    pub snippet: Option<Box<Snippet>>,
     pub help: Option<String>,
 }
 
@@ -54,7 +54,7 @@ impl Diagnostic {
             && self.snippet.is_none()
             && let Some(line) = source.lines().nth(pos.line.saturating_sub(1) as usize)
         {
-            self.snippet = Some(Snippet::cut(line, pos.column));
+            self.snippet = Some(Box::new(Snippet::cut(line, pos.column)));
         }
         self
     }
