@@ -8,11 +8,11 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::Folders;
-use super::diag::{Diagnostic, did_you_mean};
-use super::document::{self, Source};
-use super::yaml::{self, Key, Node, Reader, Value, get};
-use crate::check::{self, Cell, Kind, Line, Per, Quote, Rule, Sheet, State};
+use crate::core::diag::{Diagnostic, did_you_mean};
+use crate::core::file::{FolderError, Folders};
+use crate::core::yaml::{self, Key, Node, Reader, Value, get};
+use crate::input::document::{self, Source};
+use crate::kinds::check::{self, Cell, Kind, Line, Per, Quote, Rule, Sheet, State};
 use crate::model::{Block, Document, Heading, Signature, SourcePos};
 
 /// The templates built into the program.
@@ -159,12 +159,12 @@ pub fn load_in(name: &str, folders: &Folders) -> Result<Template, Diagnostic> {
     };
     let path = match folders.resolve(name) {
         Ok(p) => p,
-        Err(super::FolderError::Unreadable(e)) => return Err(unknown(e)),
+        Err(FolderError::Unreadable(e)) => return Err(unknown(e)),
         Err(e) => return Err(e.diagnostic(&file, "template", name)),
     };
     // Bounded read: a template path may name a device or a huge file.
-    let text = super::read_limited(&path).map_err(unknown)?;
-    let text = super::decode(&file, text)?;
+    let text = crate::core::file::read_limited(&path).map_err(unknown)?;
+    let text = crate::core::file::decode(&file, text)?;
     from_text(&file, &text)
 }
 
@@ -687,7 +687,7 @@ fn expand(r: &Reader, text: &str, root: &Node, folders: &Folders) -> Result<(Sou
                     }
                     TableSpec::Groups { widths, groups, .. } => groups_node(r, widths, groups, data, &labels, here)?,
                 };
-                let mut table = super::table::parse(r, &tnode)?;
+                let mut table = crate::input::table::parse(r, &tnode)?;
                 table.pos = data.map_or(here, |d| d.pos);
                 blocks.push(Block::Table(table));
             }
@@ -803,7 +803,7 @@ fn number(r: &Reader, n: &Node, computable: bool, ctx: &str) -> Result<Cell, Dia
             pos: n.pos,
         });
     }
-    let shown = super::diag::escape_for_message(&text, 40);
+    let shown = crate::core::diag::escape_for_message(&text, 40);
     if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
         return Err(r
             .error(n.pos, format!("{ctx}: `{shown}` is not a count"))
@@ -1126,7 +1126,10 @@ pub fn starter(t: &Template, template_name: &str, office: &str, year: i64) -> St
     let mut o = String::new();
     let line = |o: &mut String, indent: usize, text: &str, comment: &str| {
         let body = format!("{}{text}", " ".repeat(indent));
-        let width: usize = body.chars().map(|c| if crate::fonts::is_wide(c) { 2 } else { 1 }).sum();
+        let width: usize = body
+            .chars()
+            .map(|c| if crate::core::unicode::is_wide(c) { 2 } else { 1 })
+            .sum();
         let pad = 44usize.saturating_sub(width).max(2);
         o.push_str(&body);
         if !comment.is_empty() {
