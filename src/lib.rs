@@ -68,6 +68,8 @@ pub struct Options {
     pub force: bool,
     /// Last year's report input, to compare 上年结转 with its 结转下年度.
     pub previous: Option<PathBuf>,
+    /// Folders besides an input's own that its `style:` and `template:` may name files in.
+    pub allowed_dirs: Vec<PathBuf>,
 }
 
 /// An input file, parsed and validated.
@@ -82,8 +84,14 @@ pub struct Loaded {
     pub findings: kinds::Findings,
 }
 
-/// Reads an input file: encoding checks, YAML, the document format, the style it names.
+/// Reads an input file: encoding checks, YAML, the document format, the style it names (a
+/// style or template file must lie in the input's folder).
 pub fn load(path: &Path) -> Result<Loaded, Error> {
+    load_with(path, &Options::default())
+}
+
+/// [`load`], with the folders `options.allowed_dirs` open to `style:` and `template:` too.
+pub fn load_with(path: &Path, options: &Options) -> Result<Loaded, Error> {
     let file = path.display().to_string();
     let bytes = match crate::core::file::read_limited(path) {
         Ok(b) => b,
@@ -109,11 +117,15 @@ pub fn load(path: &Path) -> Result<Loaded, Error> {
         }
     };
     let text = crate::core::file::decode(&file, bytes)?;
-    let base_dir = path.parent().unwrap_or(Path::new("."));
-    let (source, findings) = kinds::parse(&file, &text, base_dir)?;
+    let base_dir = path.parent().unwrap_or(Path::new(""));
+    let folders = input::Folders {
+        base: base_dir.to_path_buf(),
+        allowed: options.allowed_dirs.clone(),
+    };
+    let (source, findings) = kinds::parse(&file, &text, &folders)?;
     let style = match &source.style {
-        None => style::load("gbt9704", base_dir)?,
-        Some((name, pos)) => style::load(name, base_dir).map_err(|mut d| {
+        None => style::load_in("gbt9704", &folders)?,
+        Some((name, pos)) => style::load_in(name, &folders).map_err(|mut d| {
             // A style that cannot be found is reported at the `style:` line of the input.
             if d.pos.is_none() {
                 d.file = file.clone();
@@ -200,7 +212,8 @@ impl std::fmt::Display for Notice {
             Notice::Forced(d) => write!(f, "{d}"),
             Notice::BuiltAnyway { file, violations } => writeln!(
                 f,
-                "warning: {file}: building anyway (--force) despite {violations} rule violation{}",
+                "warning: {}: building anyway (--force) despite {violations} rule violation{}",
+                crate::core::diag::escape_for_message(file, usize::MAX),
                 if *violations == 1 { "" } else { "s" }
             ),
         }
@@ -217,7 +230,7 @@ pub fn build(
     options: &Options,
     notices: &mut Vec<Notice>,
 ) -> Result<Vec<PathBuf>, Error> {
-    let loaded = load(input_path)?;
+    let loaded = load_with(input_path, options)?;
     gate(&loaded, options, notices)?;
     let mut book = fonts::FontBook::new(
         fonts::find_font_dir(options.fonts_dir.as_deref())?,
@@ -275,7 +288,7 @@ pub fn write_pdf(
 /// Parses and validates an input (including that every character has a font and that the PDF
 /// can meet its standard), writing nothing; warnings go to `notices`.
 pub fn check(input_path: &Path, options: &Options, notices: &mut Vec<Notice>) -> Result<(), Error> {
-    let loaded = load(input_path)?;
+    let loaded = load_with(input_path, options)?;
     gate(
         &loaded,
         &Options {
@@ -302,7 +315,7 @@ pub fn warnings(loaded: &Loaded, options: &Options) -> Result<Vec<Diagnostic>, E
     let (Some(path), Some(_)) = (&options.previous, &loaded.findings.previous) else {
         return Ok(out);
     };
-    let last = load(path)?;
+    let last = load_with(path, options)?;
     if let Some(found) = kinds::compare_previous(&loaded.file, &loaded.findings, &last.file, &last.findings)? {
         out.extend(found.into_iter().map(|d| d.with_source(&loaded.text)));
     }
@@ -348,4 +361,18 @@ pub fn source_date_epoch() -> Option<Date> {
     let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
     let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
     Some(Date { year, month, day })
+}
+
+/// Writes to standard output. A reader that went away (`gongwen fonts | head`) is not an
+/// error of the document: the rest of the output is dropped quietly, and the exit status
+/// still says how the work went.
+pub fn say_out(args: std::fmt::Arguments) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_fmt(args);
+}
+
+/// Writes to standard error, as [`say_out`] does to standard output.
+pub fn say_err(args: std::fmt::Arguments) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_fmt(args);
 }

@@ -387,7 +387,7 @@ fn input_mistakes_are_located() {
         ),
         (
             "applications:\n  new: [1, 0, 0, 0, 0, -1]\n",
-            "cannot be negative",
+            "`-1` is not a count",
             "  new",
         ),
         (

@@ -141,7 +141,7 @@ impl FontBook {
         };
         let path = self.dir.join(b.file);
         let data = std::fs::read(&path).map_err(|source| FontError::Read {
-            path: path.display().to_string(),
+            path: file_name(&path),
             source,
         })?;
         let face = make_face(name, path, data, b.index, true)?;
@@ -165,7 +165,7 @@ impl FontBook {
                 fontdb::Source::Binary(_) => continue,
             };
             let data = std::fs::read(&path).map_err(|source| FontError::Read {
-                path: path.display().to_string(),
+                path: file_name(&path),
                 source,
             })?;
             return make_face(name, path, data, info.index, false).map(Some);
@@ -197,9 +197,7 @@ impl FontBook {
 
 fn make_face(name: &str, path: PathBuf, data: Vec<u8>, index: u32, bundled: bool) -> Result<Face, FontError> {
     let upem = ttf_parser::Face::parse(&data, index)
-        .map_err(|_| FontError::Parse {
-            path: path.display().to_string(),
-        })?
+        .map_err(|_| FontError::Parse { path: file_name(&path) })?
         .units_per_em() as f32;
     Ok(Face {
         name: name.to_string(),
@@ -302,6 +300,12 @@ pub fn gb2312_chars() -> Vec<char> {
         }
     }
     out
+}
+
+/// A font file's name without its folder: messages show no paths of the machine.
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map_or_else(|| path.display().to_string(), |f| f.to_string_lossy().into_owned())
 }
 
 #[cfg(test)]

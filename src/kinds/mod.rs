@@ -6,7 +6,7 @@
 pub mod annual_report;
 pub mod check;
 
-use std::path::Path;
+use crate::core::file::Folders;
 
 use crate::core::diag::Diagnostic;
 use crate::core::yaml::{self, Node, Reader, Value, get};
@@ -21,11 +21,11 @@ pub trait Kind: Sync {
     /// Whether a parsed input is of this kind (from its top-level keys).
     fn claims(&self, root: &Node) -> bool;
     /// The input expanded into the document, and what the kind's rules found.
-    fn read(&self, r: &Reader, text: &str, root: &Node, base: &Path) -> Result<(Source, Findings), Diagnostic>;
+    fn read(&self, r: &Reader, text: &str, root: &Node, folders: &Folders) -> Result<(Source, Findings), Diagnostic>;
     /// Whether `gongwen init --template NAME` is this kind's.
     fn offers(&self, starter: &str) -> bool;
     /// A starter input for `gongwen init`: `starter` names the variant (a template).
-    fn starter(&self, starter: &str, office: &str, year: i64, base: &Path) -> Result<String, Diagnostic>;
+    fn starter(&self, starter: &str, office: &str, year: i64, folders: &Folders) -> Result<String, Diagnostic>;
 }
 
 /// The plain document format: title, issuer, date, body.
@@ -44,13 +44,13 @@ impl Kind for Plain {
     fn claims(&self, _: &Node) -> bool {
         true
     }
-    fn read(&self, r: &Reader, _: &str, root: &Node, _: &Path) -> Result<(Source, Findings), Diagnostic> {
+    fn read(&self, r: &Reader, _: &str, root: &Node, _: &Folders) -> Result<(Source, Findings), Diagnostic> {
         document::from_tree(r, root).map(|s| (s, Findings::default()))
     }
     fn offers(&self, starter: &str) -> bool {
         starter == "plain"
     }
-    fn starter(&self, _: &str, office: &str, year: i64, _: &Path) -> Result<String, Diagnostic> {
+    fn starter(&self, _: &str, office: &str, year: i64, _: &Folders) -> Result<String, Diagnostic> {
         Ok(format!(
             "title: {office}关于某某事项的通知\nissuer: {office}\ndate: {year}-01-20\nbody:\n  - 正文第一段。\n"
         ))
@@ -64,27 +64,27 @@ impl Kind for AnnualReport {
     fn claims(&self, root: &Node) -> bool {
         matches!(&root.value, Value::Map(m) if get(m, "template").is_some())
     }
-    fn read(&self, r: &Reader, text: &str, root: &Node, base: &Path) -> Result<(Source, Findings), Diagnostic> {
-        annual_report::read(r, text, root, base)
+    fn read(&self, r: &Reader, text: &str, root: &Node, folders: &Folders) -> Result<(Source, Findings), Diagnostic> {
+        annual_report::read(r, text, root, folders)
     }
     fn offers(&self, starter: &str) -> bool {
         starter != "plain"
     }
-    fn starter(&self, starter: &str, office: &str, year: i64, base: &Path) -> Result<String, Diagnostic> {
-        let t = annual_report::load(starter, base)?;
+    fn starter(&self, starter: &str, office: &str, year: i64, folders: &Folders) -> Result<String, Diagnostic> {
+        let t = annual_report::load_in(starter, folders)?;
         Ok(annual_report::starter(&t, starter, office, year))
     }
 }
 
 /// Parses an input file of any kind: the first kind that claims it expands it and runs its rules.
-pub fn parse(file: &str, text: &str, base: &Path) -> Result<(Source, Findings), Diagnostic> {
+pub fn parse(file: &str, text: &str, folders: &Folders) -> Result<(Source, Findings), Diagnostic> {
     let root = yaml::parse(file, text)?;
     let r = Reader { file };
     let kind = KINDS
         .iter()
         .find(|k| k.claims(&root))
         .unwrap_or(&KINDS[KINDS.len() - 1]);
-    let (source, mut findings) = kind.read(&r, text, &root, base).map_err(|d| d.with_source(text))?;
+    let (source, mut findings) = kind.read(&r, text, &root, folders).map_err(|d| d.with_source(text))?;
     for d in findings.errors.iter_mut().chain(findings.warnings.iter_mut()) {
         *d = d.clone().with_source(text);
     }
@@ -92,9 +92,9 @@ pub fn parse(file: &str, text: &str, base: &Path) -> Result<(Source, Findings), 
 }
 
 /// A starter input for `gongwen init --template NAME`.
-pub fn starter(name: &str, office: &str, year: i64, base: &Path) -> Result<String, Diagnostic> {
+pub fn starter(name: &str, office: &str, year: i64, folders: &Folders) -> Result<String, Diagnostic> {
     let kind = KINDS.iter().find(|k| k.offers(name)).unwrap_or(&KINDS[0]);
-    kind.starter(name, office, year, base)
+    kind.starter(name, office, year, folders)
 }
 
 /// Year-to-year warnings: this input's findings against last year's (`--previous`), when its

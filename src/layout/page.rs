@@ -200,6 +200,10 @@ pub struct Metadata {
     pub date: Option<Date>,
     /// BCP 47.
     pub language: String,
+    /// Where the title was written, for messages about the metadata built from it.
+    pub title_pos: SourcePos,
+    /// The longest heading's length in UTF-8 bytes and position (PDF string limits).
+    pub longest_heading: Option<(usize, SourcePos)>,
 }
 
 /// What layout decided about a table, for a reflowing writer to reproduce.

@@ -79,6 +79,15 @@ pub(crate) fn metadata(doc: &Document) -> Metadata {
         subject: None,
         date: doc.date,
         language: "zh-CN".to_string(),
+        title_pos: doc.title_pos,
+        longest_heading: doc
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Heading(h) => Some((h.text.len(), h.pos)),
+                _ => None,
+            })
+            .max_by_key(|(n, _)| *n),
     }
 }
 

@@ -140,8 +140,8 @@ pub fn write(layout: &Layout, book: &FontBook, settings: &Settings) -> Result<Ve
         for run in &page.runs {
             if let std::collections::hash_map::Entry::Vacant(e) = fonts.entry(run.font) {
                 let face = book.face(run.font);
-                let font = Font::new(face.data.clone().into(), face.index)
-                    .ok_or_else(|| PdfError::Font(face.path.display().to_string()))?;
+                let font =
+                    Font::new(face.data.clone().into(), face.index).ok_or_else(|| PdfError::Font(face.name.clone()))?;
                 e.insert(font);
             }
         }
@@ -407,6 +407,23 @@ fn metadata(layout: &Layout, settings: &Settings) -> Metadata {
     metadata
 }
 
+/// A PDF/A string holds at most 32 767 bytes; the PDF keeps the title (document properties)
+/// and each heading (bookmarks) as one string, three bytes a Chinese character.
+fn long_string(m: &crate::layout::Metadata, standard: &str) -> (String, String, Option<SourcePos>) {
+    let title = m.title.len();
+    let (what, bytes, pos) = match m.longest_heading {
+        Some((n, pos)) if n > title => ("a heading", n, pos),
+        _ => ("the title", title, m.title_pos),
+    };
+    (
+        format!(
+            "{what} is too long for {standard}: the PDF keeps it as one string of {bytes} bytes, and {standard} allows at most 32 767"
+        ),
+        format!("shorten {what} to under 10 000 characters (a few lines is usual), or build with --pdf-standard none"),
+        Some(pos),
+    )
+}
+
 /// krilla's validation errors as problems a clerk or IT person can act on.
 fn problems(
     errors: &[(ValidationError, krilla::configure::Validators)],
@@ -424,7 +441,12 @@ fn problems(
             || "a font".to_string(),
             |id| {
                 let face = book.face(**id);
-                format!("the font {} ({})", face.name, face.path.display())
+                // The file's name, not its path: messages show no folders of the machine.
+                let file = face
+                    .path
+                    .file_name()
+                    .map_or(String::new(), |f| f.to_string_lossy().into_owned());
+                format!("the font {} ({file})", face.name)
             },
         )
     };
@@ -507,8 +529,8 @@ fn problems(
                     pos,
                 )
             }
-            ValidationError::TooLongString
-            | ValidationError::TooLongName
+            ValidationError::TooLongString => long_string(&layout.metadata, s),
+            ValidationError::TooLongName
             | ValidationError::TooLongArray
             | ValidationError::TooLongDictionary
             | ValidationError::TooLargeFloat

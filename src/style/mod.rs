@@ -215,8 +215,15 @@ pub fn parse_length(text: &str) -> Option<f32> {
     (v.is_finite()).then_some(v * factor)
 }
 
-/// Loads a style: a built-in name, or a path to a YAML file laid over the built-in `gbt9704`.
+/// Loads a style: a built-in name, or a path (inside `base_dir`) to a YAML file laid over the
+/// built-in `gbt9704`.
 pub fn load(name_or_path: &str, base_dir: &std::path::Path) -> Result<Style, Diagnostic> {
+    load_in(name_or_path, &crate::core::file::Folders::of_input(base_dir))
+}
+
+/// Loads a style: a built-in name, or a path to a YAML file in one of `folders`, laid over the
+/// built-in `gbt9704`.
+pub fn load_in(name_or_path: &str, folders: &crate::core::file::Folders) -> Result<Style, Diagnostic> {
     let base = yaml::parse("<built-in style gbt9704>", BUILTIN_GBT9704)?;
     if BUILTIN_STYLES.contains(&name_or_path) {
         return from_tree(&base, "<built-in style gbt9704>", BUILTIN_GBT9704);
@@ -231,8 +238,10 @@ pub fn load(name_or_path: &str, base_dir: &std::path::Path) -> Result<Style, Dia
             )),
         );
     }
-    let path = base_dir.join(name_or_path);
-    let shown = path.display().to_string();
+    let shown = folders.base.join(name_or_path).display().to_string();
+    let path = folders
+        .resolve(name_or_path)
+        .map_err(|e| e.diagnostic(&shown, "style", name_or_path))?;
     let text = crate::core::file::read_limited(&path).and_then(|b| {
         String::from_utf8(b)
             .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "the file is not UTF-8 text"))
@@ -263,12 +272,13 @@ fn overlay(base: Node, over: Node) -> Node {
                     None => b.push((k, v)),
                 }
             }
-            Node {
-                value: Value::Map(b),
-                pos: over.pos,
-            }
+            Node::new(Value::Map(b), over.pos)
         }
-        (_, value) => Node { value, pos: over.pos },
+        (_, value) => Node {
+            value,
+            pos: over.pos,
+            written: over.written,
+        },
     }
 }
 
