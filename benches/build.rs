@@ -79,10 +79,10 @@ fn stages(c: &mut Criterion) {
         b.iter(|| gongwen::lay_out(&loaded, &mut book).expect("layout"))
     });
     c.bench_function("stage: PDF writing", |b| {
-        b.iter(|| gongwen::pdf::write(&loaded.document, &laid, &book, &Default::default()).expect("pdf"))
+        b.iter(|| gongwen::pdf::write(&laid, &book, &Default::default()).expect("pdf"))
     });
     c.bench_function("stage: DOCX writing", |b| {
-        b.iter(|| gongwen::docx::write(&loaded.document, &loaded.style, &gongwen::docx_facts(&laid)).expect("docx"))
+        b.iter(|| gongwen::docx::write(&loaded.document, &loaded.style, gongwen::docx_facts(&laid)).expect("docx"))
     });
 }
 

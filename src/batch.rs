@@ -66,7 +66,7 @@ pub fn build_all(
         bar.finish_and_clear();
     }
     let summary = summary(&outcomes, started.elapsed().as_secs_f64());
-    eprint!("{summary}");
+    gongwen::say_err(format_args!("{summary}"));
     if outcomes.iter().any(|o| o.failure.is_some()) {
         Err(1)
     } else {

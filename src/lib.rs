@@ -77,6 +77,8 @@ pub struct Options {
     pub force: bool,
     /// Last year's report input, to compare 上年结转 with its 结转下年度.
     pub previous: Option<PathBuf>,
+    /// Folders besides an input's own that its `style:` and `template:` may name files in.
+    pub allowed_dirs: Vec<PathBuf>,
 }
 
 /// An input file, parsed and validated.
@@ -88,11 +90,17 @@ pub struct Loaded {
     /// `subject:` from the input, for the PDF's metadata.
     pub subject: Option<String>,
     /// What a template's rules found (empty for a plain document).
-    pub findings: kinds::annual_report::Findings,
+    pub findings: kinds::Findings,
 }
 
-/// Reads an input file: encoding checks, YAML, the document format, the style it names.
+/// Reads an input file: encoding checks, YAML, the document format, the style it names (a
+/// style or template file must lie in the input's folder).
 pub fn load(path: &Path) -> Result<Loaded, Error> {
+    load_with(path, &Options::default())
+}
+
+/// [`load`], with the folders `options.allowed_dirs` open to `style:` and `template:` too.
+pub fn load_with(path: &Path, options: &Options) -> Result<Loaded, Error> {
     let file = path.display().to_string();
     let bytes = match crate::core::file::read_limited(path) {
         Ok(b) => b,
@@ -118,11 +126,15 @@ pub fn load(path: &Path) -> Result<Loaded, Error> {
         }
     };
     let text = crate::core::file::decode(&file, bytes)?;
-    let base_dir = path.parent().unwrap_or(Path::new("."));
-    let (source, findings) = kinds::annual_report::parse(&file, &text, base_dir)?;
+    let base_dir = path.parent().unwrap_or(Path::new(""));
+    let folders = input::Folders {
+        base: base_dir.to_path_buf(),
+        allowed: options.allowed_dirs.clone(),
+    };
+    let (source, findings) = kinds::parse(&file, &text, &folders)?;
     let style = match &source.style {
-        None => style::load("gbt9704", base_dir)?,
-        Some((name, pos)) => style::load(name, base_dir).map_err(|mut d| {
+        None => style::load_in("gbt9704", &folders)?,
+        Some((name, pos)) => style::load_in(name, &folders).map_err(|mut d| {
             // A style that cannot be found is reported at the `style:` line of the input.
             if d.pos.is_none() {
                 d.file = file.clone();
@@ -144,7 +156,15 @@ pub fn load(path: &Path) -> Result<Loaded, Error> {
 
 /// Lays out a loaded document; a character no font has becomes a diagnostic at its paragraph.
 pub fn lay_out(loaded: &Loaded, book: &mut fonts::FontBook) -> Result<layout::Layout, Error> {
-    layout::layout(&loaded.document, &loaded.style, book).map_err(|e| match e {
+    let mut laid = layout::layout(&loaded.document, &loaded.style, book).map_err(|e| lay_out_error(loaded, e))?;
+    // The subject is the input's, outside the document model.
+    laid.metadata.subject = loaded.subject.clone();
+    Ok(laid)
+}
+
+/// A layout error as a diagnostic at its place in the input.
+fn lay_out_error(loaded: &Loaded, e: layout::LayoutError) -> Error {
+    match e {
         layout::LayoutError::MissingGlyph { ch, pos, what, role } => Diagnostic::new(
             &loaded.file,
             Some(locate_char(&loaded.text, pos, ch)),
@@ -166,7 +186,7 @@ pub fn lay_out(loaded: &Loaded, book: &mut fonts::FontBook) -> Result<layout::La
         .with_source(&loaded.text)
         .into(),
         layout::LayoutError::Font(f) => Error::Font(f),
-    })
+    }
 }
 
 /// The exact line and column of `ch` at or after `from` (a paragraph's start).
@@ -174,12 +194,38 @@ fn locate_char(source: &str, from: model::SourcePos, ch: char) -> model::SourceP
     kinds::check::locate(source, from, ch.encode_utf8(&mut [0; 4]))
 }
 
-/// The DOCX facts layout decided (title line breaks, signature indents).
-pub fn docx_facts(layout: &layout::Layout) -> docx::DocxFacts {
-    docx::DocxFacts {
-        title_lines: layout.title_lines.clone(),
-        signature_right_indents: layout.signature_right_indents,
-        tables: layout.tables.clone(),
+/// The decisions layout made that the DOCX mirrors (title line breaks, signature indents,
+/// tables by block).
+pub fn docx_facts(layout: &layout::Layout) -> &docx::DocxFacts {
+    &layout.decisions
+}
+
+/// What a build or check reports without failing, for the caller to show (the library never
+/// prints). Displayed as the command line shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notice {
+    Warning(Diagnostic),
+    /// A rule violation that `--force` builds despite.
+    Forced(Diagnostic),
+    /// After the forced violations: that the file is built anyway, and despite how many.
+    BuiltAnyway {
+        file: String,
+        violations: usize,
+    },
+}
+
+impl std::fmt::Display for Notice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Notice::Warning(d) => write!(f, "{}", as_warning(d)),
+            Notice::Forced(d) => write!(f, "{d}"),
+            Notice::BuiltAnyway { file, violations } => writeln!(
+                f,
+                "warning: {}: building anyway (--force) despite {violations} rule violation{}",
+                crate::core::diag::escape_for_message(file, usize::MAX),
+                if *violations == 1 { "" } else { "s" }
+            ),
+        }
     }
 }
 
@@ -203,9 +249,8 @@ pub fn write_pdf(
     let settings = pdf::Settings {
         standard: options.pdf_standard,
         fallback_date: options.source_date,
-        subject: loaded.subject.clone(),
     };
-    pdf::write(&loaded.document, laid, book, &settings).map_err(|e| match e {
+    pdf::write(laid, book, &settings).map_err(|e| match e {
         pdf::PdfError::Standard { problems, .. } => Error::Standard(Diagnostics(
             problems
                 .into_iter()
@@ -230,25 +275,13 @@ pub fn check(input_path: &Path, options: &Options) -> Result<(), Error> {
 /// `options.previous`, 上年结转 against last year's 结转下年度.
 pub fn warnings(loaded: &Loaded, options: &Options) -> Result<Vec<Diagnostic>, Error> {
     let mut out = loaded.findings.warnings.clone();
-    let (Some(path), Some(rule)) = (&options.previous, &loaded.findings.previous) else {
+    let (Some(path), Some(_)) = (&options.previous, &loaded.findings.previous) else {
         return Ok(out);
     };
-    let last = load(path)?;
-    let sheet = |l: &Loaded| l.findings.sheets.iter().find(|s| s.id == rule.table).cloned();
-    let (Some(now), Some(before)) = (sheet(loaded), sheet(&last)) else {
-        return Err(Diagnostic::new(
-            &last.file,
-            None,
-            "not an annual-report input, so there is nothing to compare",
-        )
-        .help("give --previous last year's report input (one with `template:`)")
-        .into());
-    };
-    out.extend(
-        kinds::check::previous(&loaded.file, &now, &rule.this, &last.file, &before, &rule.last)
-            .into_iter()
-            .map(|d| d.with_source(&loaded.text)),
-    );
+    let last = load_with(path, options)?;
+    if let Some(found) = kinds::compare_previous(&loaded.file, &loaded.findings, &last.file, &last.findings)? {
+        out.extend(found.into_iter().map(|d| d.with_source(&loaded.text)));
+    }
     Ok(out)
 }
 
@@ -272,4 +305,18 @@ pub fn source_date_epoch() -> Option<Date> {
     let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
     let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
     Some(Date { year, month, day })
+}
+
+/// Writes to standard output. A reader that went away (`gongwen fonts | head`) is not an
+/// error of the document: the rest of the output is dropped quietly, and the exit status
+/// still says how the work went.
+pub fn say_out(args: std::fmt::Arguments) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_fmt(args);
+}
+
+/// Writes to standard error, as [`say_out`] does to standard output.
+pub fn say_err(args: std::fmt::Arguments) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_fmt(args);
 }

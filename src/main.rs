@@ -36,6 +36,14 @@ struct Cli {
 }
 
 #[derive(clap::Args)]
+struct ReadArgs {
+    /// A folder whose files an input's `style:` and `template:` may name, besides the input's
+    /// own folder (repeatable)
+    #[arg(long = "allow-dir", value_name = "DIR")]
+    allow_dir: Vec<PathBuf>,
+}
+
+#[derive(clap::Args)]
 struct FontArgs {
     /// Folder with the bundled fonts (found automatically next to the program)
     #[arg(long, value_name = "DIR")]
@@ -74,6 +82,8 @@ enum Command {
         previous: Option<PathBuf>,
         #[command(flatten)]
         fonts: FontArgs,
+        #[command(flatten)]
+        read: ReadArgs,
     },
     /// Check input files (YAML, fields, dates, fonts for every character, the PDF standard, an
     /// annual report's 勾稽关系); writes nothing
@@ -88,6 +98,8 @@ enum Command {
         previous: Option<PathBuf>,
         #[command(flatten)]
         fonts: FontArgs,
+        #[command(flatten)]
+        read: ReadArgs,
     },
     /// Write a starter input for an annual-report template: every section and id, commented
     Init {
@@ -111,6 +123,8 @@ enum Command {
         inputs: Vec<PathBuf>,
         #[command(flatten)]
         fonts: FontArgs,
+        #[command(flatten)]
+        read: ReadArgs,
     },
 }
 
@@ -178,11 +192,22 @@ fn options(f: &FontArgs) -> Options {
 }
 
 fn report(e: &Error) -> u8 {
-    eprint!("{e}");
-    if !e.to_string().ends_with('\n') {
-        eprintln!();
-    }
+    let text = e.to_string();
+    let end = if text.ends_with('\n') { "" } else { "\n" };
+    gongwen::say_err(format_args!("{text}{end}"));
     1
+}
+
+/// Prints to standard output; a closed pipe (`gongwen fonts | head`) ends the output quietly.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        gongwen::say_out(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// A path for a message line, with any invisible characters of its name escaped.
+fn shown(p: &Path) -> String {
+    gongwen::input::diag::escape_for_message(&p.display().to_string(), usize::MAX)
 }
 
 fn run(command: Command) -> Result<(), u8> {
@@ -196,6 +221,7 @@ fn run(command: Command) -> Result<(), u8> {
             force,
             previous,
             fonts,
+            read,
         } => {
             let formats: Vec<Format> = format
                 .iter()
@@ -208,6 +234,7 @@ fn run(command: Command) -> Result<(), u8> {
                 pdf_standard: pdf_standard.into(),
                 force,
                 previous,
+                allowed_dirs: read.allow_dir,
                 ..options(&fonts)
             };
             let session = Session::new(opts).map_err(|e| report(&e))?;
@@ -222,10 +249,12 @@ fn run(command: Command) -> Result<(), u8> {
             pdf_standard,
             previous,
             fonts,
+            read,
         } => {
             let opts = Options {
                 pdf_standard: pdf_standard.into(),
                 previous,
+                allowed_dirs: read.allow_dir,
                 ..options(&fonts)
             };
             let session = Session::new(opts).map_err(|e| report(&e))?;
@@ -236,7 +265,7 @@ fn run(command: Command) -> Result<(), u8> {
                     session.verify(&loaded)
                 });
                 match checked {
-                    Ok(()) => println!("{}: ok", input.display()),
+                    Ok(()) => say!("{}: ok", shown(input)),
                     Err(e) => {
                         report(&e);
                         failed = true;
@@ -251,7 +280,14 @@ fn run(command: Command) -> Result<(), u8> {
             year,
             output,
         } => init(&template, office, year, output.as_deref()),
-        Command::Fonts { inputs, fonts } => fonts_report(&inputs, &options(&fonts)).map_err(|e| report(&e)),
+        Command::Fonts { inputs, fonts, read } => fonts_report(
+            &inputs,
+            &Options {
+                allowed_dirs: read.allow_dir,
+                ..options(&fonts)
+            },
+        )
+        .map_err(|e| report(&e)),
     }
 }
 
@@ -270,7 +306,7 @@ fn out_dir_for(input: &Path, output: Option<&Path>) -> PathBuf {
 
 /// Prints a document's warnings, and the rule violations `--force` builds anyway.
 fn print_notes(file: &str, notes: &Report) {
-    eprint!("{}", notes_text(file, notes));
+    gongwen::say_err(format_args!("{}", notes_text(file, notes)));
 }
 
 /// The text `print_notes` prints.
@@ -287,7 +323,8 @@ fn notes_text(file: &str, notes: &Report) -> String {
     }
     let n = notes.overridden.len();
     out.push_str(&format!(
-        "warning: {file}: building anyway (--force) despite {n} rule violation{}\n",
+        "warning: {}: building anyway (--force) despite {n} rule violation{}\n",
+        gongwen::input::diag::escape_for_message(file, usize::MAX),
         if n == 1 { "" } else { "s" }
     ));
     out
@@ -300,7 +337,7 @@ fn build_one(session: &Session, input: &Path, output: Option<&Path>, formats: &[
     print_notes(&loaded.file, &notes);
     let files = session.write(input, &loaded, &dir, formats).map_err(|e| report(&e))?;
     for f in files {
-        println!("wrote {}", f.display());
+        say!("wrote {}", shown(&f));
     }
     Ok(())
 }
@@ -323,7 +360,7 @@ fn expand_inputs(inputs: &[PathBuf]) -> Result<(Vec<PathBuf>, bool), u8> {
                 format!("cannot read the folder: {e}"),
             )
             .help("check the folder's permissions, or give the input files");
-            eprint!("{d}");
+            gongwen::say_err(format_args!("{d}"));
             1
         })?;
         let mut found: Vec<PathBuf> = entries
@@ -341,7 +378,7 @@ fn expand_inputs(inputs: &[PathBuf]) -> Result<(Vec<PathBuf>, bool), u8> {
                 "this folder has no .yaml input files",
             )
             .help("give the input files, or the folder that holds them");
-            eprint!("{d}");
+            gongwen::say_err(format_args!("{d}"));
             return Err(1);
         }
         found.sort();
@@ -351,7 +388,15 @@ fn expand_inputs(inputs: &[PathBuf]) -> Result<(Vec<PathBuf>, bool), u8> {
 }
 
 fn init(template: &str, office: Option<String>, year: Option<u16>, output: Option<&Path>) -> Result<(), u8> {
-    let t = gongwen::kinds::annual_report::load(template, Path::new(".")).map_err(|d| report(&d.into()))?;
+    // A template named on the command line is the user's own choice: its folder is allowed.
+    let folders = gongwen::input::Folders {
+        base: PathBuf::from("."),
+        allowed: Path::new(template)
+            .parent()
+            .map(Path::to_path_buf)
+            .into_iter()
+            .collect(),
+    };
     // The year just ended, which is the one a report is written for.
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -359,23 +404,23 @@ fn init(template: &str, office: Option<String>, year: Option<u16>, output: Optio
     let this_year = 1970 + (now / 31_556_952) as i64;
     let year = year.map_or(this_year - 1, i64::from);
     let office = office.unwrap_or_else(|| "某某县某某局".to_string());
-    let text = gongwen::kinds::annual_report::starter(&t, template, &office, year);
+    let text = gongwen::kinds::starter(template, &office, year, &folders).map_err(|d| report(&d.into()))?;
     let Some(path) = output else {
-        print!("{text}");
+        gongwen::say_out(format_args!("{text}"));
         return Ok(());
     };
     if path.exists() {
-        eprintln!(
-            "error: {} exists; gongwen init does not overwrite a file",
-            path.display()
-        );
+        gongwen::say_err(format_args!(
+            "error: {} exists; gongwen init does not overwrite a file\n",
+            shown(path)
+        ));
         return Err(1);
     }
     if let Err(e) = std::fs::write(path, text) {
-        eprintln!("error: cannot write {}: {e}", path.display());
+        gongwen::say_err(format_args!("error: cannot write {}: {e}\n", shown(path)));
         return Err(1);
     }
-    println!("wrote {}", path.display());
+    say!("wrote {}", shown(path));
     Ok(())
 }
 
@@ -383,13 +428,13 @@ fn fonts_report(inputs: &[PathBuf], opts: &Options) -> Result<(), Error> {
     let style = gongwen::style::load("gbt9704", Path::new("."))?;
     let mut loaded = Vec::new();
     for i in inputs {
-        loaded.push(gongwen::load(i)?);
+        loaded.push(gongwen::load_with(i, opts)?);
     }
     let dir = gongwen::fonts::find_font_dir(opts.fonts_dir.as_deref())?;
     let mut book = gongwen::fonts::FontBook::new(dir.clone(), opts.system_fonts);
-    println!(
+    say!(
         "fonts folder: {}{}",
-        dir.display(),
+        shown(&dir),
         if opts.system_fonts {
             " (installed fonts first)"
         } else {
@@ -398,33 +443,24 @@ fn fonts_report(inputs: &[PathBuf], opts: &Options) -> Result<(), Error> {
     );
     let gb2312 = gongwen::fonts::gb2312_chars();
     let s = loaded.first().map_or(&style, |l: &gongwen::Loaded| &l.style);
-    let roles = [
-        ("title", &s.title),
-        ("h1", &s.headings[0]),
-        ("h2", &s.headings[1]),
-        ("h3", &s.headings[2]),
-        ("h4", &s.headings[3]),
-        ("body", &s.body),
-        ("signature", &s.signature),
-        ("page-number", &s.page_number),
-    ];
-    for (name, role) in roles {
-        println!("\n{name} ({} pt)", role.size);
+    for (id, name) in gongwen::style::ROLES {
+        let role = s.role(id);
+        say!("\n{name} ({} pt)", role.size);
         for (kind, names) in [("CJK", &role.fonts), ("Latin", &role.latin)] {
-            println!("  {kind}:");
+            say!("  {kind}:");
             for n in names.iter() {
                 match book.load(n)? {
                     Some(id) => {
                         let face = book.face(id);
                         let covered = gb2312.iter().filter(|&&c| face.has_char(c)).count();
-                        println!(
+                        say!(
                             "    {n:<20} {}  GB2312 {covered}/{}{}",
-                            face.path.display(),
+                            shown(&face.path),
                             gb2312.len(),
                             if face.bundled { "" } else { "  (installed)" }
                         );
                     }
-                    None => println!("    {n:<20} not available"),
+                    None => say!("    {n:<20} not available"),
                 }
             }
         }
@@ -438,7 +474,12 @@ fn fonts_report(inputs: &[PathBuf], opts: &Options) -> Result<(), Error> {
             missing.sort();
             missing.dedup();
             if !missing.is_empty() {
-                println!("  {}: cannot print {}", l.file, missing.iter().collect::<String>());
+                let missing: String = missing.iter().collect();
+                say!(
+                    "  {}: cannot print {}",
+                    gongwen::input::diag::escape_for_message(&l.file, usize::MAX),
+                    gongwen::input::diag::escape_for_message(&missing, usize::MAX)
+                );
             }
         }
     }

@@ -68,7 +68,7 @@ impl Session {
     /// unless `Options::force`). A caller that shows diagnostics as they come shows these
     /// before the document is laid out.
     pub fn prepare(&self, input_path: &Path) -> Result<(Loaded, Report), Error> {
-        let loaded = crate::load(input_path)?;
+        let loaded = crate::load_with(input_path, &self.options)?;
         let report = self.gate(&loaded, self.options.force)?;
         Ok((loaded, report))
     }
@@ -127,7 +127,7 @@ impl Session {
 
     /// As `prepare`, with rule violations always errors (as `check` has them).
     pub fn prepare_check(&self, input_path: &Path) -> Result<(Loaded, Report), Error> {
-        let loaded = crate::load(input_path)?;
+        let loaded = crate::load_with(input_path, &self.options)?;
         let report = self.gate(&loaded, false)?;
         Ok((loaded, report))
     }

@@ -307,9 +307,7 @@ impl FontBook {
 /// when a document first uses the face.
 fn make_face(name: &str, path: PathBuf, data: FontData, index: u32, bundled: bool) -> Result<Face, FontError> {
     let upem = ttf_parser::Face::parse((*data).as_ref(), index)
-        .map_err(|_| FontError::Parse {
-            path: path.display().to_string(),
-        })?
+        .map_err(|_| FontError::Parse { path: file_name(&path) })?
         .units_per_em() as f32;
     Ok(Face {
         name: name.to_string(),
@@ -411,6 +409,12 @@ pub fn gb2312_chars() -> Vec<char> {
         }
     }
     out
+}
+
+/// A font file's name without its folder: messages show no paths of the machine.
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map_or_else(|| path.display().to_string(), |f| f.to_string_lossy().into_owned())
 }
 
 #[cfg(test)]
