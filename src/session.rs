@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::core::diag::{Diagnostic, Diagnostics};
 use crate::fonts::{FontBook, FontLibrary};
-use crate::{Error, Format, Loaded, Options};
+use crate::pipeline::{self, Error, Format, Loaded, Options};
 
 /// How many of krilla's memoisation rounds an unused result survives. krilla memoises glyph
 /// bounds, font subsets and compressed streams (its `comemo` feature); results that the last
@@ -68,7 +68,7 @@ impl Session {
     /// unless `Options::force`). A caller that shows diagnostics as they come shows these
     /// before the document is laid out.
     pub fn prepare(&self, input_path: &Path) -> Result<(Loaded, Report), Error> {
-        let loaded = crate::load_with(input_path, &self.options)?;
+        let loaded = pipeline::load_with(input_path, &self.options)?;
         let report = self.gate(&loaded, self.options.force)?;
         Ok((loaded, report))
     }
@@ -103,12 +103,12 @@ impl Session {
     /// Makes the requested files of a loaded input in memory (no rules are checked here).
     pub fn render(&self, loaded: &Loaded, formats: &[Format]) -> Result<Vec<(Format, Vec<u8>)>, Error> {
         let mut book = self.font_book();
-        let laid = crate::lay_out(loaded, &mut book)?;
+        let laid = pipeline::lay_out(loaded, &mut book)?;
         let mut files = Vec::new();
         for &format in formats {
             let bytes = match format {
-                Format::Pdf => crate::write_pdf(loaded, &laid, &book, &self.options)?,
-                Format::Docx => crate::docx::write(&loaded.document, &loaded.style, &crate::docx_facts(&laid))?,
+                Format::Pdf => pipeline::write_pdf(loaded, &laid, &book, &self.options)?,
+                Format::Docx => crate::docx::write(&loaded.document, &loaded.style, &pipeline::docx_facts(&laid))?,
             };
             files.push((format, bytes));
         }
@@ -127,7 +127,7 @@ impl Session {
 
     /// As `prepare`, with rule violations always errors (as `check` has them).
     pub fn prepare_check(&self, input_path: &Path) -> Result<(Loaded, Report), Error> {
-        let loaded = crate::load_with(input_path, &self.options)?;
+        let loaded = pipeline::load_with(input_path, &self.options)?;
         let report = self.gate(&loaded, false)?;
         Ok((loaded, report))
     }
@@ -142,7 +142,7 @@ impl Session {
     /// The warnings of an input, and its rule violations: an error unless `force`, which
     /// builds anyway and reports them as overridden.
     fn gate(&self, loaded: &Loaded, force: bool) -> Result<Report, Error> {
-        let warnings = crate::warnings(loaded, &self.options)?;
+        let warnings = pipeline::warnings(loaded, &self.options)?;
         let errors = &loaded.findings.errors;
         if !errors.is_empty() && !force {
             return Err(Error::Rules {
@@ -178,7 +178,7 @@ mod tests {
         let formats = [Format::Pdf, Format::Docx];
         let alone = |p: &Path| {
             let session = Session::new(Options::default()).unwrap();
-            let loaded = crate::load(p).unwrap();
+            let loaded = pipeline::load(p).unwrap();
             session.render(&loaded, &formats).unwrap()
         };
         let expected = [alone(&sample), alone(&other)];
@@ -190,7 +190,7 @@ mod tests {
                 .map(|p| {
                     let shared = &shared;
                     s.spawn(move || {
-                        let loaded = crate::load(p).unwrap();
+                        let loaded = pipeline::load(p).unwrap();
                         shared.render(&loaded, &formats).unwrap()
                     })
                 })
