@@ -108,7 +108,7 @@ impl Session {
         for &format in formats {
             let bytes = match format {
                 Format::Pdf => pipeline::write_pdf(loaded, &laid, &book, &self.options)?,
-                Format::Docx => crate::docx::write(&loaded.document, &loaded.style, &pipeline::docx_facts(&laid))?,
+                Format::Docx => crate::docx::write(&loaded.document, &loaded.style, pipeline::docx_facts(&laid))?,
             };
             files.push((format, bytes));
         }
