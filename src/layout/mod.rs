@@ -771,7 +771,7 @@ fn keep_spanning_labels_readable(t: &table::LaidTable, start: usize, mut j: usiz
         // A label cut by the break needs room for its text on both sides.
         let cut = |c: &&table::LaidCell| c.rowspan > 1 && c.row < j && j < c.row + c.rowspan;
         let mut action = None;
-        for c in t.cells.iter().filter(cut) {
+        for c in t.cells_in(j..j + 1).iter().map(|&k| &t.cells[k]).filter(cut) {
             let above: f32 = t.row_heights[c.row.max(start)..j].iter().sum();
             let below: f32 = t.row_heights[j..c.row + c.rowspan].iter().sum();
             let need = t.text_height(c);

@@ -363,9 +363,17 @@ fn tag_tree(
                 if !caption.is_empty() {
                     table.push(TagGroup::with_children(Tag::Caption, caption));
                 }
-                for row in 0..t.rows {
+                // Each row's cells, gathered in one pass (a scan of all cells per row is
+                // quadratic in the rows of a long table).
+                let mut cells_of_row: Vec<Vec<usize>> = vec![Vec::new(); t.rows];
+                for (k, c) in t.cells.iter().enumerate() {
+                    if let Some(row) = cells_of_row.get_mut(c.row) {
+                        row.push(k);
+                    }
+                }
+                for row_cells in &cells_of_row {
                     let mut tr = TagGroup::new(Tag::TR);
-                    for (k, c) in t.cells.iter().enumerate().filter(|(_, c)| c.row == row) {
+                    for (k, c) in row_cells.iter().map(|&k| (k, &t.cells[k])) {
                         let span = |n: usize| NonZeroU32::new(n as u32).filter(|n| n.get() > 1);
                         let children = take(Slot::Cell(i, k));
                         let loc = Some(location(places, None, RunRole::TableHeader, Some(i), Some(k)));
