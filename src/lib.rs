@@ -183,25 +183,34 @@ pub fn build(input_path: &Path, out_dir: &Path, formats: &[Format], options: &Op
         options.system_fonts,
     );
     let laid = lay_out(&loaded, &mut book)?;
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    for (f, path) in formats.iter().zip(output_paths(input_path, out_dir, formats)) {
+        let bytes = match f {
+            Format::Pdf => write_pdf(&loaded, &laid, &book, options)?,
+            Format::Docx => docx::write(&loaded.document, &loaded.style, &docx_facts(&laid))?,
+        };
+        files.push((path, bytes));
+    }
+    output::write_all(out_dir, &files)?;
+    Ok(files.into_iter().map(|(p, _)| p).collect())
+}
+
+/// The files `build` writes for `input_path` into `out_dir`, one per format: `NAME.pdf`,
+/// `NAME.docx` after the input's file name without its extension.
+pub fn output_paths(input_path: &Path, out_dir: &Path, formats: &[Format]) -> Vec<PathBuf> {
     let stem = input_path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "document".into());
-    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    for f in formats {
-        match f {
-            Format::Pdf => {
-                let bytes = write_pdf(&loaded, &laid, &book, options)?;
-                files.push((out_dir.join(format!("{stem}.pdf")), bytes));
-            }
-            Format::Docx => {
-                let bytes = docx::write(&loaded.document, &loaded.style, &docx_facts(&laid))?;
-                files.push((out_dir.join(format!("{stem}.docx")), bytes));
-            }
-        }
-    }
-    output::write_all(out_dir, &files)?;
-    Ok(files.into_iter().map(|(p, _)| p).collect())
+    formats
+        .iter()
+        .map(|f| {
+            out_dir.join(match f {
+                Format::Pdf => format!("{stem}.pdf"),
+                Format::Docx => format!("{stem}.docx"),
+            })
+        })
+        .collect()
 }
 
 /// Writes the PDF of a laid-out input; a PDF that cannot meet the chosen standard becomes

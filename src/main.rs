@@ -203,17 +203,21 @@ fn run(command: Command) -> Result<(), u8> {
                 previous,
                 ..options(&fonts)
             };
-            let mut failed = false;
-            for input in &inputs {
+            let out_dir = |input: &Path| {
                 let dir = match &output {
                     Some(d) => d.clone(),
                     None => input.parent().map(Path::to_path_buf).unwrap_or_default(),
                 };
-                let dir = if dir.as_os_str().is_empty() {
+                if dir.as_os_str().is_empty() {
                     PathBuf::from(".")
                 } else {
                     dir
-                };
+                }
+            };
+            refuse_colliding_outputs(&inputs, &out_dir, &formats)?;
+            let mut failed = false;
+            for input in &inputs {
+                let dir = out_dir(input);
                 match gongwen::build(input, &dir, &formats, &opts) {
                     Ok(files) => {
                         for f in files {
@@ -261,6 +265,54 @@ fn run(command: Command) -> Result<(), u8> {
     }
 }
 
+/// Usage errors (exit 2) before anything is built: two inputs that would write the same file
+/// (`a/report.yaml` and `b/report.yaml` into one folder), and an output that would replace an
+/// input (`report.pdf` given as the input).
+fn refuse_colliding_outputs(
+    inputs: &[PathBuf],
+    out_dir: &dyn Fn(&Path) -> PathBuf,
+    formats: &[Format],
+) -> Result<(), u8> {
+    // Compared as absolute paths with the folders resolved, so that `out/x.pdf` and
+    // `./out/../out/x.pdf` are one file; a name not yet on disk compares by its folder.
+    let identity = |p: &Path| -> PathBuf {
+        if let Ok(c) = std::fs::canonicalize(p) {
+            return c;
+        }
+        let parent = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        match (std::fs::canonicalize(parent), p.file_name()) {
+            (Ok(dir), Some(name)) => dir.join(name),
+            _ => p.to_path_buf(),
+        }
+    };
+    let sources: Vec<PathBuf> = inputs.iter().map(|i| identity(i)).collect();
+    let mut claimed: Vec<(PathBuf, &Path, PathBuf)> = Vec::new();
+    for input in inputs {
+        for out in gongwen::output_paths(input, &out_dir(input), formats) {
+            let id = identity(&out);
+            if let Some(k) = sources.iter().position(|s| *s == id) {
+                eprintln!(
+                    "error: the output {} would replace the input {}\n  = help: give the input a .yaml name, or choose another output folder with -o",
+                    out.display(),
+                    inputs[k].display()
+                );
+                return Err(2);
+            }
+            if let Some((_, first, _)) = claimed.iter().find(|(c, _, _)| *c == id) {
+                eprintln!(
+                    "error: {} and {} would both be written to {}\n  = help: build them into different folders (-o), or rename one of the inputs",
+                    first.display(),
+                    input.display(),
+                    out.display()
+                );
+                return Err(2);
+            }
+            claimed.push((id, input, out));
+        }
+    }
+    Ok(())
+}
+
 fn init(template: &str, office: Option<String>, year: Option<u16>, output: Option<&Path>) -> Result<(), u8> {
     let t = gongwen::input::template::load(template, Path::new(".")).map_err(|d| report(&d.into()))?;
     // The year just ended, which is the one a report is written for.
@@ -275,15 +327,28 @@ fn init(template: &str, office: Option<String>, year: Option<u16>, output: Optio
         print!("{text}");
         return Ok(());
     };
-    if path.exists() {
-        eprintln!(
-            "error: {} exists; gongwen init does not overwrite a file",
-            path.display()
-        );
-        return Err(1);
-    }
-    if let Err(e) = std::fs::write(path, text) {
-        eprintln!("error: cannot write {}: {e}", path.display());
+    // Created exclusively: an existing file, or a symlink (even a dangling one), is refused
+    // rather than written through.
+    let created = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()));
+    if let Err(e) = created {
+        let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink());
+        if is_link {
+            eprintln!(
+                "error: {} is a symbolic link; gongwen init does not write through one",
+                path.display()
+            );
+        } else if e.kind() == std::io::ErrorKind::AlreadyExists {
+            eprintln!(
+                "error: {} exists; gongwen init does not overwrite a file",
+                path.display()
+            );
+        } else {
+            eprintln!("error: cannot write {}: {e}", path.display());
+        }
         return Err(1);
     }
     println!("wrote {}", path.display());
