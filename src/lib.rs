@@ -169,6 +169,7 @@ pub fn docx_facts(layout: &layout::Layout) -> docx::DocxFacts {
     docx::DocxFacts {
         title_lines: layout.title_lines.clone(),
         signature_right_indents: layout.signature_right_indents,
+        signature_lines: layout.signature_lines.clone(),
         tables: layout.tables.clone(),
     }
 }

@@ -24,6 +24,8 @@ pub struct DocxFacts {
     pub title_lines: Vec<String>,
     /// Right indents (in points) of the 署名 line and the 成文日期 line of the signature block, both right-aligned paragraphs.
     pub signature_right_indents: Option<(f32, f32)>,
+    /// The 署名 lines as layout set them (one paragraph each); empty: the input's organs.
+    pub signature_lines: Vec<String>,
     /// One entry per `Block::Table`, in document order: the widths, type size, page breaks
     /// and cell lines our layout chose.
     pub tables: Vec<crate::layout::TableFacts>,

@@ -118,6 +118,8 @@ pub struct TableFacts {
     pub space_after: f32,
     /// Each cell's text as laid out, line by line (same order as `Table::cells`).
     pub cell_lines: Vec<Vec<String>>,
+    /// The caption's lines as laid out (centred, within the 版心); empty without a caption.
+    pub caption_lines: Vec<String>,
 }
 
 /// The result of layout, and the facts the DOCX writer needs to reproduce it.
@@ -129,6 +131,8 @@ pub struct Layout {
     pub title_lines: Vec<String>,
     /// Right indents (pt) of the 署名 and 成文日期 lines.
     pub signature_right_indents: Option<(f32, f32)>,
+    /// The 署名 lines as laid out: one per organ, a long name wrapped.
+    pub signature_lines: Vec<String>,
     /// One per table, in document order.
     pub tables: Vec<TableFacts>,
 }
@@ -142,8 +146,10 @@ struct LaidBlock {
     align: Align,
     keep_with_next: bool,
     page_break_before: bool,
-    /// Fixed x offset from the 版心's left edge (signature lines).
+    /// Fixed x offset from the 版心's left edge (the 成文日期).
     fixed_x: Option<f32>,
+    /// Lines set flush right against this x (the 署名 lines).
+    right_edge: Option<f32>,
     outline: Option<(u8, String)>,
     /// Index in `Document::blocks`.
     block: Option<usize>,
@@ -152,6 +158,8 @@ struct LaidBlock {
 struct LaidTableBlock {
     table: table::LaidTable,
     caption: Option<Prepared>,
+    /// The caption broken into centred lines that fit the 版心, one grid row each.
+    caption_lines: Vec<Range<usize>>,
     continued: Option<Prepared>,
     page_break_before: bool,
     /// Index in `Document::blocks`.
@@ -183,7 +191,7 @@ impl Item {
             Item::Lines(b) if b.keep_with_next => b.lines.len(),
             Item::Lines(_) => 1,
             Item::Table(t) => {
-                let caption = if t.caption.is_some() { pitch } else { 0.0 };
+                let caption = t.caption_lines.len() as f32 * pitch;
                 let start = match t.table.whole_height() {
                     h if h + caption <= page_height => h,
                     _ => t.table.header_height() + t.table.row_heights.get(t.table.header_rows).copied().unwrap_or(0.0),
@@ -269,6 +277,7 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
             keep_with_next: true,
             page_break_before: false,
             fixed_x: None,
+            right_edge: None,
             outline: None,
             block: None,
         }));
@@ -312,6 +321,7 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
                         .transpose()
                 };
                 let caption = label(&t.caption, "the table's caption", &style.table_caption)?;
+                let caption_lines = caption.as_ref().map_or_else(Vec::new, |c| text::break_title(c, width));
                 // The 续表 label is set in the caption's face at the table's own (stepped) size.
                 let continued_role = Role {
                     size: laid.size,
@@ -321,6 +331,7 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
                 items.push(Item::Table(Box::new(LaidTableBlock {
                     table: laid,
                     caption,
+                    caption_lines,
                     continued,
                     page_break_before: std::mem::take(&mut pending_break),
                     block: block_index,
@@ -369,6 +380,7 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
             keep_with_next: matches!(role, RunRole::Heading(_)),
             page_break_before: std::mem::take(&mut pending_break),
             fixed_x: None,
+            right_edge: None,
             outline,
             block: Some(block_index),
         }));
@@ -378,6 +390,7 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
     // the date on the next line starting 2 字 further right (or the date 2 字 from the right
     // edge and 署名 2 字 left of the date's start, when the date is the longer).
     let mut signature_right_indents = None;
+    let mut signature_lines = Vec::new();
     let mut signature_start = None;
     if let Some(sig) = &doc.signature {
         let origin = Origin {
@@ -385,48 +398,63 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
             what: "the signature",
             role: "signature",
         };
-        let issuer = text::prepare(
-            book,
-            &fonts.signature,
-            &style.signature,
-            tracking,
-            &[(&sig.issuer, false)],
-            &origin,
-        )?;
-        let date = text::prepare(
-            book,
-            &fonts.signature,
-            &style.signature,
-            tracking,
-            &[(&sig.date, false)],
-            &origin,
-        )?;
-        let (ws, wd) = (text::natural_width(&issuer), text::natural_width(&date));
+        let prepare = |t: &str| text::prepare(book, &fonts.signature, &style.signature, tracking, &[(t, false)], &origin);
         let two = 2.0 * g.char_pitch;
-        let (issuer_x, date_x) = if wd <= ws {
-            let ix = width - two - ws;
-            (ix, ix + two)
+        // Each organ on its own line, host first (联合行文); a name too long for the line
+        // (which keeps its 2 字 right gap) wraps onto further lines.
+        let measure = (width - two).max(g.char_pitch);
+        let mut organs = Vec::new();
+        for name in &sig.issuers {
+            let prepared = prepare(name)?;
+            let lines = text::break_lines(&prepared, measure, measure);
+            organs.push((prepared, lines));
+        }
+        let date = prepare(&sig.date)?;
+        let ws = organs
+            .iter()
+            .flat_map(|(p, lines)| lines.iter().map(move |l| text::line_width(p, l)))
+            .fold(0.0f32, f32::max);
+        let wd = text::natural_width(&date);
+        // 署名 lines share one right edge, the widest 2 字 from the 版心's right (or further
+        // left when the date is longer); the date starts 2 字 right of the widest line's start.
+        let (right_edge, date_x) = if wd <= ws {
+            (width - two, width - ws)
         } else {
             let dx = width - two - wd;
-            (dx - two, dx)
+            (dx - two + ws, dx)
         };
-        signature_right_indents = Some((width - issuer_x - ws, width - date_x - wd));
+        signature_right_indents = Some((width - right_edge, width - date_x - wd));
         signature_start = Some(items.len());
-        for (prepared, x, keep) in [(issuer, issuer_x, true), (date, date_x, false)] {
-            let n = prepared.clusters.len();
+        for (prepared, lines) in organs {
+            signature_lines.extend(lines.iter().map(|l| slice_text(&prepared, l)));
             items.push(Item::Lines(LaidBlock {
                 role: RunRole::Signature,
                 prepared,
-                lines: std::iter::once(0..n).collect(),
+                lines,
                 indent: 0.0,
-                align: Align::Left,
-                keep_with_next: keep,
+                align: Align::Right,
+                keep_with_next: true,
                 page_break_before: false,
-                fixed_x: Some(x.max(0.0)),
+                fixed_x: None,
+                right_edge: Some(right_edge),
                 outline: None,
                 block: None,
             }));
         }
+        let n = date.clusters.len();
+        items.push(Item::Lines(LaidBlock {
+            role: RunRole::Signature,
+            prepared: date,
+            lines: std::iter::once(0..n).collect(),
+            indent: 0.0,
+            align: Align::Left,
+            keep_with_next: false,
+            page_break_before: false,
+            fixed_x: Some(date_x.max(0.0)),
+            right_edge: None,
+            outline: None,
+            block: None,
+        }));
     }
 
     // Pagination on the line grid.
@@ -493,9 +521,12 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
             let baseline = top + (g.line_pitch - size) / 2.0 + EM_ASCENT * size;
             let is_last = k + 1 == b.lines.len();
             let indent = if k == 0 { b.indent } else { 0.0 };
-            let placed = match b.fixed_x {
-                Some(x) => text::place_line(&b.prepared, line.clone(), true, x, width, Align::Left, g.char_pitch),
-                None => text::place_line(&b.prepared, line.clone(), is_last, indent, width, b.align, g.char_pitch),
+            let placed = match (b.fixed_x, b.right_edge) {
+                (Some(x), _) => text::place_line(&b.prepared, line.clone(), true, x, width, Align::Left, g.char_pitch),
+                (None, Some(edge)) => {
+                    text::place_line(&b.prepared, line.clone(), true, 0.0, edge, Align::Right, g.char_pitch)
+                }
+                (None, None) => text::place_line(&b.prepared, line.clone(), is_last, indent, width, b.align, g.char_pitch),
             };
             if k == 0
                 && let Some((level, t)) = &b.outline
@@ -549,6 +580,7 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
         outline,
         title_lines,
         signature_right_indents,
+        signature_lines,
         tables,
     })
 }
@@ -611,7 +643,7 @@ fn place_table(tb: &LaidTableBlock, style: &Style, rows_per_page: usize, cur: &m
     let x0 = style.page.left;
     let width = style.page.body_width;
     let total_rows = t.row_heights.len();
-    let caption_h = if tb.caption.is_some() { g.line_pitch } else { 0.0 };
+    let caption_h = tb.caption_lines.len() as f32 * g.line_pitch;
     let first_row_h = t.row_heights.get(t.header_rows).copied().unwrap_or(0.0);
     let y_at = |row: usize| top + row as f32 * g.line_pitch;
     // A table that fits on a page is not split: it moves to the next page whole.
@@ -631,20 +663,23 @@ fn place_table(tb: &LaidTableBlock, style: &Style, rows_per_page: usize, cur: &m
         cur.new_page();
     }
     let mark = (cur.page_index(), cur.page().runs.len());
+    let mut caption_lines = Vec::new();
     if let Some(caption) = &tb.caption {
-        let baseline =
-            y_at(cur.row) + (g.line_pitch - style.table_caption.size) / 2.0 + EM_ASCENT * style.table_caption.size;
-        let n = caption.clusters.len();
-        let placed = text::place_line(caption, 0..n, true, 0.0, width, Align::Center, g.char_pitch);
-        push_pieces(
-            cur.page(),
-            placed,
-            x0,
-            style.table_caption.size,
-            baseline,
-            RunRole::TableCaption,
-        );
-        cur.row += 1;
+        for line in &tb.caption_lines {
+            let baseline =
+                y_at(cur.row) + (g.line_pitch - style.table_caption.size) / 2.0 + EM_ASCENT * style.table_caption.size;
+            let placed = text::place_line(caption, line.clone(), true, 0.0, width, Align::Center, g.char_pitch);
+            push_pieces(
+                cur.page(),
+                placed,
+                x0,
+                style.table_caption.size,
+                baseline,
+                RunRole::TableCaption,
+            );
+            caption_lines.push(slice_text(caption, line));
+            cur.row += 1;
+        }
     }
     let mut y = y_at(cur.row);
     let mut i = t.header_rows;
@@ -706,6 +741,7 @@ fn place_table(tb: &LaidTableBlock, style: &Style, rows_per_page: usize, cur: &m
                 page_starts,
                 space_after,
                 cell_lines,
+                caption_lines,
             };
         }
         page_starts.push(i);
@@ -992,7 +1028,7 @@ mod tests {
         let s = style();
         let mut d = doc(vec![para("正文。")]);
         d.signature = Some(crate::model::Signature {
-            issuer: "阿拉善左旗人民政府".into(),
+            issuers: vec!["阿拉善左旗人民政府".into()],
             date: "2020年1月20日".into(),
             pos: SourcePos::default(),
         });

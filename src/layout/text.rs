@@ -199,6 +199,14 @@ pub struct Piece {
     pub glyphs: Vec<PlacedGlyph>,
 }
 
+/// The width a line of `p` takes when set at natural widths (trailing spaces hang outside).
+pub fn line_width(p: &Prepared, range: &Range<usize>) -> f32 {
+    let clusters = &p.clusters[range.clone()];
+    let visible = clusters.iter().rposition(|c| !c.space).map_or(0, |i| i + 1);
+    let clusters = &clusters[..visible];
+    clusters.iter().map(|c| c.width).sum::<f32>() - clusters.last().map_or(0.0, |c| c.space_after)
+}
+
 /// Positions a line's clusters. Lines of only Han and full-width marks sit on the character
 /// grid (every character exactly one grid pitch); other lines get natural widths and, unless
 /// last, are justified by spreading the slack over the gaps next to Chinese characters.
