@@ -279,7 +279,10 @@ fn refuse_colliding_outputs(
         if let Ok(c) = std::fs::canonicalize(p) {
             return c;
         }
-        let parent = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let parent = p
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         match (std::fs::canonicalize(parent), p.file_name()) {
             (Ok(dir), Some(name)) => dir.join(name),
             _ => p.to_path_buf(),

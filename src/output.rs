@@ -223,11 +223,16 @@ fn remove_stale_temporaries(dir: &Path, keep: &[(tempfile::NamedTempFile, &Path)
         if !name.starts_with(PREFIX) || !name.ends_with(SUFFIX) || name == JOURNAL {
             continue;
         }
-        if keep.iter().any(|(t, _)| t.path().file_name() == Some(entry.file_name().as_os_str())) {
+        if keep
+            .iter()
+            .any(|(t, _)| t.path().file_name() == Some(entry.file_name().as_os_str()))
+        {
             continue;
         }
         let path = entry.path();
-        let Ok(meta) = std::fs::symlink_metadata(&path) else { continue };
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
         if !meta.is_file() {
             continue;
         }
@@ -281,10 +286,13 @@ fn sync_folder(dir: &Path) -> std::io::Result<()> {
 /// file system that does not support it) the renames are as durable as the system makes them.
 fn sync_handle(f: &File) -> std::io::Result<()> {
     match f.sync_all() {
-        Err(e) if matches!(
-            e.kind(),
-            std::io::ErrorKind::InvalidInput | std::io::ErrorKind::Unsupported | std::io::ErrorKind::PermissionDenied
-        ) =>
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::InvalidInput
+                    | std::io::ErrorKind::Unsupported
+                    | std::io::ErrorKind::PermissionDenied
+            ) =>
         {
             Ok(())
         }
@@ -336,15 +344,21 @@ mod tests {
         // A folder with something in it where the DOCX goes: its rename fails.
         std::fs::create_dir(&docx).unwrap();
         std::fs::write(docx.join("x"), b"").unwrap();
-        let err = write_all(dir.path(), &[(pdf.clone(), b"new pdf".to_vec()), (docx.clone(), b"new docx".to_vec())])
-            .unwrap_err();
+        let err = write_all(
+            dir.path(),
+            &[(pdf.clone(), b"new pdf".to_vec()), (docx.clone(), b"new docx".to_vec())],
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("doc.docx"), "{err}");
         assert_eq!(std::fs::read(&pdf).unwrap(), b"old pdf");
         assert_eq!(names(dir.path()), ["doc.docx", "doc.pdf"], "no temporary left");
         // Without an old PDF, the new one is removed again.
         std::fs::remove_file(&pdf).unwrap();
-        write_all(dir.path(), &[(pdf.clone(), b"new pdf".to_vec()), (docx.clone(), b"new docx".to_vec())])
-            .unwrap_err();
+        write_all(
+            dir.path(),
+            &[(pdf.clone(), b"new pdf".to_vec()), (docx.clone(), b"new docx".to_vec())],
+        )
+        .unwrap_err();
         assert_eq!(names(dir.path()), ["doc.docx"]);
     }
 
@@ -352,7 +366,11 @@ mod tests {
     fn a_journal_left_by_a_killed_build_is_rolled_back() {
         let dir = tempfile::tempdir().unwrap();
         let (pdf, docx) = (dir.path().join("doc.pdf"), dir.path().join("doc.docx"));
-        write_all(dir.path(), &[(pdf.clone(), b"old pdf".to_vec()), (docx.clone(), b"old docx".to_vec())]).unwrap();
+        write_all(
+            dir.path(),
+            &[(pdf.clone(), b"old pdf".to_vec()), (docx.clone(), b"old docx".to_vec())],
+        )
+        .unwrap();
         // What a build killed after its first rename leaves: the new PDF in place, the old one
         // as a backup link, the journal, and the staged DOCX.
         let backup = dir.path().join(".gongwen-backup-1-0.tmp");

@@ -398,7 +398,16 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
             what: "the signature",
             role: "signature",
         };
-        let prepare = |t: &str| text::prepare(book, &fonts.signature, &style.signature, tracking, &[(t, false)], &origin);
+        let prepare = |t: &str| {
+            text::prepare(
+                book,
+                &fonts.signature,
+                &style.signature,
+                tracking,
+                &[(t, false)],
+                &origin,
+            )
+        };
         let two = 2.0 * g.char_pitch;
         // Each organ on its own line, host first (联合行文); a name too long for the line
         // (which keeps its 2 字 right gap) wraps onto further lines.
@@ -526,7 +535,9 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
                 (None, Some(edge)) => {
                     text::place_line(&b.prepared, line.clone(), true, 0.0, edge, Align::Right, g.char_pitch)
                 }
-                (None, None) => text::place_line(&b.prepared, line.clone(), is_last, indent, width, b.align, g.char_pitch),
+                (None, None) => {
+                    text::place_line(&b.prepared, line.clone(), is_last, indent, width, b.align, g.char_pitch)
+                }
             };
             if k == 0
                 && let Some((level, t)) = &b.outline

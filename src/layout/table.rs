@@ -67,11 +67,7 @@ impl LaidTable {
 
     /// The cells covering any of `rows`, each once, in `cells` order.
     pub fn cells_in(&self, rows: impl Iterator<Item = usize>) -> Vec<usize> {
-        let mut found: Vec<usize> = rows
-            .filter_map(|r| self.covering.get(r))
-            .flatten()
-            .copied()
-            .collect();
+        let mut found: Vec<usize> = rows.filter_map(|r| self.covering.get(r)).flatten().copied().collect();
         found.sort_unstable();
         found.dedup();
         found

@@ -221,15 +221,51 @@ struct Range {
     unit: &'static str,
 }
 
-const PAGE_SIDE: Range = Range { lo: 50.0 * MM, hi: 1200.0 * MM, unit: "mm" };
-const MARGIN: Range = Range { lo: 0.0, hi: 500.0 * MM, unit: "mm" };
-const BODY_SIDE: Range = Range { lo: 30.0 * MM, hi: 1200.0 * MM, unit: "mm" };
-const LINE_PITCH: Range = Range { lo: 4.0, hi: 144.0, unit: "pt" };
-const CHAR_PITCH: Range = Range { lo: 2.0, hi: 72.0, unit: "pt" };
-const TRACKING: Range = Range { lo: -2.0, hi: 10.0, unit: "pt" };
-const FONT_SIZE: Range = Range { lo: 4.0, hi: 72.0, unit: "pt" };
-const INDENT: Range = Range { lo: 0.0, hi: 8.0, unit: "字" };
-const BELOW_BODY: Range = Range { lo: 0.0, hi: 50.0 * MM, unit: "mm" };
+const PAGE_SIDE: Range = Range {
+    lo: 50.0 * MM,
+    hi: 1200.0 * MM,
+    unit: "mm",
+};
+const MARGIN: Range = Range {
+    lo: 0.0,
+    hi: 500.0 * MM,
+    unit: "mm",
+};
+const BODY_SIDE: Range = Range {
+    lo: 30.0 * MM,
+    hi: 1200.0 * MM,
+    unit: "mm",
+};
+const LINE_PITCH: Range = Range {
+    lo: 4.0,
+    hi: 144.0,
+    unit: "pt",
+};
+const CHAR_PITCH: Range = Range {
+    lo: 2.0,
+    hi: 72.0,
+    unit: "pt",
+};
+const TRACKING: Range = Range {
+    lo: -2.0,
+    hi: 10.0,
+    unit: "pt",
+};
+const FONT_SIZE: Range = Range {
+    lo: 4.0,
+    hi: 72.0,
+    unit: "pt",
+};
+const INDENT: Range = Range {
+    lo: 0.0,
+    hi: 8.0,
+    unit: "字",
+};
+const BELOW_BODY: Range = Range {
+    lo: 0.0,
+    hi: 50.0 * MM,
+    unit: "mm",
+};
 
 impl Range {
     fn show(&self, v: f32) -> String {
@@ -260,7 +296,10 @@ impl Range {
         };
         let (lo, hi) = (self.show(self.lo), self.show(self.hi));
         Err(r
-            .error(node.pos, format!("{ctx} is {shown}, outside the allowed range {lo} to {hi}"))
+            .error(
+                node.pos,
+                format!("{ctx} is {shown}, outside the allowed range {lo} to {hi}"),
+            )
             .help(format!("give a value from {lo} to {hi}")))
     }
 }
@@ -454,7 +493,11 @@ fn validate(r: &Reader, root: &Node, over: Option<&Node>, s: &Style) -> Result<(
     if s.page_number_below_body + s.page_number.size > p.bottom() + 0.01 {
         return Err(r
             .error(
-                at(&[&["page-number", "below-body"], &["page", "body-height"], &["page", "height"]]),
+                at(&[
+                    &["page-number", "below-body"],
+                    &["page", "body-height"],
+                    &["page", "height"],
+                ]),
                 "the page number falls below the page's bottom edge",
             )
             .help("make page-number.below-body smaller, or the bottom margin larger"));
@@ -483,7 +526,12 @@ fn parse_role(r: &Reader, node: &Node, name: &str) -> Result<Role, Diagnostic> {
         }
     };
     let size_node = get(m, "size").ok_or_else(|| r.error(node.pos, format!("role `{name}` needs `size`")))?;
-    let size = FONT_SIZE.check(r, size_node, &format!("{name}.size"), size_of(r, size_node, &format!("{name}.size"))?)?;
+    let size = FONT_SIZE.check(
+        r,
+        size_node,
+        &format!("{name}.size"),
+        size_of(r, size_node, &format!("{name}.size"))?,
+    )?;
     let align = match get(m, "align") {
         None => Align::Justify,
         Some(n) => {
@@ -503,7 +551,12 @@ fn parse_role(r: &Reader, node: &Node, name: &str) -> Result<Role, Diagnostic> {
     };
     let indent = match get(m, "indent") {
         None => 2.0,
-        Some(n) => INDENT.check(r, n, &format!("{name}.indent"), number_of(r, n, &format!("{name}.indent"))?)?,
+        Some(n) => INDENT.check(
+            r,
+            n,
+            &format!("{name}.indent"),
+            number_of(r, n, &format!("{name}.indent"))?,
+        )?,
     };
     let bold = match get(m, "bold") {
         None => false,
