@@ -184,11 +184,27 @@ pub fn build(input_path: &Path, out_dir: &Path, formats: &[Format], options: &Op
         options.system_fonts,
     );
     let laid = lay_out(&loaded, &mut book)?;
+    // Each format once, in the order given.
+    let formats: Vec<Format> = formats
+        .iter()
+        .enumerate()
+        .filter(|(i, f)| !formats[..*i].contains(f))
+        .map(|(_, f)| *f)
+        .collect();
+    // The PDF first, while it needs the pages and the fonts; both are freed before the DOCX,
+    // which needs only layout's facts (this bounds the peak memory of a long table).
+    let mut pdf = match formats.contains(&Format::Pdf) {
+        true => Some(write_pdf(&loaded, &laid, &book, options)?),
+        false => None,
+    };
+    let facts = docx_facts(&laid);
+    drop(laid);
+    drop(book);
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    for (f, path) in formats.iter().zip(output_paths(input_path, out_dir, formats)) {
+    for (f, path) in formats.iter().zip(output_paths(input_path, out_dir, &formats)) {
         let bytes = match f {
-            Format::Pdf => write_pdf(&loaded, &laid, &book, options)?,
-            Format::Docx => docx::write(&loaded.document, &loaded.style, &docx_facts(&laid))?,
+            Format::Pdf => pdf.take().unwrap_or_default(),
+            Format::Docx => docx::write(&loaded.document, &loaded.style, &facts)?,
         };
         files.push((path, bytes));
     }
