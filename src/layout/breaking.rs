@@ -11,10 +11,7 @@ pub const NO_LINE_END: &str = "“‘（〔［｛【〖《〈「『([{¥￥$＄�
 /// never separated from it. Other Han characters (2019|年) may follow a break, as in Word.
 pub const NUMBER_UNITS: &str = "万萬亿億千百元兆";
 
-fn is_han(c: char) -> bool {
-    let cp = c as u32;
-    (0x3400..=0x9FFF).contains(&cp) || (0xF900..=0xFAFF).contains(&cp) || (0x20000..=0x3FFFD).contains(&cp) || c == '〇'
-}
+use crate::core::unicode::is_han;
 
 /// For each byte offset of `text`, whether a line may break there (before the character that
 /// starts at that offset). Offset 0 and offsets inside characters are never breaks.
