@@ -72,7 +72,8 @@ fn assert_inside_and_whole(name: &str, loaded: &gongwen::Loaded, laid: &Layout) 
                 );
                 x += g.advance;
             }
-            let (ascent, descent) = (0.9 * run.size, 0.2 * run.size);
+            // The em box layout sets on a line: 0.88 of the size above the baseline, 0.12 below.
+            let (ascent, descent) = (0.88 * run.size, 0.12 * run.size);
             assert!(
                 run.baseline - ascent >= top - slack && run.baseline + descent <= bottom + slack,
                 "{name}: page {}: “{}” at baseline {:.1} is outside the 版心 {top:.1}–{bottom:.1}",
@@ -198,15 +199,34 @@ fn block() -> impl Strategy<Value = GenBlock> {
     ]
 }
 
-fn document() -> impl Strategy<Value = String> {
+/// A style file within the documented ranges: grid pitches, sizes and an indent that differ
+/// from the built-in's (a character pitch wider than the characters, a title larger than 初号).
+fn style() -> impl Strategy<Value = Option<String>> {
+    proptest::option::of((8.0f32..40.0, 0.0f32..30.0, 8.0f32..30.0, 0u8..5, 12.0f32..60.0).prop_map(
+        |(char_pitch, leading, body, indent, title)| {
+            // Sizes on the grid are at most its line pitch (a style rule).
+            let line_pitch = body.max(title) + leading;
+            format!(
+                "grid:\n  char-pitch: {char_pitch:.2}pt\n  line-pitch: {line_pitch:.2}pt\nroles:\n  body:\n    size: {body:.1}pt\n    indent: {indent}\n  title:\n    size: {title:.1}pt\n  signature:\n    size: {body:.1}pt\n"
+            )
+        },
+    ))
+}
+
+/// A generated input: the document's YAML and, sometimes, a style file it names.
+fn document() -> impl Strategy<Value = (String, Option<String>)> {
     (
         text(8),
         proptest::collection::vec(text(6), 1..4),
         any::<bool>(),
         proptest::collection::vec(block(), 1..8),
+        style(),
     )
-        .prop_map(|(title, issuers, as_list, blocks)| {
+        .prop_map(|(title, issuers, as_list, blocks, style)| {
             let mut y = format!("title: {}\ndate: 2025-01-20\n", quoted(&title));
+            if style.is_some() {
+                y.push_str("style: style.yaml\n");
+            }
             if as_list {
                 let list: Vec<String> = issuers.iter().map(|i| quoted(i)).collect();
                 y.push_str(&format!("issuer: [{}]\n", list.join(", ")));
@@ -231,7 +251,7 @@ fn document() -> impl Strategy<Value = String> {
                     }
                 }
             }
-            y
+            (y, style)
         })
 }
 
@@ -247,10 +267,13 @@ fn generated_documents_stay_inside_and_whole() {
     let mut book = book();
     let book = std::cell::RefCell::new(&mut book);
     runner
-        .run(&document(), |yaml| {
+        .run(&document(), |(yaml, style)| {
             let dir = tempfile::tempdir().unwrap();
             let path = dir.path().join("doc.yaml");
             std::fs::write(&path, &yaml).unwrap();
+            if let Some(style) = &style {
+                std::fs::write(dir.path().join("style.yaml"), style).unwrap();
+            }
             if let Err(e) = gongwen::load(&path) {
                 match e {
                     gongwen::Error::Input(d) => {

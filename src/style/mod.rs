@@ -476,6 +476,34 @@ fn validate(r: &Reader, root: &Node, over: Option<&Node>, s: &Style) -> Result<(
             )
             .help("make page.body-width at least 4 times grid.char-pitch and every role's size"));
     }
+    // Roles set on the line grid: a size above the pitch would overlap the next line and, on
+    // a page's first line, rise above the 版心.
+    for (name, role) in &roles[..7] {
+        if role.size > g.line_pitch + 0.01 {
+            return Err(r
+                .error(
+                    at(&[&["roles", name, "size"], &["grid", "line-pitch"]]),
+                    format!(
+                        "roles.{name}.size ({}) is larger than grid.line-pitch ({}), so its lines would overlap",
+                        FONT_SIZE.show(role.size),
+                        LINE_PITCH.show(g.line_pitch)
+                    ),
+                )
+                .help("make the size at most the line pitch, or the line pitch larger"));
+        }
+    }
+    if s.table_caption.size > g.line_pitch + 0.01 {
+        return Err(r
+            .error(
+                at(&[&["roles", "table-caption", "size"], &["grid", "line-pitch"]]),
+                format!(
+                    "roles.table-caption.size ({}) is larger than grid.line-pitch ({}), so its lines would overlap",
+                    FONT_SIZE.show(s.table_caption.size),
+                    LINE_PITCH.show(g.line_pitch)
+                ),
+            )
+            .help("make the size at most the line pitch, or the line pitch larger"));
+    }
     for (name, role) in roles {
         // The first line keeps room for at least half a line of text after its indent.
         if role.indent * g.char_pitch > p.body_width / 2.0 {
