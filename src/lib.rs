@@ -13,12 +13,14 @@ pub mod layout;
 pub mod model;
 pub mod output;
 pub mod pdf;
+pub mod session;
 pub mod style;
 
 use std::path::{Path, PathBuf};
 
 use crate::core::diag::{Diagnostic, Diagnostics};
 use model::{Date, Document};
+pub use session::Session;
 use style::Style;
 
 #[derive(Debug, thiserror::Error)]
@@ -38,6 +40,13 @@ pub enum Error {
     Docx(#[from] docx::DocxError),
     #[error(transparent)]
     Output(#[from] output::Error),
+    /// A report's numbers break its rules (勾稽关系) and `force` is off: the input's warnings,
+    /// shown before the violations as a build shows them, and the violations.
+    #[error("{}{errors}", warnings.iter().map(as_warning).collect::<String>())]
+    Rules {
+        warnings: Vec<Diagnostic>,
+        errors: Diagnostics,
+    },
 }
 
 impl From<Diagnostic> for Error {
@@ -68,6 +77,8 @@ pub struct Options {
     pub force: bool,
     /// Last year's report input, to compare 上年结转 with its 结转下年度.
     pub previous: Option<PathBuf>,
+    /// Folders besides an input's own that its `style:` and `template:` may name files in.
+    pub allowed_dirs: Vec<PathBuf>,
 }
 
 /// An input file, parsed and validated.
@@ -79,11 +90,17 @@ pub struct Loaded {
     /// `subject:` from the input, for the PDF's metadata.
     pub subject: Option<String>,
     /// What a template's rules found (empty for a plain document).
-    pub findings: kinds::annual_report::Findings,
+    pub findings: kinds::Findings,
 }
 
-/// Reads an input file: encoding checks, YAML, the document format, the style it names.
+/// Reads an input file: encoding checks, YAML, the document format, the style it names (a
+/// style or template file must lie in the input's folder).
 pub fn load(path: &Path) -> Result<Loaded, Error> {
+    load_with(path, &Options::default())
+}
+
+/// [`load`], with the folders `options.allowed_dirs` open to `style:` and `template:` too.
+pub fn load_with(path: &Path, options: &Options) -> Result<Loaded, Error> {
     let file = path.display().to_string();
     let bytes = match crate::core::file::read_limited(path) {
         Ok(b) => b,
@@ -109,11 +126,15 @@ pub fn load(path: &Path) -> Result<Loaded, Error> {
         }
     };
     let text = crate::core::file::decode(&file, bytes)?;
-    let base_dir = path.parent().unwrap_or(Path::new("."));
-    let (source, findings) = kinds::annual_report::parse(&file, &text, base_dir)?;
+    let base_dir = path.parent().unwrap_or(Path::new(""));
+    let folders = input::Folders {
+        base: base_dir.to_path_buf(),
+        allowed: options.allowed_dirs.clone(),
+    };
+    let (source, findings) = kinds::parse(&file, &text, &folders)?;
     let style = match &source.style {
-        None => style::load("gbt9704", base_dir)?,
-        Some((name, pos)) => style::load(name, base_dir).map_err(|mut d| {
+        None => style::load_in("gbt9704", &folders)?,
+        Some((name, pos)) => style::load_in(name, &folders).map_err(|mut d| {
             // A style that cannot be found is reported at the `style:` line of the input.
             if d.pos.is_none() {
                 d.file = file.clone();
@@ -135,7 +156,15 @@ pub fn load(path: &Path) -> Result<Loaded, Error> {
 
 /// Lays out a loaded document; a character no font has becomes a diagnostic at its paragraph.
 pub fn lay_out(loaded: &Loaded, book: &mut fonts::FontBook) -> Result<layout::Layout, Error> {
-    layout::layout(&loaded.document, &loaded.style, book).map_err(|e| match e {
+    let mut laid = layout::layout(&loaded.document, &loaded.style, book).map_err(|e| lay_out_error(loaded, e))?;
+    // The subject is the input's, outside the document model.
+    laid.metadata.subject = loaded.subject.clone();
+    Ok(laid)
+}
+
+/// A layout error as a diagnostic at its place in the input.
+fn lay_out_error(loaded: &Loaded, e: layout::LayoutError) -> Error {
+    match e {
         layout::LayoutError::MissingGlyph { ch, pos, what, role } => Diagnostic::new(
             &loaded.file,
             Some(locate_char(&loaded.text, pos, ch)),
@@ -157,7 +186,7 @@ pub fn lay_out(loaded: &Loaded, book: &mut fonts::FontBook) -> Result<layout::La
         .with_source(&loaded.text)
         .into(),
         layout::LayoutError::Font(f) => Error::Font(f),
-    })
+    }
 }
 
 /// The exact line and column of `ch` at or after `from` (a paragraph's start).
@@ -165,52 +194,48 @@ fn locate_char(source: &str, from: model::SourcePos, ch: char) -> model::SourceP
     kinds::check::locate(source, from, ch.encode_utf8(&mut [0; 4]))
 }
 
-/// The DOCX facts layout decided (title line breaks, signature indents).
-pub fn docx_facts(layout: &layout::Layout) -> docx::DocxFacts {
-    docx::DocxFacts {
-        title_lines: layout.title_lines.clone(),
-        signature_right_indents: layout.signature_right_indents,
-        signature_lines: layout.signature_lines.clone(),
-        tables: layout.tables.clone(),
+/// The decisions layout made that the DOCX mirrors (title line breaks, signature indents,
+/// tables by block).
+pub fn docx_facts(layout: &layout::Layout) -> &docx::DocxFacts {
+    &layout.decisions
+}
+
+/// What a build or check reports without failing, for the caller to show (the library never
+/// prints). Displayed as the command line shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notice {
+    Warning(Diagnostic),
+    /// A rule violation that `--force` builds despite.
+    Forced(Diagnostic),
+    /// After the forced violations: that the file is built anyway, and despite how many.
+    BuiltAnyway {
+        file: String,
+        violations: usize,
+    },
+}
+
+impl std::fmt::Display for Notice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Notice::Warning(d) => write!(f, "{}", as_warning(d)),
+            Notice::Forced(d) => write!(f, "{d}"),
+            Notice::BuiltAnyway { file, violations } => writeln!(
+                f,
+                "warning: {}: building anyway (--force) despite {violations} rule violation{}",
+                crate::core::diag::escape_for_message(file, usize::MAX),
+                if *violations == 1 { "" } else { "s" }
+            ),
+        }
     }
 }
 
 /// Builds one input into `out_dir/NAME.pdf` and/or `NAME.docx`. Nothing is written unless
-/// every requested file was produced; each file appears atomically.
+/// every requested file was produced; each file appears atomically. The input's warnings are
+/// not returned: use a [`Session`] for them, and to build many documents over the same fonts.
 pub fn build(input_path: &Path, out_dir: &Path, formats: &[Format], options: &Options) -> Result<Vec<PathBuf>, Error> {
-    let loaded = load(input_path)?;
-    gate(&loaded, options)?;
-    let mut book = fonts::FontBook::new(
-        fonts::find_font_dir(options.fonts_dir.as_deref())?,
-        options.system_fonts,
-    );
-    let laid = lay_out(&loaded, &mut book)?;
-    // Each format once, in the order given.
-    let formats: Vec<Format> = formats
-        .iter()
-        .enumerate()
-        .filter(|(i, f)| !formats[..*i].contains(f))
-        .map(|(_, f)| *f)
-        .collect();
-    // The PDF first, while it needs the pages and the fonts; both are freed before the DOCX,
-    // which needs only layout's facts (this bounds the peak memory of a long table).
-    let mut pdf = match formats.contains(&Format::Pdf) {
-        true => Some(write_pdf(&loaded, &laid, &book, options)?),
-        false => None,
-    };
-    let facts = docx_facts(&laid);
-    drop(laid);
-    drop(book);
-    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    for (f, path) in formats.iter().zip(output_paths(input_path, out_dir, &formats)) {
-        let bytes = match f {
-            Format::Pdf => pdf.take().unwrap_or_default(),
-            Format::Docx => docx::write(&loaded.document, &loaded.style, &facts)?,
-        };
-        files.push((path, bytes));
-    }
-    output::write_all(out_dir, &files)?;
-    Ok(files.into_iter().map(|(p, _)| p).collect())
+    Ok(Session::new(options.clone())?
+        .build(input_path, out_dir, formats)?
+        .files)
 }
 
 /// The files `build` writes for `input_path` into `out_dir`, one per format: `NAME.pdf`,
@@ -242,9 +267,8 @@ pub fn write_pdf(
     let settings = pdf::Settings {
         standard: options.pdf_standard,
         fallback_date: options.source_date,
-        subject: loaded.subject.clone(),
     };
-    pdf::write(&loaded.document, laid, book, &settings).map_err(|e| match e {
+    pdf::write(laid, book, &settings).map_err(|e| match e {
         pdf::PdfError::Standard { problems, .. } => Error::Standard(Diagnostics(
             problems
                 .into_iter()
@@ -260,81 +284,28 @@ pub fn write_pdf(
 }
 
 /// Parses and validates an input (including that every character has a font and that the PDF
-/// can meet its standard), writing nothing.
+/// can meet its standard), writing nothing. See [`Session::check`].
 pub fn check(input_path: &Path, options: &Options) -> Result<(), Error> {
-    let loaded = load(input_path)?;
-    gate(
-        &loaded,
-        &Options {
-            force: false,
-            ..options.clone()
-        },
-    )?;
-    let mut book = fonts::FontBook::new(
-        fonts::find_font_dir(options.fonts_dir.as_deref())?,
-        options.system_fonts,
-    );
-    let laid = lay_out(&loaded, &mut book)?;
-    // The PDF is made in memory too, so that a document that cannot meet the PDF standard
-    // fails here as it would in `build`.
-    write_pdf(&loaded, &laid, &book, options)?;
-    Ok(())
+    Session::new(options.clone())?.check(input_path).map(|_| ())
 }
 
 /// The warnings of a report input: text against tables, missing sections and, with
 /// `options.previous`, 上年结转 against last year's 结转下年度.
 pub fn warnings(loaded: &Loaded, options: &Options) -> Result<Vec<Diagnostic>, Error> {
     let mut out = loaded.findings.warnings.clone();
-    let (Some(path), Some(rule)) = (&options.previous, &loaded.findings.previous) else {
+    let (Some(path), Some(_)) = (&options.previous, &loaded.findings.previous) else {
         return Ok(out);
     };
-    let last = load(path)?;
-    let sheet = |l: &Loaded| l.findings.sheets.iter().find(|s| s.id == rule.table).cloned();
-    let (Some(now), Some(before)) = (sheet(loaded), sheet(&last)) else {
-        return Err(Diagnostic::new(
-            &last.file,
-            None,
-            "not an annual-report input, so there is nothing to compare",
-        )
-        .help("give --previous last year's report input (one with `template:`)")
-        .into());
-    };
-    out.extend(
-        kinds::check::previous(&loaded.file, &now, &rule.this, &last.file, &before, &rule.last)
-            .into_iter()
-            .map(|d| d.with_source(&loaded.text)),
-    );
+    let last = load_with(path, options)?;
+    if let Some(found) = kinds::compare_previous(&loaded.file, &loaded.findings, &last.file, &last.findings)? {
+        out.extend(found.into_iter().map(|d| d.with_source(&loaded.text)));
+    }
     Ok(out)
 }
 
 /// A diagnostic shown as a warning.
 pub fn as_warning(d: &Diagnostic) -> String {
     d.to_string().replacen("error:", "warning:", 1)
-}
-
-/// Prints the warnings; rule violations stop here unless `options.force`, which prints them and
-/// says that it builds anyway.
-fn gate(loaded: &Loaded, options: &Options) -> Result<(), Error> {
-    for w in warnings(loaded, options)? {
-        eprint!("{}", as_warning(&w));
-    }
-    let errors = &loaded.findings.errors;
-    if errors.is_empty() {
-        return Ok(());
-    }
-    if !options.force {
-        return Err(Error::Input(Diagnostics(errors.clone())));
-    }
-    for e in errors {
-        eprint!("{e}");
-    }
-    eprintln!(
-        "warning: {}: building anyway (--force) despite {} rule violation{}",
-        loaded.file,
-        errors.len(),
-        if errors.len() == 1 { "" } else { "s" }
-    );
-    Ok(())
 }
 
 /// SOURCE_DATE_EPOCH (seconds since 1970, UTC) as a calendar date.
@@ -352,4 +323,18 @@ pub fn source_date_epoch() -> Option<Date> {
     let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
     let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
     Some(Date { year, month, day })
+}
+
+/// Writes to standard output. A reader that went away (`gongwen fonts | head`) is not an
+/// error of the document: the rest of the output is dropped quietly, and the exit status
+/// still says how the work went.
+pub fn say_out(args: std::fmt::Arguments) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_fmt(args);
+}
+
+/// Writes to standard error, as [`say_out`] does to standard output.
+pub fn say_err(args: std::fmt::Arguments) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_fmt(args);
 }

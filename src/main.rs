@@ -4,7 +4,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use gongwen::{Error, Format, Options};
+use gongwen::session::Report;
+use gongwen::{Error, Format, Options, Session};
+
+mod batch;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -33,6 +36,14 @@ struct Cli {
 }
 
 #[derive(clap::Args)]
+struct ReadArgs {
+    /// A folder whose files an input's `style:` and `template:` may name, besides the input's
+    /// own folder (repeatable)
+    #[arg(long = "allow-dir", value_name = "DIR")]
+    allow_dir: Vec<PathBuf>,
+}
+
+#[derive(clap::Args)]
 struct FontArgs {
     /// Folder with the bundled fonts (found automatically next to the program)
     #[arg(long, value_name = "DIR")]
@@ -47,12 +58,15 @@ enum Command {
     /// Build PDF and DOCX files from input YAML files
     #[command(after_help = EXAMPLES)]
     Build {
-        /// Input files (.yaml)
+        /// Input files (.yaml), or folders whose .yaml files are all built
         #[arg(required = true, value_name = "INPUT.yaml")]
         inputs: Vec<PathBuf>,
         /// Output folder (default: next to each input)
         #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
+        /// How many documents to build at once (default: one per core)
+        #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
         /// Which files to write
         #[arg(long, value_delimiter = ',', default_values = ["pdf", "docx"])]
         format: Vec<FormatArg>,
@@ -68,6 +82,8 @@ enum Command {
         previous: Option<PathBuf>,
         #[command(flatten)]
         fonts: FontArgs,
+        #[command(flatten)]
+        read: ReadArgs,
     },
     /// Check input files (YAML, fields, dates, fonts for every character, the PDF standard, an
     /// annual report's 勾稽关系); writes nothing
@@ -82,6 +98,8 @@ enum Command {
         previous: Option<PathBuf>,
         #[command(flatten)]
         fonts: FontArgs,
+        #[command(flatten)]
+        read: ReadArgs,
     },
     /// Write a starter input for an annual-report template: every section and id, commented
     Init {
@@ -105,6 +123,8 @@ enum Command {
         inputs: Vec<PathBuf>,
         #[command(flatten)]
         fonts: FontArgs,
+        #[command(flatten)]
+        read: ReadArgs,
     },
 }
 
@@ -172,11 +192,22 @@ fn options(f: &FontArgs) -> Options {
 }
 
 fn report(e: &Error) -> u8 {
-    eprint!("{e}");
-    if !e.to_string().ends_with('\n') {
-        eprintln!();
-    }
+    let text = e.to_string();
+    let end = if text.ends_with('\n') { "" } else { "\n" };
+    gongwen::say_err(format_args!("{text}{end}"));
     1
+}
+
+/// Prints to standard output; a closed pipe (`gongwen fonts | head`) ends the output quietly.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        gongwen::say_out(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// A path for a message line, with any invisible characters of its name escaped.
+fn shown(p: &Path) -> String {
+    gongwen::input::diag::escape_for_message(&p.display().to_string(), usize::MAX)
 }
 
 fn run(command: Command) -> Result<(), u8> {
@@ -184,11 +215,13 @@ fn run(command: Command) -> Result<(), u8> {
         Command::Build {
             inputs,
             output,
+            jobs,
             format,
             pdf_standard,
             force,
             previous,
             fonts,
+            read,
         } => {
             let formats: Vec<Format> = format
                 .iter()
@@ -201,52 +234,39 @@ fn run(command: Command) -> Result<(), u8> {
                 pdf_standard: pdf_standard.into(),
                 force,
                 previous,
+                allowed_dirs: read.allow_dir,
                 ..options(&fonts)
             };
-            let out_dir = |input: &Path| {
-                let dir = match &output {
-                    Some(d) => d.clone(),
-                    None => input.parent().map(Path::to_path_buf).unwrap_or_default(),
-                };
-                if dir.as_os_str().is_empty() {
-                    PathBuf::from(".")
-                } else {
-                    dir
-                }
-            };
-            refuse_colliding_outputs(&inputs, &out_dir, &formats)?;
-            let mut failed = false;
-            for input in &inputs {
-                let dir = out_dir(input);
-                match gongwen::build(input, &dir, &formats, &opts) {
-                    Ok(files) => {
-                        for f in files {
-                            println!("wrote {}", f.display());
-                        }
-                    }
-                    Err(e) => {
-                        report(&e);
-                        failed = true;
-                    }
-                }
+            let session = Session::new(opts).map_err(|e| report(&e))?;
+            let (documents, from_folder) = expand_inputs(&inputs)?;
+            refuse_colliding_outputs(&documents, &|i: &Path| out_dir_for(i, output.as_deref()), &formats)?;
+            if documents.len() == 1 && !from_folder {
+                return build_one(&session, &documents[0], output.as_deref(), &formats);
             }
-            if failed { Err(1) } else { Ok(()) }
+            batch::build_all(&session, &documents, output.as_deref(), &formats, jobs)
         }
         Command::Check {
             inputs,
             pdf_standard,
             previous,
             fonts,
+            read,
         } => {
             let opts = Options {
                 pdf_standard: pdf_standard.into(),
                 previous,
+                allowed_dirs: read.allow_dir,
                 ..options(&fonts)
             };
+            let session = Session::new(opts).map_err(|e| report(&e))?;
             let mut failed = false;
             for input in &inputs {
-                match gongwen::check(input, &opts) {
-                    Ok(()) => println!("{}: ok", input.display()),
+                let checked = session.prepare_check(input).and_then(|(loaded, notes)| {
+                    print_notes(&loaded.file, &notes);
+                    session.verify(&loaded)
+                });
+                match checked {
+                    Ok(()) => say!("{}: ok", shown(input)),
                     Err(e) => {
                         report(&e);
                         failed = true;
@@ -261,8 +281,111 @@ fn run(command: Command) -> Result<(), u8> {
             year,
             output,
         } => init(&template, office, year, output.as_deref()),
-        Command::Fonts { inputs, fonts } => fonts_report(&inputs, &options(&fonts)).map_err(|e| report(&e)),
+        Command::Fonts { inputs, fonts, read } => fonts_report(
+            &inputs,
+            &Options {
+                allowed_dirs: read.allow_dir,
+                ..options(&fonts)
+            },
+        )
+        .map_err(|e| report(&e)),
     }
+}
+
+/// Where a document's files go: the output folder, else the input's own folder.
+fn out_dir_for(input: &Path, output: Option<&Path>) -> PathBuf {
+    let dir = match output {
+        Some(d) => d.to_path_buf(),
+        None => input.parent().map(Path::to_path_buf).unwrap_or_default(),
+    };
+    if dir.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        dir
+    }
+}
+
+/// Prints a document's warnings, and the rule violations `--force` builds anyway.
+fn print_notes(file: &str, notes: &Report) {
+    gongwen::say_err(format_args!("{}", notes_text(file, notes)));
+}
+
+/// The text `print_notes` prints.
+fn notes_text(file: &str, notes: &Report) -> String {
+    let mut out = String::new();
+    for w in &notes.warnings {
+        out.push_str(&gongwen::as_warning(w));
+    }
+    if notes.overridden.is_empty() {
+        return out;
+    }
+    for e in &notes.overridden {
+        out.push_str(&e.to_string());
+    }
+    let n = notes.overridden.len();
+    out.push_str(&format!(
+        "warning: {}: building anyway (--force) despite {n} rule violation{}\n",
+        gongwen::input::diag::escape_for_message(file, usize::MAX),
+        if n == 1 { "" } else { "s" }
+    ));
+    out
+}
+
+/// One input, as a plain command: its diagnostics, then `wrote` lines.
+fn build_one(session: &Session, input: &Path, output: Option<&Path>, formats: &[Format]) -> Result<(), u8> {
+    let dir = out_dir_for(input, output);
+    let (loaded, notes) = session.prepare(input).map_err(|e| report(&e))?;
+    print_notes(&loaded.file, &notes);
+    let files = session.write(input, &loaded, &dir, formats).map_err(|e| report(&e))?;
+    for f in files {
+        say!("wrote {}", shown(&f));
+    }
+    Ok(())
+}
+
+/// The documents to build: files as given, folders replaced by their .yaml/.yml files in
+/// name order. The flag says whether any came from a folder (which makes it a batch).
+fn expand_inputs(inputs: &[PathBuf]) -> Result<(Vec<PathBuf>, bool), u8> {
+    let mut out = Vec::new();
+    let mut from_folder = false;
+    for input in inputs {
+        if !input.is_dir() {
+            out.push(input.clone());
+            continue;
+        }
+        from_folder = true;
+        let entries = std::fs::read_dir(input).map_err(|e| {
+            let d = gongwen::core::diag::Diagnostic::new(
+                &input.display().to_string(),
+                None,
+                format!("cannot read the folder: {e}"),
+            )
+            .help("check the folder's permissions, or give the input files");
+            gongwen::say_err(format_args!("{d}"));
+            1
+        })?;
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.is_file()
+                    && p.extension()
+                        .is_some_and(|x| x.eq_ignore_ascii_case("yaml") || x.eq_ignore_ascii_case("yml"))
+            })
+            .collect();
+        if found.is_empty() {
+            let d = gongwen::core::diag::Diagnostic::new(
+                &input.display().to_string(),
+                None,
+                "this folder has no .yaml input files",
+            )
+            .help("give the input files, or the folder that holds them");
+            gongwen::say_err(format_args!("{d}"));
+            return Err(1);
+        }
+        found.sort();
+        out.extend(found);
+    }
+    Ok((out, from_folder))
 }
 
 /// Usage errors (exit 2) before anything is built: two inputs that would write the same file
@@ -294,20 +417,20 @@ fn refuse_colliding_outputs(
         for out in gongwen::output_paths(input, &out_dir(input), formats) {
             let id = identity(&out);
             if let Some(k) = sources.iter().position(|s| *s == id) {
-                eprintln!(
-                    "error: the output {} would replace the input {}\n  = help: give the input a .yaml name, or choose another output folder with -o",
-                    out.display(),
-                    inputs[k].display()
-                );
+                gongwen::say_err(format_args!(
+                    "error: the output {} would replace the input {}\n  = help: give the input a .yaml name, or choose another output folder with -o\n",
+                    shown(&out),
+                    shown(&inputs[k])
+                ));
                 return Err(2);
             }
             if let Some((_, first, _)) = claimed.iter().find(|(c, _, _)| *c == id) {
-                eprintln!(
-                    "error: {} and {} would both be written to {}\n  = help: build them into different folders (-o), or rename one of the inputs",
-                    first.display(),
-                    input.display(),
-                    out.display()
-                );
+                gongwen::say_err(format_args!(
+                    "error: {} and {} would both be written to {}\n  = help: build them into different folders (-o), or rename one of the inputs\n",
+                    shown(first),
+                    shown(input),
+                    shown(&out)
+                ));
                 return Err(2);
             }
             claimed.push((id, input, out));
@@ -317,7 +440,15 @@ fn refuse_colliding_outputs(
 }
 
 fn init(template: &str, office: Option<String>, year: Option<u16>, output: Option<&Path>) -> Result<(), u8> {
-    let t = gongwen::kinds::annual_report::load(template, Path::new(".")).map_err(|d| report(&d.into()))?;
+    // A template named on the command line is the user's own choice: its folder is allowed.
+    let folders = gongwen::input::Folders {
+        base: PathBuf::from("."),
+        allowed: Path::new(template)
+            .parent()
+            .map(Path::to_path_buf)
+            .into_iter()
+            .collect(),
+    };
     // The year just ended, which is the one a report is written for.
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -325,9 +456,9 @@ fn init(template: &str, office: Option<String>, year: Option<u16>, output: Optio
     let this_year = 1970 + (now / 31_556_952) as i64;
     let year = year.map_or(this_year - 1, i64::from);
     let office = office.unwrap_or_else(|| "某某县某某局".to_string());
-    let text = gongwen::kinds::annual_report::starter(&t, template, &office, year);
+    let text = gongwen::kinds::starter(template, &office, year, &folders).map_err(|d| report(&d.into()))?;
     let Some(path) = output else {
-        print!("{text}");
+        gongwen::say_out(format_args!("{text}"));
         return Ok(());
     };
     // Created exclusively: an existing file, or a symlink (even a dangling one), is refused
@@ -340,21 +471,21 @@ fn init(template: &str, office: Option<String>, year: Option<u16>, output: Optio
     if let Err(e) = created {
         let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink());
         if is_link {
-            eprintln!(
-                "error: {} is a symbolic link; gongwen init does not write through one",
-                path.display()
-            );
+            gongwen::say_err(format_args!(
+                "error: {} is a symbolic link; gongwen init does not write through one\n",
+                shown(path)
+            ));
         } else if e.kind() == std::io::ErrorKind::AlreadyExists {
-            eprintln!(
-                "error: {} exists; gongwen init does not overwrite a file",
-                path.display()
-            );
+            gongwen::say_err(format_args!(
+                "error: {} exists; gongwen init does not overwrite a file\n",
+                shown(path)
+            ));
         } else {
-            eprintln!("error: cannot write {}: {e}", path.display());
+            gongwen::say_err(format_args!("error: cannot write {}: {e}\n", shown(path)));
         }
         return Err(1);
     }
-    println!("wrote {}", path.display());
+    say!("wrote {}", shown(path));
     Ok(())
 }
 
@@ -362,13 +493,13 @@ fn fonts_report(inputs: &[PathBuf], opts: &Options) -> Result<(), Error> {
     let style = gongwen::style::load("gbt9704", Path::new("."))?;
     let mut loaded = Vec::new();
     for i in inputs {
-        loaded.push(gongwen::load(i)?);
+        loaded.push(gongwen::load_with(i, opts)?);
     }
     let dir = gongwen::fonts::find_font_dir(opts.fonts_dir.as_deref())?;
     let mut book = gongwen::fonts::FontBook::new(dir.clone(), opts.system_fonts);
-    println!(
+    say!(
         "fonts folder: {}{}",
-        dir.display(),
+        shown(&dir),
         if opts.system_fonts {
             " (installed fonts first)"
         } else {
@@ -377,33 +508,24 @@ fn fonts_report(inputs: &[PathBuf], opts: &Options) -> Result<(), Error> {
     );
     let gb2312 = gongwen::fonts::gb2312_chars();
     let s = loaded.first().map_or(&style, |l: &gongwen::Loaded| &l.style);
-    let roles = [
-        ("title", &s.title),
-        ("h1", &s.headings[0]),
-        ("h2", &s.headings[1]),
-        ("h3", &s.headings[2]),
-        ("h4", &s.headings[3]),
-        ("body", &s.body),
-        ("signature", &s.signature),
-        ("page-number", &s.page_number),
-    ];
-    for (name, role) in roles {
-        println!("\n{name} ({} pt)", role.size);
+    for (id, name) in gongwen::style::ROLES {
+        let role = s.role(id);
+        say!("\n{name} ({} pt)", role.size);
         for (kind, names) in [("CJK", &role.fonts), ("Latin", &role.latin)] {
-            println!("  {kind}:");
+            say!("  {kind}:");
             for n in names.iter() {
                 match book.load(n)? {
                     Some(id) => {
                         let face = book.face(id);
                         let covered = gb2312.iter().filter(|&&c| face.has_char(c)).count();
-                        println!(
+                        say!(
                             "    {n:<20} {}  GB2312 {covered}/{}{}",
-                            face.path.display(),
+                            shown(&face.path),
                             gb2312.len(),
                             if face.bundled { "" } else { "  (installed)" }
                         );
                     }
-                    None => println!("    {n:<20} not available"),
+                    None => say!("    {n:<20} not available"),
                 }
             }
         }
@@ -417,7 +539,12 @@ fn fonts_report(inputs: &[PathBuf], opts: &Options) -> Result<(), Error> {
             missing.sort();
             missing.dedup();
             if !missing.is_empty() {
-                println!("  {}: cannot print {}", l.file, missing.iter().collect::<String>());
+                let missing: String = missing.iter().collect();
+                say!(
+                    "  {}: cannot print {}",
+                    gongwen::input::diag::escape_for_message(&l.file, usize::MAX),
+                    gongwen::input::diag::escape_for_message(&missing, usize::MAX)
+                );
             }
         }
     }

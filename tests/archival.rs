@@ -1,6 +1,7 @@
-//! Archival and accessible PDF: PDF/A-1b checked by PDFBox Preflight, the structure tree read
-//! back with PyMuPDF (headings in order, TH cells with their scope and spans, one structure
-//! element per cell however many pages repeat it), metadata, and reproducible output.
+//! Archival and accessible PDF, read back in-process: the structure tree (headings in order, TH
+//! cells with their scope and spans, one structure element per cell however many pages repeat
+//! it), artifacts, metadata, and reproducible output. PDFBox Preflight's verdict on the
+//! PDF/A-1b build is in tests/conformance.rs.
 
 mod common;
 
@@ -41,63 +42,6 @@ fn build_pdf(name: &str, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
     (dir, pdf)
 }
 
-fn pdfinfo(pdf: &Path) -> String {
-    let out = Command::new("pdfinfo")
-        .arg(pdf)
-        .output()
-        .expect("pdfinfo (poppler-utils)");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// Runs a Python snippet on the PDF (PyMuPDF), returning its output.
-fn python(script: &str, pdf: &Path) -> String {
-    let out = Command::new("python3")
-        .args(["-c", script])
-        .arg(pdf)
-        .output()
-        .expect("python3");
-    assert!(
-        out.status.success(),
-        "PyMuPDF is needed (pip install pymupdf): {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// The structure tree, one element a line: depth, type, then `key=value` for the title (T),
-/// the header scope and the spans.
-const TREE: &str = r#"
-import re, sys, pymupdf
-doc = pymupdf.open(sys.argv[1])
-def key(x, k):
-    return doc.xref_get_key(x, k)
-def refs(kv):
-    t, v = kv
-    if t == 'xref':
-        return [int(v.split()[0])]
-    if t == 'array':
-        return [int(m) for m in re.findall(r'(\d+) 0 R', v)]
-    return []
-def walk(x, depth):
-    s = key(x, 'S')[1].lstrip('/')
-    fields = [str(depth), s]
-    t = key(x, 'T')
-    if t[0] == 'string':
-        fields.append('T=' + t[1])
-    a = key(x, 'A')[1]
-    for name in ('Scope', 'RowSpan', 'ColSpan'):
-        m = re.search('/' + name + r'[ /]?(\w+)', a)
-        if m:
-            fields.append(name + '=' + m.group(1))
-    print('\t'.join(fields))
-    for c in refs(key(x, 'K')):
-        if key(c, 'S')[0] == 'name':
-            walk(c, depth + 1)
-root = refs(key(doc.pdf_catalog(), 'StructTreeRoot'))[0]
-for c in refs(key(root, 'K')):
-    walk(c, 0)
-"#;
-
 #[derive(Debug)]
 struct Element {
     depth: usize,
@@ -111,99 +55,93 @@ impl Element {
     }
 }
 
+/// The structure tree read in-process, each element with its title and table attributes as
+/// `(key, value)` fields.
 fn structure(pdf: &Path) -> Vec<Element> {
-    python(TREE, pdf)
-        .lines()
-        .map(|l| {
-            let mut parts = l.split('\t');
-            let depth = parts.next().unwrap().parse().unwrap();
-            let kind = parts.next().unwrap().to_string();
-            let fields = parts
-                .filter_map(|p| p.split_once('='))
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect();
-            Element { depth, kind, fields }
+    read_pdf(pdf)
+        .structure()
+        .into_iter()
+        .map(|e| {
+            let fields = [
+                ("T", e.title),
+                ("Scope", e.scope),
+                ("RowSpan", e.row_span.map(|n| n.to_string())),
+                ("ColSpan", e.col_span.map(|n| n.to_string())),
+            ]
+            .into_iter()
+            .filter_map(|(k, v)| Some((k.to_string(), v?)))
+            .collect();
+            Element {
+                depth: e.depth,
+                kind: e.kind,
+                fields,
+            }
         })
         .collect()
+}
+
+/// The text of an XMP property: `<tag>` then, for a language alternative or a bag, its first
+/// `<rdf:li>`.
+fn xmp_value<'a>(xmp: &'a str, tag: &str) -> Option<&'a str> {
+    let mut rest = &xmp[xmp.find(&format!("<{tag}>"))? + tag.len() + 2..];
+    while rest.starts_with("<rdf:") {
+        rest = &rest[rest.find('>')? + 1..];
+    }
+    rest.split('<').next()
 }
 
 fn loaded(name: &str) -> gongwen::Loaded {
     gongwen::load(&root().join("samples").join(format!("{name}.yaml"))).unwrap()
 }
 
-/// PDFBox Preflight's verdict (`apt-get install libpdfbox2-java libactivation-java
-/// libjaxb-api-java`; .ci/run installs them).
-fn preflight(pdf: &Path) -> String {
-    let java = Path::new("/usr/share/java");
-    let jars = [
-        "preflight.jar",
-        "pdfbox2.jar",
-        "fontbox2.jar",
-        "xmpbox.jar",
-        "commons-logging.jar",
-        "javax.activation.jar",
-        "jaxb-api.jar",
-    ];
-    for j in jars {
-        assert!(
-            java.join(j).exists(),
-            "{j} is missing: apt-get install libpdfbox2-java libactivation-java libjaxb-api-java"
-        );
-    }
-    let classpath = jars
-        .iter()
-        .map(|j| java.join(j).display().to_string())
-        .collect::<Vec<_>>()
-        .join(":");
-    let out = Command::new("java")
-        .args(["-cp", &classpath, "org.apache.pdfbox.preflight.Validator_A1b"])
-        .arg(pdf)
-        .output()
-        .expect("java (default-jre-headless)");
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
 #[test]
-fn pdf_a_1b_passes_pdfbox_preflight() {
+fn pdf_a_1b_is_pdf_1_4_tagged_with_bookmarks() {
+    // PDFBox Preflight validates this file in tests/conformance.rs.
     let (_dir, pdf) = build_pdf(SAMPLE, &["--pdf-standard", "a-1b"]);
-    let verdict = preflight(&pdf);
-    assert!(verdict.contains("is a valid PDF/A-1b file"), "{verdict}");
-    let info = pdfinfo(&pdf);
-    assert!(info.contains("PDF version:     1.4"), "{info}");
-    assert!(info.contains("Tagged:          yes"), "{info}");
-    // The bookmarks survive (Preflight reads them too).
-    let toc = python(
-        "import sys, pymupdf\nprint(len(pymupdf.open(sys.argv[1]).get_toc()))",
-        &pdf,
-    );
-    assert_eq!(toc.trim(), "10");
+    let pdf = read_pdf(&pdf);
+    assert_eq!(pdf.doc.version, "1.4");
+    assert!(pdf.tagged());
+    assert_eq!(pdf.outline().len(), 10, "the bookmarks survive");
+    let xmp = pdf.xmp().expect("XMP metadata");
+    assert!(xmp.contains("<pdfaid:part>1</pdfaid:part>"), "{xmp}");
+    assert!(xmp.contains("<pdfaid:conformance>B</pdfaid:conformance>"), "{xmp}");
+    assert!(pdf.fonts().iter().all(|f| f.embedded), "{:?}", pdf.fonts());
 }
 
 #[test]
 fn default_pdf_is_tagged_pdf_a_2u_with_the_documents_metadata() {
     let (_dir, pdf) = build_pdf(SAMPLE, &[]);
-    let info = pdfinfo(&pdf);
-    assert!(info.contains("Tagged:          yes"), "{info}");
-    assert!(info.contains("PDF version:     1.7"), "{info}");
-    assert!(info.contains("Subject:         政府信息公开工作年度报告"), "{info}");
-    let facts = python(
-        r#"
-import sys, re, pymupdf
-d = pymupdf.open(sys.argv[1])
-x = d.get_xml_metadata()
-for tag in ('pdfaid:part', 'pdfaid:conformance', 'dc:description', 'dc:creator', 'dc:title', 'xmp:CreateDate', 'dc:language'):
-    m = re.search('<' + tag + r'>(?:<rdf:\w+>)?(?:<rdf:li[^>]*>)?([^<]*)', x)
-    print(tag, m.group(1) if m else None)
-c = d.pdf_catalog()
-print('Lang', d.xref_get_key(c, 'Lang')[1])
-print('DisplayDocTitle', d.xref_get_key(c, 'ViewerPreferences/DisplayDocTitle')[1])
-"#,
-        &pdf,
-    );
+    let pdf = read_pdf(&pdf);
+    assert!(pdf.tagged());
+    assert_eq!(pdf.doc.version, "1.7");
+    assert_eq!(pdf.info("Subject").as_deref(), Some("政府信息公开工作年度报告"));
+    let xmp = pdf.xmp().expect("XMP metadata");
+    let mut facts: Vec<String> = [
+        "pdfaid:part",
+        "pdfaid:conformance",
+        "dc:description",
+        "dc:creator",
+        "dc:title",
+        "xmp:CreateDate",
+        "dc:language",
+    ]
+    .iter()
+    .map(|tag| format!("{tag} {}", xmp_value(&xmp, tag).unwrap_or("None")))
+    .collect();
+    let catalog = pdf.catalog();
+    let name = |o: &lopdf::Object| match pdf.doc.dereference(o) {
+        Ok((_, lopdf::Object::String(s, _))) => String::from_utf8_lossy(s).into_owned(),
+        Ok((_, lopdf::Object::Boolean(b))) => b.to_string(),
+        other => format!("{other:?}"),
+    };
+    facts.push(format!("Lang {}", catalog.get(b"Lang").map(name).unwrap_or_default()));
+    let preferences = catalog
+        .get(b"ViewerPreferences")
+        .and_then(|v| pdf.doc.dereference(v))
+        .and_then(|(_, v)| v.as_dict());
+    let display_title = preferences.ok().and_then(|p| p.get(b"DisplayDocTitle").ok()).map(name);
+    facts.push(format!("DisplayDocTitle {}", display_title.unwrap_or_default()));
+    let facts = facts.join("\n");
     for expected in [
         "pdfaid:part 2",
         "pdfaid:conformance U",
@@ -311,23 +249,16 @@ fn continuation_pages_repeat_headers_as_artifacts() {
     assert_eq!(tree.iter().filter(|e| e.kind == "Caption").count(), 1);
     // Page numbers, repeated headers and the 续表 label are pagination artifacts; rules are
     // layout artifacts.
-    let counts = python(
-        r#"
-import sys, re, pymupdf
-for p in pymupdf.open(sys.argv[1]):
-    c = p.read_contents().decode('latin-1')
-    print(len(re.findall(r'/Artifact<</Type/Pagination>>BDC', c)), len(re.findall(r'/Artifact<</Type/Layout>>BDC', c)))
-"#,
-        &pdf,
-    );
-    for (i, line) in counts.lines().enumerate() {
-        let (pagination, layout) = line.split_once(' ').unwrap();
-        let pagination: usize = pagination.parse().unwrap();
+    let pages = read_pdf(&pdf).pages;
+    for (i, page) in pages.iter().enumerate() {
+        let content = String::from_utf8_lossy(&page.content);
+        let pagination = content.matches("/Artifact<</Type/Pagination>>BDC").count();
+        let layout = content.matches("/Artifact<</Type/Layout>>BDC").count();
         assert!(pagination >= 1, "page {}: the page number is an artifact", i + 1);
         if i > 0 {
             assert!(pagination > 10, "page {}: repeated header rows are artifacts", i + 1);
         }
-        assert_eq!(layout, "1", "page {}: table rules", i + 1);
+        assert_eq!(layout, 1, "page {}: table rules", i + 1);
     }
 }
 
@@ -343,10 +274,7 @@ fn tagged_builds_are_byte_identical_for_every_standard() {
 #[test]
 fn pdf_ua_1_is_written_and_declared() {
     let (_dir, pdf) = build_pdf(SAMPLE, &["--pdf-standard", "ua-1"]);
-    let x = python(
-        "import sys, pymupdf\nprint(pymupdf.open(sys.argv[1]).get_xml_metadata())",
-        &pdf,
-    );
+    let x = read_pdf(&pdf).xmp().expect("XMP metadata");
     assert!(x.contains("<pdfuaid:part>1</pdfuaid:part>"), "{x}");
     assert!(!x.contains("pdfaid:part"), "no PDF/A claim");
 }

@@ -550,3 +550,79 @@ fn a_table_at_the_cell_limit_builds() {
     assert_eq!(got.code, Some(0), "{}", got.stderr);
     assert_eq!(files_in(&dir.path().join("out")), ["cells.docx", "cells.pdf"]);
 }
+
+#[test]
+fn an_anchored_paragraph_referenced_99_times() {
+    // Few events (99 references) but ten million characters: bounded by characters too.
+    let mut yaml = String::from("title: 标题\ndate: 2025-01-20\nbody:\n  - &p ");
+    yaml.push_str(&"政务公开".repeat(25_000));
+    yaml.push('\n');
+    for _ in 0..99 {
+        yaml.push_str("  - *p\n");
+    }
+    generated("alias-text", yaml.as_bytes());
+}
+
+#[test]
+fn a_figure_quoted_ten_thousand_times() {
+    // Every quote that differs from the table is a warning: the first 20 are shown, the rest
+    // counted in one line.
+    let dir = tempfile::tempdir().unwrap();
+    let mut yaml = String::from(
+        "template: annual-report-2021\noffice: 清河县自然资源局\nyear: 2021\ndate: 2022-01-20\noverview:\n  - \"",
+    );
+    yaml.push_str(&"新收1件，".repeat(10_000));
+    yaml.push_str("\"\napplications:\n  new: [0, 0, 0, 0, 0, 0]\n");
+    std::fs::write(dir.path().join("quotes.yaml"), yaml).unwrap();
+    let got = run_in(dir.path(), &["check".into(), "quotes.yaml".into()]);
+    check_generated("warnings-capped", &got);
+    assert_eq!(got.stderr.matches("warning: the text says").count(), 20);
+}
+
+#[test]
+fn a_style_link_leading_out_of_the_input_folder() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.yaml"), "PASSWORD=hunter2\n").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.yaml"), dir.path().join("style.yaml")).unwrap();
+    std::fs::write(
+        dir.path().join("linked.yaml"),
+        "title: 标题\ndate: 2025-01-20\nstyle: style.yaml\nbody:\n  - 第一段\n",
+    )
+    .unwrap();
+    let got = run_in(
+        dir.path(),
+        &["build".into(), "linked.yaml".into(), "-o".into(), "out".into()],
+    );
+    check_generated("style-link-outside", &got);
+    assert!(!got.stderr.contains("hunter2"));
+    // The command line may allow the folder explicitly.
+    let allowed = run_in(
+        dir.path(),
+        &[
+            "check".into(),
+            "linked.yaml".into(),
+            "--allow-dir".into(),
+            outside.path().display().to_string(),
+        ],
+    );
+    // Read now, it is refused for what it holds, not for where it is.
+    assert!(!allowed.stderr.contains("outside"), "{}", allowed.stderr);
+    assert!(allowed.stderr.contains("style.yaml"), "{}", allowed.stderr);
+}
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    // The reading end is closed before gongwen writes, so every write meets a broken pipe.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = Command::new(env!("CARGO_BIN_EXE_gongwen"))
+        .arg("fonts")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(writer)
+        .output()
+        .expect("run gongwen");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+}

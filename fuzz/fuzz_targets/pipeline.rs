@@ -33,6 +33,6 @@ fuzz_target!(|data: &[u8]| {
             return;
         };
         let _ = gongwen::write_pdf(&loaded, &laid, book, &Options::default());
-        let _ = gongwen::docx::write(&loaded.document, &loaded.style, &gongwen::docx_facts(&laid));
+        let _ = gongwen::docx::write(&loaded.document, &loaded.style, gongwen::docx_facts(&laid));
     });
 });

@@ -11,10 +11,27 @@ pub struct Diagnostic {
     pub file: String,
     pub pos: Option<SourcePos>,
     pub message: String,
-    /// The source line the position points into (filled in by `with_source`).
-    pub snippet: Option<String>,
+    /// The part of the source line the position points into (filled in by `with_source`).
+    pub snippet: Option<Box<Snippet>>,
     pub help: Option<String>,
 }
+
+/// What a diagnostic shows of its source line: only a window of it, so that a diagnostic on a
+/// line of a million characters (or ten thousand of them) stays small.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snippet {
+    /// At most about 100 display cells around the position, `…` where cut, tabs as four spaces
+    /// and invisible characters escaped (`<U+001B>`), so nothing from the file can drive the
+    /// terminal.
+    pub shown: String,
+    /// Display cells before the caret.
+    pub caret: usize,
+    /// The invisible characters in the shown part, with their columns.
+    pub invisible: Vec<(u32, char)>,
+}
+
+/// How many display cells of a source line a snippet shows at most.
+const SNIPPET_CELLS: usize = 100;
 
 impl Diagnostic {
     pub fn new(file: &str, pos: Option<SourcePos>, message: impl Into<String>) -> Self {
@@ -32,66 +49,192 @@ impl Diagnostic {
         self
     }
 
-    /// Attach the source line the position points into.
+    /// Attach the window of the source line the position points into.
     pub fn with_source(mut self, source: &str) -> Self {
         if let Some(pos) = self.pos
             && self.snippet.is_none()
+            && let Some(line) = source.lines().nth(pos.line.saturating_sub(1) as usize)
         {
-            self.snippet = source
-                .lines()
-                .nth(pos.line.saturating_sub(1) as usize)
-                .map(str::to_string);
+            self.snippet = Some(Box::new(Snippet::cut(line, pos.column)));
         }
         self
     }
 }
 
+impl Snippet {
+    /// The caret goes under the column'th character; wide (CJK) characters take two cells. A
+    /// long line is cut to about 100 cells around the caret (… marks what is left out), so
+    /// the caret stays on the screen.
+    fn cut(line: &str, column: u32) -> Snippet {
+        let col = column.saturating_sub(1) as usize;
+        // Only what can be shown is looked at: the characters up to the caret and a screen after.
+        let chars: Vec<char> = line.chars().take(col.saturating_add(SNIPPET_CELLS + 1)).collect();
+        let more = line.chars().nth(chars.len()).is_some();
+        let col = col.min(chars.len());
+        let mut start = 0;
+        let mut before: usize = chars[..col].iter().copied().map(shown_width).sum();
+        if before > 60 {
+            while before > 40 && start < col {
+                before -= shown_width(chars[start]);
+                start += 1;
+            }
+        }
+        let lead = if start > 0 { "…" } else { "" };
+        let mut shown = String::from(lead);
+        let mut invisible = Vec::new();
+        let mut width = 0;
+        let mut end = start;
+        while end < chars.len() && width + shown_width(chars[end]) <= SNIPPET_CELLS {
+            let c = chars[end];
+            width += shown_width(c);
+            if c == '\t' {
+                shown.push_str("    ");
+            } else if is_invisible(c) {
+                shown.push_str(&escaped(c));
+                invisible.push((end as u32 + 1, c));
+            } else {
+                shown.push(c);
+            }
+            end += 1;
+        }
+        if end < chars.len() || more {
+            shown.push('…');
+        }
+        Snippet {
+            shown,
+            caret: before + lead.chars().count(),
+            invisible,
+        }
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error: {}", self.message)?;
+        let file = escape_for_message(&self.file, usize::MAX);
+        writeln!(f, "error: {}", escape_for_message(&self.message, usize::MAX))?;
         match self.pos {
-            Some(p) => writeln!(f, "  --> {}:{}:{}", self.file, p.line, p.column)?,
-            None => writeln!(f, "  --> {}", self.file)?,
+            Some(p) => writeln!(f, "  --> {file}:{}:{}", p.line, p.column)?,
+            None => writeln!(f, "  --> {file}")?,
         }
-        if let (Some(p), Some(line)) = (self.pos, &self.snippet) {
+        let mut named: Vec<char> = Vec::new();
+        if let (Some(p), Some(s)) = (self.pos, &self.snippet) {
             let number = p.line.to_string();
             let pad = " ".repeat(number.len());
-            // The caret goes under the column'th character; wide (CJK) characters take two cells.
-            // A long line is cut to about 100 cells around the caret (… marks what is left
-            // out), so the caret stays on the screen; tabs are shown as four spaces.
-            let chars: Vec<char> = line.chars().collect();
-            let col = (p.column.saturating_sub(1) as usize).min(chars.len());
-            let mut start = 0;
-            let mut before: usize = chars[..col].iter().copied().map(display_width).sum();
-            if before > 60 {
-                while before > 40 && start < col {
-                    before -= display_width(chars[start]);
-                    start += 1;
+            writeln!(f, "{pad} |")?;
+            writeln!(f, "{number} | {}", s.shown)?;
+            writeln!(f, "{pad} | {}^", " ".repeat(s.caret))?;
+            for &(column, c) in s.invisible.iter().take(5) {
+                if !named.contains(&c) {
+                    named.push(c);
+                    writeln!(
+                        f,
+                        "  = note: {} at {file}:{}:{column} is {}, an invisible character",
+                        escaped(c),
+                        p.line,
+                        describe(c)
+                    )?;
                 }
             }
-            let lead = if start > 0 { "…" } else { "" };
-            let mut shown = String::from(lead);
-            let mut width = 0;
-            let mut end = start;
-            while end < chars.len() && width + display_width(chars[end]) <= 100 {
-                width += display_width(chars[end]);
-                end += 1;
-            }
-            shown.extend(chars[start..end].iter());
-            if end < chars.len() {
-                shown.push('…');
-            }
-            let shown = shown.replace('\t', "    ");
-            let cells = before + lead.chars().count();
-            writeln!(f, "{pad} |")?;
-            writeln!(f, "{number} | {shown}")?;
-            writeln!(f, "{pad} | {}^", " ".repeat(cells))?;
         }
         if let Some(h) = &self.help {
-            writeln!(f, "  = help: {h}")?;
+            writeln!(f, "  = help: {}", escape_for_message(h, usize::MAX))?;
+        }
+        // Invisible characters quoted in the message itself, named once each.
+        for c in self.message.chars().chain(self.file.chars()) {
+            if is_invisible(c) && c != '\n' && !named.contains(&c) && named.len() < 5 {
+                named.push(c);
+                writeln!(f, "  = note: {} is {}, an invisible character", escaped(c), describe(c))?;
+            }
         }
         Ok(())
     }
+}
+
+/// Width on a terminal of a source character as a snippet shows it.
+fn shown_width(c: char) -> usize {
+    if c == '\t' {
+        4
+    } else if is_invisible(c) {
+        escaped(c).len()
+    } else {
+        display_width(c)
+    }
+}
+
+/// Characters that do not show, or that a terminal acts on (ESC starts a command, BEL rings,
+/// U+202E reverses the text after it): a message shows them as `<U+001B>` and names them.
+pub fn is_invisible(c: char) -> bool {
+    let cp = c as u32;
+    c.is_control()
+        || matches!(
+            cp,
+            0x00AD | 0x034F | 0x061C | 0x115F | 0x1160 | 0x17B4 | 0x17B5 | 0x180B..=0x180F | 0x200B..=0x200F
+                | 0x2028..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F | 0xFEFF | 0xFFA0
+                | 0xFFF0..=0xFFFB | 0xE0000..=0xE0FFF
+        )
+        || (0xE000..=0xF8FF).contains(&cp)
+}
+
+/// `<U+001B>`: how a message shows an invisible character.
+fn escaped(c: char) -> String {
+    format!("<U+{:04X}>", c as u32)
+}
+
+/// `U+001B (escape)`: the code point and its name.
+pub fn describe(c: char) -> String {
+    let cp = c as u32;
+    let name = match cp {
+        0x00 => "null",
+        0x07 => "bell",
+        0x08 => "backspace",
+        0x09 => "tab",
+        0x0A => "line feed",
+        0x0B => "vertical tab",
+        0x0C => "form feed",
+        0x0D => "carriage return",
+        0x1B => "escape",
+        0x7F => "delete",
+        0x01..=0x1F => "a control character",
+        0x85 => "next line",
+        0x80..=0x9F => "a C1 control character",
+        0xAD => "soft hyphen",
+        0x061C => "Arabic letter mark",
+        0x200B => "zero width space",
+        0x200C => "zero width non-joiner",
+        0x200D => "zero width joiner",
+        0x200E => "left-to-right mark",
+        0x200F => "right-to-left mark",
+        0x2028 => "line separator",
+        0x2029 => "paragraph separator",
+        0x202A..=0x202E => "a bidirectional formatting character",
+        0x2060 => "word joiner",
+        0x2066..=0x2069 => "a bidirectional isolate",
+        0x2061..=0x206F => "an invisible format character",
+        0xFE00..=0xFE0F => "a variation selector",
+        0xFEFF => "zero width no-break space (byte order mark)",
+        0xE000..=0xF8FF => "a private-use character",
+        0xE0000..=0xE0FFF => "a tag or variation selector",
+        _ => "an invisible character",
+    };
+    format!("U+{cp:04X} ({name})")
+}
+
+/// Text from the input made safe to print in a message: invisible characters as `<U+001B>`,
+/// and at most `max` characters (… marks the cut).
+pub fn escape_for_message(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == max {
+            out.push('…');
+            break;
+        }
+        if is_invisible(c) && c != '\n' {
+            out.push_str(&escaped(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// One or more diagnostics from the same run; displayed one after another.

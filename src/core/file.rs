@@ -65,3 +65,107 @@ pub fn decode(file: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
         }
     }
 }
+
+/// The folders an input's `style:` and `template:` files may be read from: the input's own
+/// folder, and those the command line allows (`--allow-dir`). An input is often someone
+/// else's file (an upload); it must not make gongwen read `/etc/passwd` or `../../secret`.
+#[derive(Debug, Clone)]
+pub struct Folders {
+    /// The folder of the input; relative paths are taken from here.
+    pub base: std::path::PathBuf,
+    /// Further folders allowed on the command line.
+    pub allowed: Vec<std::path::PathBuf>,
+}
+
+impl Folders {
+    /// The input's folder only.
+    pub fn of_input(base: &std::path::Path) -> Folders {
+        Folders {
+            base: base.to_path_buf(),
+            allowed: Vec::new(),
+        }
+    }
+
+    /// The file that `name` (as written in `style:` or `template:`) may be read from, or why
+    /// not. The answer never says whether a file outside the allowed folders exists.
+    pub fn resolve(&self, name: &str) -> Result<std::path::PathBuf, FolderError> {
+        use std::path::{Component, Path};
+        let written = Path::new(name);
+        let leaves = written.is_absolute()
+            || written
+                .components()
+                .any(|c| matches!(c, Component::ParentDir | Component::RootDir | Component::Prefix(_)));
+        // Outside paths are looked at only when the command line allows some folder.
+        if leaves && self.allowed.is_empty() {
+            return Err(FolderError::Outside);
+        }
+        let path = self.base.join(written);
+        let real = std::fs::canonicalize(&path).map_err(|e| {
+            if leaves {
+                FolderError::Outside
+            } else {
+                FolderError::Unreadable(e)
+            }
+        })?;
+        // An input given as `report.yaml` has the empty path as its folder: the current one.
+        let inside = |dir: &Path| {
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            std::fs::canonicalize(dir).is_ok_and(|d| real.starts_with(d))
+        };
+        if inside(&self.base) || self.allowed.iter().any(|d| inside(d)) {
+            Ok(real)
+        } else if leaves {
+            Err(FolderError::Outside)
+        } else {
+            // Inside by name, outside in fact: a symbolic link that leads out.
+            Err(FolderError::LinkOutside)
+        }
+    }
+}
+
+/// Why a `style:` or `template:` path is not read.
+#[derive(Debug)]
+pub enum FolderError {
+    /// An absolute path or one with `..`, not inside an allowed folder.
+    Outside,
+    /// A symbolic link (the file or a folder on the way) that leads out of the allowed folders.
+    LinkOutside,
+    /// Inside, but it cannot be read (most often: there is no such file).
+    Unreadable(std::io::Error),
+}
+
+impl FolderError {
+    /// The diagnostic for `what` (`style` or `template`) named `name`; positioned by the caller.
+    pub fn diagnostic(&self, file: &str, what: &str, name: &str) -> Diagnostic {
+        let help = format!(
+            "put the {what} file in the input's folder (or a folder inside it) and name it relative to the input, or allow its folder with --allow-dir DIR"
+        );
+        match self {
+            FolderError::Outside => Diagnostic::new(
+                file,
+                None,
+                format!("the {what} `{name}` is outside the input's folder; gongwen reads only files inside it"),
+            )
+            .help(help),
+            FolderError::LinkOutside => Diagnostic::new(
+                file,
+                None,
+                format!("the {what} `{name}` is a link to a file outside the input's folder; gongwen reads only files inside it"),
+            )
+            .help(help),
+            FolderError::Unreadable(e) => {
+                let why = if e.kind() == std::io::ErrorKind::NotFound {
+                    "there is no such file".to_string()
+                } else {
+                    e.to_string()
+                };
+                Diagnostic::new(file, None, format!("cannot read the {what} file `{name}`: {why}"))
+                    .help(format!("check the path given in `{what}:`; it is relative to the input file"))
+            }
+        }
+    }
+}

@@ -23,6 +23,11 @@ pub const MAX_NODES: usize = 500_000;
 /// At most this many parser events may be replayed from `*alias` references in one file.
 pub const MAX_ALIAS_EVENTS: usize = 100_000;
 
+/// At most this many characters of text may be repeated by `*alias` references in one file
+/// (one long paragraph's worth): counting events alone would let one anchored 100 000-character
+/// paragraph, referenced 99 times, become ten million characters.
+pub const MAX_ALIAS_CHARS: usize = 100_000;
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Null,
@@ -38,6 +43,34 @@ pub enum Value {
 pub struct Node {
     pub value: Value,
     pub pos: SourcePos,
+    /// A plain scalar that YAML reads as a number, true/false or null, exactly as the file has
+    /// it (`0471`, `126.50`, `+40`, `yes`, `null`): text is printed as typed, never re-typed.
+    /// None for text, `~`, empty values, lists, mappings and nodes made by the program.
+    pub written: Option<String>,
+}
+
+impl Node {
+    /// A node made by the program rather than read from a file.
+    pub fn new(value: Value, pos: SourcePos) -> Node {
+        Node {
+            value,
+            pos,
+            written: None,
+        }
+    }
+
+    /// A scalar's text as the file has it: text as is, numbers, true/false and `null` as typed;
+    /// None for `~`, an empty value, a list or a mapping.
+    pub fn as_written(&self) -> Option<String> {
+        match (&self.value, &self.written) {
+            (Value::Str(s), _) => Some(s.clone()),
+            (Value::Seq(_) | Value::Map(_), _) => None,
+            (_, Some(w)) => Some(w.clone()),
+            (Value::Int(i), None) => Some(i.to_string()),
+            (Value::Float(f), None) => Some(f.to_string()),
+            (Value::Bool(_) | Value::Null, None) => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -87,8 +120,22 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Diagnostic> {
             max_total_replayed_events: MAX_ALIAS_EVENTS,
         },
     };
-    match serde_saphyr::from_str_with_options::<Spanned<RawValue>>(text, options) {
-        Ok(s) => Ok(convert(s)),
+    // Text decoded from the file itself is at most about its size (an escape such as `\L` grows
+    // 2 bytes to 3); beyond that it comes from `*alias` references. This guard stops a bomb of
+    // long texts while it is being read; `convert` then finds the reference that went over.
+    let budget = 2 * text.len() + 4 * MAX_ALIAS_CHARS;
+    DECODED.with(|d| d.set((0, budget)));
+    let parsed = serde_saphyr::from_str_with_options::<Spanned<RawValue>>(text, options);
+    DECODED.with(|d| d.set((0, usize::MAX)));
+    match parsed {
+        Ok(s) => {
+            let mut c = Converter {
+                file,
+                text,
+                alias_chars: 0,
+            };
+            c.convert(s, None).map_err(|d| d.with_source(text))
+        }
         Err(e) => {
             let pos = e.location().map(|l| SourcePos {
                 line: l.line() as u32,
@@ -98,9 +145,26 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Diagnostic> {
             // The parser's own message is the first line; our renderer adds the snippet.
             let first = rendered.lines().next().unwrap_or("invalid YAML").trim().to_string();
             let raw = strip_location_suffix(&first);
-            let (msg, help) = match plain_message(&e, &raw) {
-                Some((msg, help)) => (msg, help),
-                None => (format!("invalid YAML: {raw}"), yaml_hint(&raw)),
+            // A control character YAML refuses: named, not quoted in the parser's escapes.
+            let refused = pos
+                .and_then(|p| {
+                    text.lines()
+                        .nth(p.line.saturating_sub(1) as usize)?
+                        .chars()
+                        .nth(p.column.saturating_sub(1) as usize)
+                })
+                .filter(|&c| super::diag::is_invisible(c) && c != '\t');
+            let (msg, help) = match (plain_message(&e, &raw), refused) {
+                (Some((msg, help)), _) => (msg, help),
+                (None, Some(c)) => (
+                    format!(
+                        "invalid YAML: the file holds {}, a control character, which YAML does not allow",
+                        super::diag::describe(c)
+                    ),
+                    "remove it: control characters are invisible and usually come with text copied out of another program"
+                        .to_string(),
+                ),
+                (None, None) => (format!("invalid YAML: {raw}"), yaml_hint(&raw)),
             };
             Err(Diagnostic::new(file, pos.filter(|p| p.line > 0), msg)
                 .help(help)
@@ -128,6 +192,12 @@ fn plain_message(e: &serde_saphyr::Error, raw: &str) -> Option<(String, String)>
             "write the repeated text out, or remove the `&anchor` and `*alias` references".to_string(),
         )
     };
+    let alias_text = || {
+        (
+            format!("invalid YAML: `*` references repeat more than {MAX_ALIAS_CHARS} characters of text"),
+            ALIAS_TEXT_HELP.to_string(),
+        )
+    };
     Some(match e {
         E::DuplicateMappingKey { key, .. } => (
             match key {
@@ -147,9 +217,17 @@ fn plain_message(e: &serde_saphyr::Error, raw: &str) -> Option<(String, String)>
         ),
         E::Budget { breach, .. } => match breach {
             B::Depth { .. } => too_deep(),
-            B::Nodes { .. } | B::Events { .. } | B::Aliases { .. } | B::Anchors { .. } => expands(),
+            B::Nodes { .. }
+            | B::Events { .. }
+            | B::Aliases { .. }
+            | B::Anchors { .. }
+            | B::AliasAnchorRatio { .. }
+            | B::RecordedAnchorEvents { .. }
+            | B::RecordedAnchorBytes { .. } => expands(),
+            // The remaining budgets (scalar bytes, documents, …) all mean "too much to read";
+            // the parser's own names for them mean nothing to a clerk.
             _ => (
-                format!("invalid YAML: the file is too large to read ({breach:?})"),
+                "invalid YAML: the file holds more than gongwen reads".to_string(),
                 "split the document, or check that this is the right file".to_string(),
             ),
         },
@@ -159,6 +237,7 @@ fn plain_message(e: &serde_saphyr::Error, raw: &str) -> Option<(String, String)>
         | E::AliasReplayCounterOverflow { .. } => expands(),
         _ if raw.contains("recursion limit") || raw.contains("nesting limit") => too_deep(),
         // Errors raised inside the deserializer arrive as text.
+        _ if raw.contains(ALIAS_TEXT_MARK) => alias_text(),
         _ if raw.contains("alias replay") || raw.contains("alias expansion") || raw.contains("budget breached") => {
             expands()
         }
@@ -201,41 +280,205 @@ enum RawValue {
     Float(f64),
     Str(String),
     Seq(Vec<Spanned<RawValue>>),
-    Map(Vec<(Spanned<String>, Spanned<RawValue>)>),
+    Map(Vec<(Spanned<KeyText>, Spanned<RawValue>)>),
 }
 
-fn convert(s: Spanned<RawValue>) -> Node {
-    let pos = SourcePos {
-        line: s.referenced.line() as u32,
-        column: s.referenced.column() as u32,
-    };
-    let value = match s.value {
-        RawValue::Null => Value::Null,
-        RawValue::Bool(b) => Value::Bool(b),
-        RawValue::Int(i) => Value::Int(i),
-        RawValue::Float(f) => Value::Float(f),
-        RawValue::Str(s) => Value::Str(s),
-        RawValue::Seq(items) => Value::Seq(items.into_iter().map(convert).collect()),
-        RawValue::Map(entries) => Value::Map(
-            entries
-                .into_iter()
-                .map(|(k, v)| {
-                    let kpos = SourcePos {
-                        line: k.referenced.line() as u32,
-                        column: k.referenced.column() as u32,
-                    };
-                    (
-                        Key {
-                            name: k.value,
-                            pos: kpos,
-                        },
-                        convert(v),
-                    )
-                })
-                .collect(),
+const ALIAS_TEXT_MARK: &str = "gongwen: alias text limit";
+const ALIAS_TEXT_HELP: &str =
+    "a `*` reference may repeat a short text such as a label; write long text out where it belongs";
+
+thread_local! {
+    /// (bytes of text decoded so far, the most allowed) for the parse running on this thread.
+    static DECODED: std::cell::Cell<(usize, usize)> = const { std::cell::Cell::new((0, usize::MAX)) };
+}
+
+/// Counts decoded text against the parse's budget (see `parse`).
+fn spend<E: de::Error>(bytes: usize) -> Result<(), E> {
+    DECODED.with(|d| {
+        let (used, most) = d.get();
+        let used = used.saturating_add(bytes);
+        d.set((used, most));
+        if used > most {
+            Err(E::custom(ALIAS_TEXT_MARK))
+        } else {
+            Ok(())
+        }
+    })
+}
+
+fn position(l: &serde_saphyr::Location) -> SourcePos {
+    SourcePos {
+        line: l.line() as u32,
+        column: l.column() as u32,
+    }
+}
+
+/// Control characters other than tab and line breaks: invisible, and a PDF/A or DOCX cannot hold
+/// them (NUL), or a terminal acts on them (ESC, BEL); an input that has one is refused at it.
+fn unprintable(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+fn unprintable_error(file: &str, at: SourcePos, c: char) -> Diagnostic {
+    Diagnostic::new(
+        file,
+        Some(at),
+        format!(
+            "the text holds {}, a control character that cannot be printed",
+            super::diag::describe(c)
         ),
-    };
-    Node { value, pos }
+    )
+    .help("remove it: control characters are invisible and usually come with text copied out of another program")
+}
+
+/// The byte offset of the first YAML escape in `slice` that stands for `c`.
+fn escape_of(slice: &str, c: char) -> Option<usize> {
+    let bytes = slice.as_bytes();
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        if bytes[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        let hex = |len: usize| {
+            slice
+                .get(i + 2..i + 2 + len)
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .and_then(char::from_u32)
+        };
+        let decoded = match bytes[i + 1] {
+            b'0' => Some('\0'),
+            b'a' => Some('\u{7}'),
+            b'b' => Some('\u{8}'),
+            b'v' => Some('\u{b}'),
+            b'f' => Some('\u{c}'),
+            b'e' => Some('\u{1b}'),
+            b'N' => Some('\u{85}'),
+            b'x' => hex(2),
+            b'u' => hex(4),
+            b'U' => hex(8),
+            _ => None,
+        };
+        if decoded == Some(c) {
+            return Some(i);
+        }
+        // `\\` is one escaped backslash: skip both.
+        i += 2;
+    }
+    None
+}
+
+/// Turns the parser's tree into ours: positions, the written text of plain scalars, and the
+/// characters `*alias` references repeat, counted against [`MAX_ALIAS_CHARS`].
+struct Converter<'a> {
+    file: &'a str,
+    text: &'a str,
+    alias_chars: usize,
+}
+
+impl Converter<'_> {
+    /// The source text a location spans, when the parser knows it.
+    fn source(&self, l: &serde_saphyr::Location) -> Option<&str> {
+        let span = l.span();
+        let start = usize::try_from(span.byte_offset()?).ok()?;
+        let len = usize::try_from(span.byte_len()?).ok()?;
+        self.text.get(start..start.checked_add(len)?)
+    }
+
+    /// Where in a scalar's source `c` is: the character itself, or the escape that writes it
+    /// (`\0`, `\a`, `\e`, `\x07`, `\u0007`, …).
+    fn locate_char(&self, l: &serde_saphyr::Location, c: char) -> Option<SourcePos> {
+        let start = usize::try_from(l.span().byte_offset()?).ok()?;
+        let slice = self.source(l)?;
+        let offset = slice.find(c).or_else(|| escape_of(slice, c))?;
+        let before = self.text.get(..start + offset)?;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        Some(SourcePos {
+            line: before.matches('\n').count() as u32 + 1,
+            column: before[line_start..].chars().count() as u32 + 1,
+        })
+    }
+
+    /// Counts text repeated by the reference at `alias` (None: not inside a reference).
+    fn repeated(&mut self, alias: Option<SourcePos>, text: &str) -> Result<(), Diagnostic> {
+        let Some(at) = alias else { return Ok(()) };
+        self.alias_chars += text.chars().count();
+        if self.alias_chars > MAX_ALIAS_CHARS {
+            return Err(Diagnostic::new(
+                self.file,
+                Some(at),
+                format!("invalid YAML: `*` references repeat more than {MAX_ALIAS_CHARS} characters of text; this one goes over"),
+            )
+            .help(ALIAS_TEXT_HELP));
+        }
+        Ok(())
+    }
+
+    fn convert(&mut self, s: Spanned<RawValue>, alias: Option<SourcePos>) -> Result<Node, Diagnostic> {
+        let pos = position(&s.referenced);
+        // A node read through `*name` is referenced at the alias and defined at the anchor.
+        let alias = alias.or_else(|| (s.referenced != s.defined).then_some(pos));
+        let plain = |c: &Self| c.source(&s.defined).map(|t| t.trim().to_string());
+        let mut written = None;
+        let value = match s.value {
+            RawValue::Null => {
+                written = plain(self).filter(|t| !t.is_empty() && t != "~");
+                Value::Null
+            }
+            RawValue::Bool(b) => {
+                written = plain(self);
+                Value::Bool(b)
+            }
+            RawValue::Int(i) => {
+                written = plain(self);
+                Value::Int(i)
+            }
+            RawValue::Float(f) => {
+                written = plain(self);
+                Value::Float(f)
+            }
+            RawValue::Str(t) => {
+                self.repeated(alias, &t)?;
+                if let Some(c) = t.chars().find(|&c| unprintable(c)) {
+                    let at = self
+                        .source(&s.defined)
+                        .and_then(|_| self.locate_char(&s.defined, c))
+                        .unwrap_or(pos);
+                    return Err(unprintable_error(self.file, at, c));
+                }
+                // A line or paragraph separator (`\L`, `\P`) is a line break, as `\n` is.
+                if t.contains(['\u{2028}', '\u{2029}']) {
+                    Value::Str(t.replace(['\u{2028}', '\u{2029}'], "\n"))
+                } else {
+                    Value::Str(t)
+                }
+            }
+            RawValue::Seq(items) => Value::Seq(
+                items
+                    .into_iter()
+                    .map(|i| self.convert(i, alias))
+                    .collect::<Result<_, _>>()?,
+            ),
+            RawValue::Map(entries) => {
+                let mut out = Vec::with_capacity(entries.len());
+                for (k, v) in entries {
+                    let key_pos = position(&k.referenced);
+                    // A key YAML reads as a number (`1.50:`) keeps its written form too.
+                    let name = match k.value {
+                        KeyText { text, typed: true } => self.source(&k.defined).map_or(text, |t| t.trim().to_string()),
+                        KeyText { text, typed: false } => text,
+                    };
+                    self.repeated(alias, &name)?;
+                    out.push((Key { name, pos: key_pos }, self.convert(v, alias)?));
+                }
+                Value::Map(out)
+            }
+        };
+        if let Some(w) = &written {
+            self.repeated(alias, w)?;
+        }
+        Ok(Node { value, pos, written })
+    }
 }
 
 impl<'de> Deserialize<'de> for RawValue {
@@ -273,10 +516,12 @@ impl<'de> Visitor<'de> for RawVisitor {
     fn visit_f64<E>(self, v: f64) -> Result<RawValue, E> {
         Ok(RawValue::Float(v))
     }
-    fn visit_str<E>(self, v: &str) -> Result<RawValue, E> {
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<RawValue, E> {
+        spend(v.len())?;
         Ok(RawValue::Str(v.to_string()))
     }
-    fn visit_string<E>(self, v: String) -> Result<RawValue, E> {
+    fn visit_string<E: de::Error>(self, v: String) -> Result<RawValue, E> {
+        spend(v.len())?;
         Ok(RawValue::Str(v))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawValue, A::Error> {
@@ -290,41 +535,53 @@ impl<'de> Visitor<'de> for RawVisitor {
         let mut entries = Vec::new();
         while let Some(key) = map.next_key::<Spanned<KeyText>>()? {
             let value = map.next_value::<Spanned<RawValue>>()?;
-            let key = Spanned::new(key.value.0, key.referenced, key.defined);
+            let key = Spanned::new(key.value, key.referenced, key.defined);
             entries.push((key, value));
         }
         Ok(RawValue::Map(entries))
     }
 }
 
-/// Mapping keys: we accept scalar keys of any type and use their text.
-struct KeyText(String);
+/// Mapping keys: we accept scalar keys of any type and use their text; `typed` marks a key YAML
+/// read as a number or true/false, whose written form `convert` takes from the source.
+#[derive(Debug)]
+struct KeyText {
+    text: String,
+    typed: bool,
+}
 
 impl<'de> Deserialize<'de> for KeyText {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
+        fn typed(text: String) -> KeyText {
+            KeyText { text, typed: true }
+        }
         impl<'de> Visitor<'de> for V {
             type Value = KeyText;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a key")
             }
-            fn visit_str<E>(self, v: &str) -> Result<KeyText, E> {
-                Ok(KeyText(v.to_string()))
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<KeyText, E> {
+                spend(v.len())?;
+                Ok(KeyText {
+                    text: v.to_string(),
+                    typed: false,
+                })
             }
             fn visit_i64<E>(self, v: i64) -> Result<KeyText, E> {
-                Ok(KeyText(v.to_string()))
+                Ok(typed(v.to_string()))
             }
             fn visit_u64<E>(self, v: u64) -> Result<KeyText, E> {
-                Ok(KeyText(v.to_string()))
+                Ok(typed(v.to_string()))
             }
             fn visit_f64<E>(self, v: f64) -> Result<KeyText, E> {
-                Ok(KeyText(v.to_string()))
+                Ok(typed(v.to_string()))
             }
             fn visit_bool<E>(self, v: bool) -> Result<KeyText, E> {
-                Ok(KeyText(v.to_string()))
+                Ok(typed(v.to_string()))
             }
             fn visit_unit<E>(self) -> Result<KeyText, E> {
-                Ok(KeyText(String::new()))
+                Ok(typed(String::new()))
             }
         }
         d.deserialize_any(V)
@@ -355,14 +612,10 @@ impl Reader<'_> {
         }
     }
 
-    /// Text; numbers and booleans are accepted as their written form (a title "2019" is text).
+    /// Text; numbers, true/false and `null` are accepted exactly as written (a title `2019`,
+    /// a phone number `0471…`, `yes` are text).
     pub fn text(&self, node: &Node, context: &str) -> Result<String, Diagnostic> {
-        match &node.value {
-            Value::Str(s) => Ok(s.clone()),
-            Value::Int(i) => Ok(i.to_string()),
-            Value::Float(f) => Ok(f.to_string()),
-            _ => Err(self.expected(node, "text", context)),
-        }
+        node.as_written().ok_or_else(|| self.expected(node, "text", context))
     }
 
     /// Rejects keys not in `known`, suggesting the closest known one.

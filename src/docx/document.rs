@@ -184,12 +184,11 @@ pub(crate) fn document(doc: &Document, style: &Style, facts: &DocxFacts) -> Resu
         b.title(title)?;
     }
 
-    let mut tables = facts.tables.iter();
-    for block in &doc.blocks {
+    for (index, block) in doc.blocks.iter().enumerate() {
         match block {
             Block::Heading(h) => b.heading(h.level, &h.text)?,
             Block::Paragraph(p) => b.paragraph(&p.runs)?,
-            Block::Table(t) => super::table::write(&mut b.x, style, t, tables.next(), &mut b.break_pending)?,
+            Block::Table(t) => super::table::write(&mut b.x, style, t, facts.table(index), &mut b.break_pending)?,
             Block::PageBreak => {
                 // A second break in a row leaves a blank page: an empty paragraph on it.
                 if b.break_pending {

@@ -17,19 +17,9 @@ use std::io::{Cursor, Write};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
-/// Facts computed by layout that Word must be told explicitly so it breaks where our PDF does.
-#[derive(Debug, Clone, Default)]
-pub struct DocxFacts {
-    /// The title lines as our layout broke them; write `<w:br/>` between them in the one title paragraph.
-    pub title_lines: Vec<String>,
-    /// Right indents (in points) of the 署名 line and the 成文日期 line of the signature block, both right-aligned paragraphs.
-    pub signature_right_indents: Option<(f32, f32)>,
-    /// The 署名 lines as layout set them (one paragraph each); empty: the input's organs.
-    pub signature_lines: Vec<String>,
-    /// One entry per `Block::Table`, in document order: the widths, type size, page breaks
-    /// and cell lines our layout chose.
-    pub tables: Vec<crate::layout::TableFacts>,
-}
+/// What layout decided that Word must be told explicitly so it breaks where our PDF does
+/// (title lines, signature indents, each table's widths, size, parts and cell lines, by block).
+pub type DocxFacts = crate::layout::Decisions;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DocxError {

@@ -206,6 +206,8 @@ fn continuation(x: &mut Xml, style: &Style, table: &Table) -> Result<(f32, i32),
     x.open("w:p", &[])?;
     let out = match &table.continued {
         Some(label) => {
+            // Known difference, kept for now so outputs stay byte-identical: the PDF sets the
+            // label at the table's stepped size (`TableFacts::continued_size`), this at the role's.
             let h = CONTINUED_LABEL_HEIGHT * style.table.size;
             PPr {
                 style: Some(TABLE_CAPTION),

@@ -641,6 +641,8 @@ fn tree_table(extra: &str) -> crate::model::Table {
 
 fn table_facts(t: &crate::model::Table, page_starts: Vec<usize>) -> crate::layout::TableFacts {
     crate::layout::TableFacts {
+        block: 1,
+        continued_size: 10.5,
         widths: vec![30.0, 80.52, 100.26, 100.26, 130.9],
         size: 10.5,
         page_starts,

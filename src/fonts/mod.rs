@@ -1,8 +1,9 @@
 //! Fonts: the bundled faces (and, on request, installed ones), role → fallback chains,
 //! per-character font choice, and shaping with rustybuzz.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 mod names;
 
@@ -12,52 +13,120 @@ pub use names::{BUNDLED, system_aliases};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FontId(pub usize);
 
+/// A font file's bytes: memory-mapped, so that a document touches only the pages of the tables
+/// and glyphs it uses (the CJK collections are 20–26 MB each), and shared by every document of
+/// a session.
+pub type FontData = Arc<dyn AsRef<[u8]> + Send + Sync>;
+
+/// Maps a font file into memory, or reads it when it cannot be mapped (an empty file, a
+/// file system without mmap).
+fn map_font_file(path: &Path) -> Result<FontData, FontError> {
+    let read_error = |source| FontError::Read {
+        path: path.display().to_string(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(read_error)?;
+    // SAFETY: the mapping is read-only. Font files are not expected to change while a build
+    // runs; one that is truncated under us could fault, as with any program mapping fonts
+    // (browsers, Typst, fontconfig users do the same).
+    match unsafe { memmap2::Mmap::map(&file) } {
+        Ok(map) => Ok(Arc::new(map)),
+        Err(_) => Ok(Arc::new(std::fs::read(path).map_err(read_error)?)),
+    }
+}
+
 pub struct Face {
     /// The name the chain asked for (e.g. FandolFang, 仿宋_GB2312).
     pub name: String,
     pub path: PathBuf,
-    pub data: Arc<Vec<u8>>,
+    pub data: FontData,
     pub index: u32,
     pub units_per_em: f32,
     pub bundled: bool,
     /// Answers of `has_char` so far: font fallback asks about every character of a document
-    /// for every face of its chain, and parsing the cmap each time dominated layout.
-    coverage: std::sync::Mutex<std::collections::HashMap<char, bool>>,
-    /// The face parsed for shaping, built on first use and kept: parsing the GSUB/GPOS tables
-    /// of a 20 MB CJK font for every run of text would dominate layout.
-    shaping: std::sync::OnceLock<ShapingCell>,
+    /// for every face of its chain, and a cmap lookup each time dominated layout.
+    coverage: RwLock<HashMap<char, bool>>,
+    /// The face parsed (tables located, GSUB/GPOS read), built on first use and kept: parsing
+    /// a 20 MB CJK font for every run of text, or every document, would dominate layout.
+    parsed: OnceLock<ParsedCell>,
+    /// rustybuzz shaping plans by script: the plan (which lookups apply) is the same for
+    /// every run of a script, so it is made once per face.
+    plans: Mutex<HashMap<Option<rustybuzz::Script>, Arc<rustybuzz::ShapePlan>>>,
+    /// The face as krilla sees it, made once and shared by every PDF of a session, so that
+    /// krilla's memoised subsetting and glyph bounds (its `comemo` feature) hit across documents.
+    pdf_font: OnceLock<Option<krilla::text::Font>>,
 }
 
-type ShapingFace<'a> = Option<rustybuzz::Face<'a>>;
+type ParsedFace<'a> = Option<rustybuzz::Face<'a>>;
 
 self_cell::self_cell!(
-    struct ShapingCell {
-        owner: (Arc<Vec<u8>>, u32),
+    struct ParsedCell {
+        owner: (FontData, u32),
 
         #[covariant]
-        dependent: ShapingFace,
+        dependent: ParsedFace,
     }
 );
 
 impl Face {
-    fn parse(&self) -> Option<ttf_parser::Face<'_>> {
-        ttf_parser::Face::parse(&self.data, self.index).ok()
+    /// The parsed face (None when the file is not a font this face's index names).
+    fn parsed(&self) -> Option<&rustybuzz::Face<'_>> {
+        self.parsed
+            .get_or_init(|| {
+                ParsedCell::new((self.data.clone(), self.index), |(data, index)| {
+                    rustybuzz::Face::from_slice((**data).as_ref(), *index)
+                })
+            })
+            .borrow_dependent()
+            .as_ref()
     }
 
     pub fn has_char(&self, c: char) -> bool {
-        let lookup = || self.parse().and_then(|f| f.glyph_index(c)).is_some_and(|g| g.0 != 0);
-        match self.coverage.lock() {
-            Ok(mut known) => *known.entry(c).or_insert_with(lookup),
-            Err(_) => lookup(),
+        if let Ok(known) = self.coverage.read()
+            && let Some(&has) = known.get(&c)
+        {
+            return has;
         }
+        let has = self.parsed().and_then(|f| f.glyph_index(c)).is_some_and(|g| g.0 != 0);
+        if let Ok(mut known) = self.coverage.write() {
+            known.insert(c, has);
+        }
+        has
     }
 
     /// Top of a glyph's outline above the baseline, in em (used to hang page-number dashes at 7 mm).
     pub fn glyph_top(&self, c: char) -> Option<f32> {
-        let f = self.parse()?;
+        let f = self.parsed()?;
         let g = f.glyph_index(c)?;
         let bb = f.glyph_bounding_box(g)?;
         Some(bb.y_max as f32 / self.units_per_em)
+    }
+
+    /// The face for krilla, made on first use.
+    pub fn pdf_font(&self) -> Option<krilla::text::Font> {
+        self.pdf_font
+            .get_or_init(|| krilla::text::Font::new(self.data.clone().into(), self.index))
+            .clone()
+    }
+
+    /// The shaping plan for a buffer's script and language, made once per face and script.
+    fn plan(&self, rb: &rustybuzz::Face<'_>, buffer: &rustybuzz::UnicodeBuffer) -> Arc<rustybuzz::ShapePlan> {
+        // The buffer's script after guessing: None when it has only common characters
+        // (digits, punctuation), which `script()` reports as UNKNOWN.
+        let script = Some(buffer.script()).filter(|&s| s != rustybuzz::script::UNKNOWN);
+        let make = || {
+            Arc::new(rustybuzz::ShapePlan::new(
+                rb,
+                buffer.direction(),
+                script,
+                buffer.language().as_ref(),
+                &[],
+            ))
+        };
+        let Ok(mut plans) = self.plans.lock() else {
+            return make();
+        };
+        plans.entry(script).or_insert_with(make).clone()
     }
 }
 
@@ -73,11 +142,84 @@ pub enum FontError {
     EmptyChain { role: String, names: Vec<String> },
 }
 
-/// The fonts of one run: loaded lazily by name, shared by layout and the PDF writer.
+/// The fonts of a session: each face loaded on first request by name (memory-mapped, its
+/// header read), then shared by every document and thread. `Send + Sync`.
+pub struct FontLibrary {
+    pub dir: PathBuf,
+    system: Option<fontdb::Database>,
+    /// Faces by the name a chain asked for; None when the name is not available here.
+    loaded: Mutex<HashMap<String, Option<Arc<Face>>>>,
+}
+
+impl FontLibrary {
+    /// Bundled fonts only (identical output on every machine), or installed fonts first when
+    /// `system_fonts` is set.
+    pub fn new(dir: PathBuf, system_fonts: bool) -> FontLibrary {
+        let system = system_fonts.then(|| {
+            let mut db = fontdb::Database::new();
+            db.load_system_fonts();
+            db
+        });
+        FontLibrary {
+            dir,
+            system,
+            loaded: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The face a chain entry names, loaded once; None when the name is not available here.
+    pub fn get(&self, name: &str) -> Result<Option<Arc<Face>>, FontError> {
+        // A poisoned lock only means another thread panicked while loading; the map itself
+        // is still consistent (entries are inserted whole).
+        let mut loaded = self.loaded.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(face) = loaded.get(name) {
+            return Ok(face.clone());
+        }
+        let face = self.open(name)?.map(Arc::new);
+        loaded.insert(name.to_string(), face.clone());
+        Ok(face)
+    }
+
+    fn open(&self, name: &str) -> Result<Option<Face>, FontError> {
+        if let Some(face) = self.open_system(name)? {
+            return Ok(Some(face));
+        }
+        let Some(b) = BUNDLED.iter().find(|b| b.name == name) else {
+            return Ok(None);
+        };
+        let path = self.dir.join(b.file);
+        let data = map_font_file(&path)?;
+        make_face(name, path, data, b.index, true).map(Some)
+    }
+
+    fn open_system(&self, name: &str) -> Result<Option<Face>, FontError> {
+        let Some(db) = &self.system else {
+            return Ok(None);
+        };
+        for family in system_aliases(name) {
+            let query = fontdb::Query {
+                families: &[fontdb::Family::Name(family)],
+                ..Default::default()
+            };
+            let Some(id) = db.query(&query) else { continue };
+            let Some(info) = db.face(id) else { continue };
+            let path = match &info.source {
+                fontdb::Source::File(p) | fontdb::Source::SharedFile(p, _) => p.clone(),
+                fontdb::Source::Binary(_) => continue,
+            };
+            let data = map_font_file(&path)?;
+            return make_face(name, path, data, info.index, false).map(Some);
+        }
+        Ok(None)
+    }
+}
+
+/// The fonts one document uses, numbered in the order it asked for them (so that the PDF's
+/// font order, and its bytes, do not depend on what other documents of a session did).
 pub struct FontBook {
     pub dir: PathBuf,
-    pub faces: Vec<Face>,
-    system: Option<fontdb::Database>,
+    pub faces: Vec<Arc<Face>>,
+    library: Arc<FontLibrary>,
 }
 
 /// Where to look for the bundled fonts: an explicit folder, $GONGWEN_FONTS, `fonts/` next to the
@@ -112,18 +254,18 @@ pub fn find_font_dir(explicit: Option<&Path>) -> Result<PathBuf, FontError> {
 }
 
 impl FontBook {
-    /// Bundled fonts only (identical output on every machine), or installed fonts first when
+    /// A book over a library of its own: bundled fonts only, or installed fonts first when
     /// `system_fonts` is set.
     pub fn new(dir: PathBuf, system_fonts: bool) -> FontBook {
-        let system = system_fonts.then(|| {
-            let mut db = fontdb::Database::new();
-            db.load_system_fonts();
-            db
-        });
+        FontBook::with_library(Arc::new(FontLibrary::new(dir, system_fonts)))
+    }
+
+    /// A book for one document over a shared library.
+    pub fn with_library(library: Arc<FontLibrary>) -> FontBook {
         FontBook {
-            dir,
+            dir: library.dir.clone(),
             faces: Vec::new(),
-            system,
+            library,
         }
     }
 
@@ -132,45 +274,11 @@ impl FontBook {
         if let Some(i) = self.faces.iter().position(|f| f.name == name) {
             return Ok(Some(FontId(i)));
         }
-        if let Some(face) = self.load_system(name)? {
-            self.faces.push(face);
-            return Ok(Some(FontId(self.faces.len() - 1)));
-        }
-        let Some(b) = BUNDLED.iter().find(|b| b.name == name) else {
+        let Some(face) = self.library.get(name)? else {
             return Ok(None);
         };
-        let path = self.dir.join(b.file);
-        let data = std::fs::read(&path).map_err(|source| FontError::Read {
-            path: path.display().to_string(),
-            source,
-        })?;
-        let face = make_face(name, path, data, b.index, true)?;
         self.faces.push(face);
         Ok(Some(FontId(self.faces.len() - 1)))
-    }
-
-    fn load_system(&self, name: &str) -> Result<Option<Face>, FontError> {
-        let Some(db) = &self.system else {
-            return Ok(None);
-        };
-        for family in system_aliases(name) {
-            let query = fontdb::Query {
-                families: &[fontdb::Family::Name(family)],
-                ..Default::default()
-            };
-            let Some(id) = db.query(&query) else { continue };
-            let Some(info) = db.face(id) else { continue };
-            let path = match &info.source {
-                fontdb::Source::File(p) | fontdb::Source::SharedFile(p, _) => p.clone(),
-                fontdb::Source::Binary(_) => continue,
-            };
-            let data = std::fs::read(&path).map_err(|source| FontError::Read {
-                path: path.display().to_string(),
-                source,
-            })?;
-            return make_face(name, path, data, info.index, false).map(Some);
-        }
-        Ok(None)
     }
 
     /// Loads every font a chain names that is available; the chain in order.
@@ -195,21 +303,23 @@ impl FontBook {
     }
 }
 
-fn make_face(name: &str, path: PathBuf, data: Vec<u8>, index: u32, bundled: bool) -> Result<Face, FontError> {
-    let upem = ttf_parser::Face::parse(&data, index)
-        .map_err(|_| FontError::Parse {
-            path: path.display().to_string(),
-        })?
+/// A face from its file: only the header is read here (units per em); the rest is parsed
+/// when a document first uses the face.
+fn make_face(name: &str, path: PathBuf, data: FontData, index: u32, bundled: bool) -> Result<Face, FontError> {
+    let upem = ttf_parser::Face::parse((*data).as_ref(), index)
+        .map_err(|_| FontError::Parse { path: file_name(&path) })?
         .units_per_em() as f32;
     Ok(Face {
         name: name.to_string(),
         path,
-        data: Arc::new(data),
+        data,
         index,
         units_per_em: upem,
         bundled,
         coverage: Default::default(),
-        shaping: std::sync::OnceLock::new(),
+        parsed: OnceLock::new(),
+        plans: Default::default(),
+        pdf_font: OnceLock::new(),
     })
 }
 
@@ -257,12 +367,7 @@ pub struct ShapedGlyph {
 
 /// Shapes one run of text in one face. Han text gets its mainland forms (language zh-Hans).
 pub fn shape(face: &Face, text: &str, size: f32) -> Vec<ShapedGlyph> {
-    let cell = face.shaping.get_or_init(|| {
-        ShapingCell::new((face.data.clone(), face.index), |(data, index)| {
-            rustybuzz::Face::from_slice(data, *index)
-        })
-    });
-    let Some(rb) = cell.borrow_dependent() else {
+    let Some(rb) = face.parsed() else {
         return Vec::new();
     };
     let mut buffer = rustybuzz::UnicodeBuffer::new();
@@ -271,7 +376,9 @@ pub fn shape(face: &Face, text: &str, size: f32) -> Vec<ShapedGlyph> {
     if let Ok(lang) = "zh-Hans".parse::<rustybuzz::Language>() {
         buffer.set_language(lang);
     }
-    let out = rustybuzz::shape(rb, &[], buffer);
+    buffer.guess_segment_properties();
+    let plan = face.plan(rb, &buffer);
+    let out = rustybuzz::shape_with_plan(rb, &plan, buffer);
     let scale = size / face.units_per_em;
     out.glyph_infos()
         .iter()
@@ -302,6 +409,12 @@ pub fn gb2312_chars() -> Vec<char> {
         }
     }
     out
+}
+
+/// A font file's name without its folder: messages show no paths of the machine.
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map_or_else(|| path.display().to_string(), |f| f.to_string_lossy().into_owned())
 }
 
 #[cfg(test)]

@@ -188,7 +188,13 @@ fn parse_body(r: &Reader, node: &Node) -> Result<Vec<Block>, Diagnostic> {
 pub(crate) fn parse_block(r: &Reader, item: &Node) -> Result<Block, Diagnostic> {
     match &item.value {
         Value::Str(s) => Ok(Block::Paragraph(paragraph(r, s, item.pos)?)),
-        Value::Int(_) | Value::Float(_) => Ok(Block::Paragraph(paragraph(r, &r.text(item, "paragraph")?, item.pos)?)),
+        // A number, yes/no or `null` is a paragraph of the text as typed.
+        Value::Int(_) | Value::Float(_) | Value::Bool(_) => {
+            Ok(Block::Paragraph(paragraph(r, &r.text(item, "paragraph")?, item.pos)?))
+        }
+        Value::Null if item.written.is_some() => {
+            Ok(Block::Paragraph(paragraph(r, &r.text(item, "paragraph")?, item.pos)?))
+        }
         Value::Map(entries) => {
             let kind = entries.iter().find(|(k, _)| BLOCK_KINDS.contains(&k.name.as_str()));
             let Some((key, value)) = kind else {
@@ -232,8 +238,8 @@ pub(crate) fn parse_block(r: &Reader, item: &Node) -> Result<Block, Diagnostic> 
                 "paragraph" => {
                     r.check_keys(entries, &["paragraph"], "a paragraph")?;
                     let text = match &value.value {
-                        Value::Str(s) => s.clone(),
-                        _ => return Err(r.expected(value, "text", "paragraph")),
+                        Value::Seq(_) | Value::Map(_) => return Err(r.expected(value, "text", "paragraph")),
+                        _ => r.text(value, "paragraph")?,
                     };
                     Ok(Block::Paragraph(paragraph(r, &text, value.pos)?))
                 }
@@ -252,19 +258,20 @@ pub(crate) fn parse_block(r: &Reader, item: &Node) -> Result<Block, Diagnostic> 
         Value::Null => Err(r
             .error(item.pos, "empty body item")
             .help("write the paragraph's text after `- `, or remove the line")),
-        Value::Bool(_) => Err(r
-            .expected(item, "a paragraph (text) or a heading", "body item")
-            .help("YAML reads yes/no/true/false/on/off as true/false: put the text in quotes, e.g. - \"yes\"")),
     }
 }
 
 fn heading_text(r: &Reader, value: &Node) -> Result<String, Diagnostic> {
-    match &value.value {
-        Value::Str(s) if !s.trim().is_empty() => {
-            too_long(r, s, value.pos, "heading")?;
-            Ok(clean_text(s))
+    let written = match &value.value {
+        Value::Seq(_) | Value::Map(_) => None,
+        _ => value.as_written(),
+    };
+    match (&value.value, written) {
+        (_, Some(s)) if !s.trim().is_empty() => {
+            too_long(r, &s, value.pos, "heading")?;
+            Ok(clean_text(&s))
         }
-        Value::Str(_) | Value::Null => Err(r
+        (Value::Str(_) | Value::Null, _) => Err(r
             .error(value.pos, "the heading is empty")
             .help("write the heading's text after `heading:`")),
         _ => Err(r

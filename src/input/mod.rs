@@ -4,5 +4,5 @@ pub mod document;
 pub mod table;
 
 // Kept under their old paths for code written before the bottom layer existed.
-pub use crate::core::file::{decode, read_limited};
+pub use crate::core::file::{FolderError, Folders, decode, read_limited};
 pub use crate::core::{diag, yaml};

@@ -95,17 +95,11 @@ fn widths(r: &Reader, node: &Node, columns: usize) -> Result<Vec<f32>, Diagnosti
     Ok(out)
 }
 
-/// A value cell's text: numbers as written, `~` blank, text as is.
+/// A value cell's text exactly as written (`0471`, `126.50`, `yes`); `~` or nothing is blank.
 fn value_text(r: &Reader, n: &Node, ctx: &str) -> Result<String, Diagnostic> {
     match &n.value {
-        Value::Null => Ok(String::new()),
-        Value::Int(i) => Ok(i.to_string()),
-        Value::Float(f) => Ok(f.to_string()),
-        Value::Str(s) => Ok(s.trim().to_string()),
-        Value::Bool(_) => Err(r
-            .expected(n, "a number, text or ~ (blank)", ctx)
-            .help("write yes/no as text in quotes: \"是\"")),
-        _ => Err(r.expected(n, "a number, text or ~ (blank)", ctx)),
+        Value::Seq(_) | Value::Map(_) => Err(r.expected(n, "a number, text or ~ (blank)", ctx)),
+        _ => Ok(n.as_written().map_or(String::new(), |t| t.trim().to_string())),
     }
 }
 
@@ -138,7 +132,7 @@ fn column_tree(r: &Reader, node: &Node, level: usize) -> Result<Vec<Header>, Dia
     let mut out = Vec::new();
     for item in items {
         match &item.value {
-            Value::Str(_) | Value::Int(_) | Value::Float(_) => out.push(Header {
+            Value::Str(_) | Value::Int(_) | Value::Float(_) | Value::Bool(_) => out.push(Header {
                 label: r.text(item, "column heading")?,
                 pos: item.pos,
                 children: Vec::new(),

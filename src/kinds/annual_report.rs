@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::core::diag::{Diagnostic, did_you_mean};
+use crate::core::file::{FolderError, Folders};
 use crate::core::yaml::{self, Key, Node, Reader, Value, get};
 use crate::input::document::{self, Source};
 use crate::kinds::check::{self, Cell, Kind, Line, Per, Quote, Rule, Sheet, State};
@@ -46,22 +47,9 @@ pub struct Previous {
     pub last: String,
 }
 
-/// Parses an input file of either kind: a template input is expanded and its rules run; any
-/// other is the plain document format.
-pub fn parse(file: &str, text: &str, base: &Path) -> Result<(Source, Findings), Diagnostic> {
-    let root = yaml::parse(file, text)?;
-    let r = Reader { file };
-    let is_template = matches!(&root.value, Value::Map(m) if get(m, "template").is_some());
-    if !is_template {
-        return document::from_tree(&r, &root)
-            .map(|s| (s, Findings::default()))
-            .map_err(|d| d.with_source(text));
-    }
-    let (source, mut findings) = expand(&r, text, &root, base).map_err(|d| d.with_source(text))?;
-    for d in findings.errors.iter_mut().chain(findings.warnings.iter_mut()) {
-        *d = d.clone().with_source(text);
-    }
-    Ok((source, findings))
+/// Expands a template input (one naming `template:`) and runs its rules.
+pub fn read(r: &Reader, text: &str, root: &Node, folders: &Folders) -> Result<(Source, Findings), Diagnostic> {
+    expand(r, text, root, folders)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -129,15 +117,18 @@ struct Group {
     rows: Vec<(String, String)>,
 }
 
-/// Loads a template by built-in name or by path (relative to the input's folder).
+/// Loads a template by built-in name or by path (relative to the input's folder, inside it).
 pub fn load(name: &str, base: &Path) -> Result<Template, Diagnostic> {
+    load_in(name, &Folders::of_input(base))
+}
+
+/// Loads a template by built-in name or by path, from one of `folders`.
+pub fn load_in(name: &str, folders: &Folders) -> Result<Template, Diagnostic> {
     if let Some((n, text)) = BUILT_IN.iter().find(|(n, _)| *n == name) {
         return from_text(&format!("templates/{n}.yaml (built in)"), text);
     }
-    let path = base.join(name);
-    let file = path.display().to_string();
-    // Bounded read: a template path may name a device or a huge file.
-    let text = crate::core::file::read_limited(&path).map_err(|e| {
+    let file = folders.base.join(name).display().to_string();
+    let unknown = |e: std::io::Error| {
         let names: Vec<&str> = BUILT_IN.iter().map(|(n, _)| *n).collect();
         let why = if e.kind() == std::io::ErrorKind::NotFound {
             "it is not a built-in template and there is no such file".to_string()
@@ -152,7 +143,14 @@ pub fn load(name: &str, base: &Path) -> Result<Template, Diagnostic> {
                 names.join(", ")
             )),
         }
-    })?;
+    };
+    let path = match folders.resolve(name) {
+        Ok(p) => p,
+        Err(FolderError::Unreadable(e)) => return Err(unknown(e)),
+        Err(e) => return Err(e.diagnostic(&file, "template", name)),
+    };
+    // Bounded read: a template path may name a device or a huge file.
+    let text = crate::core::file::read_limited(&path).map_err(unknown)?;
     let text = crate::core::file::decode(&file, text)?;
     from_text(&file, &text)
 }
@@ -461,7 +459,7 @@ impl Labels {
 }
 
 fn node(value: Value, pos: SourcePos) -> Node {
-    Node { value, pos }
+    Node::new(value, pos)
 }
 
 fn text_node(s: &str, pos: SourcePos) -> Node {
@@ -540,11 +538,11 @@ fn column_lines(h: &[Head], labels: &Labels) -> Vec<Line> {
         .collect()
 }
 
-fn expand(r: &Reader, text: &str, root: &Node, base: &Path) -> Result<(Source, Findings), Diagnostic> {
+fn expand(r: &Reader, text: &str, root: &Node, folders: &Folders) -> Result<(Source, Findings), Diagnostic> {
     let top = r.map(root, "the document")?;
     let tnode = req(r, top, root, "template", "the document")?;
     let tname = r.text(tnode, "template")?;
-    let t = load(&tname, base).map_err(|d| {
+    let t = load_in(&tname, folders).map_err(|d| {
         if d.pos.is_none() {
             Diagnostic {
                 file: r.file.to_string(),
@@ -566,12 +564,13 @@ fn expand(r: &Reader, text: &str, root: &Node, base: &Path) -> Result<(Source, F
     })?;
     let office = document::non_empty(r, office_node, "office")?;
     let year = match get(top, "year") {
+        // Four digits as typed: the year is printed in the title.
         Some(
             n @ Node {
                 value: Value::Int(1900..=2999),
                 ..
             },
-        ) => r.text(n, "year")?,
+        ) if n.as_written().is_some_and(|w| w.len() == 4) => r.text(n, "year")?,
         Some(n) => return Err(r.expected(n, "a year such as 2021", "year")),
         None => {
             return Err(r
@@ -760,32 +759,55 @@ fn expand(r: &Reader, text: &str, root: &Node, base: &Path) -> Result<(Source, F
     ))
 }
 
-/// One number of a rule table: a count, `~` (blank), or `auto` where a total may be computed.
+/// One number of a rule table: a count written in decimal digits (`26`, printed as typed),
+/// `~` (blank), or `auto` where a total may be computed. Anything else (`26.5`, `1e3`, `-1`,
+/// `一千`, `null`) is refused at the cell: the rules add counts, and a count is a whole number.
 fn number(r: &Reader, n: &Node, computable: bool, ctx: &str) -> Result<Cell, Diagnostic> {
-    let written = |value| {
-        Ok(Cell {
-            value,
-            state: State::Written,
-            pos: n.pos,
-        })
+    let written = n.as_written().map(|t| t.trim().to_string());
+    let Some(text) = written else {
+        return match &n.value {
+            Value::Seq(_) | Value::Map(_) => Err(r
+                .expected(n, "a whole number, ~ (blank) or auto (a computed total)", ctx)
+                .help("write 0 for zero, ~ for a blank cell")),
+            // `~` or nothing: a blank cell.
+            _ => Ok(Cell {
+                value: None,
+                written: None,
+                state: State::Written,
+                pos: n.pos,
+            }),
+        };
     };
-    match &n.value {
-        Value::Null => written(None),
-        Value::Int(i) if *i >= 0 => written(Some(*i as f64)),
-        Value::Float(f) if *f >= 0.0 && f.is_finite() => written(Some(*f)),
-        Value::Int(_) | Value::Float(_) => Err(r.error(n.pos, format!("{ctx}: a count cannot be negative"))),
-        Value::Str(s) if s.trim() == "auto" && computable => Ok(Cell {
+    if text == "auto" {
+        if !computable {
+            return Err(r
+                .error(n.pos, format!("{ctx}: `auto` is for totals only"))
+                .help("write the number, or ~ for a blank cell"));
+        }
+        return Ok(Cell {
             value: None,
+            written: None,
             state: State::Auto,
             pos: n.pos,
-        }),
-        Value::Str(s) if s.trim() == "auto" => Err(r
-            .error(n.pos, format!("{ctx}: `auto` is for totals only"))
-            .help("write the number, or ~ for a blank cell")),
-        _ => Err(r
-            .expected(n, "a number, ~ (blank) or auto (a computed total)", ctx)
-            .help("write 0 for zero, ~ for a blank cell")),
+        });
     }
+    let shown = crate::core::diag::escape_for_message(&text, 40);
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(r
+            .error(n.pos, format!("{ctx}: `{shown}` is not a count"))
+            .help("a count is a whole number written in digits (26, not 26.5, 1e3 or 二十六); ~ is a blank cell"));
+    }
+    let Ok(value) = text.parse::<u64>() else {
+        return Err(r
+            .error(n.pos, format!("{ctx}: `{shown}` is too large for a count"))
+            .help("check the figure: a count has at most 19 digits"));
+    };
+    Ok(Cell {
+        value: Some(value),
+        written: Some(text),
+        state: State::Written,
+        pos: n.pos,
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -814,6 +836,7 @@ fn sheet(
                 (row.id.clone(), col.id.clone()),
                 Cell {
                     value: None,
+                    written: None,
                     state: if computable { State::Auto } else { State::Written },
                     pos: at,
                 },
@@ -910,14 +933,15 @@ fn sheet(
     })
 }
 
+/// A cell for the printed table: a written count as typed, a computed one in digits.
 fn value_node(c: Option<&Cell>, at: SourcePos) -> Node {
     match c {
         Some(Cell {
-            value: Some(v), pos, ..
-        }) if v.fract() == 0.0 && v.abs() < 1e15 => node(Value::Int(*v as i64), *pos),
+            written: Some(w), pos, ..
+        }) => text_node(w, *pos),
         Some(Cell {
             value: Some(v), pos, ..
-        }) => node(Value::Float(*v), *pos),
+        }) => text_node(&v.to_string(), *pos),
         Some(c) => node(Value::Null, c.pos),
         None => node(Value::Null, at),
     }
@@ -1063,7 +1087,7 @@ fn groups_node(
             };
             let mut cells = vec![text_node(&labels.get(label), here)];
             for (v, (_, _, s)) in values.into_iter().zip(&g.columns) {
-                if matches!(v.value, Value::Seq(_) | Value::Map(_) | Value::Bool(_)) {
+                if matches!(v.value, Value::Seq(_) | Value::Map(_)) {
                     return Err(r.expected(&v, "a number, text or ~ (blank)", id));
                 }
                 cells.push(cell(v, *s));

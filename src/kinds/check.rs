@@ -21,8 +21,10 @@ pub enum State {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cell {
-    /// None is a blank cell.
-    pub value: Option<f64>,
+    /// None is a blank cell. Counts are whole numbers: the input must write them in digits.
+    pub value: Option<u64>,
+    /// The count as the input writes it (`007`), printed as typed; None when computed.
+    pub written: Option<String>,
     pub state: State,
     pub pos: SourcePos,
 }
@@ -111,22 +113,18 @@ fn lines(sheet: &Sheet, per: Per) -> &[Line] {
     }
 }
 
-fn format_number(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        let s = format!("{v:.6}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    }
+fn format_number(v: u64) -> String {
+    v.to_string()
 }
 
 /// Sum of cells (blank counts as 0); None when every cell is blank or missing.
-fn sum(sheet: &Sheet, per: Per, ids: &[String], line: &str) -> Option<f64> {
-    let values: Vec<f64> = ids
+fn sum(sheet: &Sheet, per: Per, ids: &[String], line: &str) -> Option<u64> {
+    let values: Vec<u64> = ids
         .iter()
         .filter_map(|id| sheet.cells.get(&key(per, id, line)).and_then(|c| c.value))
         .collect();
-    (!values.is_empty()).then(|| values.iter().sum())
+    // Saturating: counts are at most 20 digits each, and a sum past u64 is wrong anyway.
+    (!values.is_empty()).then(|| values.iter().fold(0u64, |a, v| a.saturating_add(*v)))
 }
 
 /// Fills in every total the input left out, from its parts (totals of totals in any order).
@@ -159,6 +157,7 @@ pub fn compute(sheets: &mut [Sheet], rules: &[Rule]) {
                 let value = sum(sheet, rule.per, parts, line);
                 if let Some(c) = sheet.cells.get_mut(&target) {
                     c.value = value;
+                    c.written = None;
                     c.state = State::Computed;
                     changed = true;
                 }
@@ -218,8 +217,8 @@ pub fn run(file: &str, sheets: &[Sheet], rules: &[Rule]) -> Vec<Diagnostic> {
                     let (State::Written, Some(written)) = (cell.state, cell.value) else {
                         continue;
                     };
-                    let expected = sum(sheet, rule.per, parts, &line.id).unwrap_or(0.0);
-                    if (written - expected).abs() > 1e-9 {
+                    let expected = sum(sheet, rule.per, parts, &line.id).unwrap_or(0);
+                    if written != expected {
                         bad.push((sheet.id.clone(), key(rule.per, total, &line.id)));
                         let parts_text = parts_name.clone().unwrap_or_else(|| {
                             parts
@@ -262,8 +261,8 @@ pub fn run(file: &str, sheets: &[Sheet], rules: &[Rule]) -> Vec<Diagnostic> {
                     if l.is_none() && r.is_none() {
                         continue;
                     }
-                    let (lv, rv) = (l.unwrap_or(0.0), r.unwrap_or(0.0));
-                    if (lv - rv).abs() <= 1e-9 {
+                    let (lv, rv) = (l.unwrap_or(0), r.unwrap_or(0));
+                    if lv == rv {
                         continue;
                     }
                     let figures = |ids: &[String]| {
@@ -322,13 +321,18 @@ pub struct Text {
     pub pos: SourcePos,
 }
 
+/// At most this many warnings of one kind are shown; the rest are counted in one line.
+pub const MAX_WARNINGS_PER_RULE: usize = 20;
+
 /// Numbers the narrative quotes that differ from the table: `words`, then within 12 characters
-/// a number followed by 件. Warnings, not errors: the text may speak of something else.
+/// a number followed by 件. Warnings, not errors: the text may speak of something else. Each
+/// quote rule reports its first [`MAX_WARNINGS_PER_RULE`] places, then how many more there are.
 pub fn quotes(file: &str, source: &str, texts: &[Text], sheets: &[Sheet], quotes: &[Quote]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let mut found = vec![0usize; quotes.len()];
     for t in texts {
         let chars: Vec<char> = t.text.chars().collect();
-        for q in quotes {
+        for (qi, q) in quotes.iter().enumerate() {
             let Some(cell) = sheets
                 .iter()
                 .find(|s| s.id == q.table)
@@ -338,6 +342,9 @@ pub fn quotes(file: &str, source: &str, texts: &[Text], sheets: &[Sheet], quotes
             };
             let Some(expected) = cell.value else { continue };
             for w in &q.words {
+                // Each place is searched for after the last one found, so that a figure
+                // quoted twice is pointed at twice.
+                let mut from = t.pos;
                 let wc: Vec<char> = w.chars().collect();
                 let mut i = 0;
                 while i + wc.len() <= chars.len() {
@@ -361,10 +368,18 @@ pub fn quotes(file: &str, source: &str, texts: &[Text], sheets: &[Sheet], quotes
                     if after != Some('件') {
                         continue;
                     }
-                    let Ok(said) = digits.parse::<f64>() else { continue };
-                    if (said - expected).abs() > 1e-9 {
+                    let Ok(said) = digits.parse::<u64>() else { continue };
+                    if said != expected {
+                        found[qi] += 1;
+                        if found[qi] > MAX_WARNINGS_PER_RULE {
+                            continue;
+                        }
                         let quoted: String = chars[start - wc.len()..start + d0 + digits.len() + 1].iter().collect();
-                        let pos = locate(source, t.pos, &quoted);
+                        let pos = locate(source, from, &quoted);
+                        from = SourcePos {
+                            line: pos.line,
+                            column: pos.column + 1,
+                        };
                         out.push(
                             Diagnostic::new(
                                 file,
@@ -380,6 +395,24 @@ pub fn quotes(file: &str, source: &str, texts: &[Text], sheets: &[Sheet], quotes
                     }
                 }
             }
+        }
+    }
+    for (q, n) in quotes.iter().zip(found) {
+        if n > MAX_WARNINGS_PER_RULE {
+            out.push(
+                Diagnostic::new(
+                    file,
+                    None,
+                    format!(
+                        "… and {} more places where the text quotes a figure for {} that differs from the table",
+                        n - MAX_WARNINGS_PER_RULE,
+                        join(&row_name(sheets, q), &col_name(sheets, q))
+                    ),
+                )
+                .help(format!(
+                    "the first {MAX_WARNINGS_PER_RULE} are shown above; correct those and check again"
+                )),
+            );
         }
     }
     out
@@ -433,8 +466,8 @@ pub fn previous(
         let (Some(now), Some(before)) = (current.get(this, &col.id), last.get(last_row, &col.id)) else {
             continue;
         };
-        let (a, b) = (now.value.unwrap_or(0.0), before.value.unwrap_or(0.0));
-        if (a - b).abs() > 1e-9 {
+        let (a, b) = (now.value.unwrap_or(0), before.value.unwrap_or(0));
+        if a != b {
             out.push(
                 Diagnostic::new(
                     file,
@@ -459,7 +492,7 @@ pub fn previous(
 mod tests {
     use super::*;
 
-    fn sheet(cells: &[(&str, &str, Option<f64>, State)]) -> Sheet {
+    fn sheet(cells: &[(&str, &str, Option<u64>, State)]) -> Sheet {
         let p = SourcePos { line: 1, column: 1 };
         Sheet {
             id: "t".into(),
@@ -481,6 +514,7 @@ mod tests {
                         (r.to_string(), c.to_string()),
                         Cell {
                             value: *v,
+                            written: None,
                             state: *s,
                             pos: p,
                         },
@@ -505,16 +539,16 @@ mod tests {
     #[test]
     fn totals_are_computed_and_checked() {
         let mut s = vec![sheet(&[
-            ("a", "x", Some(2.0), State::Written),
+            ("a", "x", Some(2), State::Written),
             ("b", "x", None, State::Written),
             ("t", "x", None, State::Auto),
         ])];
         compute(&mut s, &[total_rule()]);
-        assert_eq!(s[0].get("t", "x").unwrap().value, Some(2.0));
+        assert_eq!(s[0].get("t", "x").unwrap().value, Some(2));
         let s = vec![sheet(&[
-            ("a", "x", Some(2.0), State::Written),
-            ("b", "x", Some(1.0), State::Written),
-            ("t", "x", Some(4.0), State::Written),
+            ("a", "x", Some(2), State::Written),
+            ("b", "x", Some(1), State::Written),
+            ("t", "x", Some(4), State::Written),
         ])];
         let e = run("f", &s, &[total_rule()]);
         assert_eq!(e.len(), 1);

@@ -1,5 +1,122 @@
-//! Document kinds: what a kind of document adds to the plain format (expansion of a compact
-//! input into the full document, rules its content must keep, a starter file).
+//! Document kinds: what a kind of document adds to the plain format, through one interface
+//! ([`Kind`]): expanding its input into the full document, the rules its content must keep
+//! (run here, reported as [`Findings`]), and a starter file for `gongwen init`. Nothing above
+//! this layer names a kind; a new kind (notice, letter, minutes) is one more entry in [`KINDS`].
 
 pub mod annual_report;
 pub mod check;
+
+use crate::core::file::Folders;
+
+use crate::core::diag::Diagnostic;
+use crate::core::yaml::{self, Node, Reader, Value, get};
+use crate::input::document::{self, Source};
+
+pub use annual_report::Findings;
+
+/// A kind of document.
+pub trait Kind: Sync {
+    /// The kind's name, as in messages.
+    fn name(&self) -> &'static str;
+    /// Whether a parsed input is of this kind (from its top-level keys).
+    fn claims(&self, root: &Node) -> bool;
+    /// The input expanded into the document, and what the kind's rules found.
+    fn read(&self, r: &Reader, text: &str, root: &Node, folders: &Folders) -> Result<(Source, Findings), Diagnostic>;
+    /// Whether `gongwen init --template NAME` is this kind's.
+    fn offers(&self, starter: &str) -> bool;
+    /// A starter input for `gongwen init`: `starter` names the variant (a template).
+    fn starter(&self, starter: &str, office: &str, year: i64, folders: &Folders) -> Result<String, Diagnostic>;
+}
+
+/// The plain document format: title, issuer, date, body.
+pub struct Plain;
+
+/// The 政府信息公开工作年度报告: an input naming a `template`.
+pub struct AnnualReport;
+
+/// The kinds, most specific first; the first that claims an input reads it.
+pub const KINDS: &[&dyn Kind] = &[&AnnualReport, &Plain];
+
+impl Kind for Plain {
+    fn name(&self) -> &'static str {
+        "plain"
+    }
+    fn claims(&self, _: &Node) -> bool {
+        true
+    }
+    fn read(&self, r: &Reader, _: &str, root: &Node, _: &Folders) -> Result<(Source, Findings), Diagnostic> {
+        document::from_tree(r, root).map(|s| (s, Findings::default()))
+    }
+    fn offers(&self, starter: &str) -> bool {
+        starter == "plain"
+    }
+    fn starter(&self, _: &str, office: &str, year: i64, _: &Folders) -> Result<String, Diagnostic> {
+        Ok(format!(
+            "title: {office}关于某某事项的通知\nissuer: {office}\ndate: {year}-01-20\nbody:\n  - 正文第一段。\n"
+        ))
+    }
+}
+
+impl Kind for AnnualReport {
+    fn name(&self) -> &'static str {
+        "annual report"
+    }
+    fn claims(&self, root: &Node) -> bool {
+        matches!(&root.value, Value::Map(m) if get(m, "template").is_some())
+    }
+    fn read(&self, r: &Reader, text: &str, root: &Node, folders: &Folders) -> Result<(Source, Findings), Diagnostic> {
+        annual_report::read(r, text, root, folders)
+    }
+    fn offers(&self, starter: &str) -> bool {
+        starter != "plain"
+    }
+    fn starter(&self, starter: &str, office: &str, year: i64, folders: &Folders) -> Result<String, Diagnostic> {
+        let t = annual_report::load_in(starter, folders)?;
+        Ok(annual_report::starter(&t, starter, office, year))
+    }
+}
+
+/// Parses an input file of any kind: the first kind that claims it expands it and runs its rules.
+pub fn parse(file: &str, text: &str, folders: &Folders) -> Result<(Source, Findings), Diagnostic> {
+    let root = yaml::parse(file, text)?;
+    let r = Reader { file };
+    let kind = KINDS
+        .iter()
+        .find(|k| k.claims(&root))
+        .unwrap_or(&KINDS[KINDS.len() - 1]);
+    let (source, mut findings) = kind.read(&r, text, &root, folders).map_err(|d| d.with_source(text))?;
+    for d in findings.errors.iter_mut().chain(findings.warnings.iter_mut()) {
+        *d = d.clone().with_source(text);
+    }
+    Ok((source, findings))
+}
+
+/// A starter input for `gongwen init --template NAME`.
+pub fn starter(name: &str, office: &str, year: i64, folders: &Folders) -> Result<String, Diagnostic> {
+    let kind = KINDS.iter().find(|k| k.offers(name)).unwrap_or(&KINDS[0]);
+    kind.starter(name, office, year, folders)
+}
+
+/// Year-to-year warnings: this input's findings against last year's (`--previous`), when its
+/// kind has such a rule. `Ok(None)` when this input has none; an error when last year's input
+/// is not of a kind that can be compared.
+pub fn compare_previous(
+    file: &str,
+    this: &Findings,
+    last_file: &str,
+    last: &Findings,
+) -> Result<Option<Vec<Diagnostic>>, Diagnostic> {
+    let Some(rule) = &this.previous else { return Ok(None) };
+    let sheet = |f: &Findings| f.sheets.iter().find(|s| s.id == rule.table).cloned();
+    let (Some(now), Some(before)) = (sheet(this), sheet(last)) else {
+        return Err(Diagnostic::new(
+            last_file,
+            None,
+            "not an annual-report input, so there is nothing to compare",
+        )
+        .help("give --previous last year's report input (one with `template:`)"));
+    };
+    Ok(Some(check::previous(
+        file, &now, &rule.this, last_file, &before, &rule.last,
+    )))
+}

@@ -1,14 +1,17 @@
-//! Document + Style → Pages: every glyph run with its position. Nothing here knows PDF or DOCX.
+//! Document + Style → Pages: every glyph run with its position, the structure, and the
+//! decisions a reflowing writer mirrors. Nothing here knows PDF or DOCX.
 
 use std::ops::Range;
 
 pub mod breaking;
+pub mod page;
+mod structure;
 pub mod table;
 pub mod text;
 
-use crate::fonts::{Chains, FontBook, FontError, FontId};
-use crate::model::{Block, Document, SourcePos};
-use crate::style::{Align, Role, Style};
+use crate::fonts::{Chains, FontBook, FontError};
+use crate::model::{Block, Document, Heading, Paragraph, SourcePos, Table};
+use crate::style::{Align, ROLES, Role, Style};
 use text::{Origin, Prepared};
 
 /// Ideographic em-box ascent (Adobe CJK fonts): where the baseline sits in a centred em box.
@@ -36,106 +39,7 @@ pub enum LayoutError {
     Font(#[from] FontError),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RunRole {
-    Title,
-    Heading(u8),
-    Body,
-    Signature,
-    TableCaption,
-    TableHeader,
-    TableCell,
-    PageNumber,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct PlacedGlyph {
-    pub id: u16,
-    /// Points, including tracking, justification and grid adjustment.
-    pub advance: f32,
-    pub x_offset: f32,
-    pub y_offset: f32,
-    /// The characters of the run's `text` this glyph shows.
-    pub text_range: Range<usize>,
-}
-
-/// Glyphs of one font, size and weight on one baseline. Coordinates: points from the page's
-/// top-left corner, y downward.
-#[derive(Debug, Clone, PartialEq)]
-pub struct GlyphRun {
-    pub font: FontId,
-    pub size: f32,
-    pub x: f32,
-    pub baseline: f32,
-    pub bold: bool,
-    pub role: RunRole,
-    pub text: String,
-    pub glyphs: Vec<PlacedGlyph>,
-    /// The `Document::blocks` entry the run shows (None for the title, the signature and page
-    /// numbers), so that a writer can rebuild the document's structure from the pages.
-    pub block: Option<usize>,
-    /// For table text: the cell's index in the table's `cells`.
-    pub cell: Option<usize>,
-    /// Drawn again for pagination (header rows and cut row labels on a continuation page, the
-    /// 续表 label): a copy of content shown earlier, not new content.
-    pub repeated: bool,
-}
-
-/// A straight rule (table borders), from (x0, y0) to (x1, y1), `width` points thick.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Rule {
-    pub x0: f32,
-    pub y0: f32,
-    pub x1: f32,
-    pub y1: f32,
-    pub width: f32,
-}
-
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Page {
-    pub runs: Vec<GlyphRun>,
-    pub rules: Vec<Rule>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct OutlineEntry {
-    pub level: u8,
-    pub text: String,
-    pub page: usize,
-    pub y: f32,
-}
-
-/// What layout decided about a table, for the DOCX writer to reproduce.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TableFacts {
-    /// Column widths in points.
-    pub widths: Vec<f32>,
-    /// Type size after any stepping down.
-    pub size: f32,
-    /// Body rows that begin a new page (a spanning row label is repeated there).
-    pub page_starts: Vec<usize>,
-    /// Space after the table up to the next line of the grid, where body text resumes.
-    pub space_after: f32,
-    /// Each cell's text as laid out, line by line (same order as `Table::cells`).
-    pub cell_lines: Vec<Vec<String>>,
-    /// The caption's lines as laid out (centred, within the 版心); empty without a caption.
-    pub caption_lines: Vec<String>,
-}
-
-/// The result of layout, and the facts the DOCX writer needs to reproduce it.
-pub struct Layout {
-    pub width: f32,
-    pub height: f32,
-    pub pages: Vec<Page>,
-    pub outline: Vec<OutlineEntry>,
-    pub title_lines: Vec<String>,
-    /// Right indents (pt) of the 署名 and 成文日期 lines.
-    pub signature_right_indents: Option<(f32, f32)>,
-    /// The 署名 lines as laid out: one per organ, a long name wrapped.
-    pub signature_lines: Vec<String>,
-    /// One per table, in document order.
-    pub tables: Vec<TableFacts>,
-}
+pub use page::*;
 
 /// A block broken into lines but not yet placed on a page.
 struct LaidBlock {
@@ -153,6 +57,8 @@ struct LaidBlock {
     outline: Option<(u8, String)>,
     /// Index in `Document::blocks`.
     block: Option<usize>,
+    /// For the 署名 and 成文日期: which line of the signature this is.
+    signature_line: Option<usize>,
 }
 
 struct LaidTableBlock {
@@ -202,15 +108,30 @@ impl Item {
     }
 }
 
-struct RoleFonts {
-    title: Chains,
-    headings: Vec<Chains>,
-    body: Chains,
-    signature: Chains,
-    table: Chains,
-    table_header: Chains,
-    table_caption: Chains,
-    page_number: Chains,
+/// Each role's font chains, loaded once per layout in the order of [`ROLES`].
+struct RoleFonts(Vec<Chains>);
+
+impl RoleFonts {
+    fn load(book: &mut FontBook, style: &Style) -> Result<RoleFonts, FontError> {
+        let chains = ROLES
+            .iter()
+            .map(|(role, name)| Chains::load(book, name, style.role(*role)))
+            .collect::<Result<_, _>>()?;
+        Ok(RoleFonts(chains))
+    }
+
+    fn get(&self, role: RunRole) -> &Chains {
+        let role = role.normalized();
+        let i = ROLES.iter().position(|(r, _)| *r == role).unwrap_or(0);
+        &self.0[i]
+    }
+}
+
+/// What every region and block is laid out with.
+struct Context<'a> {
+    style: &'a Style,
+    fonts: RoleFonts,
+    book: &'a FontBook,
 }
 
 /// Where the next line goes: page index and grid row.
@@ -233,38 +154,72 @@ impl Cursor {
     }
 }
 
-pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layout, LayoutError> {
-    let fonts = RoleFonts {
-        title: Chains::load(book, "title", &style.title)?,
-        headings: style
-            .headings
-            .iter()
-            .enumerate()
-            .map(|(i, r)| Chains::load(book, &format!("h{}", i + 1), r))
-            .collect::<Result<_, _>>()?,
-        body: Chains::load(book, "body", &style.body)?,
-        signature: Chains::load(book, "signature", &style.signature)?,
-        table: Chains::load(book, "table", &style.table)?,
-        table_header: Chains::load(book, "table-header", &style.table_header)?,
-        table_caption: Chains::load(book, "table-caption", &style.table_caption)?,
-        page_number: Chains::load(book, "page-number", &style.page_number)?,
-    };
-    let book: &FontBook = book;
-    let g = &style.grid;
-    let width = style.page.body_width;
-    let tracking = g.tracking;
+/// The document's items in reading order, and where its regions begin.
+struct Regions {
+    items: Vec<Item>,
+    /// Index of the first item of the 主体 (after the title).
+    body_start: usize,
+    /// Index of the 署名's first line, if the document has one.
+    signature_start: Option<usize>,
+}
 
-    // Title.
-    let mut items: Vec<Item> = Vec::new();
+/// Lays out a document: its regions (title, body, signature) as items, the items paginated
+/// on the line grid, then the page furniture (page numbers), the structure and the metadata.
+pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layout, LayoutError> {
+    let fonts = RoleFonts::load(book, style)?;
+    let cx = Context { style, fonts, book };
+    let mut items = Vec::new();
+    let title_lines = title_region(&cx, doc, &mut items)?;
+    let body_start = items.len();
+    body_region(&cx, doc, &mut items)?;
+    let signature = signature_region(&cx, doc, &mut items)?;
+    let regions = Regions {
+        items,
+        body_start,
+        signature_start: signature.as_ref().map(|s| s.start),
+    };
+    let placed = paginate(&cx, doc, &regions)?;
+    let mut pages = placed.pages;
+    page_numbers(&cx, doc, &mut pages)?;
+    mark_runs(&mut pages);
+    let signature_lines = signature.as_ref().map_or(0, |s| s.paragraphs);
+    Ok(Layout {
+        width: style.page.width,
+        height: style.page.height,
+        pages,
+        outline: placed.outline,
+        structure: structure::elements(doc, signature_lines),
+        metadata: structure::metadata(doc),
+        decisions: Decisions {
+            title_lines,
+            signature_right_indents: signature.as_ref().map(|s| s.right_indents),
+            signature_lines: signature.map(|s| s.lines).unwrap_or_default(),
+            tables: placed.tables,
+        },
+    })
+}
+
+/// The title (GB/T 9704 7.3.1): each line the author fixed broken into the fewest lines that
+/// fit, shaped as a trapezoid and centred, kept with what follows. Returns the lines as broken.
+fn title_region(cx: &Context, doc: &Document, items: &mut Vec<Item>) -> Result<Vec<String>, LayoutError> {
+    let style = cx.style;
     let mut title_lines = Vec::new();
     for line in &doc.title {
         let origin = Origin {
             pos: doc.title_pos,
             what: "the title",
-            role: "title",
+            role: RunRole::Title.name(),
         };
-        let prepared = text::prepare(book, &fonts.title, &style.title, tracking, &[(line, false)], &origin)?;
-        let lines = text::break_title(&prepared, width);
+        let chains = cx.fonts.get(RunRole::Title);
+        let prepared = text::prepare(
+            cx.book,
+            chains,
+            &style.title,
+            style.grid.tracking,
+            &[(line, false)],
+            &origin,
+        )?;
+        let lines = text::break_title(&prepared, style.page.body_width);
         for l in &lines {
             title_lines.push(slice_text(&prepared, l));
         }
@@ -280,194 +235,261 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
             right_edge: None,
             outline: None,
             block: None,
+            signature_line: None,
         }));
     }
-    let first_body_item = items.len();
+    Ok(title_lines)
+}
 
-    // Body.
+/// The 主体: headings, paragraphs and tables; a page break marks the block after it.
+fn body_region(cx: &Context, doc: &Document, items: &mut Vec<Item>) -> Result<(), LayoutError> {
     let mut pending_break = false;
-    for (block_index, block) in doc.blocks.iter().enumerate() {
-        let (role_style, chains, role, runs, pos, what, outline): (
-            &Role,
-            &Chains,
-            RunRole,
-            Vec<(&str, bool)>,
-            _,
-            _,
-            _,
-        ) = match block {
+    for (index, block) in doc.blocks.iter().enumerate() {
+        let mut item = match block {
             Block::PageBreak => {
                 pending_break = true;
                 continue;
             }
-            Block::Table(t) => {
-                let what = "a table";
-                let fonts_for = table::TableFonts {
-                    body: (&style.table, &fonts.table),
-                    header: (&style.table_header, &fonts.table_header),
-                    tracking,
-                };
-                let laid = table::measure(t, &fonts_for, book, width, what)?;
-                let label = |text: &Option<String>, what: &str, role: &Role| -> Result<Option<Prepared>, LayoutError> {
-                    text.as_ref()
-                        .map(|c| {
-                            let origin = Origin {
-                                pos: t.pos,
-                                what,
-                                role: "table-caption",
-                            };
-                            text::prepare(book, &fonts.table_caption, role, tracking, &[(c, false)], &origin)
-                        })
-                        .transpose()
-                };
-                let caption = label(&t.caption, "the table's caption", &style.table_caption)?;
-                let caption_lines = caption.as_ref().map_or_else(Vec::new, |c| text::break_title(c, width));
-                // The 续表 label is set in the caption's face at the table's own (stepped) size.
-                let continued_role = Role {
-                    size: laid.size,
-                    ..style.table_caption.clone()
-                };
-                let continued = label(&t.continued, "the table's continuation label", &continued_role)?;
-                items.push(Item::Table(Box::new(LaidTableBlock {
-                    table: laid,
-                    caption,
-                    caption_lines,
-                    continued,
-                    page_break_before: std::mem::take(&mut pending_break),
-                    block: block_index,
-                })));
-                continue;
-            }
-            Block::Heading(h) => {
-                let i = (h.level.clamp(1, 4) - 1) as usize;
-                (
-                    &style.headings[i],
-                    &fonts.headings[i],
-                    RunRole::Heading(h.level),
-                    vec![(h.text.as_str(), style.headings[i].bold)],
-                    h.pos,
-                    format!("the heading “{}”", short(&h.text)),
-                    Some((h.level, h.text.clone())),
-                )
-            }
-            Block::Paragraph(p) => (
-                &style.body,
-                &fonts.body,
-                RunRole::Body,
-                p.runs
-                    .iter()
-                    .map(|r| (r.text.as_str(), r.bold || style.body.bold))
-                    .collect(),
-                p.pos,
-                format!("the paragraph “{}”", short(&p.text())),
-                None,
-            ),
+            Block::Table(t) => Item::Table(Box::new(table_block(cx, t, index)?)),
+            Block::Heading(h) => Item::Lines(heading_block(cx, h, index)?),
+            Block::Paragraph(p) => Item::Lines(paragraph_block(cx, p, index)?),
         };
-        let origin = Origin {
-            pos,
-            what: &what,
-            role: role_name(role),
-        };
-        let prepared = text::prepare(book, chains, role_style, tracking, &runs, &origin)?;
-        let indent = role_style.indent * g.char_pitch;
-        let lines = text::break_lines(&prepared, width - indent, width);
-        items.push(Item::Lines(LaidBlock {
-            role,
-            prepared,
-            lines,
-            indent,
-            align: role_style.align,
-            keep_with_next: matches!(role, RunRole::Heading(_)),
-            page_break_before: std::mem::take(&mut pending_break),
-            fixed_x: None,
-            right_edge: None,
-            outline,
-            block: Some(block_index),
-        }));
+        match &mut item {
+            Item::Lines(b) => b.page_break_before = std::mem::take(&mut pending_break),
+            Item::Table(t) => t.page_break_before = std::mem::take(&mut pending_break),
+        }
+        items.push(item);
     }
+    Ok(())
+}
 
-    // Signature (GB/T 9704 7.3.5.2, unsealed): a blank line, then 署名 right-indented 2 字, and
-    // the date on the next line starting 2 字 further right (or the date 2 字 from the right
-    // edge and 署名 2 字 left of the date's start, when the date is the longer).
-    let mut signature_right_indents = None;
+fn heading_block(cx: &Context, h: &Heading, index: usize) -> Result<LaidBlock, LayoutError> {
+    let role = RunRole::Heading(h.level);
+    let runs = vec![(h.text.as_str(), cx.style.role(role).bold)];
+    let what = format!("the heading “{}”", short(&h.text));
+    let outline = Some((h.level, h.text.clone()));
+    text_block(cx, role, &runs, h.pos, &what, outline, index)
+}
+
+fn paragraph_block(cx: &Context, p: &Paragraph, index: usize) -> Result<LaidBlock, LayoutError> {
+    let bold = cx.style.body.bold;
+    let runs: Vec<(&str, bool)> = p.runs.iter().map(|r| (r.text.as_str(), r.bold || bold)).collect();
+    let what = format!("the paragraph “{}”", short(&p.text()));
+    text_block(cx, RunRole::Body, &runs, p.pos, &what, None, index)
+}
+
+/// A heading or paragraph broken into lines of the 版心's width (the first after its indent).
+fn text_block(
+    cx: &Context,
+    role: RunRole,
+    runs: &[(&str, bool)],
+    pos: SourcePos,
+    what: &str,
+    outline: Option<(u8, String)>,
+    index: usize,
+) -> Result<LaidBlock, LayoutError> {
+    let role_style = cx.style.role(role);
+    let origin = Origin {
+        pos,
+        what,
+        role: role.name(),
+    };
+    let width = cx.style.page.body_width;
+    let prepared = text::prepare(
+        cx.book,
+        cx.fonts.get(role),
+        role_style,
+        cx.style.grid.tracking,
+        runs,
+        &origin,
+    )?;
+    let indent = role_style.indent * cx.style.grid.char_pitch;
+    let lines = text::break_lines(&prepared, width - indent, width);
+    Ok(LaidBlock {
+        role,
+        prepared,
+        lines,
+        indent,
+        align: role_style.align,
+        keep_with_next: matches!(role, RunRole::Heading(_)),
+        page_break_before: false,
+        fixed_x: None,
+        right_edge: None,
+        outline,
+        block: Some(index),
+        signature_line: None,
+    })
+}
+
+/// A table measured (widths, size, row heights) with its caption and 续表 label.
+fn table_block(cx: &Context, t: &Table, index: usize) -> Result<LaidTableBlock, LayoutError> {
+    let style = cx.style;
+    let tracking = style.grid.tracking;
+    let what = "a table";
+    let fonts_for = table::TableFonts {
+        body: (&style.table, cx.fonts.get(RunRole::TableCell)),
+        header: (&style.table_header, cx.fonts.get(RunRole::TableHeader)),
+        tracking,
+    };
+    let laid = table::measure(t, &fonts_for, cx.book, style.page.body_width, what)?;
+    let label = |text: &Option<String>, what: &str, role: &Role| -> Result<Option<Prepared>, LayoutError> {
+        text.as_ref()
+            .map(|c| {
+                let origin = Origin {
+                    pos: t.pos,
+                    what,
+                    role: RunRole::TableCaption.name(),
+                };
+                text::prepare(
+                    cx.book,
+                    cx.fonts.get(RunRole::TableCaption),
+                    role,
+                    tracking,
+                    &[(c, false)],
+                    &origin,
+                )
+            })
+            .transpose()
+    };
+    let caption = label(&t.caption, "the table's caption", &style.table_caption)?;
+    let caption_lines = caption
+        .as_ref()
+        .map_or_else(Vec::new, |c| text::break_title(c, style.page.body_width));
+    // The 续表 label is set in the caption's face at the table's own (stepped) size.
+    let continued_role = Role {
+        size: laid.size,
+        ..style.table_caption.clone()
+    };
+    let continued = label(&t.continued, "the table's continuation label", &continued_role)?;
+    Ok(LaidTableBlock {
+        table: laid,
+        caption,
+        caption_lines,
+        continued,
+        page_break_before: false,
+        block: index,
+    })
+}
+
+/// The 署名 and 成文日期 (GB/T 9704 7.3.5.2, unsealed): a blank line, then 署名 right-indented
+/// 2 字, and the date on the next line starting 2 字 further right (or the date 2 字 from the
+/// right edge and 署名 2 字 left of the date's start, when the date is the longer). A joint
+/// document's organs each take their own line, host first; a name too long for the line wraps.
+/// Returns the index of its first item, the two lines' right indents and the 署名 lines.
+fn signature_region(
+    cx: &Context,
+    doc: &Document,
+    items: &mut Vec<Item>,
+) -> Result<Option<SignatureItems>, LayoutError> {
+    let Some(sig) = &doc.signature else { return Ok(None) };
+    let style = cx.style;
+    let g = &style.grid;
+    let origin = Origin {
+        pos: sig.pos,
+        what: "the signature",
+        role: RunRole::Signature.name(),
+    };
+    let prepare = |text: &str| {
+        text::prepare(
+            cx.book,
+            cx.fonts.get(RunRole::Signature),
+            &style.signature,
+            g.tracking,
+            &[(text, false)],
+            &origin,
+        )
+    };
+    let width = style.page.body_width;
+    let two = 2.0 * g.char_pitch;
+    // Each organ on its own line, host first (联合行文); a name too long for the line
+    // (which keeps its 2 字 right gap) wraps onto further lines.
+    let measure = (width - two).max(g.char_pitch);
+    let mut organs = Vec::new();
+    for name in &sig.issuers {
+        let prepared = prepare(name)?;
+        let lines = text::break_lines(&prepared, measure, measure);
+        organs.push((prepared, lines));
+    }
+    let date = prepare(&sig.date)?;
+    let ws = organs
+        .iter()
+        .flat_map(|(p, lines)| lines.iter().map(move |l| text::line_width(p, l)))
+        .fold(0.0f32, f32::max);
+    let wd = text::natural_width(&date);
+    // 署名 lines share one right edge, the widest 2 字 from the 版心's right (or further
+    // left when the date is longer); the date starts 2 字 right of the widest line's start.
+    let (right_edge, date_x) = if wd <= ws {
+        (width - two, width - ws)
+    } else {
+        let dx = width - two - wd;
+        (dx - two + ws, dx)
+    };
+    let start = items.len();
     let mut signature_lines = Vec::new();
-    let mut signature_start = None;
-    if let Some(sig) = &doc.signature {
-        let origin = Origin {
-            pos: sig.pos,
-            what: "the signature",
-            role: "signature",
-        };
-        let prepare = |t: &str| {
-            text::prepare(
-                book,
-                &fonts.signature,
-                &style.signature,
-                tracking,
-                &[(t, false)],
-                &origin,
-            )
-        };
-        let two = 2.0 * g.char_pitch;
-        // Each organ on its own line, host first (联合行文); a name too long for the line
-        // (which keeps its 2 字 right gap) wraps onto further lines.
-        let measure = (width - two).max(g.char_pitch);
-        let mut organs = Vec::new();
-        for name in &sig.issuers {
-            let prepared = prepare(name)?;
-            let lines = text::break_lines(&prepared, measure, measure);
-            organs.push((prepared, lines));
-        }
-        let date = prepare(&sig.date)?;
-        let ws = organs
-            .iter()
-            .flat_map(|(p, lines)| lines.iter().map(move |l| text::line_width(p, l)))
-            .fold(0.0f32, f32::max);
-        let wd = text::natural_width(&date);
-        // 署名 lines share one right edge, the widest 2 字 from the 版心's right (or further
-        // left when the date is longer); the date starts 2 字 right of the widest line's start.
-        let (right_edge, date_x) = if wd <= ws {
-            (width - two, width - ws)
-        } else {
-            let dx = width - two - wd;
-            (dx - two + ws, dx)
-        };
-        signature_right_indents = Some((width - right_edge, width - date_x - wd));
-        signature_start = Some(items.len());
-        for (prepared, lines) in organs {
-            signature_lines.extend(lines.iter().map(|l| slice_text(&prepared, l)));
-            items.push(Item::Lines(LaidBlock {
-                role: RunRole::Signature,
-                prepared,
-                lines,
-                indent: 0.0,
-                align: Align::Right,
-                keep_with_next: true,
-                page_break_before: false,
-                fixed_x: None,
-                right_edge: Some(right_edge),
-                outline: None,
-                block: None,
-            }));
-        }
-        let n = date.clusters.len();
+    let mut k = 0;
+    for (prepared, lines) in organs {
+        signature_lines.extend(lines.iter().map(|l| slice_text(&prepared, l)));
         items.push(Item::Lines(LaidBlock {
             role: RunRole::Signature,
-            prepared: date,
-            lines: std::iter::once(0..n).collect(),
+            prepared,
+            lines,
             indent: 0.0,
-            align: Align::Left,
-            keep_with_next: false,
+            align: Align::Right,
+            keep_with_next: true,
             page_break_before: false,
-            fixed_x: Some(date_x.max(0.0)),
-            right_edge: None,
+            fixed_x: None,
+            right_edge: Some(right_edge),
             outline: None,
             block: None,
+            signature_line: Some(k),
         }));
+        k += 1;
     }
+    let n = date.clusters.len();
+    items.push(Item::Lines(LaidBlock {
+        role: RunRole::Signature,
+        prepared: date,
+        lines: std::iter::once(0..n).collect(),
+        indent: 0.0,
+        align: Align::Left,
+        keep_with_next: false,
+        page_break_before: false,
+        fixed_x: Some(date_x.max(0.0)),
+        right_edge: None,
+        outline: None,
+        block: None,
+        signature_line: Some(k),
+    }));
+    Ok(Some(SignatureItems {
+        start,
+        right_indents: (width - right_edge, width - date_x - wd),
+        paragraphs: k + 1,
+        lines: signature_lines,
+    }))
+}
 
-    // Pagination on the line grid.
-    let rows_per_page = g.lines_per_page(&style.page);
+/// Where the signature's items start, and the right indents of its two lines (pt).
+struct SignatureItems {
+    start: usize,
+    right_indents: (f32, f32),
+    /// How many signature paragraphs were placed: one per organ, and the date.
+    paragraphs: usize,
+    /// The 署名 lines as laid out.
+    lines: Vec<String>,
+}
+
+/// The pages with the document's text and tables, before page furniture.
+struct Placed {
+    pages: Vec<Page>,
+    outline: Vec<OutlineEntry>,
+    tables: Vec<TableFacts>,
+}
+
+/// Places the items on the line grid, page after page: the blank line after the title and
+/// before the 署名, page breaks, headings kept with what follows, tables by `place_table`.
+fn paginate(cx: &Context, doc: &Document, regions: &Regions) -> Result<Placed, LayoutError> {
+    let items = &regions.items;
+    let rows_per_page = cx.style.grid.lines_per_page(&cx.style.page);
     let mut cur = Cursor {
         pages: vec![Page::default()],
         row: 0,
@@ -475,10 +497,10 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
     let mut outline = Vec::new();
     let mut tables = Vec::new();
     for i in 0..items.len() {
-        if i == first_body_item && cur.row > 0 {
+        if i == regions.body_start && cur.row > 0 {
             cur.row += 1; // the blank line after the title
         }
-        if Some(i) == signature_start {
+        if Some(i) == regions.signature_start {
             cur.row += 1; // 空一行 before 署名
         }
         if items[i].page_break_before() && cur.row > 0 {
@@ -492,108 +514,143 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
         }
         // Everything drawn from here on, up to the next item, shows this item's block.
         let mark = (cur.page_index(), cur.page().runs.len());
-        let b = match &items[i] {
-            Item::Table(t) => {
-                tables.push(place_table(t, style, rows_per_page, &mut cur));
-                stamp_block(&mut cur.pages, mark, items[i].block());
-                continue;
-            }
-            Item::Lines(b) => b,
-        };
-        // Keep a heading (and any headings right after it) with the first line of what follows.
-        if b.keep_with_next && b.role != RunRole::Title {
-            let mut need = b.lines.len();
-            let mut j = i + 1;
-            while let Some(Item::Lines(next)) = items.get(j) {
-                if !next.keep_with_next || next.page_break_before {
-                    break;
+        match &items[i] {
+            Item::Table(t) => tables.push(place_table(t, cx.style, rows_per_page, &mut cur)),
+            Item::Lines(b) => {
+                if b.keep_with_next && b.role != RunRole::Title {
+                    keep_with_next(cx, items, i, rows_per_page, &mut cur);
                 }
-                need += next.lines.len();
-                j += 1;
-            }
-            if let Some(next) = items.get(j)
-                && !next.page_break_before()
-            {
-                need += next.rows_to_start(g.line_pitch, rows_per_page as f32 * g.line_pitch);
-            }
-            if cur.row > 0 && cur.row + need > rows_per_page && need <= rows_per_page {
-                cur.new_page();
+                place_lines(cx, b, rows_per_page, &mut cur, &mut outline);
             }
         }
-        let role_style = role_style(style, b.role);
-        for (k, line) in b.lines.iter().enumerate() {
-            if cur.row >= rows_per_page {
-                cur.new_page();
-            }
-            let top = style.page.top + cur.row as f32 * g.line_pitch;
-            let size = role_style.size;
-            let baseline = top + (g.line_pitch - size) / 2.0 + EM_ASCENT * size;
-            let is_last = k + 1 == b.lines.len();
-            let indent = if k == 0 { b.indent } else { 0.0 };
-            let placed = match (b.fixed_x, b.right_edge) {
-                (Some(x), _) => text::place_line(&b.prepared, line.clone(), true, x, width, Align::Left, g.char_pitch),
-                (None, Some(edge)) => {
-                    text::place_line(&b.prepared, line.clone(), true, 0.0, edge, Align::Right, g.char_pitch)
-                }
-                (None, None) => {
-                    text::place_line(&b.prepared, line.clone(), is_last, indent, width, b.align, g.char_pitch)
-                }
-            };
-            if k == 0
-                && let Some((level, t)) = &b.outline
-            {
-                outline.push(OutlineEntry {
-                    level: *level,
-                    text: t.clone(),
-                    page: cur.page_index(),
-                    y: top,
-                });
-            }
-            push_pieces(cur.page(), placed, style.page.left, size, baseline, b.role);
-            cur.row += 1;
+        stamp_block(&mut cur.pages, mark, items[i].block());
+        if let Item::Lines(LaidBlock {
+            signature_line: Some(k),
+            ..
+        }) = &items[i]
+        {
+            stamp_mark(&mut cur.pages, mark, Mark::Content(Slot::Signature(*k)));
         }
-        stamp_block(&mut cur.pages, mark, b.block);
     }
     if cur.pages.len() > MAX_PAGES {
         return Err(too_many_pages(doc, items.last().and_then(Item::block)));
     }
-    let mut pages = cur.pages;
+    Ok(Placed {
+        pages: cur.pages,
+        outline,
+        tables,
+    })
+}
 
-    // Page numbers: — N —, 4号 宋体, the dash's top 7 mm below the 版心; odd pages right, even
-    // pages left, 1 字 in.
+/// Starts a new page when a heading (and any headings right after it) would not fit together
+/// with the start of what follows.
+fn keep_with_next(cx: &Context, items: &[Item], i: usize, rows_per_page: usize, cur: &mut Cursor) {
+    let Item::Lines(b) = &items[i] else { return };
+    let pitch = cx.style.grid.line_pitch;
+    let mut need = b.lines.len();
+    let mut j = i + 1;
+    while let Some(Item::Lines(next)) = items.get(j) {
+        if !next.keep_with_next || next.page_break_before {
+            break;
+        }
+        need += next.lines.len();
+        j += 1;
+    }
+    if let Some(next) = items.get(j)
+        && !next.page_break_before()
+    {
+        need += next.rows_to_start(pitch, rows_per_page as f32 * pitch);
+    }
+    if cur.row > 0 && cur.row + need > rows_per_page && need <= rows_per_page {
+        cur.new_page();
+    }
+}
+
+/// Places a block's lines one per grid row, starting new pages as needed; a heading's first
+/// line goes into the outline.
+fn place_lines(cx: &Context, b: &LaidBlock, rows_per_page: usize, cur: &mut Cursor, outline: &mut Vec<OutlineEntry>) {
+    let style = cx.style;
+    let g = &style.grid;
+    let width = style.page.body_width;
+    let size = style.role(b.role).size;
+    for (k, line) in b.lines.iter().enumerate() {
+        if cur.row >= rows_per_page {
+            cur.new_page();
+        }
+        let top = style.page.top + cur.row as f32 * g.line_pitch;
+        let baseline = top + (g.line_pitch - size) / 2.0 + EM_ASCENT * size;
+        let is_last = k + 1 == b.lines.len();
+        let indent = if k == 0 { b.indent } else { 0.0 };
+        let placed = match (b.fixed_x, b.right_edge) {
+            (Some(x), _) => text::place_line(&b.prepared, line.clone(), true, x, width, Align::Left, g.char_pitch),
+            (None, Some(edge)) => {
+                text::place_line(&b.prepared, line.clone(), true, 0.0, edge, Align::Right, g.char_pitch)
+            }
+            (None, None) => text::place_line(&b.prepared, line.clone(), is_last, indent, width, b.align, g.char_pitch),
+        };
+        if k == 0
+            && let Some((level, t)) = &b.outline
+        {
+            outline.push(OutlineEntry {
+                level: *level,
+                text: t.clone(),
+                page: cur.page_index(),
+                y: top,
+            });
+        }
+        push_pieces(cur.page(), placed, style.page.left, size, baseline, b.role);
+        cur.row += 1;
+    }
+}
+
+/// Page furniture: page numbers — N —, 4号 宋体, the dash's top 7 mm below the 版心; odd pages
+/// right, even pages left, 1 字 in.
+fn page_numbers(cx: &Context, doc: &Document, pages: &mut [Page]) -> Result<(), LayoutError> {
+    let style = cx.style;
     let pn = &style.page_number;
+    let chains = cx.fonts.get(RunRole::PageNumber);
+    let width = style.page.body_width;
     let inset = style.page_number_indent * pn.size;
     for (i, page) in pages.iter_mut().enumerate() {
         let label = format!("— {} —", i + 1);
         let origin = Origin {
             pos: doc.title_pos,
             what: "the page number",
-            role: "page-number",
+            role: RunRole::PageNumber.name(),
         };
-        let prepared = text::prepare(book, &fonts.page_number, pn, 0.0, &[(&label, false)], &origin)?;
+        let prepared = text::prepare(cx.book, chains, pn, 0.0, &[(&label, false)], &origin)?;
         let w = text::natural_width(&prepared);
         let x = if (i + 1) % 2 == 1 { width - inset - w } else { inset };
-        let dash_font = prepared
-            .clusters
-            .first()
-            .map(|c| c.font)
-            .unwrap_or(fonts.page_number.cjk[0]);
-        let dash_top = book.face(dash_font).glyph_top('—').unwrap_or(0.3) * pn.size;
+        let dash_font = prepared.clusters.first().map(|c| c.font).unwrap_or(chains.cjk[0]);
+        let dash_top = cx.book.face(dash_font).glyph_top('—').unwrap_or(0.3) * pn.size;
         let baseline = style.page.top + style.page.body_height + style.page_number_below_body + dash_top;
         let n = prepared.clusters.len();
         let placed = text::place_line(&prepared, 0..n, true, x, width, Align::Left, 0.0);
         push_pieces(page, placed, style.page.left, pn.size, baseline, RunRole::PageNumber);
     }
-    Ok(Layout {
-        width: style.page.width,
-        height: style.page.height,
-        pages,
-        outline,
-        title_lines,
-        signature_right_indents,
-        signature_lines,
-        tables,
-    })
+    Ok(())
+}
+
+/// Sets each run's structure mark from its role, block and cell (the signature's lines are
+/// marked when placed): page numbers and pagination repeats are artifacts.
+fn mark_runs(pages: &mut [Page]) {
+    for run in pages.iter_mut().flat_map(|p| p.runs.iter_mut()) {
+        if run.role == RunRole::Signature && matches!(run.mark, Mark::Content(_)) {
+            continue;
+        }
+        run.mark = if run.repeated {
+            Mark::Artifact(Artifact::Repeated)
+        } else {
+            match (run.role, run.block, run.cell) {
+                (RunRole::PageNumber, _, _) => Mark::Artifact(Artifact::PageNumber),
+                (RunRole::Title, _, _) => Mark::Content(Slot::Title),
+                (RunRole::TableCaption, Some(b), _) => Mark::Content(Slot::Caption(b)),
+                (RunRole::TableHeader | RunRole::TableCell, Some(b), Some(k)) => Mark::Content(Slot::Cell(b, k)),
+                (RunRole::Heading(_) | RunRole::Body, Some(b), _) => Mark::Content(Slot::Block(b)),
+                _ => Mark::Artifact(Artifact::Other),
+            }
+        };
+    }
 }
 
 pub(crate) fn push_pieces(
@@ -617,6 +674,7 @@ pub(crate) fn push_pieces(
             block: None,
             cell: None,
             repeated: false,
+            mark: Mark::Artifact(Artifact::Other),
         });
     }
 }
@@ -638,6 +696,16 @@ fn stamp_block(pages: &mut [Page], mark: (usize, usize), block: Option<usize>) {
         let from = if p == mark.0 { mark.1 } else { 0 };
         for run in page.runs.iter_mut().skip(from) {
             run.block = block;
+        }
+    }
+}
+
+/// Sets the structure mark of the runs drawn since `from` (page index, run count on that page).
+fn stamp_mark(pages: &mut [Page], from: (usize, usize), mark: Mark) {
+    for (p, page) in pages.iter_mut().enumerate().skip(from.0) {
+        let first = if p == from.0 { from.1 } else { 0 };
+        for run in page.runs.iter_mut().skip(first) {
+            run.mark = mark;
         }
     }
 }
@@ -747,6 +815,8 @@ fn place_table(tb: &LaidTableBlock, style: &Style, rows_per_page: usize, cur: &m
                 .map(|c| c.lines.iter().map(|l| slice_text(&c.prepared, l)).collect())
                 .collect();
             return TableFacts {
+                block: tb.block,
+                continued_size: t.size,
                 widths: t.widths.clone(),
                 size: t.size,
                 page_starts,
@@ -836,35 +906,6 @@ fn keep_spanning_labels_readable(t: &table::LaidTable, start: usize, mut j: usiz
             Some(earlier) => j = earlier,
             None => return j,
         }
-    }
-}
-
-fn role_style(style: &Style, role: RunRole) -> &Role {
-    match role {
-        RunRole::Title => &style.title,
-        RunRole::Heading(l) => &style.headings[(l.clamp(1, 4) - 1) as usize],
-        RunRole::Body => &style.body,
-        RunRole::Signature => &style.signature,
-        RunRole::TableCaption => &style.table_caption,
-        RunRole::TableHeader => &style.table_header,
-        RunRole::TableCell => &style.table,
-        RunRole::PageNumber => &style.page_number,
-    }
-}
-
-fn role_name(role: RunRole) -> &'static str {
-    match role {
-        RunRole::Title => "title",
-        RunRole::Heading(1) => "h1",
-        RunRole::Heading(2) => "h2",
-        RunRole::Heading(3) => "h3",
-        RunRole::Heading(_) => "h4",
-        RunRole::Body => "body",
-        RunRole::Signature => "signature",
-        RunRole::TableCaption => "table-caption",
-        RunRole::TableHeader => "table-header",
-        RunRole::TableCell => "table",
-        RunRole::PageNumber => "page-number",
     }
 }
 
@@ -1068,7 +1109,7 @@ mod tests {
         // One blank row between the text and the 署名.
         let body = l.pages[0].runs.iter().find(|r| r.role == RunRole::Body).unwrap();
         assert!((issuer.baseline - body.baseline - 2.0 * s.grid.line_pitch).abs() < 0.01);
-        let (ri, rd) = l.signature_right_indents.unwrap();
+        let (ri, rd) = l.decisions.signature_right_indents.unwrap();
         assert!((ri - 2.0 * s.grid.char_pitch).abs() < 0.05 && rd > 0.0);
     }
 

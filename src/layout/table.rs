@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 use super::text::{self, Origin, Prepared};
-use super::{LayoutError, Page, Rule, RunRole};
+use super::{Colour, LayoutError, Page, Rule, RunRole};
 use crate::fonts::{Chains, FontBook};
 use crate::model::{Border, CellKind, Table};
 use crate::style::{Align, Role};
@@ -143,127 +143,14 @@ fn measure_at(
     size: f32,
     what: &str,
 ) -> Result<Result<LaidTable, LayoutError>, LayoutError> {
-    let body = with_size(fonts.body.0, size);
-    let header = with_size(fonts.header.0, size);
-    let mut cells = Vec::with_capacity(table.cells.len());
-    for c in &table.cells {
-        let is_header = matches!(c.kind, CellKind::ColumnHeader | CellKind::Section);
-        let (role, chains) = if is_header {
-            (&header, fonts.header.1)
-        } else {
-            (&body, fonts.body.1)
-        };
-        let origin = Origin {
-            pos: c.pos,
-            what,
-            role: if is_header { "table-header" } else { "table" },
-        };
-        let prepared = text::prepare(book, chains, role, fonts.tracking, &[(&c.text, false)], &origin)?;
-        let align = match c.kind {
-            CellKind::RowHeader => Align::Left,
-            _ => Align::Center,
-        };
-        cells.push(LaidCell {
-            row: c.row,
-            col: c.col,
-            rowspan: c.rowspan,
-            colspan: c.colspan,
-            kind: c.kind,
-            prepared,
-            lines: Vec::new(),
-            align,
-        });
-    }
-    let n = table.columns;
-    let (mut min, mut max) = (vec![0.0f32; n], vec![0.0f32; n]);
-    // A cell's narrowest width (its longest unbreakable piece) and the width it would like:
-    // its whole text on one line, except that headings may take two lines and a label that
-    // spans several rows may wrap down them.
-    let bounds = |c: &LaidCell| -> (f32, f32) {
-        let natural = text::natural_width(&c.prepared);
-        let unbreakable = unbreakable_width(&c.prepared).max(natural.min(MIN_CHARS * size));
-        let wrap_into = match c.kind {
-            CellKind::ColumnHeader if natural > 4.0 * size => 2.0,
-            CellKind::RowHeader if c.rowspan > 1 => c.rowspan.min(4) as f32,
-            _ => 1.0,
-        };
-        let wanted = (natural / wrap_into).max(unbreakable);
-        (unbreakable + 2.0 * CELL_PAD_X, wanted + 2.0 * CELL_PAD_X)
+    let mut cells = prepare_cells(table, fonts, book, size, what)?;
+    let (min, max) = column_bounds(table.columns, &cells, size);
+    let widths = match fit_widths(table, &min, &max, width, size) {
+        Ok(w) => w,
+        Err(e) => return Ok(Err(e)),
     };
-    for c in cells.iter().filter(|c| c.colspan == 1) {
-        let (lo, hi) = bounds(c);
-        min[c.col] = min[c.col].max(lo);
-        max[c.col] = max[c.col].max(hi);
-    }
-    // Spanning cells widen their columns, in proportion to what the columns already want,
-    // when they need more than the columns give.
-    for c in cells.iter().filter(|c| c.colspan > 1) {
-        let (lo, hi) = bounds(c);
-        let cols = c.col..c.col + c.colspan;
-        let have_lo: f32 = min[cols.clone()].iter().sum();
-        let have_hi: f32 = max[cols.clone()].iter().sum();
-        for i in cols {
-            let share = |have: f32, own: f32| {
-                if have > 0.0 { own / have } else { 1.0 / c.colspan as f32 }
-            };
-            if lo > have_lo {
-                min[i] += (lo - have_lo) * share(have_lo, min[i]);
-            }
-            if hi > have_hi {
-                max[i] += (hi - have_hi) * share(have_hi, max[i]);
-            }
-        }
-    }
-    for i in 0..n {
-        max[i] = max[i].max(min[i]);
-    }
-    let widths: Vec<f32> = match &table.widths {
-        Some(rel) => {
-            let total: f32 = rel.iter().sum();
-            rel.iter().map(|w| width * w / total).collect()
-        }
-        None => {
-            let (sum_min, sum_max): (f32, f32) = (min.iter().sum(), max.iter().sum());
-            if sum_max <= width {
-                max.iter()
-                    .map(|m| m + (width - sum_max) * m / sum_max.max(1.0))
-                    .collect()
-            } else if sum_min <= width {
-                let f = (width - sum_min) / (sum_max - sum_min).max(0.001);
-                min.iter().zip(&max).map(|(lo, hi)| lo + (hi - lo) * f).collect()
-            } else {
-                let (col, _) = min
-                    .iter()
-                    .enumerate()
-                    .fold((0, 0.0f32), |a, (i, &m)| if m > a.1 { (i, m) } else { a });
-                return Ok(Err(LayoutError::TableTooWide {
-                    pos: table.pos,
-                    detail: format!(
-                        "at {size} pt its columns need {sum_min:.0} pt but the 版心 is {width:.0} pt wide; the widest is {}",
-                        column_label(table, col)
-                    ),
-                }));
-            }
-        }
-    };
-    // Does every cell's narrowest text fit its columns?
-    let mut worst: Option<(usize, f32)> = None;
-    for c in &cells {
-        let have: f32 = widths[c.col..c.col + c.colspan].iter().sum();
-        let (lo, _) = bounds(c);
-        if lo > have + 0.01 {
-            let over = lo - have;
-            if worst.is_none_or(|(_, o)| over > o) {
-                worst = Some((c.col, over));
-            }
-        }
-    }
-    if let Some((col, over)) = worst {
-        let label = column_label(table, col);
-        return Ok(Err(LayoutError::TableTooWide {
-            pos: table.pos,
-            detail: format!("even at {size} pt, {label} needs {over:.0} pt more than the 版心 leaves it"),
-        }));
+    if let Some(e) = narrowest_overflow(table, &cells, &widths, size) {
+        return Ok(Err(e));
     }
     for c in &mut cells {
         let inner = widths[c.col..c.col + c.colspan].iter().sum::<f32>() - 2.0 * CELL_PAD_X;
@@ -284,7 +171,7 @@ fn measure_at(
         }
     }
     Ok(Ok(LaidTable {
-        columns: n,
+        columns: table.columns,
         widths,
         size,
         line_height,
@@ -294,6 +181,148 @@ fn measure_at(
         covering,
         border: table.border,
     }))
+}
+
+/// Each cell's text shaped at `size` in its role (headings in the header role), not yet broken.
+fn prepare_cells(
+    table: &Table,
+    fonts: &TableFonts,
+    book: &FontBook,
+    size: f32,
+    what: &str,
+) -> Result<Vec<LaidCell>, LayoutError> {
+    let body = with_size(fonts.body.0, size);
+    let header = with_size(fonts.header.0, size);
+    let mut cells = Vec::with_capacity(table.cells.len());
+    for c in &table.cells {
+        let is_header = matches!(c.kind, CellKind::ColumnHeader | CellKind::Section);
+        let (role, chains, id) = if is_header {
+            (&header, fonts.header.1, RunRole::TableHeader)
+        } else {
+            (&body, fonts.body.1, RunRole::TableCell)
+        };
+        let origin = Origin {
+            pos: c.pos,
+            what,
+            role: id.name(),
+        };
+        let prepared = text::prepare(book, chains, role, fonts.tracking, &[(&c.text, false)], &origin)?;
+        let align = match c.kind {
+            CellKind::RowHeader => Align::Left,
+            _ => Align::Center,
+        };
+        cells.push(LaidCell {
+            row: c.row,
+            col: c.col,
+            rowspan: c.rowspan,
+            colspan: c.colspan,
+            kind: c.kind,
+            prepared,
+            lines: Vec::new(),
+            align,
+        });
+    }
+    Ok(cells)
+}
+
+/// A cell's narrowest width (its longest unbreakable piece) and the width it would like: its
+/// whole text on one line, except that headings may take two lines and a label that spans
+/// several rows may wrap down them. Both include the cell's padding.
+fn cell_bounds(c: &LaidCell, size: f32) -> (f32, f32) {
+    let natural = text::natural_width(&c.prepared);
+    let unbreakable = unbreakable_width(&c.prepared).max(natural.min(MIN_CHARS * size));
+    let wrap_into = match c.kind {
+        CellKind::ColumnHeader if natural > 4.0 * size => 2.0,
+        CellKind::RowHeader if c.rowspan > 1 => c.rowspan.min(4) as f32,
+        _ => 1.0,
+    };
+    let wanted = (natural / wrap_into).max(unbreakable);
+    (unbreakable + 2.0 * CELL_PAD_X, wanted + 2.0 * CELL_PAD_X)
+}
+
+/// Each column's narrowest and wanted width, from its cells.
+fn column_bounds(n: usize, cells: &[LaidCell], size: f32) -> (Vec<f32>, Vec<f32>) {
+    let (mut min, mut max) = (vec![0.0f32; n], vec![0.0f32; n]);
+    for c in cells.iter().filter(|c| c.colspan == 1) {
+        let (lo, hi) = cell_bounds(c, size);
+        min[c.col] = min[c.col].max(lo);
+        max[c.col] = max[c.col].max(hi);
+    }
+    // Spanning cells widen their columns, in proportion to what the columns already want,
+    // when they need more than the columns give.
+    for c in cells.iter().filter(|c| c.colspan > 1) {
+        let (lo, hi) = cell_bounds(c, size);
+        let cols = c.col..c.col + c.colspan;
+        let have_lo: f32 = min[cols.clone()].iter().sum();
+        let have_hi: f32 = max[cols.clone()].iter().sum();
+        for i in cols {
+            let share = |have: f32, own: f32| {
+                if have > 0.0 { own / have } else { 1.0 / c.colspan as f32 }
+            };
+            if lo > have_lo {
+                min[i] += (lo - have_lo) * share(have_lo, min[i]);
+            }
+            if hi > have_hi {
+                max[i] += (hi - have_hi) * share(have_hi, max[i]);
+            }
+        }
+    }
+    for i in 0..n {
+        max[i] = max[i].max(min[i]);
+    }
+    (min, max)
+}
+
+/// Column widths filling `width`: the table's own relative widths, else the wanted widths
+/// when they fit, else between narrowest and wanted; an error when even the narrowest do not.
+fn fit_widths(table: &Table, min: &[f32], max: &[f32], width: f32, size: f32) -> Result<Vec<f32>, LayoutError> {
+    if let Some(rel) = &table.widths {
+        let total: f32 = rel.iter().sum();
+        return Ok(rel.iter().map(|w| width * w / total).collect());
+    }
+    let (sum_min, sum_max): (f32, f32) = (min.iter().sum(), max.iter().sum());
+    if sum_max <= width {
+        Ok(max
+            .iter()
+            .map(|m| m + (width - sum_max) * m / sum_max.max(1.0))
+            .collect())
+    } else if sum_min <= width {
+        let f = (width - sum_min) / (sum_max - sum_min).max(0.001);
+        Ok(min.iter().zip(max).map(|(lo, hi)| lo + (hi - lo) * f).collect())
+    } else {
+        let (col, _) = min
+            .iter()
+            .enumerate()
+            .fold((0, 0.0f32), |a, (i, &m)| if m > a.1 { (i, m) } else { a });
+        Err(LayoutError::TableTooWide {
+            pos: table.pos,
+            detail: format!(
+                "at {size} pt its columns need {sum_min:.0} pt but the 版心 is {width:.0} pt wide; the widest is {}",
+                column_label(table, col)
+            ),
+        })
+    }
+}
+
+/// The error for the column whose cells' narrowest text overflows it the most, if any does.
+fn narrowest_overflow(table: &Table, cells: &[LaidCell], widths: &[f32], size: f32) -> Option<LayoutError> {
+    let mut worst: Option<(usize, f32)> = None;
+    for c in cells {
+        let have: f32 = widths[c.col..c.col + c.colspan].iter().sum();
+        let (lo, _) = cell_bounds(c, size);
+        if lo > have + 0.01 {
+            let over = lo - have;
+            if worst.is_none_or(|(_, o)| over > o) {
+                worst = Some((c.col, over));
+            }
+        }
+    }
+    let (col, over) = worst?;
+    let label = column_label(table, col);
+    Some(LayoutError::TableTooWide {
+        pos: table.pos,
+        detail: format!("even at {size} pt, {label} needs {over:.0} pt more than the 版心 leaves it"),
+    })
 }
 
 /// A body cell wrapping into more than MAX_CELL_LINES lines (or the rows it spans) reads
@@ -385,6 +414,7 @@ pub fn draw_part(t: &LaidTable, rows: Range<usize>, x0: f32, top: f32, page: &mu
                 x1,
                 y1: top,
                 width: RULE_OUTER,
+                colour: Colour::BLACK,
             });
             if with_header && t.header_rows > 0 {
                 let hy = top + t.header_height();
@@ -394,6 +424,7 @@ pub fn draw_part(t: &LaidTable, rows: Range<usize>, x0: f32, top: f32, page: &mu
                     x1,
                     y1: hy,
                     width: RULE_INNER,
+                    colour: Colour::BLACK,
                 });
             }
             page.rules.push(Rule {
@@ -402,6 +433,7 @@ pub fn draw_part(t: &LaidTable, rows: Range<usize>, x0: f32, top: f32, page: &mu
                 x1,
                 y1: bottom,
                 width: RULE_OUTER,
+                colour: Colour::BLACK,
             });
         }
     }
@@ -478,6 +510,7 @@ pub fn draw_row_slice(
             x1,
             y1: bottom,
             width: RULE_OUTER,
+            colour: Colour::BLACK,
         }),
     }
     (bottom, count)
@@ -507,6 +540,7 @@ fn rect(page: &mut Page, x0: f32, y0: f32, x1: f32, y1: f32, width: f32) {
         x1: x1 + h,
         y1: y0,
         width,
+        colour: Colour::BLACK,
     });
     page.rules.push(Rule {
         x0: x0 - h,
@@ -514,6 +548,7 @@ fn rect(page: &mut Page, x0: f32, y0: f32, x1: f32, y1: f32, width: f32) {
         x1: x1 + h,
         y1,
         width,
+        colour: Colour::BLACK,
     });
     page.rules.push(Rule {
         x0,
@@ -521,6 +556,7 @@ fn rect(page: &mut Page, x0: f32, y0: f32, x1: f32, y1: f32, width: f32) {
         x1: x0,
         y1,
         width,
+        colour: Colour::BLACK,
     });
     page.rules.push(Rule {
         x0: x1,
@@ -528,6 +564,7 @@ fn rect(page: &mut Page, x0: f32, y0: f32, x1: f32, y1: f32, width: f32) {
         x1,
         y1,
         width,
+        colour: Colour::BLACK,
     });
 }
 

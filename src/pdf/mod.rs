@@ -1,6 +1,7 @@
 //! Pages → PDF through krilla: subset CID fonts with ToUnicode (text extracts as written),
-//! a structure tree rebuilt from the document (Tagged PDF), metadata and XMP from the document,
-//! an outline from the headings, and PDF/A or PDF/UA conformance checked by krilla.
+//! a structure tree from layout's structure elements and marks (Tagged PDF), metadata and XMP,
+//! an outline from the headings, and PDF/A or PDF/UA conformance checked by krilla. Reads only
+//! the laid-out pages (and the fonts they use), never the document.
 
 use std::collections::HashMap;
 use std::num::{NonZeroU16, NonZeroU32, NonZeroU64};
@@ -21,9 +22,11 @@ use krilla::tagging::{
 };
 use krilla::text::{Font, GlyphId, KrillaGlyph};
 
+use crate::core::SourcePos;
 use crate::fonts::{FontBook, FontId};
-use crate::layout::{GlyphRun, Layout, OutlineEntry, RunRole};
-use crate::model::{Block, CellKind, Date, Document, SourcePos};
+use crate::layout::{
+    Artifact as Furniture, CellScope, Colour, Element, GlyphRun, Layout, Mark, OutlineEntry, RunRole, Slot,
+};
 
 mod patch;
 
@@ -97,58 +100,27 @@ impl Standard {
     }
 }
 
-/// What the PDF writer needs besides the document and its layout.
+/// What the PDF writer needs besides the pages.
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
     pub standard: Standard,
     /// Used when the document has no date (from SOURCE_DATE_EPOCH); with neither, no date is
     /// written (and PDF/A, which needs one, fails), so output stays reproducible.
-    pub fallback_date: Option<Date>,
-    /// The document's subject, for the metadata (`subject:` in the input).
-    pub subject: Option<String>,
+    pub fallback_date: Option<crate::model::Date>,
 }
 
 /// Synthetic bold for faces without a bold weight (FandolFang): a thin outline stroke, which
 /// keeps advances (and so line breaks) and text extraction unchanged.
 const FAKE_BOLD_STROKE_EM: f32 = 0.025;
 
-/// Where a run's marked content goes in the structure tree.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Slot {
-    Title,
-    /// A heading or paragraph: its index in `Document::blocks`.
-    Block(usize),
-    /// A table's caption.
-    Caption(usize),
-    /// A table cell: the table's block index and the cell's index.
-    Cell(usize, usize),
-    /// A line of the 署名/成文日期 block, counted from 0.
-    Signature(usize),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Marking {
-    Content(Slot),
-    Artifact(ArtifactType),
-}
-
-/// How a run is marked: page furniture and pagination repeats are artifacts, so that a screen
-/// reader reads each piece of text once, in document order.
-fn marking(run: &GlyphRun, signature_line: usize) -> Marking {
-    if run.repeated {
-        return Marking::Artifact(ArtifactType::PaginationOther);
+/// The krilla artifact kind of a piece of page furniture.
+fn artifact_type(kind: Furniture) -> ArtifactType {
+    match kind {
+        Furniture::PageNumber => ArtifactType::PageNumber,
+        Furniture::Repeated => ArtifactType::PaginationOther,
+        Furniture::Layout => ArtifactType::Layout,
+        Furniture::Other => ArtifactType::Other,
     }
-    let slot = match (run.role, run.block, run.cell) {
-        (RunRole::PageNumber, _, _) => return Marking::Artifact(ArtifactType::PageNumber),
-        (RunRole::Title, _, _) => Slot::Title,
-        (RunRole::Signature, _, _) => Slot::Signature(signature_line),
-        (RunRole::TableCaption, Some(b), _) => Slot::Caption(b),
-        (RunRole::TableHeader | RunRole::TableCell, Some(b), Some(k)) => Slot::Cell(b, k),
-        (RunRole::Heading(_) | RunRole::Body, Some(b), _) => Slot::Block(b),
-        // Layout stamps every other run with its block; anything else is not document text.
-        _ => return Marking::Artifact(ArtifactType::Other),
-    };
-    Marking::Content(slot)
 }
 
 /// Where a krilla `Location` points: a run on a page, or a table cell's structure element.
@@ -161,50 +133,43 @@ struct Place {
 }
 
 /// Writes the PDF.
-pub fn write(doc: &Document, layout: &Layout, book: &FontBook, settings: &Settings) -> Result<Vec<u8>, PdfError> {
+pub fn write(layout: &Layout, book: &FontBook, settings: &Settings) -> Result<Vec<u8>, PdfError> {
     let mut pdf = PdfDocument::new_with(settings.standard.settings());
     let mut fonts: HashMap<FontId, Font> = HashMap::new();
     for page in &layout.pages {
         for run in &page.runs {
             if let std::collections::hash_map::Entry::Vacant(e) = fonts.entry(run.font) {
                 let face = book.face(run.font);
-                let font = Font::new(face.data.clone().into(), face.index)
-                    .ok_or_else(|| PdfError::Font(face.path.display().to_string()))?;
+                let font = face.pdf_font().ok_or_else(|| PdfError::Font(face.name.clone()))?;
                 e.insert(font);
             }
         }
     }
     let mut places: Vec<Place> = Vec::new();
     let mut ids: HashMap<Slot, Vec<Identifier>> = HashMap::new();
-    let mut signature_line: Option<(usize, f32)> = None;
-    let mut signature_count: usize = 0;
     for (page_index, page) in layout.pages.iter().enumerate() {
         let page_settings = PageSettings::from_wh(layout.width, layout.height)
             .ok_or_else(|| PdfError::Krilla("invalid page size".into()))?;
         let mut p = pdf.start_page_with(page_settings);
         let mut surface = p.surface();
         // Consecutive runs of one structure element on one line share a marked-content sequence.
-        let mut open: Option<(Marking, f32)> = None;
+        let mut open: Option<(Mark, f32)> = None;
         for run in &page.runs {
             let Some(font) = fonts.get(&run.font) else {
                 continue;
             };
-            if run.role == RunRole::Signature && signature_line.is_none_or(|l| l != (page_index, run.baseline)) {
-                signature_line = Some((page_index, run.baseline));
-                signature_count += 1;
-            }
-            let mark = marking(run, signature_count.saturating_sub(1));
+            let mark = run.mark;
             if open.is_none_or(|(m, baseline)| m != mark || baseline != run.baseline) {
                 if open.is_some() {
                     surface.end_tagged();
                 }
                 match mark {
-                    Marking::Content(slot) => {
+                    Mark::Content(slot) => {
                         let id = surface.start_tagged(ContentTag::Span(SpanTag::empty()));
                         ids.entry(slot).or_default().push(id);
                     }
-                    Marking::Artifact(kind) => {
-                        surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(kind)));
+                    Mark::Artifact(kind) => {
+                        surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(artifact_type(kind))));
                     }
                 }
                 open = Some((mark, run.baseline));
@@ -228,29 +193,59 @@ pub fn write(doc: &Document, layout: &Layout, book: &FontBook, settings: &Settin
                 if let Some(path) = pb.finish() {
                     surface.set_stroke(Some(Stroke {
                         width: rule.width,
-                        ..Stroke::default()
+                        ..stroke(rule.colour)
                     }));
                     surface.draw_path(&path);
                 }
             }
             surface.end_tagged();
         }
+        draw_shapes(&mut surface, &page.shapes);
         surface.finish();
         p.finish();
     }
 
-    pdf.set_tag_tree(tag_tree(doc, &mut ids, &mut places, signature_count));
-    pdf.set_metadata(metadata(doc, settings));
+    pdf.set_tag_tree(tag_tree(&layout.structure, &mut ids, &mut places));
+    pdf.set_metadata(metadata(layout, settings));
     pdf.set_outline(outline(&layout.outline));
     let bytes = pdf.finish().map_err(|e| match e {
         KrillaError::Validation(errors) => PdfError::Standard {
             standard: settings.standard,
-            problems: problems(&errors, settings.standard, doc, layout, book, &fonts, &places),
+            problems: problems(&errors, settings.standard, layout, book, &fonts, &places),
         },
         KrillaError::Font(_, message) => PdfError::Font(message),
         other => PdfError::Krilla(other.to_string()),
     })?;
-    Ok(patch::finish(bytes))
+    // PDF/A-1 is PDF 1.4, which has neither object streams nor cross-reference streams.
+    Ok(patch::finish(bytes, settings.standard != Standard::A1b))
+}
+
+/// Filled shapes (a 版头's marks, shaded cells) are drawing, not text: an artifact.
+fn draw_shapes(surface: &mut Surface, shapes: &[crate::layout::Shape]) {
+    if shapes.is_empty() {
+        return;
+    }
+    surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(ArtifactType::Layout)));
+    surface.set_stroke(None);
+    for shape in shapes {
+        let mut pb = PathBuilder::new();
+        let mut points = shape.points.iter();
+        let Some(&(x, y)) = points.next() else { continue };
+        pb.move_to(x, y);
+        for &(x, y) in points {
+            pb.line_to(x, y);
+        }
+        pb.close();
+        if let Some(path) = pb.finish() {
+            let c = shape.fill;
+            surface.set_fill(Some(Fill {
+                paint: krilla::color::rgb::Color::new(c.r, c.g, c.b).into(),
+                ..Fill::default()
+            }));
+            surface.draw_path(&path);
+        }
+    }
+    surface.end_tagged();
 }
 
 fn draw_run(surface: &mut Surface, run: &GlyphRun, font: &Font) {
@@ -304,31 +299,20 @@ fn location(
     NonZeroU64::MIN.saturating_add(places.len() as u64 - 1)
 }
 
-/// Heading levels of the structure tree: the title is H1, and each heading is one level below
-/// the heading it sits under, so levels never skip (一、 followed directly by 1. gives H2, H3).
-fn heading_levels(doc: &Document) -> HashMap<usize, u16> {
-    let mut levels = HashMap::new();
-    let mut open: Vec<u8> = Vec::new();
-    for (i, block) in doc.blocks.iter().enumerate() {
-        if let Block::Heading(h) = block {
-            while open.last().is_some_and(|&l| l >= h.level) {
-                open.pop();
-            }
-            open.push(h.level);
-            levels.insert(i, open.len() as u16 + 1);
-        }
+/// A stroke in `colour` (black is krilla's default paint, so black rules stay as they were).
+fn stroke(colour: Colour) -> Stroke {
+    if colour == Colour::BLACK {
+        return Stroke::default();
     }
-    levels
+    Stroke {
+        paint: krilla::color::rgb::Color::new(colour.r, colour.g, colour.b).into(),
+        ..Stroke::default()
+    }
 }
 
-/// The structure tree in document order: the title (H1), headings (H2…), paragraphs (P),
+/// The structure tree in reading order: the title (H1), headings (H2…), paragraphs (P),
 /// tables (Table with Caption, TR, TH with scope, TD, spans), the signature lines (P).
-fn tag_tree(
-    doc: &Document,
-    ids: &mut HashMap<Slot, Vec<Identifier>>,
-    places: &mut Vec<Place>,
-    signature_lines: usize,
-) -> TagTree {
+fn tag_tree(elements: &[Element], ids: &mut HashMap<Slot, Vec<Identifier>>, places: &mut Vec<Place>) -> TagTree {
     let mut take = |slot: Slot| -> Vec<Node> {
         ids.remove(&slot)
             .unwrap_or_default()
@@ -337,64 +321,51 @@ fn tag_tree(
             .collect()
     };
     let mut tree = TagTree::new();
-    let title = doc.title.join("");
-    tree.push(TagGroup::with_children(
-        Tag::Hn(NonZeroU16::MIN, Some(title)),
-        take(Slot::Title),
-    ));
-    let levels = heading_levels(doc);
-    for (i, block) in doc.blocks.iter().enumerate() {
-        match block {
-            Block::Heading(h) => {
-                let level = levels
-                    .get(&i)
-                    .copied()
-                    .and_then(NonZeroU16::new)
-                    .unwrap_or(NonZeroU16::MIN);
+    for element in elements {
+        match element {
+            Element::Title { text, .. } => {
                 tree.push(TagGroup::with_children(
-                    Tag::Hn(level, Some(h.text.clone())),
-                    take(Slot::Block(i)),
+                    Tag::Hn(NonZeroU16::MIN, Some(text.clone())),
+                    take(Slot::Title),
                 ));
             }
-            Block::Paragraph(_) => tree.push(TagGroup::with_children(Tag::P, take(Slot::Block(i)))),
-            Block::Table(t) => {
+            Element::Heading { block, level, text, .. } => {
+                let level = NonZeroU16::new(*level).unwrap_or(NonZeroU16::MIN);
+                tree.push(TagGroup::with_children(
+                    Tag::Hn(level, Some(text.clone())),
+                    take(Slot::Block(*block)),
+                ));
+            }
+            Element::Paragraph { block, .. } => tree.push(TagGroup::with_children(Tag::P, take(Slot::Block(*block)))),
+            Element::Table { block, rows, .. } => {
+                let i = *block;
                 let mut table = TagGroup::new(Tag::Table);
                 let caption = take(Slot::Caption(i));
                 if !caption.is_empty() {
                     table.push(TagGroup::with_children(Tag::Caption, caption));
                 }
-                // Each row's cells, gathered in one pass (a scan of all cells per row is
-                // quadratic in the rows of a long table).
-                let mut cells_of_row: Vec<Vec<usize>> = vec![Vec::new(); t.rows];
-                for (k, c) in t.cells.iter().enumerate() {
-                    if let Some(row) = cells_of_row.get_mut(c.row) {
-                        row.push(k);
-                    }
-                }
-                for row_cells in &cells_of_row {
+                for row in rows {
                     let mut tr = TagGroup::new(Tag::TR);
-                    for (k, c) in row_cells.iter().map(|&k| (k, &t.cells[k])) {
+                    for c in row {
                         let span = |n: usize| NonZeroU32::new(n as u32).filter(|n| n.get() > 1);
-                        let children = take(Slot::Cell(i, k));
-                        let loc = Some(location(places, None, RunRole::TableHeader, Some(i), Some(k)));
-                        let cell = match c.kind {
-                            // A section row (第二十条第（一）项) heads the rows below it, across
-                            // every column, as a column heading does.
-                            CellKind::ColumnHeader | CellKind::Section => TagGroup::with_children(
+                        let children = take(Slot::Cell(i, c.index));
+                        let loc = Some(location(places, None, RunRole::TableHeader, Some(i), Some(c.index)));
+                        let cell = match c.scope {
+                            CellScope::Column => TagGroup::with_children(
                                 Tag::TH(TableHeaderScope::Column)
                                     .with_row_span(span(c.rowspan))
                                     .with_col_span(span(c.colspan))
                                     .with_location(loc),
                                 children,
                             ),
-                            CellKind::RowHeader => TagGroup::with_children(
+                            CellScope::Row => TagGroup::with_children(
                                 Tag::TH(TableHeaderScope::Row)
                                     .with_row_span(span(c.rowspan))
                                     .with_col_span(span(c.colspan))
                                     .with_location(loc),
                                 children,
                             ),
-                            CellKind::Data => TagGroup::with_children(
+                            CellScope::Data => TagGroup::with_children(
                                 Tag::TD
                                     .with_row_span(span(c.rowspan))
                                     .with_col_span(span(c.colspan))
@@ -408,39 +379,55 @@ fn tag_tree(
                 }
                 tree.push(table);
             }
-            Block::PageBreak => {}
+            Element::SignatureLine { line } => {
+                tree.push(TagGroup::with_children(Tag::P, take(Slot::Signature(*line))));
+            }
         }
-    }
-    for line in 0..signature_lines {
-        tree.push(TagGroup::with_children(Tag::P, take(Slot::Signature(line))));
     }
     tree
 }
 
-fn metadata(doc: &Document, settings: &Settings) -> Metadata {
+fn metadata(layout: &Layout, settings: &Settings) -> Metadata {
+    let m = &layout.metadata;
     let mut metadata = Metadata::new()
-        .title(doc.title.join(""))
-        .language("zh-CN".to_string())
+        .title(m.title.clone())
+        .language(m.language.clone())
         .creator("gongwen".to_string())
         .producer("gongwen".to_string());
-    if let Some(issuer) = &doc.issuer {
-        metadata = metadata.authors(vec![issuer.clone()]);
+    if let Some(author) = &m.author {
+        metadata = metadata.authors(vec![author.clone()]);
     }
-    if let Some(subject) = &settings.subject {
+    if let Some(subject) = &m.subject {
         metadata = metadata.description(subject.clone());
     }
     // Dates only from the input or SOURCE_DATE_EPOCH, never the clock: builds stay identical.
-    if let Some(d) = doc.date.or(settings.fallback_date) {
+    if let Some(d) = m.date.or(settings.fallback_date) {
         metadata = metadata.creation_date(DateTime::new(d.year).month(d.month).day(d.day));
     }
     metadata
+}
+
+/// A PDF/A string holds at most 32 767 bytes; the PDF keeps the title (document properties)
+/// and each heading (bookmarks) as one string, three bytes a Chinese character.
+fn long_string(m: &crate::layout::Metadata, standard: &str) -> (String, String, Option<SourcePos>) {
+    let title = m.title.len();
+    let (what, bytes, pos) = match m.longest_heading {
+        Some((n, pos)) if n > title => ("a heading", n, pos),
+        _ => ("the title", title, m.title_pos),
+    };
+    (
+        format!(
+            "{what} is too long for {standard}: the PDF keeps it as one string of {bytes} bytes, and {standard} allows at most 32 767"
+        ),
+        format!("shorten {what} to under 10 000 characters (a few lines is usual), or build with --pdf-standard none"),
+        Some(pos),
+    )
 }
 
 /// krilla's validation errors as problems a clerk or IT person can act on.
 fn problems(
     errors: &[(ValidationError, krilla::configure::Validators)],
     standard: Standard,
-    doc: &Document,
     layout: &Layout,
     book: &FontBook,
     fonts: &HashMap<FontId, Font>,
@@ -454,7 +441,12 @@ fn problems(
             || "a font".to_string(),
             |id| {
                 let face = book.face(**id);
-                format!("the font {} ({})", face.name, face.path.display())
+                // The file's name, not its path: messages show no folders of the machine.
+                let file = face
+                    .path
+                    .file_name()
+                    .map_or(String::new(), |f| f.to_string_lossy().into_owned());
+                format!("the font {} ({file})", face.name)
             },
         )
     };
@@ -462,7 +454,7 @@ fn problems(
         let Some(p) = loc.and_then(|l| places.get(l.get() as usize - 1)) else {
             return (String::new(), None);
         };
-        describe(doc, layout, p)
+        describe(layout, p)
     };
     let limits = || {
         (
@@ -537,8 +529,8 @@ fn problems(
                     pos,
                 )
             }
-            ValidationError::TooLongString
-            | ValidationError::TooLongName
+            ValidationError::TooLongString => long_string(&layout.metadata, s),
+            ValidationError::TooLongName
             | ValidationError::TooLongArray
             | ValidationError::TooLongDictionary
             | ValidationError::TooLargeFloat
@@ -560,21 +552,34 @@ fn problems(
 }
 
 /// “ in the paragraph “…” on page 3” and the input position, for a validation error's location.
-fn describe(doc: &Document, layout: &Layout, p: &Place) -> (String, Option<SourcePos>) {
+fn describe(layout: &Layout, p: &Place) -> (String, Option<SourcePos>) {
+    let element = |block: usize| {
+        layout.structure.iter().find(|e| match e {
+            Element::Heading { block: b, .. }
+            | Element::Paragraph { block: b, .. }
+            | Element::Table { block: b, .. } => *b == block,
+            _ => false,
+        })
+    };
     let short = |s: &str| -> String {
         let t: String = s.chars().take(12).collect();
         if s.chars().count() > 12 { format!("{t}…") } else { t }
     };
-    let (what, pos) = match (p.role, p.block.and_then(|b| doc.blocks.get(b))) {
-        (RunRole::Title, _) => ("the title".to_string(), Some(doc.title_pos)),
+    let (what, pos) = match (p.role, p.block.and_then(element)) {
+        (RunRole::Title, _) => match layout.structure.first() {
+            Some(Element::Title { pos, .. }) => ("the title".to_string(), Some(*pos)),
+            _ => ("the title".to_string(), None),
+        },
         (RunRole::Signature, _) => ("the signature".to_string(), None),
         (RunRole::PageNumber, _) => ("a page number".to_string(), None),
-        (_, Some(Block::Heading(h))) => (format!("the heading “{}”", short(&h.text)), Some(h.pos)),
-        (_, Some(Block::Paragraph(para))) => (format!("the paragraph “{}”", short(&para.text())), Some(para.pos)),
-        (_, Some(Block::Table(t))) => match p.cell.and_then(|k| t.cells.get(k)) {
-            Some(c) => (format!("the table cell “{}”", short(&c.text)), Some(c.pos)),
-            None => ("a table".to_string(), Some(t.pos)),
-        },
+        (_, Some(Element::Heading { text, pos, .. })) => (format!("the heading “{}”", short(text)), Some(*pos)),
+        (_, Some(Element::Paragraph { what, pos, .. })) => (what.clone(), Some(*pos)),
+        (_, Some(Element::Table { rows, pos, .. })) => {
+            match p.cell.and_then(|k| rows.iter().flatten().find(|c| c.index == k)) {
+                Some(c) => (c.what.clone(), Some(c.pos)),
+                None => ("a table".to_string(), Some(*pos)),
+            }
+        }
         _ => ("the document".to_string(), None),
     };
     let page = match p.page {
@@ -610,45 +615,4 @@ fn outline(entries: &[OutlineEntry]) -> Outline {
         o.push_child(n);
     }
     o
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{Heading, Paragraph, Run};
-
-    fn heading(level: u8) -> Block {
-        Block::Heading(Heading {
-            level,
-            text: format!("h{level}"),
-            pos: SourcePos::default(),
-        })
-    }
-
-    #[test]
-    fn heading_levels_never_skip() {
-        let para = Block::Paragraph(Paragraph {
-            runs: vec![Run {
-                text: "正文".into(),
-                bold: false,
-            }],
-            pos: SourcePos::default(),
-        });
-        // 一、 then 1. directly (no （一）), then （1）, then （二）, then 二、.
-        let doc = Document {
-            title: vec!["标题".into()],
-            title_pos: SourcePos::default(),
-            issuer: None,
-            date: None,
-            blocks: vec![heading(1), para, heading(3), heading(4), heading(2), heading(1)],
-            signature: None,
-        };
-        let levels = heading_levels(&doc);
-        let got: Vec<u16> = [0, 2, 3, 4, 5].iter().map(|i| levels[i]).collect();
-        assert_eq!(
-            got,
-            [2, 3, 4, 3, 2],
-            "the title is H1; each heading one below its parent"
-        );
-    }
 }

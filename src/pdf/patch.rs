@@ -7,10 +7,15 @@
 //!   archives run) cannot read the indirect form and rejects the file.
 //! - The catalog asks viewers to show the document title in the title bar (/DisplayDocTitle),
 //!   which krilla writes only for PDF/UA.
+//!
+//! With `compact` (PDF 1.5 and later: every standard but PDF/A-1), the objects that are not
+//! streams (the structure tree, annotations, fonts' dictionaries: about 450 in a report) go into
+//! one compressed object stream, and the cross-reference table becomes a compressed
+//! cross-reference stream (ISO 32000-1 7.5.7, 7.5.8; PDF/A-2 allows both).
 
-/// Applies both touches; bytes that do not look as expected come back unchanged.
-pub fn finish(bytes: Vec<u8>) -> Vec<u8> {
-    rewrite(&bytes).unwrap_or(bytes)
+/// Applies the touches; bytes that do not look as expected come back unchanged.
+pub fn finish(bytes: Vec<u8>, compact: bool) -> Vec<u8> {
+    rewrite(&bytes, compact).unwrap_or(bytes)
 }
 
 struct Object {
@@ -19,7 +24,7 @@ struct Object {
     body: Vec<u8>,
 }
 
-fn rewrite(bytes: &[u8]) -> Option<Vec<u8>> {
+fn rewrite(bytes: &[u8], compact: bool) -> Option<Vec<u8>> {
     let startxref = rfind(bytes, b"startxref")?;
     let xref_at: usize = number_at(bytes, skip_ws(bytes, startxref + b"startxref".len()))?.0;
     let table = bytes.get(xref_at..)?.strip_prefix(b"xref")?;
@@ -90,8 +95,15 @@ fn rewrite(bytes: &[u8]) -> Option<Vec<u8>> {
             changed = true;
         }
     }
-    if !changed {
+    if !changed && !compact {
         return None;
+    }
+    let trailer = &table[trailer_rel..];
+    let eof = rfind(trailer, b"%%EOF")?;
+    // Whatever followed %%EOF (a final newline) is kept.
+    let tail = &trailer[eof + b"%%EOF".len()..];
+    if compact && !bytes.starts_with(b"%PDF-1.4") {
+        return compacted(&bytes[..header_end], &objects, count, trailer, tail);
     }
 
     let mut out = Vec::with_capacity(bytes.len() + 1024);
@@ -115,14 +127,86 @@ fn rewrite(bytes: &[u8]) -> Option<Vec<u8>> {
             None => out.extend_from_slice(e),
         }
     }
-    let trailer = &table[trailer_rel..];
     let sx = rfind(trailer, b"startxref")?;
     out.extend_from_slice(&trailer[..sx]);
     out.extend_from_slice(format!("startxref\n{new_xref}\n%%EOF").as_bytes());
-    // Keep whatever followed %%EOF (a final newline).
-    let eof = rfind(trailer, b"%%EOF")?;
-    out.extend_from_slice(&trailer[eof + b"%%EOF".len()..]);
+    out.extend_from_slice(tail);
     Some(out)
+}
+
+/// The file with its non-stream objects in one object stream and a cross-reference stream.
+/// `trailer` is the classic trailer (`trailer <<…>> startxref …`), whose entries but /Size the
+/// cross-reference stream's dictionary takes over.
+fn compacted(header: &[u8], objects: &[Object], count: usize, trailer: &[u8], tail: &[u8]) -> Option<Vec<u8>> {
+    let open = find(trailer, b"<<")?;
+    let close = rfind(trailer, b">>")?;
+    let mut entries = trailer.get(open + 2..close)?.to_vec();
+    let size_at = find(&entries, b"/Size")?;
+    let (_, size_end) = number_at(&entries, skip_ws(&entries, size_at + b"/Size".len()))?;
+    entries.drain(size_at..size_end);
+
+    let object_stream = count;
+    let xref_stream = count + 1;
+    // Where each object is: (type, field 2, field 3) as the cross-reference stream records it.
+    let mut places: Vec<(u8, usize, usize)> = vec![(0, 0, 0); count + 2];
+    places[0] = (0, 0, 0xFFFF);
+    let mut out = header.to_vec();
+    let mut packed_heads = String::new();
+    let mut packed_bodies: Vec<u8> = Vec::new();
+    let mut packed = 0;
+    for o in objects {
+        if find(&o.body, b"stream").is_some() {
+            *places.get_mut(o.num)? = (1, out.len(), 0);
+            out.extend_from_slice(format!("{} 0 obj\n", o.num).as_bytes());
+            out.extend_from_slice(&o.body);
+            out.extend_from_slice(b"\nendobj\n\n");
+        } else {
+            *places.get_mut(o.num)? = (2, object_stream, packed);
+            packed_heads.push_str(&format!("{} {} ", o.num, packed_bodies.len()));
+            packed_bodies.extend_from_slice(&o.body);
+            packed_bodies.push(b'\n');
+            packed += 1;
+        }
+    }
+    let first = packed_heads.len();
+    let mut content = packed_heads.into_bytes();
+    content.extend_from_slice(&packed_bodies);
+    let content = deflate(&content)?;
+    places[object_stream] = (1, out.len(), 0);
+    out.extend_from_slice(
+        format!(
+            "{object_stream} 0 obj\n<</Type/ObjStm/N {packed}/First {first}/Filter/FlateDecode/Length {}>>\nstream\n",
+            content.len()
+        )
+        .as_bytes(),
+    );
+    out.extend_from_slice(&content);
+    out.extend_from_slice(b"\nendstream\nendobj\n\n");
+
+    let xref_at = out.len();
+    places[xref_stream] = (1, xref_at, 0);
+    let mut rows = Vec::with_capacity(places.len() * 7);
+    for &(kind, two, three) in &places {
+        rows.push(kind);
+        rows.extend_from_slice(&u32::try_from(two).ok()?.to_be_bytes());
+        rows.extend_from_slice(&u16::try_from(three).ok()?.to_be_bytes());
+    }
+    let rows = deflate(&rows)?;
+    out.extend_from_slice(format!("{xref_stream} 0 obj\n<</Type/XRef/Size {}/W[1 4 2]", places.len()).as_bytes());
+    out.extend_from_slice(entries.trim_ascii());
+    out.extend_from_slice(format!("/Filter/FlateDecode/Length {}>>\nstream\n", rows.len()).as_bytes());
+    out.extend_from_slice(&rows);
+    out.extend_from_slice(format!("\nendstream\nendobj\n\nstartxref\n{xref_at}\n%%EOF").as_bytes());
+    out.extend_from_slice(tail);
+    Some(out)
+}
+
+/// zlib (FlateDecode) at the best compression: these streams are small.
+fn deflate(data: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Write;
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(data).ok()?;
+    encoder.finish().ok()
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -199,7 +283,7 @@ mod tests {
             "<</Type/Outlines/First 4 0 R/Last 4 0 R/Count 1>>",
             "<</Type/Catalog/Pages 1 0 R/Outlines 6 0 R>>",
         ]);
-        let after = finish(before.clone());
+        let after = finish(before.clone(), false);
         assert_ne!(after, before);
         let text = String::from_utf8_lossy(&after);
         assert!(text.contains("/Title<FEFF4E00>/Dest[3 0 R/XYZ 0 700 0]>>"), "{text}");
@@ -209,12 +293,76 @@ mod tests {
         assert_consistent(&before);
         assert_consistent(&after);
         // Applying it again changes nothing.
-        assert_eq!(finish(after.clone()), after);
+        assert_eq!(finish(after.clone(), false), after);
+    }
+
+    /// With `compact`, the dictionaries go into one object stream and the table becomes a
+    /// cross-reference stream whose rows find every object; PDF 1.4 files stay classic.
+    #[test]
+    fn compact_packs_objects_and_indexes_them_in_a_stream() {
+        let objects = [
+            "<</Type/Pages/Count 1/Kids[3 0 R]>>",
+            "<</Length 3>>\nstream\nabc\nendstream",
+            "<</Type/Page/Parent 1 0 R/Contents 2 0 R>>",
+            "<</Type/Catalog/Pages 1 0 R>>",
+        ];
+        let classic = pdf(&objects);
+        let classic_after = String::from_utf8_lossy(&finish(classic.clone(), true)).into_owned();
+        assert!(
+            classic_after.contains("\nxref\n") && !classic_after.contains("/XRef"),
+            "PDF 1.4 has no object streams: {classic_after}"
+        );
+        let before = [b"%PDF-1.7".as_slice(), &classic[8..]].concat();
+        let after = finish(before.clone(), true);
+        let text = String::from_utf8_lossy(&after);
+        assert!(
+            text.contains("2 0 obj\n<</Length 3>>\nstream\nabc\nendstream"),
+            "streams stay: {text}"
+        );
+        assert!(!text.contains("/Type/Catalog"), "dictionaries are packed: {text}");
+        assert!(
+            text.contains("/Type/XRef/Size 7/W[1 4 2]/Root 4 0 R/Filter/FlateDecode"),
+            "{text}"
+        );
+        let sx = rfind(&after, b"startxref").unwrap();
+        let xref_at = number_at(&after, skip_ws(&after, sx + 9)).unwrap().0;
+        assert!(after[xref_at..].starts_with(b"6 0 obj\n<</Type/XRef"));
+        let inflate = |from: usize| {
+            let start = from + find(&after[from..], b"stream\n").unwrap() + 7;
+            let mut data = Vec::new();
+            std::io::Read::read_to_end(&mut flate2::read::ZlibDecoder::new(&after[start..]), &mut data).unwrap();
+            data
+        };
+        let rows = inflate(xref_at);
+        assert_eq!(rows.len(), 7 * 7);
+        let row = |n: usize| {
+            let r = &rows[n * 7..n * 7 + 7];
+            (
+                r[0],
+                u32::from_be_bytes([r[1], r[2], r[3], r[4]]) as usize,
+                u16::from_be_bytes([r[5], r[6]]),
+            )
+        };
+        let (kind, at, _) = row(2);
+        assert_eq!(kind, 1);
+        assert!(after[at..].starts_with(b"2 0 obj\n"));
+        assert_eq!(row(4), (2, 5, 2), "the catalog is the third packed object, in stream 5");
+        let (_, stream_at, _) = row(5);
+        let packed = inflate(stream_at);
+        let bodies = [
+            objects[0],
+            objects[2],
+            "<</Type/Catalog/ViewerPreferences<</DisplayDocTitle true>>/Pages 1 0 R>>",
+        ];
+        let (second, third) = (bodies[0].len() + 1, bodies[0].len() + bodies[1].len() + 2);
+        let expected = format!("1 0 3 {second} 4 {third} {}\n", bodies.join("\n"));
+        assert_eq!(String::from_utf8(packed).unwrap(), expected);
+        assert_eq!(finish(before.clone(), true), after, "deterministic");
     }
 
     #[test]
     fn unexpected_files_are_left_alone() {
         let odd = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\nstartxref\n999\n%%EOF".to_vec();
-        assert_eq!(finish(odd.clone()), odd);
+        assert_eq!(finish(odd.clone(), true), odd);
     }
 }

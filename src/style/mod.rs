@@ -81,6 +81,72 @@ pub struct Role {
     pub bold: bool,
 }
 
+/// The part a piece of text plays, which picks its [`Role`] (fonts, size, alignment) from the
+/// style. Every role's name is in [`ROLES`] and nowhere else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RunRole {
+    Title,
+    /// 1 = 一、 … 4 = （1）; deeper levels use level 4's role.
+    Heading(u8),
+    Body,
+    Signature,
+    TableCaption,
+    TableHeader,
+    TableCell,
+    PageNumber,
+}
+
+/// The one table of role names: the keys of a style file's `roles:`, and the names in messages
+/// and in `gongwen fonts`, in that order.
+pub const ROLES: [(RunRole, &str); 11] = [
+    (RunRole::Title, "title"),
+    (RunRole::Heading(1), "h1"),
+    (RunRole::Heading(2), "h2"),
+    (RunRole::Heading(3), "h3"),
+    (RunRole::Heading(4), "h4"),
+    (RunRole::Body, "body"),
+    (RunRole::Signature, "signature"),
+    (RunRole::TableCell, "table"),
+    (RunRole::TableHeader, "table-header"),
+    (RunRole::TableCaption, "table-caption"),
+    (RunRole::PageNumber, "page-number"),
+];
+
+impl RunRole {
+    /// Heading levels past 4 (and 0) share the nearest defined level.
+    pub fn normalized(self) -> RunRole {
+        match self {
+            RunRole::Heading(l) => RunRole::Heading(l.clamp(1, 4)),
+            other => other,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        let r = self.normalized();
+        ROLES.iter().find(|(x, _)| *x == r).map_or("body", |(_, n)| n)
+    }
+
+    pub fn from_name(name: &str) -> Option<RunRole> {
+        ROLES.iter().find(|(_, n)| *n == name).map(|(r, _)| *r)
+    }
+}
+
+impl Style {
+    /// The formatting of a role.
+    pub fn role(&self, role: RunRole) -> &Role {
+        match role.normalized() {
+            RunRole::Title => &self.title,
+            RunRole::Heading(l) => &self.headings[usize::from(l - 1)],
+            RunRole::Body => &self.body,
+            RunRole::Signature => &self.signature,
+            RunRole::TableCaption => &self.table_caption,
+            RunRole::TableHeader => &self.table_header,
+            RunRole::TableCell => &self.table,
+            RunRole::PageNumber => &self.page_number,
+        }
+    }
+}
+
 /// Chinese size names (字号) in the digital convention of Word, WPS and CTeX.
 pub const SIZE_NAMES: &[(&str, f32)] = &[
     ("初号", 42.0),
@@ -149,8 +215,15 @@ pub fn parse_length(text: &str) -> Option<f32> {
     (v.is_finite()).then_some(v * factor)
 }
 
-/// Loads a style: a built-in name, or a path to a YAML file laid over the built-in `gbt9704`.
+/// Loads a style: a built-in name, or a path (inside `base_dir`) to a YAML file laid over the
+/// built-in `gbt9704`.
 pub fn load(name_or_path: &str, base_dir: &std::path::Path) -> Result<Style, Diagnostic> {
+    load_in(name_or_path, &crate::core::file::Folders::of_input(base_dir))
+}
+
+/// Loads a style: a built-in name, or a path to a YAML file in one of `folders`, laid over the
+/// built-in `gbt9704`.
+pub fn load_in(name_or_path: &str, folders: &crate::core::file::Folders) -> Result<Style, Diagnostic> {
     let base = yaml::parse("<built-in style gbt9704>", BUILTIN_GBT9704)?;
     if BUILTIN_STYLES.contains(&name_or_path) {
         return from_tree(&base, "<built-in style gbt9704>", BUILTIN_GBT9704);
@@ -165,8 +238,10 @@ pub fn load(name_or_path: &str, base_dir: &std::path::Path) -> Result<Style, Dia
             )),
         );
     }
-    let path = base_dir.join(name_or_path);
-    let shown = path.display().to_string();
+    let shown = folders.base.join(name_or_path).display().to_string();
+    let path = folders
+        .resolve(name_or_path)
+        .map_err(|e| e.diagnostic(&shown, "style", name_or_path))?;
     let text = crate::core::file::read_limited(&path).and_then(|b| {
         String::from_utf8(b)
             .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "the file is not UTF-8 text"))
@@ -198,12 +273,13 @@ fn overlay(base: Node, over: Node) -> Node {
                     None => b.push((k, v)),
                 }
             }
-            Node {
-                value: Value::Map(b),
-                pos: over.pos,
-            }
+            Node::new(Value::Map(b), over.pos)
         }
-        (_, value) => Node { value, pos: over.pos },
+        (_, value) => Node {
+            value,
+            pos: over.pos,
+            written: over.written,
+        },
     }
 }
 
@@ -349,21 +425,10 @@ fn parse_style(r: &Reader, root: &Node, over: Option<&Node>) -> Result<Style, Di
         tracking: len(grid, "tracking", "grid", TRACKING)?,
     };
     let roles = section("roles")?;
-    let names = [
-        "title",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "body",
-        "signature",
-        "table",
-        "table-header",
-        "table-caption",
-        "page-number",
-    ];
+    let names = ROLES.map(|(_, name)| name);
     r.check_keys(roles, &names, "roles")?;
-    let role = |name: &str| -> Result<Role, Diagnostic> {
+    let role = |id: RunRole| -> Result<Role, Diagnostic> {
+        let name = id.name();
         let node = get(roles, name).ok_or_else(|| r.error(root.pos, format!("the style has no role `{name}`")))?;
         parse_role(r, node, name)
     };
@@ -373,14 +438,19 @@ fn parse_style(r: &Reader, root: &Node, over: Option<&Node>) -> Result<Style, Di
     let style = Style {
         page,
         grid,
-        title: role("title")?,
-        headings: [role("h1")?, role("h2")?, role("h3")?, role("h4")?],
-        body: role("body")?,
-        signature: role("signature")?,
-        table: role("table")?,
-        table_header: role("table-header")?,
-        table_caption: role("table-caption")?,
-        page_number: role("page-number")?,
+        title: role(RunRole::Title)?,
+        headings: [
+            role(RunRole::Heading(1))?,
+            role(RunRole::Heading(2))?,
+            role(RunRole::Heading(3))?,
+            role(RunRole::Heading(4))?,
+        ],
+        body: role(RunRole::Body)?,
+        signature: role(RunRole::Signature)?,
+        table: role(RunRole::TableCell)?,
+        table_header: role(RunRole::TableHeader)?,
+        table_caption: role(RunRole::TableCaption)?,
+        page_number: role(RunRole::PageNumber)?,
         page_number_below_body: len(pn, "below-body", "page-number", BELOW_BODY)?,
         page_number_indent: INDENT.check(
             r,
@@ -677,6 +747,18 @@ mod tests {
         assert_eq!(s.title.size, 22.0);
         assert_eq!(s.body.fonts[0], "仿宋_GB2312");
         assert_eq!(s.page_number.size, 14.0);
+    }
+
+    #[test]
+    fn every_role_has_one_name() {
+        let s = load("gbt9704", std::path::Path::new(".")).unwrap();
+        for (role, name) in ROLES {
+            assert_eq!(role.name(), name);
+            assert_eq!(RunRole::from_name(name), Some(role));
+        }
+        assert_eq!(RunRole::Heading(7).name(), "h4");
+        assert_eq!(s.role(RunRole::Heading(2)), &s.headings[1]);
+        assert_eq!(s.role(RunRole::TableCell), &s.table);
     }
 
     #[test]

@@ -1,6 +1,10 @@
-//! Helpers shared by the integration tests: run the CLI, read the files it writes.
+//! Helpers common to the integration tests: run the CLI, read the files it writes (the PDF
+//! in-process, see `pdf` and `gbt9704`).
 
 #![allow(dead_code)]
+
+pub mod gbt9704;
+pub mod pdf;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -33,79 +37,56 @@ pub fn build_sample(name: &str) -> (tempfile::TempDir, PathBuf, PathBuf) {
     (dir, pdf, docx)
 }
 
-/// Text of the PDF as poppler extracts it.
-pub fn pdftotext(pdf: &Path) -> String {
-    let out = Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is needed");
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).expect("utf-8")
+/// The seed report's text (tests/data/seed, with its provenance).
+pub fn seed_text() -> String {
+    std::fs::read_to_string(root().join("tests/data/seed/000_e7d76fa2cf8cbad9.txt"))
+        .expect("the seed text is in the repository")
 }
 
-/// A word of `pdftotext -bbox` output: its text and box in points (y downward), with its page.
+/// The PDF read in-process.
+pub fn read_pdf(path: &Path) -> pdf::Pdf {
+    pdf::Pdf::open(path)
+}
+
+/// The PDF's text in drawing order, pages separated by form feeds (see [`pdf::Pdf::text`]).
+pub fn pdf_text(path: &Path) -> String {
+    read_pdf(path).text()
+}
+
+pub fn page_count(path: &Path) -> usize {
+    read_pdf(path).page_count()
+}
+
+/// A run of characters with no gap between them (see [`pdf::words`]): its text and box in
+/// points (y downward), with its 1-based page, as `pdftotext -bbox` lists words.
 #[derive(Debug, Clone)]
 pub struct Word {
     pub page: usize,
     pub text: String,
+    pub size: f32,
     pub x_min: f32,
     pub y_min: f32,
     pub x_max: f32,
     pub y_max: f32,
 }
 
-pub fn words(pdf: &Path) -> Vec<Word> {
-    let out = Command::new("pdftotext")
-        .args(["-bbox", "-enc", "UTF-8"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext");
-    let html = String::from_utf8(out.stdout).expect("utf-8");
-    let mut page = 0;
-    let mut words = Vec::new();
-    for line in html.lines() {
-        let l = line.trim();
-        if l.starts_with("<page ") {
-            page += 1;
-        } else if let Some(rest) = l.strip_prefix("<word ") {
-            let attr = |name: &str| -> f32 {
-                let key = format!("{name}=\"");
-                let i = rest.find(&key).expect("attribute") + key.len();
-                rest[i..].split('"').next().unwrap().parse().unwrap()
-            };
-            let text = rest
-                .split('>')
-                .nth(1)
-                .unwrap_or("")
-                .split('<')
-                .next()
-                .unwrap_or("")
-                .to_string();
-            words.push(Word {
-                page,
-                text,
-                x_min: attr("xMin"),
-                y_min: attr("yMin"),
-                x_max: attr("xMax"),
-                y_max: attr("yMax"),
-            });
-        }
-    }
-    words
-}
-
-pub fn page_count(pdf: &Path) -> usize {
-    let out = Command::new("pdfinfo").arg(pdf).output().expect("pdfinfo");
-    let text = String::from_utf8_lossy(&out.stdout);
-    text.lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .expect("Pages line")
-        .trim()
-        .parse()
-        .unwrap()
+pub fn words(path: &Path) -> Vec<Word> {
+    let pdf = read_pdf(path);
+    pdf.pages
+        .iter()
+        .enumerate()
+        .flat_map(|(i, page)| {
+            pdf::words(page).into_iter().map(move |l| Word {
+                page: i + 1,
+                text: l.text,
+                size: l.size,
+                x_min: l.x0,
+                y_min: l.top,
+                x_max: l.x1raw,
+                y_max: l.bottom,
+            })
+        })
+        .collect()
 }
 
 /// One part of a DOCX package as text.
@@ -150,11 +131,6 @@ pub fn elements(xml: &str, tag: &str) -> Vec<Vec<(String, String)>> {
 
 pub fn attr<'a>(el: &'a [(String, String)], name: &str) -> Option<&'a str> {
     el.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-}
-
-pub fn shared_tool(name: &str) -> Option<PathBuf> {
-    let p = root().join("..").join("shared").join("tools").join(name);
-    p.is_file().then_some(p)
 }
 
 /// Whitespace-free text, for comparing extracted text with the input.

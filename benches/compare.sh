@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# gongwen against Typst on the same machine and fonts: the seed report (PDF + DOCX for gongwen,
+# PDF for Typst) in a fresh process, and per document in a batch of 100 (gongwen: one process
+# over a folder; Typst: one reused compiler). Prints medians of wall-clock and CPU time (CPU time
+# is the fairer figure on a shared machine), peak memory, and the ratios.
+#   benches/compare.sh            RUNS=20 by default; BATCH=100
+# Typst comes from `pip install typst` (its Python binding); without it only gongwen is timed.
+# benches/typst/alxa-left-banner-2019.typ is the seed written for Typst (benches/typst/make-seed.py).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${RUNS:-20}
+batch=${BATCH:-100}
+cargo build --release --quiet
+bin=target/release/gongwen
+seed=samples/alxa-left-banner-2019.yaml
+typ=benches/typst/alxa-left-banner-2019.typ
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# Runs a command N times; prints the medians of wall and CPU time (ms) and the largest peak RSS (KiB).
+measure() {
+    local n=$1
+    shift
+    : >"$tmp/runs"
+    for _ in $(seq "$n"); do
+        /usr/bin/time -f "%e %U %S %M" -o "$tmp/t" "$@" >/dev/null 2>&1 || true
+        awk '{printf "%.1f %.1f %d\n", $1 * 1000, ($2 + $3) * 1000, $4}' "$tmp/t" >>"$tmp/runs"
+    done
+    median() { cut -d' ' -f"$1" "$tmp/runs" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+    echo "$(median 1) $(median 2) $(cut -d' ' -f3 "$tmp/runs" | sort -n | tail -1)"
+}
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
+read -r g_wall g_cpu g_rss < <(measure "$runs" "$bin" build "$seed" -o "$tmp/g")
+printf 'gongwen, seed (PDF + DOCX), fresh process: %7.1f ms wall %7.1f ms CPU  peak %d KiB\n' "$g_wall" "$g_cpu" "$g_rss"
+printf 'gongwen seed PDF: %d bytes\n' "$(stat -c %s "$tmp/g/alxa-left-banner-2019.pdf")"
+
+benches/make-batch.sh "$tmp/batch" "$batch"
+read -r b_wall b_cpu b_rss < <(measure 3 "$bin" build "$tmp/batch" -o "$tmp/gb")
+printf 'gongwen, batch of %d (one process, all cores): %7.1f ms wall %7.1f ms CPU per document  peak %d KiB\n' \
+    "$batch" "$(echo "$b_wall / $batch" | bc -l)" "$(echo "$b_cpu / $batch" | bc -l)" "$b_rss"
+
+if ! python3 -c 'import typst' 2>/dev/null; then
+    echo "Typst not installed (pip install typst): no comparison"
+    exit 0
+fi
+# Python's own start-up and import, taken off Typst's fresh-process figure.
+read -r p_wall p_cpu _ < <(measure "$runs" python3 -c 'import typst')
+read -r t_wall t_cpu t_rss < <(measure "$runs" python3 -c "import typst; typst.compile('$typ', output='$tmp/t.pdf', font_paths=['fonts'], ignore_system_fonts=True)")
+t_wall=$(echo "$t_wall - $p_wall" | bc -l)
+t_cpu=$(echo "$t_cpu - $p_cpu" | bc -l)
+printf 'Typst %s, seed (PDF), fresh process, less Python start-up: %7.1f ms wall %7.1f ms CPU  peak %d KiB\n' \
+    "$(python3 -c 'import typst; print(typst.__version__)')" "$t_wall" "$t_cpu" "$t_rss"
+# The reused compiler: each document differs in one figure, as the batch's documents do.
+cat >"$tmp/batch.py" <<PY
+import time, typst
+source = open("$typ", encoding="utf-8").read()
+compiler = typst.Compiler(font_paths=["fonts"], ignore_system_fonts=True)
+compiler.compile(input=source.encode(), format="pdf")  # warm-up: fonts and caches
+start, cpu = time.perf_counter(), time.process_time()
+for i in range($batch):
+    compiler.compile(input=source.replace("2502", str(3000 + i)).encode(), format="pdf")
+print((time.perf_counter() - start) * 1000 / $batch, (time.process_time() - cpu) * 1000 / $batch)
+PY
+read -r tb_wall tb_cpu < <(python3 "$tmp/batch.py")
+printf 'Typst, batch of %d (reused compiler, warm): %7.1f ms wall %7.1f ms CPU per document\n' "$batch" "$tb_wall" "$tb_cpu"
+echo "ratios (Typst / gongwen):"
+printf '  fresh process: %5.1f× wall, %5.1f× CPU\n' "$(echo "$t_wall / $g_wall" | bc -l)" "$(echo "$t_cpu / $g_cpu" | bc -l)"
+printf '  batch, per document: %5.1f× wall, %5.1f× CPU\n' \
+    "$(echo "$tb_wall / ($b_wall / $batch)" | bc -l)" "$(echo "$tb_cpu / ($b_cpu / $batch)" | bc -l)"

@@ -1,0 +1,183 @@
+//! Building many documents at once: in parallel over one session (fonts mapped and parsed once),
+//! with a progress bar on a terminal (plain `wrote` lines otherwise) and a summary at the end.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use gongwen::{Error, Format, Session};
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// What became of one document; only this much is kept per document, so memory does not grow
+/// with the size of the batch.
+struct Outcome {
+    files: usize,
+    warnings: usize,
+    /// The document's first error, on one line (`file:line:column: message`).
+    failure: Option<String>,
+}
+
+/// Builds every document on `jobs` threads (default: one per core), sharing the session. Each document's
+/// diagnostics are printed whole as it finishes; the summary names each failed document with
+/// its first error. Exit status 1 if any failed; the others are written all the same.
+pub fn build_all(
+    session: &Session,
+    documents: &[PathBuf],
+    output: Option<&Path>,
+    formats: &[Format],
+    jobs: Option<u16>,
+) -> Result<(), u8> {
+    let threads = jobs
+        .map_or_else(
+            || std::thread::available_parallelism().map_or(1, |n| n.get()),
+            usize::from,
+        )
+        .min(documents.len());
+    let bar = std::io::stderr().is_terminal().then(|| progress_bar(documents.len()));
+    let started = Instant::now();
+    // Plain threads taking the next document in turn, not a rayon pool: krilla runs its own
+    // work (font subsets) on rayon and, while waiting for it, a rayon worker would start
+    // another document on the same stack, nesting documents without bound.
+    let next = AtomicUsize::new(0);
+    let mut outcomes: Vec<(usize, Outcome)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(input) = documents.get(i) else {
+                            return done;
+                        };
+                        done.push((i, build_document(session, input, output, formats, bar.as_ref())));
+                        if let Some(bar) = &bar {
+                            bar.inc(1);
+                        }
+                    }
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
+    });
+    outcomes.sort_by_key(|(i, _)| *i);
+    let outcomes: Vec<Outcome> = outcomes.into_iter().map(|(_, o)| o).collect();
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let summary = summary(&outcomes, started.elapsed().as_secs_f64());
+    gongwen::say_err(format_args!("{summary}"));
+    if outcomes.iter().any(|o| o.failure.is_some()) {
+        Err(1)
+    } else {
+        Ok(())
+    }
+}
+
+fn progress_bar(len: usize) -> ProgressBar {
+    let bar = ProgressBar::new(len as u64);
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} documents, {eta} left")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Prints text to stderr without tearing the progress bar (or another thread's text).
+fn show(bar: Option<&ProgressBar>, text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    let write = || {
+        let mut err = std::io::stderr().lock();
+        let _ = err.write_all(text.as_bytes());
+    };
+    match bar {
+        Some(bar) => bar.suspend(write),
+        None => write(),
+    }
+}
+
+fn build_document(
+    session: &Session,
+    input: &Path,
+    output: Option<&Path>,
+    formats: &[Format],
+    bar: Option<&ProgressBar>,
+) -> Outcome {
+    let dir = crate::out_dir_for(input, output);
+    let mut outcome = Outcome {
+        files: 0,
+        warnings: 0,
+        failure: None,
+    };
+    let result = session.prepare(input).and_then(|(loaded, notes)| {
+        outcome.warnings = notes.warnings.len() + notes.overridden.len();
+        show(bar, &crate::notes_text(&loaded.file, &notes));
+        session.write(input, &loaded, &dir, formats)
+    });
+    match result {
+        Ok(files) => {
+            outcome.files = files.len();
+            if bar.is_none() {
+                // One write per document, so that lines of parallel builds do not interleave.
+                let lines: String = files.iter().map(|f| format!("wrote {}\n", f.display())).collect();
+                let _ = std::io::stdout().lock().write_all(lines.as_bytes());
+            }
+        }
+        Err(e) => {
+            let mut text = e.to_string();
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            show(bar, &text);
+            outcome.failure = Some(first_error(input, &e));
+        }
+    }
+    outcome
+}
+
+/// An error on one line: where (`file:line:column`, or the input), then what.
+fn first_error(input: &Path, e: &Error) -> String {
+    let first = match e {
+        Error::Input(d) | Error::Standard(d) => d.0.first(),
+        Error::Rules { errors, .. } => errors.0.first(),
+        _ => None,
+    };
+    match first {
+        Some(d) => match d.pos {
+            Some(p) => format!("{}:{}:{}: {}", d.file, p.line, p.column, d.message),
+            None => format!("{}: {}", d.file, d.message),
+        },
+        None => {
+            let text = e.to_string();
+            let line = text.lines().next().unwrap_or_default();
+            format!("{}: {}", input.display(), line.strip_prefix("error: ").unwrap_or(line))
+        }
+    }
+}
+
+/// The closing lines: how many built, how many failed (each with its first error), warnings.
+fn summary(outcomes: &[Outcome], seconds: f64) -> String {
+    let failed: Vec<&String> = outcomes.iter().filter_map(|o| o.failure.as_ref()).collect();
+    let built = outcomes.len() - failed.len();
+    let files: usize = outcomes.iter().map(|o| o.files).sum();
+    let warnings: usize = outcomes.iter().map(|o| o.warnings).sum();
+    let plural = |n: usize, one: &str, many: &str| if n == 1 { one.to_string() } else { many.to_string() };
+    let mut out = format!(
+        "built {built} of {} {} ({files} {}) in {seconds:.1} s; {} failed, {warnings} {}\n",
+        outcomes.len(),
+        plural(outcomes.len(), "document", "documents"),
+        plural(files, "file", "files"),
+        failed.len(),
+        plural(warnings, "warning", "warnings"),
+    );
+    if !failed.is_empty() {
+        out.push_str("failed:\n");
+        for error in failed {
+            out.push_str(&format!("  {error}\n"));
+        }
+    }
+    out
+}

@@ -1,0 +1,260 @@
+//! Layout's result, for any writer. Fixed-layout writers (PDF, later OFD and PNG) need only
+//! the pages, the structure and the metadata; reflowing writers (DOCX, later HTML) follow the
+//! document model and mirror what layout decided, from [`Decisions`].
+
+use std::ops::Range;
+
+use crate::core::SourcePos;
+use crate::fonts::FontId;
+use crate::model::Date;
+pub use crate::style::RunRole;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedGlyph {
+    pub id: u16,
+    /// Points, including tracking, justification and grid adjustment.
+    pub advance: f32,
+    pub x_offset: f32,
+    pub y_offset: f32,
+    /// The characters of the run's `text` this glyph shows.
+    pub text_range: Range<usize>,
+}
+
+/// Glyphs of one font, size and weight on one baseline. Coordinates: points from the page's
+/// top-left corner, y downward.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GlyphRun {
+    pub font: FontId,
+    pub size: f32,
+    pub x: f32,
+    pub baseline: f32,
+    pub bold: bool,
+    pub role: RunRole,
+    pub text: String,
+    pub glyphs: Vec<PlacedGlyph>,
+    /// The `Document::blocks` entry the run shows (None for the title, the signature and page
+    /// numbers).
+    pub block: Option<usize>,
+    /// For table text: the cell's index in the table's `cells`.
+    pub cell: Option<usize>,
+    /// Drawn again for pagination (header rows and cut row labels on a continuation page, the
+    /// 续表 label): a copy of content shown earlier, not new content.
+    pub repeated: bool,
+    /// Where the run belongs in the structure (set once the page is complete).
+    pub mark: Mark,
+}
+
+/// A colour in device RGB, 0–255 per channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Colour {
+    pub r: u8,
+    pub g: u8,
+    pub b: u8,
+}
+
+impl Colour {
+    pub const BLACK: Colour = Colour { r: 0, g: 0, b: 0 };
+    /// The red of a 版头's 发文机关标志 and separator line.
+    pub const RED: Colour = Colour { r: 230, g: 0, b: 18 };
+}
+
+/// A straight rule (table borders, the 版头 and 版记 lines), from (x0, y0) to (x1, y1), `width`
+/// points thick.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+    pub width: f32,
+    pub colour: Colour,
+}
+
+/// A filled closed shape (a seal's outline, a shaded cell): its outline's points in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shape {
+    pub points: Vec<(f32, f32)>,
+    pub fill: Colour,
+}
+
+/// A raster image (a seal, a signature) placed in the rectangle (x, y, width, height).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Image {
+    pub x: f32,
+    pub y: f32,
+    pub width: f32,
+    pub height: f32,
+    /// The encoded file (PNG or JPEG).
+    pub data: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Page {
+    pub runs: Vec<GlyphRun>,
+    pub rules: Vec<Rule>,
+    pub shapes: Vec<Shape>,
+    pub images: Vec<Image>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutlineEntry {
+    pub level: u8,
+    pub text: String,
+    pub page: usize,
+    pub y: f32,
+}
+
+/// Which structure element a run of text is content of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Slot {
+    Title,
+    /// A heading or paragraph: its index in `Document::blocks`.
+    Block(usize),
+    /// A table's caption (the table's block index).
+    Caption(usize),
+    /// A table cell: the table's block index and the cell's index.
+    Cell(usize, usize),
+    /// A line of the 署名/成文日期 block, counted from 0.
+    Signature(usize),
+}
+
+/// Page furniture and drawing that is not document content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Artifact {
+    PageNumber,
+    /// Drawn again on a continuation page (header rows, cut row labels, 续表).
+    Repeated,
+    /// Lines and shapes of the page's layout (table rules).
+    Layout,
+    Other,
+}
+
+/// How a run is marked: content of a structure element, or an artifact, so that a screen
+/// reader reads each piece of text once, in document order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mark {
+    Content(Slot),
+    Artifact(Artifact),
+}
+
+/// A table cell's part in the structure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellScope {
+    /// Heads the column (and a section row, which heads the rows below it across every column).
+    Column,
+    /// Heads its row.
+    Row,
+    Data,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellElement {
+    /// The cell's index in the table's `cells` ([`Slot::Cell`]).
+    pub index: usize,
+    pub scope: CellScope,
+    pub rowspan: usize,
+    pub colspan: usize,
+    /// “the table cell “…””, for messages.
+    pub what: String,
+    pub pos: SourcePos,
+}
+
+/// One element of the document's structure, in reading order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Element {
+    Title {
+        text: String,
+        pos: SourcePos,
+    },
+    Heading {
+        block: usize,
+        /// Level in the structure: the title is 1, and each heading one below the heading it
+        /// sits under, so levels never skip.
+        level: u16,
+        text: String,
+        pos: SourcePos,
+    },
+    Paragraph {
+        block: usize,
+        what: String,
+        pos: SourcePos,
+    },
+    Table {
+        block: usize,
+        pos: SourcePos,
+        /// One entry per grid row: the cells that start in it.
+        rows: Vec<Vec<CellElement>>,
+    },
+    SignatureLine {
+        line: usize,
+    },
+}
+
+/// What a document says about itself, for the file's metadata.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Metadata {
+    pub title: String,
+    pub author: Option<String>,
+    pub subject: Option<String>,
+    /// The document's date (成文日期, else SOURCE_DATE_EPOCH); never the clock.
+    pub date: Option<Date>,
+    /// BCP 47.
+    pub language: String,
+    /// Where the title was written, for messages about the metadata built from it.
+    pub title_pos: SourcePos,
+    /// The longest heading's length in UTF-8 bytes and position (PDF string limits).
+    pub longest_heading: Option<(usize, SourcePos)>,
+}
+
+/// What layout decided about a table, for a reflowing writer to reproduce.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableFacts {
+    /// The table's index in `Document::blocks`.
+    pub block: usize,
+    /// Column widths in points.
+    pub widths: Vec<f32>,
+    /// Type size after any stepping down.
+    pub size: f32,
+    /// Body rows that begin a new page (a spanning row label is repeated there).
+    pub page_starts: Vec<usize>,
+    /// Space after the table up to the next line of the grid, where body text resumes.
+    pub space_after: f32,
+    /// Each cell's text as laid out, line by line (same order as `Table::cells`).
+    pub cell_lines: Vec<Vec<String>>,
+    /// Type size of the 续表 label on continuation pages.
+    pub continued_size: f32,
+    /// The caption's lines as laid out (centred, within the 版心); empty without a caption.
+    pub caption_lines: Vec<String>,
+}
+
+/// Layout decisions a reflowing writer (DOCX, later HTML) mirrors instead of deciding again.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Decisions {
+    /// The title's lines as broken.
+    pub title_lines: Vec<String>,
+    /// Right indents (pt) of the 署名 and 成文日期 lines.
+    pub signature_right_indents: Option<(f32, f32)>,
+    /// The 署名 lines as layout set them (one paragraph each); empty: the input's organs.
+    pub signature_lines: Vec<String>,
+    /// Tables, each with its block index.
+    pub tables: Vec<TableFacts>,
+}
+
+impl Decisions {
+    /// What layout decided for the table at `block`.
+    pub fn table(&self, block: usize) -> Option<&TableFacts> {
+        self.tables.iter().find(|t| t.block == block)
+    }
+}
+
+/// The result of layout.
+pub struct Layout {
+    pub width: f32,
+    pub height: f32,
+    pub pages: Vec<Page>,
+    pub outline: Vec<OutlineEntry>,
+    /// The structure elements in reading order; runs point into it with [`Mark`].
+    pub structure: Vec<Element>,
+    pub metadata: Metadata,
+    pub decisions: Decisions,
+}

@@ -1,0 +1,216 @@
+//! A session: the fonts (memory-mapped, parsed once, shared) and settings for any number of
+//! documents, built one after another or from several threads at once. Nothing here prints:
+//! each build returns its files and its diagnostics, and the caller decides what to show.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::core::diag::{Diagnostic, Diagnostics};
+use crate::fonts::{FontBook, FontLibrary};
+use crate::{Error, Format, Loaded, Options};
+
+/// How many of krilla's memoisation rounds an unused result survives. krilla memoises glyph
+/// bounds, font subsets and compressed streams (its `comemo` feature); results that the last
+/// few documents did not use are dropped, so memory stays flat however many documents a
+/// session builds, while the glyph bounds every document shares stay cached.
+const MEMO_MAX_AGE: usize = 8;
+
+/// Fonts and settings shared by the documents of a run. `Send + Sync`: share it by reference
+/// (or in an `Arc`) between threads.
+pub struct Session {
+    options: Options,
+    fonts: Arc<FontLibrary>,
+}
+
+/// What building (or checking) one document gave besides its files.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// The files written, in the order of the formats asked for (empty for a check).
+    pub files: Vec<PathBuf>,
+    /// Warnings: text against tables, missing sections, last year's figures.
+    pub warnings: Vec<Diagnostic>,
+    /// Rule violations built anyway because `Options::force` was set.
+    pub overridden: Vec<Diagnostic>,
+}
+
+impl Session {
+    /// A session with the given settings; finds the bundled fonts folder (no font is read yet).
+    pub fn new(options: Options) -> Result<Session, Error> {
+        let dir = crate::fonts::find_font_dir(options.fonts_dir.as_deref())?;
+        let fonts = Arc::new(FontLibrary::new(dir, options.system_fonts));
+        Ok(Session { options, fonts })
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// The font library every document of this session draws from.
+    pub fn fonts(&self) -> &Arc<FontLibrary> {
+        &self.fonts
+    }
+
+    /// A font book for one document, over the session's library.
+    pub fn font_book(&self) -> FontBook {
+        FontBook::with_library(self.fonts.clone())
+    }
+
+    /// Builds one input into `out_dir/NAME.pdf` and/or `NAME.docx`: [`Session::prepare`], then
+    /// [`Session::write`]. Nothing is written unless every requested file was produced; each
+    /// file appears atomically.
+    pub fn build(&self, input_path: &Path, out_dir: &Path, formats: &[Format]) -> Result<Report, Error> {
+        let (loaded, report) = self.prepare(input_path)?;
+        let files = self.write(input_path, &loaded, out_dir, formats)?;
+        Ok(Report { files, ..report })
+    }
+
+    /// Reads an input and runs its checks: its warnings, and its rule violations (an error
+    /// unless `Options::force`). A caller that shows diagnostics as they come shows these
+    /// before the document is laid out.
+    pub fn prepare(&self, input_path: &Path) -> Result<(Loaded, Report), Error> {
+        let loaded = crate::load_with(input_path, &self.options)?;
+        let report = self.gate(&loaded, self.options.force)?;
+        Ok((loaded, report))
+    }
+
+    /// Lays out a prepared input and writes its files into `out_dir`, named after the input.
+    pub fn write(
+        &self,
+        input_path: &Path,
+        loaded: &Loaded,
+        out_dir: &Path,
+        formats: &[Format],
+    ) -> Result<Vec<PathBuf>, Error> {
+        let rendered = self.render(loaded, formats)?;
+        let formats: Vec<Format> = rendered.iter().map(|(f, _)| *f).collect();
+        let files: Vec<(PathBuf, Vec<u8>)> = crate::output_paths(input_path, out_dir, &formats)
+            .into_iter()
+            .zip(rendered)
+            .map(|(path, (_, bytes))| (path, bytes))
+            .collect();
+        crate::output::write_all(out_dir, &files)?;
+        Ok(files.into_iter().map(|(p, _)| p).collect())
+    }
+
+    /// Makes the requested files of a loaded input in memory (no rules are checked here).
+    pub fn render(&self, loaded: &Loaded, formats: &[Format]) -> Result<Vec<(Format, Vec<u8>)>, Error> {
+        // Each format once, in the order given.
+        let formats: Vec<Format> = formats
+            .iter()
+            .enumerate()
+            .filter(|(i, f)| !formats[..*i].contains(f))
+            .map(|(_, f)| *f)
+            .collect();
+        let mut book = self.font_book();
+        let laid = crate::lay_out(loaded, &mut book)?;
+        // The PDF first, while it needs the pages and the fonts; both are freed before the DOCX,
+        // which needs only layout's decisions (this bounds the peak memory of a long table).
+        let mut pdf = match formats.contains(&Format::Pdf) {
+            true => Some(crate::write_pdf(loaded, &laid, &book, &self.options)?),
+            false => None,
+        };
+        let facts = crate::docx_facts(&laid).clone();
+        drop(laid);
+        drop(book);
+        let mut files = Vec::new();
+        for &format in &formats {
+            let bytes = match format {
+                Format::Pdf => pdf.take().unwrap_or_default(),
+                Format::Docx => crate::docx::write(&loaded.document, &loaded.style, &facts)?,
+            };
+            files.push((format, bytes));
+        }
+        comemo::evict(MEMO_MAX_AGE);
+        Ok(files)
+    }
+
+    /// Parses and validates an input (including that every character has a font and that the
+    /// PDF can meet its standard), writing nothing. Rule violations are errors here even with
+    /// `force`, since checking is how a clerk finds them.
+    pub fn check(&self, input_path: &Path) -> Result<Report, Error> {
+        let (loaded, report) = self.prepare_check(input_path)?;
+        self.verify(&loaded)?;
+        Ok(report)
+    }
+
+    /// As `prepare`, with rule violations always errors (as `check` has them).
+    pub fn prepare_check(&self, input_path: &Path) -> Result<(Loaded, Report), Error> {
+        let loaded = crate::load_with(input_path, &self.options)?;
+        let report = self.gate(&loaded, false)?;
+        Ok((loaded, report))
+    }
+
+    /// Lays out a prepared input and makes its PDF in memory, writing nothing: what `check`
+    /// does after `prepare_check`. The PDF is made so that a document that cannot meet the PDF
+    /// standard fails here as it would in a build.
+    pub fn verify(&self, loaded: &Loaded) -> Result<(), Error> {
+        self.render(loaded, &[Format::Pdf]).map(|_| ())
+    }
+
+    /// The warnings of an input, and its rule violations: an error unless `force`, which
+    /// builds anyway and reports them as overridden.
+    fn gate(&self, loaded: &Loaded, force: bool) -> Result<Report, Error> {
+        let warnings = crate::warnings(loaded, &self.options)?;
+        let errors = &loaded.findings.errors;
+        if !errors.is_empty() && !force {
+            return Err(Error::Rules {
+                warnings,
+                errors: Diagnostics(errors.clone()),
+            });
+        }
+        Ok(Report {
+            files: Vec::new(),
+            warnings,
+            overridden: errors.clone(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn a_session_is_shared_between_threads() {
+        assert_send_sync::<Session>();
+    }
+
+    /// Documents built from several threads over one session are byte-identical to those
+    /// built one by one, each in a session of its own.
+    #[test]
+    fn parallel_builds_match_sequential_ones() {
+        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/alxa-left-banner-2019.yaml");
+        let other = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/long-table.yaml");
+        let formats = [Format::Pdf, Format::Docx];
+        let alone = |p: &Path| {
+            let session = Session::new(Options::default()).unwrap();
+            let loaded = crate::load(p).unwrap();
+            session.render(&loaded, &formats).unwrap()
+        };
+        let expected = [alone(&sample), alone(&other)];
+        let shared = Session::new(Options::default()).unwrap();
+        let inputs = [&sample, &other, &sample, &other];
+        let got: Vec<_> = std::thread::scope(|s| {
+            let handles: Vec<_> = inputs
+                .iter()
+                .map(|p| {
+                    let shared = &shared;
+                    s.spawn(move || {
+                        let loaded = crate::load(p).unwrap();
+                        shared.render(&loaded, &formats).unwrap()
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        for (i, files) in got.iter().enumerate() {
+            assert_eq!(
+                files,
+                &expected[i % 2],
+                "document {i} differs from its sequential build"
+            );
+        }
+    }
+}

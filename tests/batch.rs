@@ -1,0 +1,128 @@
+//! Batch builds: several inputs (or a folder) build in parallel; broken inputs are named in the
+//! summary with their first error, exit status 1, and the good documents are written all the
+//! same, byte-identical to building each alone.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn gongwen(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gongwen"))
+        .args(args)
+        .output()
+        .expect("run gongwen")
+}
+
+fn sample(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples").join(name)
+}
+
+#[test]
+fn a_folder_with_broken_inputs_builds_the_rest_and_names_the_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("reports");
+    std::fs::create_dir(&inputs).unwrap();
+    for (i, name) in [
+        "alxa-left-banner-2019.yaml",
+        "long-table.yaml",
+        "annual-report-2021.yaml",
+    ]
+    .iter()
+    .enumerate()
+    {
+        std::fs::copy(sample(name), inputs.join(format!("good-{i}.yaml"))).unwrap();
+    }
+    std::fs::write(inputs.join("bad-field.yaml"), "title: 标题\nisuer: 某局\n").unwrap();
+    std::fs::write(inputs.join("bad-yaml.yaml"), "title: 标题\nbody:\n  - 一\n - 二\n").unwrap();
+    std::fs::write(inputs.join("notes.txt"), "not an input").unwrap();
+    let out = dir.path().join("out");
+    let run = gongwen(&[
+        "build",
+        inputs.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "-j",
+        "2",
+    ]);
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("built 3 of 5 documents (6 files)"),
+        "summary counts: {err}"
+    );
+    assert!(err.contains("2 failed"), "{err}");
+    let failed = &err[err.find("failed:\n").expect("a list of failures")..];
+    assert!(failed.contains("bad-field.yaml:2:1: unknown field `isuer`"), "{failed}");
+    assert!(failed.contains("bad-yaml.yaml:4:"), "{failed}");
+    let mut written: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    assert_eq!(
+        written,
+        [
+            "good-0.docx",
+            "good-0.pdf",
+            "good-1.docx",
+            "good-1.pdf",
+            "good-2.docx",
+            "good-2.pdf"
+        ]
+    );
+    // Each document of the parallel batch is byte-identical to its build alone.
+    let alone = dir.path().join("alone");
+    let one = gongwen(&[
+        "build",
+        inputs.join("good-0.yaml").to_str().unwrap(),
+        "-o",
+        alone.to_str().unwrap(),
+    ]);
+    assert!(one.status.success(), "{}", String::from_utf8_lossy(&one.stderr));
+    for file in ["good-0.pdf", "good-0.docx"] {
+        assert!(
+            std::fs::read(out.join(file)).unwrap() == std::fs::read(alone.join(file)).unwrap(),
+            "{file} differs between the batch and a build alone"
+        );
+    }
+}
+
+#[test]
+fn all_good_inputs_exit_zero_with_a_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let a = sample("long-table.yaml");
+    let b = sample("annual-report-2021.yaml");
+    let run = gongwen(&[
+        "build",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--format",
+        "pdf",
+    ]);
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "{err}");
+    assert!(err.contains("built 2 of 2 documents (2 files)"), "{err}");
+    assert!(err.contains("0 failed"), "{err}");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(
+        stdout.lines().filter(|l| l.starts_with("wrote ")).count(),
+        2,
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_folder_without_inputs_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = gongwen(&["build", dir.path().to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("this folder has no .yaml input files"));
+}
+
+#[test]
+fn zero_jobs_is_a_usage_error() {
+    let run = gongwen(&["build", "x.yaml", "-j", "0"]);
+    assert_eq!(run.status.code(), Some(2));
+}
