@@ -239,6 +239,7 @@ fn run(command: Command) -> Result<(), u8> {
             };
             let session = Session::new(opts).map_err(|e| report(&e))?;
             let (documents, from_folder) = expand_inputs(&inputs)?;
+            refuse_colliding_outputs(&documents, &|i: &Path| out_dir_for(i, output.as_deref()), &formats)?;
             if documents.len() == 1 && !from_folder {
                 return build_one(&session, &documents[0], output.as_deref(), &formats);
             }
@@ -387,6 +388,57 @@ fn expand_inputs(inputs: &[PathBuf]) -> Result<(Vec<PathBuf>, bool), u8> {
     Ok((out, from_folder))
 }
 
+/// Usage errors (exit 2) before anything is built: two inputs that would write the same file
+/// (`a/report.yaml` and `b/report.yaml` into one folder), and an output that would replace an
+/// input (`report.pdf` given as the input).
+fn refuse_colliding_outputs(
+    inputs: &[PathBuf],
+    out_dir: &dyn Fn(&Path) -> PathBuf,
+    formats: &[Format],
+) -> Result<(), u8> {
+    // Compared as absolute paths with the folders resolved, so that `out/x.pdf` and
+    // `./out/../out/x.pdf` are one file; a name not yet on disk compares by its folder.
+    let identity = |p: &Path| -> PathBuf {
+        if let Ok(c) = std::fs::canonicalize(p) {
+            return c;
+        }
+        let parent = p
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        match (std::fs::canonicalize(parent), p.file_name()) {
+            (Ok(dir), Some(name)) => dir.join(name),
+            _ => p.to_path_buf(),
+        }
+    };
+    let sources: Vec<PathBuf> = inputs.iter().map(|i| identity(i)).collect();
+    let mut claimed: Vec<(PathBuf, &Path, PathBuf)> = Vec::new();
+    for input in inputs {
+        for out in gongwen::output_paths(input, &out_dir(input), formats) {
+            let id = identity(&out);
+            if let Some(k) = sources.iter().position(|s| *s == id) {
+                gongwen::say_err(format_args!(
+                    "error: the output {} would replace the input {}\n  = help: give the input a .yaml name, or choose another output folder with -o\n",
+                    shown(&out),
+                    shown(&inputs[k])
+                ));
+                return Err(2);
+            }
+            if let Some((_, first, _)) = claimed.iter().find(|(c, _, _)| *c == id) {
+                gongwen::say_err(format_args!(
+                    "error: {} and {} would both be written to {}\n  = help: build them into different folders (-o), or rename one of the inputs\n",
+                    shown(first),
+                    shown(input),
+                    shown(&out)
+                ));
+                return Err(2);
+            }
+            claimed.push((id, input, out));
+        }
+    }
+    Ok(())
+}
+
 fn init(template: &str, office: Option<String>, year: Option<u16>, output: Option<&Path>) -> Result<(), u8> {
     // A template named on the command line is the user's own choice: its folder is allowed.
     let folders = gongwen::input::Folders {
@@ -409,15 +461,28 @@ fn init(template: &str, office: Option<String>, year: Option<u16>, output: Optio
         gongwen::say_out(format_args!("{text}"));
         return Ok(());
     };
-    if path.exists() {
-        gongwen::say_err(format_args!(
-            "error: {} exists; gongwen init does not overwrite a file\n",
-            shown(path)
-        ));
-        return Err(1);
-    }
-    if let Err(e) = std::fs::write(path, text) {
-        gongwen::say_err(format_args!("error: cannot write {}: {e}\n", shown(path)));
+    // Created exclusively: an existing file, or a symlink (even a dangling one), is refused
+    // rather than written through.
+    let created = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()));
+    if let Err(e) = created {
+        let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink());
+        if is_link {
+            gongwen::say_err(format_args!(
+                "error: {} is a symbolic link; gongwen init does not write through one\n",
+                shown(path)
+            ));
+        } else if e.kind() == std::io::ErrorKind::AlreadyExists {
+            gongwen::say_err(format_args!(
+                "error: {} exists; gongwen init does not overwrite a file\n",
+                shown(path)
+            ));
+        } else {
+            gongwen::say_err(format_args!("error: cannot write {}: {e}\n", shown(path)));
+        }
         return Err(1);
     }
     say!("wrote {}", shown(path));

@@ -261,3 +261,21 @@ pub fn say_err(args: std::fmt::Arguments) {
     use std::io::Write;
     let _ = std::io::stderr().lock().write_fmt(args);
 }
+
+/// The files `build` writes for `input_path` into `out_dir`, one per format: `NAME.pdf`,
+/// `NAME.docx` after the input's file name without its extension.
+pub fn output_paths(input_path: &Path, out_dir: &Path, formats: &[Format]) -> Vec<PathBuf> {
+    let stem = input_path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "document".into());
+    formats
+        .iter()
+        .map(|f| {
+            out_dir.join(match f {
+                Format::Pdf => format!("{stem}.pdf"),
+                Format::Docx => format!("{stem}.docx"),
+            })
+        })
+        .collect()
+}

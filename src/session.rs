@@ -81,20 +81,12 @@ impl Session {
         out_dir: &Path,
         formats: &[Format],
     ) -> Result<Vec<PathBuf>, Error> {
-        let stem = input_path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "document".into());
-        let files: Vec<(PathBuf, Vec<u8>)> = self
-            .render(loaded, formats)?
+        let rendered = self.render(loaded, formats)?;
+        let formats: Vec<Format> = rendered.iter().map(|(f, _)| *f).collect();
+        let files: Vec<(PathBuf, Vec<u8>)> = pipeline::output_paths(input_path, out_dir, &formats)
             .into_iter()
-            .map(|(format, bytes)| {
-                let extension = match format {
-                    Format::Pdf => "pdf",
-                    Format::Docx => "docx",
-                };
-                (out_dir.join(format!("{stem}.{extension}")), bytes)
-            })
+            .zip(rendered)
+            .map(|(path, (_, bytes))| (path, bytes))
             .collect();
         crate::output::write_all(out_dir, &files)?;
         Ok(files.into_iter().map(|(p, _)| p).collect())
@@ -102,13 +94,29 @@ impl Session {
 
     /// Makes the requested files of a loaded input in memory (no rules are checked here).
     pub fn render(&self, loaded: &Loaded, formats: &[Format]) -> Result<Vec<(Format, Vec<u8>)>, Error> {
+        // Each format once, in the order given.
+        let formats: Vec<Format> = formats
+            .iter()
+            .enumerate()
+            .filter(|(i, f)| !formats[..*i].contains(f))
+            .map(|(_, f)| *f)
+            .collect();
         let mut book = self.font_book();
         let laid = pipeline::lay_out(loaded, &mut book)?;
+        // The PDF first, while it needs the pages and the fonts; both are freed before the DOCX,
+        // which needs only layout's decisions (this bounds the peak memory of a long table).
+        let mut pdf = match formats.contains(&Format::Pdf) {
+            true => Some(pipeline::write_pdf(loaded, &laid, &book, &self.options)?),
+            false => None,
+        };
+        let facts = pipeline::docx_facts(&laid).clone();
+        drop(laid);
+        drop(book);
         let mut files = Vec::new();
-        for &format in formats {
+        for &format in &formats {
             let bytes = match format {
-                Format::Pdf => pipeline::write_pdf(loaded, &laid, &book, &self.options)?,
-                Format::Docx => crate::docx::write(&loaded.document, &loaded.style, pipeline::docx_facts(&laid))?,
+                Format::Pdf => pdf.take().unwrap_or_default(),
+                Format::Docx => crate::docx::write(&loaded.document, &loaded.style, &facts)?,
             };
             files.push((format, bytes));
         }

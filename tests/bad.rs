@@ -367,6 +367,190 @@ fn a_build_killed_midway_leaves_the_earlier_output_whole() {
     }
 }
 
+const SMALL_DOC: &str = "title: 标题\ndate: 2025-01-20\nbody:\n  - 第一段\n";
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+#[test]
+fn two_inputs_with_one_output_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["a", "b"] {
+        std::fs::create_dir(dir.path().join(sub)).unwrap();
+        std::fs::write(dir.path().join(sub).join("report.yaml"), SMALL_DOC).unwrap();
+    }
+    let args = ["build", "a/report.yaml", "b/report.yaml", "-o", "out"].map(String::from);
+    let got = run_in(dir.path(), &args);
+    check_generated("same-output-twice", &got);
+    assert!(!dir.path().join("out").exists(), "nothing is built");
+    // The same input named twice is the same collision.
+    let got = run_in(
+        dir.path(),
+        &["build", "a/report.yaml", "./a/report.yaml"].map(String::from),
+    );
+    assert_eq!(got.code, Some(2), "{}", got.stderr);
+    assert_eq!(files_in(&dir.path().join("a")), ["report.yaml"]);
+}
+
+#[test]
+fn an_output_that_would_replace_its_input_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("report.pdf"), SMALL_DOC).unwrap();
+    let got = run_in(dir.path(), &["build".into(), "report.pdf".into()]);
+    check_generated("input-is-output", &got);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("report.pdf")).unwrap(),
+        SMALL_DOC
+    );
+    assert_eq!(files_in(dir.path()), ["report.pdf"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn outputs_respect_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("doc.yaml"), SMALL_DOC).unwrap();
+    for (umask, mode) in [("077", 0o600), ("022", 0o644)] {
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(format!("umask {umask} && exec \"$0\" build doc.yaml -o out{umask}"))
+            .arg(env!("CARGO_BIN_EXE_gongwen"))
+            .current_dir(dir.path())
+            .env_remove("GONGWEN_FONTS")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        for f in ["doc.pdf", "doc.docx"] {
+            let meta = std::fs::metadata(dir.path().join(format!("out{umask}")).join(f)).unwrap();
+            assert_eq!(meta.permissions().mode() & 0o777, mode, "{f} under umask {umask}");
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn init_never_writes_through_a_symlink() {
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink("elsewhere/target.yaml", dir.path().join("report.yaml")).unwrap();
+    std::fs::create_dir(dir.path().join("elsewhere")).unwrap();
+    let got = run_in(dir.path(), &["init", "-o", "report.yaml"].map(String::from));
+    check_generated("init-through-symlink", &got);
+    assert!(
+        !dir.path().join("elsewhere/target.yaml").exists(),
+        "nothing written through the link"
+    );
+}
+
+#[test]
+fn stale_temporaries_of_a_killed_build_are_cleaned_by_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("doc.yaml"), SMALL_DOC).unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join(".gongwen-a1B2c3.tmp"), vec![0u8; 100_000]).unwrap();
+    // Not ours: another name pattern, and a folder of our pattern.
+    std::fs::write(out.join(".other-x.tmp"), b"").unwrap();
+    std::fs::create_dir(out.join(".gongwen-dir.tmp")).unwrap();
+    let got = run_in(dir.path(), &["build", "doc.yaml", "-o", "out"].map(String::from));
+    assert_eq!(got.code, Some(0), "{}", got.stderr);
+    assert_eq!(
+        files_in(&out),
+        [".gongwen-dir.tmp", ".other-x.tmp", "doc.docx", "doc.pdf"]
+    );
+}
+
+#[test]
+fn a_docx_that_cannot_be_replaced_leaves_the_earlier_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("doc.yaml"), SMALL_DOC).unwrap();
+    let args = ["build", "doc.yaml", "-o", "out"].map(String::from);
+    assert_eq!(run_in(dir.path(), &args).code, Some(0));
+    let out = dir.path().join("out");
+    let pdf = std::fs::read(out.join("doc.pdf")).unwrap();
+    // The DOCX's place is taken by a folder that a rename cannot replace; the PDF is renamed
+    // first, so it must be put back.
+    std::fs::remove_file(out.join("doc.docx")).unwrap();
+    std::fs::create_dir_all(out.join("doc.docx/in-use")).unwrap();
+    std::fs::write(dir.path().join("doc.yaml"), SMALL_DOC.replace("第一段", "第二段")).unwrap();
+    let got = run_in(dir.path(), &args);
+    check_generated("docx-cannot-be-replaced", &got);
+    assert_eq!(
+        std::fs::read(out.join("doc.pdf")).unwrap(),
+        pdf,
+        "the earlier PDF stays"
+    );
+    assert_eq!(files_in(&out), ["doc.docx", "doc.pdf"], "no temporary left");
+}
+
+#[test]
+fn concurrent_builds_into_one_folder_leave_one_builds_pair() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut expected = Vec::new();
+    for sub in ["a", "b"] {
+        let d = dir.path().join(sub);
+        std::fs::create_dir(&d).unwrap();
+        // Same name, different text: both write out/doc.pdf and out/doc.docx.
+        std::fs::write(d.join("doc.yaml"), SMALL_DOC.replace("第一段", &format!("{sub}的段落"))).unwrap();
+        let got = run_in(dir.path(), &["build".to_string(), format!("{sub}/doc.yaml")]);
+        assert_eq!(got.code, Some(0), "{}", got.stderr);
+        expected.push((
+            std::fs::read(d.join("doc.pdf")).unwrap(),
+            std::fs::read(d.join("doc.docx")).unwrap(),
+        ));
+    }
+    for _ in 0..4 {
+        let children: Vec<_> = ["a", "b", "a", "b"]
+            .iter()
+            .map(|sub| {
+                Command::new(env!("CARGO_BIN_EXE_gongwen"))
+                    .args(["build", &format!("{sub}/doc.yaml"), "-o", "out"])
+                    .current_dir(dir.path())
+                    .env_remove("GONGWEN_FONTS")
+                    .stdout(std::process::Stdio::null())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for mut c in children {
+            assert!(c.wait().unwrap().success());
+        }
+        let pair = (
+            std::fs::read(dir.path().join("out/doc.pdf")).unwrap(),
+            std::fs::read(dir.path().join("out/doc.docx")).unwrap(),
+        );
+        assert!(
+            expected.contains(&pair),
+            "the PDF and the DOCX come from different builds"
+        );
+        assert_eq!(files_in(&dir.path().join("out")), ["doc.docx", "doc.pdf"]);
+    }
+}
+
+#[test]
+fn a_table_at_the_cell_limit_builds() {
+    // 40 000 rows of 5 cells: the documented limit of 200 000 cells, about 1 150 pages.
+    // Pagination is linear in the rows (it took 80 s when every page scanned every cell).
+    let mut yaml = String::from("title: 标题\ndate: 2025-01-20\nbody:\n  - table:\n      rows:\n");
+    yaml.push_str("        - [序号, 单位, 收到申请, 本年办结, 备注]\n");
+    for i in 1..40_000 {
+        yaml.push_str(&format!("        - [{i}, 县政府办公室, {}, {}, 无]\n", i % 97, i % 89));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("cells.yaml"), yaml).unwrap();
+    let got = run_in(dir.path(), &["build", "cells.yaml", "-o", "out"].map(String::from));
+    assert_eq!(got.code, Some(0), "{}", got.stderr);
+    assert_eq!(files_in(&dir.path().join("out")), ["cells.docx", "cells.pdf"]);
+}
+
 #[test]
 fn an_anchored_paragraph_referenced_99_times() {
     // Few events (99 references) but ten million characters: bounded by characters too.

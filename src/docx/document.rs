@@ -207,7 +207,14 @@ pub(crate) fn document(doc: &Document, style: &Style, facts: &DocxFacts) -> Resu
             .signature_right_indents
             .map(|(a, d)| (twips(a), twips(d)))
             .unwrap_or((default, default));
-        b.signature_line(&sig.issuer, issuer.max(0), true)?;
+        let lines = if facts.signature_lines.is_empty() {
+            &sig.issuers
+        } else {
+            &facts.signature_lines
+        };
+        for line in lines {
+            b.signature_line(line, issuer.max(0), true)?;
+        }
         b.signature_line(&sig.date, date.max(0), false)?;
     }
     // A page break with nothing after it would only add a blank last page; it is dropped.

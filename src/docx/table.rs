@@ -160,7 +160,9 @@ pub(crate) fn write(
             ..PPr::default()
         }
         .write(x)?;
-        text_run(x, caption, None)?;
+        // The caption's lines as layout broke them (centred lines within the 版心).
+        let lines = facts.map(|f| f.caption_lines.join("\n")).filter(|l| !l.is_empty());
+        text_run(x, lines.as_deref().unwrap_or(caption), None)?;
         x.close("w:p")?;
     }
     let parts = plan.parts();
@@ -176,7 +178,7 @@ pub(crate) fn write(
         // Layout's parts fit a page; without its facts, a table too long for one page is left
         // to break where the reader breaks it.
         let caption = if k == 0 && table.caption.is_some() {
-            style.grid.line_pitch
+            style.grid.line_pitch * facts.map_or(1, |f| f.caption_lines.len().max(1)) as f32
         } else {
             0.0
         };

@@ -177,7 +177,7 @@ fn sample() -> Document {
             para(" 前后有空格 "),
         ],
         signature: Some(Signature {
-            issuer: "某某市人民政府办公室".into(),
+            issuers: vec!["某某市人民政府办公室".into()],
             date: "2024年7月1日".into(),
             pos: SourcePos::default(),
         }),
@@ -188,6 +188,7 @@ fn facts() -> DocxFacts {
     DocxFacts {
         title_lines: vec!["关于进一步加强公文格式规范化".into(), "管理工作的通知".into()],
         signature_right_indents: Some((32.0, 48.0)),
+        signature_lines: Vec::new(),
         tables: Vec::new(),
     }
 }
@@ -616,6 +617,7 @@ fn sample_files_on_request() {
                 "的通知".into(),
             ],
             signature_right_indents: Some((32.0, 48.0)),
+            signature_lines: Vec::new(),
             tables: Vec::new(),
         };
         std::fs::write(
@@ -646,6 +648,7 @@ fn table_facts(t: &crate::model::Table, page_starts: Vec<usize>) -> crate::layou
         page_starts,
         space_after: 10.0,
         cell_lines: t.cells.iter().map(|c| vec![c.text.clone()]).collect(),
+        caption_lines: t.caption.iter().cloned().collect(),
     }
 }
 

@@ -53,10 +53,11 @@ pub(crate) fn from_tree(r: &Reader, root: &Node) -> Result<Source, Diagnostic> {
             .error(title_node.pos, "the title is empty")
             .help("write the document's title after `title:`"));
     }
-    let issuer = match get(top, "issuer") {
-        Some(n) => Some(non_empty(r, n, "issuer")?),
+    let issuers = match get(top, "issuer") {
+        Some(n) => Some(issuers(r, n)?),
         None => None,
     };
+    let issuer = issuers.as_ref().map(|list| list.join("、"));
     let date = match get(top, "date") {
         Some(n) => Some(parse_date(r, n)?),
         None => None,
@@ -81,10 +82,10 @@ pub(crate) fn from_tree(r: &Reader, root: &Node) -> Result<Source, Diagnostic> {
             .help("add `body:` followed by a list of paragraphs, one per `- ` line")
     })?;
     let blocks = parse_body(r, body_node)?;
-    let signature = match (want_signature, &issuer, date) {
+    let signature = match (want_signature, &issuers, date) {
         (Some(false), _, _) | (None, None, _) | (None, _, None) => None,
         (_, Some(i), Some(d)) => Some(Signature {
-            issuer: i.clone(),
+            issuers: i.clone(),
             date: d.to_chinese(),
             pos: title_node.pos,
         }),
@@ -116,6 +117,18 @@ pub(crate) fn non_empty(r: &Reader, n: &Node, ctx: &str) -> Result<String, Diagn
         return Err(r.error(n.pos, format!("`{ctx}` is empty")));
     }
     Ok(t.trim().to_string())
+}
+
+/// The 发文机关署名: one organ (`issuer: 某某局`) or, for a joint document (联合行文), a list
+/// with the host organ first, each printed on its own line (GB/T 9704 7.3.5.2).
+pub(crate) fn issuers(r: &Reader, n: &Node) -> Result<Vec<String>, Diagnostic> {
+    match &n.value {
+        Value::Seq(items) if items.is_empty() => Err(r
+            .error(n.pos, "`issuer` is an empty list")
+            .help("name the issuing organ (`issuer: 某某局`), or list the organs of a joint document, host first")),
+        Value::Seq(items) => items.iter().map(|i| non_empty(r, i, "issuer")).collect(),
+        _ => Ok(vec![non_empty(r, n, "issuer")?]),
+    }
 }
 
 /// Accepts 2020-01-20, 2020-1-20, 2020/1/20 and 2020年1月20日.

@@ -599,10 +599,11 @@ fn expand(r: &Reader, text: &str, root: &Node, folders: &Folders) -> Result<(Sou
             .replace("{office}", &office)
             .replace("{year}", &year),
     };
-    let issuer = match get(top, "issuer") {
-        Some(n) => document::non_empty(r, n, "issuer")?,
-        None => office.clone(),
+    let issuers = match get(top, "issuer") {
+        Some(n) => document::issuers(r, n)?,
+        None => vec![office.clone()],
     };
+    let issuer = issuers.join("、");
     let date = get(top, "date").map(|n| document::parse_date(r, n)).transpose()?;
     let subject = match get(top, "subject") {
         Some(n) => Some(document::non_empty(r, n, "subject")?),
@@ -617,7 +618,7 @@ fn expand(r: &Reader, text: &str, root: &Node, folders: &Folders) -> Result<(Sou
             value: Value::Bool(true),
             ..
         }) => date.map(|d| Signature {
-            issuer: issuer.clone(),
+            issuers: issuers.clone(),
             date: d.to_chinese(),
             pos: here,
         }),

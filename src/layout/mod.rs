@@ -50,8 +50,10 @@ struct LaidBlock {
     align: Align,
     keep_with_next: bool,
     page_break_before: bool,
-    /// Fixed x offset from the 版心's left edge (signature lines).
+    /// Fixed x offset from the 版心's left edge (the 成文日期).
     fixed_x: Option<f32>,
+    /// Lines set flush right against this x (the 署名 lines).
+    right_edge: Option<f32>,
     outline: Option<(u8, String)>,
     /// Index in `Document::blocks`.
     block: Option<usize>,
@@ -62,6 +64,8 @@ struct LaidBlock {
 struct LaidTableBlock {
     table: table::LaidTable,
     caption: Option<Prepared>,
+    /// The caption broken into centred lines that fit the 版心, one grid row each.
+    caption_lines: Vec<Range<usize>>,
     continued: Option<Prepared>,
     page_break_before: bool,
     /// Index in `Document::blocks`.
@@ -93,7 +97,7 @@ impl Item {
             Item::Lines(b) if b.keep_with_next => b.lines.len(),
             Item::Lines(_) => 1,
             Item::Table(t) => {
-                let caption = if t.caption.is_some() { pitch } else { 0.0 };
+                let caption = t.caption_lines.len() as f32 * pitch;
                 let start = match t.table.whole_height() {
                     h if h + caption <= page_height => h,
                     _ => t.table.header_height() + t.table.row_heights.get(t.table.header_rows).copied().unwrap_or(0.0),
@@ -172,13 +176,13 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
     let regions = Regions {
         items,
         body_start,
-        signature_start: signature.map(|s| s.start),
+        signature_start: signature.as_ref().map(|s| s.start),
     };
     let placed = paginate(&cx, doc, &regions)?;
     let mut pages = placed.pages;
     page_numbers(&cx, doc, &mut pages)?;
     mark_runs(&mut pages);
-    let signature_lines = if signature.is_some() { 2 } else { 0 };
+    let signature_lines = signature.as_ref().map_or(0, |s| s.paragraphs);
     Ok(Layout {
         width: style.page.width,
         height: style.page.height,
@@ -188,7 +192,8 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
         metadata: structure::metadata(doc),
         decisions: Decisions {
             title_lines,
-            signature_right_indents: signature.map(|s| s.right_indents),
+            signature_right_indents: signature.as_ref().map(|s| s.right_indents),
+            signature_lines: signature.map(|s| s.lines).unwrap_or_default(),
             tables: placed.tables,
         },
     })
@@ -227,6 +232,7 @@ fn title_region(cx: &Context, doc: &Document, items: &mut Vec<Item>) -> Result<V
             keep_with_next: true,
             page_break_before: false,
             fixed_x: None,
+            right_edge: None,
             outline: None,
             block: None,
             signature_line: None,
@@ -308,6 +314,7 @@ fn text_block(
         keep_with_next: matches!(role, RunRole::Heading(_)),
         page_break_before: false,
         fixed_x: None,
+        right_edge: None,
         outline,
         block: Some(index),
         signature_line: None,
@@ -345,6 +352,9 @@ fn table_block(cx: &Context, t: &Table, index: usize) -> Result<LaidTableBlock, 
             .transpose()
     };
     let caption = label(&t.caption, "the table's caption", &style.table_caption)?;
+    let caption_lines = caption
+        .as_ref()
+        .map_or_else(Vec::new, |c| text::break_title(c, style.page.body_width));
     // The 续表 label is set in the caption's face at the table's own (stepped) size.
     let continued_role = Role {
         size: laid.size,
@@ -354,6 +364,7 @@ fn table_block(cx: &Context, t: &Table, index: usize) -> Result<LaidTableBlock, 
     Ok(LaidTableBlock {
         table: laid,
         caption,
+        caption_lines,
         continued,
         page_break_before: false,
         block: index,
@@ -362,8 +373,9 @@ fn table_block(cx: &Context, t: &Table, index: usize) -> Result<LaidTableBlock, 
 
 /// The 署名 and 成文日期 (GB/T 9704 7.3.5.2, unsealed): a blank line, then 署名 right-indented
 /// 2 字, and the date on the next line starting 2 字 further right (or the date 2 字 from the
-/// right edge and 署名 2 字 left of the date's start, when the date is the longer). Returns the
-/// index of its first item and the two lines' right indents.
+/// right edge and 署名 2 字 left of the date's start, when the date is the longer). A joint
+/// document's organs each take their own line, host first; a name too long for the line wraps.
+/// Returns the index of its first item, the two lines' right indents and the 署名 lines.
 fn signature_region(
     cx: &Context,
     doc: &Document,
@@ -371,65 +383,99 @@ fn signature_region(
 ) -> Result<Option<SignatureItems>, LayoutError> {
     let Some(sig) = &doc.signature else { return Ok(None) };
     let style = cx.style;
+    let g = &style.grid;
     let origin = Origin {
         pos: sig.pos,
         what: "the signature",
         role: RunRole::Signature.name(),
     };
-    let line = |text: &str| {
-        let chains = cx.fonts.get(RunRole::Signature);
+    let prepare = |text: &str| {
         text::prepare(
             cx.book,
-            chains,
+            cx.fonts.get(RunRole::Signature),
             &style.signature,
-            style.grid.tracking,
+            g.tracking,
             &[(text, false)],
             &origin,
         )
     };
-    let (issuer, date) = (line(&sig.issuer)?, line(&sig.date)?);
-    let (ws, wd) = (text::natural_width(&issuer), text::natural_width(&date));
     let width = style.page.body_width;
-    let two = 2.0 * style.grid.char_pitch;
-    let (issuer_x, date_x) = if wd <= ws {
-        let ix = width - two - ws;
-        (ix, ix + two)
+    let two = 2.0 * g.char_pitch;
+    // Each organ on its own line, host first (联合行文); a name too long for the line
+    // (which keeps its 2 字 right gap) wraps onto further lines.
+    let measure = (width - two).max(g.char_pitch);
+    let mut organs = Vec::new();
+    for name in &sig.issuers {
+        let prepared = prepare(name)?;
+        let lines = text::break_lines(&prepared, measure, measure);
+        organs.push((prepared, lines));
+    }
+    let date = prepare(&sig.date)?;
+    let ws = organs
+        .iter()
+        .flat_map(|(p, lines)| lines.iter().map(move |l| text::line_width(p, l)))
+        .fold(0.0f32, f32::max);
+    let wd = text::natural_width(&date);
+    // 署名 lines share one right edge, the widest 2 字 from the 版心's right (or further
+    // left when the date is longer); the date starts 2 字 right of the widest line's start.
+    let (right_edge, date_x) = if wd <= ws {
+        (width - two, width - ws)
     } else {
         let dx = width - two - wd;
-        (dx - two, dx)
+        (dx - two + ws, dx)
     };
-    let indents = (width - issuer_x - ws, width - date_x - wd);
     let start = items.len();
-    for (k, (prepared, x, keep)) in [(issuer, issuer_x, true), (date, date_x, false)]
-        .into_iter()
-        .enumerate()
-    {
-        let n = prepared.clusters.len();
+    let mut signature_lines = Vec::new();
+    let mut k = 0;
+    for (prepared, lines) in organs {
+        signature_lines.extend(lines.iter().map(|l| slice_text(&prepared, l)));
         items.push(Item::Lines(LaidBlock {
             role: RunRole::Signature,
             prepared,
-            lines: std::iter::once(0..n).collect(),
+            lines,
             indent: 0.0,
-            align: Align::Left,
-            keep_with_next: keep,
+            align: Align::Right,
+            keep_with_next: true,
             page_break_before: false,
-            fixed_x: Some(x.max(0.0)),
+            fixed_x: None,
+            right_edge: Some(right_edge),
             outline: None,
             block: None,
             signature_line: Some(k),
         }));
+        k += 1;
     }
+    let n = date.clusters.len();
+    items.push(Item::Lines(LaidBlock {
+        role: RunRole::Signature,
+        prepared: date,
+        lines: std::iter::once(0..n).collect(),
+        indent: 0.0,
+        align: Align::Left,
+        keep_with_next: false,
+        page_break_before: false,
+        fixed_x: Some(date_x.max(0.0)),
+        right_edge: None,
+        outline: None,
+        block: None,
+        signature_line: Some(k),
+    }));
     Ok(Some(SignatureItems {
         start,
-        right_indents: indents,
+        right_indents: (width - right_edge, width - date_x - wd),
+        paragraphs: k + 1,
+        lines: signature_lines,
     }))
 }
 
 /// Where the signature's items start, and the right indents of its two lines (pt).
-#[derive(Clone, Copy)]
 struct SignatureItems {
     start: usize,
     right_indents: (f32, f32),
+    /// How many signature paragraphs were placed: one per organ, and the date.
+    paragraphs: usize,
+    /// The 署名 lines as laid out.
+    lines: Vec<String>,
 }
 
 /// The pages with the document's text and tables, before page furniture.
@@ -535,9 +581,12 @@ fn place_lines(cx: &Context, b: &LaidBlock, rows_per_page: usize, cur: &mut Curs
         let baseline = top + (g.line_pitch - size) / 2.0 + EM_ASCENT * size;
         let is_last = k + 1 == b.lines.len();
         let indent = if k == 0 { b.indent } else { 0.0 };
-        let placed = match b.fixed_x {
-            Some(x) => text::place_line(&b.prepared, line.clone(), true, x, width, Align::Left, g.char_pitch),
-            None => text::place_line(&b.prepared, line.clone(), is_last, indent, width, b.align, g.char_pitch),
+        let placed = match (b.fixed_x, b.right_edge) {
+            (Some(x), _) => text::place_line(&b.prepared, line.clone(), true, x, width, Align::Left, g.char_pitch),
+            (None, Some(edge)) => {
+                text::place_line(&b.prepared, line.clone(), true, 0.0, edge, Align::Right, g.char_pitch)
+            }
+            (None, None) => text::place_line(&b.prepared, line.clone(), is_last, indent, width, b.align, g.char_pitch),
         };
         if k == 0
             && let Some((level, t)) = &b.outline
@@ -673,7 +722,7 @@ fn place_table(tb: &LaidTableBlock, style: &Style, rows_per_page: usize, cur: &m
     let x0 = style.page.left;
     let width = style.page.body_width;
     let total_rows = t.row_heights.len();
-    let caption_h = if tb.caption.is_some() { g.line_pitch } else { 0.0 };
+    let caption_h = tb.caption_lines.len() as f32 * g.line_pitch;
     let first_row_h = t.row_heights.get(t.header_rows).copied().unwrap_or(0.0);
     let y_at = |row: usize| top + row as f32 * g.line_pitch;
     // A table that fits on a page is not split: it moves to the next page whole.
@@ -693,20 +742,23 @@ fn place_table(tb: &LaidTableBlock, style: &Style, rows_per_page: usize, cur: &m
         cur.new_page();
     }
     let mark = (cur.page_index(), cur.page().runs.len());
+    let mut caption_lines = Vec::new();
     if let Some(caption) = &tb.caption {
-        let baseline =
-            y_at(cur.row) + (g.line_pitch - style.table_caption.size) / 2.0 + EM_ASCENT * style.table_caption.size;
-        let n = caption.clusters.len();
-        let placed = text::place_line(caption, 0..n, true, 0.0, width, Align::Center, g.char_pitch);
-        push_pieces(
-            cur.page(),
-            placed,
-            x0,
-            style.table_caption.size,
-            baseline,
-            RunRole::TableCaption,
-        );
-        cur.row += 1;
+        for line in &tb.caption_lines {
+            let baseline =
+                y_at(cur.row) + (g.line_pitch - style.table_caption.size) / 2.0 + EM_ASCENT * style.table_caption.size;
+            let placed = text::place_line(caption, line.clone(), true, 0.0, width, Align::Center, g.char_pitch);
+            push_pieces(
+                cur.page(),
+                placed,
+                x0,
+                style.table_caption.size,
+                baseline,
+                RunRole::TableCaption,
+            );
+            caption_lines.push(slice_text(caption, line));
+            cur.row += 1;
+        }
     }
     let mut y = y_at(cur.row);
     let mut i = t.header_rows;
@@ -770,6 +822,7 @@ fn place_table(tb: &LaidTableBlock, style: &Style, rows_per_page: usize, cur: &m
                 page_starts,
                 space_after,
                 cell_lines,
+                caption_lines,
             };
         }
         page_starts.push(i);
@@ -835,7 +888,7 @@ fn keep_spanning_labels_readable(t: &table::LaidTable, start: usize, mut j: usiz
         // A label cut by the break needs room for its text on both sides.
         let cut = |c: &&table::LaidCell| c.rowspan > 1 && c.row < j && j < c.row + c.rowspan;
         let mut action = None;
-        for c in t.cells.iter().filter(cut) {
+        for c in t.cells_in(j..j + 1).iter().map(|&k| &t.cells[k]).filter(cut) {
             let above: f32 = t.row_heights[c.row.max(start)..j].iter().sum();
             let below: f32 = t.row_heights[j..c.row + c.rowspan].iter().sum();
             let need = t.text_height(c);
@@ -1027,7 +1080,7 @@ mod tests {
         let s = style();
         let mut d = doc(vec![para("正文。")]);
         d.signature = Some(crate::model::Signature {
-            issuer: "阿拉善左旗人民政府".into(),
+            issuers: vec!["阿拉善左旗人民政府".into()],
             date: "2020年1月20日".into(),
             pos: SourcePos::default(),
         });

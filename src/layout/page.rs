@@ -223,6 +223,8 @@ pub struct TableFacts {
     pub cell_lines: Vec<Vec<String>>,
     /// Type size of the 续表 label on continuation pages.
     pub continued_size: f32,
+    /// The caption's lines as laid out (centred, within the 版心); empty without a caption.
+    pub caption_lines: Vec<String>,
 }
 
 /// Layout decisions a reflowing writer (DOCX, later HTML) mirrors instead of deciding again.
@@ -232,6 +234,8 @@ pub struct Decisions {
     pub title_lines: Vec<String>,
     /// Right indents (pt) of the 署名 and 成文日期 lines.
     pub signature_right_indents: Option<(f32, f32)>,
+    /// The 署名 lines as layout set them (one paragraph each); empty: the input's organs.
+    pub signature_lines: Vec<String>,
     /// Tables, each with its block index.
     pub tables: Vec<TableFacts>,
 }

@@ -50,6 +50,9 @@ pub struct LaidTable {
     pub row_heights: Vec<f32>,
     pub header_rows: usize,
     pub cells: Vec<LaidCell>,
+    /// For each row, the cells covering it (spans included), in `cells` order: what a page
+    /// draws is found from its own rows, so a long table is laid out in time linear in its rows.
+    pub covering: Vec<Vec<usize>>,
     pub border: Border,
 }
 
@@ -60,6 +63,14 @@ impl LaidTable {
 
     pub fn whole_height(&self) -> f32 {
         self.row_heights.iter().sum()
+    }
+
+    /// The cells covering any of `rows`, each once, in `cells` order.
+    pub fn cells_in(&self, rows: impl Iterator<Item = usize>) -> Vec<usize> {
+        let mut found: Vec<usize> = rows.filter_map(|r| self.covering.get(r)).flatten().copied().collect();
+        found.sort_unstable();
+        found.dedup();
+        found
     }
 
     pub fn header_height(&self) -> f32 {
@@ -153,6 +164,12 @@ fn measure_at(
     let line_height = CELL_LINE_HEIGHT * size;
     let line_counts: Vec<usize> = cells.iter().map(|c| c.lines.len()).collect();
     let row_heights = row_heights(table, &line_counts, size);
+    let mut covering = vec![Vec::new(); row_heights.len()];
+    for (k, c) in cells.iter().enumerate() {
+        for row in covering.iter_mut().take(c.row + c.rowspan).skip(c.row) {
+            row.push(k);
+        }
+    }
     Ok(Ok(LaidTable {
         columns: table.columns,
         widths,
@@ -161,6 +178,7 @@ fn measure_at(
         row_heights,
         header_rows: table.header_rows,
         cells,
+        covering,
         border: table.border,
     }))
 }
@@ -365,7 +383,8 @@ pub fn draw_part(t: &LaidTable, rows: Range<usize>, x0: f32, top: f32, page: &mu
     }
     let bottom = y;
     let row_y = |r: usize| ys.iter().find(|(rr, _)| *rr == r).map(|(_, y)| *y);
-    for (k, c) in t.cells.iter().enumerate() {
+    for k in t.cells_in(header.clone().chain(rows.clone())) {
+        let c = &t.cells[k];
         let span = c.row..c.row + c.rowspan;
         // The part of the cell on this page: header rows, or the body rows shown here.
         let visible: Vec<usize> = span.filter(|r| header.contains(r) || rows.contains(r)).collect();
@@ -423,16 +442,14 @@ pub fn draw_part(t: &LaidTable, rows: Range<usize>, x0: f32, top: f32, page: &mu
 
 /// Whether a body row can be split between pages: only when no cell spans into or out of it.
 pub fn can_split_row(t: &LaidTable, row: usize) -> bool {
-    t.cells
-        .iter()
-        .filter(|c| (c.row..c.row + c.rowspan).contains(&row))
-        .all(|c| c.rowspan == 1)
+    t.cells_in(row..row + 1).iter().all(|&k| t.cells[k].rowspan == 1)
 }
 
 /// The most lines any cell of the row has.
 pub fn row_lines(t: &LaidTable, row: usize) -> usize {
-    t.cells
+    t.cells_in(row..row + 1)
         .iter()
+        .map(|&k| &t.cells[k])
         .filter(|c| c.row == row)
         .map(|c| c.lines.len())
         .max()
@@ -454,7 +471,12 @@ pub fn draw_row_slice(
     let remaining = row_lines(t, row).saturating_sub(from);
     let count = room.min(remaining);
     let bottom = top + count as f32 * t.line_height + 2.0 * CELL_PAD_Y;
-    for (k, c) in t.cells.iter().enumerate().filter(|(_, c)| c.row == row) {
+    for (k, c) in t
+        .cells_in(row..row + 1)
+        .into_iter()
+        .map(|k| (k, &t.cells[k]))
+        .filter(|(_, c)| c.row == row)
+    {
         let first_run = page.runs.len();
         let cx0 = x0 + t.x_of(c.col);
         let cw: f32 = t.widths[c.col..c.col + c.colspan].iter().sum();

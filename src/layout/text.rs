@@ -199,6 +199,14 @@ pub struct Piece {
     pub glyphs: Vec<PlacedGlyph>,
 }
 
+/// The width a line of `p` takes when set at natural widths (trailing spaces hang outside).
+pub fn line_width(p: &Prepared, range: &Range<usize>) -> f32 {
+    let clusters = &p.clusters[range.clone()];
+    let visible = clusters.iter().rposition(|c| !c.space).map_or(0, |i| i + 1);
+    let clusters = &clusters[..visible];
+    clusters.iter().map(|c| c.width).sum::<f32>() - clusters.last().map_or(0.0, |c| c.space_after)
+}
+
 /// Positions a line's clusters. Lines of only Han and full-width marks sit on the character
 /// grid (every character exactly one grid pitch); other lines get natural widths and, unless
 /// last, are justified by spreading the slack over the gaps next to Chinese characters.
@@ -215,7 +223,13 @@ pub fn place_line(
     // Trailing spaces hang outside the measure.
     let visible = clusters.iter().rposition(|c| !c.space).map_or(0, |i| i + 1);
     let clusters = &clusters[..visible];
-    let on_grid = align == Align::Justify && !clusters.is_empty() && clusters.iter().all(|c| c.wide);
+    // On the grid only when the grid cells fit the measure: lines are broken at natural
+    // widths, and a style's grid pitch wider than the characters must not push them out of
+    // the 版心 (they are justified at natural widths instead).
+    let on_grid = align == Align::Justify
+        && !clusters.is_empty()
+        && clusters.iter().all(|c| c.wide)
+        && clusters.len() as f32 * char_pitch <= width - indent + 0.01;
     let mut advances: Vec<f32> = clusters
         .iter()
         .map(|c| if on_grid { char_pitch } else { c.width })

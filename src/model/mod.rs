@@ -68,7 +68,8 @@ pub struct Run {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Signature {
-    pub issuer: String,
+    /// The 署名: one organ, or the organs of a joint document, host first.
+    pub issuers: Vec<String>,
     pub date: String,
     pub pos: SourcePos,
 }

@@ -255,8 +255,9 @@ pub fn load_in(name_or_path: &str, folders: &crate::core::file::Folders) -> Resu
             .help("check the path given in `style:`; it is relative to the input file")
     })?;
     let over = yaml::parse(&shown, &text)?;
-    let merged = overlay(base, over);
-    from_tree(&merged, &shown, &text)
+    let merged = overlay(base, over.clone());
+    let r = Reader { file: &shown };
+    parse_style(&r, &merged, Some(&over)).map_err(|d| d.with_source(&text))
 }
 
 /// Deep merge: mappings merge key by key, anything else in `over` replaces.
@@ -284,10 +285,113 @@ fn overlay(base: Node, over: Node) -> Node {
 
 fn from_tree(root: &Node, file: &str, source: &str) -> Result<Style, Diagnostic> {
     let r = Reader { file };
-    parse_style(&r, root).map_err(|d| d.with_source(source))
+    parse_style(&r, root, None).map_err(|d| d.with_source(source))
 }
 
-fn parse_style(r: &Reader, root: &Node) -> Result<Style, Diagnostic> {
+/// The allowed range of a style value, for the check and for the message that states it.
+#[derive(Clone, Copy)]
+struct Range {
+    lo: f32,
+    hi: f32,
+    /// How values are shown: `mm` or `pt` lengths, `字` for indents.
+    unit: &'static str,
+}
+
+const PAGE_SIDE: Range = Range {
+    lo: 50.0 * MM,
+    hi: 1200.0 * MM,
+    unit: "mm",
+};
+const MARGIN: Range = Range {
+    lo: 0.0,
+    hi: 500.0 * MM,
+    unit: "mm",
+};
+const BODY_SIDE: Range = Range {
+    lo: 30.0 * MM,
+    hi: 1200.0 * MM,
+    unit: "mm",
+};
+const LINE_PITCH: Range = Range {
+    lo: 4.0,
+    hi: 144.0,
+    unit: "pt",
+};
+const CHAR_PITCH: Range = Range {
+    lo: 2.0,
+    hi: 72.0,
+    unit: "pt",
+};
+const TRACKING: Range = Range {
+    lo: -2.0,
+    hi: 10.0,
+    unit: "pt",
+};
+const FONT_SIZE: Range = Range {
+    lo: 4.0,
+    hi: 72.0,
+    unit: "pt",
+};
+const INDENT: Range = Range {
+    lo: 0.0,
+    hi: 8.0,
+    unit: "字",
+};
+const BELOW_BODY: Range = Range {
+    lo: 0.0,
+    hi: 50.0 * MM,
+    unit: "mm",
+};
+
+impl Range {
+    fn show(&self, v: f32) -> String {
+        let scaled = if self.unit == "mm" { v / MM } else { v };
+        let text = format!("{:.2}", scaled);
+        let text = text.trim_end_matches('0').trim_end_matches('.');
+        if self.unit == "字" {
+            format!("{text} 字")
+        } else {
+            format!("{text}{}", self.unit)
+        }
+    }
+
+    /// `v` (read from `node`), or an error at the node that states the range.
+    fn check(&self, r: &Reader, node: &Node, ctx: &str, v: f32) -> Result<f32, Diagnostic> {
+        if v.is_finite() && v >= self.lo - 1e-3 && v <= self.hi + 1e-3 {
+            return Ok(v);
+        }
+        let shown = if v.is_finite() && v.abs() < 1e6 {
+            self.show(v)
+        } else {
+            match &node.value {
+                Value::Str(s) => s.clone(),
+                Value::Int(i) => i.to_string(),
+                Value::Float(f) => f.to_string(),
+                _ => "too large".to_string(),
+            }
+        };
+        let (lo, hi) = (self.show(self.lo), self.show(self.hi));
+        Err(r
+            .error(
+                node.pos,
+                format!("{ctx} is {shown}, outside the allowed range {lo} to {hi}"),
+            )
+            .help(format!("give a value from {lo} to {hi}")))
+    }
+}
+
+/// The node at `path` in the user's style file, when it sets that value: where a check that
+/// involves several values points (a built-in value is never the one to fix).
+fn user_node<'n>(over: Option<&'n Node>, path: &[&str]) -> Option<&'n Node> {
+    let mut node = over?;
+    for key in path {
+        let Value::Map(m) = &node.value else { return None };
+        node = get(m, key)?;
+    }
+    Some(node)
+}
+
+fn parse_style(r: &Reader, root: &Node, over: Option<&Node>) -> Result<Style, Diagnostic> {
     let top = r.map(root, "the style")?;
     r.check_keys(top, &["page", "grid", "roles", "page-number"], "the style")?;
     let section = |name: &str| -> Result<&[(Key, Node)], Diagnostic> {
@@ -300,24 +404,25 @@ fn parse_style(r: &Reader, root: &Node) -> Result<Style, Diagnostic> {
         &["width", "height", "top", "left", "body-width", "body-height"],
         "page",
     )?;
-    let len = |entries: &[(Key, Node)], key: &str, ctx: &str| -> Result<f32, Diagnostic> {
+    let len = |entries: &[(Key, Node)], key: &str, ctx: &str, range: Range| -> Result<f32, Diagnostic> {
         let node = get(entries, key).ok_or_else(|| r.error(root.pos, format!("`{ctx}` needs `{key}`")))?;
-        length_of(r, node, &format!("{ctx}.{key}"))
+        let ctx = format!("{ctx}.{key}");
+        range.check(r, node, &ctx, length_of(r, node, &ctx)?)
     };
     let page = PageGeometry {
-        width: len(page, "width", "page")?,
-        height: len(page, "height", "page")?,
-        top: len(page, "top", "page")?,
-        left: len(page, "left", "page")?,
-        body_width: len(page, "body-width", "page")?,
-        body_height: len(page, "body-height", "page")?,
+        width: len(page, "width", "page", PAGE_SIDE)?,
+        height: len(page, "height", "page", PAGE_SIDE)?,
+        top: len(page, "top", "page", MARGIN)?,
+        left: len(page, "left", "page", MARGIN)?,
+        body_width: len(page, "body-width", "page", BODY_SIDE)?,
+        body_height: len(page, "body-height", "page", BODY_SIDE)?,
     };
     let grid = section("grid")?;
     r.check_keys(grid, &["line-pitch", "char-pitch", "tracking"], "grid")?;
     let grid = Grid {
-        line_pitch: len(grid, "line-pitch", "grid")?,
-        char_pitch: len(grid, "char-pitch", "grid")?,
-        tracking: len(grid, "tracking", "grid")?,
+        line_pitch: len(grid, "line-pitch", "grid", LINE_PITCH)?,
+        char_pitch: len(grid, "char-pitch", "grid", CHAR_PITCH)?,
+        tracking: len(grid, "tracking", "grid", TRACKING)?,
     };
     let roles = section("roles")?;
     let names = ROLES.map(|(_, name)| name);
@@ -346,23 +451,154 @@ fn parse_style(r: &Reader, root: &Node) -> Result<Style, Diagnostic> {
         table_header: role(RunRole::TableHeader)?,
         table_caption: role(RunRole::TableCaption)?,
         page_number: role(RunRole::PageNumber)?,
-        page_number_below_body: len(pn, "below-body", "page-number")?,
-        page_number_indent: number_of(r, indent_node, "page-number.indent")?,
+        page_number_below_body: len(pn, "below-body", "page-number", BELOW_BODY)?,
+        page_number_indent: INDENT.check(
+            r,
+            indent_node,
+            "page-number.indent",
+            number_of(r, indent_node, "page-number.indent")?,
+        )?,
     };
-    validate(r, root, &style)?;
+    validate(r, root, over, &style)?;
     Ok(style)
 }
 
-fn validate(r: &Reader, root: &Node, s: &Style) -> Result<(), Diagnostic> {
+/// Checks between values: the 版心 on the page, at least one line and a few characters in
+/// it, indents that leave most of a line, the page number inside the page.
+fn validate(r: &Reader, root: &Node, over: Option<&Node>, s: &Style) -> Result<(), Diagnostic> {
+    // At the first of the values involved that the style file sets (else its first line).
+    let at = |paths: &[&[&str]]| {
+        paths
+            .iter()
+            .find_map(|p| user_node(over, p))
+            .map_or(root.pos, |n| n.pos)
+    };
     let p = &s.page;
-    if p.left + p.body_width > p.width + 0.01 || p.top + p.body_height > p.height + 0.01 {
-        return Err(r.error(
-            root.pos,
-            "the 版心 (body-width/body-height) does not fit on the page with these margins",
-        ));
+    if p.left + p.body_width > p.width + 0.01 {
+        return Err(r
+            .error(
+                at(&[&["page", "body-width"], &["page", "left"], &["page", "width"]]),
+                format!(
+                    "the 版心 does not fit across the page: left {} + body-width {} is more than the width {}",
+                    MARGIN.show(p.left),
+                    BODY_SIDE.show(p.body_width),
+                    PAGE_SIDE.show(p.width)
+                ),
+            )
+            .help("make page.left + page.body-width at most page.width"));
     }
-    if s.grid.line_pitch < 4.0 || s.grid.char_pitch < 2.0 {
-        return Err(r.error(root.pos, "grid.line-pitch and grid.char-pitch must be positive lengths"));
+    if p.top + p.body_height > p.height + 0.01 {
+        return Err(r
+            .error(
+                at(&[&["page", "body-height"], &["page", "top"], &["page", "height"]]),
+                format!(
+                    "the 版心 does not fit down the page: top {} + body-height {} is more than the height {}",
+                    MARGIN.show(p.top),
+                    BODY_SIDE.show(p.body_height),
+                    PAGE_SIDE.show(p.height)
+                ),
+            )
+            .help("make page.top + page.body-height at most page.height"));
+    }
+    let g = &s.grid;
+    if g.line_pitch > p.body_height {
+        return Err(r
+            .error(
+                at(&[&["grid", "line-pitch"], &["page", "body-height"]]),
+                "grid.line-pitch is taller than the 版心, so not one line fits",
+            )
+            .help("make grid.line-pitch at most page.body-height"));
+    }
+    // Four characters of the grid, and of every role's size, fit on a line.
+    let roles = [
+        ("title", &s.title),
+        ("h1", &s.headings[0]),
+        ("h2", &s.headings[1]),
+        ("h3", &s.headings[2]),
+        ("h4", &s.headings[3]),
+        ("body", &s.body),
+        ("signature", &s.signature),
+        ("table", &s.table),
+        ("table-header", &s.table_header),
+        ("table-caption", &s.table_caption),
+        ("page-number", &s.page_number),
+    ];
+    let (widest_role, widest) = roles
+        .iter()
+        .map(|(name, role)| (Some(*name), role.size))
+        .fold((None, g.char_pitch), |a, b| if b.1 > a.1 { b } else { a });
+    if 4.0 * widest > p.body_width {
+        let size_path = widest_role.map(|n| ["roles", n, "size"]);
+        let mut paths: Vec<&[&str]> = Vec::new();
+        match &size_path {
+            Some(sp) => paths.push(sp),
+            None => paths.push(&["grid", "char-pitch"]),
+        }
+        paths.push(&["page", "body-width"]);
+        return Err(r
+            .error(
+                at(&paths),
+                format!(
+                    "the 版心 ({}) holds fewer than 4 characters of {}",
+                    BODY_SIDE.show(p.body_width),
+                    CHAR_PITCH.show(widest)
+                ),
+            )
+            .help("make page.body-width at least 4 times grid.char-pitch and every role's size"));
+    }
+    // Roles set on the line grid: a size above the pitch would overlap the next line and, on
+    // a page's first line, rise above the 版心.
+    for (name, role) in &roles[..7] {
+        if role.size > g.line_pitch + 0.01 {
+            return Err(r
+                .error(
+                    at(&[&["roles", name, "size"], &["grid", "line-pitch"]]),
+                    format!(
+                        "roles.{name}.size ({}) is larger than grid.line-pitch ({}), so its lines would overlap",
+                        FONT_SIZE.show(role.size),
+                        LINE_PITCH.show(g.line_pitch)
+                    ),
+                )
+                .help("make the size at most the line pitch, or the line pitch larger"));
+        }
+    }
+    if s.table_caption.size > g.line_pitch + 0.01 {
+        return Err(r
+            .error(
+                at(&[&["roles", "table-caption", "size"], &["grid", "line-pitch"]]),
+                format!(
+                    "roles.table-caption.size ({}) is larger than grid.line-pitch ({}), so its lines would overlap",
+                    FONT_SIZE.show(s.table_caption.size),
+                    LINE_PITCH.show(g.line_pitch)
+                ),
+            )
+            .help("make the size at most the line pitch, or the line pitch larger"));
+    }
+    for (name, role) in roles {
+        // The first line keeps room for at least half a line of text after its indent.
+        if role.indent * g.char_pitch > p.body_width / 2.0 {
+            return Err(r
+                .error(
+                    at(&[&["roles", name, "indent"], &["grid", "char-pitch"]]),
+                    format!(
+                        "roles.{name}.indent ({}) takes more than half the line",
+                        INDENT.show(role.indent)
+                    ),
+                )
+                .help("use an indent of a few 字 (the body's is 2)"));
+        }
+    }
+    if s.page_number_below_body + s.page_number.size > p.bottom() + 0.01 {
+        return Err(r
+            .error(
+                at(&[
+                    &["page-number", "below-body"],
+                    &["page", "body-height"],
+                    &["page", "height"],
+                ]),
+                "the page number falls below the page's bottom edge",
+            )
+            .help("make page-number.below-body smaller, or the bottom margin larger"));
     }
     Ok(())
 }
@@ -379,13 +615,21 @@ fn parse_role(r: &Reader, node: &Node, name: &str) -> Result<Role, Diagnostic> {
             return Err(r.error(node.pos, format!("role `{name}` needs `{key}`, a list of font names")));
         };
         match &n.value {
+            Value::Seq(items) if items.is_empty() => Err(r
+                .error(n.pos, format!("roles.{name}.{key} is an empty list of fonts"))
+                .help("name at least one font, e.g. [仿宋_GB2312, FandolFang]")),
             Value::Seq(items) => items.iter().map(|i| r.text(i, &format!("{name}.{key}"))).collect(),
             Value::Str(s) => Ok(vec![s.clone()]),
             _ => Err(r.expected(n, "a list of font names", &format!("{name}.{key}"))),
         }
     };
     let size_node = get(m, "size").ok_or_else(|| r.error(node.pos, format!("role `{name}` needs `size`")))?;
-    let size = size_of(r, size_node, &format!("{name}.size"))?;
+    let size = FONT_SIZE.check(
+        r,
+        size_node,
+        &format!("{name}.size"),
+        size_of(r, size_node, &format!("{name}.size"))?,
+    )?;
     let align = match get(m, "align") {
         None => Align::Justify,
         Some(n) => {
@@ -405,7 +649,12 @@ fn parse_role(r: &Reader, node: &Node, name: &str) -> Result<Role, Diagnostic> {
     };
     let indent = match get(m, "indent") {
         None => 2.0,
-        Some(n) => number_of(r, n, &format!("{name}.indent"))?,
+        Some(n) => INDENT.check(
+            r,
+            n,
+            &format!("{name}.indent"),
+            number_of(r, n, &format!("{name}.indent"))?,
+        )?,
     };
     let bold = match get(m, "bold") {
         None => false,
