@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use common::*;
@@ -21,25 +21,6 @@ fn run(args: &[&str]) -> Output {
         .env_remove("SOURCE_DATE_EPOCH")
         .output()
         .expect("run gongwen")
-}
-
-/// Builds a sample's PDF with extra arguments; returns the folder guard and the PDF's path.
-fn build_pdf(name: &str, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let sample = root().join("samples").join(format!("{name}.yaml"));
-    let mut args = vec![
-        "build",
-        sample.to_str().unwrap(),
-        "-o",
-        dir.path().to_str().unwrap(),
-        "--format",
-        "pdf",
-    ];
-    args.extend_from_slice(extra);
-    let out = run(&args);
-    assert!(out.status.success(), "build failed: {}", stderr(&out));
-    let pdf = dir.path().join(format!("{name}.pdf"));
-    (dir, pdf)
 }
 
 #[derive(Debug)]
@@ -97,7 +78,7 @@ fn loaded(name: &str) -> gongwen::Loaded {
 #[test]
 fn pdf_a_1b_is_pdf_1_4_tagged_with_bookmarks() {
     // PDFBox Preflight validates this file in tests/conformance.rs.
-    let (_dir, pdf) = build_pdf(SAMPLE, &["--pdf-standard", "a-1b"]);
+    let (_dir, pdf) = build_sample_pdf(SAMPLE, &["--pdf-standard", "a-1b"]);
     let pdf = read_pdf(&pdf);
     assert_eq!(pdf.doc.version, "1.4");
     assert!(pdf.tagged());
@@ -110,7 +91,7 @@ fn pdf_a_1b_is_pdf_1_4_tagged_with_bookmarks() {
 
 #[test]
 fn default_pdf_is_tagged_pdf_a_2u_with_the_documents_metadata() {
-    let (_dir, pdf) = build_pdf(SAMPLE, &[]);
+    let (_dir, pdf) = build_sample_pdf(SAMPLE, &[]);
     let pdf = read_pdf(&pdf);
     assert!(pdf.tagged());
     assert_eq!(pdf.doc.version, "1.7");
@@ -159,7 +140,7 @@ fn default_pdf_is_tagged_pdf_a_2u_with_the_documents_metadata() {
 
 #[test]
 fn structure_tree_has_the_headings_in_order_and_header_cells() {
-    let (_dir, pdf) = build_pdf(SAMPLE, &[]);
+    let (_dir, pdf) = build_sample_pdf(SAMPLE, &[]);
     let tree = structure(&pdf);
     let doc = loaded(SAMPLE).document;
     // Title H1, then each heading one level below the one it sits under: 一、 H2, （一） H3.
@@ -229,7 +210,7 @@ fn structure_tree_has_the_headings_in_order_and_header_cells() {
 
 #[test]
 fn continuation_pages_repeat_headers_as_artifacts() {
-    let (_dir, pdf) = build_pdf("long-table", &[]);
+    let (_dir, pdf) = build_sample_pdf("long-table", &[]);
     assert!(page_count(&pdf) >= 3);
     let doc = loaded("long-table").document;
     let cells: usize = doc
@@ -265,15 +246,15 @@ fn continuation_pages_repeat_headers_as_artifacts() {
 #[test]
 fn tagged_builds_are_byte_identical_for_every_standard() {
     for standard in ["a-1b", "a-2u", "ua-1", "none"] {
-        let (_a, one) = build_pdf(SAMPLE, &["--pdf-standard", standard]);
-        let (_b, two) = build_pdf(SAMPLE, &["--pdf-standard", standard]);
+        let (_a, one) = build_sample_pdf(SAMPLE, &["--pdf-standard", standard]);
+        let (_b, two) = build_sample_pdf(SAMPLE, &["--pdf-standard", standard]);
         assert_eq!(std::fs::read(one).unwrap(), std::fs::read(two).unwrap(), "{standard}");
     }
 }
 
 #[test]
 fn pdf_ua_1_is_written_and_declared() {
-    let (_dir, pdf) = build_pdf(SAMPLE, &["--pdf-standard", "ua-1"]);
+    let (_dir, pdf) = build_sample_pdf(SAMPLE, &["--pdf-standard", "ua-1"]);
     let x = read_pdf(&pdf).xmp().expect("XMP metadata");
     assert!(x.contains("<pdfuaid:part>1</pdfuaid:part>"), "{x}");
     assert!(!x.contains("pdfaid:part"), "no PDF/A claim");

@@ -32,30 +32,12 @@ fn text_of(o: &Output) -> String {
     )
 }
 
-fn build_pdf(name: &str, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let sample = root().join("samples").join(format!("{name}.yaml"));
-    let mut args = vec![
-        "build",
-        sample.to_str().unwrap(),
-        "-o",
-        dir.path().to_str().unwrap(),
-        "--format",
-        "pdf",
-    ];
-    args.extend_from_slice(extra);
-    let out = gongwen(&args);
-    assert!(out.status.success(), "build failed: {}", stderr(&out));
-    let pdf = dir.path().join(format!("{name}.pdf"));
-    (dir, pdf)
-}
-
 // ---------------------------------------------------------------------------------------------
 // PDFBox Preflight
 
 #[test]
 fn pdf_a_1b_passes_pdfbox_preflight() {
-    let (_dir, pdf) = build_pdf(SAMPLE, &["--pdf-standard", "a-1b"]);
+    let (_dir, pdf) = build_sample_pdf(SAMPLE, &["--pdf-standard", "a-1b"]);
     let java = Path::new("/usr/share/java");
     let jars = [
         "preflight.jar",

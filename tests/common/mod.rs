@@ -22,6 +22,31 @@ pub fn gongwen(args: &[&str]) -> Output {
         .expect("run gongwen")
 }
 
+/// Builds a sample's PDF with extra arguments, without SOURCE_DATE_EPOCH (only the input gives
+/// dates); returns the folder guard and the PDF's path.
+pub fn build_sample_pdf(name: &str, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sample = root().join("samples").join(format!("{name}.yaml"));
+    let mut args = vec![
+        "build",
+        sample.to_str().unwrap(),
+        "-o",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "pdf",
+    ];
+    args.extend_from_slice(extra);
+    let out = Command::new(env!("CARGO_BIN_EXE_gongwen"))
+        .args(&args)
+        .current_dir(root())
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("run gongwen");
+    assert!(out.status.success(), "build failed: {}", stderr(&out));
+    let pdf = dir.path().join(format!("{name}.pdf"));
+    (dir, pdf)
+}
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
