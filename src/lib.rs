@@ -170,6 +170,7 @@ pub fn docx_facts(layout: &layout::Layout) -> docx::DocxFacts {
         title_lines: layout.title_lines.clone(),
         signature_right_indents: layout.signature_right_indents,
         tables: layout.tables.clone(),
+        squeezed_marks: layout.squeezed_marks.clone(),
     }
 }
 

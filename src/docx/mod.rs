@@ -27,6 +27,10 @@ pub struct DocxFacts {
     /// One entry per `Block::Table`, in document order: the widths, type size, page breaks
     /// and cell lines our layout chose.
     pub tables: Vec<crate::layout::TableFacts>,
+    /// Marks our layout set half width, per index in `Document::blocks`: (byte offset in the
+    /// block's text, whether the blank half is on the mark's left). Word is told the same by a
+    /// narrower character spacing, so it fits the same characters on the line.
+    pub squeezed_marks: std::collections::BTreeMap<usize, Vec<(usize, bool)>>,
 }
 
 #[derive(Debug, thiserror::Error)]

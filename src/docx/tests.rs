@@ -189,6 +189,7 @@ fn facts() -> DocxFacts {
         title_lines: vec!["关于进一步加强公文格式规范化".into(), "管理工作的通知".into()],
         signature_right_indents: Some((32.0, 48.0)),
         tables: Vec::new(),
+        squeezed_marks: Default::default(),
     }
 }
 
@@ -617,6 +618,7 @@ fn sample_files_on_request() {
             ],
             signature_right_indents: Some((32.0, 48.0)),
             tables: Vec::new(),
+            squeezed_marks: Default::default(),
         };
         std::fs::write(
             dir.join("long.docx"),

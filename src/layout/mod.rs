@@ -1,10 +1,13 @@
 //! Document + Style → Pages: every glyph run with its position. Nothing here knows PDF or DOCX.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 pub mod breaking;
 pub mod table;
 pub mod text;
+#[cfg(test)]
+mod typography_tests;
 
 use crate::fonts::{Chains, FontBook, FontError, FontId};
 use crate::model::{Block, Document, SourcePos};
@@ -131,6 +134,9 @@ pub struct Layout {
     pub signature_right_indents: Option<(f32, f32)>,
     /// One per table, in document order.
     pub tables: Vec<TableFacts>,
+    /// Marks set half width (标点挤压) to keep 避头尾 without a short line, per index in
+    /// `Document::blocks`: (byte offset in the block's text, whether the left half went).
+    pub squeezed_marks: BTreeMap<usize, Vec<(usize, bool)>>,
 }
 
 /// A block broken into lines but not yet placed on a page.
@@ -359,7 +365,7 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
         };
         let prepared = text::prepare(book, chains, role_style, tracking, &runs, &origin)?;
         let indent = role_style.indent * g.char_pitch;
-        let lines = text::break_lines(&prepared, width - indent, width);
+        let lines = text::break_lines(&prepared, width - indent, width, style.grid.compress_punctuation);
         items.push(Item::Lines(LaidBlock {
             role,
             prepared,
@@ -437,6 +443,7 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
     };
     let mut outline = Vec::new();
     let mut tables = Vec::new();
+    let mut squeezed_marks = BTreeMap::new();
     for i in 0..items.len() {
         if i == first_body_item && cur.row > 0 {
             cur.row += 1; // the blank line after the title
@@ -507,6 +514,14 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
                     y: top,
                 });
             }
+            if let Some(block) = b.block
+                && !placed.squeezed.is_empty()
+            {
+                let marks = squeezed_marks.entry(block).or_insert_with(Vec::new);
+                for s in &placed.squeezed {
+                    marks.push((b.prepared.clusters[s.cluster].range.start, s.from_left));
+                }
+            }
             push_pieces(cur.page(), placed, style.page.left, size, baseline, b.role);
             cur.row += 1;
         }
@@ -550,6 +565,7 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
         title_lines,
         signature_right_indents,
         tables,
+        squeezed_marks,
     })
 }
 

@@ -260,7 +260,7 @@ fn measure_at(
         c.lines = if c.align == Align::Center {
             text::break_title(&c.prepared, inner)
         } else {
-            text::break_lines(&c.prepared, inner, inner)
+            text::break_lines(&c.prepared, inner, inner, text::Compression::Never)
         };
     }
     let line_height = CELL_LINE_HEIGHT * size;
