@@ -4,10 +4,11 @@
 //! Style), [`layout::layout`] places every glyph on the page grid, [`pdf::write`] and
 //! [`docx::write`] turn the result into files. [`build`] does it all and writes atomically.
 
-pub mod check;
+pub mod core;
 pub mod docx;
 pub mod fonts;
 pub mod input;
+pub mod kinds;
 pub mod layout;
 pub mod model;
 pub mod output;
@@ -16,7 +17,7 @@ pub mod style;
 
 use std::path::{Path, PathBuf};
 
-use input::diag::{Diagnostic, Diagnostics};
+use crate::core::diag::{Diagnostic, Diagnostics};
 use model::{Date, Document};
 use style::Style;
 
@@ -35,8 +36,8 @@ pub enum Error {
     Standard(Diagnostics),
     #[error(transparent)]
     Docx(#[from] docx::DocxError),
-    #[error("error: cannot write {path}: {}\n  = help: {}", output::reason(.source), output::help(.source))]
-    Output { path: String, source: std::io::Error },
+    #[error(transparent)]
+    Output(#[from] output::Error),
 }
 
 impl From<Diagnostic> for Error {
@@ -78,13 +79,13 @@ pub struct Loaded {
     /// `subject:` from the input, for the PDF's metadata.
     pub subject: Option<String>,
     /// What a template's rules found (empty for a plain document).
-    pub findings: input::template::Findings,
+    pub findings: kinds::annual_report::Findings,
 }
 
 /// Reads an input file: encoding checks, YAML, the document format, the style it names.
 pub fn load(path: &Path) -> Result<Loaded, Error> {
     let file = path.display().to_string();
-    let bytes = match input::read_limited(path) {
+    let bytes = match crate::core::file::read_limited(path) {
         Ok(b) => b,
         Err(e) => {
             let msg = if path.is_dir() {
@@ -107,9 +108,9 @@ pub fn load(path: &Path) -> Result<Loaded, Error> {
             return Err(Diagnostic::new(&file, None, msg).help(help).into());
         }
     };
-    let text = input::decode(&file, bytes)?;
+    let text = crate::core::file::decode(&file, bytes)?;
     let base_dir = path.parent().unwrap_or(Path::new("."));
-    let (source, findings) = input::template::parse(&file, &text, base_dir)?;
+    let (source, findings) = kinds::annual_report::parse(&file, &text, base_dir)?;
     let style = match &source.style {
         None => style::load("gbt9704", base_dir)?,
         Some((name, pos)) => style::load(name, base_dir).map_err(|mut d| {
@@ -161,7 +162,7 @@ pub fn lay_out(loaded: &Loaded, book: &mut fonts::FontBook) -> Result<layout::La
 
 /// The exact line and column of `ch` at or after `from` (a paragraph's start).
 fn locate_char(source: &str, from: model::SourcePos, ch: char) -> model::SourcePos {
-    check::locate(source, from, ch.encode_utf8(&mut [0; 4]))
+    kinds::check::locate(source, from, ch.encode_utf8(&mut [0; 4]))
 }
 
 /// The DOCX facts layout decided (title line breaks, signature indents).
@@ -274,7 +275,7 @@ pub fn warnings(loaded: &Loaded, options: &Options) -> Result<Vec<Diagnostic>, E
         .into());
     };
     out.extend(
-        check::previous(&loaded.file, &now, &rule.this, &last.file, &before, &rule.last)
+        kinds::check::previous(&loaded.file, &now, &rule.this, &last.file, &before, &rule.last)
             .into_iter()
             .map(|d| d.with_source(&loaded.text)),
     );

@@ -262,7 +262,7 @@ fn run(command: Command) -> Result<(), u8> {
 }
 
 fn init(template: &str, office: Option<String>, year: Option<u16>, output: Option<&Path>) -> Result<(), u8> {
-    let t = gongwen::input::template::load(template, Path::new(".")).map_err(|d| report(&d.into()))?;
+    let t = gongwen::kinds::annual_report::load(template, Path::new(".")).map_err(|d| report(&d.into()))?;
     // The year just ended, which is the one a report is written for.
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -270,7 +270,7 @@ fn init(template: &str, office: Option<String>, year: Option<u16>, output: Optio
     let this_year = 1970 + (now / 31_556_952) as i64;
     let year = year.map_or(this_year - 1, i64::from);
     let office = office.unwrap_or_else(|| "某某县某某局".to_string());
-    let text = gongwen::input::template::starter(&t, template, &office, year);
+    let text = gongwen::kinds::annual_report::starter(&t, template, &office, year);
     let Some(path) = output else {
         print!("{text}");
         return Ok(());

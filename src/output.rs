@@ -5,7 +5,13 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::Error;
+/// A file or folder that cannot be written, and why. Its own type (not the crate's `Error`) so
+/// that this module depends on nothing above it; `Error::Output` wraps it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("error: cannot write {path}: {}\n  = help: {}", reason(.source), help(.source))]
+    Output { path: String, source: std::io::Error },
+}
 
 pub fn write_all(dir: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<(), Error> {
     let fail = |path: &Path, source: std::io::Error| Error::Output {

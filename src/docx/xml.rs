@@ -78,15 +78,8 @@ pub(crate) fn xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
-/// Points to twentieths of a point (twips), the unit of nearly every WordprocessingML length.
-pub(crate) fn twips(pt: f32) -> i32 {
-    (pt * 20.0).round() as i32
-}
-
-/// Points to half-points, the unit of `w:sz`.
-pub(crate) fn half_points(pt: f32) -> i32 {
-    (pt * 2.0).round() as i32
-}
+/// Lengths in twips and half-points, the units of nearly every WordprocessingML length and of `w:sz`.
+pub(crate) use crate::core::units::{half_points, twips};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum LineRule {

@@ -213,25 +213,7 @@ fn make_face(name: &str, path: PathBuf, data: Vec<u8>, index: u32, bundled: bool
     })
 }
 
-/// Characters set in the Latin font: ASCII and Latin letters. Everything else (Han, full-width
-/// punctuation, “” quotes, ……, ——) belongs to the CJK font, as in Word with w:hint="eastAsia".
-pub fn is_latin(c: char) -> bool {
-    let cp = c as u32;
-    (0x20..0x7F).contains(&cp) || (0xC0..=0x24F).contains(&cp) && cp != 0xD7 && cp != 0xF7
-}
-
-/// Han characters and full-width forms: the characters that sit on the 28-column grid.
-pub fn is_wide(c: char) -> bool {
-    let cp = c as u32;
-    (0x2E80..=0x303F).contains(&cp)
-        || (0x3040..=0x9FFF).contains(&cp)
-        || (0xF900..=0xFAFF).contains(&cp)
-        || (0xFE30..=0xFE4F).contains(&cp)
-        || (0xFF01..=0xFF60).contains(&cp)
-        || (0xFFE0..=0xFFE6).contains(&cp)
-        || (0x20000..=0x3FFFD).contains(&cp)
-        || matches!(c, '“' | '”' | '‘' | '’' | '…' | '—' | '·')
-}
+pub use crate::core::unicode::{is_latin, is_wide};
 
 /// A role's two chains: CJK first for wide characters, Latin first for Latin ones.
 #[derive(Debug, Clone)]

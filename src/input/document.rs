@@ -1,8 +1,8 @@
 //! The document format: a YAML tree → `model::Document`, with every mistake reported at its
 //! place in the file.
 
-use super::diag::Diagnostic;
-use super::yaml::{self, Node, Reader, Value, get};
+use crate::core::diag::Diagnostic;
+use crate::core::yaml::{self, Node, Reader, Value, get};
 use crate::model::{Block, Date, Document, Heading, Paragraph, Run, Signature, SourcePos};
 
 const TOP_FIELDS: &[&str] = &["title", "issuer", "date", "subject", "style", "signature", "body"];
@@ -185,7 +185,7 @@ pub(crate) fn parse_block(r: &Reader, item: &Node) -> Result<Block, Diagnostic> 
                         .help("write the paragraph's text after `- `, or remove the line"));
                 };
                 let mut d = r.error(first.pos, format!("unknown block `{}`", first.name));
-                d = match super::diag::did_you_mean(&first.name, BLOCK_KINDS) {
+                d = match crate::core::diag::did_you_mean(&first.name, BLOCK_KINDS) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
                     None => d.help("a body item is text (a paragraph), `heading: …`, `paragraph: …`, `table: …` or `page-break: true`"),
                 };
@@ -214,7 +214,7 @@ pub(crate) fn parse_block(r: &Reader, item: &Node) -> Result<Block, Diagnostic> 
                 }
                 "table" => {
                     r.check_keys(entries, &["table"], "a table")?;
-                    Ok(Block::Table(super::table::parse(r, value)?))
+                    Ok(Block::Table(crate::input::table::parse(r, value)?))
                 }
                 "paragraph" => {
                     r.check_keys(entries, &["paragraph"], "a paragraph")?;
@@ -293,7 +293,7 @@ fn clean_text(s: &str) -> String {
         if c == '\n' || c == '\r' {
             let prev = out.chars().last();
             let next = chars.get(i + 1).copied();
-            let wide = |c: Option<char>| c.is_some_and(crate::fonts::is_wide);
+            let wide = |c: Option<char>| c.is_some_and(crate::core::unicode::is_wide);
             if !(wide(prev) || wide(next)) && prev != Some(' ') {
                 out.push(' ');
             }

@@ -6,8 +6,8 @@
 //! * grid form: `rows` lists the cells of each row, with `colspan`/`rowspan`, and
 //!   `{header: true, cells: [...]}` for header rows; `columns` may give relative widths.
 
-use super::diag::{Diagnostic, did_you_mean};
-use super::yaml::{Key, Node, Reader, Value, get};
+use crate::core::diag::{Diagnostic, did_you_mean};
+use crate::core::yaml::{Key, Node, Reader, Value, get};
 use crate::model::{Border, Cell, CellKind, SourcePos, Table};
 
 const TABLE_FIELDS: &[&str] = &[
@@ -660,7 +660,7 @@ mod tests {
     use super::*;
 
     fn table(yaml: &str) -> Result<Table, Diagnostic> {
-        let node = crate::input::yaml::parse("t.yaml", yaml).unwrap();
+        let node = crate::core::yaml::parse("t.yaml", yaml).unwrap();
         parse(&Reader { file: "t.yaml" }, &node)
     }
 

@@ -17,10 +17,7 @@ pub const NUMBER_UNITS: &str =
 const OPENING_QUOTES: &str = "“‘";
 const CLOSING_QUOTES: &str = "”’";
 
-fn is_han(c: char) -> bool {
-    let cp = c as u32;
-    (0x3400..=0x9FFF).contains(&cp) || (0xF900..=0xFAFF).contains(&cp) || (0x20000..=0x3FFFD).contains(&cp) || c == '〇'
-}
+use crate::core::unicode::is_han;
 
 /// For each byte offset of `text`, whether a line may break there (before the character that
 /// starts at that offset). Offset 0 and offsets inside characters are never breaks.

@@ -1,13 +1,7 @@
 //! The semantic document: what the author wrote, resolved and validated, with no coordinates.
 //! Layout turns it into pages; the DOCX writer turns it into WordprocessingML.
 
-/// A 1-based line and column in an input file, kept so that later stages (glyph coverage,
-/// arithmetic checks) can point a clerk at the exact place to fix.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct SourcePos {
-    pub line: u32,
-    pub column: u32,
-}
+pub use crate::core::SourcePos;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Date {

@@ -1,10 +1,10 @@
 //! Page geometry and the typographic roles (title, headings, body, …), read from a style YAML.
 //! The built-in `gbt9704` style is embedded; a style file given by path is laid over it.
 
-use crate::input::diag::Diagnostic;
-use crate::input::yaml::{self, Key, Node, Reader, Value, get};
+use crate::core::diag::Diagnostic;
+use crate::core::yaml::{self, Key, Node, Reader, Value, get};
 
-pub const MM: f32 = 72.0 / 25.4;
+pub use crate::core::units::MM;
 const BUILTIN_GBT9704: &str = include_str!("../../templates/gbt9704.yaml");
 pub const BUILTIN_STYLES: &[&str] = &["gbt9704"];
 
@@ -183,7 +183,7 @@ pub fn load(name_or_path: &str, base_dir: &std::path::Path) -> Result<Style, Dia
     }
     let path = base_dir.join(name_or_path);
     let shown = path.display().to_string();
-    let text = crate::input::read_limited(&path).and_then(|b| {
+    let text = crate::core::file::read_limited(&path).and_then(|b| {
         String::from_utf8(b)
             .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "the file is not UTF-8 text"))
     });
@@ -420,7 +420,7 @@ pub fn size_of(r: &Reader, node: &Node, ctx: &str) -> Result<f32, Diagnostic> {
         _ => {
             let names: Vec<&str> = SIZE_NAMES.iter().map(|(n, _)| *n).collect();
             let mut d = r.error(node.pos, format!("{ctx}: `{text}` is not a font size"));
-            d = match crate::input::diag::did_you_mean(&text, &names) {
+            d = match crate::core::diag::did_you_mean(&text, &names) {
                 Some(s) => d.help(format!(
                     "did you mean `{s}`? Sizes are names (三号, 小四, …) or lengths (16pt)"
                 )),

@@ -7,7 +7,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
 use super::diag::{Diagnostic, did_you_mean};
-use crate::model::SourcePos;
+use super::pos::SourcePos;
 
 /// Inputs larger than this are refused before parsing: a real report is well under 1 MB.
 pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;

@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 
-use crate::input::diag::Diagnostic;
-use crate::model::SourcePos;
+use crate::core::SourcePos;
+use crate::core::diag::Diagnostic;
 
 /// How a cell got its value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

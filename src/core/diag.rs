@@ -3,7 +3,8 @@
 
 use std::fmt;
 
-use crate::model::SourcePos;
+use super::pos::SourcePos;
+use super::unicode::display_width;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
@@ -91,22 +92,6 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
-}
-
-fn display_width(c: char) -> usize {
-    if c == '\t' {
-        return 4;
-    }
-    let cp = c as u32;
-    let wide = (0x1100..=0x115F).contains(&cp)
-        || (0x2E80..=0xA4CF).contains(&cp)
-        || (0xAC00..=0xD7A3).contains(&cp)
-        || (0xF900..=0xFAFF).contains(&cp)
-        || (0xFE30..=0xFE4F).contains(&cp)
-        || (0xFF00..=0xFF60).contains(&cp)
-        || (0xFFE0..=0xFFE6).contains(&cp)
-        || (0x20000..=0x3FFFD).contains(&cp);
-    if wide { 2 } else { 1 }
 }
 
 /// One or more diagnostics from the same run; displayed one after another.

@@ -8,10 +8,10 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::diag::{Diagnostic, did_you_mean};
-use super::document::{self, Source};
-use super::yaml::{self, Key, Node, Reader, Value, get};
-use crate::check::{self, Cell, Kind, Line, Per, Quote, Rule, Sheet, State};
+use crate::core::diag::{Diagnostic, did_you_mean};
+use crate::core::yaml::{self, Key, Node, Reader, Value, get};
+use crate::input::document::{self, Source};
+use crate::kinds::check::{self, Cell, Kind, Line, Per, Quote, Rule, Sheet, State};
 use crate::model::{Block, Document, Heading, Signature, SourcePos};
 
 /// The templates built into the program.
@@ -137,7 +137,7 @@ pub fn load(name: &str, base: &Path) -> Result<Template, Diagnostic> {
     let path = base.join(name);
     let file = path.display().to_string();
     // Bounded read: a template path may name a device or a huge file.
-    let text = super::read_limited(&path).map_err(|e| {
+    let text = crate::core::file::read_limited(&path).map_err(|e| {
         let names: Vec<&str> = BUILT_IN.iter().map(|(n, _)| *n).collect();
         let why = if e.kind() == std::io::ErrorKind::NotFound {
             "it is not a built-in template and there is no such file".to_string()
@@ -153,7 +153,7 @@ pub fn load(name: &str, base: &Path) -> Result<Template, Diagnostic> {
             )),
         }
     })?;
-    let text = super::decode(&file, text)?;
+    let text = crate::core::file::decode(&file, text)?;
     from_text(&file, &text)
 }
 
@@ -675,7 +675,7 @@ fn expand(r: &Reader, text: &str, root: &Node, base: &Path) -> Result<(Source, F
                     }
                     TableSpec::Groups { widths, groups, .. } => groups_node(r, widths, groups, data, &labels, here)?,
                 };
-                let mut table = super::table::parse(r, &tnode)?;
+                let mut table = crate::input::table::parse(r, &tnode)?;
                 table.pos = data.map_or(here, |d| d.pos);
                 blocks.push(Block::Table(table));
             }
@@ -1089,7 +1089,10 @@ pub fn starter(t: &Template, template_name: &str, office: &str, year: i64) -> St
     let mut o = String::new();
     let line = |o: &mut String, indent: usize, text: &str, comment: &str| {
         let body = format!("{}{text}", " ".repeat(indent));
-        let width: usize = body.chars().map(|c| if crate::fonts::is_wide(c) { 2 } else { 1 }).sum();
+        let width: usize = body
+            .chars()
+            .map(|c| if crate::core::unicode::is_wide(c) { 2 } else { 1 })
+            .sum();
         let pad = 44usize.saturating_sub(width).max(2);
         o.push_str(&body);
         if !comment.is_empty() {
