@@ -262,7 +262,8 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
             role: "title",
         };
         let prepared = text::prepare(book, &fonts.title, &style.title, tracking, &[(line, false)], &origin)?;
-        let lines = text::break_title(&prepared, width);
+        let issuer: Vec<&str> = doc.issuer.iter().map(String::as_str).collect();
+        let lines = text::break_title(&prepared, width, &issuer);
         for l in &lines {
             title_lines.push(slice_text(&prepared, l));
         }

@@ -453,8 +453,9 @@ pub fn natural_width(p: &Prepared) -> f32 {
 }
 
 /// Breaks a title into lines of a pleasing shape (GB/T 9704 7.3.1: 梯形 or 菱形, no line
-/// much longer above a shorter one) using the fewest lines that fit.
-pub fn break_title(p: &Prepared, width: f32) -> Vec<Range<usize>> {
+/// much longer above a shorter one) using the fewest lines that fit, breaking between words
+/// (`whole`: names never broken, such as the issuer's).
+pub fn break_title(p: &Prepared, width: f32, whole: &[&str]) -> Vec<Range<usize>> {
     let greedy = break_lines(p, width, width, Compression::Never);
     let n = greedy.len();
     if n <= 1 || n > 4 {
@@ -468,14 +469,25 @@ pub fn break_title(p: &Prepared, width: f32) -> Vec<Range<usize>> {
     let span = |a: usize, b: usize| widths[a..b].iter().sum::<f32>();
     let mut best: Option<(f32, Vec<usize>)> = None;
     let mut chosen = Vec::new();
-    // Breaking inside a word is paid for like five characters of imbalance (词意完整).
+    // Breaking inside a word is paid for like five characters of imbalance (词意完整), inside a
+    // name like fifty: only a title with no other way to fit breaks there.
+    let words = word_boundaries(&p.text, whole);
     let inside_word = (5.0 * p.size).powi(2);
+    let inside_name = (50.0 * p.size).powi(2);
+    let in_name = |at: usize| {
+        whole
+            .iter()
+            .filter(|n| !n.is_empty())
+            .any(|n| p.text.match_indices(n).any(|(s, _)| s < at && at < s + n.len()))
+    };
     let penalties: Vec<f32> = candidates
         .iter()
         .map(|&i| {
             let at = p.clusters[i].range.start;
-            if is_word_boundary(&p.text[..at], &p.text[at..]) {
+            if words[at] {
                 0.0
+            } else if in_name(at) {
+                inside_name
             } else {
                 inside_word
             }
@@ -509,79 +521,31 @@ struct Cuts<'a> {
     size: f32,
 }
 
-/// Words a title line may end with, or the next may begin with: a cheap stand-in for word
-/// segmentation that covers the names and phrases of official titles.
-const WORD_ENDS: &[&str] = &[
-    "政府",
-    "单位",
-    "單位",
-    "部门",
-    "部門",
-    "机关",
-    "機關",
-    "办公室",
-    "辦公室",
-    "委员会",
-    "委員會",
-    "年",
-    "年度",
-    "的",
-    "和",
-    "与",
-    "與",
-    "及",
-    "关于",
-    "關於",
-    "工作",
-    "情况",
-    "情況",
-    "通知",
-    "报告",
-    "報告",
-    "意见",
-    "意見",
-    "办法",
-    "辦法",
-    "方案",
-    "局",
-    "厅",
-    "廳",
-    "县",
-    "縣",
-    "市",
-    "省",
-    "区",
-    "區",
-    "镇",
-    "鎮",
-    "乡",
-    "鄉",
-    "街道",
-    "旗",
-    "盟",
-    "州",
-];
-const WORD_STARTS: &[&str] = &[
-    "关于",
-    "關於",
-    "政府信息",
-    "年度",
-    "工作",
-    "情况",
-    "情況",
-    "实施",
-    "實施",
-    "印发",
-    "印發",
-];
+/// The segmenter, with its embedded dictionary, built once on the first title that needs
+/// breaking (about 0.2 s) and shared by every later one.
+static SEGMENTER: std::sync::LazyLock<jieba_rs::Jieba> = std::sync::LazyLock::new(jieba_rs::Jieba::new);
 
-fn is_word_boundary(before: &str, after: &str) -> bool {
-    let last = before.chars().last().unwrap_or(' ');
-    let next = after.chars().next().unwrap_or(' ');
-    last.is_ascii_alphanumeric() != next.is_ascii_alphanumeric()
-        || "，、：；。）》”".contains(last)
-        || WORD_ENDS.iter().any(|w| before.ends_with(w))
-        || WORD_STARTS.iter().any(|w| after.starts_with(w))
+/// Byte offsets of `text` where a word ends (词意完整, GB/T 9704 7.3.1): jieba's segmentation,
+/// except inside any of `whole` (the issuer's name is one word however jieba splits it).
+fn word_boundaries(text: &str, whole: &[&str]) -> Vec<bool> {
+    let mut at = vec![false; text.len() + 1];
+    let mut end = 0;
+    for word in SEGMENTER.cut(text, false) {
+        end += word.word.len();
+        if end <= text.len() {
+            at[end] = true;
+        }
+    }
+    for name in whole.iter().filter(|n| !n.is_empty()) {
+        for (start, _) in text.match_indices(name) {
+            for flag in &mut at[start + 1..start + name.len()] {
+                *flag = false;
+            }
+            at[start] = true;
+            at[start + name.len()] = true;
+        }
+    }
+    at
 }
 
 #[allow(clippy::too_many_arguments)]

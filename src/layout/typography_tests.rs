@@ -148,3 +148,20 @@ fn a_number_keeps_its_measure_word_when_the_line_can_take_it() {
     let lines = lines_of(&text, Compression::WhenShort);
     assert!(lines[1].ends_with("207"), "{lines:?}");
 }
+
+#[test]
+fn a_title_breaks_between_words_never_inside_the_issuer() {
+    let d = Document {
+        title: vec!["2019年上海市人民政府办公厅政府信息公开工作年度报告".into()],
+        title_pos: SourcePos::default(),
+        issuer: Some("上海市人民政府办公厅".into()),
+        date: None,
+        blocks: Vec::new(),
+        signature: None,
+    };
+    let l = layout(&d, &style(), &mut book()).unwrap();
+    assert_eq!(
+        l.title_lines,
+        ["2019年上海市人民政府办公厅", "政府信息公开工作年度报告"]
+    );
+}
