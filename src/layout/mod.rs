@@ -263,7 +263,7 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
         };
         let prepared = text::prepare(book, &fonts.title, &style.title, tracking, &[(line, false)], &origin)?;
         let issuer: Vec<&str> = doc.issuer.iter().map(String::as_str).collect();
-        let lines = text::break_title(&prepared, width, &issuer);
+        let lines = text::break_title(&prepared, width, Some(&issuer));
         for l in &lines {
             title_lines.push(slice_text(&prepared, l));
         }

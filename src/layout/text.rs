@@ -371,9 +371,23 @@ pub fn place_line(
         }
     }
     let natural: f32 = advances.iter().sum();
+    let chinese_follows = p
+        .clusters
+        .get(range.end..range.end + 3)
+        .is_some_and(|next| next.iter().all(|c| c.wide));
     let mut x0 = indent;
     match align {
-        Align::Justify if on_grid && !is_last && natural < avail - 0.01 && clusters.len() > 1 => {
+        // A line 避头尾 left one cell short spreads its characters, as does one before a long
+        // Latin piece (a URL); one whose Chinese went down two cells at once (`…（街|道），`,
+        // with compression off) keeps the grid rather than open every gap by a tenth of a
+        // character.
+        Align::Justify
+            if on_grid
+                && !is_last
+                && natural < avail - 0.01
+                && (avail - natural < 1.5 * char_pitch || !chinese_follows)
+                && clusters.len() > 1 =>
+        {
             // Between the characters, so that the last one's cell ends on the edge.
             let extra = (avail - natural) / (clusters.len() - 1) as f32;
             let last = advances.len() - 1;
@@ -454,8 +468,9 @@ pub fn natural_width(p: &Prepared) -> f32 {
 
 /// Breaks a title into lines of a pleasing shape (GB/T 9704 7.3.1: 梯形 or 菱形, no line
 /// much longer above a shorter one) using the fewest lines that fit, breaking between words
-/// (`whole`: names never broken, such as the issuer's).
-pub fn break_title(p: &Prepared, width: f32, whole: &[&str]) -> Vec<Range<usize>> {
+/// (`words: Some(names)`: segment with jieba, the names, such as the issuer's, never broken;
+/// `None`: balance alone, for short table headings, which then spare the segmenter's start-up).
+pub fn break_title(p: &Prepared, width: f32, words: Option<&[&str]>) -> Vec<Range<usize>> {
     let greedy = break_lines(p, width, width, Compression::Never);
     let n = greedy.len();
     if n <= 1 || n > 4 {
@@ -471,7 +486,11 @@ pub fn break_title(p: &Prepared, width: f32, whole: &[&str]) -> Vec<Range<usize>
     let mut chosen = Vec::new();
     // Breaking inside a word is paid for like five characters of imbalance (词意完整), inside a
     // name like fifty: only a title with no other way to fit breaks there.
-    let words = word_boundaries(&p.text, whole);
+    let whole = words.unwrap_or_default();
+    let words = match words {
+        Some(whole) => word_boundaries(&p.text, whole),
+        None => vec![true; p.text.len() + 1],
+    };
     let inside_word = (5.0 * p.size).powi(2);
     let inside_name = (50.0 * p.size).powi(2);
     let in_name = |at: usize| {

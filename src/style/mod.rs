@@ -259,7 +259,7 @@ fn parse_style(r: &Reader, root: &Node) -> Result<Style, Diagnostic> {
         "grid",
     )?;
     let compress_punctuation = match get(grid, "compress-punctuation") {
-        None => Compression::WhenShort,
+        None => Compression::Never,
         Some(n) => match &n.value {
             Value::Str(s) if s == "never" => Compression::Never,
             Value::Str(s) if s == "when-short" => Compression::WhenShort,
