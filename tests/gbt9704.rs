@@ -30,12 +30,14 @@ struct KnownFailure {
 
 const FLUSH: KnownFailure = KnownFailure {
     check: "flush",
-    why: "a paragraph line broken before a Latin run or a 避头尾 push ends short of the right edge (issue 10)",
+    why: "one line (…蘇木鎮（街|道），) where 避头尾 pushes two characters: only 标点挤压 fills it, and \
+          the default `grid.compress-punctuation: never` keeps LibreOffice's lines of the DOCX equal to ours",
 };
 
 fn known_failures(sample: &str) -> Vec<KnownFailure> {
     match sample {
-        "alxa-left-banner-2019" | "alxa-left-banner-2019-data" | "annual-report-2021" => vec![FLUSH],
+        "alxa-left-banner-2019" | "alxa-left-banner-2019-data" => vec![FLUSH],
+        "annual-report-2021" | "long-office-title" => vec![],
         "long-table" => vec![KnownFailure {
             check: "grid",
             why: "the sample is one long table: no page holds 22 body lines (its 7 lines are on the grid)",
@@ -94,7 +96,7 @@ fn assert_report(sample: &str, report: &Report) {
 #[test]
 fn every_sample_meets_the_page_rules_it_met() {
     let names = samples();
-    assert_eq!(names.len(), 4, "{names:?}");
+    assert_eq!(names.len(), 5, "{names:?}");
     for name in &names {
         let (_dir, pdf, _) = build_sample(name);
         let report = check(&read_pdf(&pdf), Some(&expected_from_input(name)));

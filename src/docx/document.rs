@@ -73,22 +73,75 @@ impl Body<'_> {
         self.empty_p()
     }
 
-    fn heading(&mut self, level: u8, text: &str) -> Result<(), DocxError> {
+    fn heading(&mut self, level: u8, text: &str, squeezed: &[(usize, bool)]) -> Result<(), DocxError> {
         let i = usize::from(level.clamp(1, 4) - 1);
         self.open_p(PPr {
             style: Some(HEADINGS[i]),
             ..PPr::default()
         })?;
-        self.run(text, false)?;
+        let size = self.style.headings[i].size;
+        self.squeezed_runs(&[(text, false)], squeezed, size)?;
         self.x.close("w:p")
     }
 
-    fn paragraph(&mut self, runs: &[Run]) -> Result<(), DocxError> {
+    fn paragraph(&mut self, runs: &[Run], squeezed: &[(usize, bool)]) -> Result<(), DocxError> {
         self.open_p(PPr::default())?;
-        for r in runs.iter().filter(|r| !r.text.is_empty()) {
-            self.run(&r.text, r.bold)?;
-        }
+        let runs: Vec<(&str, bool)> = runs.iter().map(|r| (r.text.as_str(), r.bold)).collect();
+        self.squeezed_runs(&runs, squeezed, self.style.body.size)?;
         self.x.close("w:p")
+    }
+
+    /// Writes `runs`, giving each mark our layout set half width (标点挤压) a run of its own with
+    /// half an em less character spacing: a closing mark loses its right half; an opening mark
+    /// its left half, which is the spacing after the character before it. Word and LibreOffice
+    /// then fit the same characters on the line as our PDF.
+    fn squeezed_runs(&mut self, runs: &[(&str, bool)], squeezed: &[(usize, bool)], size: f32) -> Result<(), DocxError> {
+        let text: String = runs.iter().map(|(t, _)| *t).collect();
+        let narrowed: Vec<usize> = squeezed
+            .iter()
+            .filter_map(|&(at, from_left)| {
+                if from_left {
+                    text.get(..at)?.char_indices().last().map(|(i, _)| i)
+                } else {
+                    Some(at)
+                }
+            })
+            .collect();
+        let base = twips(self.style.grid.tracking);
+        let narrow = base - twips(size / 2.0);
+        let mut start = 0;
+        for &(piece, bold) in runs {
+            let end = start + piece.len();
+            let mut from = start;
+            for at in narrowed.iter().copied().filter(|&a| a >= start && a < end) {
+                let Some(ch) = text[at..].chars().next() else {
+                    continue;
+                };
+                if at > from {
+                    self.run(&text[from..at], bold)?;
+                }
+                self.run_spaced(&text[at..at + ch.len_utf8()], bold, narrow)?;
+                from = at + ch.len_utf8();
+            }
+            if end > from {
+                self.run(&text[from..end], bold)?;
+            }
+            start = end;
+        }
+        Ok(())
+    }
+
+    /// One character with its own character spacing (twips).
+    fn run_spaced(&mut self, text: &str, bold: bool, spacing: i32) -> Result<(), DocxError> {
+        self.x.open("w:r", &[])?;
+        RPr {
+            bold,
+            tracking: Some(spacing),
+            ..RPr::default()
+        }
+        .write(&mut self.x)?;
+        t(&mut self.x, text)?;
+        self.x.close("w:r")
     }
 
     fn signature_line(&mut self, text: &str, right: i32, keep_next: bool) -> Result<(), DocxError> {
@@ -185,9 +238,10 @@ pub(crate) fn document(doc: &Document, style: &Style, facts: &DocxFacts) -> Resu
     }
 
     for (index, block) in doc.blocks.iter().enumerate() {
+        let squeezed = facts.squeezed_marks.get(&index).map_or(&[][..], Vec::as_slice);
         match block {
-            Block::Heading(h) => b.heading(h.level, &h.text)?,
-            Block::Paragraph(p) => b.paragraph(&p.runs)?,
+            Block::Heading(h) => b.heading(h.level, &h.text, squeezed)?,
+            Block::Paragraph(p) => b.paragraph(&p.runs, squeezed)?,
             Block::Table(t) => super::table::write(&mut b.x, style, t, facts.table(index), &mut b.break_pending)?,
             Block::PageBreak => {
                 // A second break in a row leaves a blank page: an empty paragraph on it.

@@ -190,6 +190,7 @@ fn facts() -> DocxFacts {
         signature_right_indents: Some((32.0, 48.0)),
         signature_lines: Vec::new(),
         tables: Vec::new(),
+        squeezed_marks: Default::default(),
     }
 }
 
@@ -619,6 +620,7 @@ fn sample_files_on_request() {
             signature_right_indents: Some((32.0, 48.0)),
             signature_lines: Vec::new(),
             tables: Vec::new(),
+            squeezed_marks: Default::default(),
         };
         std::fs::write(
             dir.join("long.docx"),
@@ -992,4 +994,39 @@ fn table_styles_and_fonts() {
         assert_eq!(s.path(&["w:pPr", "w:ind"]).attr("w:firstLineChars"), Some("0"));
         assert_eq!(s.path(&["w:pPr", "w:spacing"]).attr("w:line"), Some("350"));
     }
+}
+
+#[test]
+fn marks_layout_set_half_width_get_half_an_em_less_spacing() {
+    let doc = sample();
+    let Block::Paragraph(p) = &doc.blocks[2] else {
+        panic!("the sample's third block is a paragraph");
+    };
+    let text = p.text();
+    let comma = text.find('，').unwrap();
+    let quote = text.find('“').unwrap();
+    let mut facts = facts();
+    facts.squeezed_marks.insert(2, vec![(comma, false), (quote, true)]);
+    let xml = part(&write(&doc, &style(), &facts).unwrap(), "word/document.xml");
+    // Body 三号 16 pt: half an em is 160 twips, on top of the -5 tracking.
+    assert!(
+        xml.contains(r#"<w:r><w:rPr><w:spacing w:val="-165"/></w:rPr><w:t>，</w:t></w:r>"#),
+        "{xml}"
+    );
+    // An opening mark's blank half is on its left: the character before it closes up.
+    assert!(
+        xml.contains(r#"<w:r><w:rPr><w:spacing w:val="-165"/></w:rPr><w:t>按</w:t></w:r>"#),
+        "{xml}"
+    );
+    // Nothing lost: the paragraph's text reads the same.
+    let plain: String = xml
+        .split("<w:t")
+        .skip(1)
+        .filter_map(|s| s.split_once('>'))
+        .map(|(_, r)| r.split("</w:t>").next().unwrap_or(""))
+        .collect();
+    assert!(
+        plain.contains("各单位要高度重视，R&amp;D &lt;经费&gt; 按“A &amp; B”执行。"),
+        "{plain}"
+    );
 }

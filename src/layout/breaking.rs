@@ -7,9 +7,15 @@ pub const NO_LINE_START: &str =
 /// May not end a line.
 pub const NO_LINE_END: &str = "“‘（〔［｛【〖《〈「『([{¥￥$＄£￡〝﹙﹛﹝";
 
-/// Han characters that act as units or magnitudes of the number before them (16223.34萬元):
-/// never separated from it. Other Han characters (2019|年) may follow a break, as in Word.
-pub const NUMBER_UNITS: &str = "万萬亿億千百元兆";
+/// Han characters that act as units, magnitudes or measure words (量词) of the number before
+/// them (`16223.34萬元`, `326条`, `15件`, `3个`): never separated from it, so a count is read
+/// whole. Calendar words are not among them: `2019|年`, `1|月`, `20|日` may break, as Word and
+/// LibreOffice break them, which keeps the DOCX's lines where the PDF's are.
+pub const NUMBER_UNITS: &str =
+    "万萬亿億千百元角分兆条條件个個项項次人名位家份篇起例宗批场場期部册冊本张張页頁户戶所处處台套吨噸米岁歲倍";
+
+const OPENING_QUOTES: &str = "“‘";
+const CLOSING_QUOTES: &str = "”’";
 
 use crate::core::unicode::is_han;
 
@@ -27,20 +33,46 @@ pub fn opportunities(text: &str) -> Vec<bool> {
         if NO_LINE_START.contains(next)
             || NO_LINE_END.contains(prev)
             || (prev == next && matches!(next, '—' | '…' | '⋯' | '⸺'))
-            || (prev.is_ascii_digit() && NUMBER_UNITS.contains(next))
+            || number_and_unit(prev, next)
             // Latin words, numbers and addresses (http://www.example.gov.cn) break only at
             // spaces and hyphens, as in Word and LibreOffice.
             || (prev.is_ascii_graphic() && next.is_ascii_graphic() && prev != '-')
         {
             allowed[at] = false;
         }
-        // UAX #14 keeps “ and ” glued to both neighbours (LB19); between two Chinese characters a
-        // quotation mark behaves like the bracket it is: break before “ and after ”.
-        if next == '“' && is_han(prev) || prev == '”' && is_han(next) {
+        // UAX #14 keeps quotation marks glued to both neighbours (LB19); in Chinese text they
+        // behave like the brackets they are: a break may come before an opening mark and after
+        // a closing one (`政府|“`, `”|公开`, `”|“`, `。|“`, `”|（`), never inside 避头尾.
+        let chinese = |c: char| is_han(c) || crate::fonts::is_wide(c);
+        if (OPENING_QUOTES.contains(next) && chinese(prev) || CLOSING_QUOTES.contains(prev) && chinese(next))
+            && !NO_LINE_START.contains(next)
+            && !NO_LINE_END.contains(prev)
+        {
             allowed[at] = true;
         }
     }
     allowed
+}
+
+fn number_and_unit(prev: char, next: char) -> bool {
+    prev.is_ascii_digit() && NUMBER_UNITS.contains(next)
+}
+
+/// For each byte offset of `text`, whether a break there is forbidden only because it would
+/// separate a number from its unit: the fallback where keeping them together would leave a
+/// line more than a cell short (Word and LibreOffice break there).
+pub fn number_unit_breaks(text: &str) -> Vec<bool> {
+    let mut glued = vec![false; text.len() + 1];
+    let mut prev = None;
+    for (at, next) in text.char_indices() {
+        if let Some(p) = prev
+            && number_and_unit(p, next)
+        {
+            glued[at] = true;
+        }
+        prev = Some(next);
+    }
+    glued
 }
 
 #[cfg(test)]
@@ -66,12 +98,22 @@ mod tests {
         assert_eq!(breaks("政府，公开"), ["政", "府，", "公", "开"]);
         assert_eq!(breaks("《通知》要求"), ["《通", "知》", "要", "求"]);
         assert_eq!(breaks("他说——好"), ["他", "说——", "好"]);
-        assert_eq!(breaks("共2502条"), ["共", "2502", "条"]);
+        assert_eq!(breaks("共2502条"), ["共", "2502条"]);
         assert_eq!(breaks("16223.34萬元"), ["16223.34萬", "元"]);
+        assert_eq!(breaks("共326条；"), ["共", "326条；"]);
+        assert_eq!(breaks("2019年"), ["2019", "年"]);
         assert_eq!(breaks("增长36%，"), ["增", "长", "36%，"]);
         assert_eq!(
             breaks("网站（http://www.a.gov.cn）下载"),
             ["网", "站", "（http://www.a.gov.cn）", "下", "载"]
         );
+    }
+
+    #[test]
+    fn quotation_marks_break_like_brackets() {
+        assert_eq!(breaks("的”“征地"), ["的”", "“征", "地"]);
+        assert_eq!(breaks("公开。“网"), ["公", "开。", "“网"]);
+        assert_eq!(breaks("”（附"), ["”", "（附"]);
+        assert_eq!(breaks("好”。谢"), ["好”。", "谢"]);
     }
 }

@@ -1,6 +1,7 @@
 //! Document + Style → Pages: every glyph run with its position, the structure, and the
 //! decisions a reflowing writer mirrors. Nothing here knows PDF or DOCX.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 pub mod breaking;
@@ -8,6 +9,8 @@ pub mod page;
 mod structure;
 pub mod table;
 pub mod text;
+#[cfg(test)]
+mod typography_tests;
 
 use crate::fonts::{Chains, FontBook, FontError};
 use crate::model::{Block, Document, Heading, Paragraph, SourcePos, Table};
@@ -138,6 +141,9 @@ struct Context<'a> {
 struct Cursor {
     pages: Vec<Page>,
     row: usize,
+    /// Marks set half width (标点挤压), per block: (byte offset in the block's text, whether
+    /// the left half went).
+    squeezed_marks: BTreeMap<usize, Vec<(usize, bool)>>,
 }
 
 impl Cursor {
@@ -195,6 +201,7 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
             signature_right_indents: signature.as_ref().map(|s| s.right_indents),
             signature_lines: signature.map(|s| s.lines).unwrap_or_default(),
             tables: placed.tables,
+            squeezed_marks: placed.squeezed_marks,
         },
     })
 }
@@ -219,7 +226,8 @@ fn title_region(cx: &Context, doc: &Document, items: &mut Vec<Item>) -> Result<V
             &[(line, false)],
             &origin,
         )?;
-        let lines = text::break_title(&prepared, style.page.body_width);
+        let issuer: Vec<&str> = doc.issuer.iter().map(String::as_str).collect();
+        let lines = text::break_title(&prepared, style.page.body_width, Some(&issuer));
         for l in &lines {
             title_lines.push(slice_text(&prepared, l));
         }
@@ -304,7 +312,7 @@ fn text_block(
         &origin,
     )?;
     let indent = role_style.indent * cx.style.grid.char_pitch;
-    let lines = text::break_lines(&prepared, width - indent, width);
+    let lines = text::break_lines(&prepared, width - indent, width, cx.style.grid.compress_punctuation);
     Ok(LaidBlock {
         role,
         prepared,
@@ -354,7 +362,7 @@ fn table_block(cx: &Context, t: &Table, index: usize) -> Result<LaidTableBlock, 
     let caption = label(&t.caption, "the table's caption", &style.table_caption)?;
     let caption_lines = caption
         .as_ref()
-        .map_or_else(Vec::new, |c| text::break_title(c, style.page.body_width));
+        .map_or_else(Vec::new, |c| text::break_title(c, style.page.body_width, None));
     // The 续表 label is set in the caption's face at the table's own (stepped) size.
     let continued_role = Role {
         size: laid.size,
@@ -407,7 +415,7 @@ fn signature_region(
     let mut organs = Vec::new();
     for name in &sig.issuers {
         let prepared = prepare(name)?;
-        let lines = text::break_lines(&prepared, measure, measure);
+        let lines = text::break_lines(&prepared, measure, measure, text::Compression::Never);
         organs.push((prepared, lines));
     }
     let date = prepare(&sig.date)?;
@@ -483,6 +491,7 @@ struct Placed {
     pages: Vec<Page>,
     outline: Vec<OutlineEntry>,
     tables: Vec<TableFacts>,
+    squeezed_marks: BTreeMap<usize, Vec<(usize, bool)>>,
 }
 
 /// Places the items on the line grid, page after page: the blank line after the title and
@@ -493,6 +502,7 @@ fn paginate(cx: &Context, doc: &Document, regions: &Regions) -> Result<Placed, L
     let mut cur = Cursor {
         pages: vec![Page::default()],
         row: 0,
+        squeezed_marks: BTreeMap::new(),
     };
     let mut outline = Vec::new();
     let mut tables = Vec::new();
@@ -539,6 +549,7 @@ fn paginate(cx: &Context, doc: &Document, regions: &Regions) -> Result<Placed, L
         pages: cur.pages,
         outline,
         tables,
+        squeezed_marks: cur.squeezed_marks,
     })
 }
 
@@ -597,6 +608,14 @@ fn place_lines(cx: &Context, b: &LaidBlock, rows_per_page: usize, cur: &mut Curs
                 page: cur.page_index(),
                 y: top,
             });
+        }
+        if let Some(block) = b.block
+            && !placed.squeezed.is_empty()
+        {
+            let marks = cur.squeezed_marks.entry(block).or_default();
+            for s in &placed.squeezed {
+                marks.push((b.prepared.clusters[s.cluster].range.start, s.from_left));
+            }
         }
         push_pieces(cur.page(), placed, style.page.left, size, baseline, b.role);
         cur.row += 1;

@@ -238,6 +238,10 @@ pub struct Decisions {
     pub signature_lines: Vec<String>,
     /// Tables, each with its block index.
     pub tables: Vec<TableFacts>,
+    /// Marks set half width (标点挤压) to keep 避头尾 without a short line, per index in
+    /// `Document::blocks`: (byte offset in the block's text, whether the left half went).
+    /// Word is told the same by a narrower character spacing.
+    pub squeezed_marks: std::collections::BTreeMap<usize, Vec<(usize, bool)>>,
 }
 
 impl Decisions {

@@ -156,9 +156,9 @@ fn measure_at(
         let inner = widths[c.col..c.col + c.colspan].iter().sum::<f32>() - 2.0 * CELL_PAD_X;
         // Centred headings wrap into lines of balanced length (本年新/制作數量, not 本年新制作數/量).
         c.lines = if c.align == Align::Center {
-            text::break_title(&c.prepared, inner)
+            text::break_title(&c.prepared, inner, None)
         } else {
-            text::break_lines(&c.prepared, inner, inner)
+            text::break_lines(&c.prepared, inner, inner, text::Compression::Never)
         };
     }
     let line_height = CELL_LINE_HEIGHT * size;

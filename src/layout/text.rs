@@ -6,6 +6,7 @@ use super::breaking;
 use super::{LayoutError, PlacedGlyph};
 use crate::fonts::{self, Chains, FontBook, FontId};
 use crate::model::SourcePos;
+pub use crate::style::Compression;
 use crate::style::{Align, Role};
 
 /// The smallest unit line breaking works with: one character (or a ligature) in one font.
@@ -153,10 +154,15 @@ fn add_han_latin_spacing(text: &str, clusters: &mut [Cluster], size: f32) {
 }
 
 /// Greedy first-fit breaking, as Word and LibreOffice do it, over the allowed break points.
+/// Where 避头尾 forbids breaking at the first character that does not fit, the line first tries
+/// to take the next piece (a closing mark, or the character after an opening one) by setting
+/// punctuation half width ([`squeeze`]); only when that cannot fit does the line end at the
+/// previous opportunity, pushing a character down (`place_line` then spreads what is left).
 /// Returns cluster index ranges, one per line.
-pub fn break_lines(p: &Prepared, first_width: f32, width: f32) -> Vec<Range<usize>> {
+pub fn break_lines(p: &Prepared, first_width: f32, width: f32, compress: Compression) -> Vec<Range<usize>> {
     let allowed = breaking::opportunities(&p.text);
     let n = p.clusters.len();
+    let can_break_before = |i: usize| i >= n || allowed[p.clusters[i].range.start];
     let mut lines = Vec::new();
     let mut start = 0;
     while start < n {
@@ -171,6 +177,27 @@ pub fn break_lines(p: &Prepared, first_width: f32, width: f32) -> Vec<Range<usiz
             }
             if x + c.width > avail + 0.01 && !c.space && i > start {
                 end = last_break.unwrap_or(i);
+                if end < i {
+                    // The next opportunity, at most two clusters on (`。”` at the line end).
+                    let next = (i + 1..=(i + 2).min(n)).find(|&e| can_break_before(e));
+                    let fits_squeezed = |e: usize| squeeze(p, start..e, avail, None).is_some();
+                    let glued = || {
+                        let glued = breaking::number_unit_breaks(&p.text);
+                        (end + 1..=i).rev().find(|&g| glued[p.clusters[g].range.start])
+                    };
+                    // More than a cell would stay empty.
+                    let too_short = avail - line_width(p, &(start..end)) > p.size * 1.5;
+                    // A line of Chinese alone, set on the grid, would then hold 26 or fewer.
+                    let chinese_only = p.clusters[start..end].iter().all(|c| c.wide);
+                    match (next, compress) {
+                        (Some(e), Compression::First) if fits_squeezed(e) => end = e,
+                        _ if !too_short => {}
+                        // A number pushed down with its unit: break between them, as Word does.
+                        _ if let Some(g) = glued() => end = g,
+                        (Some(e), Compression::WhenShort) if chinese_only && fits_squeezed(e) => end = e,
+                        _ => {}
+                    }
+                }
                 break;
             }
             x += c.width;
@@ -184,10 +211,95 @@ pub fn break_lines(p: &Prepared, first_width: f32, width: f32) -> Vec<Range<usiz
     lines
 }
 
+/// Closing marks whose right half is blank, and opening marks whose left half is (GB/T 15834
+/// full-width marks as the Chinese fonts draw them); ？！ and the dashes and ellipses are
+/// centred and never compressed.
+const CLOSING_HALF_BLANK: &str = "、。，．；：）〕］｝】〗》〉」』”’";
+const OPENING_HALF_BLANK: &str = "（〔［｛【〖《〈「『“‘";
+
+/// One mark set half width: its cluster and whether the blank half removed is on its left.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Squeeze {
+    pub cluster: usize,
+    pub from_left: bool,
+}
+
+/// The marks to set half width so that the visible clusters of `range` fit `avail` (clreq and
+/// GB/T 15834 practice: first a closing mark at the line end, then one of each pair of adjacent
+/// marks, from the end of the line). `pitch` is the grid's cell width for a line of Chinese on
+/// the grid, `None` for natural widths. Returns an empty list when the line fits as it is, and
+/// `None` when even the compressions allowed cannot make it fit.
+pub fn squeeze(p: &Prepared, range: Range<usize>, avail: f32, pitch: Option<f32>) -> Option<Vec<Squeeze>> {
+    let clusters = &p.clusters[range.clone()];
+    let visible = clusters.iter().rposition(|c| !c.space).map_or(0, |i| i + 1);
+    let clusters = &clusters[..visible];
+    let advance = |c: &Cluster| pitch.unwrap_or(c.width);
+    let mut natural: f32 = clusters.iter().map(advance).sum();
+    if pitch.is_none()
+        && let Some(c) = clusters.last()
+    {
+        natural -= c.space_after;
+    }
+    let mut over = natural - avail;
+    if over <= 0.01 {
+        return Some(Vec::new());
+    }
+    let mark = |k: usize| -> Option<bool> {
+        let c = &clusters[k];
+        let ch = p.text[c.range.clone()].chars().next()?;
+        if !c.wide {
+            None
+        } else if CLOSING_HALF_BLANK.contains(ch) {
+            Some(false)
+        } else if OPENING_HALF_BLANK.contains(ch) {
+            Some(true)
+        } else {
+            None
+        }
+    };
+    let mut candidates = Vec::new();
+    if let Some(last) = visible.checked_sub(1)
+        && mark(last) == Some(false)
+    {
+        candidates.push(Squeeze {
+            cluster: last,
+            from_left: false,
+        });
+    }
+    for k in (0..visible.saturating_sub(1)).rev() {
+        // Between two adjacent marks one blank half goes: the closing mark's, else the opening one's.
+        let pick = match (mark(k), mark(k + 1)) {
+            (Some(false), Some(_)) => Some((k, false)),
+            (Some(true), Some(true)) => Some((k + 1, true)),
+            _ => None,
+        };
+        if let Some((cluster, from_left)) = pick
+            && !candidates.iter().any(|s: &Squeeze| s.cluster == cluster)
+        {
+            candidates.push(Squeeze { cluster, from_left });
+        }
+    }
+    let mut chosen = Vec::new();
+    for s in candidates {
+        over -= advance(&clusters[s.cluster]) / 2.0;
+        chosen.push(Squeeze {
+            cluster: range.start + s.cluster,
+            ..s
+        });
+        if over <= 0.01 {
+            chosen.sort_by_key(|s| s.cluster);
+            return Some(chosen);
+        }
+    }
+    None
+}
+
 /// One laid-out line: glyphs with final advances, relative to the line's left edge.
 pub struct LineGlyphs {
     pub x: f32,
     pub pieces: Vec<Piece>,
+    /// The marks set half width on this line, for the DOCX to set the same.
+    pub squeezed: Vec<Squeeze>,
 }
 
 /// Consecutive glyphs of one font and weight on a line.
@@ -208,8 +320,11 @@ pub fn line_width(p: &Prepared, range: &Range<usize>) -> f32 {
 }
 
 /// Positions a line's clusters. Lines of only Han and full-width marks sit on the character
-/// grid (every character exactly one grid pitch); other lines get natural widths and, unless
-/// last, are justified by spreading the slack over the gaps next to Chinese characters.
+/// grid (every character exactly one grid pitch); other lines get natural widths. A line that
+/// holds more than fits sets marks half width ([`squeeze`]); a justified line that is not the
+/// last of its paragraph reaches the right edge (撑满版心, GB/T 9704 5.2.3): a line of Chinese
+/// that 避头尾 left short spreads its characters evenly, other lines spread the slack over the
+/// gaps next to Chinese characters.
 pub fn place_line(
     p: &Prepared,
     range: Range<usize>,
@@ -219,6 +334,7 @@ pub fn place_line(
     align: Align,
     char_pitch: f32,
 ) -> LineGlyphs {
+    let first = range.start;
     let clusters = &p.clusters[range.clone()];
     // Trailing spaces hang outside the measure.
     let visible = clusters.iter().rposition(|c| !c.space).map_or(0, |i| i + 1);
@@ -240,10 +356,50 @@ pub fn place_line(
     {
         *last -= c.space_after;
     }
-    let natural: f32 = advances.iter().sum();
     let avail = width - indent;
+    let pitch = on_grid.then_some(char_pitch);
+    // Marks set half width, and how far each glyph moves left within its cell.
+    let mut shifts = vec![0.0; clusters.len()];
+    let squeezed = if align == Align::Justify {
+        squeeze(p, range.clone(), avail, pitch).unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    {
+        for &s in &squeezed {
+            let k = s.cluster - first;
+            let half = advances[k] / 2.0;
+            advances[k] -= half;
+            if s.from_left {
+                shifts[k] = -half;
+            }
+        }
+    }
+    let natural: f32 = advances.iter().sum();
+    let chinese_follows = p
+        .clusters
+        .get(range.end..range.end + 3)
+        .is_some_and(|next| next.iter().all(|c| c.wide));
     let mut x0 = indent;
     match align {
+        // A line 避头尾 left one cell short spreads its characters, as does one before a long
+        // Latin piece (a URL); one whose Chinese went down two cells at once (`…（街|道），`,
+        // with compression off) keeps the grid rather than open every gap by a tenth of a
+        // character.
+        Align::Justify
+            if on_grid
+                && !is_last
+                && natural < avail - 0.01
+                && (avail - natural < 1.5 * char_pitch || !chinese_follows)
+                && clusters.len() > 1 =>
+        {
+            // Between the characters, so that the last one's cell ends on the edge.
+            let extra = (avail - natural) / (clusters.len() - 1) as f32;
+            let last = advances.len() - 1;
+            for a in &mut advances[..last] {
+                *a += extra;
+            }
+        }
         Align::Justify if !on_grid && !is_last && natural < avail && clusters.len() > 1 => {
             let gaps: Vec<usize> = (0..clusters.len() - 1)
                 .filter(|&i| {
@@ -267,7 +423,7 @@ pub fn place_line(
     }
     let mut pieces: Vec<Piece> = Vec::new();
     let mut x = x0;
-    for (c, adv) in clusters.iter().zip(advances) {
+    for ((c, adv), shift) in clusters.iter().zip(advances).zip(shifts) {
         let start_new = pieces.last().is_none_or(|pc| pc.font != c.font || pc.bold != c.bold);
         if start_new {
             pieces.push(Piece {
@@ -296,14 +452,18 @@ pub fn place_line(
             piece.glyphs.push(PlacedGlyph {
                 id: g.id,
                 advance,
-                x_offset: g.x_offset,
+                x_offset: g.x_offset + shift,
                 y_offset: g.y_offset,
                 text_range: t0..t1,
             });
         }
         x += adv;
     }
-    LineGlyphs { x: x0, pieces }
+    LineGlyphs {
+        x: x0,
+        pieces,
+        squeezed,
+    }
 }
 
 /// Natural width of prepared text (for centring and right-aligned blocks).
@@ -312,9 +472,11 @@ pub fn natural_width(p: &Prepared) -> f32 {
 }
 
 /// Breaks a title into lines of a pleasing shape (GB/T 9704 7.3.1: 梯形 or 菱形, no line
-/// much longer above a shorter one) using the fewest lines that fit.
-pub fn break_title(p: &Prepared, width: f32) -> Vec<Range<usize>> {
-    let greedy = break_lines(p, width, width);
+/// much longer above a shorter one) using the fewest lines that fit, breaking between words
+/// (`words: Some(names)`: segment with jieba, the names, such as the issuer's, never broken;
+/// `None`: balance alone, for short table headings, which then spare the segmenter's start-up).
+pub fn break_title(p: &Prepared, width: f32, words: Option<&[&str]>) -> Vec<Range<usize>> {
+    let greedy = break_lines(p, width, width, Compression::Never);
     let n = greedy.len();
     if n <= 1 || n > 4 {
         return greedy;
@@ -327,14 +489,29 @@ pub fn break_title(p: &Prepared, width: f32) -> Vec<Range<usize>> {
     let span = |a: usize, b: usize| widths[a..b].iter().sum::<f32>();
     let mut best: Option<(f32, Vec<usize>)> = None;
     let mut chosen = Vec::new();
-    // Breaking inside a word is paid for like five characters of imbalance (词意完整).
+    // Breaking inside a word is paid for like five characters of imbalance (词意完整), inside a
+    // name like fifty: only a title with no other way to fit breaks there.
+    let whole = words.unwrap_or_default();
+    let words = match words {
+        Some(whole) => word_boundaries(&p.text, whole),
+        None => vec![true; p.text.len() + 1],
+    };
     let inside_word = (5.0 * p.size).powi(2);
+    let inside_name = (50.0 * p.size).powi(2);
+    let in_name = |at: usize| {
+        whole
+            .iter()
+            .filter(|n| !n.is_empty())
+            .any(|n| p.text.match_indices(n).any(|(s, _)| s < at && at < s + n.len()))
+    };
     let penalties: Vec<f32> = candidates
         .iter()
         .map(|&i| {
             let at = p.clusters[i].range.start;
-            if is_word_boundary(&p.text[..at], &p.text[at..]) {
+            if words[at] {
                 0.0
+            } else if in_name(at) {
+                inside_name
             } else {
                 inside_word
             }
@@ -368,79 +545,31 @@ struct Cuts<'a> {
     size: f32,
 }
 
-/// Words a title line may end with, or the next may begin with: a cheap stand-in for word
-/// segmentation that covers the names and phrases of official titles.
-const WORD_ENDS: &[&str] = &[
-    "政府",
-    "单位",
-    "單位",
-    "部门",
-    "部門",
-    "机关",
-    "機關",
-    "办公室",
-    "辦公室",
-    "委员会",
-    "委員會",
-    "年",
-    "年度",
-    "的",
-    "和",
-    "与",
-    "與",
-    "及",
-    "关于",
-    "關於",
-    "工作",
-    "情况",
-    "情況",
-    "通知",
-    "报告",
-    "報告",
-    "意见",
-    "意見",
-    "办法",
-    "辦法",
-    "方案",
-    "局",
-    "厅",
-    "廳",
-    "县",
-    "縣",
-    "市",
-    "省",
-    "区",
-    "區",
-    "镇",
-    "鎮",
-    "乡",
-    "鄉",
-    "街道",
-    "旗",
-    "盟",
-    "州",
-];
-const WORD_STARTS: &[&str] = &[
-    "关于",
-    "關於",
-    "政府信息",
-    "年度",
-    "工作",
-    "情况",
-    "情況",
-    "实施",
-    "實施",
-    "印发",
-    "印發",
-];
+/// The segmenter, with its embedded dictionary, built once on the first title that needs
+/// breaking (about 0.2 s) and shared by every later one.
+static SEGMENTER: std::sync::LazyLock<jieba_rs::Jieba> = std::sync::LazyLock::new(jieba_rs::Jieba::new);
 
-fn is_word_boundary(before: &str, after: &str) -> bool {
-    let last = before.chars().last().unwrap_or(' ');
-    let next = after.chars().next().unwrap_or(' ');
-    last.is_ascii_alphanumeric() != next.is_ascii_alphanumeric()
-        || "，、：；。）》”".contains(last)
-        || WORD_ENDS.iter().any(|w| before.ends_with(w))
-        || WORD_STARTS.iter().any(|w| after.starts_with(w))
+/// Byte offsets of `text` where a word ends (词意完整, GB/T 9704 7.3.1): jieba's segmentation,
+/// except inside any of `whole` (the issuer's name is one word however jieba splits it).
+fn word_boundaries(text: &str, whole: &[&str]) -> Vec<bool> {
+    let mut at = vec![false; text.len() + 1];
+    let mut end = 0;
+    for word in SEGMENTER.cut(text, false) {
+        end += word.word.len();
+        if end <= text.len() {
+            at[end] = true;
+        }
+    }
+    for name in whole.iter().filter(|n| !n.is_empty()) {
+        for (start, _) in text.match_indices(name) {
+            for flag in &mut at[start + 1..start + name.len()] {
+                *flag = false;
+            }
+            at[start] = true;
+            at[start + name.len()] = true;
+        }
+    }
+    at
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -50,6 +50,22 @@ pub struct Grid {
     pub line_pitch: f32,
     pub char_pitch: f32,
     pub tracking: f32,
+    /// When 避头尾 may be resolved by setting marks half width (标点挤压) rather than by
+    /// pushing a character down (`grid.compress-punctuation`).
+    pub compress_punctuation: Compression,
+}
+
+/// When line breaking may set punctuation half width to keep a character on the line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    /// Never: the lines are handed to Word as they are (table cells, titles).
+    Never,
+    /// Only where pushing characters down would leave a line of Chinese alone more than one
+    /// cell short (`…（街|道），`): the only case where Word's and LibreOffice's push-and-spread
+    /// sets fewer than 27 characters on a full line.
+    WhenShort,
+    /// Before pushing any character down (clreq's order).
+    First,
 }
 
 impl Grid {
@@ -418,11 +434,27 @@ fn parse_style(r: &Reader, root: &Node, over: Option<&Node>) -> Result<Style, Di
         body_height: len(page, "body-height", "page", BODY_SIDE)?,
     };
     let grid = section("grid")?;
-    r.check_keys(grid, &["line-pitch", "char-pitch", "tracking"], "grid")?;
+    r.check_keys(
+        grid,
+        &["line-pitch", "char-pitch", "tracking", "compress-punctuation"],
+        "grid",
+    )?;
+    let compress_punctuation = match get(grid, "compress-punctuation") {
+        None => Compression::Never,
+        Some(n) => match &n.value {
+            Value::Str(s) if s == "never" => Compression::Never,
+            Value::Str(s) if s == "when-short" => Compression::WhenShort,
+            Value::Str(s) if s == "first" => Compression::First,
+            _ => {
+                return Err(r.expected(n, "never, when-short or first", "grid.compress-punctuation"));
+            }
+        },
+    };
     let grid = Grid {
         line_pitch: len(grid, "line-pitch", "grid", LINE_PITCH)?,
         char_pitch: len(grid, "char-pitch", "grid", CHAR_PITCH)?,
         tracking: len(grid, "tracking", "grid", TRACKING)?,
+        compress_punctuation,
     };
     let roles = section("roles")?;
     let names = ROLES.map(|(_, name)| name);
