@@ -1,10 +1,11 @@
 //! The DOCX writer: our own WordprocessingML, laid out to GB/T 9704 so that Word and
 //! LibreOffice break lines and pages where our PDF does (spec §13).
 //!
-//! Everything that decides a line break is explicit: exact line spacing on the grid pitch, run
-//! tracking, no punctuation compression, Word's own 1/5 em Han/Latin spacing (which LibreOffice
-//! always applies and our PDF matches), no hanging punctuation, the title's line breaks as our
-//! layout chose them, and each table's column widths, type size, cell lines and page breaks.
+//! Everything that decides a line break lives in a style, not in the paragraphs: exact line
+//! spacing on the grid pitch, run tracking, no punctuation compression, Word's own 1/5 em
+//! Han/Latin spacing (which LibreOffice always applies and our PDF matches), no hanging
+//! punctuation. The document stays editable: one `w:tbl` per table whose header rows Word and
+//! WPS repeat, column widths in `w:tblGrid`, and a 22 × 28 character grid in the section.
 
 mod document;
 mod parts;
@@ -22,11 +23,21 @@ use zip::{CompressionMethod, DateTime, ZipWriter};
 pub struct DocxFacts {
     /// The title lines as our layout broke them; write `<w:br/>` between them in the one title paragraph.
     pub title_lines: Vec<String>,
-    /// Right indents (in points) of the 署名 line and the 成文日期 line of the signature block, both right-aligned paragraphs.
-    pub signature_right_indents: Option<(f32, f32)>,
+    /// Where layout placed the 署名 and the 成文日期.
+    pub signature: Option<SignaturePlace>,
     /// One entry per `Block::Table`, in document order: the widths, type size, page breaks
     /// and cell lines our layout chose.
     pub tables: Vec<crate::layout::TableFacts>,
+}
+
+/// The 署名 and 成文日期 as layout placed them (GB/T 9704 7.3.5.2), in points: each line's
+/// distance from the 版心's right edge and its start from the 版心's left edge.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SignaturePlace {
+    pub issuer_right: f32,
+    pub date_right: f32,
+    pub issuer_start: f32,
+    pub date_start: f32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -50,7 +61,7 @@ pub fn write(
         ("[Content_Types].xml", parts::content_types()?),
         ("_rels/.rels", parts::package_rels()?),
         (parts::DOCUMENT, document::document(doc, style, facts)?),
-        (parts::STYLES, styles::styles(style)?),
+        (parts::STYLES, styles::styles(style, facts)?),
         (parts::SETTINGS, parts::settings(style)?),
         (parts::FONT_TABLE, parts::font_table(style)?),
         (parts::FOOTER_ODD, document::footer(style, true)?),

@@ -129,6 +129,8 @@ pub struct Layout {
     pub title_lines: Vec<String>,
     /// Right indents (pt) of the 署名 and 成文日期 lines.
     pub signature_right_indents: Option<(f32, f32)>,
+    /// Where the 署名 and the 成文日期 start (pt from the 版心's left edge).
+    pub signature_starts: Option<(f32, f32)>,
     /// One per table, in document order.
     pub tables: Vec<TableFacts>,
 }
@@ -378,6 +380,7 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
     // the date on the next line starting 2 字 further right (or the date 2 字 from the right
     // edge and 署名 2 字 left of the date's start, when the date is the longer).
     let mut signature_right_indents = None;
+    let mut signature_starts = None;
     let mut signature_start = None;
     if let Some(sig) = &doc.signature {
         let origin = Origin {
@@ -411,6 +414,7 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
             (dx - two, dx)
         };
         signature_right_indents = Some((width - issuer_x - ws, width - date_x - wd));
+        signature_starts = Some((issuer_x, date_x));
         signature_start = Some(items.len());
         for (prepared, x, keep) in [(issuer, issuer_x, true), (date, date_x, false)] {
             let n = prepared.clusters.len();
@@ -549,6 +553,7 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
         outline,
         title_lines,
         signature_right_indents,
+        signature_starts,
         tables,
     })
 }
