@@ -1,7 +1,7 @@
 //! word/document.xml and the two page-number footers.
 
 use super::parts::{RID_FOOTER_EVEN, RID_FOOTER_ODD};
-use super::styles::{self, FOOTER, HEADINGS, SIGNATURE, TITLE};
+use super::styles::{self, DATE, FOOTER, HEADINGS, SIGNATURE, TITLE};
 use super::xml::{Ind, LineRule, PPr, R_NS, RPr, Spacing, W_NS, Xml, twips};
 use super::{DocxError, DocxFacts};
 use crate::model::{Block, Document, Run};
@@ -94,41 +94,10 @@ impl Body<'_> {
         self.x.close("w:p")
     }
 
-    /// One line of the signature block: anchored at the right edge `right` pt in (the line
-    /// that GB/T 9704 7.3.5.2 sets 2 字 from the edge), or starting `start` pt from the left
-    /// edge (the other line, 2 字 right or left of the first's start). Either survives an edit
-    /// of the line's own text, as the rule asks; both are in 字 (`*Chars`) for Word and WPS,
-    /// and in twips for LibreOffice.
-    fn signature_line(&mut self, text: &str, place: SignatureLine, keep_next: bool) -> Result<(), DocxError> {
-        let chars = |pt: f32| (pt / self.style.grid.char_pitch * 100.0).round() as i32;
-        let (ind, jc) = match place {
-            SignatureLine::Right(right) => (
-                Ind {
-                    right_chars: Some(chars(right)),
-                    right: Some(twips(right).max(0)),
-                    first_line_chars: Some(0),
-                    first_line: Some(0),
-                    ..Ind::default()
-                },
-                "right",
-            ),
-            SignatureLine::Start(start) => (
-                Ind {
-                    left_chars: Some(chars(start)),
-                    left: Some(twips(start).max(0)),
-                    first_line_chars: Some(0),
-                    first_line: Some(0),
-                    ..Ind::default()
-                },
-                "left",
-            ),
-        };
+    /// One line of the signature block, in its own style: where it stands is the style's.
+    fn signature_line(&mut self, text: &str, style: &'static str) -> Result<(), DocxError> {
         self.open_p(PPr {
-            style: Some(SIGNATURE),
-            keep_next,
-            // The whole w:ind, not just one side: readers differ on merging it with the style's.
-            ind: Some(ind),
-            jc: Some(jc),
+            style: Some(style),
             ..PPr::default()
         })?;
         self.run(text, false)?;
@@ -195,6 +164,44 @@ impl Body<'_> {
 enum SignatureLine {
     Right(f32),
     Start(f32),
+}
+
+/// The indents and alignment of the 署名 and the 成文日期 lines (GB/T 9704 7.3.5.2), as rules
+/// rather than positions: the longer line anchored 2 字 from the right edge, the other one
+/// starting 2 字 right (or left) of its start. Either survives an edit of a line's own text.
+/// Both in 字 (`*Chars`, for Word and WPS) and in twips (for LibreOffice).
+pub(crate) fn signature_lines(style: &Style, facts: &DocxFacts) -> [(Ind, &'static str); 2] {
+    let two = 2.0 * style.grid.char_pitch;
+    let (issuer, date) = match facts.signature {
+        Some(p) if p.issuer_right <= p.date_right + 0.01 => {
+            (SignatureLine::Right(p.issuer_right), SignatureLine::Start(p.date_start))
+        }
+        Some(p) => (SignatureLine::Start(p.issuer_start), SignatureLine::Right(p.date_right)),
+        None => (SignatureLine::Right(two), SignatureLine::Right(two)),
+    };
+    let chars = |pt: f32| (pt / style.grid.char_pitch * 100.0).round() as i32;
+    [issuer, date].map(|line| match line {
+        SignatureLine::Right(right) => (
+            Ind {
+                right_chars: Some(chars(right)),
+                right: Some(twips(right).max(0)),
+                first_line_chars: Some(0),
+                first_line: Some(0),
+                ..Ind::default()
+            },
+            "right",
+        ),
+        SignatureLine::Start(start) => (
+            Ind {
+                left_chars: Some(chars(start)),
+                left: Some(twips(start).max(0)),
+                first_line_chars: Some(0),
+                first_line: Some(0),
+                ..Ind::default()
+            },
+            "left",
+        ),
+    })
 }
 
 /// Characters per line of the grid: the 版心 width over the grid's character pitch (28).
@@ -339,17 +346,8 @@ pub(crate) fn document(doc: &Document, style: &Style, facts: &DocxFacts) -> Resu
     if let Some(sig) = &doc.signature {
         // 正文下空一行, then 署名 and 成文日期 (GB/T 9704 7.3.5.2).
         b.empty_p()?;
-        let two = 2.0 * style.grid.char_pitch;
-        let (issuer, date) = match facts.signature {
-            // The shorter line starts 2 字 right of the longer one's start (layout placed both).
-            Some(p) if p.issuer_right <= p.date_right + 0.01 => {
-                (SignatureLine::Right(p.issuer_right), SignatureLine::Start(p.date_start))
-            }
-            Some(p) => (SignatureLine::Start(p.issuer_start), SignatureLine::Right(p.date_right)),
-            None => (SignatureLine::Right(two), SignatureLine::Right(two)),
-        };
-        b.signature_line(&sig.issuer, issuer, true)?;
-        b.signature_line(&sig.date, date, false)?;
+        b.signature_line(&sig.issuer, SIGNATURE)?;
+        b.signature_line(&sig.date, DATE)?;
     }
     // A page break with nothing after it would only add a blank last page; it is dropped.
     // A table must be followed by a paragraph before the section's end.

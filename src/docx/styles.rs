@@ -8,6 +8,7 @@ use crate::style::{Align, Role, Style};
 pub(crate) const TITLE: &str = "Title";
 pub(crate) const HEADINGS: [&str; 4] = ["Heading1", "Heading2", "Heading3", "Heading4"];
 pub(crate) const SIGNATURE: &str = "Signature";
+pub(crate) const DATE: &str = "Date";
 pub(crate) const FOOTER: &str = "Footer";
 pub(crate) const TABLE_CAPTION: &str = "TableCaption";
 pub(crate) const TABLE_TEXT: &str = "TableText";
@@ -178,17 +179,25 @@ pub(crate) fn styles(style: &Style, facts: &DocxFacts) -> Result<Vec<u8>, DocxEr
         x.close("w:style")?;
     }
 
-    // 发文机关署名 and 成文日期: right-aligned; which line is anchored where is set per paragraph.
-    style_start(&mut x, SIGNATURE, "Signature", Some("Normal"), false)?;
-    PPr {
-        spacing: Some(exact_spacing(style)),
-        ind: Some(first_line(&style.signature)),
-        jc: Some("right"),
-        ..PPr::default()
+    // 发文机关署名 and 成文日期, each placed by its style (see document::signature_lines); the
+    // 署名 keeps with the date.
+    let [issuer, date] = super::document::signature_lines(style, facts);
+    for (id, name, (ind, jc), keep_next) in [
+        (SIGNATURE, "Signature", issuer, true),
+        (DATE, "Date", date, false),
+    ] {
+        style_start(&mut x, id, name, Some("Normal"), false)?;
+        PPr {
+            keep_next,
+            spacing: Some(exact_spacing(style)),
+            ind: Some(ind),
+            jc: Some(jc),
+            ..PPr::default()
+        }
+        .write(&mut x)?;
+        role_rpr(&style.signature, tracking).write(&mut x)?;
+        x.close("w:style")?;
     }
-    .write(&mut x)?;
-    role_rpr(&style.signature, tracking).write(&mut x)?;
-    x.close("w:style")?;
 
     // Table caption (表1　标题): one grid line, centred, kept with the table below it.
     style_start(&mut x, TABLE_CAPTION, "Table Caption", Some("Normal"), false)?;

@@ -8,7 +8,7 @@ use crate::model::{Block, Date, Document, Heading, Paragraph, Run, Signature, So
 use crate::style::Style;
 
 /// A parsed XML element, enough to assert on the parts.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct El {
     name: String,
     attrs: Vec<(String, String)>,
@@ -456,6 +456,12 @@ fn page_break_starts_the_next_paragraph() {
     assert_eq!(ps[10].w_text(), " 前后有空格 ");
 }
 
+/// The pPr of the style `id` in the DOCX of `doc` with `facts`.
+fn style_ppr(doc: &Document, facts: &DocxFacts, id: &str) -> El {
+    let st = parse(&part(&write(doc, &style(), facts).unwrap(), "word/styles.xml"));
+    style_by_id(&st, id).path(&["w:pPr"]).clone()
+}
+
 #[test]
 fn signature_block() {
     let d = document_xml(&sample(), &facts());
@@ -465,20 +471,24 @@ fn signature_block() {
     let (issuer, date) = (ps[n - 2], ps[n - 1]);
     assert_eq!(issuer.w_text(), "某某市人民政府办公室");
     assert_eq!(date.w_text(), "2024年7月1日");
+    // Each line names its style and carries nothing else.
+    for (p, id) in [(issuer, "Signature"), (date, "Date")] {
+        assert_eq!(p.path(&["w:pPr"]).child_names(), ["w:pStyle"]);
+        assert_eq!(p.path(&["w:pPr", "w:pStyle"]).attr("w:val"), Some(id));
+    }
     // 署名 anchored 2 字 from the right edge; the date starts 2 字 right of the 署名's start,
     // whatever its length: editing it keeps the rule.
-    assert_eq!(issuer.path(&["w:pPr", "w:jc"]).attr("w:val"), Some("right"));
-    let ind = issuer.path(&["w:pPr", "w:ind"]);
+    let sig = style_ppr(&sample(), &facts(), "Signature");
+    assert_eq!(sig.path(&["w:jc"]).attr("w:val"), Some("right"));
+    let ind = sig.path(&["w:ind"]);
     assert_eq!((ind.attr("w:rightChars"), ind.attr("w:right")), (Some("200"), Some("632")));
-    assert_eq!(date.path(&["w:pPr", "w:jc"]).attr("w:val"), Some("left"));
-    let ind = date.path(&["w:pPr", "w:ind"]);
+    assert!(sig.child("w:keepNext").is_some(), "the 署名 keeps with its date");
+    let date = style_ppr(&sample(), &facts(), "Date");
+    assert_eq!(date.path(&["w:jc"]).attr("w:val"), Some("left"));
+    let ind = date.path(&["w:ind"]);
     assert_eq!((ind.attr("w:leftChars"), ind.attr("w:left")), (Some("1800"), Some("5686")));
     assert_eq!(ind.attr("w:right"), None);
-    for p in [issuer, date] {
-        assert_eq!(p.path(&["w:pPr", "w:pStyle"]).attr("w:val"), Some("Signature"));
-    }
-    assert!(issuer.path(&["w:pPr"]).child("w:keepNext").is_some());
-    assert!(date.path(&["w:pPr"]).child("w:keepNext").is_none());
+    assert!(date.child("w:keepNext").is_none());
     // A date longer than the 署名: the date is anchored, the 署名 starts 2 字 left of it.
     let long = DocxFacts {
         signature: Some(SignaturePlace {
@@ -489,15 +499,13 @@ fn signature_block() {
         }),
         ..facts()
     };
-    let d = document_xml(&sample(), &long);
-    let ps: Vec<&El> = d.path(&["w:body"]).kids("w:p").collect();
-    let (issuer, date) = (ps[ps.len() - 2], ps[ps.len() - 1]);
-    assert_eq!(issuer.path(&["w:pPr", "w:ind"]).attr("w:left"), Some("6000"));
-    assert_eq!(date.path(&["w:pPr", "w:ind"]).attr("w:rightChars"), Some("200"));
+    let sig = style_ppr(&sample(), &long, "Signature");
+    assert_eq!(sig.path(&["w:ind"]).attr("w:left"), Some("6000"));
+    let date = style_ppr(&sample(), &long, "Date");
+    assert_eq!(date.path(&["w:ind"]).attr("w:rightChars"), Some("200"));
     // Without layout's figures: both 2 字 from the right edge.
-    let d = document_xml(&sample(), &DocxFacts::default());
-    let ps: Vec<&El> = d.path(&["w:body"]).kids("w:p").collect();
-    assert_eq!(ps[ps.len() - 2].path(&["w:pPr", "w:ind"]).attr("w:rightChars"), Some("200"));
+    let sig = style_ppr(&sample(), &DocxFacts::default(), "Signature");
+    assert_eq!(sig.path(&["w:ind"]).attr("w:rightChars"), Some("200"));
 }
 
 #[test]
