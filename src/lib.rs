@@ -169,9 +169,14 @@ fn locate_char(source: &str, from: model::SourcePos, ch: char) -> model::SourceP
 pub fn docx_facts(layout: &layout::Layout) -> docx::DocxFacts {
     docx::DocxFacts {
         title_lines: layout.title_lines.clone(),
-        signature: layout.signature_right_indents.zip(layout.signature_starts).map(|((issuer_right, date_right), (issuer_start, date_start))| {
-            docx::SignaturePlace { issuer_right, date_right, issuer_start, date_start }
-        }),
+        signature: layout.signature_right_indents.zip(layout.signature_starts).map(
+            |((issuer_right, date_right), (issuer_start, date_start))| docx::SignaturePlace {
+                issuer_right,
+                date_right,
+                issuer_start,
+                date_start,
+            },
+        ),
         tables: layout.tables.clone(),
     }
 }

@@ -90,7 +90,11 @@ fn render(docx: &Path, tmp: &Path) -> PathBuf {
         .output()
         .unwrap();
     let pdf = tmp.join(docx.with_extension("pdf").file_name().unwrap());
-    assert!(pdf.is_file(), "LibreOffice made no PDF: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        pdf.is_file(),
+        "LibreOffice made no PDF: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     pdf
 }
 
@@ -138,10 +142,12 @@ fn an_edited_docx_keeps_its_table_whole_and_its_pages_full() {
             .unwrap_or_else(|| panic!("{needle} is not in LibreOffice's PDF"))
     };
     let caption = on("年各单位政府信息公开工作情况");
+    // The last line of text before the caption (page numbers, below the 版心, aside).
     let last_inserted = words
         .iter()
-        .filter(|w| w.page < caption.page || (w.page == caption.page && w.y_min < caption.y_min))
-        .last()
+        .rfind(|w| {
+            w.y_max < BODY_BOTTOM && (w.page < caption.page || (w.page == caption.page && w.y_min < caption.y_min))
+        })
         .unwrap();
     let left = BODY_BOTTOM - last_inserted.y_max;
     assert!(last_inserted.text.contains("认真落实"), "{}", last_inserted.text);
@@ -157,7 +163,10 @@ fn an_edited_docx_keeps_its_table_whole_and_its_pages_full() {
     // The header heads every page the table continues on.
     let after_table = on("表中数据由各单位");
     for page in caption.page + 1..=after_table.page {
-        let on_page: Vec<&Word> = words.iter().filter(|w| w.page == page && w.y_max < BODY_BOTTOM).collect();
+        let on_page: Vec<&Word> = words
+            .iter()
+            .filter(|w| w.page == page && w.y_max < BODY_BOTTOM)
+            .collect();
         if page == after_table.page && on_page.iter().all(|w| w.y_min >= after_table.y_min) {
             break; // The table ended on the page before.
         }

@@ -231,7 +231,10 @@ fn docx_carries_the_page_fonts_and_structure() {
         let cell = cell.split("</w:tc>").next().unwrap();
         assert!(!cell.contains("<w:br/>"), "a hard break in a cell: {cell}");
     }
-    assert!(!document.contains("续表"), "Word repeats the header; no 续表 paragraphs");
+    assert!(
+        !document.contains("续表"),
+        "Word repeats the header; no 续表 paragraphs"
+    );
     // The section's grid: 22 lines, and the charSpace of 28 characters.
     let grid = elements(&document, "w:docGrid");
     assert_eq!(attr(&grid[0], "w:linePitch"), Some("579"));

@@ -1,7 +1,7 @@
 //! word/styles.xml: document defaults and one paragraph style per typographic role.
 
-use super::{DocxError, DocxFacts};
 use super::xml::{Ind, LineRule, MC_NS, PPr, RPr, Spacing, W_NS, W15_NS, Xml, half_points, twips};
+use super::{DocxError, DocxFacts};
 use crate::layout::table::CELL_LINE_HEIGHT;
 use crate::style::{Align, Role, Style};
 
@@ -182,10 +182,7 @@ pub(crate) fn styles(style: &Style, facts: &DocxFacts) -> Result<Vec<u8>, DocxEr
     // 发文机关署名 and 成文日期, each placed by its style (see document::signature_lines); the
     // 署名 keeps with the date.
     let [issuer, date] = super::document::signature_lines(style, facts);
-    for (id, name, (ind, jc), keep_next) in [
-        (SIGNATURE, "Signature", issuer, true),
-        (DATE, "Date", date, false),
-    ] {
+    for (id, name, (ind, jc), keep_next) in [(SIGNATURE, "Signature", issuer, true), (DATE, "Date", date, false)] {
         style_start(&mut x, id, name, Some("Normal"), false)?;
         PPr {
             keep_next,

@@ -202,7 +202,10 @@ pub(crate) fn write(
         if height <= style.page.body_height {
             x.empty("w:cantSplit", &[])?;
         }
-        x.empty("w:trHeight", &[("w:val", &twips(height).to_string()), ("w:hRule", "atLeast")])?;
+        x.empty(
+            "w:trHeight",
+            &[("w:val", &twips(height).to_string()), ("w:hRule", "atLeast")],
+        )?;
         if r < table.header_rows {
             x.empty("w:tblHeader", &[])?;
         }
@@ -216,7 +219,15 @@ pub(crate) fn write(
             } else {
                 Merge::Continue
             };
-            write_cell(x, style, &plan, cell, merge, keep_next, std::mem::take(&mut break_first_row))?;
+            write_cell(
+                x,
+                style,
+                &plan,
+                cell,
+                merge,
+                keep_next,
+                std::mem::take(&mut break_first_row),
+            )?;
         }
         x.close("w:tr")?;
     }

@@ -481,12 +481,18 @@ fn signature_block() {
     let sig = style_ppr(&sample(), &facts(), "Signature");
     assert_eq!(sig.path(&["w:jc"]).attr("w:val"), Some("right"));
     let ind = sig.path(&["w:ind"]);
-    assert_eq!((ind.attr("w:rightChars"), ind.attr("w:right")), (Some("200"), Some("632")));
+    assert_eq!(
+        (ind.attr("w:rightChars"), ind.attr("w:right")),
+        (Some("200"), Some("632"))
+    );
     assert!(sig.child("w:keepNext").is_some(), "the 署名 keeps with its date");
     let date = style_ppr(&sample(), &facts(), "Date");
     assert_eq!(date.path(&["w:jc"]).attr("w:val"), Some("left"));
     let ind = date.path(&["w:ind"]);
-    assert_eq!((ind.attr("w:leftChars"), ind.attr("w:left")), (Some("1800"), Some("5686")));
+    assert_eq!(
+        (ind.attr("w:leftChars"), ind.attr("w:left")),
+        (Some("1800"), Some("5686"))
+    );
     assert_eq!(ind.attr("w:right"), None);
     assert!(date.child("w:keepNext").is_none());
     // A date longer than the 署名: the date is anchored, the 署名 starts 2 字 left of it.
@@ -886,7 +892,11 @@ fn one_table_across_pages_with_repeated_header_rows() {
     let d = document_xml(&table_doc(t), &with_tables(vec![f]));
     let body = d.path(&["w:body"]);
     let names = body.child_names();
-    assert_eq!(names.iter().filter(|n| **n == "w:tbl").count(), 1, "one w:tbl per table");
+    assert_eq!(
+        names.iter().filter(|n| **n == "w:tbl").count(),
+        1,
+        "one w:tbl per table"
+    );
     assert!(!d.w_text().contains("续表"), "the reader repeats the header; no label");
     assert!(d.find_all("w:pageBreakBefore").is_empty());
     let at = names.iter().position(|n| *n == "w:tbl").unwrap();
