@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod gbt9704;
+pub mod ofd;
 pub mod pdf;
 
 use std::io::Read;
