@@ -217,7 +217,11 @@ pub fn write_pdf(
 }
 
 /// Writes the OFD of a laid-out input, from the same pages as the PDF.
-pub fn write_ofd(laid: &crate::layout::Layout, book: &crate::fonts::FontBook, options: &Options) -> Result<Vec<u8>, Error> {
+pub fn write_ofd(
+    laid: &crate::layout::Layout,
+    book: &crate::fonts::FontBook,
+    options: &Options,
+) -> Result<Vec<u8>, Error> {
     let settings = crate::ofd::Settings {
         fallback_date: options.source_date,
     };

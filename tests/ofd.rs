@@ -5,46 +5,18 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use common::ofd::Ofd;
 use common::*;
 
 const MM_PER_PT: f64 = 25.4 / 72.0;
 
-/// Builds a sample's PDF and OFD into a fresh folder, without SOURCE_DATE_EPOCH.
 fn build(name: &str, formats: &str) -> (tempfile::TempDir, PathBuf, PathBuf) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let sample = root().join("samples").join(format!("{name}.yaml"));
-    let out = Command::new(env!("CARGO_BIN_EXE_gongwen"))
-        .args([
-            "build",
-            sample.to_str().unwrap(),
-            "-o",
-            dir.path().to_str().unwrap(),
-            "--format",
-            formats,
-        ])
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .expect("run gongwen");
-    assert!(out.status.success(), "build failed: {}", stderr(&out));
-    let pdf = dir.path().join(format!("{name}.pdf"));
-    let ofd = dir.path().join(format!("{name}.ofd"));
-    (dir, pdf, ofd)
+    common::ofd::build_sample_as(name, formats)
 }
 
 fn samples() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(root().join("samples"))
-        .expect("samples/")
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    assert!(names.len() >= 5, "the samples are there: {names:?}");
-    names
+    common::ofd::sample_names()
 }
 
 fn inside(inner: [f64; 4], outer: [f64; 4]) -> bool {
@@ -81,7 +53,10 @@ fn every_sample_as_ofd_has_the_pdfs_pages_characters_and_positions() {
         let fonts = ofd.fonts();
         let mut faces = std::collections::BTreeMap::new();
         for (id, (font_name, file)) in &fonts {
-            let bytes = ofd.parts.get(file).unwrap_or_else(|| panic!("{name}: font {font_name} file {file}"));
+            let bytes = ofd
+                .parts
+                .get(file)
+                .unwrap_or_else(|| panic!("{name}: font {font_name} file {file}"));
             assert!(
                 ttf_parser::Face::parse(bytes, 0).is_ok(),
                 "{name}: {file} is an OpenType font"
@@ -133,7 +108,11 @@ fn every_sample_as_ofd_has_the_pdfs_pages_characters_and_positions() {
 
             for c in &page.chars {
                 let what = format!("{name} page {}: “{}”", n + 1, c.ch);
-                assert!(inside(c.boundary, page_box), "{what}: its text object {:?} is off the page", c.boundary);
+                assert!(
+                    inside(c.boundary, page_box),
+                    "{what}: its text object {:?} is off the page",
+                    c.boundary
+                );
                 let [bx, by, bw, bh] = c.boundary;
                 assert!(
                     c.x >= bx && c.x <= bx + bw && c.y >= by && c.y <= by + bh,
@@ -142,7 +121,9 @@ fn every_sample_as_ofd_has_the_pdfs_pages_characters_and_positions() {
                     c.y,
                     c.boundary
                 );
-                let face = faces.get(&c.font).unwrap_or_else(|| panic!("{what}: font {} is declared", c.font));
+                let face = faces
+                    .get(&c.font)
+                    .unwrap_or_else(|| panic!("{what}: font {} is declared", c.font));
                 let face = ttf_parser::Face::parse(face, 0).expect("parsed above");
                 if !c.transformed {
                     assert!(
@@ -161,7 +142,12 @@ fn every_sample_as_ofd_has_the_pdfs_pages_characters_and_positions() {
                 );
             }
             for p in &page.paths {
-                assert!(inside(p.boundary, page_box), "{name} page {}: a path {:?} is off the page", n + 1, p.boundary);
+                assert!(
+                    inside(p.boundary, page_box),
+                    "{name} page {}: a path {:?} is off the page",
+                    n + 1,
+                    p.boundary
+                );
                 assert!(
                     p.stroke.is_some() || p.fill.is_some(),
                     "{name} page {}: a path has its colour",
@@ -174,7 +160,10 @@ fn every_sample_as_ofd_has_the_pdfs_pages_characters_and_positions() {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), count, "{name}: every unit id is used once");
-        assert!(ids.iter().all(|&id| id >= 1 && id <= max_id), "{name}: ids within MaxUnitID {max_id}");
+        assert!(
+            ids.iter().all(|&id| id >= 1 && id <= max_id),
+            "{name}: ids within MaxUnitID {max_id}"
+        );
         assert_eq!(ids.last(), Some(&max_id), "{name}: MaxUnitID is the largest id");
     }
 }
@@ -195,11 +184,7 @@ fn table_borders_are_stroked_paths_at_the_pdfs_rules() {
             .filter(|p| p.stroke.as_deref() == Some("0 0 0"))
             .filter_map(|p| {
                 // "M x0 y0 L x1 y1", relative to the boundary.
-                let v: Vec<f64> = p
-                    .data
-                    .split_whitespace()
-                    .filter_map(|t| t.parse().ok())
-                    .collect();
+                let v: Vec<f64> = p.data.split_whitespace().filter_map(|t| t.parse().ok()).collect();
                 (v.len() == 4 && (v[1] - v[3]).abs() < 1e-9).then(|| p.boundary[1] + v[1])
             })
             .collect();
@@ -215,7 +200,10 @@ fn table_borders_are_stroked_paths_at_the_pdfs_rules() {
             ruled_pages += 1;
         }
     }
-    assert!(ruled_pages >= 3, "the sample's three tables are ruled ({ruled_pages} pages)");
+    assert!(
+        ruled_pages >= 3,
+        "the sample's three tables are ruled ({ruled_pages} pages)"
+    );
 }
 
 /// DocInfo comes from the input: the title, the issuer as author, the 成文日期 as creation date;
@@ -227,7 +215,10 @@ fn ofd_metadata_and_outline_come_from_the_input() {
     let ofd = Ofd::open(&ofd_path);
     let field = |name: &str| ofd.first("OFD.xml", name).map(|(_, t)| t);
     assert_eq!(field("Title"), pdf.info("Title"));
-    assert_eq!(field("Title").as_deref(), Some("阿拉善左旗人民政府2019年政府信息公開年度報告"));
+    assert_eq!(
+        field("Title").as_deref(),
+        Some("阿拉善左旗人民政府2019年政府信息公開年度報告")
+    );
     assert_eq!(field("Author").as_deref(), Some("阿拉善左旗人民政府"));
     assert_eq!(field("CreationDate").as_deref(), Some("2020-01-20"));
     assert_eq!(

@@ -33,10 +33,7 @@ const FAKE_BOLD_STROKE_EM: f32 = 0.025;
 #[derive(Debug, thiserror::Error)]
 pub enum OfdError {
     #[error("cannot embed the font {name} in the OFD: {source}")]
-    Font {
-        name: String,
-        source: font::SubsetError,
-    },
+    Font { name: String, source: font::SubsetError },
     #[error("cannot write the OFD: {0}")]
     Zip(#[from] zip::result::ZipError),
     #[error("cannot write the OFD: {0}")]
@@ -97,7 +94,11 @@ pub fn write(layout: &Layout, book: &FontBook, settings: &Settings) -> Result<Ve
     let mut images: Vec<(u32, String, &Image)> = Vec::new();
     for image in layout.pages.iter().flat_map(|p| &p.images) {
         let id = ids.next();
-        let ext = if image.data.starts_with(b"\x89PNG") { "png" } else { "jpg" };
+        let ext = if image.data.starts_with(b"\x89PNG") {
+            "png"
+        } else {
+            "jpg"
+        };
         images.push((id, format!("image_{id}.{ext}"), image));
     }
 
@@ -269,7 +270,11 @@ fn text_object(x: &mut String, id: u32, f: &Embedded, run: &GlyphRun) {
         mm(run.size)
     );
     if run.bold {
-        let _ = write!(x, r#" Stroke="true" LineWidth="{}""#, mm(run.size * FAKE_BOLD_STROKE_EM));
+        let _ = write!(
+            x,
+            r#" Stroke="true" LineWidth="{}""#,
+            mm(run.size * FAKE_BOLD_STROKE_EM)
+        );
     }
     x.push('>');
     if run.bold {

@@ -4,9 +4,48 @@
 
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use quick_xml::events::Event;
+
+/// Builds a sample in the given formats (`pdf,ofd`) into a fresh folder, without
+/// SOURCE_DATE_EPOCH (only the input gives dates); returns the folder guard and the paths the
+/// PDF and the OFD have (the files exist when their format was asked for).
+pub fn build_sample_as(name: &str, formats: &str) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sample = super::root().join("samples").join(format!("{name}.yaml"));
+    let out = Command::new(env!("CARGO_BIN_EXE_gongwen"))
+        .args([
+            "build",
+            sample.to_str().unwrap(),
+            "-o",
+            dir.path().to_str().unwrap(),
+            "--format",
+            formats,
+        ])
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("run gongwen");
+    assert!(out.status.success(), "build failed: {}", super::stderr(&out));
+    let pdf = dir.path().join(format!("{name}.pdf"));
+    let ofd = dir.path().join(format!("{name}.ofd"));
+    (dir, pdf, ofd)
+}
+
+/// The samples' names (samples/*.yaml), sorted.
+pub fn sample_names() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(super::root().join("samples"))
+        .expect("samples/")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 5, "the samples are there: {names:?}");
+    names
+}
 
 /// One character of a `TextCode`, placed.
 #[derive(Debug, Clone)]
@@ -84,8 +123,10 @@ fn attrs(e: &quick_xml::events::BytesStart) -> Attrs {
         .filter_map(Result::ok)
         .map(|a| {
             (
-                String::from_utf8_lossy(a.key.local_name().as_ref()).into_owned(),
-                a.unescape_value().map(|v| v.into_owned()).unwrap_or_default(),
+                a.key.local_name().as_ref().to_string(),
+                a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                    .map(|v| v.into_owned())
+                    .unwrap_or_default(),
             )
         })
         .collect()
@@ -100,12 +141,12 @@ pub fn parse(xml: &str) -> Vec<(String, Attrs, String)> {
     loop {
         match reader.read_event() {
             Ok(Event::Start(e)) => {
-                let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                let name = e.local_name().as_ref().to_string();
                 out.push((name, attrs(&e), String::new()));
                 open.push(out.len() - 1);
             }
             Ok(Event::Empty(e)) => {
-                let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                let name = e.local_name().as_ref().to_string();
                 out.push((name, attrs(&e), String::new()));
             }
             Ok(Event::End(_)) => {
@@ -113,14 +154,14 @@ pub fn parse(xml: &str) -> Vec<(String, Attrs, String)> {
             }
             Ok(Event::Text(t)) => {
                 if let Some(&i) = open.last() {
-                    out[i].2.push_str(&t.decode().expect("UTF-8 text"));
+                    out[i].2.push_str(&t.xml10_content());
                 }
             }
             Ok(Event::GeneralRef(r)) => {
                 let text = match r.resolve_char_ref() {
                     Ok(Some(c)) => c.to_string(),
                     _ => {
-                        let name = r.decode().expect("UTF-8 reference");
+                        let name = r.xml10_content();
                         quick_xml::escape::resolve_predefined_entity(&name)
                             .unwrap_or_else(|| panic!("unknown entity &{name};"))
                             .to_string()
@@ -147,7 +188,7 @@ impl Ofd {
             let mut f = zip.by_index(i).expect("zip entry");
             let mut bytes = Vec::new();
             f.read_to_end(&mut bytes).expect("read zip entry");
-            parts.insert(f.name().to_string(), bytes);
+            parts.insert(f.name().expect("entry name").into_owned(), bytes);
         }
         Ofd { parts }
     }
