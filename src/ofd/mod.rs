@@ -607,6 +607,86 @@ mod tests {
         }
     }
 
+    /// Rules keep their colour, shapes are filled closed paths, images are `ImageObject`s over a
+    /// `MultiMedia` in `DocumentRes.xml` whose file is in the package.
+    #[test]
+    fn rules_shapes_and_images_are_drawn_with_their_colours() {
+        let book = FontBook::new(crate::fonts::find_font_dir(None).unwrap(), false);
+        let png = b"\x89PNG\r\n\x1a\nnot really an image".to_vec();
+        let layout = Layout {
+            width: 595.0,
+            height: 842.0,
+            pages: vec![crate::layout::Page {
+                rules: vec![Rule {
+                    x0: 72.0,
+                    y0: 100.0,
+                    x1: 144.0,
+                    y1: 100.0,
+                    width: 2.0,
+                    colour: Colour::RED,
+                }],
+                shapes: vec![Shape {
+                    points: vec![(72.0, 200.0), (144.0, 200.0), (108.0, 272.0)],
+                    fill: Colour::RED,
+                }],
+                images: vec![Image {
+                    x: 300.0,
+                    y: 400.0,
+                    width: 72.0,
+                    height: 36.0,
+                    data: png.clone(),
+                }],
+                ..Default::default()
+            }],
+            outline: Vec::new(),
+            structure: Vec::new(),
+            metadata: Default::default(),
+            decisions: Default::default(),
+        };
+        let bytes = write(&layout, &book, &Settings::default()).unwrap();
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut part = |name: &str| {
+            let mut out = Vec::new();
+            std::io::Read::read_to_end(&mut zip.by_name(name).unwrap(), &mut out).unwrap();
+            out
+        };
+        let page = String::from_utf8(part("Doc_0/Pages/Page_0/Content.xml")).unwrap();
+        // The rule: 25.4 mm long at y 35.278 mm, 0.706 mm thick, its box grown by half that.
+        assert!(
+            page.contains(r#"Boundary="25.047 34.925 26.106 0.706" LineWidth="0.706"><ofd:StrokeColor Value="230 0 18"/><ofd:AbbreviatedData>M 0.353 0.353 L 25.753 0.353</ofd:AbbreviatedData>"#),
+            "{page}"
+        );
+        assert!(
+            page.contains(r#"Stroke="false" Fill="true"><ofd:FillColor Value="230 0 18"/><ofd:AbbreviatedData>M 0 0 L 25.4 0 L 12.7 25.4 C</ofd:AbbreviatedData>"#),
+            "{page}"
+        );
+        let res = String::from_utf8(part("Doc_0/DocumentRes.xml")).unwrap();
+        let id = res
+            .split(r#"<ofd:MultiMedia ID=""#)
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap()
+            .to_string();
+        assert!(
+            page.contains(&format!(
+                r#"Boundary="105.833 141.111 25.4 12.7" CTM="25.4 0 0 12.7 0 0" ResourceID="{id}"/>"#
+            )),
+            "{page}"
+        );
+        assert!(
+            res.contains(&format!(
+                r#"Format="PNG"><ofd:MediaFile>image_{id}.png</ofd:MediaFile>"#
+            )),
+            "{res}"
+        );
+        assert_eq!(part(&format!("Doc_0/Res/image_{id}.png")), png);
+        let document = String::from_utf8(part("Doc_0/Document.xml")).unwrap();
+        assert!(
+            document.contains("<ofd:DocumentRes>DocumentRes.xml</ofd:DocumentRes>"),
+            "{document}"
+        );
+    }
+
     #[test]
     fn the_hash_is_fnv1a() {
         // The FNV-1a 128-bit hash of the empty input is its offset basis.
