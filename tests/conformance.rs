@@ -358,7 +358,7 @@ fn grey_pages(pdf: &Path, tmp: &Path, prefix: &str, width_mm: f64, height_mm: f6
         "apt-get install poppler-utils",
     );
     assert!(out.status.success(), "{}", text_of(&out));
-    let mut files: Vec<PathBuf> = std::fs::read_dir(tmp)
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(tmp)
         .unwrap()
         .filter_map(Result::ok)
         .map(|e| e.path())
