@@ -44,6 +44,10 @@ impl From<Diagnostic> for Error {
 pub enum Format {
     Pdf,
     Docx,
+    /// A self-contained HTML page (`NAME.html`).
+    Html,
+    /// The HTML's `<article>` alone, for pasting into a CMS (`NAME.fragment.html`).
+    HtmlFragment,
 }
 
 /// Settings that come from the command line rather than the input file.
@@ -73,6 +77,8 @@ pub struct Loaded {
     pub style: Style,
     /// `subject:` from the input, for the PDF's metadata.
     pub subject: Option<String>,
+    /// `portal:` from the input: the metadata block of the HTML.
+    pub portal: Option<crate::model::Portal>,
     /// What a template's rules found (empty for a plain document).
     pub findings: crate::kinds::Findings,
 }
@@ -134,6 +140,7 @@ pub fn load_with(path: &Path, options: &Options) -> Result<Loaded, Error> {
         document: source.document,
         style,
         subject: source.subject,
+        portal: source.portal,
         findings,
     })
 }
@@ -212,6 +219,19 @@ pub fn write_pdf(
     })
 }
 
+/// Writes the HTML of a laid-out input: a whole page, or the article alone for a CMS.
+pub fn write_html(loaded: &Loaded, laid: &crate::layout::Layout, form: crate::html::Form) -> Vec<u8> {
+    crate::html::write(
+        &crate::html::Sources {
+            document: &loaded.document,
+            style: &loaded.style,
+            layout: laid,
+            portal: loaded.portal.as_ref(),
+        },
+        form,
+    )
+}
+
 /// The warnings of a report input: text against tables, missing sections and, with
 /// `options.previous`, 上年结转 against last year's 结转下年度.
 pub fn warnings(loaded: &Loaded, options: &Options) -> Result<Vec<Diagnostic>, Error> {
@@ -263,7 +283,8 @@ pub fn say_err(args: std::fmt::Arguments) {
 }
 
 /// The files `build` writes for `input_path` into `out_dir`, one per format: `NAME.pdf`,
-/// `NAME.docx` after the input's file name without its extension.
+/// `NAME.docx`, `NAME.html`, `NAME.fragment.html` after the input's file name without its
+/// extension.
 pub fn output_paths(input_path: &Path, out_dir: &Path, formats: &[Format]) -> Vec<PathBuf> {
     let stem = input_path
         .file_stem()
@@ -275,6 +296,8 @@ pub fn output_paths(input_path: &Path, out_dir: &Path, formats: &[Format]) -> Ve
             out_dir.join(match f {
                 Format::Pdf => format!("{stem}.pdf"),
                 Format::Docx => format!("{stem}.docx"),
+                Format::Html => format!("{stem}.html"),
+                Format::HtmlFragment => format!("{stem}.fragment.html"),
             })
         })
         .collect()
