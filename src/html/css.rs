@@ -81,7 +81,10 @@ impl Sheet {
         ));
         rules.push((
             "gongwen-portal-name",
-            format!("min-width: 5em; font-family: {}; font-weight: normal;", family(&style.headings[0])),
+            format!(
+                "min-width: 5em; font-family: {}; font-weight: normal;",
+                family(&style.headings[0])
+            ),
         ));
         rules.push(("gongwen-portal-value", "margin: 0;".to_string()));
         rules.push((
@@ -114,13 +117,11 @@ impl Sheet {
                 weight(&style.table_header)
             ),
         ));
+        // Row labels are set in the cells' face, as in the PDF; only column and section
+        // headings take the table-header role.
         rules.push((
             "gongwen-row-head",
-            format!(
-                "{CELL} font-family: {}; {} text-align: left;",
-                family(&style.table_header),
-                weight(&style.table_header)
-            ),
+            format!("{CELL} {} text-align: left;", weight(&style.table)),
         ));
         rules.push(("gongwen-cell", format!("{CELL} text-align: center;")));
         rules.push(("gongwen-signature", "margin: 1.8em 0 0;".to_string()));
@@ -209,7 +210,11 @@ impl Sheet {
 /// A role's `font-family`: its Chinese chain, the same kind of face under the names common
 /// systems give it, its Latin chain, and a generic family.
 fn family(role: &Role) -> String {
-    let kind = role.fonts.iter().find_map(|n| FaceKind::of(n)).unwrap_or(FaceKind::Fang);
+    let kind = role
+        .fonts
+        .iter()
+        .find_map(|n| FaceKind::of(n))
+        .unwrap_or(FaceKind::Fang);
     let mut names: Vec<&str> = Vec::new();
     for n in role
         .fonts

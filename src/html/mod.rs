@@ -92,17 +92,29 @@ impl Writer {
         self.out.push_str("\">\n");
     }
 
-    /// `<tag class="…">` (and in a fragment, `style="…"` with what the class's rule says).
-    fn open(&mut self, tag: &str, class: &str, extra: &str) {
+    /// `<tag class="…" …>`, with `style` holding `own_style` and, in a fragment, what the
+    /// class's rules say first.
+    fn open_styled(&mut self, tag: &str, class: &str, extra: &str, own_style: &str) {
         let _ = write!(self.out, "<{tag} class=\"{class}\"");
-        if self.form == Form::Fragment {
-            let style = self.css.inline(class);
+        let mut style = match self.form {
+            Form::Fragment => self.css.inline(class),
+            Form::Page => String::new(),
+        };
+        if !own_style.is_empty() {
             if !style.is_empty() {
-                let _ = write!(self.out, " style=\"{style}\"");
+                style.push(' ');
             }
+            style.push_str(&attr(own_style));
+        }
+        if !style.is_empty() {
+            let _ = write!(self.out, " style=\"{style}\"");
         }
         self.out.push_str(extra);
         self.out.push('>');
+    }
+
+    fn open(&mut self, tag: &str, class: &str, extra: &str) {
+        self.open_styled(tag, class, extra, "");
     }
 
     fn article(&mut self, s: &Sources) {

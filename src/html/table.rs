@@ -47,10 +47,13 @@ pub(super) fn write(
     // At least as wide, in its own type size, as layout set it on the page: a narrow screen
     // scrolls the table rather than squeeze its columns.
     let min_width = match facts {
-        Some(f) if f.size > 0.0 => format!(" style=\"min-width: {}em\"", super::css::num(f.widths.iter().sum::<f32>() / f.size)),
+        Some(f) if f.size > 0.0 => format!(
+            "min-width: {}em;",
+            super::css::num(f.widths.iter().sum::<f32>() / f.size)
+        ),
         _ => String::new(),
     };
-    w.open("table", "gongwen-grid", &min_width);
+    w.open_styled("table", "gongwen-grid", "", &min_width);
     w.out.push('\n');
     if let Some(caption) = &t.caption {
         w.open("caption", "gongwen-caption", &format!(" id=\"{caption_id}\""));
@@ -197,7 +200,9 @@ fn column_groups(t: &Table, cells: &[&CellElement], head_end: usize) -> Option<V
     let heads_a_group = head.iter().any(|c| {
         c.scope == CellScope::Column
             && c.colspan > 1
-            && bounds.windows(2).any(|w| w[0] == col_of(t, c) && w[1] == col_of(t, c) + c.colspan)
+            && bounds
+                .windows(2)
+                .any(|w| w[0] == col_of(t, c) && w[1] == col_of(t, c) + c.colspan)
     });
     heads_a_group.then_some(spans)
 }

@@ -5,7 +5,16 @@ use crate::core::diag::Diagnostic;
 use crate::core::yaml::{self, Node, Reader, Value, get};
 use crate::model::{Block, Date, Document, Heading, Paragraph, Portal, Run, Signature, SourcePos};
 
-const TOP_FIELDS: &[&str] = &["title", "issuer", "date", "subject", "style", "signature", "portal", "body"];
+const TOP_FIELDS: &[&str] = &[
+    "title",
+    "issuer",
+    "date",
+    "subject",
+    "style",
+    "signature",
+    "portal",
+    "body",
+];
 /// The fields of `portal:`, the metadata block a government portal shows (HTML only).
 const PORTAL_FIELDS: &[&str] = &["index-number", "publisher", "category"];
 const BLOCK_KINDS: &[&str] = &["heading", "paragraph", "table", "page-break"];
@@ -127,12 +136,18 @@ pub(crate) fn from_tree(r: &Reader, root: &Node) -> Result<Source, Diagnostic> {
 ///   category: 政府信息公开年报                      # 分类
 /// ```
 pub(crate) fn portal(r: &Reader, top: &[(yaml::Key, Node)]) -> Result<Option<Portal>, Diagnostic> {
-    let Some(node) = get(top, "portal") else { return Ok(None) };
+    let Some(node) = get(top, "portal") else {
+        return Ok(None);
+    };
     let fields = match &node.value {
         Value::Map(m) => m,
         _ => {
             return Err(r
-                .expected(node, "the portal's fields (`index-number`, `publisher`, `category`)", "portal")
+                .expected(
+                    node,
+                    "the portal's fields (`index-number`, `publisher`, `category`)",
+                    "portal",
+                )
                 .help("write them indented under `portal:`, e.g. `  index-number: 11152921MB1951541W/2020-00012`"));
         }
     };
