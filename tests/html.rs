@@ -93,9 +93,17 @@ struct Placed {
     text: String,
 }
 
-/// A table's cells placed by HTML's rules, its row groups (tag, first row, end) and the spans
-/// of its column groups.
-fn place(table: ElementRef) -> (Vec<Placed>, Vec<(String, usize, usize)>, Vec<usize>) {
+/// A table as HTML's rules read it.
+struct Read {
+    cells: Vec<Placed>,
+    /// Row groups: tag, first row, end.
+    groups: Vec<(String, usize, usize)>,
+    /// The number of columns of each `<colgroup>`.
+    colgroups: Vec<usize>,
+}
+
+/// A table's cells placed by HTML's rules, its row groups and column groups.
+fn place(table: ElementRef) -> Read {
     let mut cells = Vec::new();
     let mut groups = Vec::new();
     let mut colgroups = Vec::new();
@@ -147,7 +155,11 @@ fn place(table: ElementRef) -> (Vec<Placed>, Vec<(String, usize, usize)>, Vec<us
             row += 1;
         }
     }
-    (cells, groups, colgroups)
+    Read {
+        cells,
+        groups,
+        colgroups,
+    }
 }
 
 #[test]
@@ -244,7 +256,11 @@ fn every_sample_is_parsed_without_errors_and_keeps_its_structure_and_text() {
             .collect();
         assert_eq!(tables.len(), model_tables.len(), "{name}: tables");
         for (table, (block, t)) in tables.iter().zip(&model_tables) {
-            let (placed, groups, colgroups) = place(*table);
+            let Read {
+                cells: placed,
+                groups,
+                colgroups,
+            } = place(*table);
             let scopes: Vec<CellScope> = laid
                 .structure
                 .iter()
@@ -332,7 +348,7 @@ fn every_sample_is_parsed_without_errors_and_keeps_its_structure_and_text() {
         match &doc.signature {
             Some(s) => {
                 assert_eq!(issuers, s.issuers, "{name}: 署名");
-                assert_eq!(dates, [s.date.clone()], "{name}: 成文日期");
+                assert_eq!(dates, std::slice::from_ref(&s.date), "{name}: 成文日期");
             }
             None => assert!(issuers.is_empty() && dates.is_empty(), "{name}"),
         }
