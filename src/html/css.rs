@@ -126,7 +126,9 @@ impl Sheet {
         rules.push(("gongwen-cell", format!("{CELL} text-align: center;")));
         rules.push(("gongwen-signature", "margin: 1.8em 0 0;".to_string()));
         // Layout's right indents of the 署名 and 成文日期 lines, in the signature's em.
-        let (issuer_indent, date_indent) = decisions.signature_right_indents.unwrap_or((0.0, 0.0));
+        let (issuer_indent, date_indent) = decisions
+            .signature
+            .map_or((0.0, 0.0), |p| (p.issuer_right, p.date_right));
         let sig = style.signature.size;
         rules.push((
             "gongwen-issuer",
