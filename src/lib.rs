@@ -1,4 +1,4 @@
-//! gongwen: YAML → GB/T 9704-2012 PDF and DOCX.
+//! gongwen: YAML → GB/T 9704-2012 PDF and DOCX (and HTML for a portal).
 //!
 //! The pipeline: [`load`] reads and validates an input file (YAML with positions → Document +
 //! Style), [`layout::layout`] places every glyph on the page grid, [`pdf::write`] and
@@ -7,6 +7,7 @@
 pub mod core;
 pub mod docx;
 pub mod fonts;
+pub mod html;
 pub mod input;
 pub mod kinds;
 pub mod layout;

@@ -15,6 +15,7 @@ Examples:
   gongwen build report.yaml -o out              writes out/report.pdf and out/report.docx
   gongwen build a.yaml b.yaml --format pdf      PDFs only
   gongwen build report.yaml --format pdf,ofd    the PDF and an OFD (GB/T 33190)
+  gongwen build report.yaml --format html       report.html: one accessible page for a portal
   gongwen check report.yaml                     checks the input, writes nothing
   gongwen init -o report.yaml                   a starter annual report (template annual-report-2021)
   gongwen fonts                                 which font serves each role
@@ -56,7 +57,7 @@ struct FontArgs {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Build PDF and DOCX files from input YAML files
+    /// Build PDF and DOCX (or HTML) files from input YAML files
     #[command(after_help = EXAMPLES)]
     Build {
         /// Input files (.yaml), or folders whose .yaml files are all built
@@ -71,6 +72,10 @@ enum Command {
         /// Which files to write
         #[arg(long, value_delimiter = ',', default_values = ["pdf", "docx"])]
         format: Vec<FormatArg>,
+        /// Write the HTML as its article alone (NAME.fragment.html), for pasting into a CMS,
+        /// instead of a whole page; needs `--format html`
+        #[arg(long)]
+        html_fragment: bool,
         /// The archival (PDF/A) or accessibility (PDF/UA) standard the PDF must meet; a document
         /// that cannot meet it is an error that says why
         #[arg(long, value_name = "STANDARD", default_value = DEFAULT_STANDARD)]
@@ -135,6 +140,8 @@ enum FormatArg {
     Docx,
     /// OFD (GB/T 33190), the fixed-layout format of Chinese archives
     Ofd,
+    /// One self-contained, accessible HTML page (NAME.html)
+    Html,
 }
 
 /// PDF/A-2u: archival and searchable; the README's "Archival PDF" says why. The same as
@@ -220,18 +227,29 @@ fn run(command: Command) -> Result<(), u8> {
             output,
             jobs,
             format,
+            html_fragment,
             pdf_standard,
             force,
             previous,
             fonts,
             read,
         } => {
+            if html_fragment && !format.iter().any(|f| matches!(f, FormatArg::Html)) {
+                gongwen::say_err(format_args!(
+                    "error: --html-fragment changes how the HTML is written, and no HTML is asked for
+  = help: add `--format html` (with pdf and docx too: `--format pdf,docx,html`)
+"
+                ));
+                return Err(2);
+            }
             let formats: Vec<Format> = format
                 .iter()
                 .map(|f| match f {
                     FormatArg::Pdf => Format::Pdf,
                     FormatArg::Docx => Format::Docx,
                     FormatArg::Ofd => Format::Ofd,
+                    FormatArg::Html if html_fragment => Format::HtmlFragment,
+                    FormatArg::Html => Format::Html,
                 })
                 .collect();
             let opts = Options {

@@ -48,6 +48,10 @@ pub enum Format {
     Docx,
     /// OFD (GB/T 33190) from the same pages as the PDF.
     Ofd,
+    /// A self-contained HTML page (`NAME.html`).
+    Html,
+    /// The HTML's `<article>` alone, for pasting into a CMS (`NAME.fragment.html`).
+    HtmlFragment,
 }
 
 /// Settings that come from the command line rather than the input file.
@@ -77,6 +81,8 @@ pub struct Loaded {
     pub style: Style,
     /// `subject:` from the input, for the PDF's metadata.
     pub subject: Option<String>,
+    /// `portal:` from the input: the metadata block of the HTML.
+    pub portal: Option<crate::model::Portal>,
     /// What a template's rules found (empty for a plain document).
     pub findings: crate::kinds::Findings,
 }
@@ -138,6 +144,7 @@ pub fn load_with(path: &Path, options: &Options) -> Result<Loaded, Error> {
         document: source.document,
         style,
         subject: source.subject,
+        portal: source.portal,
         findings,
     })
 }
@@ -228,6 +235,19 @@ pub fn write_ofd(
     Ok(crate::ofd::write(laid, book, &settings)?)
 }
 
+/// Writes the HTML of a laid-out input: a whole page, or the article alone for a CMS.
+pub fn write_html(loaded: &Loaded, laid: &crate::layout::Layout, form: crate::html::Form) -> Vec<u8> {
+    crate::html::write(
+        &crate::html::Sources {
+            document: &loaded.document,
+            style: &loaded.style,
+            layout: laid,
+            portal: loaded.portal.as_ref(),
+        },
+        form,
+    )
+}
+
 /// The warnings of a report input: text against tables, missing sections and, with
 /// `options.previous`, 上年结转 against last year's 结转下年度.
 pub fn warnings(loaded: &Loaded, options: &Options) -> Result<Vec<Diagnostic>, Error> {
@@ -279,7 +299,8 @@ pub fn say_err(args: std::fmt::Arguments) {
 }
 
 /// The files `build` writes for `input_path` into `out_dir`, one per format: `NAME.pdf`,
-/// `NAME.docx` after the input's file name without its extension.
+/// `NAME.docx`, `NAME.html`, `NAME.fragment.html` after the input's file name without its
+/// extension.
 pub fn output_paths(input_path: &Path, out_dir: &Path, formats: &[Format]) -> Vec<PathBuf> {
     let stem = input_path
         .file_stem()
@@ -292,6 +313,8 @@ pub fn output_paths(input_path: &Path, out_dir: &Path, formats: &[Format]) -> Ve
                 Format::Pdf => format!("{stem}.pdf"),
                 Format::Docx => format!("{stem}.docx"),
                 Format::Ofd => format!("{stem}.ofd"),
+                Format::Html => format!("{stem}.html"),
+                Format::HtmlFragment => format!("{stem}.fragment.html"),
             })
         })
         .collect()

@@ -113,6 +113,15 @@ impl Session {
             true => Some(pipeline::write_ofd(&laid, &book, &self.options)?),
             false => None,
         };
+        // The HTML reads layout's structure and decisions, not its pages.
+        let mut html: Vec<(Format, Vec<u8>)> = formats
+            .iter()
+            .filter_map(|&f| match f {
+                Format::Html => Some((f, pipeline::write_html(loaded, &laid, crate::html::Form::Page))),
+                Format::HtmlFragment => Some((f, pipeline::write_html(loaded, &laid, crate::html::Form::Fragment))),
+                _ => None,
+            })
+            .collect();
         let facts = pipeline::docx_facts(&laid).clone();
         drop(laid);
         drop(book);
@@ -122,6 +131,10 @@ impl Session {
                 Format::Pdf => pdf.take().unwrap_or_default(),
                 Format::Ofd => ofd.take().unwrap_or_default(),
                 Format::Docx => crate::docx::write(&loaded.document, &loaded.style, &facts)?,
+                Format::Html | Format::HtmlFragment => match html.iter().position(|(f, _)| *f == format) {
+                    Some(i) => html.swap_remove(i).1,
+                    None => Vec::new(),
+                },
             };
             files.push((format, bytes));
         }

@@ -3,9 +3,20 @@
 
 use crate::core::diag::Diagnostic;
 use crate::core::yaml::{self, Node, Reader, Value, get};
-use crate::model::{Block, Date, Document, Heading, Paragraph, Run, Signature, SourcePos};
+use crate::model::{Block, Date, Document, Heading, Paragraph, Portal, Run, Signature, SourcePos};
 
-const TOP_FIELDS: &[&str] = &["title", "issuer", "date", "subject", "style", "signature", "body"];
+const TOP_FIELDS: &[&str] = &[
+    "title",
+    "issuer",
+    "date",
+    "subject",
+    "style",
+    "signature",
+    "portal",
+    "body",
+];
+/// The fields of `portal:`, the metadata block a government portal shows (HTML only).
+const PORTAL_FIELDS: &[&str] = &["index-number", "publisher", "category"];
 const BLOCK_KINDS: &[&str] = &["heading", "paragraph", "table", "page-break"];
 
 /// The most characters one paragraph or heading may have: a long paragraph has a few thousand;
@@ -21,6 +32,9 @@ pub struct Source {
     /// `subject:`, the PDF's subject (metadata only; nothing prints it). Kept here rather than
     /// in `Document` so that the model's other users need not change.
     pub subject: Option<String>,
+    /// `portal:`, the portal's metadata block (索引号, 发布机构, 分类) for the HTML; kept here
+    /// for the same reason.
+    pub portal: Option<Portal>,
 }
 
 /// Parses a whole input file.
@@ -70,6 +84,7 @@ pub(crate) fn from_tree(r: &Reader, root: &Node) -> Result<Source, Diagnostic> {
         Some(n) => Some((non_empty(r, n, "style")?, n.pos)),
         None => None,
     };
+    let portal = portal(r, top)?;
     let want_signature = match get(top, "signature") {
         None => None,
         Some(Node {
@@ -108,7 +123,42 @@ pub(crate) fn from_tree(r: &Reader, root: &Node) -> Result<Source, Diagnostic> {
         document,
         style,
         subject,
+        portal,
     })
+}
+
+/// `portal:` of an input's top level, if it has one:
+///
+/// ```yaml
+/// portal:
+///   index-number: 11152921MB1951541W/2020-00012   # 索引号
+///   publisher: 阿拉善左旗人民政府办公室             # 发布机构 (default: the issuer)
+///   category: 政府信息公开年报                      # 分类
+/// ```
+pub(crate) fn portal(r: &Reader, top: &[(yaml::Key, Node)]) -> Result<Option<Portal>, Diagnostic> {
+    let Some(node) = get(top, "portal") else {
+        return Ok(None);
+    };
+    let fields = match &node.value {
+        Value::Map(m) => m,
+        _ => {
+            return Err(r
+                .expected(
+                    node,
+                    "the portal's fields (`index-number`, `publisher`, `category`)",
+                    "portal",
+                )
+                .help("write them indented under `portal:`, e.g. `  index-number: 11152921MB1951541W/2020-00012`"));
+        }
+    };
+    r.check_keys(fields, PORTAL_FIELDS, "portal")?;
+    let field = |name: &str| get(fields, name).map(|n| non_empty(r, n, name)).transpose();
+    Ok(Some(Portal {
+        index_number: field("index-number")?,
+        publisher: field("publisher")?,
+        category: field("category")?,
+        pos: node.pos,
+    }))
 }
 
 pub(crate) fn non_empty(r: &Reader, n: &Node, ctx: &str) -> Result<String, Diagnostic> {

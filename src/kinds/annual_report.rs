@@ -433,6 +433,7 @@ const FIXED_FIELDS: &[&str] = &[
     "subject",
     "style",
     "signature",
+    "portal",
     "labels",
 ];
 
@@ -609,6 +610,7 @@ fn expand(r: &Reader, text: &str, root: &Node, folders: &Folders) -> Result<(Sou
         Some(n) => Some(document::non_empty(r, n, "subject")?),
         None => t.subject.clone(),
     };
+    let portal = document::portal(r, top)?;
     let style = get(top, "style")
         .map(|n| document::non_empty(r, n, "style").map(|s| (s, n.pos)))
         .transpose()?;
@@ -749,6 +751,7 @@ fn expand(r: &Reader, text: &str, root: &Node, folders: &Folders) -> Result<(Sou
             document,
             style,
             subject,
+            portal,
         },
         Findings {
             errors,

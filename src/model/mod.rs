@@ -74,5 +74,18 @@ pub struct Signature {
     pub pos: SourcePos,
 }
 
+/// The metadata block a government portal shows above a published document (政府信息公开
+/// 目录: 索引号, 发布机构, 成文日期, 分类). Only the HTML shows it; the printed document has none.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Portal {
+    /// 索引号, the document's number in the office's 信息公开目录 (e.g. `11152921MB1951541W/2020-00012`).
+    pub index_number: Option<String>,
+    /// 发布机构, the publishing organ; the document's issuer when not given.
+    pub publisher: Option<String>,
+    /// 分类, the catalogue category (e.g. `政府信息公开年报`).
+    pub category: Option<String>,
+    pub pos: SourcePos,
+}
+
 pub mod table;
 pub use table::{Border, Cell, CellKind, Table};
