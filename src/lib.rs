@@ -14,6 +14,7 @@ pub mod model;
 pub mod output;
 pub mod pdf;
 pub mod pipeline;
+pub mod reports;
 pub mod session;
 pub mod style;
 
