@@ -357,6 +357,16 @@ fn sub_heading(text: &str) -> bool {
     numbered && text.chars().count() <= 40 && !body.contains('。') && !body.contains(',') && !body.contains('，')
 }
 
+/// A portal page's own line (footer, print and close links), in whatever form the page was
+/// saved: short, and naming what only a web page's frame says.
+fn is_page_furniture(text: &str) -> bool {
+    const MARKS: &[&str] = &[
+        "版权所有", "主办:", "主办单位", "网站地图", "icp备", "网站标识码", "联系我们", "打印本页", "关闭窗口", "【打印】",
+    ];
+    let n = norm(text).to_lowercase();
+    text.chars().count() <= 80 && MARKS.iter().any(|m| n.contains(m))
+}
+
 /// `2020年1月20日` → `2020-01-20`.
 fn date_of(text: &str) -> Option<String> {
     let n: String = text.nfkc().filter(|c| !c.is_whitespace()).collect();
@@ -413,8 +423,11 @@ pub fn import(file: &str, bytes: Vec<u8>) -> Result<Imported, Diagnostic> {
         notes.push(Diagnostic::new(file, at, msg));
     };
 
-    // The title: the first paragraph that names a report (年度报告), else the first paragraph.
-    let is_title = |p: &Piece| matches!(p, Piece::Text { runs, .. } if norm(&plain(runs)).contains("年度报告"));
+    // The title: the first paragraph that names a report of a year (…2021年…年度报告), else
+    // the first paragraph.
+    let is_title = |p: &Piece| {
+        matches!(p, Piece::Text { runs, .. } if norm(&plain(runs)).contains("年度报告") && year_in(&plain(runs)).is_some())
+    };
     let first_heading = pieces.iter().position(|p| matches!(p, Piece::Text { runs, .. } if section_of(shape, &plain(runs)).is_some()));
     let title_at = pieces
         .iter()
@@ -464,6 +477,10 @@ pub fn import(file: &str, bytes: Vec<u8>) -> Result<Imported, Diagnostic> {
             }
             Piece::Text { runs, at } => {
                 let text = plain(runs).trim().to_string();
+                if is_page_furniture(&text) {
+                    note(&mut notes, *at, format!("the page's own line, left out: {text}"));
+                    continue;
+                }
                 if let Some(s) = section_of(shape, &text) {
                     let heading = &shape.sections[s].heading;
                     if norm(heading) == norm(&text) {
@@ -593,7 +610,8 @@ pub fn import(file: &str, bytes: Vec<u8>) -> Result<Imported, Diagnostic> {
     y.push_str(&format!("office: {}\n", quoted(&office)));
     y.push_str(&format!("year: {year}\n"));
     let templated = shape.title.replace("{office}", &office).replace("{year}", &year.to_string());
-    if !title.is_empty() && title != templated {
+    // A line break in the title is the writer's (kept when the title is written out).
+    if !title.is_empty() && title.replace('\n', "") != templated {
         y.push_str(&format!("title: {}\n", quoted(&title)));
     }
     if let Some(signer) = &signer

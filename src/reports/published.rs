@@ -146,6 +146,36 @@ fn tidy(text: &str) -> String {
     out
 }
 
+/// A paragraph's runs tidied: whitespace as in [`tidy`], the indent (spaces, full-width
+/// spaces, no-break spaces) and trailing space gone, and a bold run kept only where the
+/// paragraph has plain text too (a wholly bold line is a heading's look, not a run-in heading).
+/// Empty when the paragraph has no text.
+fn tidy_paragraph(runs: Vec<Run>) -> Vec<Run> {
+    let blank = |c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{a0}';
+    let mut tidied: Vec<Run> = runs
+        .into_iter()
+        .map(|r| Run {
+            text: tidy(&r.text),
+            bold: r.bold,
+        })
+        .filter(|r| !r.text.is_empty())
+        .collect();
+    if tidied.iter().all(|r| r.bold) {
+        tidied = vec![Run {
+            text: tidied.iter().map(|r| r.text.as_str()).collect(),
+            bold: false,
+        }];
+    }
+    if let Some(first) = tidied.first_mut() {
+        first.text = first.text.trim_start_matches(blank).to_string();
+    }
+    if let Some(last) = tidied.last_mut() {
+        last.text = last.text.trim_end_matches(blank).to_string();
+    }
+    tidied.retain(|r| !r.text.is_empty());
+    tidied
+}
+
 // ---------------------------------------------------------------------------------------------
 // Plain text
 
@@ -275,42 +305,10 @@ impl HtmlWalk {
     }
 
     fn flush(&mut self) {
-        let runs = std::mem::take(&mut self.runs);
-        let whole = tidy(&plain(&runs));
-        let whole = whole.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{a0}');
-        if whole.is_empty() {
-            return;
+        let runs = tidy_paragraph(std::mem::take(&mut self.runs));
+        if !runs.is_empty() {
+            self.pieces.push(Piece::Text { runs, at: None });
         }
-        // Tidy each run, keep a bold run only where the paragraph has plain text too (a wholly
-        // bold line is a heading's look, not a run-in heading).
-        let mut tidied: Vec<Run> = runs
-            .into_iter()
-            .map(|r| Run {
-                text: tidy(&r.text),
-                bold: r.bold,
-            })
-            .filter(|r| !r.text.is_empty())
-            .collect();
-        if tidied.iter().all(|r| r.bold) {
-            tidied = vec![Run {
-                text: whole.to_string(),
-                bold: false,
-            }];
-        }
-        if let Some(first) = tidied.first_mut() {
-            first.text = first
-                .text
-                .trim_start_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{a0}')
-                .to_string();
-        }
-        if let Some(last) = tidied.last_mut() {
-            last.text = last
-                .text
-                .trim_end_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{a0}')
-                .to_string();
-        }
-        tidied.retain(|r| !r.text.is_empty());
-        self.pieces.push(Piece::Text { runs: tidied, at: None });
     }
 
     fn walk(&mut self, node: ego_tree::NodeRef<'_, scraper::Node>, bold: bool, depth: usize) {
@@ -326,7 +324,7 @@ impl HtmlWalk {
             scraper::Node::Text(t) => self.push_text(t, bold),
             scraper::Node::Element(e) => {
                 let name = e.name();
-                if SKIPPED.contains(&name) {
+                if SKIPPED.contains(&name) || is_page_chrome(e) {
                     return;
                 }
                 if name == "br" {
@@ -362,6 +360,17 @@ impl HtmlWalk {
             }
         }
     }
+}
+
+/// A portal page's navigation, breadcrumbs, share buttons and footer, by the names pages
+/// give them: no part of the report.
+fn is_page_chrome(e: &scraper::node::Element) -> bool {
+    const NAMES: &[&str] = &["nav", "footer", "breadcrumb", "menu", "share", "sidebar", "copyright"];
+    matches!(e.name(), "footer" | "header" | "aside")
+        || ["class", "id"].iter().any(|a| {
+            e.attr(a)
+                .is_some_and(|v| NAMES.iter().any(|n| v.to_ascii_lowercase().contains(n)))
+        })
 }
 
 /// The rows of a `<table>` (not of tables nested in it), spans placed.
@@ -440,7 +449,50 @@ pub fn from_docx(file: &str, bytes: &[u8]) -> Result<Vec<Piece>, Diagnostic> {
         .take(MAX_DOCUMENT_XML)
         .read_to_string(&mut xml)
         .map_err(|e| docx_error(file, e))?;
-    docx_body(&xml).map_err(|e| docx_error(file, e))
+    // Bold may come from a character style (LibreOffice's "Strong Emphasis").
+    let mut styles = String::new();
+    if let Ok(entry) = zip.by_name("word/styles.xml") {
+        entry
+            .take(MAX_DOCUMENT_XML)
+            .read_to_string(&mut styles)
+            .map_err(|e| docx_error(file, e))?;
+    }
+    let bold_styles = bold_character_styles(&styles).map_err(|e| docx_error(file, e))?;
+    docx_body(&xml, &bold_styles).map_err(|e| docx_error(file, e))
+}
+
+/// The ids of the character styles that set bold.
+fn bold_character_styles(xml: &str) -> Result<Vec<String>, quick_xml::Error> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut out = Vec::new();
+    let mut current: Option<String> = None;
+    loop {
+        match reader.read_event()? {
+            Event::Start(e) if e.name().as_ref() == "w:style" => {
+                let attr = |name: &str| {
+                    e.attributes()
+                        .flatten()
+                        .find(|a| a.key.as_ref() == name)
+                        .map(|a| a.value.into_owned())
+                };
+                current = (attr("w:type").as_deref() == Some("character"))
+                    .then(|| attr("w:styleId"))
+                    .flatten();
+            }
+            Event::End(e) if e.name().as_ref() == "w:style" => current = None,
+            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == "w:b" => {
+                if let Some(id) = &current
+                    && !matches!(attr_val(&e).as_deref(), Some("0" | "false" | "off"))
+                {
+                    out.push(id.clone());
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(out)
 }
 
 #[derive(Default)]
@@ -458,7 +510,7 @@ fn attr_val(e: &quick_xml::events::BytesStart<'_>) -> Option<String> {
         .map(|v| v.into_owned())
 }
 
-fn docx_body(xml: &str) -> Result<Vec<Piece>, quick_xml::Error> {
+fn docx_body(xml: &str, bold_styles: &[String]) -> Result<Vec<Piece>, quick_xml::Error> {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_str(xml);
     let mut pieces = Vec::new();
@@ -508,6 +560,9 @@ fn docx_body(xml: &str) -> Result<Vec<Piece>, quick_xml::Error> {
                     "w:b" if in_run_props => {
                         run_bold = !matches!(attr_val(e).as_deref(), Some("0" | "false" | "off"));
                     }
+                    "w:rStyle" if in_run_props => {
+                        run_bold |= attr_val(e).is_some_and(|v| bold_styles.contains(&v));
+                    }
                     "w:t" if !empty => in_text = true,
                     "w:tab" if in_paragraph => push_run(&mut runs, "\t", run_bold),
                     "w:br" | "w:cr" if in_paragraph => push_run(&mut runs, "\n", run_bold),
@@ -535,12 +590,8 @@ fn docx_body(xml: &str) -> Result<Vec<Piece>, quick_xml::Error> {
                     if let Some(cell) = tables.last_mut().and_then(|t| t.last_mut()).and_then(|r| r.last_mut()) {
                         cell.paragraphs.push(plain(&runs));
                     } else {
-                        let mut runs: Vec<Run> = runs.into_iter().filter(|r| !r.text.is_empty()).collect();
-                        if runs.iter().all(|r| r.bold) {
-                            let text = plain(&runs);
-                            runs = vec![Run { text, bold: false }];
-                        }
-                        if !plain(&runs).trim().is_empty() {
+                        let runs = tidy_paragraph(runs);
+                        if !runs.is_empty() {
                             pieces.push(Piece::Text { runs, at: None });
                         }
                     }
@@ -552,7 +603,8 @@ fn docx_body(xml: &str) -> Result<Vec<Piece>, quick_xml::Error> {
                             .map(|r| {
                                 r.into_iter()
                                     .map(|c| Spanned {
-                                        text: c.paragraphs.join("").trim().to_string(),
+                                        // A line break in a cell is the writer's wrapping.
+                                        text: c.paragraphs.join("").replace('\n', "").trim().to_string(),
                                         colspan: c.colspan,
                                         rowspan: 1,
                                         continues: c.continues,
