@@ -619,8 +619,9 @@ pub fn import(file: &str, bytes: Vec<u8>) -> Result<Imported, Diagnostic> {
     {
         y.push_str(&format!("issuer: {}\n", quoted(signer)));
     }
-    if let Some(d) = &date {
-        y.push_str(&format!("date: {d}\n"));
+    match &date {
+        Some(d) => y.push_str(&format!("date: {d}\n")),
+        None => y.push_str("# date: YYYY-MM-DD   (the 成文日期: not at the end of the published report)\n"),
     }
     if !preamble.is_empty() {
         y.push_str("\n# Before 一、 in the published report (the template has no place for it yet):\n");

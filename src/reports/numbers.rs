@@ -279,6 +279,7 @@ pub fn sum(reports: &[ReportNumbers], office: &str, out_file: &str, folders: &Fo
         y.push_str(&format!("#   {} ({})\n", one_line(&r.file), one_line(&r.office)));
     }
     y.push_str(&format!("template: {}\noffice: {}\nyear: {}\n", first.template, quoted(office), first.year));
+    y.push_str("# date: YYYY-MM-DD   (the summary's 成文日期)\n");
     let offices: Vec<&str> = reports.iter().map(|r| r.office.as_str()).collect();
     y.push_str(&format!(
         "\noverview:\n  - {}\n",
