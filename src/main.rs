@@ -322,11 +322,7 @@ fn run(command: Command) -> Result<(), u8> {
             json,
             output,
         } => export_numbers(&inputs, json, output.as_deref()),
-        Command::Sum {
-            inputs,
-            office,
-            output,
-        } => sum_reports(&inputs, &office, output.as_deref()),
+        Command::Sum { inputs, office, output } => sum_reports(&inputs, &office, output.as_deref()),
         Command::Fonts { inputs, fonts, read } => fonts_report(
             &inputs,
             &Options {
@@ -677,7 +673,8 @@ fn sum_reports(inputs: &[PathBuf], office: &str, output: Option<&Path>) -> Resul
     let reports = read_numbers(inputs)?;
     let out_file = output.map_or("(summary)".to_string(), |p| p.display().to_string());
     let folders = gongwen::input::Folders::of_input(output.and_then(Path::parent).unwrap_or(Path::new("")));
-    let summed = gongwen::reports::numbers::sum(&reports, office, &out_file, &folders).map_err(|d| report(&d.into()))?;
+    let summed =
+        gongwen::reports::numbers::sum(&reports, office, &out_file, &folders).map_err(|d| report(&d.into()))?;
     for d in summed.own.iter().chain(&summed.notes) {
         gongwen::say_err(format_args!("{}", gongwen::as_warning(d)));
     }

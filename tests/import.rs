@@ -131,7 +131,10 @@ fn the_docx_gongwen_writes_imports_to_its_input() {
     }
     assert_eq!(imported.document.title.concat(), sample.document.title.concat());
     assert_eq!(imported.document.date, sample.document.date);
-    assert_eq!(imported.document.signature.as_ref().map(|s| &s.issuers), sample.document.signature.as_ref().map(|s| &s.issuers));
+    assert_eq!(
+        imported.document.signature.as_ref().map(|s| &s.issuers),
+        sample.document.signature.as_ref().map(|s| &s.issuers)
+    );
     assert!(!notes.contains("warning"), "nothing unplaced: {notes}");
 }
 
@@ -168,7 +171,10 @@ fn an_unseen_report_imports_alike_from_text_html_and_libreoffice_docx() {
         // 6 headings, 9 paragraphs: the page's navigation and footer are no part of them.
         assert_eq!(p.iter().filter(|x| x.starts_with("# ")).count(), 6, "{name}: {p:#?}");
         assert_eq!(p.len(), 6 + 9, "{name}: {p:#?}");
-        assert!(p.iter().all(|x| !x.contains("网站地图") && !x.contains("首页")), "{name}");
+        assert!(
+            p.iter().all(|x| !x.contains("网站地图") && !x.contains("首页")),
+            "{name}"
+        );
         // The preamble (本报告由…编制) is kept as a comment and said so.
         assert!(text.contains("#   \"本报告由淮安市人民政府办公室"), "{name}");
         assert!(notes.contains("before the first heading"), "{name}: {notes}");
@@ -192,11 +198,14 @@ fn a_mixed_edition_with_mistakes_imports_and_says_what_it_guessed() {
     for said in [
         "`2.其他法律行政止公开` read as `2.其他法律行政法规禁止公开` (applications.prohibited)",
         "`（六）其他处理` its numbers put in `3.其他` (applications.other-handling)",
-        "no figures found for `applications.no-correction`",
+        "no figures found in `applications` for `no-correction` (1.申请人无正当理由逾期不补正",
         "the published figures break a rule: 行政复议 总计: written 0",
     ] {
         assert!(notes.contains(said), "not said: {said}\n{notes}");
-        assert!(text.contains(said.trim_start_matches("the published figures break a rule: ")), "not in the YAML: {said}");
+        assert!(
+            text.contains(said.trim_start_matches("the published figures break a rule: ")),
+            "not in the YAML: {said}"
+        );
     }
     // Line numbers of the report.
     assert!(notes.contains("hongze-2023.txt:40:1"), "{notes}");
@@ -250,7 +259,14 @@ fn two_offices() -> (tempfile::TempDir, PathBuf, PathBuf) {
 fn export_writes_one_row_per_report() {
     let (dir, land, water) = two_offices();
     let csv_path = dir.path().join("numbers.csv");
-    let o = gongwen(&["export", land.to_str().unwrap(), water.to_str().unwrap(), "--csv", "-o", csv_path.to_str().unwrap()]);
+    let o = gongwen(&[
+        "export",
+        land.to_str().unwrap(),
+        water.to_str().unwrap(),
+        "--csv",
+        "-o",
+        csv_path.to_str().unwrap(),
+    ]);
     // The water office's 7 more carried applications break its identity: said, still exported.
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("warning"), "{}", stderr(&o));
@@ -258,7 +274,12 @@ fn export_writes_one_row_per_report() {
     let lines: Vec<Vec<&str>> = csv.lines().map(|l| l.split(',').collect()).collect();
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[0][..4], ["file", "office", "year", "template"]);
-    let col = |id: &str| lines[0].iter().position(|c| *c == id).unwrap_or_else(|| panic!("no column {id}"));
+    let col = |id: &str| {
+        lines[0]
+            .iter()
+            .position(|c| *c == id)
+            .unwrap_or_else(|| panic!("no column {id}"))
+    };
     assert_eq!(lines[1][1], "清河县自然资源局");
     assert_eq!(lines[2][1], "清河县水利局");
     assert_eq!(lines[1][2], "2021");
@@ -276,7 +297,12 @@ fn export_writes_one_row_per_report() {
     assert_eq!(json[0]["numbers"]["applications.new.total"], 35);
     assert_eq!(json[0]["numbers"]["disclosure.fees.amount"], "126.5");
 
-    assert_eq!(gongwen(&["export", "--csv", "--json", land.to_str().unwrap()]).status.code(), Some(2));
+    assert_eq!(
+        gongwen(&["export", "--csv", "--json", land.to_str().unwrap()])
+            .status
+            .code(),
+        Some(2)
+    );
     assert_eq!(gongwen(&["export", "missing.yaml"]).status.code(), Some(1));
 }
 
@@ -296,12 +322,22 @@ fn sum_adds_the_tables_and_runs_the_rules_on_the_sum() {
     assert!(o.status.success(), "{}", stderr(&o));
     let err = stderr(&o);
     // The water office's own violation, and the same one on the sum.
-    assert!(err.contains("water.yaml") && err.contains("本年新收 + 上年结转"), "{err}");
+    assert!(
+        err.contains("water.yaml") && err.contains("本年新收 + 上年结转"),
+        "{err}"
+    );
     assert!(err.contains("the sum: "), "{err}");
     let text = std::fs::read_to_string(&county).unwrap();
     assert!(text.contains("# What the rules (勾稽关系) found:"), "{text}");
     assert!(text.contains("本报告汇总2个单位的2021年政府信息公开工作年度报告：清河县自然资源局、清河县水利局。"));
-    let l = gongwen::pipeline::load_with(&county, &gongwen::Options { force: true, ..Default::default() }).unwrap();
+    let l = gongwen::pipeline::load_with(
+        &county,
+        &gongwen::Options {
+            force: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     let n = numbers(&l);
     let at = |r: &str, c: &str| n[&("applications".to_string(), r.to_string(), c.to_string())];
     assert_eq!(at("new", "total"), Some(70));
@@ -311,7 +347,13 @@ fn sum_adds_the_tables_and_runs_the_rules_on_the_sum() {
     assert!(text.contains("licensing: [2572]"), "{text}");
 
     // Without the broken one, the sum keeps every rule and builds.
-    let o = gongwen(&["sum", land.to_str().unwrap(), land.to_str().unwrap(), "-o", county.to_str().unwrap()]);
+    let o = gongwen(&[
+        "sum",
+        land.to_str().unwrap(),
+        land.to_str().unwrap(),
+        "-o",
+        county.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let l = load(&county);
     assert!(l.findings.errors.is_empty());
@@ -319,5 +361,9 @@ fn sum_adds_the_tables_and_runs_the_rules_on_the_sum() {
     // Reports of different editions are not added.
     let o = gongwen(&["sum", land.to_str().unwrap(), "samples/alxa-left-banner-2019-data.yaml"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("sum adds reports of one template"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("sum adds reports of one template"),
+        "{}",
+        stderr(&o)
+    );
 }

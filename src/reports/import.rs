@@ -94,7 +94,10 @@ fn close(published: &str, label: &str) -> bool {
 fn is_figure(s: &str) -> bool {
     let t = s.trim().trim_start_matches(['+', '-', '＋', '－']);
     t.chars().next().is_some_and(|c| c.is_ascii_digit())
-        && t.chars().take_while(|c| !c.is_ascii_digit() && *c != '.' && *c != ',').count() == 0
+        && t.chars()
+            .take_while(|c| !c.is_ascii_digit() && *c != '.' && *c != ',')
+            .count()
+            == 0
 }
 
 /// The built-in templates' shapes.
@@ -223,10 +226,7 @@ fn match_row(t: &TableShape, cell: &str) -> Option<RowMatch> {
     if !groups.is_empty() {
         return None;
     }
-    t.rows
-        .iter()
-        .position(|r| close(cell, &own(r)))
-        .map(RowMatch::Close)
+    t.rows.iter().position(|r| close(cell, &own(r))).map(RowMatch::Close)
 }
 
 /// Reads a table's rows into `numbers`; returns notes on rows with figures not placed.
@@ -285,7 +285,12 @@ fn read_table(
         };
         let shape = &t.rows[index];
         let want = shape.columns.len();
-        let mut values: Vec<String> = row.iter().skip(start).take(want).map(|c| c.trim().to_string()).collect();
+        let mut values: Vec<String> = row
+            .iter()
+            .skip(start)
+            .take(want)
+            .map(|c| c.trim().to_string())
+            .collect();
         if !values.iter().any(|v| is_figure(v)) {
             // A heading row that names a row's label (a 总计 column heading): no numbers.
             continue;
@@ -309,7 +314,12 @@ fn read_table(
             notes.push(Diagnostic::new(
                 file,
                 row_at,
-                format!("a second row for `{}.{}` (the first is kept): {}", t.id, shape.id, row.join(" | ")),
+                format!(
+                    "a second row for `{}.{}` (the first is kept): {}",
+                    t.id,
+                    shape.id,
+                    row.join(" | ")
+                ),
             ));
             continue;
         }
@@ -343,6 +353,9 @@ impl Labels {
     }
 }
 
+/// Text under a table: the YAML item, where it was, the text.
+type NoteText = (String, Option<SourcePos>, String);
+
 /// A section's content: paragraphs and headings, as YAML items.
 #[derive(Default, Debug)]
 struct Narrative {
@@ -361,7 +374,16 @@ fn sub_heading(text: &str) -> bool {
 /// saved: short, and naming what only a web page's frame says.
 fn is_page_furniture(text: &str) -> bool {
     const MARKS: &[&str] = &[
-        "版权所有", "主办:", "主办单位", "网站地图", "icp备", "网站标识码", "联系我们", "打印本页", "关闭窗口", "【打印】",
+        "版权所有",
+        "主办:",
+        "主办单位",
+        "网站地图",
+        "icp备",
+        "网站标识码",
+        "联系我们",
+        "打印本页",
+        "关闭窗口",
+        "【打印】",
     ];
     let n = norm(text).to_lowercase();
     text.chars().count() <= 80 && MARKS.iter().any(|m| n.contains(m))
@@ -425,10 +447,10 @@ pub fn import(file: &str, bytes: Vec<u8>) -> Result<Imported, Diagnostic> {
 
     // The title: the first paragraph that names a report of a year (…2021年…年度报告), else
     // the first paragraph.
-    let is_title = |p: &Piece| {
-        matches!(p, Piece::Text { runs, .. } if norm(&plain(runs)).contains("年度报告") && year_in(&plain(runs)).is_some())
-    };
-    let first_heading = pieces.iter().position(|p| matches!(p, Piece::Text { runs, .. } if section_of(shape, &plain(runs)).is_some()));
+    let is_title = |p: &Piece| matches!(p, Piece::Text { runs, .. } if norm(&plain(runs)).contains("年度报告") && year_in(&plain(runs)).is_some());
+    let first_heading = pieces
+        .iter()
+        .position(|p| matches!(p, Piece::Text { runs, .. } if section_of(shape, &plain(runs)).is_some()));
     let title_at = pieces
         .iter()
         .take(first_heading.unwrap_or(pieces.len()))
@@ -452,6 +474,7 @@ pub fn import(file: &str, bytes: Vec<u8>) -> Result<Imported, Diagnostic> {
     let mut sections: Vec<(String, Narrative)> = Vec::new();
     let mut current: Option<usize> = None;
     let mut unplaced_text: Vec<String> = Vec::new();
+    let mut table_notes: Vec<(String, Vec<NoteText>)> = Vec::new();
     let mut tables_seen = 0usize;
     let body = title_at.map_or(0, |i| i + 1);
     for piece in &pieces[body..] {
@@ -460,7 +483,11 @@ pub fn import(file: &str, bytes: Vec<u8>) -> Result<Imported, Diagnostic> {
                 tables_seen += 1;
                 match which_table(shape, rows) {
                     Some(t) => {
-                        if let Some(s) = shape.sections.iter().position(|s| s.table.as_deref() == Some(t.id.as_str())) {
+                        if let Some(s) = shape
+                            .sections
+                            .iter()
+                            .position(|s| s.table.as_deref() == Some(t.id.as_str()))
+                        {
                             current = Some(s);
                         }
                         read_table(file, t, rows, *at, &mut numbers, &mut labels, &mut notes);
@@ -488,7 +515,10 @@ pub fn import(file: &str, bytes: Vec<u8>) -> Result<Imported, Diagnostic> {
                             labels.add(heading, &text);
                         }
                     } else {
+                        // Another wording of the section (renamed, or the other edition's): kept
+                        // as published.
                         note(&mut notes, *at, format!("the heading `{text}` read as `{heading}`"));
+                        labels.add(heading, &text);
                     }
                     current = Some(s);
                     continue;
@@ -499,12 +529,11 @@ pub fn import(file: &str, bytes: Vec<u8>) -> Result<Imported, Diagnostic> {
                 };
                 let section = &shape.sections[s];
                 if section.table.is_some() {
-                    note(
-                        &mut notes,
-                        *at,
-                        format!("text under the table of `{}` (a note?), kept as a comment: {text}", section.id),
-                    );
-                    unplaced_text.push(text);
+                    // Text under a table: its note (注：…).
+                    match table_notes.iter_mut().find(|(id, _)| id == &section.id) {
+                        Some((_, list)) => list.push((paragraph_item(runs), *at, text)),
+                        None => table_notes.push((section.id.clone(), vec![(paragraph_item(runs), *at, text)])),
+                    }
                     continue;
                 }
                 let item = if sub_heading(&text) {
@@ -548,7 +577,11 @@ pub fn import(file: &str, bytes: Vec<u8>) -> Result<Imported, Diagnostic> {
         office = signer.clone().unwrap_or_default();
     }
     if office.is_empty() {
-        note(&mut notes, None, "no office found in the title or the 署名: `office:` is a placeholder".into());
+        note(
+            &mut notes,
+            None,
+            "no office found in the title or the 署名: `office:` is a placeholder".into(),
+        );
         office = "某某机关".to_string();
     }
     let year = match year.or_else(|| date.as_ref().and_then(|d| d[..4].parse::<u16>().ok().map(|y| y - 1))) {
@@ -559,37 +592,66 @@ pub fn import(file: &str, bytes: Vec<u8>) -> Result<Imported, Diagnostic> {
         }
     };
     if date.is_none() {
-        note(&mut notes, None, "no 成文日期 at the end of the report: `date:` left out".into());
+        note(
+            &mut notes,
+            None,
+            "no 成文日期 at the end of the report: `date:` left out".into(),
+        );
     }
 
     // Rows of the template the report has no figures for.
     for t in &shape.tables {
         let placed = numbers.table(&t.id).clone();
-        for r in &t.rows {
-            if !placed.iter().any(|(id, _)| id == &r.id) {
-                note(
-                    &mut notes,
-                    None,
-                    format!(
-                        "no figures found for `{}.{}` ({}): written blank",
-                        t.id,
-                        r.id,
-                        r.path.last().map_or("the row", String::as_str)
-                    ),
-                );
-            }
+        let missing: Vec<String> = t
+            .rows
+            .iter()
+            .filter(|r| !placed.iter().any(|(id, _)| id == &r.id))
+            .map(|r| match r.path.last() {
+                Some(label) => format!("`{}` ({label})", r.id),
+                None => format!("`{}`", r.id),
+            })
+            .collect();
+        if missing.len() == t.rows.len() {
+            note(&mut notes, None, format!("no table `{}` found: written blank", t.id));
+        } else if !missing.is_empty() {
+            note(
+                &mut notes,
+                None,
+                format!(
+                    "no figures found in `{}` for {}: written blank",
+                    t.id,
+                    missing.join(", ")
+                ),
+            );
         }
     }
     if tables_seen == 0 {
         note(&mut notes, None, "the report has no tables".into());
     }
 
-    if !preamble.is_empty() {
+    let preamble_read = kind_reads("preamble: [前言]");
+    let notes_read = kind_reads("notes: {reviews: [注]}");
+    if !preamble.is_empty() && !preamble_read {
         note(
             &mut notes,
             None,
-            format!("{} paragraph(s) before the first heading kept as comments", preamble.len()),
+            format!(
+                "{} paragraph(s) before the first heading kept as comments",
+                preamble.len()
+            ),
         );
+    }
+    if !notes_read {
+        for (id, list) in &table_notes {
+            for (_, at, text) in list {
+                note(
+                    &mut notes,
+                    *at,
+                    format!("text under the table of `{id}` (a note?), kept as a comment: {text}"),
+                );
+                unplaced_text.push(text.clone());
+            }
+        }
     }
 
     // The YAML.
@@ -609,7 +671,10 @@ pub fn import(file: &str, bytes: Vec<u8>) -> Result<Imported, Diagnostic> {
     y.push_str(&format!("template: {}\n", shape.name));
     y.push_str(&format!("office: {}\n", quoted(&office)));
     y.push_str(&format!("year: {year}\n"));
-    let templated = shape.title.replace("{office}", &office).replace("{year}", &year.to_string());
+    let templated = shape
+        .title
+        .replace("{office}", &office)
+        .replace("{year}", &year.to_string());
     // A line break in the title is the writer's (kept when the title is written out).
     if !title.is_empty() && title.replace('\n', "") != templated {
         y.push_str(&format!("title: {}\n", quoted(&title)));
@@ -624,20 +689,33 @@ pub fn import(file: &str, bytes: Vec<u8>) -> Result<Imported, Diagnostic> {
         None => y.push_str("# date: YYYY-MM-DD   (the 成文日期: not at the end of the published report)\n"),
     }
     if !preamble.is_empty() {
-        y.push_str("\n# Before 一、 in the published report (the template has no place for it yet):\n");
-        for p in &preamble {
-            y.push_str(&format!("#   {}\n", one_line(p)));
+        if preamble_read {
+            y.push_str("\npreamble:\n");
+            for p in &preamble {
+                y.push_str(&format!("  - {p}\n"));
+            }
+        } else {
+            y.push_str("\n# Before 一、 in the published report (the template has no place for it yet):\n");
+            for p in &preamble {
+                y.push_str(&format!("#   {}\n", one_line(p)));
+            }
         }
     }
     for s in &shape.sections {
         if let Some(tid) = &s.table {
-            let Some(t) = shape.tables.iter().find(|t| &t.id == tid) else { continue };
+            let Some(t) = shape.tables.iter().find(|t| &t.id == tid) else {
+                continue;
+            };
             let placed = numbers.table(tid).clone();
             y.push('\n');
             let single = t.rows.len() == 1 && t.rows[0].path.is_empty();
             if single {
                 let values = placed.first().map(|(_, p)| p.values.clone()).unwrap_or_default();
-                y.push_str(&format!("{}: {}\n", s.id, list(&values, t.rows[0].columns.len(), t.counted)));
+                y.push_str(&format!(
+                    "{}: {}\n",
+                    s.id,
+                    list(&values, t.rows[0].columns.len(), t.counted)
+                ));
                 continue;
             }
             y.push_str(&format!("{}:\n", s.id));
@@ -653,6 +731,15 @@ pub fn import(file: &str, bytes: Vec<u8>) -> Result<Imported, Diagnostic> {
             y.push_str(&format!("\n{}:\n", s.id));
             for item in &n.items {
                 y.push_str(&format!("  - {item}\n"));
+            }
+        }
+    }
+    if notes_read && !table_notes.is_empty() {
+        y.push_str("\n# Under the tables, as published.\nnotes:\n");
+        for (id, list) in &table_notes {
+            y.push_str(&format!("  {id}:\n"));
+            for (item, _, _) in list {
+                y.push_str(&format!("    - {item}\n"));
             }
         }
     }
@@ -672,8 +759,12 @@ pub fn import(file: &str, bytes: Vec<u8>) -> Result<Imported, Diagnostic> {
     // mistakes): listed after the content, so that the messages' line numbers stay right.
     let folders = crate::core::file::Folders::of_input(std::path::Path::new("."));
     let (_, findings) = crate::kinds::parse("(imported)", &y, &folders).map_err(|d| {
-        Diagnostic::new(file, None, format!("the input made from this report does not load: {}", d.message))
-            .help("this is a fault of gongwen import: please report it with the file")
+        Diagnostic::new(
+            file,
+            None,
+            format!("the input made from this report does not load: {}", d.message),
+        )
+        .help("this is a fault of gongwen import: please report it with the file")
     })?;
     if !findings.errors.is_empty() {
         y.push_str("\n# The published figures break these rules (勾稽关系):\n");
@@ -692,6 +783,14 @@ pub fn import(file: &str, bytes: Vec<u8>) -> Result<Imported, Diagnostic> {
         template: shape.name.clone(),
         notes,
     })
+}
+
+/// Whether the annual-report kind reads an input field (`preamble:` and `notes:` came with a
+/// later version of the template format): a minimal input with it loads.
+fn kind_reads(field: &str) -> bool {
+    let probe = format!("template: annual-report-2021\noffice: 某局\nyear: 2021\n{field}\n");
+    let folders = crate::core::file::Folders::of_input(std::path::Path::new("."));
+    crate::kinds::parse("(probe)", &probe, &folders).is_ok()
 }
 
 fn one_line(s: &str) -> String {
@@ -760,7 +859,10 @@ mod tests {
 
     #[test]
     fn typo_in_a_label_is_close() {
-        assert!(close(&norm("2.其他法律行政止公开"), &norm("2.其他法律行政法规禁止公开")));
+        assert!(close(
+            &norm("2.其他法律行政止公开"),
+            &norm("2.其他法律行政法规禁止公开")
+        ));
         assert!(!close(&norm("3.其他"), &norm("2.其他法律行政法规禁止公开")));
     }
 

@@ -45,7 +45,10 @@ pub fn read(file: &str, text: &str, folders: &Folders) -> Result<ReportNumbers, 
     let template = get(top, "template").ok_or_else(not_report)?;
     let template = r.text(template, "template")?;
     let shape = annual_report::load_in(&template, folders)?.shape();
-    let office = get(top, "office").map(|n| r.text(n, "office")).transpose()?.unwrap_or_default();
+    let office = get(top, "office")
+        .map(|n| r.text(n, "office"))
+        .transpose()?
+        .unwrap_or_default();
     let year = get(top, "year").and_then(|n| n.as_written()).unwrap_or_default();
     let mut values = Vec::new();
     for t in &shape.tables {
@@ -152,7 +155,12 @@ pub fn json(reports: &[ReportNumbers]) -> String {
             .map(|(k, v)| {
                 let value = match v {
                     None => "null".to_string(),
-                    Some(v) if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) && !v.starts_with('0') || v == "0" => v.clone(),
+                    Some(v)
+                        if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) && !v.starts_with('0')
+                            || v == "0" =>
+                    {
+                        v.clone()
+                    }
                     Some(v) => s(v),
                 };
                 format!("{}: {value}", s(k))
@@ -173,7 +181,10 @@ fn amount(s: &str) -> Option<(i128, u32, String, bool)> {
     let plus = t.starts_with(['+', '＋']);
     let negative = t.starts_with(['-', '－']);
     let t = t.trim_start_matches(['+', '＋', '-', '－']);
-    let number: String = t.chars().take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ',').collect();
+    let number: String = t
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ',')
+        .collect();
     let unit = t[number.len()..].trim().to_string();
     let number = number.replace(',', "");
     let (whole, frac) = number.split_once('.').unwrap_or((&number, ""));
@@ -278,7 +289,12 @@ pub fn sum(reports: &[ReportNumbers], office: &str, out_file: &str, folders: &Fo
     for r in reports {
         y.push_str(&format!("#   {} ({})\n", one_line(&r.file), one_line(&r.office)));
     }
-    y.push_str(&format!("template: {}\noffice: {}\nyear: {}\n", first.template, quoted(office), first.year));
+    y.push_str(&format!(
+        "template: {}\noffice: {}\nyear: {}\n",
+        first.template,
+        quoted(office),
+        first.year
+    ));
     y.push_str("# date: YYYY-MM-DD   (the summary's 成文日期)\n");
     let offices: Vec<&str> = reports.iter().map(|r| r.office.as_str()).collect();
     y.push_str(&format!(
@@ -291,7 +307,11 @@ pub fn sum(reports: &[ReportNumbers], office: &str, out_file: &str, folders: &Fo
         ))
     ));
     for s in &shape.sections {
-        let Some(t) = s.table.as_ref().and_then(|tid| shape.tables.iter().find(|t| &t.id == tid)) else {
+        let Some(t) = s
+            .table
+            .as_ref()
+            .and_then(|tid| shape.tables.iter().find(|t| &t.id == tid))
+        else {
             continue;
         };
         let single = t.rows.len() == 1 && t.rows[0].path.is_empty();
@@ -342,7 +362,10 @@ mod tests {
     fn amounts_add_as_typed() {
         assert_eq!(add_amounts(&["+40", "+235"]).unwrap().as_deref(), Some("+275"));
         assert_eq!(add_amounts(&["-294", "-4"]).unwrap().as_deref(), Some("-298"));
-        assert_eq!(add_amounts(&["16223.34万元", "0.66万元"]).unwrap().as_deref(), Some("16224.00万元"));
+        assert_eq!(
+            add_amounts(&["16223.34万元", "0.66万元"]).unwrap().as_deref(),
+            Some("16224.00万元")
+        );
         assert_eq!(add_amounts(&["126.5", "3"]).unwrap().as_deref(), Some("129.5"));
         assert_eq!(add_amounts(&[]).unwrap(), None);
         assert!(add_amounts(&["1万元", "2"]).is_err());

@@ -5,15 +5,21 @@
 
 use std::io::Read;
 
-use crate::core::diag::Diagnostic;
 use crate::core::SourcePos;
+use crate::core::diag::Diagnostic;
 use crate::model::Run;
 
 /// One piece of a published report, in reading order.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Piece {
-    Text { runs: Vec<Run>, at: Option<SourcePos> },
-    Table { rows: Vec<Vec<String>>, at: Option<SourcePos> },
+    Text {
+        runs: Vec<Run>,
+        at: Option<SourcePos>,
+    },
+    Table {
+        rows: Vec<Vec<String>>,
+        at: Option<SourcePos>,
+    },
 }
 
 impl Piece {
@@ -44,7 +50,10 @@ pub fn sniff(bytes: &[u8]) -> Form {
     }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]).to_ascii_lowercase();
     let head = head.trim_start_matches('\u{feff}').trim_start();
-    if head.starts_with("<!doctype html") || head.starts_with("<html") || head.contains("<table") || head.contains("<body")
+    if head.starts_with("<!doctype html")
+        || head.starts_with("<html")
+        || head.contains("<table")
+        || head.contains("<body")
     {
         Form::Html
     } else {
@@ -183,8 +192,7 @@ fn tidy_paragraph(runs: Vec<Run>) -> Vec<Run> {
 fn span_marks(cell: &str) -> (String, usize, usize) {
     let mut text = cell.trim().to_string();
     let (mut colspan, mut rowspan) = (1, 1);
-    loop {
-        let Some(open) = text.rfind(" (") else { break };
+    while let Some(open) = text.rfind(" (") {
         let mark = &text[open + 2..];
         let Some(inner) = mark.strip_suffix(')') else { break };
         let Some((name, n)) = inner.split_once('=') else { break };
@@ -279,10 +287,32 @@ pub fn from_text(text: &str) -> Vec<Piece> {
 // HTML
 
 const BLOCKS: &[&str] = &[
-    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "header", "footer", "blockquote",
-    "pre", "tr", "ul", "ol", "center", "dd", "dt", "caption",
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "blockquote",
+    "pre",
+    "tr",
+    "ul",
+    "ol",
+    "center",
+    "dd",
+    "dt",
+    "caption",
 ];
-const SKIPPED: &[&str] = &["script", "style", "head", "noscript", "template", "iframe", "nav", "select", "button"];
+const SKIPPED: &[&str] = &[
+    "script", "style", "head", "noscript", "template", "iframe", "nav", "select", "button",
+];
 
 /// Collects paragraphs from an element's subtree; tables become table pieces.
 struct HtmlWalk {
@@ -647,7 +677,9 @@ mod tests {
     fn text_tables_place_spans() {
         let pieces = from_text("标题\n|a (rowspan=2)|b (colspan=2)|\n|c|d|\n正文\n---\n来源");
         assert_eq!(pieces.len(), 3);
-        let Piece::Table { rows, .. } = &pieces[1] else { panic!("not a table: {pieces:?}") };
+        let Piece::Table { rows, .. } = &pieces[1] else {
+            panic!("not a table: {pieces:?}")
+        };
         assert_eq!(rows, &vec![vec!["a", "b", "b"], vec!["a", "c", "d"]]);
     }
 
@@ -661,13 +693,21 @@ mod tests {
             pieces[0],
             Piece::Text {
                 runs: vec![
-                    Run { text: "加强领导。".into(), bold: true },
-                    Run { text: "成立小组。".into(), bold: false }
+                    Run {
+                        text: "加强领导。".into(),
+                        bold: true
+                    },
+                    Run {
+                        text: "成立小组。".into(),
+                        bold: false
+                    }
                 ],
                 at: None
             }
         );
-        let Piece::Table { rows, .. } = &pieces[1] else { panic!("not a table") };
+        let Piece::Table { rows, .. } = &pieces[1] else {
+            panic!("not a table")
+        };
         assert_eq!(rows, &vec![vec!["x", "1"], vec!["x", "2"]]);
     }
 
