@@ -624,6 +624,17 @@ fn write_text(output: Option<&Path>, text: &str) -> Result<(), u8> {
 
 fn import_report(input: &Path, output: Option<&Path>) -> Result<(), u8> {
     let file = input.display().to_string();
+    if let Some(out) = output
+        && std::fs::canonicalize(out)
+            .ok()
+            .is_some_and(|o| std::fs::canonicalize(input).ok() == Some(o))
+    {
+        gongwen::say_err(format_args!(
+            "error: {} is the report being imported; give another file to write\n",
+            shown(out)
+        ));
+        return Err(2);
+    }
     let bytes = read_input(input)?;
     let imported = gongwen::reports::import::import(&file, bytes).map_err(|d| report(&d.into()))?;
     for n in &imported.notes {

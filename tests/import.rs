@@ -237,6 +237,13 @@ fn import_errors_are_input_errors() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("cannot tell which year"), "{}", stderr(&o));
     assert_eq!(gongwen(&["import"]).status.code(), Some(2));
+    let o = gongwen(&["import", text.to_str().unwrap(), "-o", text.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "the output would replace the report");
+    assert!(
+        std::fs::read_to_string(&text)
+            .unwrap()
+            .starts_with("关于开展检查的通知")
+    );
 }
 
 fn two_offices() -> (tempfile::TempDir, PathBuf, PathBuf) {
