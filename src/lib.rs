@@ -16,6 +16,7 @@ pub mod ofd;
 pub mod output;
 pub mod pdf;
 pub mod pipeline;
+pub mod reports;
 pub mod session;
 pub mod style;
 

@@ -122,6 +122,40 @@ enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Read a published annual report (text with `|` tables, an HTML page, a DOCX) into the
+    /// template-form input; what it could not place is listed
+    Import {
+        #[arg(value_name = "REPORT")]
+        input: PathBuf,
+        /// The input to write (default: standard output)
+        #[arg(short, long, value_name = "OUT.yaml")]
+        output: Option<PathBuf>,
+    },
+    /// Write the numbers of annual-report inputs, one row per report, a column per id
+    Export {
+        #[arg(required = true, value_name = "INPUT.yaml")]
+        inputs: Vec<PathBuf>,
+        /// CSV (the default)
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
+        /// JSON: an array of {file, office, year, template, numbers}
+        #[arg(long)]
+        json: bool,
+        /// The file to write (default: standard output)
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+    },
+    /// Add the tables of many annual-report inputs into a summary report input
+    Sum {
+        #[arg(required = true, value_name = "INPUT.yaml")]
+        inputs: Vec<PathBuf>,
+        /// The office of the summary report
+        #[arg(long, value_name = "NAME", default_value = "汇总")]
+        office: String,
+        /// The input to write (default: standard output)
+        #[arg(short, long, value_name = "OUT.yaml")]
+        output: Option<PathBuf>,
+    },
     /// Show each role's font chain, the file that serves each font, and its coverage
     Fonts {
         /// Also report which characters of these inputs each role cannot print
@@ -303,6 +337,14 @@ fn run(command: Command) -> Result<(), u8> {
             year,
             output,
         } => init(&template, office, year, output.as_deref()),
+        Command::Import { input, output } => import_report(&input, output.as_deref()),
+        Command::Export {
+            inputs,
+            csv: _,
+            json,
+            output,
+        } => export_numbers(&inputs, json, output.as_deref()),
+        Command::Sum { inputs, office, output } => sum_reports(&inputs, &office, output.as_deref()),
         Command::Fonts { inputs, fonts, read } => fonts_report(
             &inputs,
             &Options {
@@ -571,4 +613,106 @@ fn fonts_report(inputs: &[PathBuf], opts: &Options) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// Reads a file for import, export or sum: a missing or unreadable file is an input error.
+fn read_input(path: &Path) -> Result<Vec<u8>, u8> {
+    gongwen::core::file::read_limited(path).map_err(|e| {
+        let why = if path.is_dir() {
+            "this is a folder, not a file".to_string()
+        } else if e.kind() == std::io::ErrorKind::NotFound {
+            "no such file".to_string()
+        } else {
+            format!("cannot read the file: {e}")
+        };
+        report(&gongwen::core::Diagnostic::new(&path.display().to_string(), None, why).into())
+    })
+}
+
+/// Writes a command's text output to `output` as a unit, or to standard output.
+fn write_text(output: Option<&Path>, text: &str) -> Result<(), u8> {
+    let Some(path) = output else {
+        gongwen::say_out(format_args!("{text}"));
+        return Ok(());
+    };
+    let dir = out_dir_for(path, None);
+    gongwen::output::write_all(&dir, &[(path.to_path_buf(), text.as_bytes().to_vec())]).map_err(|e| {
+        gongwen::say_err(format_args!("error: {e}\n"));
+        1
+    })?;
+    gongwen::say_err(format_args!("wrote {}\n", shown(path)));
+    Ok(())
+}
+
+fn import_report(input: &Path, output: Option<&Path>) -> Result<(), u8> {
+    let file = input.display().to_string();
+    if let Some(out) = output
+        && std::fs::canonicalize(out)
+            .ok()
+            .is_some_and(|o| std::fs::canonicalize(input).ok() == Some(o))
+    {
+        gongwen::say_err(format_args!(
+            "error: {} is the report being imported; give another file to write\n",
+            shown(out)
+        ));
+        return Err(2);
+    }
+    let bytes = read_input(input)?;
+    let imported = gongwen::reports::import::import(&file, bytes).map_err(|d| report(&d.into()))?;
+    for n in &imported.notes {
+        gongwen::say_err(format_args!("{}", gongwen::as_warning(n)));
+    }
+    write_text(output, &imported.yaml)
+}
+
+/// Reads annual-report inputs for export and sum; all are read, every failure is reported.
+fn read_numbers(inputs: &[PathBuf]) -> Result<Vec<gongwen::reports::numbers::ReportNumbers>, u8> {
+    let mut out = Vec::new();
+    let mut failed = false;
+    for path in inputs {
+        let file = path.display().to_string();
+        let bytes = read_input(path)?;
+        let read = gongwen::core::file::decode(&file, bytes).and_then(|text| {
+            let folders = gongwen::input::Folders::of_input(path.parent().unwrap_or(Path::new("")));
+            gongwen::reports::numbers::read(&file, &text, &folders)
+        });
+        match read {
+            Ok(r) => out.push(r),
+            Err(d) => {
+                report(&d.into());
+                failed = true;
+            }
+        }
+    }
+    if failed { Err(1) } else { Ok(out) }
+}
+
+fn export_numbers(inputs: &[PathBuf], json: bool, output: Option<&Path>) -> Result<(), u8> {
+    let reports = read_numbers(inputs)?;
+    for r in &reports {
+        for v in &r.violations {
+            gongwen::say_err(format_args!("{}", gongwen::as_warning(v)));
+        }
+    }
+    let text = if json {
+        gongwen::reports::numbers::json(&reports)
+    } else {
+        gongwen::reports::numbers::csv(&reports)
+    };
+    write_text(output, &text)
+}
+
+fn sum_reports(inputs: &[PathBuf], office: &str, output: Option<&Path>) -> Result<(), u8> {
+    let reports = read_numbers(inputs)?;
+    let out_file = output.map_or("(summary)".to_string(), |p| p.display().to_string());
+    let folders = gongwen::input::Folders::of_input(output.and_then(Path::parent).unwrap_or(Path::new("")));
+    let summed =
+        gongwen::reports::numbers::sum(&reports, office, &out_file, &folders).map_err(|d| report(&d.into()))?;
+    for d in summed.own.iter().chain(&summed.notes) {
+        gongwen::say_err(format_args!("{}", gongwen::as_warning(d)));
+    }
+    for d in &summed.on_sum {
+        gongwen::say_err(format_args!("the sum: {}", gongwen::as_warning(d)));
+    }
+    write_text(output, &summed.yaml)
 }

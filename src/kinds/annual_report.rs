@@ -1198,3 +1198,136 @@ pub fn starter(t: &Template, template_name: &str, office: &str, year: i64) -> St
     }
     o
 }
+
+// ---------------------------------------------------------------------------------------------
+// The template's shape, for readers of published reports (`gongwen import`, `export`, `sum`)
+
+/// A template as a reader of published reports needs it: the sections in order, each table's
+/// rows with the ids of the values a row holds, and every label the template prints.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shape {
+    pub name: String,
+    pub title: String,
+    pub sections: Vec<SectionShape>,
+    pub tables: Vec<TableShape>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SectionShape {
+    pub id: String,
+    pub heading: String,
+    pub table: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableShape {
+    pub id: String,
+    /// Rows with header trees (三, 四) count by id in `Findings::sheets`; grouped rows (二)
+    /// are written as typed (`+40`, `16223.34万元`) and have no sheet.
+    pub counted: bool,
+    pub rows: Vec<RowShape>,
+    /// Every label of the table that is not a row's own (headers, group labels, the corner).
+    pub labels: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowShape {
+    pub id: String,
+    /// The labels from the outermost group to the row's own (empty for a row without a label).
+    pub path: Vec<String>,
+    /// The ids of the values the row holds, in order.
+    pub columns: Vec<String>,
+}
+
+fn head_labels(h: &[Head], out: &mut Vec<String>) {
+    for x in h {
+        out.extend(x.label.clone());
+        head_labels(&x.children, out);
+    }
+}
+
+fn row_shapes(h: &[Head], path: &[String], columns: &[String], out: &mut Vec<RowShape>) {
+    for x in h {
+        let mut p = path.to_vec();
+        p.extend(x.label.clone());
+        match &x.id {
+            Some(id) => out.push(RowShape {
+                id: id.clone(),
+                path: p,
+                columns: columns.to_vec(),
+            }),
+            None => row_shapes(&x.children, &p, columns, out),
+        }
+    }
+}
+
+impl Template {
+    /// The template's sections, tables, rows and labels (read-only).
+    pub fn shape(&self) -> Shape {
+        let tables = self
+            .tables
+            .iter()
+            .map(|t| match t {
+                TableSpec::Tree {
+                    id,
+                    corner,
+                    columns,
+                    rows,
+                } => {
+                    let mut ids = Vec::new();
+                    leaf_ids(columns, &mut ids);
+                    let mut shaped = Vec::new();
+                    row_shapes(rows, &[], &ids, &mut shaped);
+                    let mut labels: Vec<String> = corner.iter().cloned().collect();
+                    head_labels(columns, &mut labels);
+                    // Group labels of the rows (三、本年度办理结果, （三）不予公开).
+                    for r in &shaped {
+                        labels.extend(r.path.iter().take(r.path.len().saturating_sub(1)).cloned());
+                    }
+                    TableShape {
+                        id: id.clone(),
+                        counted: true,
+                        rows: shaped,
+                        labels,
+                    }
+                }
+                TableSpec::Groups { id, groups, .. } => {
+                    let mut labels = Vec::new();
+                    let mut rows = Vec::new();
+                    for g in groups {
+                        labels.push(g.section.clone());
+                        labels.push(g.first.clone());
+                        labels.extend(g.columns.iter().map(|c| c.1.clone()));
+                        for (rid, label) in &g.rows {
+                            rows.push(RowShape {
+                                id: rid.clone(),
+                                path: vec![g.section.clone(), label.clone()],
+                                columns: g.columns.iter().map(|c| c.0.clone()).collect(),
+                            });
+                        }
+                    }
+                    TableShape {
+                        id: id.clone(),
+                        counted: false,
+                        rows,
+                        labels,
+                    }
+                }
+            })
+            .collect();
+        Shape {
+            name: self.name.clone(),
+            title: self.title.clone(),
+            sections: self
+                .sections
+                .iter()
+                .map(|s| SectionShape {
+                    id: s.id.clone(),
+                    heading: s.heading.clone(),
+                    table: s.table.clone(),
+                })
+                .collect(),
+            tables,
+        }
+    }
+}
