@@ -503,12 +503,14 @@ pub fn quotes(file: &str, source: &str, texts: &[Text], sheets: &[Sheet], quotes
                 let Some(sheet) = sheets.iter().find(|s| s.id == q.table) else {
                     continue;
                 };
+                // A claim is quoted with its sentence (均获维持 says nothing without its subject).
+                let quoted_start = if q.zero.is_empty() { clause_start } else { sentence_start };
                 let mut warn = |quoted_end: usize, message: String| {
                     found[qi] += 1;
                     if found[qi] > MAX_WARNINGS_PER_RULE {
                         return;
                     }
-                    let quoted: String = chars[clause_start..quoted_end].iter().collect();
+                    let quoted: String = chars[quoted_start..quoted_end].iter().collect();
                     let pos = locate(source, from, &quoted);
                     from = SourcePos {
                         line: pos.line,
@@ -539,7 +541,7 @@ pub fn quotes(file: &str, source: &str, texts: &[Text], sheets: &[Sheet], quotes
                         }
                     }
                     if !against.is_empty() {
-                        warn(i + len, format!("in the table {}", against.join(" and ")));
+                        warn(i + len, format!("the table's {}", against.join(" and ")));
                     }
                     continue;
                 }
