@@ -412,7 +412,7 @@ fn ends_sentence(c: char) -> bool {
 
 /// Where a clause ends: a quoted clause starts after the last of these before its word.
 fn ends_clause(c: char) -> bool {
-    ends_sentence(c) || matches!(c, '，' | '；' | '：' | ',' | ';')
+    ends_sentence(c) || matches!(c, '，' | '；' | '：' | '（' | ',' | ';' | '(')
 }
 
 /// The value of a figure: the sum of its cells; None when they are all blank or missing.
