@@ -298,8 +298,8 @@ fn the_issue_s_false_warning_is_gone_and_its_missed_ones_found() {
     assert_eq!(
         w,
         [
-            "the text says “其中予以公开及部分公开258件”, but the table's （一）予以公开 + （二）部分公开 is 275",
-            "the text says “无法提供265件”, but the table's （四）无法提供 (1.–3.) is 337",
+            "the text says “其中予以公开及部分公开258件”, but the table's （一）予以公开 + （二）部分公开, 总计 is 275",
+            "the text says “无法提供265件”, but the table's （四）无法提供 (1.–3.), 总计 is 337",
             "the text says “本年度被申请行政复议3件、提起行政诉讼2件，均获维持”, but the table's 行政复议 尚未审结 is 2 and 未经复议直接起诉 尚未审结 is 1",
         ]
     );
@@ -313,7 +313,7 @@ fn the_issue_s_false_warning_is_gone_and_its_missed_ones_found() {
     let w = messages(&load_text(&s).findings.warnings);
     assert_eq!(
         w[0],
-        "the text says “本年度共受理政府信息公开申请749件”, but the table's 一、本年新收 is 713"
+        "the text says “本年度共受理政府信息公开申请749件”, but the table's 一、本年新收, 总计 is 713"
     );
 }
 
@@ -329,8 +329,8 @@ fn a_real_report_s_text_agrees_with_its_tables_and_a_changed_figure_is_found() {
         ("结果维持25件", "结果维持24件", "the text says “其中结果维持24件”, but the table's 行政诉讼 结果维持 is 25"),
         ("尚未审结7件", "尚未审结6件", "the text says “尚未审结6件”, but the table's 行政诉讼 尚未审结 is 7"),
         ("行政诉讼46件", "行政诉讼45件", "the text says “政府信息公开行政诉讼45件”, but the table's 行政诉讼 总计 (未经复议直接起诉 + 复议后起诉) is 46"),
-        ("答复3050件", "答复3005件", "the text says “答复3005件”, but the table's 三、（七）总计 is 3050"),
-        ("结转申请34件", "结转申请43件", "the text says “含上年度结转申请43件”, but the table's 二、上年结转 is 34"),
+        ("答复3050件", "答复3005件", "the text says “答复3005件”, but the table's 三、（七）总计, 总计 is 3050"),
+        ("结转申请34件", "结转申请43件", "the text says “含上年度结转申请43件”, but the table's 二、上年结转, 总计 is 34"),
     ] {
         let w = messages(&load_text(&edited(&s, &[(from, to)])).findings.warnings);
         assert_eq!(w, [expect], "{from}");

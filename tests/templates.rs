@@ -252,7 +252,7 @@ fn warnings_text_against_table_and_missing_sections() {
     );
     assert_eq!(
         w[1],
-        "the text says “新收政府信息公开申请15件”, but the table's 一、本年新收政府信息公开申请数量, 总计 is 35"
+        "the text says “全年本年新收政府信息公开申请15件”, but the table's 一、本年新收, 总计 is 35"
     );
     let pos = l.findings.warnings[1].pos.unwrap();
     let line = s.lines().nth(pos.line as usize - 1).unwrap();
@@ -260,7 +260,7 @@ fn warnings_text_against_table_and_missing_sections() {
         line.chars()
             .skip(pos.column as usize - 1)
             .collect::<String>()
-            .starts_with("新收政府信息公开申请15件"),
+            .starts_with("全年本年新收政府信息公开申请15件"),
         "{pos:?}"
     );
     // Warnings do not fail the check.
@@ -372,7 +372,7 @@ fn input_mistakes_are_located() {
     let cases: &[(&str, &str, &str)] = &[
         (
             "applications:\n  new: [1, 2]\n",
-            "has 2 values; the table has 7 columns (6 without the totals)",
+            "has 2 values, but the table has 7 columns: 自然人,",
             "  new",
         ),
         (
@@ -386,7 +386,7 @@ fn input_mistakes_are_located() {
             "  new",
         ),
         (
-            "applications:\n  new: [1, 0, 0, 0, 0, -1]\n",
+            "applications:\n  new: [1, 0, 0, 0, 0, -1, auto]\n",
             "`-1` is not a count",
             "  new",
         ),
