@@ -459,7 +459,11 @@ fn fix(input: &Path, yes: bool) -> Result<(), u8> {
         1
     };
     let bytes = gongwen::core::file::read_limited(input).map_err(|e| fail(format!("cannot read {file}: {e}")))?;
-    let bom: &[u8] = if bytes.starts_with(b"\xEF\xBB\xBF") { b"\xEF\xBB\xBF" } else { b"" };
+    let bom: &[u8] = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        b"\xEF\xBB\xBF"
+    } else {
+        b""
+    };
     let text = gongwen::core::file::decode(&file, bytes).map_err(|d| report(&d.into()))?;
     let edits = gongwen::kinds::punctuation::edits(&file, &text).map_err(|d| report(&d.with_source(&text).into()))?;
     if edits.is_empty() {
@@ -467,7 +471,10 @@ fn fix(input: &Path, yes: bool) -> Result<(), u8> {
         return Ok(());
     }
     let fixed = gongwen::kinds::punctuation::apply(&text, &edits);
-    gongwen::say_out(format_args!("{}", gongwen::kinds::punctuation::diff(&file, &text, &fixed)));
+    gongwen::say_out(format_args!(
+        "{}",
+        gongwen::kinds::punctuation::diff(&file, &text, &fixed)
+    ));
     if !yes {
         if !std::io::stdin().is_terminal() {
             gongwen::say_err(format_args!(
@@ -489,7 +496,10 @@ fn fix(input: &Path, yes: bool) -> Result<(), u8> {
     let target = std::fs::canonicalize(input).map_err(|e| fail(format!("cannot write {file}: {e}")))?;
     let dir = target.parent().unwrap_or(Path::new("."));
     let write = || -> std::io::Result<()> {
-        let mut tmp = tempfile::Builder::new().prefix(".gongwen-").suffix(".tmp").tempfile_in(dir)?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".gongwen-")
+            .suffix(".tmp")
+            .tempfile_in(dir)?;
         tmp.write_all(bom)?;
         tmp.write_all(fixed.as_bytes())?;
         tmp.as_file().sync_all()?;

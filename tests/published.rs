@@ -106,13 +106,17 @@ fn a_preamble_comes_before_one_and_a_note_under_its_table() {
     let t = texts(&l);
     assert!(t[0].starts_with("P 本报告由清河县自然资源局"), "{t:?}");
     assert_eq!(t[1], "H 一、总体情况");
-    let four = t.iter().position(|x| x == "H 四、因政府信息公开工作被申请行政复议、提起行政诉讼情况").unwrap();
+    let four = t
+        .iter()
+        .position(|x| x == "H 四、因政府信息公开工作被申请行政复议、提起行政诉讼情况")
+        .unwrap();
     assert_eq!(t[four + 1], "TABLE");
     assert_eq!(t[four + 2], "P 注：行政复议、行政诉讼数量含上年度结转数量。");
     assert_eq!(t[four + 3], "H 五、存在的主要问题及改进情况");
 
     // The same note through `notes:` when the sections keep the template's order.
-    let s = read("samples/annual-report-2021.yaml") + "notes:\n  reviews: 注：行政复议、行政诉讼数量含上年度结转数量。\n";
+    let s =
+        read("samples/annual-report-2021.yaml") + "notes:\n  reviews: 注：行政复议、行政诉讼数量含上年度结转数量。\n";
     let t = texts(&load_text(&s));
     let four = t.iter().position(|x| x.starts_with("H 四、")).unwrap();
     assert_eq!(t[four + 2], "P 注：行政复议、行政诉讼数量含上年度结转数量。");
@@ -127,7 +131,10 @@ fn sections_are_renamed_reordered_and_added_by_a_list() {
     let s = base.clone()
         + "sections:\n  - overview\n  - {heading: 二、依申请公开情况, body: [全年依申请公开工作平稳有序。]}\n  - {id: disclosure, heading: 三、主动公开政府信息情况}\n  - {id: applications, heading: 四、收到和处理政府信息公开申请情况}\n  - {id: reviews, heading: 五、政府信息公开行政复议、行政诉讼情况}\n  - {id: problems, heading: 六、存在的主要问题及改进情况}\n  - {id: other, heading: 七、其他需要报告的事项}\n";
     let l = load_text(&s);
-    let headings: Vec<String> = texts(&l).into_iter().filter(|t| t.starts_with("H ") && !t.contains('（')).collect();
+    let headings: Vec<String> = texts(&l)
+        .into_iter()
+        .filter(|t| t.starts_with("H ") && !t.contains('（'))
+        .collect();
     assert_eq!(
         headings,
         [
@@ -163,22 +170,43 @@ fn sections_are_renamed_reordered_and_added_by_a_list() {
     );
 
     // Mistakes in the list are errors at their place.
-    let e = load_error(&(base.clone() + "sections: [overview, disclosure, applications, reviews, problems, other, reveiws]\n"));
-    assert!(e.to_string().contains("`reveiws` is no section of template `annual-report-2021`"), "{e}");
+    let e = load_error(
+        &(base.clone() + "sections: [overview, disclosure, applications, reviews, problems, other, reveiws]\n"),
+    );
+    assert!(
+        e.to_string()
+            .contains("`reveiws` is no section of template `annual-report-2021`"),
+        "{e}"
+    );
     assert!(e.to_string().contains("did you mean `reviews`?"), "{e}");
-    let e = load_error(&(base.clone() + "sections: [overview, disclosure, applications, reviews, problems, other, other]\n"));
+    let e = load_error(
+        &(base.clone() + "sections: [overview, disclosure, applications, reviews, problems, other, other]\n"),
+    );
     assert!(e.to_string().contains("section `other` is listed twice"), "{e}");
     let e = load_error(&(base.clone() + "sections: [overview, disclosure, applications, reviews, problems]\n"));
-    assert!(e.to_string().contains("`other` has content, but `sections:` does not list it"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("`other` has content, but `sections:` does not list it"),
+        "{e}"
+    );
 }
 
 #[test]
 fn title_wordings_are_data_and_no_signature_keeps_the_date() {
     let base = read("samples/annual-report-2021.yaml");
     let l = load_text(&base.replace("year: 2021\n", "year: 2021\ntitle: year-first\n"));
-    assert_eq!(l.document.title.join(""), "2021年清河县自然资源局政府信息公开工作年度报告");
-    let l = load_text(&base.replace("year: 2021\n", "year: 2021\ntitle: \"{office}{year}年度政府信息公开工作报告\"\n"));
-    assert_eq!(l.document.title.join(""), "清河县自然资源局2021年度政府信息公开工作报告");
+    assert_eq!(
+        l.document.title.join(""),
+        "2021年清河县自然资源局政府信息公开工作年度报告"
+    );
+    let l = load_text(&base.replace(
+        "year: 2021\n",
+        "year: 2021\ntitle: \"{office}{year}年度政府信息公开工作报告\"\n",
+    ));
+    assert_eq!(
+        l.document.title.join(""),
+        "清河县自然资源局2021年度政府信息公开工作报告"
+    );
 
     // 淮安 2024 has neither 署名 nor date on the page; the PDF still records the date.
     let l = load_text(&read(HUAIAN));
@@ -188,7 +216,11 @@ fn title_wordings_are_data_and_no_signature_keeps_the_date() {
     let out = gongwen(&["build", HUAIAN, "-o", dir.path().to_str().unwrap(), "--format", "pdf"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let pdf = read_pdf(&dir.path().join("huaian-2024.pdf"));
-    assert!(pdf.info("CreationDate").is_some_and(|d| d.contains("20250225")), "{:?}", pdf.info("CreationDate"));
+    assert!(
+        pdf.info("CreationDate").is_some_and(|d| d.contains("20250225")),
+        "{:?}",
+        pdf.info("CreationDate")
+    );
     assert!(!squash(&pdf.text()).contains("2025年2月25日"));
     assert!(squash(&pdf.text()).contains("本报告由淮安市人民政府办公室"));
 }
@@ -211,7 +243,10 @@ fn blank_row_totals_are_computed_never_a_false_zero() {
 
     // A wrong part: the message gives the real sum (not 0) and, because the written total is the
     // one 本年新收 + 上年结转 = … confirms, points the clerk at the parts instead of `auto`.
-    let s = edited(&s, &[("disclosed: [12, 3, 0, 1, 1, 0, ~]", "disclosed: [13, 3, 0, 1, 1, 0, ~]")]);
+    let s = edited(
+        &s,
+        &[("disclosed: [12, 3, 0, 1, 1, 0, ~]", "disclosed: [13, 3, 0, 1, 1, 0, ~]")],
+    );
     let l = load_text(&s);
     let e = &l.findings.errors;
     assert_eq!(
@@ -223,19 +258,31 @@ fn blank_row_totals_are_computed_never_a_false_zero() {
     );
     assert_eq!(e[0].pos.unwrap().line, line_of(&s, "  total: [26, 5"));
     let help = e[0].help.clone().unwrap();
-    assert!(help.contains("a figure among the rows （一）–（六） above is more likely wrong"), "{help}");
+    assert!(
+        help.contains("a figure among the rows （一）–（六） above is more likely wrong"),
+        "{help}"
+    );
     assert!(!help.contains("to have it computed"), "{help}");
 
     // A wrong total: `auto` is the advice, and following it leaves no error.
-    let s = edited(&read(PUBLISHED), &[("total: [26, 5, 0, 1, 3, 0, 35]", "total: [27, 5, 0, 1, 3, 0, 35]")]);
+    let s = edited(
+        &read(PUBLISHED),
+        &[("total: [26, 5, 0, 1, 3, 0, 35]", "total: [27, 5, 0, 1, 3, 0, 35]")],
+    );
     let l = load_text(&s);
-    assert_eq!(messages(&l.findings.errors)[0], "三、（七）总计, 自然人: written 27, the rows （一）–（六） above sum to 26");
+    assert_eq!(
+        messages(&l.findings.errors)[0],
+        "三、（七）总计, 自然人: written 27, the rows （一）–（六） above sum to 26"
+    );
     assert!(l.findings.errors[0].help.as_ref().unwrap().contains("computed as 26"));
     let l = load_text(&s.replace("total: [27, 5, 0, 1, 3, 0, 35]", "total: [auto, 5, 0, 1, 3, 0, 35]"));
     assert!(l.findings.errors.is_empty(), "{:?}", messages(&l.findings.errors));
 
     // A written total whose parts are all blank is not checked against a false 0.
-    let s = edited(&read(ISSUE), &[("reviews: [1, 0, 0, 2, 3,", "reviews: [~, ~, ~, ~, 3,")]);
+    let s = edited(
+        &read(ISSUE),
+        &[("reviews: [1, 0, 0, 2, 3,", "reviews: [~, ~, ~, ~, 3,")],
+    );
     assert!(load_text(&s).findings.errors.is_empty());
 }
 
@@ -244,7 +291,10 @@ fn a_source_arithmetic_error_is_reported_at_the_total() {
     // 洪泽区 2023's table 四 as published: 维持 10, 纠正 1, 总计 0.
     let s = edited(
         &read(ISSUE),
-        &[("reviews: [1, 0, 0, 2, 3, 1, 0, 0, 1, 2, 0, 0, 0, 0, 0]", "reviews: [10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0]")],
+        &[(
+            "reviews: [1, 0, 0, 2, 3, 1, 0, 0, 1, 2, 0, 0, 0, 0, 0]",
+            "reviews: [10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0]",
+        )],
     );
     let l = load_text(&s);
     let e = &l.findings.errors;
@@ -267,23 +317,38 @@ fn a_source_arithmetic_error_is_reported_at_the_total() {
 #[test]
 fn a_row_with_the_wrong_count_is_an_error_at_that_row() {
     // The issue's dropped `~`: [26,~,~,~,~,26] must not put 26 under 其他.
-    let s = edited(&read(PUBLISHED), &[("disclosed: [12, 3, 0, 1, 1, 0, ~]", "disclosed: [12, ~, ~, ~, ~, 12]")]);
+    let s = edited(
+        &read(PUBLISHED),
+        &[("disclosed: [12, 3, 0, 1, 1, 0, ~]", "disclosed: [12, ~, ~, ~, ~, 12]")],
+    );
     let e = load_error(&s).to_string();
     assert!(
         e.contains("error: 三、（一）予以公开 has 6 values, but the table has 7 columns: 自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他, 总计"),
         "{e}"
     );
-    assert!(e.contains(&format!("r.yaml:{}:", line_of(&s, "disclosed: [12, ~"))), "{e}");
+    assert!(
+        e.contains(&format!("r.yaml:{}:", line_of(&s, "disclosed: [12, ~"))),
+        "{e}"
+    );
     assert!(e.contains("[~, ~, ~, ~, ~, ~, auto]"), "{e}");
     // Table 四: 15 values, no shortcut of 12.
     let s = edited(
         &read(ISSUE),
-        &[("reviews: [1, 0, 0, 2, 3, 1, 0, 0, 1, 2, 0, 0, 0, 0, 0]", "reviews: [1, 0, 0, 2, 1, 0, 0, 1, 0, 0, 0, 0]")],
+        &[(
+            "reviews: [1, 0, 0, 2, 3, 1, 0, 0, 1, 2, 0, 0, 0, 0, 0]",
+            "reviews: [1, 0, 0, 2, 1, 0, 0, 1, 0, 0, 0, 0]",
+        )],
     );
     let e = load_error(&s).to_string();
-    assert!(e.contains("the row has 12 values, but the table has 15 columns: 行政复议 结果维持,"), "{e}");
+    assert!(
+        e.contains("the row has 12 values, but the table has 15 columns: 行政复议 结果维持,"),
+        "{e}"
+    );
     // By column id, any subset: the rest is blank.
-    let s = edited(&read(PUBLISHED), &[("unclear: [0, 0, 0, 0, 0, 0, ~]", "unclear: {natural-person: 0}")]);
+    let s = edited(
+        &read(PUBLISHED),
+        &[("unclear: [0, 0, 0, 0, 0, 0, ~]", "unclear: {natural-person: 0}")],
+    );
     assert!(load_text(&s).findings.errors.is_empty());
 }
 
@@ -306,7 +371,12 @@ fn the_issue_s_false_warning_is_gone_and_its_missed_ones_found() {
     // Each warning points at the clause in the input.
     let at = l.findings.warnings[1].pos.unwrap();
     let line = s.lines().nth(at.line as usize - 1).unwrap();
-    assert!(line.chars().skip(at.column as usize - 1).collect::<String>().starts_with("无法提供265件"));
+    assert!(
+        line.chars()
+            .skip(at.column as usize - 1)
+            .collect::<String>()
+            .starts_with("无法提供265件")
+    );
 
     // 受理 749 is 新收 + 结转 only where the sentence speaks of 结转.
     let s = edited(&s, &[("749件（含上年结转36件）", "749件")]);
@@ -325,12 +395,36 @@ fn a_real_report_s_text_agrees_with_its_tables_and_a_changed_figure_is_found() {
     assert!(l.findings.warnings.is_empty(), "{:?}", messages(&l.findings.warnings));
     // 维持 after 行政复议 is the 复议 figure; after 行政诉讼 the two 诉讼 groups' sum.
     for (from, to, expect) in [
-        ("结果维持72件", "结果维持70件", "the text says “其中结果维持70件”, but the table's 行政复议 结果维持 is 72"),
-        ("结果维持25件", "结果维持24件", "the text says “其中结果维持24件”, but the table's 行政诉讼 结果维持 is 25"),
-        ("尚未审结7件", "尚未审结6件", "the text says “尚未审结6件”, but the table's 行政诉讼 尚未审结 is 7"),
-        ("行政诉讼46件", "行政诉讼45件", "the text says “政府信息公开行政诉讼45件”, but the table's 行政诉讼 总计 (未经复议直接起诉 + 复议后起诉) is 46"),
-        ("答复3050件", "答复3005件", "the text says “答复3005件”, but the table's 三、（七）总计, 总计 is 3050"),
-        ("结转申请34件", "结转申请43件", "the text says “含上年度结转申请43件”, but the table's 二、上年结转, 总计 is 34"),
+        (
+            "结果维持72件",
+            "结果维持70件",
+            "the text says “其中结果维持70件”, but the table's 行政复议 结果维持 is 72",
+        ),
+        (
+            "结果维持25件",
+            "结果维持24件",
+            "the text says “其中结果维持24件”, but the table's 行政诉讼 结果维持 is 25",
+        ),
+        (
+            "尚未审结7件",
+            "尚未审结6件",
+            "the text says “尚未审结6件”, but the table's 行政诉讼 尚未审结 is 7",
+        ),
+        (
+            "行政诉讼46件",
+            "行政诉讼45件",
+            "the text says “政府信息公开行政诉讼45件”, but the table's 行政诉讼 总计 (未经复议直接起诉 + 复议后起诉) is 46",
+        ),
+        (
+            "答复3050件",
+            "答复3005件",
+            "the text says “答复3005件”, but the table's 三、（七）总计, 总计 is 3050",
+        ),
+        (
+            "结转申请34件",
+            "结转申请43件",
+            "the text says “含上年度结转申请43件”, but the table's 二、上年结转, 总计 is 34",
+        ),
     ] {
         let w = messages(&load_text(&edited(&s, &[(from, to)])).findings.warnings);
         assert_eq!(w, [expect], "{from}");
@@ -361,15 +455,27 @@ fn ascii_punctuation_is_warned_and_fixed_in_place() {
     let out = gongwen(&["check", file]);
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("warning: ASCII punctuation `,` in Chinese text (8 marks): Chinese text takes the full-width ，"), "{err}");
-    assert!(err.contains(&format!("= help: `gongwen fix {file}` rewrites them")), "{err}");
+    assert!(
+        err.contains("warning: ASCII punctuation `,` in Chinese text (8 marks): Chinese text takes the full-width ，"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("= help: `gongwen fix {file}` rewrites them")),
+        "{err}"
+    );
 
     // Without --yes and without a terminal: the diff, and nothing written.
     let out = gongwen(&["fix", file]);
     assert!(out.status.success());
     let diff = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(diff.starts_with(&format!("--- {file}\n+++ {file} (fixed)\n@@ -")), "{diff}");
-    assert!(diff.contains("\n+  - \"2019年，阿左旗各地區、各部門在旗委、旗政府正確領導下，按照"), "{diff}");
+    assert!(
+        diff.starts_with(&format!("--- {file}\n+++ {file} (fixed)\n@@ -")),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("\n+  - \"2019年，阿左旗各地區、各部門在旗委、旗政府正確領導下，按照"),
+        "{diff}"
+    );
     assert!(stderr(&out).contains("nothing written"), "{}", stderr(&out));
     assert_eq!(std::fs::read_to_string(&p).unwrap(), text);
 
@@ -384,7 +490,12 @@ fn ascii_punctuation_is_warned_and_fixed_in_place() {
     }
     assert!(fixed.contains("# 注释,不改(一)\n"));
     assert!(fixed.contains("（一）進一步加大政務公開機制建設力度"));
-    assert!(!dir.path().read_dir().unwrap().any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".tmp")));
+    assert!(
+        !dir.path()
+            .read_dir()
+            .unwrap()
+            .any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".tmp"))
+    );
     let out = gongwen(&["check", file]);
     assert!(!stderr(&out).contains("ASCII punctuation"), "{}", stderr(&out));
     let out = gongwen(&["fix", file]);
@@ -396,7 +507,11 @@ fn ascii_punctuation_is_warned_and_fixed_in_place() {
 fn fix_refuses_what_it_cannot_read() {
     let out = gongwen(&["fix", "no-such-file.yaml"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("cannot read no-such-file.yaml"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot read no-such-file.yaml"),
+        "{}",
+        stderr(&out)
+    );
     let (_d, p) = write("bad.yaml", "body: [unclosed\n");
     let out = gongwen(&["fix", p.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));

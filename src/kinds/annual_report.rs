@@ -219,7 +219,10 @@ fn template_tree(r: &Reader, root: &Node) -> Result<Template, Diagnostic> {
             heading: r.text(req(r, m, s, "heading", "a section")?, "heading")?,
             hint: get(m, "hint").map(|n| r.text(n, "hint")).transpose()?,
             table,
-            known: get(m, "known").map(|n| ids(r, n, "known")).transpose()?.unwrap_or_default(),
+            known: get(m, "known")
+                .map(|n| ids(r, n, "known"))
+                .transpose()?
+                .unwrap_or_default(),
         });
     }
     let mut rules = Vec::new();
@@ -267,7 +270,9 @@ fn quote(r: &Reader, n: &Node, tables: &[TableSpec]) -> Result<Quote, Diagnostic
     let m = r.map(n, "a quote")?;
     r.check_keys(
         m,
-        &["words", "table", "name", "row", "rows", "column", "columns", "or", "context", "zero"],
+        &[
+            "words", "table", "name", "row", "rows", "column", "columns", "or", "context", "zero",
+        ],
         "a quote",
     )?;
     let table = r.text(req(r, m, n, "table", "a quote")?, "table")?;
@@ -293,7 +298,10 @@ fn quote(r: &Reader, n: &Node, tables: &[TableSpec]) -> Result<Quote, Diagnostic
         Ok(Figure {
             rows: checked(m, "row", "rows", &row_ids)?,
             columns: checked(m, "column", "columns", &col_ids)?,
-            when: get(m, "when").map(|w| ids(r, w, "when")).transpose()?.unwrap_or_default(),
+            when: get(m, "when")
+                .map(|w| ids(r, w, "when"))
+                .transpose()?
+                .unwrap_or_default(),
         })
     };
     let mut alternatives = Vec::new();
@@ -304,7 +312,11 @@ fn quote(r: &Reader, n: &Node, tables: &[TableSpec]) -> Result<Quote, Diagnostic
         };
         for item in &items {
             let am = r.map(item, "an alternative figure")?;
-            r.check_keys(am, &["row", "rows", "column", "columns", "when"], "an alternative figure")?;
+            r.check_keys(
+                am,
+                &["row", "rows", "column", "columns", "when"],
+                "an alternative figure",
+            )?;
             alternatives.push(figure(am)?);
         }
     }
@@ -325,7 +337,10 @@ fn quote(r: &Reader, n: &Node, tables: &[TableSpec]) -> Result<Quote, Diagnostic
         name: get(m, "name").map(|x| r.text(x, "name")).transpose()?,
         figure,
         alternatives,
-        context: get(m, "context").map(|x| ids(r, x, "context")).transpose()?.unwrap_or_default(),
+        context: get(m, "context")
+            .map(|x| ids(r, x, "context"))
+            .transpose()?
+            .unwrap_or_default(),
         zero,
     })
 }
@@ -754,7 +769,10 @@ fn expand(r: &Reader, text: &str, root: &Node, folders: &Folders) -> Result<(Sou
             text: plan.heading.clone(),
             pos: plan.pos,
         });
-        let spec = plan.spec.and_then(|s| s.table.as_ref()).and_then(|tid| t.tables.iter().find(|x| x.id() == tid));
+        let spec = plan
+            .spec
+            .and_then(|s| s.table.as_ref())
+            .and_then(|tid| t.tables.iter().find(|x| x.id() == tid));
         match spec {
             Some(spec) => {
                 blocks.push(heading_block);
@@ -779,12 +797,15 @@ fn expand(r: &Reader, text: &str, root: &Node, folders: &Folders) -> Result<(Sou
                 let Some(data) = plan.body else {
                     if let Some(spec) = plan.spec {
                         warnings.push(
-                            r.error(here, format!("the report has no section `{}` ({})", spec.id, plan.heading))
-                                .help(format!(
-                                    "add `{}:` with its paragraphs{}",
-                                    spec.id,
-                                    spec.hint.as_ref().map_or(String::new(), |h| format!(" ({h})"))
-                                )),
+                            r.error(
+                                here,
+                                format!("the report has no section `{}` ({})", spec.id, plan.heading),
+                            )
+                            .help(format!(
+                                "add `{}:` with its paragraphs{}",
+                                spec.id,
+                                spec.hint.as_ref().map_or(String::new(), |h| format!(" ({h})"))
+                            )),
                         );
                         continue;
                     }
@@ -977,13 +998,21 @@ fn plan_sections<'a>(
             Value::Map(m) => {
                 r.check_keys(m, &["id", "heading", "body", "note"], "a section")?;
                 let spec = get(m, "id").map(find).transpose()?;
-                let heading = get(m, "heading").map(|h| document::non_empty(r, h, "heading")).transpose()?;
+                let heading = get(m, "heading")
+                    .map(|h| document::non_empty(r, h, "heading"))
+                    .transpose()?;
                 let body = get(m, "body");
                 if let (Some(spec), Some(b)) = (spec, body)
                     && get(top, &spec.id).is_some()
                 {
                     return Err(r
-                        .error(b.pos, format!("section `{}` has its paragraphs twice: here and under `{}:`", spec.id, spec.id))
+                        .error(
+                            b.pos,
+                            format!(
+                                "section `{}` has its paragraphs twice: here and under `{}:`",
+                                spec.id, spec.id
+                            ),
+                        )
                         .help("keep one of the two"));
                 }
                 match (spec, heading) {
@@ -1006,7 +1035,10 @@ fn plan_sections<'a>(
                     },
                     (None, None) => {
                         return Err(r
-                            .error(item.pos, "a section needs an `id` (one of the template's) or a `heading`")
+                            .error(
+                                item.pos,
+                                "a section needs an `id` (one of the template's) or a `heading`",
+                            )
                             .help(format!("the template's sections are {}", ids.join(", "))));
                     }
                 }
@@ -1029,12 +1061,18 @@ fn plan_sections<'a>(
         }
         if let Some(k) = top.iter().find(|(k, _)| k.name == spec.id) {
             return Err(r
-                .error(k.0.pos, format!("`{}` has content, but `sections:` does not list it", spec.id))
+                .error(
+                    k.0.pos,
+                    format!("`{}` has content, but `sections:` does not list it", spec.id),
+                )
                 .help(format!("add `- {}` to `sections:` where it is to be printed", spec.id)));
         }
         warnings.push(
-            r.error(list.pos, format!("`sections:` leaves out section `{}` ({})", spec.id, spec.heading))
-                .help(format!("add `- {}` to print it", spec.id)),
+            r.error(
+                list.pos,
+                format!("`sections:` leaves out section `{}` ({})", spec.id, spec.heading),
+            )
+            .help(format!("add `- {}` to print it", spec.id)),
         );
     }
     check_numbering(r, &plans, warnings);
@@ -1047,7 +1085,12 @@ fn chinese_number(heading: &str) -> Option<u32> {
     let digits: Vec<u32> = n
         .trim_end_matches('、')
         .chars()
-        .map(|c| "一二三四五六七八九十".chars().position(|d| d == c).map(|p| p as u32 + 1))
+        .map(|c| {
+            "一二三四五六七八九十"
+                .chars()
+                .position(|d| d == c)
+                .map(|p| p as u32 + 1)
+        })
         .collect::<Option<_>>()?;
     match digits.as_slice() {
         [d] => Some(*d),
@@ -1066,8 +1109,14 @@ fn check_numbering(r: &Reader, plans: &[PlannedSection], warnings: &mut Vec<Diag
         let Some(n) = chinese_number(&p.heading) else { continue };
         if n != expected {
             warnings.push(
-                r.error(p.pos, format!("the heading “{}” is numbered {n}, but it is section {expected} here", p.heading))
-                    .help("renumber the headings in order (give the heading in `sections:`, or through `labels:`)"),
+                r.error(
+                    p.pos,
+                    format!(
+                        "the heading “{}” is numbered {n}, but it is section {expected} here",
+                        p.heading
+                    ),
+                )
+                .help("renumber the headings in order (give the heading in `sections:`, or through `labels:`)"),
             );
         }
         expected = n + 1;
@@ -1075,7 +1124,14 @@ fn check_numbering(r: &Reader, plans: &[PlannedSection], warnings: &mut Vec<Diag
 }
 
 /// A warning when a heading's wording (numbering aside) is none that any edition uses.
-fn check_wording(r: &Reader, t: &Template, spec: &SectionSpec, heading: &str, at: SourcePos, warnings: &mut Vec<Diagnostic>) {
+fn check_wording(
+    r: &Reader,
+    t: &Template,
+    spec: &SectionSpec,
+    heading: &str,
+    at: SourcePos,
+    warnings: &mut Vec<Diagnostic>,
+) {
     let known = known_headings(t, &spec.id);
     if known.iter().any(|k| k == strip_numbering(heading)) {
         return;
@@ -1086,7 +1142,12 @@ fn check_wording(r: &Reader, t: &Template, spec: &SectionSpec, heading: &str, at
             format!(
                 "the heading “{heading}” of section `{}` differs from every known wording ({})",
                 spec.id,
-                known.iter().take(3).map(|k| format!("“{k}”")).collect::<Vec<_>>().join(", ")
+                known
+                    .iter()
+                    .take(3)
+                    .map(|k| format!("“{k}”"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         )
         .help("check it against the national format; it is printed as written"),
@@ -1197,7 +1258,13 @@ fn sheet(
                     let names: Vec<&str> = col_lines.iter().map(|c| c.name.as_str()).collect();
                     let example: Vec<&str> = col_lines
                         .iter()
-                        .map(|c| if total_cols.contains(&c.id) || row_computed { "auto" } else { "~" })
+                        .map(|c| {
+                            if total_cols.contains(&c.id) || row_computed {
+                                "auto"
+                            } else {
+                                "~"
+                            }
+                        })
                         .collect();
                     return Err(r
                         .error(
@@ -1279,10 +1346,12 @@ fn sheet(
 /// A cell for the printed table: a written count as typed, a computed one in digits.
 fn value_node(c: Option<&Cell>, at: SourcePos) -> Node {
     match c {
-        Some(c @ Cell {
-            state: State::Blank | State::BlankComputed,
-            ..
-        }) => node(Value::Null, c.pos),
+        Some(
+            c @ Cell {
+                state: State::Blank | State::BlankComputed,
+                ..
+            },
+        ) => node(Value::Null, c.pos),
         Some(Cell {
             written: Some(w), pos, ..
         }) => text_node(w, *pos),

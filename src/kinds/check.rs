@@ -287,7 +287,10 @@ pub fn run(file: &str, sheets: &[Sheet], rules: &[Rule]) -> Vec<Diagnostic> {
                         let Kind::Identity { left, right, says } = &other.kind else {
                             return None;
                         };
-                        if other.table != rule.table || other.per != rule.per || !left.iter().chain(right).any(|i| i == total) {
+                        if other.table != rule.table
+                            || other.per != rule.per
+                            || !left.iter().chain(right).any(|i| i == total)
+                        {
                             return None;
                         }
                         let side = |ids: &[String], with: u64| -> Option<u64> {
@@ -306,9 +309,8 @@ pub fn run(file: &str, sheets: &[Sheet], rules: &[Rule]) -> Vec<Diagnostic> {
                             }
                             any.then_some(acc)
                         };
-                        let holds = |with| {
-                            matches!((side(left, with), side(right, with)), (Some(l), Some(r)) if l == r)
-                        };
+                        let holds =
+                            |with| matches!((side(left, with), side(right, with)), (Some(l), Some(r)) if l == r);
                         (holds(written) && !holds(expected)).then(|| says.clone())
                     });
                     let help = match confirmed {
@@ -343,10 +345,18 @@ pub fn run(file: &str, sheets: &[Sheet], rules: &[Rule]) -> Vec<Diagnostic> {
                     let figures = |ids: &[String]| {
                         ids.iter()
                             .map(|id| match sheet.cells.get(&key(rule.per, id, &line.id)) {
-                                Some(Cell { value: Some(v), state: State::Computed, .. }) => {
+                                Some(Cell {
+                                    value: Some(v),
+                                    state: State::Computed,
+                                    ..
+                                }) => {
                                     format!("{} (computed)", format_number(*v))
                                 }
-                                Some(Cell { value: Some(v), state: State::BlankComputed, .. }) => {
+                                Some(Cell {
+                                    value: Some(v),
+                                    state: State::BlankComputed,
+                                    ..
+                                }) => {
                                     format!("{} (blank, computed)", format_number(*v))
                                 }
                                 Some(Cell { value: Some(v), .. }) => format_number(*v),
@@ -434,7 +444,10 @@ fn figure_value(sheet: &Sheet, f: &Figure) -> Option<u64> {
 /// common numbering where the template gives no `name`.
 fn figure_name(sheet: &Sheet, f: &Figure) -> String {
     let names = |lines: &[Line], ids: &[String]| {
-        ids.iter().map(|i| Sheet::name(lines, i)).collect::<Vec<_>>().join(" + ")
+        ids.iter()
+            .map(|i| Sheet::name(lines, i))
+            .collect::<Vec<_>>()
+            .join(" + ")
     };
     join(&names(&sheet.rows, &f.rows), &names(&sheet.columns, &f.columns))
 }
@@ -449,7 +462,10 @@ fn figure_name(sheet: &Sheet, f: &Figure) -> String {
 pub fn quotes(file: &str, source: &str, texts: &[Text], sheets: &[Sheet], quotes: &[Quote]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut found = vec![0usize; quotes.len()];
-    let context_words: Vec<&str> = quotes.iter().flat_map(|q| q.context.iter().map(String::as_str)).collect();
+    let context_words: Vec<&str> = quotes
+        .iter()
+        .flat_map(|q| q.context.iter().map(String::as_str))
+        .collect();
     let mut words: Vec<Vec<char>> = quotes
         .iter()
         .flat_map(|q| q.words.iter().chain(&q.context).chain(q.zero.iter().map(|z| &z.0)))
@@ -504,7 +520,11 @@ pub fn quotes(file: &str, source: &str, texts: &[Text], sheets: &[Sheet], quotes
                     continue;
                 };
                 // A claim is quoted with its sentence (均获维持 says nothing without its subject).
-                let quoted_start = if q.zero.is_empty() { clause_start } else { sentence_start };
+                let quoted_start = if q.zero.is_empty() {
+                    clause_start
+                } else {
+                    sentence_start
+                };
                 let mut warn = |quoted_end: usize, message: String| {
                     found[qi] += 1;
                     if found[qi] > MAX_WARNINGS_PER_RULE {
@@ -558,7 +578,10 @@ pub fn quotes(file: &str, source: &str, texts: &[Text], sheets: &[Sheet], quotes
                 if other_word || chars[start..start + d0].iter().any(|&c| ends_clause(c)) {
                     continue;
                 }
-                let digits: String = chars[start + d0..end].iter().take_while(|c| c.is_ascii_digit()).collect();
+                let digits: String = chars[start + d0..end]
+                    .iter()
+                    .take_while(|c| c.is_ascii_digit())
+                    .collect();
                 let after = start + d0 + digits.chars().count();
                 if !matches!(chars.get(after), Some('件' | '宗')) {
                     continue;

@@ -55,7 +55,10 @@ fn edits_in(text: &str, base: usize, out: &mut Vec<Edit>) {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let skip = urls(text);
     let wide_at = |i: Option<usize>| i.and_then(|i| chars.get(i)).is_some_and(|&(_, c)| is_wide(c));
-    let alnum_at = |i: Option<usize>| i.and_then(|i| chars.get(i)).is_some_and(|&(_, c)| c.is_ascii_alphanumeric());
+    let alnum_at = |i: Option<usize>| {
+        i.and_then(|i| chars.get(i))
+            .is_some_and(|&(_, c)| c.is_ascii_alphanumeric())
+    };
     // Brackets pair up (ASCII only), so that both of a pair change or neither.
     let mut partner = vec![None; chars.len()];
     let mut open = Vec::new();
@@ -183,7 +186,9 @@ pub fn warnings(file: &str, text: &str) -> Vec<Diagnostic> {
                     }
                 ),
             )
-            .help(format!("`gongwen fix {file}` rewrites them (it shows the changes first)")),
+            .help(format!(
+                "`gongwen fix {file}` rewrites them (it shows the changes first)"
+            )),
         );
     }
     if lines.len() > MAX_WARNINGS_PER_RULE {
@@ -196,7 +201,9 @@ pub fn warnings(file: &str, text: &str) -> Vec<Diagnostic> {
                     lines.len() - MAX_WARNINGS_PER_RULE
                 ),
             )
-            .help(format!("`gongwen fix {file}` rewrites them all (it shows the changes first)")),
+            .help(format!(
+                "`gongwen fix {file}` rewrites them all (it shows the changes first)"
+            )),
         );
     }
     out
@@ -223,8 +230,14 @@ mod tests {
 
     #[test]
     fn chinese_text_gets_full_width_marks() {
-        assert_eq!(fixed("- 2019年,阿左旗各地区, 各部门:一是(试行)规定;二是\n"), "- 2019年，阿左旗各地区，各部门：一是（试行）规定；二是\n");
-        assert_eq!(fixed("- \"电话:0517-83605210(办公室)\"\n"), "- \"电话：0517-83605210（办公室）\"\n");
+        assert_eq!(
+            fixed("- 2019年,阿左旗各地区, 各部门:一是(试行)规定;二是\n"),
+            "- 2019年，阿左旗各地区，各部门：一是（试行）规定；二是\n"
+        );
+        assert_eq!(
+            fixed("- \"电话:0517-83605210(办公室)\"\n"),
+            "- \"电话：0517-83605210（办公室）\"\n"
+        );
     }
 
     #[test]
