@@ -103,7 +103,7 @@ enum Command {
     },
     /// Write a starter input for an annual-report template: every section and id, commented
     Init {
-        /// A built-in template (annual-report-2019, annual-report-2021) or a template file
+        /// A built-in template (annual-report-2019, annual-report-2021, annual-report-2021-mixed) or a template file
         #[arg(long, value_name = "TEMPLATE", default_value = "annual-report-2021")]
         template: String,
         /// The office (机关) that publishes the report

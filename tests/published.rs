@@ -518,3 +518,30 @@ fn fix_refuses_what_it_cannot_read() {
     assert!(stderr(&out).contains("invalid YAML"), "{}", stderr(&out));
     let _ = Path::new(".");
 }
+
+#[test]
+fn the_mixed_edition_and_its_source_arithmetic_error() {
+    // 洪泽区 2023: 2021 labels with a single-row （六）其他处理 (`annual-report-2021-mixed`), and
+    // table 四 as published (维持 10, 纠正 1, 总计 0; 复议后起诉 维持 5, 总计 0).
+    let s = read("tests/data/published/hongze-2023.yaml");
+    let l = load_text(&s);
+    assert!(l.findings.warnings.is_empty(), "{:?}", messages(&l.findings.warnings));
+    assert_eq!(
+        messages(&l.findings.errors),
+        [
+            "行政复议 总计: written 0, 结果维持 + 结果纠正 + 其他结果 + 尚未审结 sum to 11",
+            "复议后起诉 总计: written 0, 结果维持 + 结果纠正 + 其他结果 + 尚未审结 sum to 5",
+        ]
+    );
+    let t = tables(&l)[1];
+    let results = t.cells.iter().find(|c| c.text == "三、本年度办理结果").unwrap();
+    assert_eq!(results.rowspan, 20);
+    assert!(t.cells.iter().any(|c| c.text == "2.其他法律行政止公开"));
+    assert!(!t.cells.iter().any(|c| c.text.contains("逾期不补正")));
+    // The 总计 the rules computed, written in: no error.
+    let fixed = s.replace(
+        "reviews: [10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0]",
+        "reviews: [10, 1, 0, 0, auto, 0, 0, 0, 0, 0, 5, 0, 0, 0, auto]",
+    );
+    assert!(load_text(&fixed).findings.errors.is_empty());
+}

@@ -25,6 +25,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "annual-report-2021",
         include_str!("../../templates/annual-report-2021.yaml"),
     ),
+    (
+        "annual-report-2021-mixed",
+        include_str!("../../templates/annual-report-2021-mixed.yaml"),
+    ),
 ];
 
 /// What the rules found in an input, and what a later comparison needs.
