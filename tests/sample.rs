@@ -197,6 +197,28 @@ fn docx_carries_the_page_fonts_and_structure() {
     assert_eq!(styled, headings);
     let levels = elements(&styles, "w:outlineLvl");
     assert!(levels.len() >= 4);
+    // One w:tbl per table, whose header rows the reader repeats; no hard break in a cell.
+    let tables = loaded
+        .document
+        .blocks
+        .iter()
+        .filter(|b| matches!(b, gongwen::model::Block::Table(_)))
+        .count();
+    assert_eq!(document.matches("<w:tbl>").count(), tables);
+    assert!(document.contains("<w:tblHeader/>"));
+    for cell in document.split("<w:tc>").skip(1) {
+        let cell = cell.split("</w:tc>").next().unwrap();
+        assert!(!cell.contains("<w:br/>"), "a hard break in a cell: {cell}");
+    }
+    assert!(
+        !document.contains("续表"),
+        "Word repeats the header; no 续表 paragraphs"
+    );
+    // The section's grid: 22 lines, and the charSpace of 28 characters.
+    let grid = elements(&document, "w:docGrid");
+    assert_eq!(attr(&grid[0], "w:linePitch"), Some("579"));
+    assert!(attr(&grid[0], "w:type").is_some());
+    assert_eq!(attr(&grid[0], "w:charSpace"), Some("-842"));
     // Odd and even footers each carry a PAGE field.
     let settings = docx_part(&docx, "word/settings.xml");
     assert!(settings.contains("evenAndOddHeaders"));

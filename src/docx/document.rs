@@ -1,11 +1,17 @@
 //! word/document.xml and the two page-number footers.
 
 use super::parts::{RID_FOOTER_EVEN, RID_FOOTER_ODD};
-use super::styles::{self, FOOTER, HEADINGS, SIGNATURE, TITLE};
-use super::xml::{Ind, PPr, R_NS, RPr, W_NS, Xml, twips};
+use super::styles::{self, DATE, FOOTER, HEADINGS, SIGNATURE, TITLE};
+use super::xml::{Ind, LineRule, PPr, R_NS, RPr, Spacing, W_NS, Xml, twips};
 use super::{DocxError, DocxFacts};
 use crate::model::{Block, Document, Run};
 use crate::style::{MM, Style};
+
+/// The section's grid type; see [`Body::section`].
+pub(crate) const GRID_TYPE: &str = "lines";
+
+/// Word's smallest exact line spacing (0.7 pt); LibreOffice honours it too.
+const MIN_LINE: i32 = 14;
 
 /// Word's default header distance (1.5 cm); our documents have no header.
 const HEADER_TWIPS: i32 = 851;
@@ -20,6 +26,8 @@ struct Body<'a> {
     /// A page break waits here until the paragraph it starts is written (as pageBreakBefore,
     /// which LibreOffice and Word both honour without adding an empty line).
     break_pending: bool,
+    /// The space (twips) the paragraph after a table needs before it.
+    space_pending: Option<i32>,
     style: &'a Style,
 }
 
@@ -27,6 +35,11 @@ impl Body<'_> {
     /// Starts a paragraph and writes its properties.
     fn open_p(&mut self, mut ppr: PPr) -> Result<(), DocxError> {
         ppr.page_break_before = std::mem::take(&mut self.break_pending);
+        let space = self.space_pending.take().filter(|&s| s > 0);
+        // A page break makes the gap after a table moot.
+        if !ppr.page_break_before && ppr.spacing.is_none() {
+            ppr.space_before = space;
+        }
         self.x.open("w:p", &[])?;
         ppr.write(&mut self.x)
     }
@@ -36,23 +49,8 @@ impl Body<'_> {
         self.x.close("w:p")
     }
 
-    /// A run of text; `\n` becomes a line break and `\t` a tab, the rest goes into w:t.
     fn run(&mut self, text: &str, bold: bool) -> Result<(), DocxError> {
-        self.x.open("w:r", &[])?;
-        RPr { bold, ..RPr::default() }.write(&mut self.x)?;
-        for (i, line) in text.split('\n').enumerate() {
-            if i > 0 {
-                self.x.empty("w:br", &[])?;
-            }
-            // A CR of a CRLF line end would survive into w:t as a stray character.
-            for (j, piece) in line.trim_end_matches('\r').split('\t').enumerate() {
-                if j > 0 {
-                    self.x.empty("w:tab", &[])?;
-                }
-                t(&mut self.x, piece)?;
-            }
-        }
-        self.x.close("w:r")
+        text_runs(&mut self.x, text, bold)
     }
 
     fn title(&mut self, lines: &[String]) -> Result<(), DocxError> {
@@ -61,6 +59,11 @@ impl Body<'_> {
             ..PPr::default()
         })?;
         self.x.open("w:r", &[])?;
+        RPr {
+            east_asia_hint: lines.iter().any(|l| l.chars().any(ambiguous)),
+            ..RPr::default()
+        }
+        .write(&mut self.x)?;
         for (i, line) in lines.iter().enumerate() {
             if i > 0 {
                 self.x.empty("w:br", &[])?;
@@ -144,18 +147,10 @@ impl Body<'_> {
         self.x.close("w:r")
     }
 
-    fn signature_line(&mut self, text: &str, right: i32, keep_next: bool) -> Result<(), DocxError> {
+    /// One line of the signature block, in its own style: where it stands is the style's.
+    fn signature_line(&mut self, text: &str, style: &'static str) -> Result<(), DocxError> {
         self.open_p(PPr {
-            style: Some(SIGNATURE),
-            keep_next,
-            // The whole w:ind, not just w:right: readers differ on merging it with the style's.
-            ind: Some(Ind {
-                right: Some(right),
-                first_line_chars: Some(0),
-                first_line: Some(0),
-                ..Ind::default()
-            }),
-            jc: Some("right"),
+            style: Some(style),
             ..PPr::default()
         })?;
         self.run(text, false)?;
@@ -196,12 +191,139 @@ impl Body<'_> {
             ],
         )?;
         x.empty("w:cols", &[("w:space", "425")])?;
-        // No w:type, i.e. no document grid: exact line spacing does the pitch, and Word and
-        // LibreOffice then agree on every line. linePitch is kept for Word's page-setup dialog.
+        // A line grid of 22 lines, and the charSpace of a 28-character grid. The type is
+        // `lines`, not `linesAndChars` (指定行和字符网格): LibreOffice (7.4) lays out every
+        // paragraph on a character grid whenever charSpace is not zero, snapToGrid off or not,
+        // and then fits 27 characters where Word and our PDF fit 28 (3 % of lines agreed).
+        // Exact line spacing and tracking in the styles give the pitches themselves; with
+        // `linesAndChars` Word would show 22 × 28 in its page-setup dialog and lay out the same.
+        let text_width = twips(p.width) - twips(p.right()) - twips(p.left);
         let pitch = styles::line_pitch(self.style).to_string();
-        x.empty("w:docGrid", &[("w:linePitch", &pitch)])?;
+        let char_space = char_space(text_width, self.style).to_string();
+        x.empty(
+            "w:docGrid",
+            &[
+                ("w:type", GRID_TYPE),
+                ("w:linePitch", &pitch),
+                ("w:charSpace", &char_space),
+            ],
+        )?;
         x.close("w:sectPr")
     }
+}
+
+/// Which side a signature line is anchored to (pt).
+#[derive(Debug, Clone, Copy)]
+enum SignatureLine {
+    Right(f32),
+    Start(f32),
+}
+
+/// The indents and alignment of the 署名 and the 成文日期 lines (GB/T 9704 7.3.5.2), as rules
+/// rather than positions: the longer line anchored 2 字 from the right edge, the other one
+/// starting 2 字 right (or left) of its start. Either survives an edit of a line's own text.
+/// Both in 字 (`*Chars`, for Word and WPS) and in twips (for LibreOffice).
+pub(crate) fn signature_lines(style: &Style, facts: &DocxFacts) -> [(Ind, &'static str); 2] {
+    let two = 2.0 * style.grid.char_pitch;
+    let (issuer, date) = match facts.signature {
+        // Several 署名 lines (联合行文, a wrapped name) share one right edge.
+        Some(p) if p.issuer_right <= p.date_right + 0.01 || facts.signature_lines.len() > 1 => {
+            (SignatureLine::Right(p.issuer_right), SignatureLine::Start(p.date_start))
+        }
+        Some(p) => (SignatureLine::Start(p.issuer_start), SignatureLine::Right(p.date_right)),
+        None => (SignatureLine::Right(two), SignatureLine::Right(two)),
+    };
+    let chars = |pt: f32| (pt / style.grid.char_pitch * 100.0).round() as i32;
+    [issuer, date].map(|line| match line {
+        SignatureLine::Right(right) => (
+            Ind {
+                right_chars: Some(chars(right)),
+                right: Some(twips(right).max(0)),
+                first_line_chars: Some(0),
+                first_line: Some(0),
+                ..Ind::default()
+            },
+            "right",
+        ),
+        SignatureLine::Start(start) => (
+            Ind {
+                left_chars: Some(chars(start)),
+                left: Some(twips(start).max(0)),
+                first_line_chars: Some(0),
+                first_line: Some(0),
+                ..Ind::default()
+            },
+            "left",
+        ),
+    })
+}
+
+/// Characters per line of the grid: the 版心 width over the grid's character pitch (28).
+pub(crate) fn chars_per_line(style: &Style) -> i32 {
+    (style.page.body_width / style.grid.char_pitch + 0.01).floor().max(1.0) as i32
+}
+
+/// `docGrid/@charSpace` for `chars_per_line` characters in `text_width` twips: the extra pitch
+/// per character over the Normal style's size, in 1/4096 pt (ECMA-376 17.6.5). Floored, so that
+/// Word's pitch times the characters never exceeds the width and the last one still fits.
+pub(crate) fn char_space(text_width: i32, style: &Style) -> i32 {
+    let pitch = f64::from(text_width) / 20.0 / f64::from(chars_per_line(style));
+    ((pitch - f64::from(style.body.size)) * 4096.0).floor() as i32
+}
+
+/// Characters Unicode leaves ambiguous between Latin and East-Asian fonts: quotes, dashes,
+/// ellipses, middle dots and a few signs. Word sets them in the Latin font unless the run says
+/// `w:hint="eastAsia"`; our PDF sets them in the Chinese font.
+fn ambiguous(c: char) -> bool {
+    matches!(
+        c,
+        '\u{2018}'
+            | '\u{2019}'
+            | '\u{201C}'
+            | '\u{201D}'
+            | '\u{2013}'
+            | '\u{2014}'
+            | '\u{2015}'
+            | '\u{2025}'
+            | '\u{2026}'
+            | '\u{00B7}'
+            | '\u{2027}'
+            | '\u{00A7}'
+            | '\u{00B0}'
+            | '\u{00D7}'
+            | '\u{00F7}'
+            | '\u{2030}'
+            | '\u{203B}'
+            | '\u{2116}'
+    )
+}
+
+/// A run of text; `\n` becomes a line break and `\t` a tab, the rest goes into w:t. Only bold
+/// and the East-Asian hint are direct formatting; everything else comes from the style.
+pub(super) fn text_runs(x: &mut Xml, text: &str, bold: bool) -> Result<(), DocxError> {
+    if text.is_empty() {
+        return Ok(());
+    }
+    x.open("w:r", &[])?;
+    RPr {
+        bold,
+        east_asia_hint: text.chars().any(ambiguous),
+        ..RPr::default()
+    }
+    .write(x)?;
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            x.empty("w:br", &[])?;
+        }
+        // A CR of a CRLF line end would survive into w:t as a stray character.
+        for (j, piece) in line.trim_end_matches('\r').split('\t').enumerate() {
+            if j > 0 {
+                x.empty("w:tab", &[])?;
+            }
+            t(x, piece)?;
+        }
+    }
+    x.close("w:r")
 }
 
 /// `<w:t>`, preserving spaces where XML would otherwise let them be collapsed.
@@ -225,6 +347,7 @@ pub(crate) fn document(doc: &Document, style: &Style, facts: &DocxFacts) -> Resu
     let mut b = Body {
         x,
         break_pending: false,
+        space_pending: None,
         style,
     };
 
@@ -242,7 +365,28 @@ pub(crate) fn document(doc: &Document, style: &Style, facts: &DocxFacts) -> Resu
         match block {
             Block::Heading(h) => b.heading(h.level, &h.text, squeezed)?,
             Block::Paragraph(p) => b.paragraph(&p.runs, squeezed)?,
-            Block::Table(t) => super::table::write(&mut b.x, style, t, facts.table(index), &mut b.break_pending)?,
+            Block::Table(t) => {
+                // Two tables in a row would merge into one: a paragraph between them, as high
+                // as the gap after the first.
+                if let Some(gap) = b.space_pending.take()
+                    && t.caption.is_none()
+                {
+                    b.open_p(PPr {
+                        spacing: Some(Spacing {
+                            before: 0,
+                            after: 0,
+                            line: gap.max(MIN_LINE),
+                            rule: LineRule::Exact,
+                        }),
+                        ..PPr::default()
+                    })?;
+                    b.x.close("w:p")?;
+                }
+                let next = facts.table(index);
+                if let Some(space) = super::table::write(&mut b.x, style, t, next, &mut b.break_pending)? {
+                    b.space_pending = Some(space);
+                }
+            }
             Block::PageBreak => {
                 // A second break in a row leaves a blank page: an empty paragraph on it.
                 if b.break_pending {
@@ -256,22 +400,21 @@ pub(crate) fn document(doc: &Document, style: &Style, facts: &DocxFacts) -> Resu
     if let Some(sig) = &doc.signature {
         // 正文下空一行, then 署名 and 成文日期 (GB/T 9704 7.3.5.2).
         b.empty_p()?;
-        let default = twips(2.0 * style.signature.size);
-        let (issuer, date) = facts
-            .signature_right_indents
-            .map(|(a, d)| (twips(a), twips(d)))
-            .unwrap_or((default, default));
         let lines = if facts.signature_lines.is_empty() {
             &sig.issuers
         } else {
             &facts.signature_lines
         };
         for line in lines {
-            b.signature_line(line, issuer.max(0), true)?;
+            b.signature_line(line, SIGNATURE)?;
         }
-        b.signature_line(&sig.date, date.max(0), false)?;
+        b.signature_line(&sig.date, DATE)?;
     }
     // A page break with nothing after it would only add a blank last page; it is dropped.
+    // A table must be followed by a paragraph before the section's end.
+    if b.space_pending.is_some() {
+        b.empty_p()?;
+    }
 
     b.section()?;
     let mut x = b.x;
@@ -293,6 +436,7 @@ pub(crate) fn footer(style: &Style, odd: bool) -> Result<Vec<u8>, DocxError> {
             right: odd.then_some(indent),
             first_line_chars: Some(0),
             first_line: Some(0),
+            ..Ind::default()
         }),
         jc: Some(if odd { "right" } else { "left" }),
         ..PPr::default()

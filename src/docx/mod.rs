@@ -1,10 +1,11 @@
 //! The DOCX writer: our own WordprocessingML, laid out to GB/T 9704 so that Word and
 //! LibreOffice break lines and pages where our PDF does (spec §13).
 //!
-//! Everything that decides a line break is explicit: exact line spacing on the grid pitch, run
-//! tracking, no punctuation compression, Word's own 1/5 em Han/Latin spacing (which LibreOffice
-//! always applies and our PDF matches), no hanging punctuation, the title's line breaks as our
-//! layout chose them, and each table's column widths, type size, cell lines and page breaks.
+//! Everything that decides a line break lives in a style, not in the paragraphs: exact line
+//! spacing on the grid pitch, run tracking, no punctuation compression, Word's own 1/5 em
+//! Han/Latin spacing (which LibreOffice always applies and our PDF matches), no hanging
+//! punctuation. The document stays editable: one `w:tbl` per table whose header rows Word and
+//! WPS repeat, column widths in `w:tblGrid`, and a 22 × 28 character grid in the section.
 
 mod document;
 mod parts;
@@ -42,7 +43,7 @@ pub fn write(
         ("[Content_Types].xml", parts::content_types()?),
         ("_rels/.rels", parts::package_rels()?),
         (parts::DOCUMENT, document::document(doc, style, facts)?),
-        (parts::STYLES, styles::styles(style)?),
+        (parts::STYLES, styles::styles(style, facts)?),
         (parts::SETTINGS, parts::settings(style)?),
         (parts::FONT_TABLE, parts::font_table(style)?),
         (parts::FOOTER_ODD, document::footer(style, true)?),

@@ -199,7 +199,51 @@ pub(crate) fn roles(style: &Style) -> Vec<&Role> {
     roles
 }
 
-/// Fonts in first-use order, each with the role's next choice as its Word `altName`.
+/// How Word should stand in for a font it lacks: the `altName` it tries first, then the PANOSE
+/// class and charset it matches against the installed fonts.
+struct Substitute {
+    alt: &'static str,
+    panose: &'static str,
+    /// 86 = GB2312_CHARSET, 00 = ANSI_CHARSET.
+    charset: &'static str,
+    family: &'static str,
+    pitch: &'static str,
+}
+
+/// The Word font names of a 公文 and the stock Windows (or Office) font nearest to each: the
+/// GB2312-era 仿宋/楷体 to today's, 方正小标宋 to 华文中宋 (installed with Office) and by its
+/// PANOSE class to 宋体 without it. The PANOSE values are those the Windows fonts carry.
+fn substitute(name: &str) -> Option<Substitute> {
+    let cjk = |alt, panose, family, pitch| Substitute {
+        alt,
+        panose,
+        charset: "86",
+        family,
+        pitch,
+    };
+    Some(match name {
+        "仿宋_GB2312" | "FangSong_GB2312" => cjk("仿宋", "02010609030101010101", "modern", "fixed"),
+        "仿宋" | "FangSong" => cjk("FangSong", "02010609060101010101", "modern", "fixed"),
+        "楷体_GB2312" | "KaiTi_GB2312" => cjk("楷体", "02010609030101010101", "modern", "fixed"),
+        "楷体" | "KaiTi" => cjk("KaiTi", "02010609060101010101", "modern", "fixed"),
+        "黑体" | "SimHei" => cjk("SimHei", "02010609060101010101", "modern", "fixed"),
+        "宋体" | "SimSun" => cjk("SimSun", "02010600030101010101", "auto", "variable"),
+        "方正小标宋简体" | "方正小标宋_GBK" | "华文中宋" | "STZhongsong" => {
+            cjk("华文中宋", "02010600040101010101", "auto", "variable")
+        }
+        "Times New Roman" => Substitute {
+            alt: "Times",
+            panose: "02020603050405020304",
+            charset: "00",
+            family: "roman",
+            pitch: "variable",
+        },
+        _ => return None,
+    })
+}
+
+/// Fonts in first-use order, each with the role's next choice (as a fallback `altName`) and
+/// whether it is a Chinese font.
 fn used_fonts(style: &Style) -> Vec<(String, Option<String>, bool)> {
     let mut out: Vec<(String, Option<String>, bool)> = Vec::new();
     for role in roles(style) {
@@ -208,8 +252,6 @@ fn used_fonts(style: &Style) -> Vec<(String, Option<String>, bool)> {
             if out.iter().any(|(n, _, _)| n == name) {
                 continue;
             }
-            // The altName lets Word and LibreOffice substitute the next font of our chain
-            // (仿宋_GB2312 → 仿宋) on a machine that lacks the first.
             let alt = chain.get(1).filter(|a| *a != name).cloned();
             out.push((name.clone(), alt, east_asian || is_cjk_name(name)));
         }
@@ -226,15 +268,27 @@ fn is_cjk_name(name: &str) -> bool {
 pub(crate) fn font_table(style: &Style) -> Result<Vec<u8>, DocxError> {
     let mut x = Xml::new()?;
     x.open("w:fonts", &[("xmlns:w", W_NS)])?;
-    for (name, alt, cjk) in used_fonts(style) {
+    for (name, chain_alt, cjk) in used_fonts(style) {
         x.open("w:font", &[("w:name", &name)])?;
-        if let Some(alt) = &alt {
-            x.val("w:altName", alt)?;
+        // CT_Font order: altName, panose1, charset, family, pitch.
+        match substitute(&name) {
+            Some(sub) => {
+                x.val("w:altName", sub.alt)?;
+                x.val("w:panose1", sub.panose)?;
+                x.val("w:charset", sub.charset)?;
+                x.val("w:family", sub.family)?;
+                x.val("w:pitch", sub.pitch)?;
+            }
+            None => {
+                // A font we know nothing of: the next font of its chain, by charset only.
+                if let Some(alt) = &chain_alt {
+                    x.val("w:altName", alt)?;
+                }
+                x.val("w:charset", if cjk { "86" } else { "00" })?;
+                x.val("w:family", if cjk { "auto" } else { "roman" })?;
+                x.val("w:pitch", "variable")?;
+            }
         }
-        // 86 = GB2312_CHARSET, 00 = ANSI_CHARSET.
-        x.val("w:charset", if cjk { "86" } else { "00" })?;
-        x.val("w:family", if cjk { "auto" } else { "roman" })?;
-        x.val("w:pitch", "variable")?;
         x.close("w:font")?;
     }
     x.close("w:fonts")?;

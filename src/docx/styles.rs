@@ -1,17 +1,19 @@
 //! word/styles.xml: document defaults and one paragraph style per typographic role.
 
-use super::DocxError;
 use super::xml::{Ind, LineRule, MC_NS, PPr, RPr, Spacing, W_NS, W15_NS, Xml, half_points, twips};
+use super::{DocxError, DocxFacts};
 use crate::layout::table::CELL_LINE_HEIGHT;
 use crate::style::{Align, Role, Style};
 
 pub(crate) const TITLE: &str = "Title";
 pub(crate) const HEADINGS: [&str; 4] = ["Heading1", "Heading2", "Heading3", "Heading4"];
 pub(crate) const SIGNATURE: &str = "Signature";
+pub(crate) const DATE: &str = "Date";
 pub(crate) const FOOTER: &str = "Footer";
 pub(crate) const TABLE_CAPTION: &str = "TableCaption";
 pub(crate) const TABLE_TEXT: &str = "TableText";
 pub(crate) const TABLE_HEADING: &str = "TableHeading";
+pub(crate) const TABLE_LABEL: &str = "TableLabel";
 
 /// Exact line spacing: the grid's line pitch, rounded down so that as many lines fit on a page
 /// as in our PDF (28.95 pt → 579, the value Word computes for 22 lines).
@@ -47,13 +49,22 @@ fn exact_spacing(style: &Style) -> Spacing {
     }
 }
 
+fn cell_spacing(size: f32) -> Spacing {
+    Spacing {
+        before: 0,
+        after: 0,
+        line: cell_line(size),
+        rule: LineRule::Exact,
+    }
+}
+
 fn role_rpr<'a>(role: &'a Role, tracking: i32) -> RPr<'a> {
     RPr {
         fonts: Some((first(&role.latin), first(&role.fonts))),
         bold: role.bold,
         tracking: Some(tracking),
         size: Some(half_points(role.size)),
-        lang: false,
+        ..RPr::default()
     }
 }
 
@@ -95,7 +106,13 @@ fn style_start(x: &mut Xml, id: &str, name: &str, based_on: Option<&str>, defaul
     Ok(())
 }
 
-pub(crate) fn styles(style: &Style) -> Result<Vec<u8>, DocxError> {
+/// Exact cell line spacing at `size` pt, rounded down so that a cell's lines never outgrow the
+/// row height layout gave them.
+pub(crate) fn cell_line(size: f32) -> i32 {
+    (CELL_LINE_HEIGHT * size * 20.0 + 0.001).floor() as i32
+}
+
+pub(crate) fn styles(style: &Style, facts: &DocxFacts) -> Result<Vec<u8>, DocxError> {
     let tracking = twips(style.grid.tracking);
     let mut x = Xml::new()?;
     // mc and w15 for the overflowPunct alternate content (xml::no_overflow_punct).
@@ -162,17 +179,22 @@ pub(crate) fn styles(style: &Style) -> Result<Vec<u8>, DocxError> {
         x.close("w:style")?;
     }
 
-    // 发文机关署名 and 成文日期: right-aligned; the right indents are set per paragraph.
-    style_start(&mut x, SIGNATURE, "Signature", Some("Normal"), false)?;
-    PPr {
-        spacing: Some(exact_spacing(style)),
-        ind: Some(first_line(&style.signature)),
-        jc: Some("right"),
-        ..PPr::default()
+    // 发文机关署名 and 成文日期, each placed by its style (see document::signature_lines); the
+    // 署名 keeps with the date.
+    let [issuer, date] = super::document::signature_lines(style, facts);
+    for (id, name, (ind, jc), keep_next) in [(SIGNATURE, "Signature", issuer, true), (DATE, "Date", date, false)] {
+        style_start(&mut x, id, name, Some("Normal"), false)?;
+        PPr {
+            keep_next,
+            spacing: Some(exact_spacing(style)),
+            ind: Some(ind),
+            jc: Some(jc),
+            ..PPr::default()
+        }
+        .write(&mut x)?;
+        role_rpr(&style.signature, tracking).write(&mut x)?;
+        x.close("w:style")?;
     }
-    .write(&mut x)?;
-    role_rpr(&style.signature, tracking).write(&mut x)?;
-    x.close("w:style")?;
 
     // Table caption (表1　标题): one grid line, centred, kept with the table below it.
     style_start(&mut x, TABLE_CAPTION, "Table Caption", Some("Normal"), false)?;
@@ -187,31 +209,62 @@ pub(crate) fn styles(style: &Style) -> Result<Vec<u8>, DocxError> {
     role_rpr(&style.table_caption, tracking).write(&mut x)?;
     x.close("w:style")?;
 
-    // Cell text and cell headings: no indent, centred, on the cell line height. The table's
-    // size may step down, so each paragraph and run repeats its spacing and size.
-    for (id, name, role) in [
-        (TABLE_TEXT, "Table Text", &style.table),
-        (TABLE_HEADING, "Table Heading", &style.table_header),
+    // Cell text, cell headings and row labels: no indent, on the cell line height, centred
+    // but for row labels. The font, size and alignment live here, once, not in the cells.
+    for (id, name, role, based_on, align) in [
+        (TABLE_TEXT, "Table Text", &style.table, "Normal", "center"),
+        (TABLE_HEADING, "Table Heading", &style.table_header, "Normal", "center"),
+        (TABLE_LABEL, "Table Row Label", &style.table, TABLE_TEXT, "left"),
     ] {
-        style_start(&mut x, id, name, Some("Normal"), false)?;
+        style_start(&mut x, id, name, Some(based_on), false)?;
+        x.empty("w:qFormat", &[])?;
         PPr {
-            spacing: Some(Spacing {
-                before: 0,
-                after: 0,
-                line: twips(CELL_LINE_HEIGHT * role.size),
-                rule: LineRule::Exact,
-            }),
+            spacing: Some(cell_spacing(role.size)),
             ind: Some(Ind {
                 first_line_chars: Some(0),
                 first_line: Some(0),
                 ..Ind::default()
             }),
-            jc: Some("center"),
+            jc: Some(align),
             ..PPr::default()
         }
         .write(&mut x)?;
-        role_rpr(role, tracking).write(&mut x)?;
+        if id == TABLE_LABEL {
+            // Everything else comes from Table Text.
+        } else {
+            role_rpr(role, tracking).write(&mut x)?;
+        }
         x.close("w:style")?;
+    }
+    // A table whose size layout stepped down (小四, 五号 …) uses a variant of each cell style
+    // that changes the size and line height only.
+    let mut sizes: Vec<f32> = facts.tables.iter().map(|t| t.size).collect();
+    sizes.sort_by(f32::total_cmp);
+    sizes.dedup_by(|a, b| half_points(*a) == half_points(*b));
+    for size in sizes {
+        for (base, name) in [
+            (TABLE_TEXT, "Table Text"),
+            (TABLE_HEADING, "Table Heading"),
+            (TABLE_LABEL, "Table Row Label"),
+        ] {
+            let id = super::table::cell_style(base, style, size);
+            if id == base {
+                continue;
+            }
+            let name = format!("{name} {}pt", f64::from(half_points(size)) / 2.0);
+            style_start(&mut x, &id, &name, Some(base), false)?;
+            PPr {
+                spacing: Some(cell_spacing(size)),
+                ..PPr::default()
+            }
+            .write(&mut x)?;
+            RPr {
+                size: Some(half_points(size)),
+                ..RPr::default()
+            }
+            .write(&mut x)?;
+            x.close("w:style")?;
+        }
     }
 
     // 页码: 4号宋体, single-spaced, untracked; alignment and indent are set per footer.

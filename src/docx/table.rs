@@ -1,33 +1,51 @@
-//! Tables, written so that Word and LibreOffice draw them where our PDF does.
+//! Tables, written as a word processor's own: one `w:tbl` per table, its header rows marked
+//! `tblHeader` so that Word, WPS and LibreOffice repeat them on every page the table reaches,
+//! rows that break between pages wherever the reader's page ends, column widths in `w:tblGrid`
+//! with fixed layout (WPS sizes a table from its grid columns), and cell text in paragraph
+//! styles that carry the font, the size and the alignment, so that editing a style edits every
+//! table that uses it.
 //!
-//! Each page part our layout drew becomes its own `w:tbl`: neither reader breaks a table where
-//! we tell it to (LibreOffice has no page break inside a table at all), but both start a page
-//! at a paragraph with `pageBreakBefore`. So a continuation starts with its 续表 label (or an
-//! empty hairline paragraph) on a new page, then the header rows again and the page's rows; a
-//! spanning label cut by the break starts afresh with its text, as in the PDF. Header rows are
-//! still marked `tblHeader`, so that a reader whose fonts run longer repeats them itself.
-//!
-//! Rows get layout's heights (`trHeight` at least), exact line spacing, `cantSplit`, and
-//! `keepNext` on every row but a part's last, which keeps a part on one page (moving it whole,
-//! with the heading before it, as our layout does). After the table, an empty paragraph as high
-//! as the gap our layout left brings the body text back onto the grid line it resumes on.
+//! What stays from our layout: the column widths, the table's type size (a style per size, see
+//! [`cell_style`]), each row's height as a minimum (`trHeight atLeast`, so an edit may grow a
+//! row), and the gap after the table, as the next paragraph's space before, that brings body
+//! text back onto the grid line our PDF resumes on. Rows do not split (`cantSplit`) unless
+//! taller than a page, as in our PDF; the caption, the header rows and the first body row keep
+//! with the next, so a table never starts with its caption or header alone at a page's foot.
 
 use super::DocxError;
-use super::document::t;
-use super::styles::{TABLE_CAPTION, TABLE_HEADING, TABLE_TEXT};
-use super::xml::{LineRule, PPr, RPr, Spacing, Xml, half_points, twips};
+use super::document::text_runs;
+use super::styles::{TABLE_CAPTION, TABLE_HEADING, TABLE_LABEL, TABLE_TEXT};
+use super::xml::{PPr, Xml, half_points, twips};
 use crate::layout::CONTINUED_LABEL_HEIGHT;
 use crate::layout::TableFacts;
-use crate::layout::table::{CELL_LINE_HEIGHT, CELL_PAD_X, CELL_PAD_Y, RULE_INNER, RULE_OUTER};
+use crate::layout::table::{CELL_PAD_X, CELL_PAD_Y, RULE_INNER, RULE_OUTER};
 use crate::model::{Border, Cell, CellKind, Table};
 use crate::style::Style;
 
-/// Word's smallest exact line spacing (0.7 pt); LibreOffice honours it too.
-const MIN_LINE: i32 = 14;
 /// Room (pt) each side of a cell gives up from its padding so that a line our layout fitted
 /// exactly also fits in LibreOffice, which wants room for the last character's (negative)
 /// tracking too, and rounds advances and column widths to twips.
 const FIT_SLACK_X: f32 = 0.25;
+
+/// Body rows kept with the header rows: a table starts on a page only if its header and this
+/// many body rows fit there.
+const BODY_ROWS_KEPT_WITH_HEADER: usize = 2;
+
+/// The style of a cell paragraph at the table's size `size` (pt): the base style when the size
+/// is the role's own, else its per-size variant (`TableText21` for 10.5 pt), which styles.xml
+/// defines for every size a table of the document uses.
+pub(crate) fn cell_style(base: &str, style: &Style, size: f32) -> String {
+    let role_size = match base {
+        TABLE_HEADING => style.table_header.size,
+        _ => style.table.size,
+    };
+    let hp = half_points(size);
+    if hp == half_points(role_size) {
+        base.to_string()
+    } else {
+        format!("{base}{hp}")
+    }
+}
 
 /// What the writer needs: layout's facts where they fit the table, else the model's own.
 struct Plan<'a> {
@@ -36,12 +54,10 @@ struct Plan<'a> {
     cols: Vec<i32>,
     /// Type size of the cells (pt).
     size: f32,
-    /// Body rows that begin a page: sorted, each inside the body.
+    /// Body rows that begin a page in our PDF: sorted, each inside the body.
     page_starts: Vec<usize>,
     space_after: f32,
-    /// Each cell's lines (same order as `table.cells`).
-    lines: Vec<Vec<String>>,
-    /// Row heights (pt), computed from the lines as layout does.
+    /// Row heights (pt), computed from layout's cell lines as layout does.
     heights: Vec<f32>,
     /// Cell indices covering each row, left to right.
     row_cells: Vec<Vec<usize>>,
@@ -75,13 +91,13 @@ impl<'a> Plan<'a> {
             .collect();
         page_starts.sort_unstable();
         page_starts.dedup();
-        let lines: Vec<Vec<String>> = table
+        let line_counts: Vec<usize> = table
             .cells
             .iter()
             .enumerate()
-            .map(|(i, c)| match facts.and_then(|f| f.cell_lines.get(i)) {
-                Some(l) if facts.is_some_and(|f| f.cell_lines.len() == table.cells.len()) => l.clone(),
-                _ => c.text.split('\n').map(str::to_string).collect(),
+            .map(|(i, c)| match facts.map(|f| &f.cell_lines) {
+                Some(lines) if lines.len() == table.cells.len() => lines[i].len(),
+                _ => c.text.split('\n').count(),
             })
             .collect();
         let mut row_cells = vec![Vec::new(); table.rows];
@@ -93,7 +109,6 @@ impl<'a> Plan<'a> {
         for cells in &mut row_cells {
             cells.sort_by_key(|&i| table.cells[i].col);
         }
-        let line_counts: Vec<usize> = lines.iter().map(Vec::len).collect();
         let heights = crate::layout::table::row_heights(table, &line_counts, size);
         Plan {
             table,
@@ -101,32 +116,35 @@ impl<'a> Plan<'a> {
             size,
             page_starts,
             space_after: facts.map_or(0.0, |f| f.space_after),
-            lines,
             heights,
             row_cells,
         }
     }
 
-    /// The rows of each page part: the first part from the top, each later one the header rows
-    /// and then its own body rows.
-    fn parts(&self) -> Vec<Vec<usize>> {
-        let t = self.table;
-        let mut bounds = vec![0];
-        bounds.extend(&self.page_starts);
-        bounds.push(t.rows);
-        bounds
-            .windows(2)
-            .enumerate()
-            .map(|(k, w)| {
-                let header = if k == 0 { 0..0 } else { 0..t.header_rows };
-                header.chain(w[0]..w[1]).collect()
-            })
-            .collect()
-    }
-
     /// Width in twips of columns `col..col + span`.
     fn width(&self, col: usize, span: usize) -> i32 {
         self.cols.iter().skip(col).take(span).sum()
+    }
+
+    /// The space (twips) the paragraph after the table needs before it, so that it starts
+    /// where our PDF resumes body text: the PDF's last page of the table (its 续表 label, the
+    /// repeated header rows, its rows, the gap to the grid) less what the DOCX draws there.
+    fn space_after_twips(&self, style: &Style) -> i32 {
+        let t = self.table;
+        let last_start = self.page_starts.last().copied();
+        let rows: Vec<usize> = match last_start {
+            Some(start) => (0..t.header_rows).chain(start..t.rows).collect(),
+            None => (0..t.rows).collect(),
+        };
+        let label = match (&t.continued, last_start) {
+            (Some(_), Some(_)) => CONTINUED_LABEL_HEIGHT * style.table.size,
+            _ => 0.0,
+        };
+        let pdf: f32 = label + rows.iter().map(|&r| self.heights[r]).sum::<f32>();
+        let docx: i32 = rows.iter().map(|&r| twips(self.heights[r])).sum();
+        // LibreOffice draws the bottom rule below the last row, ours is centred on the table's
+        // edge, from where layout measured the gap.
+        (twips(pdf + self.space_after) - docx - twips(RULE_OUTER)).max(0)
     }
 }
 
@@ -137,18 +155,18 @@ enum Merge {
     Continue,
 }
 
-/// Writes the caption, the table's parts and the paragraph after it. A pending page break
-/// (`page_break`) is taken by the table's first paragraph; an empty table writes nothing and
-/// leaves it pending.
+/// Writes the caption and the table. A pending page break (`page_break`) is taken by the
+/// table's first paragraph; an empty table writes nothing and leaves it pending. Returns the
+/// space (twips) the next paragraph needs before it.
 pub(crate) fn write(
     x: &mut Xml,
     style: &Style,
     table: &Table,
     facts: Option<&TableFacts>,
     page_break: &mut bool,
-) -> Result<(), DocxError> {
+) -> Result<Option<i32>, DocxError> {
     if table.rows == 0 || table.columns == 0 || table.cells.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     let plan = Plan::new(table, facts, style);
     let mut break_first_row = std::mem::take(page_break);
@@ -160,138 +178,61 @@ pub(crate) fn write(
             ..PPr::default()
         }
         .write(x)?;
-        // The caption's lines as layout broke them (centred lines within the 版心).
-        let lines = facts.map(|f| f.caption_lines.join("\n")).filter(|l| !l.is_empty());
-        text_run(x, lines.as_deref().unwrap_or(caption), None)?;
+        text_runs(x, caption, false)?;
         x.close("w:p")?;
     }
-    let parts = plan.parts();
-    // The last part's height in our PDF and in the DOCX (twips), for the gap after it.
-    let (mut pdf_h, mut docx_h) = (0.0, 0);
-    for (k, rows) in parts.iter().enumerate() {
-        (pdf_h, docx_h) = if k > 0 {
-            continuation(x, style, table)?
-        } else {
-            (0.0, 0)
-        };
-        let height: f32 = rows.iter().map(|&r| plan.heights[r]).sum();
-        // Layout's parts fit a page; without its facts, a table too long for one page is left
-        // to break where the reader breaks it.
-        let caption = if k == 0 && table.caption.is_some() {
-            style.grid.line_pitch * facts.map_or(1, |f| f.caption_lines.len().max(1)) as f32
-        } else {
-            0.0
-        };
-        let keep = caption + height <= style.page.body_height + 0.01;
-        write_part(x, &plan, rows, keep, std::mem::take(&mut break_first_row))?;
-        pdf_h += height;
-        docx_h += rows.iter().map(|&r| twips(plan.heights[r])).sum::<i32>();
-    }
-    // Body text resumes on the grid line our layout chose; readers need a paragraph after a
-    // table anyway. LibreOffice draws the bottom rule below the last row, ours is centred on
-    // the table's edge, from where layout measured the gap.
-    let gap = (twips(pdf_h + plan.space_after) - docx_h - twips(RULE_OUTER)).max(MIN_LINE);
-    x.open("w:p", &[])?;
-    PPr {
-        spacing: Some(exact(gap)),
-        ..PPr::default()
-    }
-    .write(x)?;
-    x.close("w:p")
-}
 
-/// The paragraph that starts a continuation page: the 续表 label, right-aligned, or an empty
-/// hairline. Returns its height in our PDF (pt) and in the DOCX (twips).
-fn continuation(x: &mut Xml, style: &Style, table: &Table) -> Result<(f32, i32), DocxError> {
-    x.open("w:p", &[])?;
-    let out = match &table.continued {
-        Some(label) => {
-            // Known difference, kept for now so outputs stay byte-identical: the PDF sets the
-            // label at the table's stepped size (`TableFacts::continued_size`), this at the role's.
-            let h = CONTINUED_LABEL_HEIGHT * style.table.size;
-            PPr {
-                style: Some(TABLE_CAPTION),
-                page_break_before: true,
-                spacing: Some(exact(twips(h))),
-                jc: Some("right"),
-                ..PPr::default()
-            }
-            .write(x)?;
-            text_run(x, label, Some(half_points(style.table.size)))?;
-            (h, twips(h))
-        }
-        None => {
-            PPr {
-                keep_next: true,
-                page_break_before: true,
-                spacing: Some(exact(MIN_LINE)),
-                ..PPr::default()
-            }
-            .write(x)?;
-            (0.0, MIN_LINE)
-        }
-    };
-    x.close("w:p")?;
-    Ok(out)
-}
-
-fn exact(line: i32) -> Spacing {
-    Spacing {
-        before: 0,
-        after: 0,
-        line,
-        rule: LineRule::Exact,
-    }
-}
-
-/// One `w:tbl` holding `rows`; `keep` keeps its rows on one page, `page_break` puts a page
-/// break before the first.
-fn write_part(x: &mut Xml, plan: &Plan, rows: &[usize], keep: bool, page_break: bool) -> Result<(), DocxError> {
-    let t = plan.table;
     x.open("w:tbl", &[])?;
-    table_properties(x, plan)?;
+    table_properties(x, &plan)?;
     x.open("w:tblGrid", &[])?;
     for w in &plan.cols {
         x.empty("w:gridCol", &[("w:w", &w.to_string())])?;
     }
     x.close("w:tblGrid")?;
 
-    // How many of this part's rows each cell covers, and the first of them.
-    let mut seen: Vec<(usize, usize)> = vec![(0, 0); t.cells.len()];
-    for &r in rows {
-        for &i in plan.row_cells.get(r).into_iter().flatten() {
-            if seen[i].0 == 0 {
-                seen[i].1 = r;
-            }
-            seen[i].0 += 1;
-        }
-    }
-    let mut page_break = page_break;
-    for (n, &r) in rows.iter().enumerate() {
-        // Header rows stay with the first body row in any case.
-        let keep_next = (keep || r < t.header_rows) && n + 1 < rows.len();
+    // The first row each cell covers, for vMerge.
+    let mut first_row: Vec<Option<usize>> = vec![None; table.cells.len()];
+    let kept_rows = table.header_rows + BODY_ROWS_KEPT_WITH_HEADER - 1;
+    for r in 0..table.rows {
+        let keep_next = r < kept_rows && r + 1 < table.rows;
         x.open("w:tr", &[])?;
         x.open("w:trPr", &[])?;
-        x.empty("w:cantSplit", &[])?;
-        let h = twips(plan.heights.get(r).copied().unwrap_or(0.0)).to_string();
-        x.empty("w:trHeight", &[("w:val", &h), ("w:hRule", "atLeast")])?;
-        if r < t.header_rows {
+        let height = plan.heights.get(r).copied().unwrap_or(0.0);
+        // Our PDF continues a row on the next page only when it is taller than a page.
+        if height <= style.page.body_height {
+            x.empty("w:cantSplit", &[])?;
+        }
+        x.empty(
+            "w:trHeight",
+            &[("w:val", &twips(height).to_string()), ("w:hRule", "atLeast")],
+        )?;
+        if r < table.header_rows {
             x.empty("w:tblHeader", &[])?;
         }
         x.close("w:trPr")?;
         for &i in plan.row_cells.get(r).into_iter().flatten() {
-            let merge = match seen[i] {
-                (count, _) if count < 2 => Merge::None,
-                (_, first) if first == r => Merge::Restart,
-                _ => Merge::Continue,
+            let cell = &table.cells[i];
+            let merge = if cell.rowspan < 2 {
+                Merge::None
+            } else if *first_row[i].get_or_insert(r) == r {
+                Merge::Restart
+            } else {
+                Merge::Continue
             };
-            let cell = &t.cells[i];
-            let lines = plan.lines.get(i).map_or(&[][..], Vec::as_slice);
-            write_cell(x, plan, cell, lines, merge, keep_next, std::mem::take(&mut page_break))?;
+            write_cell(
+                x,
+                style,
+                &plan,
+                cell,
+                merge,
+                keep_next,
+                std::mem::take(&mut break_first_row),
+            )?;
         }
         x.close("w:tr")?;
     }
-    x.close("w:tbl")
+    x.close("w:tbl")?;
+    Ok(Some(plan.space_after_twips(style)))
 }
 
 fn table_properties(x: &mut Xml, plan: &Plan) -> Result<(), DocxError> {
@@ -370,9 +311,9 @@ fn border(x: &mut Xml, name: &str, width: Option<f32>) -> Result<(), DocxError> 
 
 fn write_cell(
     x: &mut Xml,
+    style: &Style,
     plan: &Plan,
     cell: &Cell,
-    lines: &[String],
     merge: Merge,
     keep_next: bool,
     page_break: bool,
@@ -400,48 +341,30 @@ fn write_cell(
     x.val("w:vAlign", "center")?;
     x.close("w:tcPr")?;
 
-    let heading = matches!(cell.kind, CellKind::ColumnHeader | CellKind::Section);
-    let left = cell.kind == CellKind::RowHeader;
-    x.open("w:p", &[])?;
-    PPr {
-        style: Some(if heading { TABLE_HEADING } else { TABLE_TEXT }),
+    let base = match cell.kind {
+        CellKind::ColumnHeader | CellKind::Section => TABLE_HEADING,
+        CellKind::RowHeader => TABLE_LABEL,
+        _ => TABLE_TEXT,
+    };
+    let id = cell_style(base, style, plan.size);
+    let mut ppr = PPr {
+        style: Some(&id),
         keep_next,
         page_break_before: page_break,
-        spacing: Some(exact(line_twips(plan.size))),
-        jc: Some(if left { "left" } else { "center" }),
         ..PPr::default()
+    };
+    // A line the clerk broke is a paragraph of its own: the reader wraps the rest itself.
+    let lines: Vec<&str> = if merge == Merge::Continue {
+        vec![""]
+    } else {
+        cell.text.split('\n').collect()
+    };
+    for line in lines {
+        x.open("w:p", &[])?;
+        ppr.write(x)?;
+        ppr.page_break_before = false;
+        text_runs(x, line.trim_end_matches('\r'), false)?;
+        x.close("w:p")?;
     }
-    .write(x)?;
-    if merge != Merge::Continue {
-        let size = Some(half_points(plan.size));
-        if !left && lines.len() > 1 {
-            // Centred text breaks where layout balanced it, not where the reader would.
-            text_run(x, &lines.join("\n"), size)?;
-        } else {
-            text_run(x, &cell.text, size)?;
-        }
-    }
-    x.close("w:p")?;
     x.close("w:tc")
-}
-
-/// Exact cell line spacing, rounded down so that a cell's lines never outgrow its row.
-fn line_twips(size: f32) -> i32 {
-    (CELL_LINE_HEIGHT * size * 20.0 + 0.001).floor() as i32
-}
-
-/// A run of `text` (`\n` becomes `<w:br/>`), at `size` half-points if given.
-fn text_run(x: &mut Xml, text: &str, size: Option<i32>) -> Result<(), DocxError> {
-    if text.is_empty() {
-        return Ok(());
-    }
-    x.open("w:r", &[])?;
-    RPr { size, ..RPr::default() }.write(x)?;
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
-            x.empty("w:br", &[])?;
-        }
-        t(x, line.trim_end_matches('\r'))?;
-    }
-    x.close("w:r")
 }

@@ -4,11 +4,12 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 
 use super::*;
+use crate::layout::SignaturePlace;
 use crate::model::{Block, Date, Document, Heading, Paragraph, Run, Signature, SourcePos};
 use crate::style::Style;
 
 /// A parsed XML element, enough to assert on the parts.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct El {
     name: String,
     attrs: Vec<(String, String)>,
@@ -187,7 +188,13 @@ fn sample() -> Document {
 fn facts() -> DocxFacts {
     DocxFacts {
         title_lines: vec!["关于进一步加强公文格式规范化".into(), "管理工作的通知".into()],
-        signature_right_indents: Some((32.0, 48.0)),
+        // 署名 2 字 (2 × 15.79 pt) from the right edge, 10 字 long; the date starts 2 字 further right.
+        signature: Some(SignaturePlace {
+            issuer_right: 31.59,
+            date_right: 48.0,
+            issuer_start: 252.72,
+            date_start: 284.3,
+        }),
         signature_lines: Vec::new(),
         tables: Vec::new(),
         squeezed_marks: Default::default(),
@@ -247,7 +254,9 @@ fn section_geometry_from_style() {
     assert_eq!(got, ["2098", "1474", "1984", "1587", "851", "1417", "0"]);
     let grid = sect.child("w:docGrid").unwrap();
     assert_eq!(grid.attr("w:linePitch"), Some("579"));
-    assert_eq!(grid.attr("w:type"), None, "no grid type: exact spacing does the pitch");
+    assert_eq!(grid.attr("w:type"), Some("lines"));
+    // 8845 twips = 442.25 pt for 28 characters: 15.7946 pt, 0.2054 pt under 三号, × 4096, floored.
+    assert_eq!(grid.attr("w:charSpace"), Some("-842"));
     // CT_SectPr order: footer references first, then pgSz, pgMar, cols, docGrid.
     assert_eq!(
         sect.child_names(),
@@ -450,6 +459,12 @@ fn page_break_starts_the_next_paragraph() {
     assert_eq!(ps[10].w_text(), " 前后有空格 ");
 }
 
+/// The pPr of the style `id` in the DOCX of `doc` with `facts`.
+fn style_ppr(doc: &Document, facts: &DocxFacts, id: &str) -> El {
+    let st = parse(&part(&write(doc, &style(), facts).unwrap(), "word/styles.xml"));
+    style_by_id(&st, id).path(&["w:pPr"]).clone()
+}
+
 #[test]
 fn signature_block() {
     let d = document_xml(&sample(), &facts());
@@ -459,17 +474,47 @@ fn signature_block() {
     let (issuer, date) = (ps[n - 2], ps[n - 1]);
     assert_eq!(issuer.w_text(), "某某市人民政府办公室");
     assert_eq!(date.w_text(), "2024年7月1日");
-    for (p, right) in [(issuer, "640"), (date, "960")] {
-        assert_eq!(p.path(&["w:pPr", "w:pStyle"]).attr("w:val"), Some("Signature"));
-        assert_eq!(p.path(&["w:pPr", "w:ind"]).attr("w:right"), Some(right));
-        assert_eq!(p.path(&["w:pPr", "w:jc"]).attr("w:val"), Some("right"));
+    // Each line names its style and carries nothing else.
+    for (p, id) in [(issuer, "Signature"), (date, "Date")] {
+        assert_eq!(p.path(&["w:pPr"]).child_names(), ["w:pStyle"]);
+        assert_eq!(p.path(&["w:pPr", "w:pStyle"]).attr("w:val"), Some(id));
     }
-    assert!(issuer.path(&["w:pPr"]).child("w:keepNext").is_some());
-    assert!(date.path(&["w:pPr"]).child("w:keepNext").is_none());
-    // Without layout's figures: 2 字 of the signature size.
-    let d = document_xml(&sample(), &DocxFacts::default());
-    let ps: Vec<&El> = d.path(&["w:body"]).kids("w:p").collect();
-    assert_eq!(ps[ps.len() - 2].path(&["w:pPr", "w:ind"]).attr("w:right"), Some("640"));
+    // 署名 anchored 2 字 from the right edge; the date starts 2 字 right of the 署名's start,
+    // whatever its length: editing it keeps the rule.
+    let sig = style_ppr(&sample(), &facts(), "Signature");
+    assert_eq!(sig.path(&["w:jc"]).attr("w:val"), Some("right"));
+    let ind = sig.path(&["w:ind"]);
+    assert_eq!(
+        (ind.attr("w:rightChars"), ind.attr("w:right")),
+        (Some("200"), Some("632"))
+    );
+    assert!(sig.child("w:keepNext").is_some(), "the 署名 keeps with its date");
+    let date = style_ppr(&sample(), &facts(), "Date");
+    assert_eq!(date.path(&["w:jc"]).attr("w:val"), Some("left"));
+    let ind = date.path(&["w:ind"]);
+    assert_eq!(
+        (ind.attr("w:leftChars"), ind.attr("w:left")),
+        (Some("1800"), Some("5686"))
+    );
+    assert_eq!(ind.attr("w:right"), None);
+    assert!(date.child("w:keepNext").is_none());
+    // A date longer than the 署名: the date is anchored, the 署名 starts 2 字 left of it.
+    let long = DocxFacts {
+        signature: Some(SignaturePlace {
+            issuer_right: 80.0,
+            date_right: 31.59,
+            issuer_start: 300.0,
+            date_start: 331.59,
+        }),
+        ..facts()
+    };
+    let sig = style_ppr(&sample(), &long, "Signature");
+    assert_eq!(sig.path(&["w:ind"]).attr("w:left"), Some("6000"));
+    let date = style_ppr(&sample(), &long, "Date");
+    assert_eq!(date.path(&["w:ind"]).attr("w:rightChars"), Some("200"));
+    // Without layout's figures: both 2 字 from the right edge.
+    let sig = style_ppr(&sample(), &DocxFacts::default(), "Signature");
+    assert_eq!(sig.path(&["w:ind"]).attr("w:rightChars"), Some("200"));
 }
 
 #[test]
@@ -523,6 +568,26 @@ fn properties_and_fonts() {
     assert!(core.child("dcterms:created").is_none());
 
     let fonts = parse(&part(&docx, "word/fontTable.xml"));
+    // Word's substitutes on a machine without the 公文 fonts: the nearest stock font by name,
+    // then by PANOSE class and charset.
+    let font = |name: &str| fonts.kids("w:font").find(|f| f.attr("w:name") == Some(name)).unwrap();
+    for (name, alt, panose, charset) in [
+        ("方正小标宋简体", "华文中宋", "02010600040101010101", "86"),
+        ("仿宋_GB2312", "仿宋", "02010609030101010101", "86"),
+        ("楷体_GB2312", "楷体", "02010609030101010101", "86"),
+        ("黑体", "SimHei", "02010609060101010101", "86"),
+        ("宋体", "SimSun", "02010600030101010101", "86"),
+        ("Times New Roman", "Times", "02020603050405020304", "00"),
+    ] {
+        let f = font(name);
+        assert_eq!(f.path(&["w:altName"]).attr("w:val"), Some(alt), "{name}");
+        assert_eq!(f.path(&["w:panose1"]).attr("w:val"), Some(panose), "{name}");
+        assert_eq!(f.path(&["w:charset"]).attr("w:val"), Some(charset), "{name}");
+        assert_eq!(
+            f.child_names(),
+            ["w:altName", "w:panose1", "w:charset", "w:family", "w:pitch"]
+        );
+    }
     let names: Vec<&str> = fonts.kids("w:font").map(|f| f.attr("w:name").unwrap()).collect();
     assert_eq!(
         names,
@@ -617,7 +682,7 @@ fn sample_files_on_request() {
                 "服务效能三年行动方案（2024—2026年）》".into(),
                 "的通知".into(),
             ],
-            signature_right_indents: Some((32.0, 48.0)),
+            signature: facts().signature,
             signature_lines: Vec::new(),
             tables: Vec::new(),
             squeezed_marks: Default::default(),
@@ -695,7 +760,7 @@ fn table_grid_spans_merges_and_header_rows() {
     let names = body.child_names();
     let at = names.iter().position(|n| *n == "w:tbl").unwrap();
     assert_eq!(names.iter().filter(|n| **n == "w:tbl").count(), 1);
-    assert_eq!(names[at - 1..at + 3], ["w:p", "w:tbl", "w:p", "w:p"]);
+    assert_eq!(names[at - 1..at + 2], ["w:p", "w:tbl", "w:p"]);
     let caption = &body.children[at - 1];
     assert_eq!(caption.w_text(), "表1　统计");
     assert_eq!(caption.path(&["w:pPr", "w:pStyle"]).attr("w:val"), Some("TableCaption"));
@@ -767,6 +832,7 @@ fn table_grid_spans_merges_and_header_rows() {
     assert_eq!(shapes(rows[5])[0], s("合计", 2, ""));
     for (i, tr) in rows.iter().enumerate() {
         let trpr = tr.child("w:trPr").unwrap();
+        // Rows shorter than a page do not split, as in our PDF.
         assert!(trpr.child("w:cantSplit").is_some());
         assert_eq!(trpr.child("w:tblHeader").is_some(), i < 2, "row {i}");
         // Every row fills the grid, and its cells are as wide as the columns they span.
@@ -783,9 +849,10 @@ fn table_grid_spans_merges_and_header_rows() {
             })
             .sum();
         assert_eq!(w, 8839, "row {i}");
-        // keepNext on every row but the last keeps the table on one page.
+        // The header rows and the first body row keep with the next: the table starts on a
+        // page only with its header and two body rows; the rest breaks where the page ends.
         for p in tr.find_all("w:p") {
-            assert_eq!(p.path(&["w:pPr"]).child("w:keepNext").is_some(), i < 5, "row {i}");
+            assert_eq!(p.path(&["w:pPr"]).child("w:keepNext").is_some(), i < 3, "row {i}");
         }
     }
     let tc = rows[0].kids("w:tc").next().unwrap();
@@ -793,121 +860,122 @@ fn table_grid_spans_merges_and_header_rows() {
         tc.path(&["w:tcPr"]).child_names(),
         ["w:tcW", "w:gridSpan", "w:vMerge", "w:vAlign"]
     );
-    // Heading cells in the header font, row labels left, values centred; all on the cell line
-    // height (1.25 × 10.5 pt, rounded down) at the layout's size.
-    let ppr = |row: usize, cell: usize| rows[row].kids("w:tc").nth(cell).unwrap().path(&["w:p", "w:pPr"]);
-    for (row, cell, style, jc) in [
-        (0, 1, "TableHeading", "center"),
-        (2, 0, "TableText", "left"),
-        (2, 1, "TableText", "left"),
-        (2, 2, "TableText", "center"),
-        (5, 0, "TableText", "left"),
+    // Heading cells, row labels and values each in their style, at the size layout chose
+    // (五号: the 21 half-point variants); no size, spacing or alignment in the cells.
+    let p = |row: usize, cell: usize| rows[row].kids("w:tc").nth(cell).unwrap().path(&["w:p"]);
+    for (row, cell, style) in [
+        (0, 1, "TableHeading21"),
+        (2, 0, "TableLabel21"),
+        (2, 1, "TableLabel21"),
+        (2, 2, "TableText21"),
+        (5, 0, "TableLabel21"),
     ] {
-        let p = ppr(row, cell);
-        assert_eq!(p.path(&["w:pStyle"]).attr("w:val"), Some(style), "{row},{cell}");
-        assert_eq!(p.path(&["w:jc"]).attr("w:val"), Some(jc), "{row},{cell}");
-        let sp = p.path(&["w:spacing"]);
-        assert_eq!(
-            (sp.attr("w:line"), sp.attr("w:lineRule"), sp.attr("w:before")),
-            (Some("262"), Some("exact"), Some("0"))
-        );
+        let ppr = p(row, cell).path(&["w:pPr"]);
+        assert_eq!(ppr.path(&["w:pStyle"]).attr("w:val"), Some(style), "{row},{cell}");
+        for direct in ["w:jc", "w:spacing", "w:ind"] {
+            assert!(ppr.child(direct).is_none(), "{row},{cell}: {direct}");
+        }
+        assert!(p(row, cell).path(&["w:r"]).child("w:rPr").is_none(), "{row},{cell}");
     }
-    let run = rows[2].kids("w:tc").nth(2).unwrap().path(&["w:p", "w:r"]);
-    assert_eq!(run.path(&["w:rPr", "w:sz"]).attr("w:val"), Some("21"));
     assert_eq!(
         rows[2].path(&["w:trPr", "w:trHeight"]).attr("w:val"),
         Some("383"),
         "one line of 13.125 pt and 6 pt of padding"
     );
 
-    // The paragraph after the table brings the text back to the grid line layout chose:
-    // 6 rows of 19.125 pt + 10 pt, less the rows as written (383 twips each) and the bottom
-    // rule LibreOffice draws below the last row.
+    // The paragraph after the table starts on the grid line layout chose, by its space
+    // before: 6 rows of 19.125 pt + 10 pt, less the rows as written (383 twips each) and the
+    // bottom rule LibreOffice draws below the last row. No spacer paragraph.
     let after = &body.children[at + 1];
-    assert!(after.find_all("w:r").is_empty());
+    assert_eq!(after.w_text(), "表后。");
     let sp = after.path(&["w:pPr", "w:spacing"]);
-    assert_eq!((sp.attr("w:line"), sp.attr("w:lineRule")), (Some("177"), Some("exact")));
-    assert_eq!(body.children[at + 2].w_text(), "表后。");
+    assert_eq!((sp.attr("w:before"), sp.attr("w:line")), (Some("177"), None));
 }
 
 #[test]
-fn spanning_label_restarts_on_the_next_page() {
+fn one_table_across_pages_with_repeated_header_rows() {
     let t = tree_table("continued: 续表1\n");
-    // Row 3 (县财政局) starts a page: 县直部门 (rows 2–4) is cut after its first row.
+    // Our PDF starts a page at row 3 (县财政局), cutting 县直部门 (rows 2–4) after its first row.
     let f = table_facts(&t, vec![3]);
     let d = document_xml(&table_doc(t), &with_tables(vec![f]));
     let body = d.path(&["w:body"]);
     let names = body.child_names();
-    let at = names.iter().position(|n| *n == "w:tbl").unwrap();
-    assert_eq!(names[at..at + 4], ["w:tbl", "w:p", "w:tbl", "w:p"]);
-    assert_eq!(names.iter().filter(|n| **n == "w:tbl").count(), 2);
-
-    // First page: the header and row 2; the label's one row there needs no merge.
-    let first: Vec<&El> = body.children[at].kids("w:tr").collect();
-    assert_eq!(first.len(), 3);
-    assert_eq!(shapes(first[2])[0], s("县直部门", 1, ""));
-    assert!(
-        first[2].find_all("w:keepNext").is_empty(),
-        "the page's last row ends the keep chain"
-    );
-
-    // The continuation starts a page with its label, right-aligned.
-    let label = &body.children[at + 1];
-    assert_eq!(label.w_text(), "续表1");
-    let ppr = label.child("w:pPr").unwrap();
-    assert!(ppr.child("w:pageBreakBefore").is_some());
-    assert_eq!(ppr.path(&["w:jc"]).attr("w:val"), Some("right"));
-    assert_eq!(ppr.path(&["w:spacing"]).attr("w:line"), Some("420"), "1.5 × 14 pt");
-
-    // Next page: the header rows again, then the label restarted with its text.
-    let next: Vec<&El> = body.children[at + 2].kids("w:tr").collect();
-    assert_eq!(next.len(), 5);
-    for (i, tr) in next.iter().enumerate() {
-        assert_eq!(tr.path(&["w:trPr"]).child("w:tblHeader").is_some(), i < 2, "row {i}");
-    }
-    assert_eq!(shapes(next[0])[0], s("单位", 2, "restart"));
-    assert_eq!(shapes(next[1])[0], s("", 2, "continue"));
     assert_eq!(
-        shapes(next[2])[..2],
-        [s("县直部门", 1, "restart"), s("县财政局", 1, "")]
+        names.iter().filter(|n| **n == "w:tbl").count(),
+        1,
+        "one w:tbl per table"
     );
-    assert_eq!(shapes(next[3])[0], s("", 1, "continue"));
-    assert_eq!(shapes(next[4])[0], s("合计", 2, ""));
-
-    // Without a 续表 label, an empty hairline paragraph starts the page.
-    let t = tree_table("");
-    let f = table_facts(&t, vec![3]);
-    let d = document_xml(&table_doc(t), &with_tables(vec![f]));
-    let body = d.path(&["w:body"]);
-    let at = body.child_names().iter().position(|n| *n == "w:tbl").unwrap();
-    let sep = &body.children[at + 1];
-    assert_eq!(sep.w_text(), "");
-    assert!(sep.path(&["w:pPr"]).child("w:pageBreakBefore").is_some());
-    assert_eq!(sep.path(&["w:pPr", "w:spacing"]).attr("w:line"), Some("14"));
+    assert!(!d.w_text().contains("续表"), "the reader repeats the header; no label");
+    assert!(d.find_all("w:pageBreakBefore").is_empty());
+    let at = names.iter().position(|n| *n == "w:tbl").unwrap();
+    let rows: Vec<&El> = body.children[at].kids("w:tr").collect();
+    assert_eq!(rows.len(), 6, "no copied header rows");
+    let headers: Vec<bool> = rows
+        .iter()
+        .map(|tr| tr.path(&["w:trPr"]).child("w:tblHeader").is_some())
+        .collect();
+    assert_eq!(headers, [true, true, false, false, false, false]);
+    // The spanning label is one merged cell across the break.
+    assert_eq!(shapes(rows[2])[0], s("县直部门", 1, "restart"));
+    assert_eq!(shapes(rows[3])[0], s("", 1, "continue"));
+    assert_eq!(shapes(rows[4])[0], s("", 1, "continue"));
+    // After the table, the text resumes where it does in our PDF's last page of the table:
+    // its 续表 label (1.5 × 14 pt), the header rows and rows 3–5 (5 × 19.125 pt) and 10 pt,
+    // less what the DOCX draws there (5 × 383 twips) and the bottom rule.
+    let after = &body.children[at + 1];
+    assert_eq!(after.path(&["w:pPr", "w:spacing"]).attr("w:before"), Some("598"));
 }
 
 #[test]
-fn centred_cells_break_where_layout_did() {
-    let t = tree_table("");
+fn no_hard_breaks_in_cells() {
+    let mut t = tree_table("");
+    // A line the clerk broke becomes a paragraph of the cell.
+    t.cells[0].text = "单\n位".into();
     let mut f = table_facts(&t, vec![]);
     for (c, lines) in t.cells.iter().zip(f.cell_lines.iter_mut()) {
-        match c.text.as_str() {
-            "主动公开" => *lines = vec!["主动".into(), "公开".into()],
-            "县政府办公室" => *lines = vec!["县政府".into(), "办公室".into()],
-            _ => {}
+        if c.text == "主动公开" {
+            *lines = vec!["主动".into(), "公开".into()];
         }
     }
     let d = document_xml(&table_doc(t), &with_tables(vec![f]));
     let tbl = d.path(&["w:body", "w:tbl"]);
+    assert!(tbl.find_all("w:br").is_empty());
     let rows: Vec<&El> = tbl.kids("w:tr").collect();
-    let run = |row: usize, cell: usize| rows[row].kids("w:tc").nth(cell).unwrap().path(&["w:p", "w:r"]);
-    assert_eq!(run(0, 1).child_names(), ["w:rPr", "w:t", "w:br", "w:t"]);
-    assert_eq!(run(0, 1).w_text(), "主动公开");
-    // A left-aligned row label wraps by itself.
-    assert_eq!(run(2, 1).child_names(), ["w:rPr", "w:t"]);
-    assert_eq!(run(2, 1).w_text(), "县政府办公室");
-    // Two lines make row 2 taller: 2 × 13.125 + 6 pt.
-    assert_eq!(rows[2].path(&["w:trPr", "w:trHeight"]).attr("w:val"), Some("645"));
+    let cell = |row: usize, n: usize| rows[row].kids("w:tc").nth(n).unwrap();
+    assert_eq!(cell(0, 1).w_text(), "主动公开");
+    let lines: Vec<String> = cell(0, 0).kids("w:p").map(El::w_text).collect();
+    assert_eq!(lines, ["单", "位"]);
+    // Layout's two lines make row 0 taller, as a minimum: 2 × 13.125 + 6 pt.
+    assert_eq!(rows[0].path(&["w:trPr", "w:trHeight"]).attr("w:val"), Some("645"));
+    assert_eq!(rows[0].path(&["w:trPr", "w:trHeight"]).attr("w:hRule"), Some("atLeast"));
+}
+
+#[test]
+fn two_tables_in_a_row_stay_two() {
+    let doc = Document {
+        blocks: vec![Block::Table(tree_table("")), Block::Table(tree_table(""))],
+        signature: None,
+        ..sample()
+    };
+    let d = document_xml(&doc, &DocxFacts::default());
+    let names = d.path(&["w:body"]).child_names();
+    assert_eq!(names[2..], ["w:tbl", "w:p", "w:tbl", "w:p", "w:sectPr"]);
+}
+
+#[test]
+fn ambiguous_punctuation_stays_in_the_chinese_font() {
+    let doc = Document {
+        blocks: vec![para("“三大攻坚战”——决胜……"), para("普通文字。")],
+        ..sample()
+    };
+    let d = document_xml(&doc, &facts());
+    let body = d.path(&["w:body"]);
+    let p = body.kids("w:p").find(|p| p.w_text().starts_with('“')).unwrap();
+    let fonts = p.path(&["w:r", "w:rPr", "w:rFonts"]);
+    assert_eq!(fonts.attr("w:hint"), Some("eastAsia"));
+    assert_eq!(fonts.attr("w:ascii"), None, "the fonts themselves come from the style");
+    let plain = body.kids("w:p").find(|p| p.w_text() == "普通文字。").unwrap();
+    assert!(plain.path(&["w:r"]).child("w:rPr").is_none());
 }
 
 #[test]
@@ -925,15 +993,16 @@ fn table_without_facts_and_after_a_page_break() {
     assert_eq!(cols.iter().sum::<i32>(), 8844);
     assert!(cols.iter().all(|&c| (1768..=1769).contains(&c)), "{cols:?}");
     let first = tbl.path(&["w:tr", "w:tc", "w:p"]);
-    assert_eq!(first.path(&["w:r", "w:rPr", "w:sz"]).attr("w:val"), Some("28"));
+    assert_eq!(first.path(&["w:pPr", "w:pStyle"]).attr("w:val"), Some("TableHeading"));
+    assert!(first.path(&["w:r"]).child("w:rPr").is_none());
     // The page break goes to the table's first paragraph, there being no caption.
     assert!(first.path(&["w:pPr"]).child("w:pageBreakBefore").is_some());
     assert_eq!(d.find_all("w:pageBreakBefore").len(), 1);
-    // A gap smaller than Word allows gets Word's smallest exact line.
+    // No gap after the table without layout's figures.
     let body = d.path(&["w:body"]);
     let at = body.child_names().iter().position(|n| *n == "w:tbl").unwrap();
-    let after = body.children[at + 1].path(&["w:pPr", "w:spacing"]);
-    assert_eq!(after.attr("w:line"), Some("14"));
+    assert_eq!(body.children[at + 1].w_text(), "表后。");
+    assert!(body.children[at + 1].child("w:pPr").is_none());
 }
 
 #[test]
@@ -986,13 +1055,38 @@ fn table_styles_and_fonts() {
     assert_eq!(cap.path(&["w:pPr", "w:spacing"]).attr("w:line"), Some("579"));
     assert_eq!(cap.path(&["w:pPr", "w:ind"]).attr("w:firstLine"), Some("0"));
     assert_eq!(cap.path(&["w:rPr", "w:rFonts"]).attr("w:eastAsia"), Some("黑体"));
-    for (id, font) in [("TableText", "仿宋_GB2312"), ("TableHeading", "黑体")] {
+    for (id, font, jc) in [
+        ("TableText", "仿宋_GB2312", "center"),
+        ("TableHeading", "黑体", "center"),
+    ] {
         let s = style_by_id(&st, id);
         assert_eq!(s.path(&["w:rPr", "w:rFonts"]).attr("w:eastAsia"), Some(font));
         assert_eq!(s.path(&["w:rPr", "w:rFonts"]).attr("w:ascii"), Some("Times New Roman"));
         assert_eq!(s.path(&["w:rPr", "w:sz"]).attr("w:val"), Some("28"));
         assert_eq!(s.path(&["w:pPr", "w:ind"]).attr("w:firstLineChars"), Some("0"));
         assert_eq!(s.path(&["w:pPr", "w:spacing"]).attr("w:line"), Some("350"));
+        assert_eq!(s.path(&["w:pPr", "w:jc"]).attr("w:val"), Some(jc));
+    }
+    // Row labels: Table Text, left-aligned.
+    let label = style_by_id(&st, "TableLabel");
+    assert_eq!(label.path(&["w:basedOn"]).attr("w:val"), Some("TableText"));
+    assert_eq!(label.path(&["w:pPr", "w:jc"]).attr("w:val"), Some("left"));
+    // A table stepped down to 五号 gets variants that change the size and line height only.
+    let t = tree_table("");
+    let f = table_facts(&t, vec![]);
+    let docx = write(&table_doc(t), &style(), &with_tables(vec![f])).unwrap();
+    let st = parse(&part(&docx, "word/styles.xml"));
+    for (id, base) in [
+        ("TableText21", "TableText"),
+        ("TableHeading21", "TableHeading"),
+        ("TableLabel21", "TableLabel"),
+    ] {
+        let s = style_by_id(&st, id);
+        assert_eq!(s.path(&["w:basedOn"]).attr("w:val"), Some(base));
+        assert_eq!(s.path(&["w:rPr"]).child_names(), ["w:sz", "w:szCs"]);
+        assert_eq!(s.path(&["w:rPr", "w:sz"]).attr("w:val"), Some("21"));
+        assert_eq!(s.path(&["w:pPr"]).child_names(), ["w:spacing"]);
+        assert_eq!(s.path(&["w:pPr", "w:spacing"]).attr("w:line"), Some("262"));
     }
 }
 

@@ -99,7 +99,9 @@ pub(crate) struct Spacing {
 /// is why both are written.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub(crate) struct Ind {
+    pub left_chars: Option<i32>,
     pub left: Option<i32>,
+    pub right_chars: Option<i32>,
     pub right: Option<i32>,
     pub first_line_chars: Option<i32>,
     pub first_line: Option<i32>,
@@ -121,6 +123,8 @@ pub(crate) struct PPr<'a> {
     /// Writes `<w:snapToGrid w:val="0"/>`.
     pub no_snap_to_grid: bool,
     pub spacing: Option<Spacing>,
+    /// Space before (twips) of a paragraph without `spacing`: the gap after a table.
+    pub space_before: Option<i32>,
     pub ind: Option<Ind>,
     pub jc: Option<&'static str>,
     pub outline_lvl: Option<u8>,
@@ -137,6 +141,7 @@ impl PPr<'_> {
             && !self.no_auto_space
             && !self.no_snap_to_grid
             && self.spacing.is_none()
+            && self.space_before.is_none()
             && self.ind.is_none()
             && self.jc.is_none()
             && self.outline_lvl.is_none()
@@ -188,15 +193,25 @@ impl PPr<'_> {
                     ("w:lineRule", rule),
                 ],
             )?;
+        } else if let Some(before) = self.space_before {
+            x.empty("w:spacing", &[("w:before", &before.to_string())])?;
         }
         if let Some(ind) = self.ind {
+            let lc = ind.left_chars.map(|v| v.to_string());
             let left = ind.left.map(|v| v.to_string());
+            let rc = ind.right_chars.map(|v| v.to_string());
             let right = ind.right.map(|v| v.to_string());
             let flc = ind.first_line_chars.map(|v| v.to_string());
             let fl = ind.first_line.map(|v| v.to_string());
             let mut attrs: Vec<(&str, &str)> = Vec::new();
+            if let Some(v) = &lc {
+                attrs.push(("w:leftChars", v));
+            }
             if let Some(v) = &left {
                 attrs.push(("w:left", v));
+            }
+            if let Some(v) = &rc {
+                attrs.push(("w:rightChars", v));
             }
             if let Some(v) = &right {
                 attrs.push(("w:right", v));
@@ -251,11 +266,19 @@ pub(crate) struct RPr<'a> {
     pub size: Option<i32>,
     /// Writes `<w:lang w:val="en-US" w:eastAsia="zh-CN"/>`.
     pub lang: bool,
+    /// Without `fonts`: writes `<w:rFonts w:hint="eastAsia"/>`, which keeps the characters
+    /// Unicode leaves ambiguous in the run's East-Asian font.
+    pub east_asia_hint: bool,
 }
 
 impl RPr<'_> {
     pub(crate) fn is_empty(&self) -> bool {
-        self.fonts.is_none() && !self.bold && self.tracking.is_none() && self.size.is_none() && !self.lang
+        self.fonts.is_none()
+            && !self.east_asia_hint
+            && !self.bold
+            && self.tracking.is_none()
+            && self.size.is_none()
+            && !self.lang
     }
 
     pub(crate) fn write(&self, x: &mut Xml) -> Result<(), DocxError> {
@@ -276,6 +299,8 @@ impl RPr<'_> {
                     ("w:hint", "eastAsia"),
                 ],
             )?;
+        } else if self.east_asia_hint {
+            x.empty("w:rFonts", &[("w:hint", "eastAsia")])?;
         }
         if self.bold {
             x.empty("w:b", &[])?;

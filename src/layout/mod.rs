@@ -198,7 +198,7 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
         metadata: structure::metadata(doc),
         decisions: Decisions {
             title_lines,
-            signature_right_indents: signature.as_ref().map(|s| s.right_indents),
+            signature: signature.as_ref().map(|s| s.place),
             signature_lines: signature.map(|s| s.lines).unwrap_or_default(),
             tables: placed.tables,
             squeezed_marks: placed.squeezed_marks,
@@ -470,16 +470,21 @@ fn signature_region(
     }));
     Ok(Some(SignatureItems {
         start,
-        right_indents: (width - right_edge, width - date_x - wd),
+        place: SignaturePlace {
+            issuer_right: width - right_edge,
+            date_right: width - date_x - wd,
+            issuer_start: right_edge - ws,
+            date_start: date_x,
+        },
         paragraphs: k + 1,
         lines: signature_lines,
     }))
 }
 
-/// Where the signature's items start, and the right indents of its two lines (pt).
+/// Where the signature's items start, and where its lines stand.
 struct SignatureItems {
     start: usize,
-    right_indents: (f32, f32),
+    place: SignaturePlace,
     /// How many signature paragraphs were placed: one per organ, and the date.
     paragraphs: usize,
     /// The 署名 lines as laid out.
@@ -1128,7 +1133,8 @@ mod tests {
         // One blank row between the text and the 署名.
         let body = l.pages[0].runs.iter().find(|r| r.role == RunRole::Body).unwrap();
         assert!((issuer.baseline - body.baseline - 2.0 * s.grid.line_pitch).abs() < 0.01);
-        let (ri, rd) = l.decisions.signature_right_indents.unwrap();
+        let place = l.decisions.signature.unwrap();
+        let (ri, rd) = (place.issuer_right, place.date_right);
         assert!((ri - 2.0 * s.grid.char_pitch).abs() < 0.05 && rd > 0.0);
     }
 

@@ -232,8 +232,8 @@ pub struct TableFacts {
 pub struct Decisions {
     /// The title's lines as broken.
     pub title_lines: Vec<String>,
-    /// Right indents (pt) of the 署名 and 成文日期 lines.
-    pub signature_right_indents: Option<(f32, f32)>,
+    /// Where the 署名 and the 成文日期 stand.
+    pub signature: Option<SignaturePlace>,
     /// The 署名 lines as layout set them (one paragraph each); empty: the input's organs.
     pub signature_lines: Vec<String>,
     /// Tables, each with its block index.
@@ -242,6 +242,17 @@ pub struct Decisions {
     /// `Document::blocks`: (byte offset in the block's text, whether the left half went).
     /// Word is told the same by a narrower character spacing.
     pub squeezed_marks: std::collections::BTreeMap<usize, Vec<(usize, bool)>>,
+}
+
+/// The 署名 and 成文日期 as layout placed them (GB/T 9704 7.3.5.2), in points: the 署名 lines'
+/// shared right edge and the date's distance from the 版心's right edge, and where the widest
+/// 署名 line and the date start from the 版心's left edge.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SignaturePlace {
+    pub issuer_right: f32,
+    pub date_right: f32,
+    pub issuer_start: f32,
+    pub date_start: f32,
 }
 
 impl Decisions {
