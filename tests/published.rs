@@ -490,6 +490,8 @@ fn ascii_punctuation_is_warned_and_fixed_in_place() {
     }
     assert!(fixed.contains("# 注释,不改(一)\n"));
     assert!(fixed.contains("（一）進一步加大政務公開機制建設力度"));
+    // A URL keeps its own marks, and the bracket around it is closed full width.
+    assert!(fixed.contains("（http://www.alszq.gov.cn）"), "{fixed}");
     assert!(
         !dir.path()
             .read_dir()

@@ -39,10 +39,21 @@ fn urls(text: &str) -> Vec<Range<usize>> {
         let mut from = 0;
         while let Some(i) = text[from..].find(start_word) {
             let start = from + i;
-            let len = text[start..]
+            let mut len = text[start..]
                 .char_indices()
                 .find(|&(_, c)| c.is_whitespace() || is_wide(c) || c == '"')
                 .map_or(text.len() - start, |(j, _)| j);
+            // Punctuation that ends the URL belongs to the sentence: `(见 http://x.cn)`,
+            // `http://x.cn,`; a `)` only when the URL opens none.
+            while let Some(last) = text[start..start + len].chars().last() {
+                let url = &text[start..start + len];
+                let unmatched = last == ')' && url.matches('(').count() < url.matches(')').count();
+                if matches!(last, ',' | '.' | ';' | ':') || unmatched {
+                    len -= 1;
+                } else {
+                    break;
+                }
+            }
             out.push(start..start + len);
             from = start + len.max(1);
         }
@@ -238,6 +249,11 @@ mod tests {
             fixed("- \"电话:0517-83605210(办公室)\"\n"),
             "- \"电话：0517-83605210（办公室）\"\n"
         );
+        // The `)` after a URL closes the Chinese bracket that opened before it.
+        assert_eq!(
+            fixed("- 网站(http://www.gov.cn)下载\n"),
+            "- 网站（http://www.gov.cn）下载\n"
+        );
     }
 
     #[test]
@@ -246,6 +262,7 @@ mod tests {
             "- 共3,119件\n",
             "- 时间12:30开始\n",
             "- 见https://www.gov.cn/a,b(c)页\n",
+            "- see http://x.cn/a_(b), and more\n",
             "- Word (docx), PDF; 以及\n",
             "labels:\n  总计: 總計\n",
             "- {text: 总计, colspan: 2}\n",
