@@ -6,6 +6,7 @@
 pub mod gbt9704;
 #[cfg(feature = "conformance")]
 pub mod libreoffice;
+pub mod ofd;
 pub mod pdf;
 
 use std::io::Read;
