@@ -20,7 +20,7 @@ for i in $(seq 1 "$n"); do
         -e "s/^  disclosed: \[0, 0,/  disclosed: [$a, $b,/" \
         -e "s/^  licensing: .*/  licensing: [$((100 + i)), \"+$((i % 50))\", $((20000 + 3 * i))]/" \
         -e "s/^  penalties: .*/  penalties: [$((4000 + i)), -$((i % 300)), $((1000 + i))]/" \
-        -e "s/^reviews: .*/reviews: [$c, 1, 0, 0, $d, 0, 0, 0, 1, 0, 0, 0]/" \
+        -e "s/^reviews: .*/reviews: [$c, 1, 0, 0, auto, $d, 0, 0, 0, auto, 1, 0, 0, 0, auto]/" \
         -e "s/2502 條/$((2000 + i)) 條/" \
         "$seed" >"$file"
     if [ "$i" -le "$broken" ]; then

@@ -109,7 +109,7 @@ enum Command {
     },
     /// Write a starter input for an annual-report template: every section and id, commented
     Init {
-        /// A built-in template (annual-report-2019, annual-report-2021) or a template file
+        /// A built-in template (annual-report-2019, annual-report-2021, annual-report-2021-mixed) or a template file
         #[arg(long, value_name = "TEMPLATE", default_value = "annual-report-2021")]
         template: String,
         /// The office (机关) that publishes the report
@@ -155,6 +155,15 @@ enum Command {
         /// The input to write (default: standard output)
         #[arg(short, long, value_name = "OUT.yaml")]
         output: Option<PathBuf>,
+    },
+    /// Rewrite ASCII `, ( ) : ;` between Chinese characters in an input's text to full width
+    /// (numbers, URLs and Latin text kept); shows the changes first
+    Fix {
+        #[arg(value_name = "INPUT.yaml")]
+        input: PathBuf,
+        /// Write without asking
+        #[arg(long)]
+        yes: bool,
     },
     /// Show each role's font chain, the file that serves each font, and its coverage
     Fonts {
@@ -345,6 +354,7 @@ fn run(command: Command) -> Result<(), u8> {
             output,
         } => export_numbers(&inputs, json, output.as_deref()),
         Command::Sum { inputs, office, output } => sum_reports(&inputs, &office, output.as_deref()),
+        Command::Fix { input, yes } => fix(&input, yes),
         Command::Fonts { inputs, fonts, read } => fonts_report(
             &inputs,
             &Options {
@@ -500,6 +510,70 @@ fn refuse_colliding_outputs(
             claimed.push((id, input, out));
         }
     }
+    Ok(())
+}
+
+/// `gongwen fix`: the diff, then the rewrite after a yes (or `--yes`), replacing the file in
+/// one rename so that it is never half written.
+fn fix(input: &Path, yes: bool) -> Result<(), u8> {
+    use std::io::{BufRead, IsTerminal, Write};
+    let file = shown(input);
+    let fail = |msg: String| {
+        gongwen::say_err(format_args!("error: {msg}\n"));
+        1
+    };
+    let bytes = gongwen::core::file::read_limited(input).map_err(|e| fail(format!("cannot read {file}: {e}")))?;
+    let bom: &[u8] = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        b"\xEF\xBB\xBF"
+    } else {
+        b""
+    };
+    let text = gongwen::core::file::decode(&file, bytes).map_err(|d| report(&d.into()))?;
+    let edits = gongwen::kinds::punctuation::edits(&file, &text).map_err(|d| report(&d.with_source(&text).into()))?;
+    if edits.is_empty() {
+        say!("{file}: nothing to fix");
+        return Ok(());
+    }
+    let fixed = gongwen::kinds::punctuation::apply(&text, &edits);
+    gongwen::say_out(format_args!(
+        "{}",
+        gongwen::kinds::punctuation::diff(&file, &text, &fixed)
+    ));
+    if !yes {
+        if !std::io::stdin().is_terminal() {
+            gongwen::say_err(format_args!(
+                "{file}: {} marks to rewrite; nothing written (run `gongwen fix {file} --yes` to write)\n",
+                edits.len()
+            ));
+            return Ok(());
+        }
+        gongwen::say_err(format_args!("rewrite {file} ({} marks)? [y/N] ", edits.len()));
+        let _ = std::io::stderr().flush();
+        let mut answer = String::new();
+        let _ = std::io::stdin().lock().read_line(&mut answer);
+        if !matches!(answer.trim(), "y" | "Y" | "yes" | "是") {
+            gongwen::say_err(format_args!("{file}: nothing written\n"));
+            return Ok(());
+        }
+    }
+    // Written beside the file and renamed over it (through a symbolic link, to its target).
+    let target = std::fs::canonicalize(input).map_err(|e| fail(format!("cannot write {file}: {e}")))?;
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let write = || -> std::io::Result<()> {
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".gongwen-")
+            .suffix(".tmp")
+            .tempfile_in(dir)?;
+        tmp.write_all(bom)?;
+        tmp.write_all(fixed.as_bytes())?;
+        tmp.as_file().sync_all()?;
+        let permissions = std::fs::metadata(&target)?.permissions();
+        std::fs::set_permissions(tmp.path(), permissions)?;
+        tmp.persist(&target).map_err(|e| e.error)?;
+        Ok(())
+    };
+    write().map_err(|e| fail(format!("cannot write {file}: {e} (the file is unchanged)")))?;
+    say!("{file}: rewrote {} marks", edits.len());
     Ok(())
 }
 

@@ -572,7 +572,7 @@ fn a_figure_quoted_ten_thousand_times() {
         "template: annual-report-2021\noffice: 清河县自然资源局\nyear: 2021\ndate: 2022-01-20\noverview:\n  - \"",
     );
     yaml.push_str(&"新收1件，".repeat(10_000));
-    yaml.push_str("\"\napplications:\n  new: [0, 0, 0, 0, 0, 0]\n");
+    yaml.push_str("\"\napplications:\n  new: [0, 0, 0, 0, 0, 0, auto]\n");
     std::fs::write(dir.path().join("quotes.yaml"), yaml).unwrap();
     let got = run_in(dir.path(), &["check".into(), "quotes.yaml".into()]);
     check_generated("warnings-capped", &got);

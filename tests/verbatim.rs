@@ -63,7 +63,7 @@ fn template_counts_and_amounts_keep_their_written_form() {
         &input,
         "template: annual-report-2021\noffice: 清河县自然资源局\nyear: 2021\ndate: 2022-01-20\n\
          disclosure:\n  fees: [126.50]\n\
-         applications:\n  new: [007, 5, 0, 1, 3, 0]\n",
+         applications:\n  new: [007, 5, 0, 1, 3, 0, auto]\n",
     )
     .unwrap();
     let loaded = match gongwen::load(&input) {

@@ -96,6 +96,20 @@ impl Value {
 /// Parses YAML text into a positioned tree. Syntax errors come back as a diagnostic at the
 /// parser's position.
 pub fn parse(file: &str, text: &str) -> Result<Node, Diagnostic> {
+    parse_with_spans(file, text).map(|(node, _)| node)
+}
+
+/// The byte ranges of `text` that hold text values (not keys, numbers or YAML's own
+/// punctuation), in the order they appear, for rewriting a file in place (`gongwen fix`).
+pub fn text_spans(file: &str, text: &str) -> Result<Vec<std::ops::Range<usize>>, Diagnostic> {
+    parse_with_spans(file, text).map(|(_, mut spans)| {
+        spans.sort_by_key(|r| r.start);
+        spans.dedup();
+        spans
+    })
+}
+
+fn parse_with_spans(file: &str, text: &str) -> Result<(Node, Vec<std::ops::Range<usize>>), Diagnostic> {
     if text.len() > MAX_INPUT_BYTES {
         return Err(Diagnostic::new(
             file,
@@ -133,8 +147,10 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Diagnostic> {
                 file,
                 text,
                 alias_chars: 0,
+                spans: Vec::new(),
             };
-            c.convert(s, None).map_err(|d| d.with_source(text))
+            let node = c.convert(s, None).map_err(|d| d.with_source(text))?;
+            Ok((node, c.spans))
         }
         Err(e) => {
             let pos = e.location().map(|l| SourcePos {
@@ -374,6 +390,8 @@ struct Converter<'a> {
     file: &'a str,
     text: &'a str,
     alias_chars: usize,
+    /// Where each text value defined in the file is (byte ranges).
+    spans: Vec<std::ops::Range<usize>>,
 }
 
 impl Converter<'_> {
@@ -439,6 +457,12 @@ impl Converter<'_> {
             }
             RawValue::Str(t) => {
                 self.repeated(alias, &t)?;
+                if let (Some(start), Some(len)) = (s.defined.span().byte_offset(), s.defined.span().byte_len())
+                    && let (Ok(start), Ok(len)) = (usize::try_from(start), usize::try_from(len))
+                    && self.text.get(start..start + len).is_some()
+                {
+                    self.spans.push(start..start + len);
+                }
                 if let Some(c) = t.chars().find(|&c| unprintable(c)) {
                     let at = self
                         .source(&s.defined)

@@ -12,7 +12,7 @@ use crate::core::diag::{Diagnostic, did_you_mean};
 use crate::core::file::{FolderError, Folders};
 use crate::core::yaml::{self, Key, Node, Reader, Value, get};
 use crate::input::document::{self, Source};
-use crate::kinds::check::{self, Cell, Kind, Line, Per, Quote, Rule, Sheet, State};
+use crate::kinds::check::{self, Cell, Figure, Kind, Line, Per, Quote, Rule, Sheet, State};
 use crate::model::{Block, Document, Heading, Signature, SourcePos};
 
 /// The templates built into the program.
@@ -24,6 +24,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     (
         "annual-report-2021",
         include_str!("../../templates/annual-report-2021.yaml"),
+    ),
+    (
+        "annual-report-2021-mixed",
+        include_str!("../../templates/annual-report-2021-mixed.yaml"),
     ),
 ];
 
@@ -59,6 +63,8 @@ pub fn read(r: &Reader, text: &str, root: &Node, folders: &Folders) -> Result<(S
 pub struct Template {
     pub name: String,
     title: String,
+    /// Other wordings of the title an input may name (`title: year-first`).
+    titles: Vec<(String, String)>,
     subject: Option<String>,
     sections: Vec<SectionSpec>,
     tables: Vec<TableSpec>,
@@ -73,6 +79,8 @@ struct SectionSpec {
     heading: String,
     hint: Option<String>,
     table: Option<String>,
+    /// Other wordings of the heading seen in published reports (numbering left out).
+    known: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -181,13 +189,19 @@ fn template_tree(r: &Reader, root: &Node) -> Result<Template, Diagnostic> {
     r.check_keys(
         top,
         &[
-            "name", "title", "subject", "sections", "tables", "rules", "quotes", "previous",
+            "name", "title", "titles", "subject", "sections", "tables", "rules", "quotes", "previous",
         ],
         "the template",
     )?;
     let name = r.text(req(r, top, root, "name", "the template")?, "name")?;
     let title = r.text(req(r, top, root, "title", "the template")?, "title")?;
     let subject = get(top, "subject").map(|n| r.text(n, "subject")).transpose()?;
+    let mut titles = Vec::new();
+    if let Some(n) = get(top, "titles") {
+        for (k, v) in r.map(n, "titles")? {
+            titles.push((k.name.clone(), r.text(v, "a title")?));
+        }
+    }
     let mut tables = Vec::new();
     if let Some(t) = get(top, "tables") {
         for (k, v) in r.map(t, "tables")? {
@@ -197,7 +211,7 @@ fn template_tree(r: &Reader, root: &Node) -> Result<Template, Diagnostic> {
     let mut sections = Vec::new();
     for s in seq(r, req(r, top, root, "sections", "the template")?, "sections")? {
         let m = r.map(s, "a section")?;
-        r.check_keys(m, &["id", "heading", "hint", "table"], "a section")?;
+        r.check_keys(m, &["id", "heading", "hint", "table", "known"], "a section")?;
         let table = get(m, "table").map(|n| r.text(n, "table")).transpose()?;
         if let Some(t) = &table
             && !tables.iter().any(|s: &TableSpec| s.id() == t)
@@ -209,6 +223,10 @@ fn template_tree(r: &Reader, root: &Node) -> Result<Template, Diagnostic> {
             heading: r.text(req(r, m, s, "heading", "a section")?, "heading")?,
             hint: get(m, "hint").map(|n| r.text(n, "hint")).transpose()?,
             table,
+            known: get(m, "known")
+                .map(|n| ids(r, n, "known"))
+                .transpose()?
+                .unwrap_or_default(),
         });
     }
     let mut rules = Vec::new();
@@ -220,14 +238,7 @@ fn template_tree(r: &Reader, root: &Node) -> Result<Template, Diagnostic> {
     let mut quotes = Vec::new();
     if let Some(list) = get(top, "quotes") {
         for n in seq(r, list, "quotes")? {
-            let m = r.map(n, "a quote")?;
-            r.check_keys(m, &["words", "table", "row", "column"], "a quote")?;
-            quotes.push(Quote {
-                words: ids(r, req(r, m, n, "words", "a quote")?, "words")?,
-                table: r.text(req(r, m, n, "table", "a quote")?, "table")?,
-                row: r.text(req(r, m, n, "row", "a quote")?, "row")?,
-                column: r.text(req(r, m, n, "column", "a quote")?, "column")?,
-            });
+            quotes.push(quote(r, n, &tables)?);
         }
     }
     let previous = match get(top, "previous") {
@@ -245,12 +256,96 @@ fn template_tree(r: &Reader, root: &Node) -> Result<Template, Diagnostic> {
     Ok(Template {
         name,
         title,
+        titles,
         subject,
         sections,
         tables,
         rules,
         quotes,
         previous,
+    })
+}
+
+/// One of a template's `quotes:`: `words`, the `table`, the figure's `row`/`rows` and
+/// `column`/`columns` (summed), an optional `name`, `or:` alternative figures (each with `when:`
+/// words the sentence must have), `context:` words, and for a claim `zero:` (context word →
+/// columns that must be zero; `any` for every context).
+fn quote(r: &Reader, n: &Node, tables: &[TableSpec]) -> Result<Quote, Diagnostic> {
+    let m = r.map(n, "a quote")?;
+    r.check_keys(
+        m,
+        &[
+            "words", "table", "name", "row", "rows", "column", "columns", "or", "context", "zero",
+        ],
+        "a quote",
+    )?;
+    let table = r.text(req(r, m, n, "table", "a quote")?, "table")?;
+    let Some(TableSpec::Tree { columns, rows, .. }) = tables.iter().find(|t| t.id() == table) else {
+        return Err(r.error(n.pos, format!("no table `{table}` with header trees")));
+    };
+    let (mut row_ids, mut col_ids) = (Vec::new(), Vec::new());
+    leaf_ids(rows, &mut row_ids);
+    leaf_ids(columns, &mut col_ids);
+    let checked = |m: &[(Key, Node)], one: &str, many: &str, known: &[String]| -> Result<Vec<String>, Diagnostic> {
+        let list = match (get(m, one), get(m, many)) {
+            (Some(x), None) => vec![r.text(x, one)?],
+            (None, Some(x)) => ids(r, x, many)?,
+            (None, None) => Vec::new(),
+            (Some(x), Some(_)) => return Err(r.error(x.pos, format!("give `{one}` or `{many}`, not both"))),
+        };
+        if let Some(bad) = list.iter().find(|i| !known.contains(i)) {
+            return Err(r.error(n.pos, format!("`{bad}` is not an id of `{table}`")));
+        }
+        Ok(list)
+    };
+    let figure = |m: &[(Key, Node)]| -> Result<Figure, Diagnostic> {
+        Ok(Figure {
+            rows: checked(m, "row", "rows", &row_ids)?,
+            columns: checked(m, "column", "columns", &col_ids)?,
+            when: get(m, "when")
+                .map(|w| ids(r, w, "when"))
+                .transpose()?
+                .unwrap_or_default(),
+        })
+    };
+    let mut alternatives = Vec::new();
+    if let Some(or) = get(m, "or") {
+        let items = match &or.value {
+            Value::Seq(items) => items.clone(),
+            _ => vec![or.clone()],
+        };
+        for item in &items {
+            let am = r.map(item, "an alternative figure")?;
+            r.check_keys(
+                am,
+                &["row", "rows", "column", "columns", "when"],
+                "an alternative figure",
+            )?;
+            alternatives.push(figure(am)?);
+        }
+    }
+    let mut zero = Vec::new();
+    if let Some(z) = get(m, "zero") {
+        for (k, v) in r.map(z, "zero")? {
+            let list = ids(r, v, "columns")?;
+            if let Some(bad) = list.iter().find(|i| !col_ids.contains(i)) {
+                return Err(r.error(v.pos, format!("`{bad}` is not a column id of `{table}`")));
+            }
+            zero.push((if k.name == "any" { String::new() } else { k.name.clone() }, list));
+        }
+    }
+    let figure = figure(m)?;
+    Ok(Quote {
+        words: ids(r, req(r, m, n, "words", "a quote")?, "words")?,
+        table,
+        name: get(m, "name").map(|x| r.text(x, "name")).transpose()?,
+        figure,
+        alternatives,
+        context: get(m, "context")
+            .map(|x| ids(r, x, "context"))
+            .transpose()?
+            .unwrap_or_default(),
+        zero,
     })
 }
 
@@ -435,6 +530,9 @@ const FIXED_FIELDS: &[&str] = &[
     "signature",
     "portal",
     "labels",
+    "preamble",
+    "sections",
+    "notes",
 ];
 
 /// `labels:` from the input: template text → printed text, each used at least once.
@@ -593,13 +691,20 @@ fn expand(r: &Reader, text: &str, root: &Node, folders: &Folders) -> Result<(Sou
     };
     *labels.used.borrow_mut() = vec![false; labels.map.len()];
 
+    // `title:` names one of the template's wordings, or is a wording with {office} and {year},
+    // or the title itself.
     let title = match get(top, "title") {
-        Some(n) => document::non_empty(r, n, "title")?,
-        None => labels
-            .get(&t.title)
-            .replace("{office}", &office)
-            .replace("{year}", &year),
-    };
+        Some(n) => {
+            let given = document::non_empty(r, n, "title")?;
+            t.titles
+                .iter()
+                .find(|(name, _)| *name == given)
+                .map_or(given, |(_, pattern)| pattern.clone())
+        }
+        None => labels.get(&t.title),
+    }
+    .replace("{office}", &office)
+    .replace("{year}", &year);
     let issuers = match get(top, "issuer") {
         Some(n) => document::issuers(r, n)?,
         None => vec![office.clone()],
@@ -642,7 +747,7 @@ fn expand(r: &Reader, text: &str, root: &Node, folders: &Folders) -> Result<(Sou
     check::compute(&mut sheets, &t.rules);
     for s in &mut sheets {
         for c in s.cells.values_mut() {
-            if c.state == State::Auto {
+            if matches!(c.state, State::Auto | State::Blank) {
                 c.value = None;
             }
         }
@@ -651,20 +756,33 @@ fn expand(r: &Reader, text: &str, root: &Node, folders: &Folders) -> Result<(Sou
 
     let mut blocks = Vec::new();
     let mut warnings = Vec::new();
-    for s in &t.sections {
-        let heading = labels.get(&s.heading);
-        let data = get(top, &s.id);
+    // 前言: paragraphs before 一、.
+    if let Some(p) = get(top, "preamble") {
+        push_paragraphs(r, p, &mut blocks)?;
+    }
+    let notes = match get(top, "notes") {
+        None => Vec::new(),
+        Some(n) => {
+            let m = r.map(n, "notes")?;
+            let ids: Vec<&str> = t.sections.iter().map(|s| s.id.as_str()).collect();
+            r.check_keys(m, &ids, "notes")?;
+            m.to_vec()
+        }
+    };
+    for plan in plan_sections(r, &t, top, &labels, here, &mut warnings)? {
         let heading_block = Block::Heading(Heading {
-            level: document::infer_level(&heading),
-            text: heading.clone(),
-            pos: data.map_or(here, |d| d.pos),
+            level: document::infer_level(&plan.heading),
+            text: plan.heading.clone(),
+            pos: plan.pos,
         });
-        match &s.table {
-            Some(tid) => {
-                let Some(spec) = t.tables.iter().find(|x| x.id() == tid) else {
-                    continue;
-                };
+        let spec = plan
+            .spec
+            .and_then(|s| s.table.as_ref())
+            .and_then(|tid| t.tables.iter().find(|x| x.id() == tid));
+        match spec {
+            Some(spec) => {
                 blocks.push(heading_block);
+                let data = plan.spec.and_then(|s| get(top, &s.id));
                 let tnode = match spec {
                     TableSpec::Tree {
                         id,
@@ -678,19 +796,26 @@ fn expand(r: &Reader, text: &str, root: &Node, folders: &Folders) -> Result<(Sou
                     TableSpec::Groups { widths, groups, .. } => groups_node(r, widths, groups, data, &labels, here)?,
                 };
                 let mut table = crate::input::table::parse(r, &tnode)?;
-                table.pos = data.map_or(here, |d| d.pos);
+                table.pos = data.map_or(plan.pos, |d| d.pos);
                 blocks.push(Block::Table(table));
             }
             None => {
-                let Some(data) = data else {
-                    warnings.push(
-                        r.error(here, format!("the report has no section `{}` ({heading})", s.id))
+                let Some(data) = plan.body else {
+                    if let Some(spec) = plan.spec {
+                        warnings.push(
+                            r.error(
+                                here,
+                                format!("the report has no section `{}` ({})", spec.id, plan.heading),
+                            )
                             .help(format!(
                                 "add `{}:` with its paragraphs{}",
-                                s.id,
-                                s.hint.as_ref().map_or(String::new(), |h| format!(" ({h})"))
+                                spec.id,
+                                spec.hint.as_ref().map_or(String::new(), |h| format!(" ({h})"))
                             )),
-                    );
+                        );
+                        continue;
+                    }
+                    blocks.push(heading_block);
                     continue;
                 };
                 blocks.push(heading_block);
@@ -704,6 +829,11 @@ fn expand(r: &Reader, text: &str, root: &Node, folders: &Folders) -> Result<(Sou
                     _ => blocks.push(document::parse_block(r, data)?),
                 }
             }
+        }
+        // 注: under the section's table (or its text), from `notes:` or the section's `note:`.
+        let note = plan.note.or_else(|| plan.spec.and_then(|s| get(&notes, &s.id)));
+        if let Some(n) = note {
+            push_paragraphs(r, n, &mut blocks)?;
         }
     }
     for (i, used) in labels.used.borrow().iter().enumerate() {
@@ -762,6 +892,275 @@ fn expand(r: &Reader, text: &str, root: &Node, folders: &Folders) -> Result<(Sou
     ))
 }
 
+/// A text or a list of texts (paragraphs and headings, as under `body:`) appended as blocks.
+fn push_paragraphs(r: &Reader, n: &Node, blocks: &mut Vec<Block>) -> Result<(), Diagnostic> {
+    match &n.value {
+        Value::Seq(items) => {
+            for item in items {
+                blocks.push(document::parse_block(r, item)?);
+            }
+        }
+        Value::Null => {}
+        _ => blocks.push(document::parse_block(r, n)?),
+    }
+    Ok(())
+}
+
+/// A section as it will be printed: its heading, the template section it stands for (which
+/// gives its table and its id), its paragraphs and its note.
+struct PlannedSection<'a> {
+    heading: String,
+    pos: SourcePos,
+    spec: Option<&'a SectionSpec>,
+    body: Option<&'a Node>,
+    note: Option<&'a Node>,
+}
+
+/// The heading without its numbering (`四、`, `（四）`, `4.`), so that renumbered sections compare.
+fn strip_numbering(heading: &str) -> &str {
+    let n = numbering(heading);
+    let rest = &heading[n.len()..];
+    let digits = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+    let rest = if digits.len() < rest.len() {
+        digits.trim_start_matches(['.', '、', '．'])
+    } else {
+        rest
+    };
+    rest.trim()
+}
+
+/// Every wording of section `id`'s heading known to any edition: the built-in templates', this
+/// template's, and their `known:` lists, numbering left out.
+fn known_headings(t: &Template, id: &str) -> Vec<String> {
+    let mut known = Vec::new();
+    let mut add = |s: &SectionSpec| {
+        known.push(strip_numbering(&s.heading).to_string());
+        known.extend(s.known.iter().map(|k| strip_numbering(k).to_string()));
+    };
+    t.sections.iter().filter(|s| s.id == id).for_each(&mut add);
+    for (name, text) in BUILT_IN {
+        if let Ok(b) = from_text(name, text) {
+            b.sections.iter().filter(|s| s.id == id).for_each(&mut add);
+        }
+    }
+    let mut unique: Vec<String> = Vec::new();
+    for k in known {
+        if !unique.contains(&k) {
+            unique.push(k);
+        }
+    }
+    unique
+}
+
+/// The sections in print order: the template's, or the input's `sections:` list, which may
+/// rename, reorder, add and leave out sections while the standard ids keep the tables. A
+/// heading whose wording no edition knows is a warning (a heading left unrenamed after the
+/// others were renumbered shows up there too).
+fn plan_sections<'a>(
+    r: &Reader,
+    t: &'a Template,
+    top: &'a [(Key, Node)],
+    labels: &Labels,
+    here: SourcePos,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Vec<PlannedSection<'a>>, Diagnostic> {
+    let standard = |spec: &'a SectionSpec, pos: SourcePos| PlannedSection {
+        heading: labels.get(&spec.heading),
+        pos,
+        spec: Some(spec),
+        body: get(top, &spec.id),
+        note: None,
+    };
+    let mut plans = Vec::new();
+    let Some(list) = get(top, "sections") else {
+        for spec in &t.sections {
+            let pos = get(top, &spec.id).map_or(here, |d| d.pos);
+            plans.push(standard(spec, pos));
+        }
+        check_numbering(r, &plans, warnings);
+        return Ok(plans);
+    };
+    let Value::Seq(items) = &list.value else {
+        return Err(r
+            .expected(list, "a list of sections", "sections")
+            .help("one line per section in print order: `- overview`, or `- {id: reviews, heading: 三、……}`, or `- {heading: ……, body: [……]}`"));
+    };
+    let ids: Vec<&str> = t.sections.iter().map(|s| s.id.as_str()).collect();
+    let find = |n: &Node| -> Result<&'a SectionSpec, Diagnostic> {
+        let id = r.text(n, "a section id")?;
+        t.sections.iter().find(|s| s.id == id).ok_or_else(|| {
+            let d = r.error(n.pos, format!("`{id}` is no section of template `{}`", t.name));
+            match did_you_mean(&id, &ids) {
+                Some(s) => d.help(format!("did you mean `{s}`?")),
+                None => d.help(format!(
+                    "the template's sections are {}; a section of your own has no id: `- {{heading: ……, body: [……]}}`",
+                    ids.join(", ")
+                )),
+            }
+        })
+    };
+    let mut listed: Vec<&str> = Vec::new();
+    for item in items {
+        let plan = match &item.value {
+            Value::Map(m) => {
+                r.check_keys(m, &["id", "heading", "body", "note"], "a section")?;
+                let spec = get(m, "id").map(find).transpose()?;
+                let heading = get(m, "heading")
+                    .map(|h| document::non_empty(r, h, "heading"))
+                    .transpose()?;
+                let body = get(m, "body");
+                if let (Some(spec), Some(b)) = (spec, body)
+                    && get(top, &spec.id).is_some()
+                {
+                    return Err(r
+                        .error(
+                            b.pos,
+                            format!(
+                                "section `{}` has its paragraphs twice: here and under `{}:`",
+                                spec.id, spec.id
+                            ),
+                        )
+                        .help("keep one of the two"));
+                }
+                match (spec, heading) {
+                    (Some(spec), heading) => {
+                        let mut plan = standard(spec, item.pos);
+                        if let Some(h) = heading {
+                            check_wording(r, t, spec, &h, get(m, "heading").map_or(item.pos, |n| n.pos), warnings);
+                            plan.heading = h;
+                        }
+                        plan.body = body.or(plan.body);
+                        plan.note = get(m, "note");
+                        plan
+                    }
+                    (None, Some(h)) => PlannedSection {
+                        heading: h,
+                        pos: item.pos,
+                        spec: None,
+                        body,
+                        note: get(m, "note"),
+                    },
+                    (None, None) => {
+                        return Err(r
+                            .error(
+                                item.pos,
+                                "a section needs an `id` (one of the template's) or a `heading`",
+                            )
+                            .help(format!("the template's sections are {}", ids.join(", "))));
+                    }
+                }
+            }
+            _ => standard(find(item)?, item.pos),
+        };
+        if let Some(spec) = plan.spec {
+            if listed.contains(&spec.id.as_str()) {
+                return Err(r
+                    .error(item.pos, format!("section `{}` is listed twice", spec.id))
+                    .help("list each section once"));
+            }
+            listed.push(&spec.id);
+        }
+        plans.push(plan);
+    }
+    for spec in &t.sections {
+        if listed.contains(&spec.id.as_str()) {
+            continue;
+        }
+        if let Some(k) = top.iter().find(|(k, _)| k.name == spec.id) {
+            return Err(r
+                .error(
+                    k.0.pos,
+                    format!("`{}` has content, but `sections:` does not list it", spec.id),
+                )
+                .help(format!("add `- {}` to `sections:` where it is to be printed", spec.id)));
+        }
+        warnings.push(
+            r.error(
+                list.pos,
+                format!("`sections:` leaves out section `{}` ({})", spec.id, spec.heading),
+            )
+            .help(format!("add `- {}` to print it", spec.id)),
+        );
+    }
+    check_numbering(r, &plans, warnings);
+    Ok(plans)
+}
+
+/// The value of a 一、-style number (一 … 九十九); None for other headings.
+fn chinese_number(heading: &str) -> Option<u32> {
+    let n = numbering(heading);
+    let digits: Vec<u32> = n
+        .trim_end_matches('、')
+        .chars()
+        .map(|c| {
+            "一二三四五六七八九十"
+                .chars()
+                .position(|d| d == c)
+                .map(|p| p as u32 + 1)
+        })
+        .collect::<Option<_>>()?;
+    match digits.as_slice() {
+        [d] => Some(*d),
+        [10, d] => Some(10 + d),
+        [t, 10] => Some(t * 10),
+        [t, 10, d] => Some(t * 10 + d),
+        _ => None,
+    }
+}
+
+/// A warning where the sections' numbers (一、二、…) do not run in order: a section added or
+/// moved while another heading kept its old number.
+fn check_numbering(r: &Reader, plans: &[PlannedSection], warnings: &mut Vec<Diagnostic>) {
+    let mut expected = 1;
+    for p in plans {
+        let Some(n) = chinese_number(&p.heading) else { continue };
+        if n != expected {
+            warnings.push(
+                r.error(
+                    p.pos,
+                    format!(
+                        "the heading “{}” is numbered {n}, but it is section {expected} here",
+                        p.heading
+                    ),
+                )
+                .help("renumber the headings in order (give the heading in `sections:`, or through `labels:`)"),
+            );
+        }
+        expected = n + 1;
+    }
+}
+
+/// A warning when a heading's wording (numbering aside) is none that any edition uses.
+fn check_wording(
+    r: &Reader,
+    t: &Template,
+    spec: &SectionSpec,
+    heading: &str,
+    at: SourcePos,
+    warnings: &mut Vec<Diagnostic>,
+) {
+    let known = known_headings(t, &spec.id);
+    if known.iter().any(|k| k == strip_numbering(heading)) {
+        return;
+    }
+    warnings.push(
+        r.error(
+            at,
+            format!(
+                "the heading “{heading}” of section `{}` differs from every known wording ({})",
+                spec.id,
+                known
+                    .iter()
+                    .take(3)
+                    .map(|k| format!("“{k}”"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+        .help("check it against the national format; it is printed as written"),
+    );
+}
+
 /// One number of a rule table: a count written in decimal digits (`26`, printed as typed),
 /// `~` (blank), or `auto` where a total may be computed. Anything else (`26.5`, `1e3`, `-1`,
 /// `一千`, `null`) is refused at the cell: the rules add counts, and a count is a whole number.
@@ -772,11 +1171,12 @@ fn number(r: &Reader, n: &Node, computable: bool, ctx: &str) -> Result<Cell, Dia
             Value::Seq(_) | Value::Map(_) => Err(r
                 .expected(n, "a whole number, ~ (blank) or auto (a computed total)", ctx)
                 .help("write 0 for zero, ~ for a blank cell")),
-            // `~` or nothing: a blank cell.
+            // `~` or nothing: a blank cell; where a total goes, printed blank and computed
+            // from its parts for the rules.
             _ => Ok(Cell {
                 value: None,
                 written: None,
-                state: State::Written,
+                state: if computable { State::Blank } else { State::Written },
                 pos: n.pos,
             }),
         };
@@ -859,25 +1259,39 @@ fn sheet(
         };
         match &values.value {
             Value::Seq(list) => {
-                let plain: Vec<&Line> = col_lines.iter().filter(|c| !total_cols.contains(&c.id)).collect();
-                let targets: Vec<&Line> = if list.len() == col_lines.len() {
-                    col_lines.iter().collect()
-                } else if list.len() == plain.len() {
-                    plain
-                } else {
+                // Exactly one value per column: a dropped `~` must not shift the figures into
+                // the wrong columns.
+                if list.len() != col_lines.len() {
+                    let names: Vec<&str> = col_lines.iter().map(|c| c.name.as_str()).collect();
+                    let example: Vec<&str> = col_lines
+                        .iter()
+                        .map(|c| {
+                            if total_cols.contains(&c.id) || row_computed {
+                                "auto"
+                            } else {
+                                "~"
+                            }
+                        })
+                        .collect();
                     return Err(r
                         .error(
                             values.pos,
                             format!(
-                                "{} has {} values; the table has {} columns ({} without the totals)",
+                                "{} has {} values, but the table has {} columns: {}",
                                 if row.name.is_empty() { "the row" } else { &row.name },
                                 list.len(),
                                 col_lines.len(),
-                                plain.len()
+                                names.join(", ")
                             ),
                         )
-                        .help(format!("the columns, in order: {}", col_ids.join(", "))));
-                };
+                        .help(format!(
+                            "write one value per column, ~ for a blank and auto for a computed total ([{}]), or give the values by column id ({{{}: …, {}: …}})",
+                            example.join(", "),
+                            col_ids.first().unwrap_or(&""),
+                            col_ids.last().unwrap_or(&"")
+                        )));
+                }
+                let targets: Vec<&Line> = col_lines.iter().collect();
                 for (col, v) in targets.iter().zip(list) {
                     let computable = row_computed || total_cols.contains(&col.id);
                     let cell = number(r, v, computable, &ctx(col))?;
@@ -939,6 +1353,12 @@ fn sheet(
 /// A cell for the printed table: a written count as typed, a computed one in digits.
 fn value_node(c: Option<&Cell>, at: SourcePos) -> Node {
     match c {
+        Some(
+            c @ Cell {
+                state: State::Blank | State::BlankComputed,
+                ..
+            },
+        ) => node(Value::Null, c.pos),
         Some(Cell {
             written: Some(w), pos, ..
         }) => text_node(w, *pos),

@@ -5,6 +5,7 @@
 
 pub mod annual_report;
 pub mod check;
+pub mod punctuation;
 
 use crate::core::file::Folders;
 
@@ -85,6 +86,7 @@ pub fn parse(file: &str, text: &str, folders: &Folders) -> Result<(Source, Findi
         .find(|k| k.claims(&root))
         .unwrap_or(&KINDS[KINDS.len() - 1]);
     let (source, mut findings) = kind.read(&r, text, &root, folders).map_err(|d| d.with_source(text))?;
+    findings.warnings.extend(punctuation::warnings(file, text));
     for d in findings.errors.iter_mut().chain(findings.warnings.iter_mut()) {
         *d = d.clone().with_source(text);
     }
