@@ -182,6 +182,7 @@ fn sample() -> Document {
             date: "2024年7月1日".into(),
             pos: SourcePos::default(),
         }),
+        gongwen: Default::default(),
     }
 }
 
