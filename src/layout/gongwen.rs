@@ -53,6 +53,9 @@ pub struct GongwenFacts {
     pub imprint_new_page: bool,
     /// Pages that carry no page number.
     pub unnumbered: Vec<usize>,
+    /// Where the 签发人 label and the first name start, from the 版心's left edge (pt).
+    pub signer_label_x: f32,
+    pub signer_names_x: f32,
 }
 
 /// Millimetres in points.
@@ -357,6 +360,8 @@ pub(super) fn header(
         let widest = rows.iter().map(|r| row_width(r)).fold(0.0, f32::max);
         let label_w = text::natural_width(&label);
         let x_label = (width - one - widest - label_w).max(0.0);
+        facts.signer_label_x = x_label;
+        facts.signer_names_x = x_label + label_w;
         let b = baseline(cx, row, body_size);
         runs.extend(one_line(cx, &label, x_label, width, Align::Left, b, RunRole::Body));
         for (k, r) in rows.iter().enumerate() {
