@@ -206,8 +206,9 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
     mark_runs(&mut pages);
     // The 版头 is drawn last so that its runs stay artifacts (its title-face mark is no title).
     if let (Some(h), Some(first)) = (header, pages.first_mut()) {
-        first.runs.extend(h.runs);
-        first.rules.extend(h.rules);
+        // First in the content stream too: text extraction reads the 版头 before the title.
+        first.runs.splice(0..0, h.runs);
+        first.rules.splice(0..0, h.rules);
     }
     let signature_lines = signature.as_ref().map_or(0, |s| s.paragraphs);
     Ok(Layout {
