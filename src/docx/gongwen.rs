@@ -293,9 +293,17 @@ pub(crate) fn header(x: &mut Xml, doc: &Document, style: &Style, facts: &Decisio
             run(x, &doc_no.text, &style.body, Some(style.body.size), None)?;
         } else {
             let (label_x, names_x) = (twips(gf.signer_label_x), twips(gf.signer_names_x));
-            r.tabs = vec![("left", label_x), ("left", names_x)];
-            r.left = one;
+            // A full row ends 1 字 from the right edge (a right tab: Word and LibreOffice then
+            // never wrap it); a last, shorter row starts under the first name.
+            let full = h.signers.len() >= 2 * (k + 1);
+            let names_tab = if full {
+                ("right", width - one)
+            } else {
+                ("left", names_x)
+            };
+            r.tabs = vec![("left", one), ("left", label_x), names_tab];
             r.open(x, style)?;
+            tab(x)?;
             if last {
                 run(x, &doc_no.text, &style.body, Some(style.body.size), None)?;
             }

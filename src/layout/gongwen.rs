@@ -570,7 +570,7 @@ pub(super) fn imprint(
         });
     }
     let first = rows_per_page - n;
-    let even = |pages: &Vec<Page>| pages.len() % 2 == 0;
+    let even = |pages: &Vec<Page>| pages.len().is_multiple_of(2);
     let two_sided = !g.pages.single_sided;
     if end_row > first {
         // No room under the text: the next page, and, printed on both sides, an even one.
