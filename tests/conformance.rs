@@ -7,12 +7,11 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-use common::pdf::Pdf;
+use common::libreoffice::{Agreement, convert, edit_docx};
 use common::*;
-use unicode_normalization::UnicodeNormalization;
 
 const SAMPLE: &str = "alxa-left-banner-2019";
 
@@ -97,121 +96,52 @@ fn docx_passes_openxml_audit_strict() {
 // ---------------------------------------------------------------------------------------------
 // LibreOffice
 
-/// A fontconfig file that serves the Word font names from the bundled fonts, as on an office
-/// machine that lacks 仿宋_GB2312 and friends.
-fn fontconfig(tmp: &Path) -> PathBuf {
-    let fonts = root().join("fonts");
-    let alias = |names: &[&str], target: &str| -> String {
-        names
-            .iter()
-            .map(|n| {
-                format!(
-                    "<alias binding=\"same\"><family>{n}</family><prefer><family>{target}</family><family>Noto Serif CJK SC</family></prefer></alias>"
+/// LibreOffice's pages of every sample's DOCX agree with our PDF (docxcheck's rule: the same
+/// pages, each beginning alike, ≥ 95 % of body lines alike); then again after LibreOffice has
+/// opened and saved the DOCX, once the one setting LibreOffice saves inverted is set right.
+#[test]
+fn libreoffice_paginates_every_docx_like_our_pdf_before_and_after_saving_it() {
+    let mut failures = Vec::new();
+    for name in samples() {
+        let (dir, pdf, docx) = build_sample(&name);
+        let ours = read_pdf(&pdf);
+        let direct = Agreement::of(&ours, &read_pdf(&convert(&docx, "pdf", &dir.path().join("lo"))));
+        // LibreOffice (up to 25.x, writerfilter DomainMapper) reads `w:overflowPunct` as its
+        // opposite (hanging = val == 0) and writes it straight, so a file it saved tells the
+        // next LibreOffice the opposite of what it was told: with `false` put back to `true`,
+        // what is left is what the save kept of ours (styles, table, grid, sections).
+        let saved = convert(&docx, "docx", &dir.path().join("saved"));
+        let fixed = dir.path().join("saved-fixed.docx");
+        edit_docx(&saved, &fixed, |part, xml| {
+            (part == "word/styles.xml" || part == "word/document.xml").then(|| {
+                xml.replace(
+                    r#"<w:overflowPunct w:val="false"/>"#,
+                    r#"<w:overflowPunct w:val="true"/>"#,
                 )
             })
-            .collect()
-    };
-    let rules = [
-        alias(&["仿宋_GB2312", "仿宋", "FangSong"], "FandolFang R"),
-        alias(&["黑体", "SimHei"], "FandolHei"),
-        alias(&["楷体_GB2312", "楷体", "KaiTi"], "FandolKai"),
-        alias(&["宋体", "SimSun", "方正小标宋简体"], "FandolSong"),
-        alias(&["Times New Roman"], "TeX Gyre Termes"),
-    ]
-    .concat();
-    let path = tmp.join("fonts.conf");
-    std::fs::write(
-        &path,
-        format!(
-            "<?xml version=\"1.0\"?><!DOCTYPE fontconfig SYSTEM \"fonts.dtd\"><fontconfig><dir>{}</dir><cachedir>{}/cache</cachedir>{rules}</fontconfig>",
-            fonts.display(),
-            tmp.display()
-        ),
-    )
-    .unwrap();
-    path
-}
-
-/// LibreOffice's PDF of the DOCX.
-fn libreoffice_pdf(docx: &Path, tmp: &Path) -> PathBuf {
-    let soffice = ["soffice", "libreoffice"]
-        .into_iter()
-        .find(|s| Command::new(s).arg("--version").output().is_ok())
-        .expect("LibreOffice (soffice) is needed: apt-get install libreoffice-writer-nogui");
-    let out = Command::new(soffice)
-        .env("FONTCONFIG_FILE", fontconfig(tmp))
-        .env("HOME", tmp)
-        .arg(format!("-env:UserInstallation=file://{}/profile", tmp.display()))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(tmp)
-        .arg(docx)
-        .output()
-        .unwrap();
-    let stem = docx.file_stem().unwrap().to_string_lossy();
-    let pdf = tmp.join(format!("{stem}.pdf"));
-    assert!(pdf.is_file(), "LibreOffice made no PDF: {}", text_of(&out));
-    pdf
-}
-
-/// Each page's text lines as (size rounded to a point, NFKC text), grouped by baseline rounded
-/// to a point, page numbers left out: how docxcheck.py compares two PDFs of one document.
-fn page_lines(pdf: &Pdf) -> Vec<Vec<(i64, String)>> {
-    pdf.pages
-        .iter()
-        .map(|page| {
-            let mut rows: BTreeMap<(i64, i64), Vec<&common::pdf::Char>> = BTreeMap::new();
-            for c in page.chars.iter().filter(|c| !c.text.trim().is_empty()) {
-                rows.entry((c.baseline.round() as i64, c.size.round() as i64))
-                    .or_default()
-                    .push(c);
+        });
+        let after = Agreement::of(&ours, &read_pdf(&convert(&fixed, "pdf", &dir.path().join("lo2"))));
+        println!("{name}: direct {direct:?}\n{name}: after a LibreOffice save {after:?}");
+        let known = KNOWN_DISAGREEMENTS.iter().find(|(n, _)| *n == name);
+        for (when, a) in [("direct", &direct), ("after a LibreOffice save", &after)] {
+            match known {
+                None if !a.holds() => failures.push(format!("{name} ({when}): {a:?}")),
+                Some((_, why)) if a.holds() => failures.push(format!(
+                    "{name} ({when}) agrees now ({why}): take it off KNOWN_DISAGREEMENTS"
+                )),
+                _ => {}
             }
-            rows.into_iter()
-                .map(|((_, size), mut cs)| {
-                    cs.sort_by(|a, b| a.x0.total_cmp(&b.x0));
-                    let text: String = cs.iter().map(|c| c.text.as_str()).collect::<String>().nfkc().collect();
-                    (size, text)
-                })
-                .filter(|(_, t)| !t.chars().all(|c| "—–-".contains(c) || c.is_ascii_digit()))
-                .collect()
-        })
-        .collect()
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
 }
 
-#[test]
-fn libreoffice_paginates_the_docx_like_our_pdf() {
-    let (dir, pdf, docx) = build_sample(SAMPLE);
-    let tmp = dir.path().join("lo");
-    std::fs::create_dir_all(&tmp).unwrap();
-    let theirs = page_lines(&read_pdf(&libreoffice_pdf(&docx, &tmp)));
-    let ours = page_lines(&read_pdf(&pdf));
-    assert_eq!(theirs.len(), ours.len(), "LibreOffice's page count equals ours");
-    let head = |l: &(i64, String)| l.1.chars().take(6).collect::<String>();
-    for (i, (p, q)) in ours.iter().zip(&theirs).enumerate() {
-        assert_eq!(
-            p.first().map(head),
-            q.first().map(head),
-            "page {} begins with the same text in both",
-            i + 1
-        );
-    }
-    let starts = |pages: &[Vec<(i64, String)>]| -> Vec<String> {
-        pages.iter().flatten().filter(|l| l.0 == 16).map(head).collect()
-    };
-    let (ob, tb) = (starts(&ours), starts(&theirs));
-    let same = ob.iter().zip(&tb).filter(|(x, y)| x == y).count();
-    println!(
-        "{same}/{} body lines start alike, LibreOffice has {}",
-        ob.len(),
-        tb.len()
-    );
-    assert!(ob.len() > 150, "{} body lines", ob.len());
-    assert!(
-        same * 100 >= ob.len() * 95,
-        "{same}/{} body lines start alike (LibreOffice has {})",
-        ob.len(),
-        tb.len()
-    );
-}
+/// Samples whose LibreOffice pages differ from ours today, and why.
+const KNOWN_DISAGREEMENTS: &[(&str, &str)] = &[(
+    "long-table",
+    "the PDF prints the 续表 label above each continuation, which a Word table cannot repeat, and \
+     breaks centred header cells into balanced lines where Word breaks greedily (issue 10)",
+)];
 
 // ---------------------------------------------------------------------------------------------
 // poppler and PyMuPDF against the in-process reader
