@@ -173,6 +173,10 @@ fn lay_out_error(loaded: &Loaded, e: crate::layout::LayoutError) -> Error {
             .help("shorten that column's longest word or number, give the table `widths`, or split the table")
             .with_source(&loaded.text)
             .into(),
+        crate::layout::LayoutError::DoesNotFit { pos, message, help } => Diagnostic::new(&loaded.file, Some(pos), message)
+            .help(help)
+            .with_source(&loaded.text)
+            .into(),
         crate::layout::LayoutError::TooManyPages { pos } => Diagnostic::new(
             &loaded.file,
             Some(pos),

@@ -9,7 +9,7 @@ use common::gbt9704::{Expected, Report, check, normalise};
 use common::*;
 use gongwen::model::Block;
 
-const ALL: [&str; 10] = [
+const ALL: [&str; 11] = [
     "page-size",
     "margins",
     "grid",
@@ -20,6 +20,7 @@ const ALL: [&str; 10] = [
     "fill",
     "fonts",
     "text",
+    "gongwen",
 ];
 
 /// A check a sample fails today, and why.
@@ -34,10 +35,31 @@ const FLUSH: KnownFailure = KnownFailure {
           the default `grid.compress-punctuation: never` keeps LibreOffice's lines of the DOCX equal to ours",
 };
 
+const SHORT_GRID: KnownFailure = KnownFailure {
+    check: "grid",
+    why: "a short document whose 版记 takes an even second page: no page holds 22 body lines (those it has \
+          are on the grid)",
+};
+
+const NOTICE_FLUSH: KnownFailure = KnownFailure {
+    check: "flush",
+    why: "the 份号, 密级 and 紧急程度 rows (GB/T 9704 7.2.1–7.2.3) are short lines at the left edge one under \
+          the other, which the check reads as a paragraph's lines",
+};
+
+const NOTICE_FILL: KnownFailure = KnownFailure {
+    check: "fill",
+    why: "the text ends on page 3, so the 版记 takes page 4 (an even last page, GB/T 9704 7.4.1), leaving \
+          page 3 more than a third empty as the standard wants",
+};
+
 fn known_failures(sample: &str) -> Vec<KnownFailure> {
     match sample {
         "alxa-left-banner-2019" | "alxa-left-banner-2019-data" => vec![FLUSH],
         "annual-report-2021" | "annual-report-2021-published" | "long-office-title" => vec![],
+        // The 公文 samples (issue 13): one line each.
+        "notice" => vec![NOTICE_FLUSH, NOTICE_FILL],
+        "letter" | "minutes" | "order" => vec![SHORT_GRID],
         "long-table" => vec![KnownFailure {
             check: "grid",
             why: "the sample is one long table: no page holds 22 body lines (its 7 lines are on the grid)",
@@ -84,7 +106,7 @@ fn assert_report(sample: &str, report: &Report) {
 #[test]
 fn every_sample_meets_the_page_rules_it_met() {
     let names = samples();
-    assert_eq!(names.len(), 6, "{names:?}");
+    assert_eq!(names.len(), 10, "{names:?}");
     for name in &names {
         let (_dir, pdf, _) = build_sample(name);
         let report = check(&read_pdf(&pdf), Some(&expected_from_input(name)));

@@ -1,6 +1,6 @@
 //! word/document.xml and the two page-number footers.
 
-use super::parts::{RID_FOOTER_EVEN, RID_FOOTER_ODD};
+use super::parts::{RID_FOOTER_EMPTY, RID_FOOTER_EVEN, RID_FOOTER_ODD, RID_HEADER_FIRST};
 use super::styles::{self, DATE, FOOTER, HEADINGS, SIGNATURE, TITLE};
 use super::xml::{Ind, LineRule, PPr, R_NS, RPr, Spacing, W_NS, Xml, twips};
 use super::{DocxError, DocxFacts};
@@ -157,59 +157,88 @@ impl Body<'_> {
         self.x.close("w:p")
     }
 
-    fn section(&mut self) -> Result<(), DocxError> {
-        let p = &self.style.page;
-        let x = &mut self.x;
-        x.open("w:sectPr", &[])?;
-        x.empty("w:footerReference", &[("w:type", "default"), ("r:id", RID_FOOTER_ODD)])?;
-        x.empty("w:footerReference", &[("w:type", "even"), ("r:id", RID_FOOTER_EVEN)])?;
-        let (w, h) = (twips(p.width).to_string(), twips(p.height).to_string());
-        x.empty("w:pgSz", &[("w:w", &w), ("w:h", &h)])?;
-        let footer = twips(
-            p.bottom() - self.style.page_number_below_body - DASH_TOP_ABOVE_LINE_BOTTOM * self.style.page_number.size,
-        )
-        .max(0);
-        let vals = [
-            twips(p.top),
-            twips(p.right()),
-            twips(p.bottom()),
-            twips(p.left),
-            HEADER_TWIPS,
-            footer,
-        ]
-        .map(|v| v.to_string());
-        x.empty(
-            "w:pgMar",
-            &[
-                ("w:top", &vals[0]),
-                ("w:right", &vals[1]),
-                ("w:bottom", &vals[2]),
-                ("w:left", &vals[3]),
-                ("w:header", &vals[4]),
-                ("w:footer", &vals[5]),
-                ("w:gutter", "0"),
-            ],
-        )?;
-        x.empty("w:cols", &[("w:space", "425")])?;
-        // A line grid of 22 lines, and the charSpace of a 28-character grid. The type is
-        // `lines`, not `linesAndChars` (指定行和字符网格): LibreOffice (7.4) lays out every
-        // paragraph on a character grid whenever charSpace is not zero, snapToGrid off or not,
-        // and then fits 27 characters where Word and our PDF fit 28 (3 % of lines agreed).
-        // Exact line spacing and tracking in the styles give the pitches themselves; with
-        // `linesAndChars` Word would show 22 × 28 in its page-setup dialog and lay out the same.
-        let text_width = twips(p.width) - twips(p.right()) - twips(p.left);
-        let pitch = styles::line_pitch(self.style).to_string();
-        let char_space = char_space(text_width, self.style).to_string();
-        x.empty(
-            "w:docGrid",
-            &[
-                ("w:type", GRID_TYPE),
-                ("w:linePitch", &pitch),
-                ("w:charSpace", &char_space),
-            ],
-        )?;
-        x.close("w:sectPr")
+    fn section(&mut self, footers: super::gongwen::SectionFooters, title_page: bool) -> Result<(), DocxError> {
+        section_properties(&mut self.x, self.style, footers, title_page)
     }
+}
+
+/// A section's properties: A4, the 版心 margins, the footers (odd/even page numbers, or none),
+/// a 信函's own first page (titlePg: its header, no number), and the line grid.
+pub(super) fn section_properties(
+    x: &mut Xml,
+    style: &Style,
+    footers: super::gongwen::SectionFooters,
+    title_page: bool,
+) -> Result<(), DocxError> {
+    use super::gongwen::SectionFooters;
+    let p = &style.page;
+    x.open("w:sectPr", &[])?;
+    if title_page {
+        x.empty("w:headerReference", &[("w:type", "first"), ("r:id", RID_HEADER_FIRST)])?;
+    }
+    match footers {
+        SectionFooters::Numbered => {
+            x.empty("w:footerReference", &[("w:type", "default"), ("r:id", RID_FOOTER_ODD)])?;
+            x.empty("w:footerReference", &[("w:type", "even"), ("r:id", RID_FOOTER_EVEN)])?;
+        }
+        SectionFooters::Empty => {
+            x.empty(
+                "w:footerReference",
+                &[("w:type", "default"), ("r:id", RID_FOOTER_EMPTY)],
+            )?;
+            x.empty("w:footerReference", &[("w:type", "even"), ("r:id", RID_FOOTER_EMPTY)])?;
+        }
+    }
+    if title_page {
+        x.empty("w:footerReference", &[("w:type", "first"), ("r:id", RID_FOOTER_EMPTY)])?;
+    }
+    let (w, h) = (twips(p.width).to_string(), twips(p.height).to_string());
+    x.empty("w:pgSz", &[("w:w", &w), ("w:h", &h)])?;
+    let footer =
+        twips(p.bottom() - style.page_number_below_body - DASH_TOP_ABOVE_LINE_BOTTOM * style.page_number.size).max(0);
+    let vals = [
+        twips(p.top),
+        twips(p.right()),
+        twips(p.bottom()),
+        twips(p.left),
+        HEADER_TWIPS,
+        footer,
+    ]
+    .map(|v| v.to_string());
+    x.empty(
+        "w:pgMar",
+        &[
+            ("w:top", &vals[0]),
+            ("w:right", &vals[1]),
+            ("w:bottom", &vals[2]),
+            ("w:left", &vals[3]),
+            ("w:header", &vals[4]),
+            ("w:footer", &vals[5]),
+            ("w:gutter", "0"),
+        ],
+    )?;
+    x.empty("w:cols", &[("w:space", "425")])?;
+    if title_page {
+        x.empty("w:titlePg", &[])?;
+    }
+    // A line grid of 22 lines, and the charSpace of a 28-character grid. The type is
+    // `lines`, not `linesAndChars` (指定行和字符网格): LibreOffice (7.4) lays out every
+    // paragraph on a character grid whenever charSpace is not zero, snapToGrid off or not,
+    // and then fits 27 characters where Word and our PDF fit 28 (3 % of lines agreed).
+    // Exact line spacing and tracking in the styles give the pitches themselves; with
+    // `linesAndChars` Word would show 22 × 28 in its page-setup dialog and lay out the same.
+    let text_width = twips(p.width) - twips(p.right()) - twips(p.left);
+    let pitch = styles::line_pitch(style).to_string();
+    let char_space = char_space(text_width, style).to_string();
+    x.empty(
+        "w:docGrid",
+        &[
+            ("w:type", GRID_TYPE),
+            ("w:linePitch", &pitch),
+            ("w:charSpace", &char_space),
+        ],
+    )?;
+    x.close("w:sectPr")
 }
 
 /// Which side a signature line is anchored to (pt).
@@ -356,6 +385,7 @@ pub(crate) fn document(doc: &Document, style: &Style, facts: &DocxFacts) -> Resu
     } else {
         &facts.title_lines
     };
+    super::gongwen::header(&mut b.x, doc, style, facts)?;
     if title.iter().any(|l| !l.is_empty()) {
         b.title(title)?;
     }
@@ -415,8 +445,16 @@ pub(crate) fn document(doc: &Document, style: &Style, facts: &DocxFacts) -> Resu
     if b.space_pending.is_some() {
         b.empty_p()?;
     }
-
-    b.section()?;
+    super::gongwen::attendance(&mut b.x, doc, style)?;
+    let footers = if super::gongwen::imprint(&mut b.x, doc, style, facts)? {
+        super::gongwen::SectionFooters::Empty
+    } else {
+        super::gongwen::SectionFooters::Numbered
+    };
+    // Only the first section of a 信函 has its own first page.
+    let title_page =
+        doc.gongwen.kind == crate::model::gongwen::Kind::Letter && footers == super::gongwen::SectionFooters::Numbered;
+    b.section(footers, title_page)?;
     let mut x = b.x;
     x.close("w:body")?;
     x.close("w:document")?;

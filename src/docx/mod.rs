@@ -8,6 +8,7 @@
 //! WPS repeat, column widths in `w:tblGrid`, and a 22 × 28 character grid in the section.
 
 mod document;
+mod gongwen;
 mod parts;
 mod styles;
 mod table;
@@ -39,8 +40,9 @@ pub fn write(
     style: &crate::style::Style,
     facts: &DocxFacts,
 ) -> Result<Vec<u8>, DocxError> {
-    let parts: [(&str, Vec<u8>); 12] = [
-        ("[Content_Types].xml", parts::content_types()?),
+    let gongwen = gongwen::needs_parts(doc, facts);
+    let mut parts: Vec<(&str, Vec<u8>)> = vec![
+        ("[Content_Types].xml", parts::content_types(gongwen)?),
         ("_rels/.rels", parts::package_rels()?),
         (parts::DOCUMENT, document::document(doc, style, facts)?),
         (parts::STYLES, styles::styles(style, facts)?),
@@ -49,10 +51,14 @@ pub fn write(
         (parts::FOOTER_ODD, document::footer(style, true)?),
         (parts::FOOTER_EVEN, document::footer(style, false)?),
         (parts::THEME, parts::theme(style)?),
-        ("word/_rels/document.xml.rels", parts::document_rels()?),
+        ("word/_rels/document.xml.rels", parts::document_rels(gongwen)?),
         (parts::CORE, parts::core(doc)?),
         (parts::APP, parts::app()?),
     ];
+    if gongwen {
+        parts.push((parts::HEADER_FIRST, gongwen::letter_header(doc, style, facts)?));
+        parts.push((parts::FOOTER_EMPTY, gongwen::empty_footer()?));
+    }
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
     // 1980-01-01, the zip epoch, and fixed permissions: nothing from the clock or the machine.
     let options = SimpleFileOptions::default()

@@ -12,18 +12,24 @@ pub(crate) const SETTINGS: &str = "word/settings.xml";
 pub(crate) const FONT_TABLE: &str = "word/fontTable.xml";
 pub(crate) const FOOTER_ODD: &str = "word/footer1.xml";
 pub(crate) const FOOTER_EVEN: &str = "word/footer2.xml";
+/// A 公文's extra parts: a 信函's first-page header, and a footer without a page number.
+pub(crate) const HEADER_FIRST: &str = "word/header1.xml";
+pub(crate) const FOOTER_EMPTY: &str = "word/footer3.xml";
 pub(crate) const CORE: &str = "docProps/core.xml";
 pub(crate) const APP: &str = "docProps/app.xml";
 
 /// Relationship ids of document.xml; the footers' are used by the sectPr.
 pub(crate) const RID_FOOTER_ODD: &str = "rId4";
 pub(crate) const RID_FOOTER_EVEN: &str = "rId5";
+pub(crate) const RID_HEADER_FIRST: &str = "rId7";
+pub(crate) const RID_FOOTER_EMPTY: &str = "rId8";
 
 const WML_CT: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml";
 const REL_NS: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
 const REL_TYPE: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
-pub(crate) fn content_types() -> Result<Vec<u8>, DocxError> {
+/// `gongwen`: the package has the 公文 header and empty footer parts.
+pub(crate) fn content_types(gongwen: bool) -> Result<Vec<u8>, DocxError> {
     let mut x = Xml::new()?;
     x.open(
         "Types",
@@ -40,7 +46,7 @@ pub(crate) fn content_types() -> Result<Vec<u8>, DocxError> {
         ],
     )?;
     x.empty("Default", &[("Extension", "xml"), ("ContentType", "application/xml")])?;
-    let overrides = [
+    let mut overrides = vec![
         (DOCUMENT, format!("{WML_CT}.document.main+xml")),
         (STYLES, format!("{WML_CT}.styles+xml")),
         (SETTINGS, format!("{WML_CT}.settings+xml")),
@@ -60,6 +66,10 @@ pub(crate) fn content_types() -> Result<Vec<u8>, DocxError> {
             "application/vnd.openxmlformats-officedocument.extended-properties+xml".to_string(),
         ),
     ];
+    if gongwen {
+        overrides.push((HEADER_FIRST, format!("{WML_CT}.header+xml")));
+        overrides.push((FOOTER_EMPTY, format!("{WML_CT}.footer+xml")));
+    }
     for (part, ct) in &overrides {
         let name = format!("/{part}");
         x.empty("Override", &[("PartName", &name), ("ContentType", ct)])?;
@@ -90,15 +100,20 @@ pub(crate) fn package_rels() -> Result<Vec<u8>, DocxError> {
     ])
 }
 
-pub(crate) fn document_rels() -> Result<Vec<u8>, DocxError> {
-    relationships(&[
+pub(crate) fn document_rels(gongwen: bool) -> Result<Vec<u8>, DocxError> {
+    let mut rels = vec![
         ("rId1", format!("{REL_TYPE}/styles"), "styles.xml"),
         ("rId2", format!("{REL_TYPE}/settings"), "settings.xml"),
         ("rId3", format!("{REL_TYPE}/fontTable"), "fontTable.xml"),
         (RID_FOOTER_ODD, format!("{REL_TYPE}/footer"), "footer1.xml"),
         (RID_FOOTER_EVEN, format!("{REL_TYPE}/footer"), "footer2.xml"),
         ("rId6", format!("{REL_TYPE}/theme"), "theme/theme1.xml"),
-    ])
+    ];
+    if gongwen {
+        rels.push((RID_HEADER_FIRST, format!("{REL_TYPE}/header"), "header1.xml"));
+        rels.push((RID_FOOTER_EMPTY, format!("{REL_TYPE}/footer"), "footer3.xml"));
+    }
+    relationships(&rels)
 }
 
 /// The title as one string: the lines are parts of one Chinese sentence, so no separator.

@@ -51,7 +51,8 @@ pub(crate) fn from_tree(r: &Reader, root: &Node) -> Result<Source, Diagnostic> {
             .help("start with `title:` and `body:`; `gongwen --help` shows an example"));
     }
     let top = r.map(root, "the document")?;
-    r.check_keys(top, TOP_FIELDS, "the document")?;
+    let fields = [TOP_FIELDS, crate::input::gongwen::FIELDS].concat();
+    r.check_keys(top, &fields, "the document")?;
     let title_node = get(top, "title").ok_or_else(|| {
         r.error(root.pos, "the document has no `title`")
             .help("add a line `title: ……` at the top of the file")
@@ -97,6 +98,7 @@ pub(crate) fn from_tree(r: &Reader, root: &Node) -> Result<Source, Diagnostic> {
             .help("add `body:` followed by a list of paragraphs, one per `- ` line")
     })?;
     let blocks = parse_body(r, body_node)?;
+    let gongwen = crate::input::gongwen::parse(r, top)?;
     let signature = match (want_signature, &issuers, date) {
         (Some(false), _, _) | (None, None, _) | (None, _, None) => None,
         (_, Some(i), Some(d)) => Some(Signature {
@@ -118,6 +120,7 @@ pub(crate) fn from_tree(r: &Reader, root: &Node) -> Result<Source, Diagnostic> {
         date,
         blocks,
         signature,
+        gongwen,
     };
     Ok(Source {
         document,

@@ -875,6 +875,7 @@ fn expand(r: &Reader, text: &str, root: &Node, folders: &Folders) -> Result<(Sou
         date,
         blocks,
         signature,
+        gongwen: Default::default(),
     };
     Ok((
         Source {

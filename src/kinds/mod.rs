@@ -46,7 +46,15 @@ impl Kind for Plain {
         true
     }
     fn read(&self, r: &Reader, _: &str, root: &Node, _: &Folders) -> Result<(Source, Findings), Diagnostic> {
-        document::from_tree(r, root).map(|s| (s, Findings::default()))
+        let source = document::from_tree(r, root)?;
+        let warnings = crate::input::gongwen::warnings(r.file, &source.document);
+        Ok((
+            source,
+            Findings {
+                warnings,
+                ..Findings::default()
+            },
+        ))
     }
     fn offers(&self, starter: &str) -> bool {
         starter == "plain"

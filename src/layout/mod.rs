@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 pub mod breaking;
+mod gongwen;
 pub mod page;
 mod structure;
 pub mod table;
@@ -38,10 +39,18 @@ pub enum LayoutError {
     /// The document would run past [`MAX_PAGES`]; `pos` is the block on which it did.
     #[error("the document runs to more than {MAX_PAGES} pages")]
     TooManyPages { pos: SourcePos },
+    /// A 版头 or 版记 element that cannot be set within the page.
+    #[error("{message}")]
+    DoesNotFit {
+        pos: SourcePos,
+        message: String,
+        help: String,
+    },
     #[error(transparent)]
     Font(#[from] FontError),
 }
 
+pub use gongwen::GongwenFacts;
 pub use page::*;
 
 /// A block broken into lines but not yet placed on a page.
@@ -167,6 +176,8 @@ struct Regions {
     body_start: usize,
     /// Index of the 署名's first line, if the document has one.
     signature_start: Option<usize>,
+    /// The grid row of the first page where the title starts (below a 版头).
+    start_row: usize,
 }
 
 /// Lays out a document: its regions (title, body, signature) as items, the items paginated
@@ -174,6 +185,8 @@ struct Regions {
 pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layout, LayoutError> {
     let fonts = RoleFonts::load(book, style)?;
     let cx = Context { style, fonts, book };
+    let mut gongwen_facts = GongwenFacts::default();
+    let header = gongwen::header(&cx, doc, &mut gongwen_facts)?;
     let mut items = Vec::new();
     let title_lines = title_region(&cx, doc, &mut items)?;
     let body_start = items.len();
@@ -183,11 +196,20 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
         items,
         body_start,
         signature_start: signature.as_ref().map(|s| s.start),
+        start_row: header.as_ref().map_or(0, |h| h.title_row),
     };
     let placed = paginate(&cx, doc, &regions)?;
     let mut pages = placed.pages;
-    page_numbers(&cx, doc, &mut pages)?;
+    let end_row = gongwen::attendance(&cx, doc, &mut pages, placed.end_row)?;
+    gongwen::imprint(&cx, doc, &mut pages, end_row, &mut gongwen_facts)?;
+    page_numbers(&cx, doc, &gongwen_facts, &mut pages)?;
     mark_runs(&mut pages);
+    // The 版头 is drawn last so that its runs stay artifacts (its title-face mark is no title).
+    if let (Some(h), Some(first)) = (header, pages.first_mut()) {
+        // First in the content stream too: text extraction reads the 版头 before the title.
+        first.runs.splice(0..0, h.runs);
+        first.rules.splice(0..0, h.rules);
+    }
     let signature_lines = signature.as_ref().map_or(0, |s| s.paragraphs);
     Ok(Layout {
         width: style.page.width,
@@ -202,6 +224,7 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
             signature_lines: signature.map(|s| s.lines).unwrap_or_default(),
             tables: placed.tables,
             squeezed_marks: placed.squeezed_marks,
+            gongwen: gongwen_facts,
         },
     })
 }
@@ -497,6 +520,8 @@ struct Placed {
     outline: Vec<OutlineEntry>,
     tables: Vec<TableFacts>,
     squeezed_marks: BTreeMap<usize, Vec<(usize, bool)>>,
+    /// The grid row after the last line placed, on the last page.
+    end_row: usize,
 }
 
 /// Places the items on the line grid, page after page: the blank line after the title and
@@ -506,7 +531,7 @@ fn paginate(cx: &Context, doc: &Document, regions: &Regions) -> Result<Placed, L
     let rows_per_page = cx.style.grid.lines_per_page(&cx.style.page);
     let mut cur = Cursor {
         pages: vec![Page::default()],
-        row: 0,
+        row: regions.start_row,
         squeezed_marks: BTreeMap::new(),
     };
     let mut outline = Vec::new();
@@ -555,6 +580,7 @@ fn paginate(cx: &Context, doc: &Document, regions: &Regions) -> Result<Placed, L
         outline,
         tables,
         squeezed_marks: cur.squeezed_marks,
+        end_row: cur.row,
     })
 }
 
@@ -629,14 +655,17 @@ fn place_lines(cx: &Context, b: &LaidBlock, rows_per_page: usize, cur: &mut Curs
 
 /// Page furniture: page numbers — N —, 4号 宋体, the dash's top 7 mm below the 版心; odd pages
 /// right, even pages left, 1 字 in.
-fn page_numbers(cx: &Context, doc: &Document, pages: &mut [Page]) -> Result<(), LayoutError> {
+fn page_numbers(cx: &Context, doc: &Document, facts: &GongwenFacts, pages: &mut [Page]) -> Result<(), LayoutError> {
     let style = cx.style;
     let pn = &style.page_number;
     let chains = cx.fonts.get(RunRole::PageNumber);
     let width = style.page.body_width;
     let inset = style.page_number_indent * pn.size;
     for (i, page) in pages.iter_mut().enumerate() {
-        let label = format!("— {} —", i + 1);
+        let Some(number) = gongwen::page_number(doc, facts, i) else {
+            continue;
+        };
+        let label = format!("— {number} —");
         let origin = Origin {
             pos: doc.title_pos,
             what: "the page number",
@@ -644,7 +673,9 @@ fn page_numbers(cx: &Context, doc: &Document, pages: &mut [Page]) -> Result<(), 
         };
         let prepared = text::prepare(cx.book, chains, pn, 0.0, &[(&label, false)], &origin)?;
         let w = text::natural_width(&prepared);
-        let x = if (i + 1) % 2 == 1 { width - inset - w } else { inset };
+        // 单页码居右, 双页码居左; printed on one side, every number on the right.
+        let right = number % 2 == 1 || doc.gongwen.pages.single_sided;
+        let x = if right { width - inset - w } else { inset };
         let dash_font = prepared.clusters.first().map(|c| c.font).unwrap_or(chains.cjk[0]);
         let dash_top = cx.book.face(dash_font).glyph_top('—').unwrap_or(0.3) * pn.size;
         let baseline = style.page.top + style.page.body_height + style.page_number_below_body + dash_top;
@@ -699,6 +730,7 @@ pub(crate) fn push_pieces(
             cell: None,
             repeated: false,
             mark: Mark::Artifact(Artifact::Other),
+            colour: Colour::BLACK,
         });
     }
 }
@@ -982,6 +1014,7 @@ mod tests {
             date: None,
             blocks,
             signature: None,
+            gongwen: Default::default(),
         }
     }
 

@@ -42,6 +42,8 @@ pub struct GlyphRun {
     pub repeated: bool,
     /// Where the run belongs in the structure (set once the page is complete).
     pub mark: Mark,
+    /// Black, or red for the 发文机关标志 (GB/T 9704 7.2.4).
+    pub colour: Colour,
 }
 
 /// A colour in device RGB, 0–255 per channel.
@@ -242,6 +244,8 @@ pub struct Decisions {
     /// `Document::blocks`: (byte offset in the block's text, whether the left half went).
     /// Word is told the same by a narrower character spacing.
     pub squeezed_marks: std::collections::BTreeMap<usize, Vec<(usize, bool)>>,
+    /// The 版头, 版记 and page numbering of a 公文.
+    pub gongwen: super::GongwenFacts,
 }
 
 /// The 署名 and 成文日期 as layout placed them (GB/T 9704 7.3.5.2), in points: the 署名 lines'

@@ -122,6 +122,7 @@ mod tests {
             date: None,
             blocks: vec![heading(1), para, heading(3), heading(4), heading(2), heading(1)],
             signature: None,
+            gongwen: Default::default(),
         };
         let levels: Vec<(usize, u16)> = elements(&doc, 0)
             .iter()

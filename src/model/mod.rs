@@ -30,6 +30,8 @@ pub struct Document {
     pub blocks: Vec<Block>,
     /// The closing 署名 + 成文日期 block (unsealed, GB/T 9704 7.3.5.2).
     pub signature: Option<Signature>,
+    /// 版头, 版记, kind and page options of a 公文 (all empty for a plain report).
+    pub gongwen: gongwen::Gongwen,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -87,5 +89,6 @@ pub struct Portal {
     pub pos: SourcePos,
 }
 
+pub mod gongwen;
 pub mod table;
 pub use table::{Border, Cell, CellKind, Table};

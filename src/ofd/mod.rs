@@ -277,8 +277,12 @@ fn text_object(x: &mut String, id: u32, f: &Embedded, run: &GlyphRun) {
         );
     }
     x.push('>');
+    // Readers fill text black unless told (the red 发文机关标志 is the exception).
+    if run.colour != Colour::BLACK {
+        let _ = write!(x, r#"<ofd:FillColor Value="{}"/>"#, colour(run.colour));
+    }
     if run.bold {
-        x.push_str(r#"<ofd:StrokeColor Value="0 0 0"/>"#);
+        let _ = write!(x, r#"<ofd:StrokeColor Value="{}"/>"#, colour(run.colour));
     }
     for (position, count, glyphs) in &transforms {
         let list: Vec<String> = glyphs.iter().map(u16::to_string).collect();
@@ -537,6 +541,7 @@ mod tests {
             cell: None,
             repeated: false,
             mark: crate::layout::Mark::Artifact(crate::layout::Artifact::Other),
+            colour: Colour::BLACK,
         }
     }
 

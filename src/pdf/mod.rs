@@ -264,11 +264,11 @@ fn draw_run(surface: &mut Surface, run: &GlyphRun, font: &Font) {
             )
         })
         .collect();
-    surface.set_fill(Some(Fill::default()));
+    surface.set_fill(Some(fill(run.colour)));
     if run.bold {
         surface.set_stroke(Some(Stroke {
             width: run.size * FAKE_BOLD_STROKE_EM,
-            ..Stroke::default()
+            ..stroke(run.colour)
         }));
     } else {
         surface.set_stroke(None);
@@ -297,6 +297,17 @@ fn location(
         cell,
     });
     NonZeroU64::MIN.saturating_add(places.len() as u64 - 1)
+}
+
+/// A fill in `colour` (black is krilla's default paint, so black text stays as it was).
+fn fill(colour: Colour) -> Fill {
+    if colour == Colour::BLACK {
+        return Fill::default();
+    }
+    Fill {
+        paint: krilla::color::rgb::Color::new(colour.r, colour.g, colour.b).into(),
+        ..Fill::default()
+    }
 }
 
 /// A stroke in `colour` (black is krilla's default paint, so black rules stay as they were).

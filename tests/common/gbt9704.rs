@@ -225,14 +225,25 @@ pub fn check(pdf: &Pdf, expected: Option<&Expected>) -> Report {
         .enumerate()
         .map(|(i, (p, _))| content[i].is_empty() && p.rules.is_empty())
         .collect();
+    // 信函格式 (GB/T 9704 10.1): two red rules wider than 150 mm on the first page; its
+    // first page carries no number.
+    let letter = pages
+        .first()
+        .is_some_and(|(p, _)| p.rules.iter().filter(|r| r.red && r.x1 - r.x0 > 150.0 * MM).count() >= 2);
     let mut problems = Vec::new();
     for (i, (p, ls)) in pages.iter().enumerate() {
         let number = ls
             .iter()
             .find(|l| l.top > p.height - 40.0 * MM && page_number_of(&l.text).is_some());
-        if blank[i] {
+        // 7.5: neither a blank page before the 版记 nor the 版记 page after it is numbered.
+        let imprint_after_blank = i > 0 && blank[i - 1] && i + 1 == pages.len();
+        if blank[i] || (i == 0 && letter) || imprint_after_blank {
             if number.is_some() {
-                problems.push(format!("p{}: blank page numbered", i + 1));
+                problems.push(format!(
+                    "p{}: {} numbered",
+                    i + 1,
+                    if blank[i] { "blank page" } else { "unnumbered page" }
+                ));
             }
             continue;
         }
@@ -329,6 +340,8 @@ pub fn check(pdf: &Pdf, expected: Option<&Expected>) -> Report {
             }
         ),
     );
+
+    gongwen(&pages, &content, &blank, letter, &mut report);
 
     let unembedded: Vec<String> = pdf
         .fonts()
@@ -577,5 +590,122 @@ fn margins_grid_lines(
                 .map(|(p, t, s)| format!("; e.g. p{p} '…{t}' {s:.1} mm short"))
                 .unwrap_or_default()
         ),
+    );
+}
+
+/// The 公文 geometry (GB/T 9704 7.2.4, 7.2.7, 7.4.1, 10.1, 10.2), as `pdfcheck.py --gongwen`
+/// measures it: the red 发文机关标志's top at 72 mm (信函格式 30 mm; a 命令, which has no red
+/// separator, 57 mm), the red separator 156 mm wide 2.5–6 mm under the 发文字号, the 版记's
+/// full-width rules with the last on the 版心's lower edge of an even last page, 0.35 mm thick
+/// (0.25 mm between). A document with neither a red 版头 nor 版记 rules passes as not a 公文.
+fn gongwen(
+    pages: &[(&Page, Vec<Line>)],
+    content: &[Vec<&Line>],
+    blank: &[bool],
+    letter: bool,
+    report: &mut impl FnMut(&'static str, bool, String),
+) {
+    let Some((first, _)) = pages.first() else { return };
+    let red_text: Vec<&&Line> = {
+        let mut v: Vec<&&Line> = content[0].iter().filter(|l| l.red).collect();
+        v.sort_by(|a, b| a.top.total_cmp(&b.top));
+        v
+    };
+    let mut red_rules: Vec<&super::pdf::Rule> = first.rules.iter().filter(|r| r.red).collect();
+    red_rules.sort_by(|a, b| a.y0.total_cmp(&b.y0));
+    let last = (0..pages.len()).rev().find(|&i| !blank[i]).unwrap_or(0);
+    let mut imprint: Vec<&super::pdf::Rule> = pages[last]
+        .0
+        .rules
+        .iter()
+        .filter(|r| !r.red && (r.x1 - r.x0 - 156.0 * MM).abs() < 1.5 * MM && r.y1 > 150.0 * MM)
+        .collect();
+    imprint.sort_by(|a, b| a.y0.total_cmp(&b.y0));
+    if imprint.last().is_none_or(|r| (r.y1 / MM - BOTTOM_MM).abs() > 5.0) {
+        imprint.clear();
+    }
+    if red_text.is_empty() && red_rules.is_empty() && imprint.len() < 2 {
+        report("gongwen", true, "not a 公文: no red 版头, no 版记 rules".into());
+        return;
+    }
+    let mut issues = Vec::new();
+    let order = !letter && red_rules.is_empty();
+    match red_text.first() {
+        Some(mark) => {
+            let want = if letter {
+                30.0
+            } else if order {
+                TOP_MM + 20.0
+            } else {
+                TOP_MM + 35.0
+            };
+            if (mark.top / MM - want).abs() > 2.0 {
+                issues.push(format!("red mark top {:.1} mm ({want})", mark.top / MM));
+            }
+        }
+        None => issues.push("no red 发文机关标志".to_string()),
+    }
+    if let (false, Some(rule)) = (letter, red_rules.first()) {
+        if ((rule.x1 - rule.x0) / MM - 156.0).abs() > 1.0 || (rule.x0 / MM - 28.0).abs() > 1.0 {
+            issues.push(format!(
+                "red rule x {:.1}-{:.1} mm (28-184)",
+                rule.x0 / MM,
+                rule.x1 / MM
+            ));
+        }
+        let above = content[0]
+            .iter()
+            .filter(|l| l.bottom <= rule.y0 + 1.0 && !l.red)
+            .map(|l| l.bottom)
+            .fold(f32::MIN, f32::max);
+        let gap = (rule.y0 - above) / MM;
+        if !(2.5..=6.0).contains(&gap) {
+            issues.push(format!("red rule {gap:.1} mm under the 发文字号 (4)"));
+        }
+    }
+    if imprint.len() >= 2 {
+        let lowest = imprint[imprint.len() - 1];
+        if (lowest.y1 / MM - BOTTOM_MM).abs() > 0.6 {
+            issues.push(format!("last 版记 rule bottom {:.2} mm ({BOTTOM_MM})", lowest.y1 / MM));
+        }
+        if (last + 1) % 2 == 1 {
+            issues.push(format!("版记 on page {}, not an even page", last + 1));
+        }
+        let thick: Vec<f32> = imprint.iter().map(|r| (r.y1 - r.y0) / MM).collect();
+        let ok = (thick[0] - 0.35).abs() <= 0.1
+            && (thick[thick.len() - 1] - 0.35).abs() <= 0.1
+            && thick[1..thick.len() - 1].iter().all(|t| (t - 0.25).abs() <= 0.1);
+        if !ok {
+            issues.push(format!("版记 rule thickness {thick:.2?} mm (0.35 … 0.25 … 0.35)"));
+        }
+    }
+    report(
+        "gongwen",
+        issues.is_empty(),
+        if issues.is_empty() {
+            format!(
+                "{}red mark at {:.1} mm{}{}",
+                if letter {
+                    "信函格式, "
+                } else if order {
+                    "命令格式, "
+                } else {
+                    ""
+                },
+                red_text.first().map_or(0.0, |l| l.top / MM),
+                red_rules
+                    .first()
+                    .filter(|_| !letter)
+                    .map(|r| format!(", red rule at {:.1} mm", r.y0 / MM))
+                    .unwrap_or_default(),
+                if imprint.len() >= 2 {
+                    format!(", 版记 with {} rules on p{}", imprint.len(), last + 1)
+                } else {
+                    String::new()
+                }
+            )
+        } else {
+            issues.join("; ")
+        },
     );
 }

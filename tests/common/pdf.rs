@@ -28,6 +28,8 @@ pub struct Char {
     pub size: f32,
     /// The font's BaseFont, subset tag included.
     pub font: String,
+    /// Filled in a red (the 发文机关标志).
+    pub red: bool,
 }
 
 /// A horizontal rule: a stroked horizontal segment or a thin filled rectangle, y downward.
@@ -37,6 +39,8 @@ pub struct Rule {
     pub x1: f32,
     pub y0: f32,
     pub y1: f32,
+    /// Stroked (or, a rectangle, filled) in a red.
+    pub red: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -276,6 +280,8 @@ pub struct Line {
     pub bottom: f32,
     pub baseline: f32,
     pub size: f32,
+    /// Most of its characters are red.
+    pub red: bool,
 }
 
 /// The lines of a page (see [`Line`]), sorted by baseline, then left edge. Characters are
@@ -329,6 +335,7 @@ fn make_line(chars: &[&Char], size: f32) -> Line {
         bottom: chars.iter().map(|c| c.bottom).fold(f32::MIN, f32::max),
         baseline: chars.iter().map(|c| c.baseline).sum::<f32>() / chars.len() as f32,
         size,
+        red: chars.iter().filter(|c| c.red).count() * 2 > chars.len(),
     }
 }
 
@@ -469,6 +476,18 @@ const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
 struct Graphics {
     ctm: Matrix,
     line_width: f32,
+    fill_red: bool,
+    stroke_red: bool,
+}
+
+/// Whether colour operands (gray, RGB or CMYK, by their count) are a red: GB/T 9704 6.2's
+/// Y80 M80, or an RGB red such as FF0000 or E60012.
+fn is_red(c: &[f32]) -> bool {
+    match c {
+        [r, g, b] => *r > 0.6 && *g < 0.45 && *b < 0.45,
+        [cy, m, y, k] => *cy < 0.3 && *m > 0.6 && *y > 0.6 && *k < 0.3,
+        _ => false,
+    }
 }
 
 fn read_page(doc: &Document, id: ObjectId) -> Page {
@@ -494,6 +513,8 @@ fn read_page(doc: &Document, id: ObjectId) -> Page {
     let mut gs = Graphics {
         ctm: IDENTITY,
         line_width: 1.0,
+        fill_red: false,
+        stroke_red: false,
     };
     let mut stack: Vec<Graphics> = Vec::new();
     let (mut tm, mut tlm) = (IDENTITY, IDENTITY);
@@ -517,6 +538,19 @@ fn read_page(doc: &Document, id: ObjectId) -> Page {
             }
             "cm" => gs.ctm = mul(&[n(0), n(1), n(2), n(3), n(4), n(5)], &gs.ctm),
             "w" => gs.line_width = n(0),
+            "g" | "rg" | "k" | "sc" | "scn" | "G" | "RG" | "K" | "SC" | "SCN" => {
+                let c: Vec<f32> = op
+                    .operands
+                    .iter()
+                    .filter(|o| o.as_name().is_err())
+                    .map(|o| num(doc, o))
+                    .collect();
+                if op.operator.chars().all(|ch| ch.is_ascii_lowercase()) {
+                    gs.fill_red = is_red(&c);
+                } else {
+                    gs.stroke_red = is_red(&c);
+                }
+            }
             "BT" => {
                 tm = IDENTITY;
                 tlm = IDENTITY;
@@ -588,6 +622,7 @@ fn read_page(doc: &Document, id: ObjectId) -> Page {
                             bottom: py - f.descent * em,
                             size: em,
                             font: f.name.clone(),
+                            red: gs.fill_red,
                         });
                         let spacing = if chunk == [32] && !f.two_byte {
                             word_spacing
@@ -637,6 +672,7 @@ fn read_page(doc: &Document, id: ObjectId) -> Page {
                             x1,
                             y0: y - half,
                             y1: y + half,
+                            red: gs.stroke_red,
                         });
                     }
                 }
@@ -645,7 +681,13 @@ fn read_page(doc: &Document, id: ObjectId) -> Page {
                     if filled && r[3] - r[1] < 2.0 * MM && r[2] - r[0] > 20.0 * MM {
                         let (x0, y1) = to_page(r[0], r[1]);
                         let (x1, y0) = to_page(r[2], r[3]);
-                        rules.push(Rule { x0, x1, y0, y1 });
+                        rules.push(Rule {
+                            x0,
+                            x1,
+                            y0,
+                            y1,
+                            red: gs.fill_red,
+                        });
                     }
                 }
             }
@@ -654,7 +696,13 @@ fn read_page(doc: &Document, id: ObjectId) -> Page {
                     if r[3] - r[1] < 2.0 * MM && r[2] - r[0] > 20.0 * MM {
                         let (x0, y1) = to_page(r[0], r[1]);
                         let (x1, y0) = to_page(r[2], r[3]);
-                        rules.push(Rule { x0, x1, y0, y1 });
+                        rules.push(Rule {
+                            x0,
+                            x1,
+                            y0,
+                            y1,
+                            red: gs.fill_red,
+                        });
                     }
                 }
                 segments.clear();
