@@ -8,6 +8,7 @@
 //! WPS repeat, column widths in `w:tblGrid`, and a 22 × 28 character grid in the section.
 
 mod document;
+mod principal;
 mod parts;
 mod styles;
 mod table;
@@ -39,8 +40,9 @@ pub fn write(
     style: &crate::style::Style,
     facts: &DocxFacts,
 ) -> Result<Vec<u8>, DocxError> {
-    let parts: [(&str, Vec<u8>); 12] = [
-        ("[Content_Types].xml", parts::content_types()?),
+    let media = principal::seal_media(doc, facts);
+    let mut parts: Vec<(String, Vec<u8>)> = [
+        ("[Content_Types].xml", parts::content_types(!media.is_empty())?),
         ("_rels/.rels", parts::package_rels()?),
         (parts::DOCUMENT, document::document(doc, style, facts)?),
         (parts::STYLES, styles::styles(style, facts)?),
@@ -49,10 +51,14 @@ pub fn write(
         (parts::FOOTER_ODD, document::footer(style, true)?),
         (parts::FOOTER_EVEN, document::footer(style, false)?),
         (parts::THEME, parts::theme(style)?),
-        ("word/_rels/document.xml.rels", parts::document_rels()?),
+        ("word/_rels/document.xml.rels", parts::document_rels(media.len())?),
         (parts::CORE, parts::core(doc)?),
         (parts::APP, parts::app()?),
-    ];
+    ]
+    .into_iter()
+    .map(|(name, bytes)| (name.to_string(), bytes))
+    .collect();
+    parts.extend(media.into_iter().enumerate().map(|(k, png)| (format!("word/{}", principal::media_name(k)), png)));
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
     // 1980-01-01, the zip epoch, and fixed permissions: nothing from the clock or the machine.
     let options = SimpleFileOptions::default()
@@ -60,7 +66,7 @@ pub fn write(
         .last_modified_time(DateTime::default())
         .unix_permissions(0o644);
     for (name, bytes) in &parts {
-        zip.start_file(*name, options)?;
+        zip.start_file(name.as_str(), options)?;
         zip.write_all(bytes)?;
     }
     Ok(zip.finish()?.into_inner())

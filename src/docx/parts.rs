@@ -23,7 +23,8 @@ const WML_CT: &str = "application/vnd.openxmlformats-officedocument.wordprocessi
 const REL_NS: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
 const REL_TYPE: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
-pub(crate) fn content_types() -> Result<Vec<u8>, DocxError> {
+/// `images`: whether the package holds PNG pictures (the seals).
+pub(crate) fn content_types(images: bool) -> Result<Vec<u8>, DocxError> {
     let mut x = Xml::new()?;
     x.open(
         "Types",
@@ -40,6 +41,9 @@ pub(crate) fn content_types() -> Result<Vec<u8>, DocxError> {
         ],
     )?;
     x.empty("Default", &[("Extension", "xml"), ("ContentType", "application/xml")])?;
+    if images {
+        x.empty("Default", &[("Extension", "png"), ("ContentType", "image/png")])?;
+    }
     let overrides = [
         (DOCUMENT, format!("{WML_CT}.document.main+xml")),
         (STYLES, format!("{WML_CT}.styles+xml")),
@@ -90,15 +94,22 @@ pub(crate) fn package_rels() -> Result<Vec<u8>, DocxError> {
     ])
 }
 
-pub(crate) fn document_rels() -> Result<Vec<u8>, DocxError> {
-    relationships(&[
+/// `images`: how many seal pictures (`media/seal1.png` …, ids from [`super::principal::rel_id`]).
+pub(crate) fn document_rels(images: usize) -> Result<Vec<u8>, DocxError> {
+    let ids: Vec<String> = (0..images).map(super::principal::rel_id).collect();
+    let targets: Vec<String> = (0..images).map(super::principal::media_name).collect();
+    let mut rels = vec![
         ("rId1", format!("{REL_TYPE}/styles"), "styles.xml"),
         ("rId2", format!("{REL_TYPE}/settings"), "settings.xml"),
         ("rId3", format!("{REL_TYPE}/fontTable"), "fontTable.xml"),
         (RID_FOOTER_ODD, format!("{REL_TYPE}/footer"), "footer1.xml"),
         (RID_FOOTER_EVEN, format!("{REL_TYPE}/footer"), "footer2.xml"),
         ("rId6", format!("{REL_TYPE}/theme"), "theme/theme1.xml"),
-    ])
+    ];
+    for (id, target) in ids.iter().zip(&targets) {
+        rels.push((id.as_str(), format!("{REL_TYPE}/image"), target.as_str()));
+    }
+    relationships(&rels)
 }
 
 /// The title as one string: the lines are parts of one Chinese sentence, so no separator.

@@ -182,6 +182,7 @@ fn sample() -> Document {
             date: "2024年7月1日".into(),
             pos: SourcePos::default(),
         }),
+        principal: Default::default(),
     }
 }
 
@@ -198,6 +199,7 @@ fn facts() -> DocxFacts {
         signature_lines: Vec::new(),
         tables: Vec::new(),
         squeezed_marks: Default::default(),
+        principal: Default::default(),
     }
 }
 
@@ -686,6 +688,7 @@ fn sample_files_on_request() {
             signature_lines: Vec::new(),
             tables: Vec::new(),
             squeezed_marks: Default::default(),
+            principal: Default::default(),
         };
         std::fs::write(
             dir.join("long.docx"),

@@ -1,6 +1,7 @@
 //! The document format: a plain document's YAML (and its tables) into the model.
 
 pub mod document;
+pub mod principal;
 pub mod table;
 
 // Kept under their old paths for code written before the bottom layer existed.

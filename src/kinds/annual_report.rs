@@ -743,6 +743,7 @@ fn expand(r: &Reader, text: &str, root: &Node, folders: &Folders) -> Result<(Sou
         date,
         blocks,
         signature,
+        principal: Default::default(),
     };
     Ok((
         Source {

@@ -44,8 +44,8 @@ impl Kind for Plain {
     fn claims(&self, _: &Node) -> bool {
         true
     }
-    fn read(&self, r: &Reader, _: &str, root: &Node, _: &Folders) -> Result<(Source, Findings), Diagnostic> {
-        document::from_tree(r, root).map(|s| (s, Findings::default()))
+    fn read(&self, r: &Reader, _: &str, root: &Node, folders: &Folders) -> Result<(Source, Findings), Diagnostic> {
+        document::from_tree(r, root, folders).map(|s| (s, Findings::default()))
     }
     fn offers(&self, starter: &str) -> bool {
         starter == "plain"

@@ -47,6 +47,7 @@ fn laid_lines(text: &str) -> Vec<(String, f32)> {
             pos: SourcePos::default(),
         })],
         signature: None,
+        principal: Default::default(),
     };
     let l = layout(&d, &style(), &mut book()).unwrap();
     let mut lines: Vec<(String, f32, f32)> = Vec::new();
@@ -160,6 +161,7 @@ fn a_title_breaks_between_words_never_inside_the_issuer() {
         date: None,
         blocks: Vec::new(),
         signature: None,
+        principal: Default::default(),
     };
     let l = layout(&d, &style(), &mut book()).unwrap();
     assert_eq!(

@@ -28,8 +28,11 @@ pub struct Document {
     /// 成文日期; also the PDF dates.
     pub date: Option<Date>,
     pub blocks: Vec<Block>,
-    /// The closing 署名 + 成文日期 block (unsealed, GB/T 9704 7.3.5.2).
+    /// The closing 署名 + 成文日期 block (unsealed, GB/T 9704 7.3.5.2; sealed, 7.3.5.1, when
+    /// `principal` has seals).
     pub signature: Option<Signature>,
+    /// 主送机关, 附件说明, seals, 附注 and 附件 pages.
+    pub principal: Principal,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -74,5 +77,7 @@ pub struct Signature {
     pub pos: SourcePos,
 }
 
+pub mod principal;
+pub use principal::{AttachmentPage, Line, Principal, Seal};
 pub mod table;
 pub use table::{Border, Cell, CellKind, Table};
