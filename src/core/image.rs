@@ -71,7 +71,10 @@ pub fn to_png(kind: ImageKind, data: &[u8], px: u32, opaque: bool) -> Option<Vec
             let tree = svg_tree(data).ok()?;
             let size = tree.size();
             let scale = px as f32 / size.width().max(size.height());
-            let (w, h) = ((size.width() * scale).ceil() as u32, (size.height() * scale).ceil() as u32);
+            let (w, h) = (
+                (size.width() * scale).ceil() as u32,
+                (size.height() * scale).ceil() as u32,
+            );
             let mut pixmap = Pixmap::new(w.max(1), h.max(1))?;
             resvg::render(&tree, Transform::from_scale(scale, scale), &mut pixmap.as_mut());
             pixmap
@@ -80,7 +83,14 @@ pub fn to_png(kind: ImageKind, data: &[u8], px: u32, opaque: bool) -> Option<Vec
     if opaque {
         let mut white = Pixmap::new(pixmap.width(), pixmap.height())?;
         white.fill(Color::WHITE);
-        white.draw_pixmap(0, 0, pixmap.as_ref(), &PixmapPaint::default(), Transform::identity(), None);
+        white.draw_pixmap(
+            0,
+            0,
+            pixmap.as_ref(),
+            &PixmapPaint::default(),
+            Transform::identity(),
+            None,
+        );
         pixmap = white;
     }
     pixmap.encode_png().ok()

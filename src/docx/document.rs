@@ -345,7 +345,11 @@ pub(crate) fn document(doc: &Document, style: &Style, facts: &DocxFacts) -> Resu
     if facts.principal.sealed.is_some() {
         x.open(
             "w:document",
-            &[("xmlns:w", W_NS), ("xmlns:r", R_NS), ("xmlns:wp", super::principal::WP_NS)],
+            &[
+                ("xmlns:w", W_NS),
+                ("xmlns:r", R_NS),
+                ("xmlns:wp", super::principal::WP_NS),
+            ],
         )?;
     } else {
         x.open("w:document", &[("xmlns:w", W_NS), ("xmlns:r", R_NS)])?;
@@ -393,7 +397,11 @@ pub(crate) fn document(doc: &Document, style: &Style, facts: &DocxFacts) -> Resu
             Some(lines) if !lines.is_empty() => b.title(lines)?,
             _ => b.title(std::slice::from_ref(&page.title))?,
         }
-        let end = doc.principal.attachment_pages.get(i + 1).map_or(doc.blocks.len(), |a| a.first_block);
+        let end = doc
+            .principal
+            .attachment_pages
+            .get(i + 1)
+            .map_or(doc.blocks.len(), |a| a.first_block);
         b.blocks(doc, page.first_block..end, facts)?;
     }
     // A page break with nothing after it would only add a blank last page; it is dropped.
@@ -424,40 +432,40 @@ impl Body<'_> {
         let style = self.style;
         let b = self;
         for (index, block) in doc.blocks.iter().enumerate().skip(range.start).take(range.len()) {
-        let squeezed = facts.squeezed_marks.get(&index).map_or(&[][..], Vec::as_slice);
-        match block {
-            Block::Heading(h) => b.heading(h.level, &h.text, squeezed)?,
-            Block::Paragraph(p) => b.paragraph(&p.runs, squeezed)?,
-            Block::Table(t) => {
-                // Two tables in a row would merge into one: a paragraph between them, as high
-                // as the gap after the first.
-                if let Some(gap) = b.space_pending.take()
-                    && t.caption.is_none()
-                {
-                    b.open_p(PPr {
-                        spacing: Some(Spacing {
-                            before: 0,
-                            after: 0,
-                            line: gap.max(MIN_LINE),
-                            rule: LineRule::Exact,
-                        }),
-                        ..PPr::default()
-                    })?;
-                    b.x.close("w:p")?;
+            let squeezed = facts.squeezed_marks.get(&index).map_or(&[][..], Vec::as_slice);
+            match block {
+                Block::Heading(h) => b.heading(h.level, &h.text, squeezed)?,
+                Block::Paragraph(p) => b.paragraph(&p.runs, squeezed)?,
+                Block::Table(t) => {
+                    // Two tables in a row would merge into one: a paragraph between them, as high
+                    // as the gap after the first.
+                    if let Some(gap) = b.space_pending.take()
+                        && t.caption.is_none()
+                    {
+                        b.open_p(PPr {
+                            spacing: Some(Spacing {
+                                before: 0,
+                                after: 0,
+                                line: gap.max(MIN_LINE),
+                                rule: LineRule::Exact,
+                            }),
+                            ..PPr::default()
+                        })?;
+                        b.x.close("w:p")?;
+                    }
+                    let next = facts.table(index);
+                    if let Some(space) = super::table::write(&mut b.x, style, t, next, &mut b.break_pending)? {
+                        b.space_pending = Some(space);
+                    }
                 }
-                let next = facts.table(index);
-                if let Some(space) = super::table::write(&mut b.x, style, t, next, &mut b.break_pending)? {
-                    b.space_pending = Some(space);
+                Block::PageBreak => {
+                    // A second break in a row leaves a blank page: an empty paragraph on it.
+                    if b.break_pending {
+                        b.empty_p()?;
+                    }
+                    b.break_pending = true;
                 }
             }
-            Block::PageBreak => {
-                // A second break in a row leaves a blank page: an empty paragraph on it.
-                if b.break_pending {
-                    b.empty_p()?;
-                }
-                b.break_pending = true;
-            }
-        }
         }
         Ok(())
     }
@@ -543,8 +551,17 @@ impl Body<'_> {
         let pitch = self.style.grid.char_pitch;
         let chars = |pt: f32| (pt / pitch * 100.0).round() as i32;
         for (i, item) in list.iter().enumerate() {
-            let (indent, hang) = facts.principal.attachment_indents.get(i).copied().unwrap_or((2.0 * pitch, 2.0 * pitch));
-            let number = if list.len() == 1 { String::new() } else { format!("{}.", i + 1) };
+            let (indent, hang) = facts
+                .principal
+                .attachment_indents
+                .get(i)
+                .copied()
+                .unwrap_or((2.0 * pitch, 2.0 * pitch));
+            let number = if list.len() == 1 {
+                String::new()
+            } else {
+                format!("{}.", i + 1)
+            };
             let text = format!("{}{number}{}", if i == 0 { "附件：" } else { "" }, item.text);
             let ind = Ind {
                 left_chars: Some(chars(hang)),

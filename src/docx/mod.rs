@@ -8,8 +8,8 @@
 //! WPS repeat, column widths in `w:tblGrid`, and a 22 × 28 character grid in the section.
 
 mod document;
-mod principal;
 mod parts;
+mod principal;
 mod styles;
 mod table;
 mod xml;
@@ -58,7 +58,12 @@ pub fn write(
     .into_iter()
     .map(|(name, bytes)| (name.to_string(), bytes))
     .collect();
-    parts.extend(media.into_iter().enumerate().map(|(k, png)| (format!("word/{}", principal::media_name(k)), png)));
+    parts.extend(
+        media
+            .into_iter()
+            .enumerate()
+            .map(|(k, png)| (format!("word/{}", principal::media_name(k)), png)),
+    );
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
     // 1980-01-01, the zip epoch, and fixed permissions: nothing from the clock or the machine.
     let options = SimpleFileOptions::default()

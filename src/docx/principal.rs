@@ -26,7 +26,9 @@ pub(crate) fn rel_id(k: usize) -> String {
 
 /// Each placed seal as a PNG, in the order of the seals.
 pub(crate) fn seal_media(doc: &Document, facts: &super::DocxFacts) -> Vec<Vec<u8>> {
-    let Some(sealed) = &facts.principal.sealed else { return Vec::new() };
+    let Some(sealed) = &facts.principal.sealed else {
+        return Vec::new();
+    };
     doc.principal
         .seals
         .iter()

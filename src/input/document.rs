@@ -6,9 +6,19 @@ use crate::core::yaml::{self, Node, Reader, Value, get};
 use crate::model::{Block, Date, Document, Heading, Paragraph, Run, Signature, SourcePos};
 
 const TOP_FIELDS: &[&str] = &[
-    "title", "issuer", "date", "subject", "style", "signature", "body",
+    "title",
+    "issuer",
+    "date",
+    "subject",
+    "style",
+    "signature",
+    "body",
     // 主体 parts (input::principal).
-    "to", "attachments", "seal", "note", "attachment-pages",
+    "to",
+    "attachments",
+    "seal",
+    "note",
+    "attachment-pages",
 ];
 const BLOCK_KINDS: &[&str] = &["heading", "paragraph", "table", "page-break"];
 
@@ -103,8 +113,7 @@ pub(crate) fn from_tree(r: &Reader, root: &Node, folders: &crate::core::file::Fo
         }
     };
     let organs = signature.as_ref().map_or(0, |s| s.issuers.len());
-    let principal =
-        crate::input::principal::parse(r, top, folders, organs, signature.is_some(), &mut blocks)?;
+    let principal = crate::input::principal::parse(r, top, folders, organs, signature.is_some(), &mut blocks)?;
     let document = Document {
         title: title_lines,
         title_pos: title_node.pos,

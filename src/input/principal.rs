@@ -34,9 +34,17 @@ pub fn parse(
         out.attachments = match &n.value {
             Value::Seq(items) => items
                 .iter()
-                .map(|i| Ok(Line { text: one_line(r, i, "attachments")?, pos: i.pos }))
+                .map(|i| {
+                    Ok(Line {
+                        text: one_line(r, i, "attachments")?,
+                        pos: i.pos,
+                    })
+                })
                 .collect::<Result<_, Diagnostic>>()?,
-            _ => vec![Line { text: one_line(r, n, "attachments")?, pos: n.pos }],
+            _ => vec![Line {
+                text: one_line(r, n, "attachments")?,
+                pos: n.pos,
+            }],
         };
         if out.attachments.is_empty() {
             return Err(r
@@ -50,7 +58,10 @@ pub fn parse(
         let text = if text.starts_with('（') && text.ends_with('）') {
             text
         } else {
-            format!("（{}）", text.trim_start_matches(['(', '（']).trim_end_matches([')', '）']))
+            format!(
+                "（{}）",
+                text.trim_start_matches(['(', '（']).trim_end_matches([')', '）'])
+            )
         };
         out.note = Some(Line { text, pos: n.pos });
     }
@@ -64,7 +75,11 @@ pub fn parse(
     }
     if let Some(n) = get(top, "attachment-pages") {
         let Value::Seq(items) = &n.value else {
-            return Err(r.expected(n, "a list of attachments (`- title: …` with `body:`)", "attachment-pages"));
+            return Err(r.expected(
+                n,
+                "a list of attachments (`- title: …` with `body:`)",
+                "attachment-pages",
+            ));
         };
         let single = items.len() == 1;
         for (i, item) in items.iter().enumerate() {
@@ -93,7 +108,11 @@ pub fn parse(
                 blocks.push(crate::input::document::parse_block(r, b)?);
             }
             out.attachment_pages.push(AttachmentPage {
-                label: if single { "附件".to_string() } else { format!("附件{}", i + 1) },
+                label: if single {
+                    "附件".to_string()
+                } else {
+                    format!("附件{}", i + 1)
+                },
                 title,
                 title_pos,
                 first_block,
@@ -122,7 +141,9 @@ fn one_line(r: &Reader, n: &Node, ctx: &str) -> Result<String, Diagnostic> {
     };
     let t: String = t.lines().map(str::trim).collect();
     if t.is_empty() {
-        return Err(r.error(n.pos, format!("`{ctx}` is empty")).help(format!("write the text after `{ctx}:`")));
+        return Err(r
+            .error(n.pos, format!("`{ctx}` is empty"))
+            .help(format!("write the text after `{ctx}:`")));
     }
     Ok(t)
 }
@@ -138,9 +159,16 @@ fn seals(r: &Reader, n: &Node, folders: &Folders, organs: usize) -> Result<Vec<S
         return Ok(vec![Seal::Placeholder; organs]);
     }
     if items.len() != organs {
-        let what = if organs == 1 { "one organ signs" } else { "the organs sign" };
+        let plural = |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
         return Err(r
-            .error(n.pos, format!("{} seal(s) given, but {what}: {organs}", items.len()))
+            .error(
+                n.pos,
+                format!(
+                    "`seal` names {} for {}",
+                    plural(items.len(), "seal", "seals"),
+                    plural(organs, "issuing organ", "issuing organs")
+                ),
+            )
             .help("give one seal per organ of `issuer:`, in the same order (`seal: [host.svg, other.svg]`), or `seal: placeholder`"));
     }
     items.into_iter().map(|i| seal(r, i, folders)).collect()
@@ -161,7 +189,10 @@ fn seal(r: &Reader, n: &Node, folders: &Folders) -> Result<Seal, Diagnostic> {
     };
     let data = crate::core::file::read_limited(&path).map_err(|e| bad(e.to_string()))?;
     if data.len() > MAX_IMAGE_BYTES {
-        return Err(bad(format!("the file has {} bytes; a seal image may have at most {MAX_IMAGE_BYTES}", data.len())));
+        return Err(bad(format!(
+            "the file has {} bytes; a seal image may have at most {MAX_IMAGE_BYTES}",
+            data.len()
+        )));
     }
     match image::kind(&data).map_err(&bad)? {
         ImageKind::Png => {

@@ -208,7 +208,11 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
     let mut attachment_titles = Vec::new();
     for (i, page) in doc.principal.attachment_pages.iter().enumerate() {
         principal::attachment_head(&cx, doc, i, &mut parts, &mut attachment_titles)?;
-        let end = doc.principal.attachment_pages.get(i + 1).map_or(doc.blocks.len(), |a| a.first_block);
+        let end = doc
+            .principal
+            .attachment_pages
+            .get(i + 1)
+            .map_or(doc.blocks.len(), |a| a.first_block);
         if page.first_block < end {
             parts.gaps.push((parts.items.len(), 1));
         }

@@ -3,7 +3,9 @@
 //! are placed once pagination has put the 署名 on its page.
 
 use super::text::{self, Origin, Prepared};
-use super::{Context, Item, LaidBlock, LayoutError, Page, PrincipalFacts, RunRole, SealPlace, SealedPlace, SignaturePlace};
+use super::{
+    Context, Item, LaidBlock, LayoutError, Page, PrincipalFacts, RunRole, SealPlace, SealedPlace, SignaturePlace,
+};
 use crate::core::image::ImageKind;
 use crate::model::{Document, Seal, SourcePos};
 use crate::style::{Align, MM};
@@ -61,7 +63,12 @@ fn prepare(cx: &Context, role: RunRole, text: &str, pos: SourcePos, what: &str) 
 /// A block of lines: the first from `indent`, the rest from `hang`, justified to the 版心.
 fn lines_block(cx: &Context, role: RunRole, prepared: Prepared, indent: f32, hang: f32, align: Align) -> LaidBlock {
     let width = cx.style.page.body_width;
-    let lines = text::break_lines(&prepared, width - indent, width - hang, cx.style.grid.compress_punctuation);
+    let lines = text::break_lines(
+        &prepared,
+        width - indent,
+        width - hang,
+        cx.style.grid.compress_punctuation,
+    );
     LaidBlock {
         role,
         prepared,
@@ -109,13 +116,21 @@ pub(super) fn attachments(
     let label = "附件：";
     let label_w = text::natural_width(&prepare(cx, RunRole::Body, label, list[0].pos, "the 附件说明")?);
     for (i, item) in list.iter().enumerate() {
-        let number = if list.len() == 1 { String::new() } else { format!("{}.", i + 1) };
+        let number = if list.len() == 1 {
+            String::new()
+        } else {
+            format!("{}.", i + 1)
+        };
         let number_w = if number.is_empty() {
             0.0
         } else {
             text::natural_width(&prepare(cx, RunRole::Body, &number, item.pos, "the 附件说明")?)
         };
-        let (head, indent) = if i == 0 { (label, 2.0 * c) } else { ("", 2.0 * c + label_w) };
+        let (head, indent) = if i == 0 {
+            (label, 2.0 * c)
+        } else {
+            ("", 2.0 * c + label_w)
+        };
         let hang = 2.0 * c + label_w + number_w;
         let full = format!("{head}{number}{}", item.text);
         let prepared = prepare(cx, RunRole::Body, &full, item.pos, "the 附件说明 (`attachments:`)")?;
@@ -258,7 +273,11 @@ pub(super) fn note(cx: &Context, doc: &Document, parts: &mut Parts, before_block
     let indent = 2.0 * cx.style.grid.char_pitch;
     // Without a 落款 it follows the text after a blank line.
     let gap = usize::from(doc.signature.is_none());
-    parts.push(lines_block(cx, RunRole::Body, prepared, indent, 0.0, Align::Justify), gap, before_block);
+    parts.push(
+        lines_block(cx, RunRole::Body, prepared, indent, 0.0, Align::Justify),
+        gap,
+        before_block,
+    );
     Ok(())
 }
 
@@ -271,7 +290,9 @@ pub(super) fn attachment_head(
     parts: &mut Parts,
     titles: &mut Vec<Vec<String>>,
 ) -> Result<(), LayoutError> {
-    let Some(a) = doc.principal.attachment_pages.get(page) else { return Ok(()) };
+    let Some(a) = doc.principal.attachment_pages.get(page) else {
+        return Ok(());
+    };
     let label_role = RunRole::Heading(1);
     let prepared = prepare(cx, label_role, &a.label, a.title_pos, "the 附件 label")?;
     let mut label = lines_block(cx, label_role, prepared, 0.0, 0.0, Align::Left);
@@ -303,13 +324,19 @@ pub(super) fn place_seals(cx: &Context, doc: &Document, plan: &mut SealPlan, pag
                 .map(|r| (p, r.baseline))
         })
     };
-    let Some((_, date_baseline)) = find(pages, plan.date_line) else { return };
+    let Some((_, date_baseline)) = find(pages, plan.date_line) else {
+        return;
+    };
     let date_top = row_top(date_baseline);
     let top_limit = style.page.top;
     let bottom_limit = style.page.top + style.page.body_height;
     for &(k, centre) in &plan.organs {
-        let Some((page, baseline)) = find(pages, k) else { continue };
-        let Some(seal) = doc.principal.seals.get(k) else { continue };
+        let Some((page, baseline)) = find(pages, k) else {
+            continue;
+        };
+        let Some(seal) = doc.principal.seals.get(k) else {
+            continue;
+        };
         let (w, h) = seal_box(seal);
         let top = (row_top(baseline) - 2.0 * pitch + (SEAL_DIAMETER - h) / 2.0)
             .min(bottom_limit - h)
@@ -326,7 +353,11 @@ pub(super) fn place_seals(cx: &Context, doc: &Document, plan: &mut SealPlan, pag
                 y: top,
                 width: w,
                 height: h,
-                kind: if matches!(seal, Seal::Png(_)) { ImageKind::Png } else { ImageKind::Svg },
+                kind: if matches!(seal, Seal::Png(_)) {
+                    ImageKind::Png
+                } else {
+                    ImageKind::Svg
+                },
                 data: data.clone(),
             }),
         }
@@ -345,8 +376,9 @@ fn seal_box(seal: &Seal) -> (f32, f32) {
     let (w, h) = match seal {
         Seal::Placeholder => (1.0, 1.0),
         Seal::Png(data) => crate::core::image::png_size(data).map_or((1.0, 1.0), |(w, h)| (w as f32, h as f32)),
-        Seal::Svg(data) => crate::core::image::svg_tree(data)
-            .map_or((1.0, 1.0), |t| (t.size().width(), t.size().height())),
+        Seal::Svg(data) => {
+            crate::core::image::svg_tree(data).map_or((1.0, 1.0), |t| (t.size().width(), t.size().height()))
+        }
     };
     let scale = SEAL_DIAMETER / w.max(h).max(f32::MIN_POSITIVE);
     (w * scale, h * scale)

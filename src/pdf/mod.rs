@@ -275,7 +275,8 @@ fn draw_images(surface: &mut Surface, images: &[crate::layout::Image], opaque: b
         surface.push_transform(&krilla::geom::Transform::from_translate(image.x, image.y));
         if !opaque {
             surface.push_blend_mode(krilla::blend::BlendMode::Multiply);
-            surface.push_opacity(krilla::num::NormalizedF32::new(SEAL_OPACITY).unwrap_or(krilla::num::NormalizedF32::ONE));
+            surface
+                .push_opacity(krilla::num::NormalizedF32::new(SEAL_OPACITY).unwrap_or(krilla::num::NormalizedF32::ONE));
         }
         match image.kind {
             ImageKind::Svg => {
