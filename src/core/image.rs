@@ -95,3 +95,19 @@ pub fn to_png(kind: ImageKind, data: &[u8], px: u32, opaque: bool) -> Option<Vec
     }
     pixmap.encode_png().ok()
 }
+
+/// A PNG's pixels over white, as 8-bit RGB without alpha (PDF/A-1 allows no soft mask), and
+/// its size.
+pub fn opaque_rgb(data: &[u8]) -> Option<(Vec<u8>, u32, u32)> {
+    let pixmap = resvg::tiny_skia::Pixmap::decode_png(data).ok()?;
+    let rgb = pixmap
+        .pixels()
+        .iter()
+        .flat_map(|p| {
+            // Premultiplied colour over white: c + (1 − a) · 255.
+            let white = 255 - u16::from(p.alpha());
+            [p.red(), p.green(), p.blue()].map(|c| (u16::from(c) + white).min(255) as u8)
+        })
+        .collect();
+    Some((rgb, pixmap.width(), pixmap.height()))
+}

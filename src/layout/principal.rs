@@ -228,7 +228,7 @@ pub(super) fn sealed_signature(
     items.push(Item::Lines(LaidBlock {
         role: RunRole::Signature,
         prepared: date,
-        lines: vec![0..nd],
+        lines: std::iter::once(0..nd).collect(),
         indent: 0.0,
         hang: 0.0,
         same_row: false,

@@ -256,6 +256,34 @@ fn draw_shapes(surface: &mut Surface, shapes: &[crate::layout::Shape]) {
     surface.end_tagged();
 }
 
+/// An image's pixels without alpha, for PDF/A-1, which allows no soft mask.
+#[derive(Clone, Hash)]
+struct OpaqueImage {
+    rgb: Vec<u8>,
+    size: (u32, u32),
+}
+
+impl krilla::image::CustomImage for OpaqueImage {
+    fn color_channel(&self) -> &[u8] {
+        &self.rgb
+    }
+    fn alpha_channel(&self) -> Option<&[u8]> {
+        None
+    }
+    fn bits_per_component(&self) -> krilla::image::BitsPerComponent {
+        krilla::image::BitsPerComponent::Eight
+    }
+    fn size(&self) -> (u32, u32) {
+        self.size
+    }
+    fn icc_profile(&self) -> Option<&[u8]> {
+        None
+    }
+    fn color_space(&self) -> krilla::image::ImageColorspace {
+        krilla::image::ImageColorspace::Rgb
+    }
+}
+
 /// How much of the text under a seal shows through it, as on paper where the ink of a seal
 /// lets the print show.
 const SEAL_OPACITY: f32 = 0.85;
@@ -290,12 +318,14 @@ fn draw_images(surface: &mut Surface, images: &[crate::layout::Image], opaque: b
                 }
             }
             ImageKind::Png => {
-                let data = if opaque {
-                    crate::core::image::to_png(ImageKind::Png, &image.data, 0, true)
+                let img = if opaque {
+                    crate::core::image::opaque_rgb(&image.data).and_then(|(rgb, w, h)| {
+                        krilla::image::Image::from_custom(OpaqueImage { rgb, size: (w, h) }, false).ok()
+                    })
                 } else {
-                    Some(image.data.clone())
+                    krilla::image::Image::from_png(image.data.clone().into(), false).ok()
                 };
-                if let Some(img) = data.and_then(|d| krilla::image::Image::from_png(d.into(), true).ok()) {
+                if let Some(img) = img {
                     surface.draw_image(img, size);
                 }
             }
