@@ -179,6 +179,7 @@ fn title_lines(title: &str, issuer: &str) -> Vec<String> {
         date: None,
         blocks: Vec::new(),
         signature: None,
+        principal: Default::default(),
     };
     layout(&d, &style(), &mut book()).unwrap().decisions.title_lines
 }
