@@ -256,6 +256,17 @@ pub fn write_html(loaded: &Loaded, laid: &crate::layout::Layout, form: crate::ht
 /// `options.previous`, 上年结转 against last year's 结转下年度.
 pub fn warnings(loaded: &Loaded, options: &Options) -> Result<Vec<Diagnostic>, Error> {
     let mut out = loaded.findings.warnings.clone();
+    let image_seal = |s: &crate::model::Seal| !matches!(s, crate::model::Seal::Placeholder);
+    if options.pdf_standard == crate::pdf::Standard::A1b && loaded.document.principal.seals.iter().any(image_seal) {
+        out.push(
+            Diagnostic::new(
+                &loaded.file,
+                None,
+                "PDF/A-1b allows no transparency: the seal is printed opaque, beneath the 署名 and the date",
+            )
+            .help("build with the default --pdf-standard a-2u to print the seal over the text, as on paper"),
+        );
+    }
     let (Some(path), Some(_)) = (&options.previous, &loaded.findings.previous) else {
         return Ok(out);
     };

@@ -48,12 +48,15 @@ fn run_in(dir: &Path, args: &[String]) -> Outcome {
     }
 }
 
+/// The files the catalogue's inputs name: style files and seal images.
 fn prepare(dir: &Path) {
-    let styles = dir.join("styles");
-    std::fs::create_dir_all(&styles).unwrap();
-    for e in std::fs::read_dir(bad_dir().join("styles")).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), styles.join(e.file_name())).unwrap();
+    for folder in ["styles", "seals"] {
+        let to = dir.join(folder);
+        std::fs::create_dir_all(&to).unwrap();
+        for e in std::fs::read_dir(bad_dir().join(folder)).unwrap() {
+            let e = e.unwrap();
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
     }
 }
 
@@ -255,6 +258,40 @@ fn deep_nesting() {
         yaml.push_str("- \n");
     }
     generated("deep-block", yaml.as_bytes());
+}
+
+/// A seal image over the size limit, and a PNG whose header claims 100 000 × 100 000 pixels
+/// (decoding it would take 40 GB): both refused before they are decoded.
+#[test]
+fn seal_images_too_large() {
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = "title: 标题\nissuer: 某某局\ndate: 2024-07-01\nseal: seal.png\nbody:\n  - 正文。\n";
+    std::fs::write(dir.path().join("seal-too-big.yaml"), yaml).unwrap();
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.resize(5 << 20, 0);
+    std::fs::write(dir.path().join("seal.png"), &png).unwrap();
+    let got = run_in(
+        dir.path(),
+        &["build".into(), "seal-too-big.yaml".into(), "-o".into(), "out".into()],
+    );
+    check_generated("seal-too-big", &got);
+    assert_nothing_written(dir.path(), "seal-too-big");
+
+    let mut header = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    header.extend_from_slice(&100_000u32.to_be_bytes());
+    header.extend_from_slice(&100_000u32.to_be_bytes());
+    header.extend_from_slice(&[8, 6, 0, 0, 0, 0, 0, 0, 0]);
+    std::fs::write(dir.path().join("seal.png"), &header).unwrap();
+    std::fs::rename(
+        dir.path().join("seal-too-big.yaml"),
+        dir.path().join("seal-huge-png.yaml"),
+    )
+    .unwrap();
+    let got = run_in(
+        dir.path(),
+        &["build".into(), "seal-huge-png.yaml".into(), "-o".into(), "out".into()],
+    );
+    check_generated("seal-huge-png", &got);
 }
 
 #[test]

@@ -37,7 +37,17 @@ fn text_of(o: &Output) -> String {
 
 #[test]
 fn pdf_a_1b_passes_pdfbox_preflight() {
-    let (_dir, pdf) = build_sample_pdf(SAMPLE, &["--pdf-standard", "a-1b"]);
+    preflight_a_1b(SAMPLE);
+}
+
+/// The sealed sample: its seals (SVG drawn as paths, no transparency in PDF/A-1) keep it valid.
+#[test]
+fn sealed_pdf_a_1b_passes_pdfbox_preflight() {
+    preflight_a_1b("joint-request");
+}
+
+fn preflight_a_1b(sample: &str) {
+    let (_dir, pdf) = build_sample_pdf(sample, &["--pdf-standard", "a-1b"]);
     let java = Path::new("/usr/share/java");
     let jars = [
         "preflight.jar",

@@ -8,6 +8,7 @@
 
 pub mod diag;
 pub mod file;
+pub mod image;
 pub mod pos;
 pub mod unicode;
 pub mod units;

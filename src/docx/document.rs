@@ -371,7 +371,18 @@ pub(super) fn t(x: &mut Xml, text: &str) -> Result<(), DocxError> {
 
 pub(crate) fn document(doc: &Document, style: &Style, facts: &DocxFacts) -> Result<Vec<u8>, DocxError> {
     let mut x = Xml::new()?;
-    x.open("w:document", &[("xmlns:w", W_NS), ("xmlns:r", R_NS)])?;
+    if facts.principal.sealed.is_some() {
+        x.open(
+            "w:document",
+            &[
+                ("xmlns:w", W_NS),
+                ("xmlns:r", R_NS),
+                ("xmlns:wp", super::principal::WP_NS),
+            ],
+        )?;
+    } else {
+        x.open("w:document", &[("xmlns:w", W_NS), ("xmlns:r", R_NS)])?;
+    }
     x.open("w:body", &[])?;
     let mut b = Body {
         x,
@@ -390,55 +401,38 @@ pub(crate) fn document(doc: &Document, style: &Style, facts: &DocxFacts) -> Resu
         b.title(title)?;
     }
 
-    for (index, block) in doc.blocks.iter().enumerate() {
-        let squeezed = facts.squeezed_marks.get(&index).map_or(&[][..], Vec::as_slice);
-        match block {
-            Block::Heading(h) => b.heading(h.level, &h.text, squeezed)?,
-            Block::Paragraph(p) => b.paragraph(&p.runs, squeezed)?,
-            Block::Table(t) => {
-                // Two tables in a row would merge into one: a paragraph between them, as high
-                // as the gap after the first.
-                if let Some(gap) = b.space_pending.take()
-                    && t.caption.is_none()
-                {
-                    b.open_p(PPr {
-                        spacing: Some(Spacing {
-                            before: 0,
-                            after: 0,
-                            line: gap.max(MIN_LINE),
-                            rule: LineRule::Exact,
-                        }),
-                        ..PPr::default()
-                    })?;
-                    b.x.close("w:p")?;
-                }
-                let next = facts.table(index);
-                if let Some(space) = super::table::write(&mut b.x, style, t, next, &mut b.break_pending)? {
-                    b.space_pending = Some(space);
-                }
-            }
-            Block::PageBreak => {
-                // A second break in a row leaves a blank page: an empty paragraph on it.
-                if b.break_pending {
-                    b.empty_p()?;
-                }
-                b.break_pending = true;
-            }
-        }
+    if let Some(to) = &doc.principal.to {
+        // 主送机关: flush left, wrapped lines too (GB/T 9704 7.3.2).
+        b.plain_p(&to.text, flush_left(), false)?;
     }
-
-    if let Some(sig) = &doc.signature {
-        // 正文下空一行, then 署名 and 成文日期 (GB/T 9704 7.3.5.2).
-        b.empty_p()?;
-        let lines = if facts.signature_lines.is_empty() {
-            &sig.issuers
-        } else {
-            &facts.signature_lines
-        };
-        for line in lines {
-            b.signature_line(line, SIGNATURE)?;
+    let body_end = doc.principal.body_end(doc.blocks.len());
+    b.blocks(doc, 0..body_end, facts)?;
+    b.attachment_note(doc, facts)?;
+    match &facts.principal.sealed {
+        Some(sealed) if doc.signature.is_some() => b.sealed_signature(doc, sealed)?,
+        _ => b.unsealed_signature(doc, facts)?,
+    }
+    if let Some(note) = &doc.principal.note {
+        if doc.signature.is_none() {
+            b.empty_p()?;
         }
-        b.signature_line(&sig.date, DATE)?;
+        b.plain_p(&note.text, Ind::default(), false)?;
+    }
+    for (i, page) in doc.principal.attachment_pages.iter().enumerate() {
+        // 附件N at the top left of a new page in 黑体, the title on the third row (7.3.7).
+        b.break_pending = true;
+        b.attachment_label(&page.label)?;
+        b.empty_p()?;
+        match facts.principal.attachment_titles.get(i) {
+            Some(lines) if !lines.is_empty() => b.title(lines)?,
+            _ => b.title(std::slice::from_ref(&page.title))?,
+        }
+        let end = doc
+            .principal
+            .attachment_pages
+            .get(i + 1)
+            .map_or(doc.blocks.len(), |a| a.first_block);
+        b.blocks(doc, page.first_block..end, facts)?;
     }
     // A page break with nothing after it would only add a blank last page; it is dropped.
     // A table must be followed by a paragraph before the section's end.
@@ -459,6 +453,197 @@ pub(crate) fn document(doc: &Document, style: &Style, facts: &DocxFacts) -> Resu
     x.close("w:body")?;
     x.close("w:document")?;
     Ok(x.finish())
+}
+
+/// No first-line indent: 主送机关 and the like.
+fn flush_left() -> Ind {
+    Ind {
+        first_line_chars: Some(0),
+        first_line: Some(0),
+        ..Ind::default()
+    }
+}
+
+impl Body<'_> {
+    /// The document's blocks in `range`.
+    fn blocks(&mut self, doc: &Document, range: std::ops::Range<usize>, facts: &DocxFacts) -> Result<(), DocxError> {
+        let style = self.style;
+        let b = self;
+        for (index, block) in doc.blocks.iter().enumerate().skip(range.start).take(range.len()) {
+            let squeezed = facts.squeezed_marks.get(&index).map_or(&[][..], Vec::as_slice);
+            match block {
+                Block::Heading(h) => b.heading(h.level, &h.text, squeezed)?,
+                Block::Paragraph(p) => b.paragraph(&p.runs, squeezed)?,
+                Block::Table(t) => {
+                    // Two tables in a row would merge into one: a paragraph between them, as high
+                    // as the gap after the first.
+                    if let Some(gap) = b.space_pending.take()
+                        && t.caption.is_none()
+                    {
+                        b.open_p(PPr {
+                            spacing: Some(Spacing {
+                                before: 0,
+                                after: 0,
+                                line: gap.max(MIN_LINE),
+                                rule: LineRule::Exact,
+                            }),
+                            ..PPr::default()
+                        })?;
+                        b.x.close("w:p")?;
+                    }
+                    let next = facts.table(index);
+                    if let Some(space) = super::table::write(&mut b.x, style, t, next, &mut b.break_pending)? {
+                        b.space_pending = Some(space);
+                    }
+                }
+                Block::PageBreak => {
+                    // A second break in a row leaves a blank page: an empty paragraph on it.
+                    if b.break_pending {
+                        b.empty_p()?;
+                    }
+                    b.break_pending = true;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// 正文下空一行, then 署名 and 成文日期 (GB/T 9704 7.3.5.2).
+    fn unsealed_signature(&mut self, doc: &Document, facts: &DocxFacts) -> Result<(), DocxError> {
+        let Some(sig) = &doc.signature else { return Ok(()) };
+        self.empty_p()?;
+        let lines = if facts.signature_lines.is_empty() {
+            &sig.issuers
+        } else {
+            &facts.signature_lines
+        };
+        for line in lines {
+            self.signature_line(line, SIGNATURE)?;
+        }
+        self.signature_line(&sig.date, DATE)
+    }
+
+    /// The sealed 落款 (7.3.5.1): three blank lines; each row of 署名 one paragraph with a
+    /// centred tab stop under each seal; the date 右空四字, holding the seals as pictures
+    /// anchored to it.
+    fn sealed_signature(&mut self, doc: &Document, sealed: &crate::layout::SealedPlace) -> Result<(), DocxError> {
+        let Some(sig) = &doc.signature else { return Ok(()) };
+        for _ in 0..crate::layout::ROWS_ABOVE_SEALED {
+            self.empty_p()?;
+        }
+        let mut organ = 0;
+        for (r, row) in sealed.rows.iter().enumerate() {
+            if r > 0 {
+                for _ in 0..sealed.rows_between {
+                    self.empty_p()?;
+                }
+            }
+            self.open_p(PPr {
+                style: Some(SIGNATURE),
+                ind: Some(flush_left()),
+                jc: Some("left"),
+                centre_tabs: row.iter().map(|&c| twips(c)).collect(),
+                ..PPr::default()
+            })?;
+            // Each name after a tab to the centred stop under its seal.
+            let mut text = String::new();
+            for _ in row {
+                text.push('\t');
+                text.push_str(sig.issuers.get(organ).map_or("", String::as_str));
+                organ += 1;
+            }
+            self.run(&text, false)?;
+            self.x.close("w:p")?;
+        }
+        let date_right = twips(sealed.date_right);
+        let chars = (sealed.date_right / self.style.grid.char_pitch * 100.0).round() as i32;
+        self.open_p(PPr {
+            style: Some(DATE),
+            ind: Some(Ind {
+                left_chars: Some(0),
+                left: Some(0),
+                right_chars: Some(chars),
+                right: Some(date_right),
+                first_line_chars: Some(0),
+                first_line: Some(0),
+                ..Ind::default()
+            }),
+            jc: Some("right"),
+            ..PPr::default()
+        })?;
+        for (k, place) in sealed.seals.iter().enumerate() {
+            super::principal::anchored_seal(&mut self.x, k, place)?;
+        }
+        self.run(&sig.date, false)?;
+        self.x.close("w:p")
+    }
+
+    /// 附件说明 (7.3.4): a blank line, then each attachment with its hanging indent, so that a
+    /// wrapped name lines up after `附件：1.`.
+    fn attachment_note(&mut self, doc: &Document, facts: &DocxFacts) -> Result<(), DocxError> {
+        let list = &doc.principal.attachments;
+        if list.is_empty() {
+            return Ok(());
+        }
+        self.empty_p()?;
+        let pitch = self.style.grid.char_pitch;
+        let chars = |pt: f32| (pt / pitch * 100.0).round() as i32;
+        for (i, item) in list.iter().enumerate() {
+            let (indent, hang) = facts
+                .principal
+                .attachment_indents
+                .get(i)
+                .copied()
+                .unwrap_or((2.0 * pitch, 2.0 * pitch));
+            let number = if list.len() == 1 {
+                String::new()
+            } else {
+                format!("{}.", i + 1)
+            };
+            let text = format!("{}{number}{}", if i == 0 { "附件：" } else { "" }, item.text);
+            let ind = Ind {
+                left_chars: Some(chars(hang)),
+                left: Some(twips(hang)),
+                hanging_chars: Some(chars(hang - indent)),
+                hanging: Some(twips(hang - indent)),
+                ..Ind::default()
+            };
+            self.plain_p(&text, ind, false)?;
+        }
+        Ok(())
+    }
+
+    /// A Normal paragraph of one run with its own indents.
+    fn plain_p(&mut self, text: &str, ind: Ind, keep_next: bool) -> Result<(), DocxError> {
+        self.open_p(PPr {
+            ind: (ind != Ind::default()).then_some(ind),
+            keep_next,
+            ..PPr::default()
+        })?;
+        self.run(text, false)?;
+        self.x.close("w:p")
+    }
+
+    /// 附件N: 黑体 (the first heading level's fonts), flush left, on a new page.
+    fn attachment_label(&mut self, label: &str) -> Result<(), DocxError> {
+        let role = &self.style.headings[0];
+        let latin = role.latin.first().map_or("Times New Roman", String::as_str);
+        let cjk = role.fonts.first().map_or("黑体", String::as_str);
+        self.open_p(PPr {
+            ind: Some(flush_left()),
+            keep_next: true,
+            ..PPr::default()
+        })?;
+        self.x.open("w:r", &[])?;
+        RPr {
+            fonts: Some((latin, cjk)),
+            ..RPr::default()
+        }
+        .write(&mut self.x)?;
+        t(&mut self.x, label)?;
+        self.x.close("w:r")?;
+        self.x.close("w:p")
+    }
 }
 
 /// A footer holding `— N —`: odd pages right-aligned, even pages left-aligned, 1 字 in.

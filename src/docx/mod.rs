@@ -10,6 +10,7 @@
 mod document;
 mod gongwen;
 mod parts;
+mod principal;
 mod styles;
 mod table;
 mod xml;
@@ -41,8 +42,9 @@ pub fn write(
     facts: &DocxFacts,
 ) -> Result<Vec<u8>, DocxError> {
     let gongwen = gongwen::needs_parts(doc, facts);
-    let mut parts: Vec<(&str, Vec<u8>)> = vec![
-        ("[Content_Types].xml", parts::content_types(gongwen)?),
+    let media = principal::seal_media(doc, facts);
+    let mut parts: Vec<(String, Vec<u8>)> = [
+        ("[Content_Types].xml", parts::content_types(gongwen, !media.is_empty())?),
         ("_rels/.rels", parts::package_rels()?),
         (parts::DOCUMENT, document::document(doc, style, facts)?),
         (parts::STYLES, styles::styles(style, facts)?),
@@ -51,14 +53,29 @@ pub fn write(
         (parts::FOOTER_ODD, document::footer(style, true)?),
         (parts::FOOTER_EVEN, document::footer(style, false)?),
         (parts::THEME, parts::theme(style)?),
-        ("word/_rels/document.xml.rels", parts::document_rels(gongwen)?),
+        (
+            "word/_rels/document.xml.rels",
+            parts::document_rels(gongwen, media.len())?,
+        ),
         (parts::CORE, parts::core(doc)?),
         (parts::APP, parts::app()?),
-    ];
+    ]
+    .into_iter()
+    .map(|(name, bytes)| (name.to_string(), bytes))
+    .collect();
     if gongwen {
-        parts.push((parts::HEADER_FIRST, gongwen::letter_header(doc, style, facts)?));
-        parts.push((parts::FOOTER_EMPTY, gongwen::empty_footer()?));
+        parts.push((
+            parts::HEADER_FIRST.to_string(),
+            gongwen::letter_header(doc, style, facts)?,
+        ));
+        parts.push((parts::FOOTER_EMPTY.to_string(), gongwen::empty_footer()?));
     }
+    parts.extend(
+        media
+            .into_iter()
+            .enumerate()
+            .map(|(k, png)| (format!("word/{}", principal::media_name(k)), png)),
+    );
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
     // 1980-01-01, the zip epoch, and fixed permissions: nothing from the clock or the machine.
     let options = SimpleFileOptions::default()
@@ -66,7 +83,7 @@ pub fn write(
         .last_modified_time(DateTime::default())
         .unix_permissions(0o644);
     for (name, bytes) in &parts {
-        zip.start_file(*name, options)?;
+        zip.start_file(name.as_str(), options)?;
         zip.write_all(bytes)?;
     }
     Ok(zip.finish()?.into_inner())

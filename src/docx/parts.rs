@@ -28,8 +28,9 @@ const WML_CT: &str = "application/vnd.openxmlformats-officedocument.wordprocessi
 const REL_NS: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
 const REL_TYPE: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
-/// `gongwen`: the package has the 公文 header and empty footer parts.
-pub(crate) fn content_types(gongwen: bool) -> Result<Vec<u8>, DocxError> {
+/// `gongwen`: the package has the 公文 header and empty footer parts; `images`: it holds PNG
+/// pictures (the seals).
+pub(crate) fn content_types(gongwen: bool, images: bool) -> Result<Vec<u8>, DocxError> {
     let mut x = Xml::new()?;
     x.open(
         "Types",
@@ -46,6 +47,9 @@ pub(crate) fn content_types(gongwen: bool) -> Result<Vec<u8>, DocxError> {
         ],
     )?;
     x.empty("Default", &[("Extension", "xml"), ("ContentType", "application/xml")])?;
+    if images {
+        x.empty("Default", &[("Extension", "png"), ("ContentType", "image/png")])?;
+    }
     let mut overrides = vec![
         (DOCUMENT, format!("{WML_CT}.document.main+xml")),
         (STYLES, format!("{WML_CT}.styles+xml")),
@@ -100,7 +104,11 @@ pub(crate) fn package_rels() -> Result<Vec<u8>, DocxError> {
     ])
 }
 
-pub(crate) fn document_rels(gongwen: bool) -> Result<Vec<u8>, DocxError> {
+/// `gongwen`: the 公文 header and empty footer; `images`: how many seal pictures
+/// (`media/seal1.png` …, ids from [`super::principal::rel_id`]).
+pub(crate) fn document_rels(gongwen: bool, images: usize) -> Result<Vec<u8>, DocxError> {
+    let ids: Vec<String> = (0..images).map(super::principal::rel_id).collect();
+    let targets: Vec<String> = (0..images).map(super::principal::media_name).collect();
     let mut rels = vec![
         ("rId1", format!("{REL_TYPE}/styles"), "styles.xml"),
         ("rId2", format!("{REL_TYPE}/settings"), "settings.xml"),
@@ -112,6 +120,9 @@ pub(crate) fn document_rels(gongwen: bool) -> Result<Vec<u8>, DocxError> {
     if gongwen {
         rels.push((RID_HEADER_FIRST, format!("{REL_TYPE}/header"), "header1.xml"));
         rels.push((RID_FOOTER_EMPTY, format!("{REL_TYPE}/footer"), "footer3.xml"));
+    }
+    for (id, target) in ids.iter().zip(&targets) {
+        rels.push((id.as_str(), format!("{REL_TYPE}/image"), target.as_str()));
     }
     relationships(&rels)
 }

@@ -183,6 +183,7 @@ fn sample() -> Document {
             pos: SourcePos::default(),
         }),
         gongwen: Default::default(),
+        principal: Default::default(),
     }
 }
 
@@ -200,6 +201,7 @@ fn facts() -> DocxFacts {
         tables: Vec::new(),
         squeezed_marks: Default::default(),
         gongwen: Default::default(),
+        principal: Default::default(),
     }
 }
 
@@ -689,6 +691,7 @@ fn sample_files_on_request() {
             tables: Vec::new(),
             squeezed_marks: Default::default(),
             gongwen: Default::default(),
+            principal: Default::default(),
         };
         std::fs::write(
             dir.join("long.docx"),

@@ -105,6 +105,9 @@ pub(crate) struct Ind {
     pub right: Option<i32>,
     pub first_line_chars: Option<i32>,
     pub first_line: Option<i32>,
+    /// A hanging indent (the first line starts this far left of the others).
+    pub hanging_chars: Option<i32>,
+    pub hanging: Option<i32>,
 }
 
 /// The paragraph properties this writer uses, written in CT_PPrBase order.
@@ -116,6 +119,8 @@ pub(crate) struct PPr<'a> {
     pub page_break_before: bool,
     /// Writes `<w:widowControl w:val="0"/>`.
     pub no_widow_control: bool,
+    /// Centred tab stops (twips from the left indent).
+    pub centre_tabs: Vec<i32>,
     /// Writes `<w:overflowPunct w:val="0"/>`.
     pub no_overflow_punct: bool,
     /// Writes `autoSpaceDE` and `autoSpaceDN` off.
@@ -137,6 +142,7 @@ impl PPr<'_> {
             && !self.keep_lines
             && !self.page_break_before
             && !self.no_widow_control
+            && self.centre_tabs.is_empty()
             && !self.no_overflow_punct
             && !self.no_auto_space
             && !self.no_snap_to_grid
@@ -166,6 +172,13 @@ impl PPr<'_> {
         }
         if self.no_widow_control {
             x.val("w:widowControl", "0")?;
+        }
+        if !self.centre_tabs.is_empty() {
+            x.open("w:tabs", &[])?;
+            for pos in &self.centre_tabs {
+                x.empty("w:tab", &[("w:val", "center"), ("w:pos", &pos.to_string())])?;
+            }
+            x.close("w:tabs")?;
         }
         // kinsoku and wordWrap stay at their default (on): Word's line-start/line-end rules.
         if self.no_overflow_punct {
@@ -203,6 +216,8 @@ impl PPr<'_> {
             let right = ind.right.map(|v| v.to_string());
             let flc = ind.first_line_chars.map(|v| v.to_string());
             let fl = ind.first_line.map(|v| v.to_string());
+            let hc = ind.hanging_chars.map(|v| v.to_string());
+            let h = ind.hanging.map(|v| v.to_string());
             let mut attrs: Vec<(&str, &str)> = Vec::new();
             if let Some(v) = &lc {
                 attrs.push(("w:leftChars", v));
@@ -221,6 +236,12 @@ impl PPr<'_> {
             }
             if let Some(v) = &fl {
                 attrs.push(("w:firstLine", v));
+            }
+            if let Some(v) = &hc {
+                attrs.push(("w:hangingChars", v));
+            }
+            if let Some(v) = &h {
+                attrs.push(("w:hanging", v));
             }
             x.empty("w:ind", &attrs)?;
         }

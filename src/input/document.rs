@@ -14,6 +14,12 @@ const TOP_FIELDS: &[&str] = &[
     "signature",
     "portal",
     "body",
+    // 主体 parts (input::principal).
+    "to",
+    "attachments",
+    "seal",
+    "note",
+    "attachment-pages",
 ];
 /// The fields of `portal:`, the metadata block a government portal shows (HTML only).
 const PORTAL_FIELDS: &[&str] = &["index-number", "publisher", "category"];
@@ -41,10 +47,12 @@ pub struct Source {
 pub fn parse(file: &str, text: &str) -> Result<Source, Diagnostic> {
     let root = yaml::parse(file, text)?;
     let r = Reader { file };
-    from_tree(&r, &root).map_err(|d| d.with_source(text))
+    let folders = crate::core::file::Folders::of_input(std::path::Path::new(""));
+    from_tree(&r, &root, &folders).map_err(|d| d.with_source(text))
 }
 
-pub(crate) fn from_tree(r: &Reader, root: &Node) -> Result<Source, Diagnostic> {
+/// The document of a parsed input; `folders` are where a `seal:` file may be read from.
+pub(crate) fn from_tree(r: &Reader, root: &Node, folders: &crate::core::file::Folders) -> Result<Source, Diagnostic> {
     if matches!(root.value, Value::Null) {
         return Err(r
             .error(SourcePos { line: 1, column: 1 }, "the file is empty")
@@ -97,7 +105,7 @@ pub(crate) fn from_tree(r: &Reader, root: &Node) -> Result<Source, Diagnostic> {
         r.error(root.pos, "the document has no `body`")
             .help("add `body:` followed by a list of paragraphs, one per `- ` line")
     })?;
-    let blocks = parse_body(r, body_node)?;
+    let mut blocks = parse_body(r, body_node)?;
     let gongwen = crate::input::gongwen::parse(r, top)?;
     let signature = match (want_signature, &issuers, date) {
         (Some(false), _, _) | (None, None, _) | (None, _, None) => None,
@@ -113,6 +121,8 @@ pub(crate) fn from_tree(r: &Reader, root: &Node) -> Result<Source, Diagnostic> {
                 .help("add `issuer:` (发文机关署名) and `date:` (成文日期), or remove `signature`"));
         }
     };
+    let organs = signature.as_ref().map_or(0, |s| s.issuers.len());
+    let principal = crate::input::principal::parse(r, top, folders, organs, signature.is_some(), &mut blocks)?;
     let document = Document {
         title: title_lines,
         title_pos: title_node.pos,
@@ -121,6 +131,7 @@ pub(crate) fn from_tree(r: &Reader, root: &Node) -> Result<Source, Diagnostic> {
         blocks,
         signature,
         gongwen,
+        principal,
     };
     Ok(Source {
         document,

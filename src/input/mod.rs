@@ -2,6 +2,7 @@
 
 pub mod document;
 pub mod gongwen;
+pub mod principal;
 pub mod table;
 
 // Kept under their old paths for code written before the bottom layer existed.

@@ -876,6 +876,7 @@ fn expand(r: &Reader, text: &str, root: &Node, folders: &Folders) -> Result<(Sou
         blocks,
         signature,
         gongwen: Default::default(),
+        principal: Default::default(),
     };
     Ok((
         Source {

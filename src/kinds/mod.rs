@@ -45,8 +45,8 @@ impl Kind for Plain {
     fn claims(&self, _: &Node) -> bool {
         true
     }
-    fn read(&self, r: &Reader, _: &str, root: &Node, _: &Folders) -> Result<(Source, Findings), Diagnostic> {
-        let source = document::from_tree(r, root)?;
+    fn read(&self, r: &Reader, _: &str, root: &Node, folders: &Folders) -> Result<(Source, Findings), Diagnostic> {
+        let source = document::from_tree(r, root, folders)?;
         let warnings = crate::input::gongwen::warnings(r.file, &source.document);
         Ok((
             source,

@@ -7,6 +7,7 @@ use std::ops::Range;
 pub mod breaking;
 mod gongwen;
 pub mod page;
+mod principal;
 mod structure;
 pub mod table;
 pub mod text;
@@ -52,6 +53,7 @@ pub enum LayoutError {
 
 pub use gongwen::GongwenFacts;
 pub use page::*;
+pub use principal::{ROWS_ABOVE_SEALED, SEAL_DIAMETER};
 
 /// A block broken into lines but not yet placed on a page.
 struct LaidBlock {
@@ -59,6 +61,10 @@ struct LaidBlock {
     prepared: Prepared,
     lines: Vec<Range<usize>>,
     indent: f32,
+    /// Where the lines after the first start (a hanging indent: 附件说明).
+    hang: f32,
+    /// Set on the row of the block before it (names side by side under seals).
+    same_row: bool,
     align: Align,
     keep_with_next: bool,
     page_break_before: bool,
@@ -178,6 +184,8 @@ struct Regions {
     signature_start: Option<usize>,
     /// The grid row of the first page where the title starts (below a 版头).
     start_row: usize,
+    /// Blank rows before an item (by index) that does not start a page.
+    gaps: Vec<(usize, usize)>,
 }
 
 /// Lays out a document: its regions (title, body, signature) as items, the items paginated
@@ -188,18 +196,56 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
     let mut gongwen_facts = GongwenFacts::default();
     let header = gongwen::header(&cx, doc, &mut gongwen_facts)?;
     let mut items = Vec::new();
+    let mut gaps = Vec::new();
     let title_lines = title_region(&cx, doc, &mut items)?;
     let body_start = items.len();
-    body_region(&cx, doc, &mut items)?;
-    let signature = signature_region(&cx, doc, &mut items)?;
+    let body_end = doc.principal.body_end(doc.blocks.len());
+    // Structure lines of the signature first (an organ each, then the date), then the parts'.
+    let signature_count = doc.signature.as_ref().map_or(0, |s| s.issuers.len() + 1);
+    let mut order = Vec::new();
+    let mut parts = principal::Parts {
+        items: &mut items,
+        gaps: &mut gaps,
+        order: &mut order,
+        next_line: signature_count,
+    };
+    principal::to(&cx, doc, &mut parts)?;
+    body_region(&cx, doc, 0..body_end, parts.items)?;
+    let attachment_indents = principal::attachments(&cx, doc, &mut parts, body_end)?;
+    let sig_order = parts.order.len();
+    let (signature, mut seal_plan) = match principal::sealed_signature(&cx, doc, parts.items, parts.gaps)? {
+        Some((s, plan)) => (Some(s), Some(plan)),
+        None => (signature_region(&cx, doc, parts.items)?, None),
+    };
+    principal::note(&cx, doc, &mut parts, body_end)?;
+    let mut attachment_titles = Vec::new();
+    for (i, page) in doc.principal.attachment_pages.iter().enumerate() {
+        principal::attachment_head(&cx, doc, i, &mut parts, &mut attachment_titles)?;
+        let end = doc
+            .principal
+            .attachment_pages
+            .get(i + 1)
+            .map_or(doc.blocks.len(), |a| a.first_block);
+        if page.first_block < end {
+            parts.gaps.push((parts.items.len(), 1));
+        }
+        body_region(&cx, doc, page.first_block..end, parts.items)?;
+    }
+    if let Some(s) = &signature {
+        order.splice(sig_order..sig_order, (0..s.paragraphs).map(|k| (body_end, k)));
+    }
     let regions = Regions {
         items,
         body_start,
         signature_start: signature.as_ref().map(|s| s.start),
         start_row: header.as_ref().map_or(0, |h| h.title_row),
+        gaps,
     };
     let placed = paginate(&cx, doc, &regions)?;
     let mut pages = placed.pages;
+    if let Some(plan) = &mut seal_plan {
+        principal::place_seals(&cx, doc, plan, &mut pages);
+    }
     let end_row = gongwen::attendance(&cx, doc, &mut pages, placed.end_row)?;
     gongwen::imprint(&cx, doc, &mut pages, end_row, &mut gongwen_facts)?;
     page_numbers(&cx, doc, &gongwen_facts, &mut pages)?;
@@ -210,13 +256,12 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
         first.runs.splice(0..0, h.runs);
         first.rules.splice(0..0, h.rules);
     }
-    let signature_lines = signature.as_ref().map_or(0, |s| s.paragraphs);
     Ok(Layout {
         width: style.page.width,
         height: style.page.height,
         pages,
         outline: placed.outline,
-        structure: structure::elements(doc, signature_lines),
+        structure: structure::elements(doc, &order),
         metadata: structure::metadata(doc),
         decisions: Decisions {
             title_lines,
@@ -225,6 +270,7 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
             tables: placed.tables,
             squeezed_marks: placed.squeezed_marks,
             gongwen: gongwen_facts,
+            principal: principal::facts(attachment_indents, attachment_titles, seal_plan),
         },
     })
 }
@@ -259,6 +305,8 @@ fn title_region(cx: &Context, doc: &Document, items: &mut Vec<Item>) -> Result<V
             prepared,
             lines,
             indent: 0.0,
+            hang: 0.0,
+            same_row: false,
             align: style.title.align,
             keep_with_next: true,
             page_break_before: false,
@@ -272,10 +320,11 @@ fn title_region(cx: &Context, doc: &Document, items: &mut Vec<Item>) -> Result<V
     Ok(title_lines)
 }
 
-/// The 主体: headings, paragraphs and tables; a page break marks the block after it.
-fn body_region(cx: &Context, doc: &Document, items: &mut Vec<Item>) -> Result<(), LayoutError> {
+/// The 主体's blocks in `range`: headings, paragraphs and tables; a page break marks the block
+/// after it.
+fn body_region(cx: &Context, doc: &Document, range: Range<usize>, items: &mut Vec<Item>) -> Result<(), LayoutError> {
     let mut pending_break = false;
-    for (index, block) in doc.blocks.iter().enumerate() {
+    for (index, block) in doc.blocks.iter().enumerate().skip(range.start).take(range.len()) {
         let mut item = match block {
             Block::PageBreak => {
                 pending_break = true;
@@ -341,6 +390,8 @@ fn text_block(
         prepared,
         lines,
         indent,
+        hang: 0.0,
+        same_row: false,
         align: role_style.align,
         keep_with_next: matches!(role, RunRole::Heading(_)),
         page_break_before: false,
@@ -465,6 +516,8 @@ fn signature_region(
             prepared,
             lines,
             indent: 0.0,
+            hang: 0.0,
+            same_row: false,
             align: Align::Right,
             keep_with_next: true,
             page_break_before: false,
@@ -482,6 +535,8 @@ fn signature_region(
         prepared: date,
         lines: std::iter::once(0..n).collect(),
         indent: 0.0,
+        hang: 0.0,
+        same_row: false,
         align: Align::Left,
         keep_with_next: false,
         page_break_before: false,
@@ -542,6 +597,17 @@ fn paginate(cx: &Context, doc: &Document, regions: &Regions) -> Result<Placed, L
         }
         if Some(i) == regions.signature_start {
             cur.row += 1; // 空一行 before 署名
+        }
+        if let Some(&(_, rows)) = regions.gaps.iter().find(|(at, _)| *at == i)
+            && cur.row > 0
+        {
+            cur.row += rows;
+        }
+        if let Item::Lines(b) = &items[i]
+            && b.same_row
+            && cur.row > 0
+        {
+            cur.row -= 1;
         }
         if items[i].page_break_before() && cur.row > 0 {
             cur.new_page();
@@ -622,7 +688,7 @@ fn place_lines(cx: &Context, b: &LaidBlock, rows_per_page: usize, cur: &mut Curs
         let top = style.page.top + cur.row as f32 * g.line_pitch;
         let baseline = top + (g.line_pitch - size) / 2.0 + EM_ASCENT * size;
         let is_last = k + 1 == b.lines.len();
-        let indent = if k == 0 { b.indent } else { 0.0 };
+        let indent = if k == 0 { b.indent } else { b.hang };
         let placed = match (b.fixed_x, b.right_edge) {
             (Some(x), _) => text::place_line(&b.prepared, line.clone(), true, x, width, Align::Left, g.char_pitch),
             (None, Some(edge)) => {
@@ -690,7 +756,7 @@ fn page_numbers(cx: &Context, doc: &Document, facts: &GongwenFacts, pages: &mut 
 /// marked when placed): page numbers and pagination repeats are artifacts.
 fn mark_runs(pages: &mut [Page]) {
     for run in pages.iter_mut().flat_map(|p| p.runs.iter_mut()) {
-        if run.role == RunRole::Signature && matches!(run.mark, Mark::Content(_)) {
+        if matches!(run.mark, Mark::Content(Slot::Signature(_))) {
             continue;
         }
         run.mark = if run.repeated {
@@ -1015,6 +1081,7 @@ mod tests {
             blocks,
             signature: None,
             gongwen: Default::default(),
+            principal: Default::default(),
         }
     }
 

@@ -79,14 +79,16 @@ pub struct Shape {
     pub fill: Colour,
 }
 
-/// A raster image (a seal, a signature) placed in the rectangle (x, y, width, height).
+/// An image (a seal) placed in the rectangle (x, y, width, height). Writers draw it over the
+/// text, semi-transparent, where the PDF standard allows transparency, else opaque beneath it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Image {
     pub x: f32,
     pub y: f32,
     pub width: f32,
     pub height: f32,
-    /// The encoded file (PNG or JPEG).
+    pub kind: crate::core::image::ImageKind,
+    /// The encoded file (PNG or SVG).
     pub data: Vec<u8>,
 }
 
@@ -246,6 +248,44 @@ pub struct Decisions {
     pub squeezed_marks: std::collections::BTreeMap<usize, Vec<(usize, bool)>>,
     /// The 版头, 版记 and page numbering of a 公文.
     pub gongwen: super::GongwenFacts,
+    /// Where the 主体's parts stand: 附件说明 indents, a sealed 落款 and its seals.
+    pub principal: PrincipalFacts,
+}
+
+/// What layout decided about the 主体's parts (GB/T 9704 7.3), in points.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PrincipalFacts {
+    /// Each 附件说明 line's first-line indent and the indent of its wrapped lines (after
+    /// `附件：1.`), from the 版心's left edge.
+    pub attachment_indents: Vec<(f32, f32)>,
+    /// Each 附件 page's title as broken into lines.
+    pub attachment_titles: Vec<Vec<String>>,
+    /// The sealed 落款 (7.3.5.1), when the document has seals.
+    pub sealed: Option<SealedPlace>,
+}
+
+/// A sealed 落款: the 署名 rows (each organ's name centred under its seal), the date 右空四字,
+/// and the seals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SealedPlace {
+    /// Per row of seals, the centre of each organ's name from the 版心's left edge.
+    pub rows: Vec<Vec<f32>>,
+    /// Blank grid rows between two rows of 署名.
+    pub rows_between: usize,
+    /// The date's distance from the 版心's right edge (4 字).
+    pub date_right: f32,
+    pub seals: Vec<SealPlace>,
+}
+
+/// One seal as placed: its box's left edge from the 版心's left edge, its top relative to the
+/// top of the date's line (negative: above it), its size, and its page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SealPlace {
+    pub left: f32,
+    pub top_from_date: f32,
+    pub width: f32,
+    pub height: f32,
+    pub page: usize,
 }
 
 /// The 署名 and 成文日期 as layout placed them (GB/T 9704 7.3.5.2), in points: the 署名 lines'

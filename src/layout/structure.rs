@@ -5,8 +5,10 @@
 use super::page::{CellElement, CellScope, Element, Metadata};
 use crate::model::{Block, CellKind, Document};
 
-/// The elements in reading order; `signature_lines` is how many signature lines were placed.
-pub(crate) fn elements(doc: &Document, signature_lines: usize) -> Vec<Element> {
+/// The elements in reading order; `lines` are the lines layout set outside the blocks (the
+/// 署名 and date, 主送机关, 附件说明, 附注, 附件 labels and titles), each with the block before
+/// which it is read, in reading order.
+pub(crate) fn elements(doc: &Document, lines: &[(usize, usize)]) -> Vec<Element> {
     let mut out = vec![Element::Title {
         text: doc.title.join(""),
         pos: doc.title_pos,
@@ -14,7 +16,14 @@ pub(crate) fn elements(doc: &Document, signature_lines: usize) -> Vec<Element> {
     // Each heading is one level below the heading it sits under (the title is level 1), so
     // levels never skip (一、 followed directly by 1. gives 2, 3).
     let mut open: Vec<u8> = Vec::new();
+    let lines_before = |block: usize| {
+        lines
+            .iter()
+            .filter(move |(before, _)| *before == block)
+            .map(|&(_, line)| Element::SignatureLine { line })
+    };
     for (block, b) in doc.blocks.iter().enumerate() {
+        out.extend(lines_before(block));
         match b {
             Block::Heading(h) => {
                 while open.last().is_some_and(|&l| l >= h.level) {
@@ -66,7 +75,7 @@ pub(crate) fn elements(doc: &Document, signature_lines: usize) -> Vec<Element> {
             Block::PageBreak => {}
         }
     }
-    out.extend((0..signature_lines).map(|line| Element::SignatureLine { line }));
+    out.extend(lines_before(doc.blocks.len()));
     out
 }
 
@@ -123,8 +132,9 @@ mod tests {
             blocks: vec![heading(1), para, heading(3), heading(4), heading(2), heading(1)],
             signature: None,
             gongwen: Default::default(),
+            principal: Default::default(),
         };
-        let levels: Vec<(usize, u16)> = elements(&doc, 0)
+        let levels: Vec<(usize, u16)> = elements(&doc, &[])
             .iter()
             .filter_map(|e| match e {
                 Element::Heading { block, level, .. } => Some((*block, *level)),
@@ -137,7 +147,7 @@ mod tests {
             "the title is H1; each heading one below its parent"
         );
         assert!(matches!(
-            elements(&doc, 2).last(),
+            elements(&doc, &[(6, 0), (6, 1)]).last(),
             Some(Element::SignatureLine { line: 1 })
         ));
     }

@@ -48,6 +48,7 @@ fn laid_lines(text: &str) -> Vec<(String, f32)> {
         })],
         signature: None,
         gongwen: Default::default(),
+        principal: Default::default(),
     };
     let l = layout(&d, &style(), &mut book()).unwrap();
     let mut lines: Vec<(String, f32, f32)> = Vec::new();
@@ -162,6 +163,7 @@ fn a_title_breaks_between_words_never_inside_the_issuer() {
         blocks: Vec::new(),
         signature: None,
         gongwen: Default::default(),
+        principal: Default::default(),
     };
     let l = layout(&d, &style(), &mut book()).unwrap();
     assert_eq!(
@@ -180,6 +182,7 @@ fn title_lines(title: &str, issuer: &str) -> Vec<String> {
         blocks: Vec::new(),
         signature: None,
         gongwen: Default::default(),
+        principal: Default::default(),
     };
     layout(&d, &style(), &mut book()).unwrap().decisions.title_lines
 }

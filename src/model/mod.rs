@@ -28,10 +28,13 @@ pub struct Document {
     /// 成文日期; also the PDF dates.
     pub date: Option<Date>,
     pub blocks: Vec<Block>,
-    /// The closing 署名 + 成文日期 block (unsealed, GB/T 9704 7.3.5.2).
+    /// The closing 署名 + 成文日期 block (unsealed, GB/T 9704 7.3.5.2; sealed, 7.3.5.1, when
+    /// `principal` has seals).
     pub signature: Option<Signature>,
     /// 版头, 版记, kind and page options of a 公文 (all empty for a plain report).
     pub gongwen: gongwen::Gongwen,
+    /// 主送机关, 附件说明, seals, 附注 and 附件 pages.
+    pub principal: Principal,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -90,5 +93,7 @@ pub struct Portal {
 }
 
 pub mod gongwen;
+pub mod principal;
+pub use principal::{AttachmentPage, Line, Principal, Seal};
 pub mod table;
 pub use table::{Border, Cell, CellKind, Table};

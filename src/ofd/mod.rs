@@ -639,6 +639,7 @@ mod tests {
                     y: 400.0,
                     width: 72.0,
                     height: 36.0,
+                    kind: crate::core::image::ImageKind::Png,
                     data: png.clone(),
                 }],
                 ..Default::default()

@@ -152,6 +152,11 @@ pub fn write(layout: &Layout, book: &FontBook, settings: &Settings) -> Result<Ve
             .ok_or_else(|| PdfError::Krilla("invalid page size".into()))?;
         let mut p = pdf.start_page_with(page_settings);
         let mut surface = p.surface();
+        // PDF/A-1 allows no transparency: seals are drawn opaque, beneath the text.
+        let opaque_seals = settings.standard == Standard::A1b;
+        if opaque_seals {
+            draw_images(&mut surface, &page.images, true);
+        }
         // Consecutive runs of one structure element on one line share a marked-content sequence.
         let mut open: Option<(Mark, f32)> = None;
         for run in &page.runs {
@@ -201,6 +206,9 @@ pub fn write(layout: &Layout, book: &FontBook, settings: &Settings) -> Result<Ve
             surface.end_tagged();
         }
         draw_shapes(&mut surface, &page.shapes);
+        if !opaque_seals {
+            draw_images(&mut surface, &page.images, false);
+        }
         surface.finish();
         p.finish();
     }
@@ -244,6 +252,89 @@ fn draw_shapes(surface: &mut Surface, shapes: &[crate::layout::Shape]) {
             }));
             surface.draw_path(&path);
         }
+    }
+    surface.end_tagged();
+}
+
+/// An image's pixels without alpha, for PDF/A-1, which allows no soft mask.
+#[derive(Clone, Hash)]
+struct OpaqueImage {
+    rgb: Vec<u8>,
+    size: (u32, u32),
+}
+
+impl krilla::image::CustomImage for OpaqueImage {
+    fn color_channel(&self) -> &[u8] {
+        &self.rgb
+    }
+    fn alpha_channel(&self) -> Option<&[u8]> {
+        None
+    }
+    fn bits_per_component(&self) -> krilla::image::BitsPerComponent {
+        krilla::image::BitsPerComponent::Eight
+    }
+    fn size(&self) -> (u32, u32) {
+        self.size
+    }
+    fn icc_profile(&self) -> Option<&[u8]> {
+        None
+    }
+    fn color_space(&self) -> krilla::image::ImageColorspace {
+        krilla::image::ImageColorspace::Rgb
+    }
+}
+
+/// How much of the text under a seal shows through it, as on paper where the ink of a seal
+/// lets the print show.
+const SEAL_OPACITY: f32 = 0.85;
+
+/// Seals (PNG or SVG) in their boxes: an artifact (the 署名 under them says who sealed). Over
+/// the text, multiplied and semi-transparent; `opaque` (PDF/A-1) as they are, over white.
+fn draw_images(surface: &mut Surface, images: &[crate::layout::Image], opaque: bool) {
+    use crate::core::image::ImageKind;
+    if images.is_empty() {
+        return;
+    }
+    surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(ArtifactType::Other)));
+    for image in images {
+        let Some(size) = krilla::geom::Size::from_wh(image.width, image.height) else {
+            continue;
+        };
+        surface.push_transform(&krilla::geom::Transform::from_translate(image.x, image.y));
+        if !opaque {
+            surface.push_blend_mode(krilla::blend::BlendMode::Multiply);
+            surface
+                .push_opacity(krilla::num::NormalizedF32::new(SEAL_OPACITY).unwrap_or(krilla::num::NormalizedF32::ONE));
+        }
+        match image.kind {
+            ImageKind::Svg => {
+                if let Ok(tree) = crate::core::image::svg_tree(&image.data) {
+                    use krilla_svg::SurfaceExt;
+                    let svg = krilla_svg::SvgSettings {
+                        embed_text: false,
+                        ..krilla_svg::SvgSettings::default()
+                    };
+                    surface.draw_svg(&tree, size, svg);
+                }
+            }
+            ImageKind::Png => {
+                let img = if opaque {
+                    crate::core::image::opaque_rgb(&image.data).and_then(|(rgb, w, h)| {
+                        krilla::image::Image::from_custom(OpaqueImage { rgb, size: (w, h) }, false).ok()
+                    })
+                } else {
+                    krilla::image::Image::from_png(image.data.clone().into(), false).ok()
+                };
+                if let Some(img) = img {
+                    surface.draw_image(img, size);
+                }
+            }
+        }
+        if !opaque {
+            surface.pop();
+            surface.pop();
+        }
+        surface.pop();
     }
     surface.end_tagged();
 }

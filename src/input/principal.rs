@@ -1,0 +1,210 @@
+//! The 主体's parts around the body (GB/T 9704 7.3): `to:` (主送机关), `attachments:` (附件说明),
+//! `seal:` (印章), `note:` (附注) and `attachment-pages:` (附件), into `model::Principal`.
+
+use crate::core::diag::Diagnostic;
+use crate::core::file::Folders;
+use crate::core::image::{self, ImageKind, MAX_IMAGE_BYTES};
+use crate::core::yaml::{Key, Node, Reader, Value, get};
+use crate::model::{AttachmentPage, Block, Line, Principal, Seal};
+
+/// The top-level fields this module reads.
+pub const FIELDS: &[&str] = &["to", "attachments", "seal", "note", "attachment-pages"];
+
+/// Reads the 主体 fields of `top`; an attachment page's blocks are appended to `blocks`.
+/// `organs` is how many organs sign (one seal each); `signed` whether the 署名 is printed.
+pub fn parse(
+    r: &Reader,
+    top: &[(Key, Node)],
+    folders: &Folders,
+    organs: usize,
+    signed: bool,
+    blocks: &mut Vec<Block>,
+) -> Result<Principal, Diagnostic> {
+    let mut out = Principal::default();
+    if let Some(n) = get(top, "to") {
+        let names = texts(r, n, "to")?;
+        let mut text = names.join("、");
+        // The last organ is followed by a full-width colon (7.3.2).
+        let trimmed = text.trim_end_matches([':', '：']).len();
+        text.truncate(trimmed);
+        text.push('：');
+        out.to = Some(Line { text, pos: n.pos });
+    }
+    if let Some(n) = get(top, "attachments") {
+        out.attachments = match &n.value {
+            Value::Seq(items) => items
+                .iter()
+                .map(|i| {
+                    Ok(Line {
+                        text: one_line(r, i, "attachments")?,
+                        pos: i.pos,
+                    })
+                })
+                .collect::<Result<_, Diagnostic>>()?,
+            _ => vec![Line {
+                text: one_line(r, n, "attachments")?,
+                pos: n.pos,
+            }],
+        };
+        if out.attachments.is_empty() {
+            return Err(r
+                .error(n.pos, "`attachments` is an empty list")
+                .help("list the attachments' names, one per `- ` line, or remove `attachments`"));
+        }
+    }
+    if let Some(n) = get(top, "note") {
+        let text = one_line(r, n, "note")?;
+        // 附注 is set in full-width parentheses (7.3.6).
+        let text = if text.starts_with('（') && text.ends_with('）') {
+            text
+        } else {
+            format!(
+                "（{}）",
+                text.trim_start_matches(['(', '（']).trim_end_matches([')', '）'])
+            )
+        };
+        out.note = Some(Line { text, pos: n.pos });
+    }
+    if let Some(n) = get(top, "seal") {
+        if !signed {
+            return Err(r
+                .error(n.pos, "`seal` needs the 署名 and 成文日期 it presses")
+                .help("add `issuer:` and `date:` (and do not set `signature: false`), or remove `seal`"));
+        }
+        out.seals = seals(r, n, folders, organs)?;
+    }
+    if let Some(n) = get(top, "attachment-pages") {
+        let Value::Seq(items) = &n.value else {
+            return Err(r.expected(
+                n,
+                "a list of attachments (`- title: …` with `body:`)",
+                "attachment-pages",
+            ));
+        };
+        let single = items.len() == 1;
+        for (i, item) in items.iter().enumerate() {
+            let entries = r.map(item, "an attachment page")?;
+            r.check_keys(entries, &["title", "body"], "an attachment page")?;
+            let (title, title_pos) = match get(entries, "title") {
+                Some(t) => (one_line(r, t, "title")?, t.pos),
+                None => match out.attachments.get(i) {
+                    Some(a) => (a.text.clone(), a.pos),
+                    None => {
+                        return Err(r
+                            .error(item.pos, "this attachment page has no `title`")
+                            .help("give it `title: …` (the same name as in `attachments:`)"));
+                    }
+                },
+            };
+            let body = get(entries, "body").ok_or_else(|| {
+                r.error(item.pos, "this attachment page has no `body`")
+                    .help("add `body:` with its paragraphs, as the document's own `body:`")
+            })?;
+            let Value::Seq(body_items) = &body.value else {
+                return Err(r.expected(body, "a list of paragraphs and headings", "body"));
+            };
+            let first_block = blocks.len();
+            for b in body_items {
+                blocks.push(crate::input::document::parse_block(r, b)?);
+            }
+            out.attachment_pages.push(AttachmentPage {
+                label: if single {
+                    "附件".to_string()
+                } else {
+                    format!("附件{}", i + 1)
+                },
+                title,
+                title_pos,
+                first_block,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Text, or a list of texts (several 主送机关).
+fn texts(r: &Reader, n: &Node, ctx: &str) -> Result<Vec<String>, Diagnostic> {
+    match &n.value {
+        Value::Seq(items) if !items.is_empty() => items.iter().map(|i| one_line(r, i, ctx)).collect(),
+        Value::Seq(_) => Err(r
+            .error(n.pos, format!("`{ctx}` is an empty list"))
+            .help(format!("name at least one organ after `{ctx}:`, or remove it"))),
+        _ => Ok(vec![one_line(r, n, ctx)?]),
+    }
+}
+
+/// Non-empty text on one line (line breaks inside Chinese text join without a space).
+fn one_line(r: &Reader, n: &Node, ctx: &str) -> Result<String, Diagnostic> {
+    let t = match &n.value {
+        Value::Seq(_) | Value::Map(_) => return Err(r.expected(n, "text", ctx)),
+        _ => r.text(n, ctx)?,
+    };
+    let t: String = t.lines().map(str::trim).collect();
+    if t.is_empty() {
+        return Err(r
+            .error(n.pos, format!("`{ctx}` is empty"))
+            .help(format!("write the text after `{ctx}:`")));
+    }
+    Ok(t)
+}
+
+/// `seal: placeholder`, `seal: FILE`, or a list with one per organ (联合行文).
+fn seals(r: &Reader, n: &Node, folders: &Folders, organs: usize) -> Result<Vec<Seal>, Diagnostic> {
+    let items: Vec<&Node> = match &n.value {
+        Value::Seq(items) => items.iter().collect(),
+        _ => vec![n],
+    };
+    let one_placeholder = items.len() == 1 && items[0].as_written().as_deref() == Some("placeholder");
+    if one_placeholder {
+        return Ok(vec![Seal::Placeholder; organs]);
+    }
+    if items.len() != organs {
+        let plural = |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
+        return Err(r
+            .error(
+                n.pos,
+                format!(
+                    "`seal` names {} for {}",
+                    plural(items.len(), "seal", "seals"),
+                    plural(organs, "issuing organ", "issuing organs")
+                ),
+            )
+            .help("give one seal per organ of `issuer:`, in the same order (`seal: [host.svg, other.svg]`), or `seal: placeholder`"));
+    }
+    items.into_iter().map(|i| seal(r, i, folders)).collect()
+}
+
+fn seal(r: &Reader, n: &Node, folders: &Folders) -> Result<Seal, Diagnostic> {
+    let name = one_line(r, n, "seal")?;
+    if name == "placeholder" {
+        return Ok(Seal::Placeholder);
+    }
+    let at = |d: Diagnostic| Diagnostic { pos: Some(n.pos), ..d };
+    let path = folders
+        .resolve(&name)
+        .map_err(|e| at(e.diagnostic(r.file, "seal", &name)))?;
+    let bad = |why: String| {
+        r.error(n.pos, format!("the seal `{name}` cannot be used: {why}"))
+            .help("give a PNG or SVG image of the seal (a red seal on a transparent background), at most 4 MB")
+    };
+    let data = crate::core::file::read_limited(&path).map_err(|e| bad(e.to_string()))?;
+    if data.len() > MAX_IMAGE_BYTES {
+        return Err(bad(format!(
+            "the file has {} bytes; a seal image may have at most {MAX_IMAGE_BYTES}",
+            data.len()
+        )));
+    }
+    match image::kind(&data).map_err(&bad)? {
+        ImageKind::Png => {
+            image::png_size(&data).map_err(&bad)?;
+            Ok(Seal::Png(data))
+        }
+        ImageKind::Svg => {
+            let tree = image::svg_tree(&data).map_err(&bad)?;
+            if tree.size().width() <= 0.0 || tree.size().height() <= 0.0 {
+                return Err(bad("the SVG has no size".into()));
+            }
+            Ok(Seal::Svg(data))
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! The 主体's parts and the sealed 落款 (GB/T 9704 7.3.2–7.3.7), measured on layout's pages of
+//! the samples: where each seal stands against its 署名 and the date (7.3.5.1), the date 右空四字,
+//! the 附件说明's hanging indent, 附件 pages; and the DOCX's anchored seal pictures.
+
+mod common;
+
+use common::*;
+use gongwen::layout::{Layout, Mark, Page, SEAL_DIAMETER, Slot};
+
+fn lay_out(sample: &str) -> (gongwen::pipeline::Loaded, Layout) {
+    let loaded = gongwen::load(&root().join("samples").join(format!("{sample}.yaml"))).unwrap();
+    let mut book = gongwen::fonts::FontBook::new(root().join("fonts"), false);
+    let laid = gongwen::lay_out(&loaded, &mut book).unwrap();
+    (loaded, laid)
+}
+
+/// The runs of structure line `k` (an organ's 署名, then the date): page, left, right, baseline.
+fn line_box(laid: &Layout, k: usize) -> (usize, f32, f32, f32) {
+    let mut found = None;
+    for (p, page) in laid.pages.iter().enumerate() {
+        for r in page.runs.iter().filter(|r| r.mark == Mark::Content(Slot::Signature(k))) {
+            let right = r.x + r.glyphs.iter().map(|g| g.advance).sum::<f32>();
+            let (_, l0, r0, _) = found.get_or_insert((p, r.x, right, r.baseline));
+            *l0 = l0.min(r.x);
+            *r0 = r0.max(right);
+        }
+    }
+    found.unwrap_or_else(|| panic!("no line {k}"))
+}
+
+const MM: f32 = 72.0 / 25.4;
+
+#[test]
+fn joint_seals_press_each_name_and_the_last_the_date() {
+    let (loaded, laid) = lay_out("joint-request");
+    let style = &loaded.style;
+    let pitch = style.grid.line_pitch;
+    let c = style.grid.char_pitch;
+    let organs = loaded.document.signature.as_ref().unwrap().issuers.len();
+    assert_eq!(organs, 2);
+    let (date_page, date_l, date_r, date_base) = line_box(&laid, organs);
+    // 成文日期 右空四字.
+    let body_right = style.page.left + style.page.body_width;
+    assert!(
+        (body_right - date_r - 4.0 * c).abs() < 1.0,
+        "date ends {} pt from the right edge",
+        body_right - date_r
+    );
+    let page: &Page = &laid.pages[date_page];
+    assert_eq!(page.images.len(), organs, "one seal per organ");
+    let mut centres = Vec::new();
+    for (k, seal) in page.images.iter().enumerate() {
+        let (p, l, r, base) = line_box(&laid, k);
+        assert_eq!(p, date_page);
+        let (cx, cy) = (seal.x + seal.width / 2.0, seal.y + seal.height / 2.0);
+        assert!((seal.width - SEAL_DIAMETER).abs() < 0.5 && (SEAL_DIAMETER - 42.0 * MM).abs() < 0.01);
+        // Centred on its 署名, the 署名 below the centre (居印章中心偏下) and inside the seal.
+        assert!(
+            (cx - (l + r) / 2.0).abs() < 0.5,
+            "seal {k} centre {cx}, name centre {}",
+            (l + r) / 2.0
+        );
+        let size = style.signature.size;
+        assert!(
+            base - 0.88 * size > cy,
+            "seal {k}: the name's top lies below the centre"
+        );
+        assert!(date_base - cy < seal.height / 2.0, "the date is inside the seal");
+        // The seal's top within one line below the text above (the 附件说明's last line).
+        let text_above = page
+            .runs
+            .iter()
+            .filter(|run| !matches!(run.mark, Mark::Content(Slot::Signature(j)) if j <= organs))
+            .filter(|run| run.baseline < base - pitch)
+            .map(|run| run.baseline)
+            .fold(f32::MIN, f32::max);
+        let line_bottom = text_above + (pitch - size) / 2.0 + 0.12 * size;
+        assert!(
+            seal.y >= line_bottom - 0.5 && seal.y <= line_bottom + pitch + 0.5,
+            "seal {k} top {} vs the text's line bottom {line_bottom}",
+            seal.y
+        );
+        centres.push(cx);
+    }
+    // The last seal presses the date: centred on it.
+    let last = centres[organs - 1];
+    assert!((last - (date_l + date_r) / 2.0).abs() < 0.5);
+    // Side by side, neither crossing nor touching, inside the 版心.
+    assert!(centres[1] - centres[0] > SEAL_DIAMETER);
+    assert!(
+        page.images
+            .iter()
+            .all(|s| s.x >= style.page.left - 0.01 && s.x + s.width <= body_right + 0.01)
+    );
+    // What the DOCX mirrors.
+    let sealed = laid.decisions.principal.sealed.as_ref().unwrap();
+    assert_eq!(sealed.seals.len(), organs);
+    assert!(
+        (sealed.seals[0].top_from_date
+            - (page.images[0].y - (date_base - (pitch - style.signature.size) / 2.0 - 0.88 * style.signature.size)))
+            .abs()
+            < 0.01
+    );
+}
+
+#[test]
+fn placeholder_is_a_red_circle_over_the_date() {
+    let (loaded, laid) = lay_out("sealed-draft");
+    let style = &loaded.style;
+    let (p, l, r, _) = line_box(&laid, 1);
+    let ring = &laid.pages[p].shapes[0];
+    assert_eq!(ring.fill, gongwen::layout::Colour::RED);
+    let xs = ring.points.iter().map(|q| q.0);
+    let (min, max) = xs.clone().fold((f32::MAX, f32::MIN), |(a, b), x| (a.min(x), b.max(x)));
+    assert!(
+        (max - min - 42.0 * MM).abs() < 0.1,
+        "42 mm across: {}",
+        (max - min) / MM
+    );
+    assert!(((min + max) / 2.0 - (l + r) / 2.0).abs() < 0.5, "centred on the date");
+    // The 署名 is centred over the date.
+    let (_, nl, nr, _) = line_box(&laid, 0);
+    assert!(((nl + nr) / 2.0 - (l + r) / 2.0).abs() < 0.5);
+    assert!(laid.pages[p].images.is_empty());
+    let _ = style;
+}
+
+#[test]
+fn attachment_note_hangs_after_the_number_and_pages_start_with_their_label() {
+    let (loaded, laid) = lay_out("joint-request");
+    let c = loaded.style.grid.char_pitch;
+    let left = loaded.style.page.left;
+    let indents = &laid.decisions.principal.attachment_indents;
+    assert_eq!(indents.len(), 2);
+    // 附件： 2 字 in; the second number under the first; wrapped names after `N.`.
+    assert!((indents[0].0 - 2.0 * c).abs() < 0.01);
+    assert!((indents[1].0 - indents[0].0 - 3.0 * c).abs() < 1.0);
+    let lines: Vec<(String, f32)> = laid
+        .pages
+        .iter()
+        .flat_map(|p| &p.runs)
+        .filter(|r| r.text.contains("附件：") || r.text.starts_with("2.") || r.text.starts_with("行"))
+        .map(|r| (r.text.clone(), r.x - left))
+        .collect();
+    let wrapped = lines.iter().find(|(t, _)| t.starts_with('行')).unwrap();
+    assert!((wrapped.1 - indents[1].1).abs() < 0.5, "{lines:?}");
+    // Each 附件 page starts with its label at the top left.
+    // (The label is two runs: 附件 in 黑体, the number in the Latin font.)
+    let top_lines: Vec<(String, f32)> = laid
+        .pages
+        .iter()
+        .map(|p| {
+            let top = p.runs.iter().map(|r| r.baseline).fold(f32::MAX, f32::min);
+            let mut runs: Vec<_> = p.runs.iter().filter(|r| (r.baseline - top).abs() < 0.01).collect();
+            runs.sort_by(|a, b| a.x.total_cmp(&b.x));
+            (runs.iter().map(|r| r.text.as_str()).collect(), runs[0].x - left)
+        })
+        .collect();
+    for label in ["附件1", "附件2"] {
+        let (_, x) = top_lines
+            .iter()
+            .find(|(t, _)| t == label)
+            .unwrap_or_else(|| panic!("no page starts with {label}: {top_lines:?}"));
+        assert!(x.abs() < 0.01);
+    }
+}
+
+#[test]
+fn docx_anchors_the_seals_to_the_date_and_breaks_before_attachments() {
+    let (_dir, _pdf, docx) = build_sample("joint-request");
+    let file = std::fs::File::open(&docx).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+    assert!(zip.by_name("word/media/seal1.png").is_ok() && zip.by_name("word/media/seal2.png").is_ok());
+    // Both pictures sit in the date's paragraph, positioned from it.
+    let date_p = xml.split("<w:p>").find(|p| p.contains("2024年7月15日")).unwrap();
+    assert_eq!(date_p.matches("<wp:anchor").count(), 2);
+    assert_eq!(date_p.matches(r#"<wp:positionV relativeFrom="paragraph">"#).count(), 2);
+    // 附件说明 with a hanging indent; each 附件 page after a page break.
+    let note = xml.split("<w:p>").find(|p| p.contains("附件：1.")).unwrap();
+    assert!(note.contains("w:hanging="), "{note}");
+    for label in ["附件1", "附件2"] {
+        let p = xml.split("<w:p>").find(|p| p.contains(&format!(">{label}<"))).unwrap();
+        assert!(p.contains("<w:pageBreakBefore/>"), "{p}");
+    }
+}
