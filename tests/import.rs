@@ -387,3 +387,65 @@ fn sum_adds_the_tables_and_runs_the_rules_on_the_sum() {
         stderr(&o)
     );
 }
+
+/// A row printed blank (`~`, its total too) is exported blank (empty CSV field, JSON null) and
+/// stays blank in a sum of blanks; a blank added to a figure is the figure.
+#[test]
+fn blanks_stay_blank_in_export_and_sum() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = std::fs::read_to_string(root().join("samples/annual-report-2021.yaml")).unwrap();
+    let row = "  security: [0, 0, 0, 0, 0, 0, auto]";
+    assert!(sample.contains(row));
+    let blank = dir.path().join("blank.yaml");
+    let half = dir.path().join("half.yaml");
+    std::fs::write(&blank, sample.replace(row, "  security: [~, ~, ~, ~, ~, ~, ~]")).unwrap();
+    std::fs::write(&half, sample.replace(row, "  security: [~, 4, ~, ~, ~, ~, ~]")).unwrap();
+
+    let o = gongwen(&["export", "--json", blank.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let numbers = &json[0]["numbers"];
+    assert!(numbers["applications.security.natural-person"].is_null(), "{numbers}");
+    assert!(numbers["applications.security.total"].is_null(), "{numbers}");
+    assert_eq!(numbers["applications.carried.total"], 3);
+
+    let csv_path = dir.path().join("n.csv");
+    let o = gongwen(&[
+        "export",
+        "--csv",
+        blank.to_str().unwrap(),
+        "-o",
+        csv_path.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = std::fs::read_to_string(&csv_path).unwrap();
+    let lines: Vec<Vec<&str>> = csv.lines().map(|l| l.split(',').collect()).collect();
+    let col = |id: &str| lines[0].iter().position(|c| *c == id).unwrap();
+    assert_eq!(lines[1][col("applications.security.total")], "");
+    assert_eq!(lines[1][col("applications.carried.total")], "3");
+
+    let sum = dir.path().join("sum.yaml");
+    let o = gongwen(&[
+        "sum",
+        blank.to_str().unwrap(),
+        blank.to_str().unwrap(),
+        "-o",
+        sum.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&sum).unwrap();
+    assert!(text.contains("  security: [~, ~, ~, ~, ~, ~, ~]\n"), "{text}");
+    let l = load(&sum);
+    assert!(l.findings.errors.is_empty(), "{:?}", l.findings.errors);
+
+    let o = gongwen(&[
+        "sum",
+        blank.to_str().unwrap(),
+        half.to_str().unwrap(),
+        "-o",
+        sum.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&sum).unwrap();
+    assert!(text.contains("  security: [~, 4, ~, ~, ~, ~, ~]\n"), "{text}");
+}
