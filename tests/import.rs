@@ -168,16 +168,21 @@ fn an_unseen_report_imports_alike_from_text_html_and_libreoffice_docx() {
         let l = load(&yaml);
         check_huaian(&l);
         let p = paragraphs(&l);
-        // 6 headings, 9 paragraphs: the page's navigation and footer are no part of them.
+        // 6 headings, the preamble and 9 paragraphs: the page's navigation and footer are no
+        // part of them.
         assert_eq!(p.iter().filter(|x| x.starts_with("# ")).count(), 6, "{name}: {p:#?}");
-        assert_eq!(p.len(), 6 + 9, "{name}: {p:#?}");
+        assert_eq!(p.len(), 6 + 1 + 9, "{name}: {p:#?}");
+        assert!(p[0].starts_with("本报告由淮安市人民政府办公室"), "{name}: {p:#?}");
         assert!(
             p.iter().all(|x| !x.contains("网站地图") && !x.contains("首页")),
             "{name}"
         );
-        // The preamble (本报告由…编制) is kept as a comment and said so.
-        assert!(text.contains("#   \"本报告由淮安市人民政府办公室"), "{name}");
-        assert!(notes.contains("before the first heading"), "{name}: {notes}");
+        // The preamble (本报告由…编制) is the template's `preamble:`, placed without a guess.
+        assert!(
+            text.contains("\npreamble:\n  - \"本报告由淮安市人民政府办公室"),
+            "{name}: {text}"
+        );
+        assert!(!notes.contains("before the first heading"), "{name}: {notes}");
         // 「1、」 as published, through labels.
         assert!(text.contains(": \"1、申请人无正当理由逾期不补正"), "{name}");
         seen.push((p, numbers(&l)));
@@ -189,16 +194,16 @@ fn an_unseen_report_imports_alike_from_text_html_and_libreoffice_docx() {
 }
 
 /// 洪泽区 2023 (corpus report 02): 2021 labels but table 三 with the 2019 single row
-/// （六）其他处理, a typo in a label, and table 四 totals that break the rules.
+/// （六）其他处理 (template `annual-report-2021-mixed`), a typo in a label, and table 四 totals
+/// that break the rules.
 #[test]
 fn a_mixed_edition_with_mistakes_imports_and_says_what_it_guessed() {
     let (_dir, yaml, notes) = import(&data("hongze-2023.txt"));
     let text = std::fs::read_to_string(&yaml).unwrap();
-    assert!(text.contains("template: annual-report-2021"));
+    assert!(text.contains("template: annual-report-2021-mixed\n"), "{text}");
     for said in [
         "`2.其他法律行政止公开` read as `2.其他法律行政法规禁止公开` (applications.prohibited)",
-        "`（六）其他处理` its numbers put in `3.其他` (applications.other-handling)",
-        "no figures found in `applications` for `no-correction` (1.申请人无正当理由逾期不补正",
+        "a group of table 三 printed as a single row (as in 2019): template `annual-report-2021-mixed`",
         "the published figures break a rule: 行政复议 总计: written 0",
     ] {
         assert!(notes.contains(said), "not said: {said}\n{notes}");
@@ -214,7 +219,12 @@ fn a_mixed_edition_with_mistakes_imports_and_says_what_it_guessed() {
     let at = |r: &str, c: &str| n[&("applications".to_string(), r.to_string(), c.to_string())];
     assert_eq!(at("new", "total"), Some(21));
     assert_eq!(at("not-held", "natural-person"), Some(10));
-    assert_eq!(at("no-correction", "total"), None);
+    // （六）其他处理 is the mixed template's own single row, not folded into `3.其他`: every
+    // row of the template found, none of the 2021 sub-rows asked for.
+    assert_eq!(at("other-handling", "total"), Some(0));
+    assert!(!n.contains_key(&("applications".into(), "no-correction".into(), "total".into())));
+    assert!(!notes.contains("its numbers put in"), "{notes}");
+    assert!(!notes.contains("no figures found"), "{notes}");
     assert_eq!(l.findings.errors.len(), 2, "table 四's two wrong totals");
     let p = paragraphs(&l);
     assert!(p.contains(&format!("# {}", nfkc("（三）政府信息管理情况。"))), "{p:#?}");
@@ -256,7 +266,10 @@ fn two_offices() -> (tempfile::TempDir, PathBuf, PathBuf) {
         &water,
         sample
             .replace("office: 清河县自然资源局", "office: 清河县水利局")
-            .replace("  carried: [2, 1, 0, 0, 0, 0]", "  carried: [2, 1, 0, 0, 0, 7]"),
+            .replace(
+                "  carried: [2, 1, 0, 0, 0, 0, auto]",
+                "  carried: [2, 1, 0, 0, 0, 7, auto]",
+            ),
     )
     .unwrap();
     (dir, land, water)
@@ -373,4 +386,66 @@ fn sum_adds_the_tables_and_runs_the_rules_on_the_sum() {
         "{}",
         stderr(&o)
     );
+}
+
+/// A row printed blank (`~`, its total too) is exported blank (empty CSV field, JSON null) and
+/// stays blank in a sum of blanks; a blank added to a figure is the figure.
+#[test]
+fn blanks_stay_blank_in_export_and_sum() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = std::fs::read_to_string(root().join("samples/annual-report-2021.yaml")).unwrap();
+    let row = "  security: [0, 0, 0, 0, 0, 0, auto]";
+    assert!(sample.contains(row));
+    let blank = dir.path().join("blank.yaml");
+    let half = dir.path().join("half.yaml");
+    std::fs::write(&blank, sample.replace(row, "  security: [~, ~, ~, ~, ~, ~, ~]")).unwrap();
+    std::fs::write(&half, sample.replace(row, "  security: [~, 4, ~, ~, ~, ~, ~]")).unwrap();
+
+    let o = gongwen(&["export", "--json", blank.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let numbers = &json[0]["numbers"];
+    assert!(numbers["applications.security.natural-person"].is_null(), "{numbers}");
+    assert!(numbers["applications.security.total"].is_null(), "{numbers}");
+    assert_eq!(numbers["applications.carried.total"], 3);
+
+    let csv_path = dir.path().join("n.csv");
+    let o = gongwen(&[
+        "export",
+        "--csv",
+        blank.to_str().unwrap(),
+        "-o",
+        csv_path.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = std::fs::read_to_string(&csv_path).unwrap();
+    let lines: Vec<Vec<&str>> = csv.lines().map(|l| l.split(',').collect()).collect();
+    let col = |id: &str| lines[0].iter().position(|c| *c == id).unwrap();
+    assert_eq!(lines[1][col("applications.security.total")], "");
+    assert_eq!(lines[1][col("applications.carried.total")], "3");
+
+    let sum = dir.path().join("sum.yaml");
+    let o = gongwen(&[
+        "sum",
+        blank.to_str().unwrap(),
+        blank.to_str().unwrap(),
+        "-o",
+        sum.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&sum).unwrap();
+    assert!(text.contains("  security: [~, ~, ~, ~, ~, ~, ~]\n"), "{text}");
+    let l = load(&sum);
+    assert!(l.findings.errors.is_empty(), "{:?}", l.findings.errors);
+
+    let o = gongwen(&[
+        "sum",
+        blank.to_str().unwrap(),
+        half.to_str().unwrap(),
+        "-o",
+        sum.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&sum).unwrap();
+    assert!(text.contains("  security: [~, 4, ~, ~, ~, ~, ~]\n"), "{text}");
 }

@@ -163,6 +163,8 @@ struct Placed {
 #[derive(Default)]
 struct Numbers {
     rows: Vec<(String, Vec<(String, Placed)>)>,
+    /// A group label carried numbers of its own and they were put in its `其他` row.
+    folded_group: bool,
 }
 
 impl Numbers {
@@ -261,7 +263,10 @@ fn read_table(
                 let (index, how) = match m {
                     RowMatch::Exact(x) => (x, None),
                     RowMatch::Close(x) => (x, Some("read as")),
-                    RowMatch::Group(x) => (x, Some("its numbers put in")),
+                    RowMatch::Group(x) => {
+                        numbers.folded_group = true;
+                        (x, Some("its numbers put in"))
+                    }
                 };
                 (i + 1, index, how)
             }
@@ -439,8 +444,34 @@ pub fn import(file: &str, bytes: Vec<u8>) -> Result<Imported, Diagnostic> {
     let pieces = published::read(file, bytes)?;
     let shapes = shapes()?;
     let seen = texts(&pieces);
-    let shape = edition(&shapes, &seen);
-    let mut notes = Vec::new();
+    // The editions proper; a `-mixed` variant (an edition with one group of the other's as a
+    // single row) shares all its labels with the two and is chosen only by what the tables hold.
+    let (editions, variants): (Vec<Shape>, Vec<Shape>) = shapes.into_iter().partition(|s| !s.name.ends_with("-mixed"));
+    let shape = edition(&editions, &seen);
+    let (imported, folded_group) = import_as(file, &pieces, shape, Vec::new())?;
+    let mixed = format!("{}-mixed", shape.name);
+    match variants.iter().find(|v| v.name == mixed) {
+        Some(variant) if folded_group => {
+            let guessed = Diagnostic::new(
+                file,
+                None,
+                format!("a group of table 三 printed as a single row (as in 2019): template `{mixed}`"),
+            );
+            let (imported, _) = import_as(file, &pieces, variant, vec![guessed])?;
+            Ok(imported)
+        }
+        _ => Ok(imported),
+    }
+}
+
+/// [`import`] with the edition chosen; also says whether a group's own numbers were folded into
+/// its `其他` row.
+fn import_as(
+    file: &str,
+    pieces: &[Piece],
+    shape: &Shape,
+    mut notes: Vec<Diagnostic>,
+) -> Result<(Imported, bool), Diagnostic> {
     let note = |notes: &mut Vec<Diagnostic>, at: Option<SourcePos>, msg: String| {
         notes.push(Diagnostic::new(file, at, msg));
     };
@@ -778,11 +809,14 @@ pub fn import(file: &str, bytes: Vec<u8>) -> Result<Imported, Diagnostic> {
             ));
         }
     }
-    Ok(Imported {
-        yaml: y,
-        template: shape.name.clone(),
-        notes,
-    })
+    Ok((
+        Imported {
+            yaml: y,
+            template: shape.name.clone(),
+            notes,
+        },
+        numbers.folded_group,
+    ))
 }
 
 /// Whether the annual-report kind reads an input field (`preamble:` and `notes:` came with a

@@ -57,7 +57,12 @@ pub fn read(file: &str, text: &str, folders: &Folders) -> Result<ReportNumbers, 
             let sheet = findings.sheets.iter().find(|s| s.id == t.id);
             for row in &t.rows {
                 for col in &row.columns {
-                    let v = sheet.and_then(|s| s.get(&row.id, col)).and_then(|c| c.value);
+                    // A cell printed blank (`~`, or a total of blanks) stays blank: its
+                    // computed value is no figure the report gives.
+                    let v = sheet
+                        .and_then(|s| s.get(&row.id, col))
+                        .filter(|c| !c.printed_blank())
+                        .and_then(|c| c.value);
                     values.push((key(&t.id, &row.id, col, single), v.map(|v| v.to_string())));
                 }
             }
