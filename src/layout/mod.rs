@@ -101,10 +101,7 @@ impl Item {
             Item::Lines(_) => 1,
             Item::Table(t) => {
                 let caption = t.caption_lines.len() as f32 * pitch;
-                let start = match t.table.whole_height() {
-                    h if h + caption <= page_height => h,
-                    _ => t.table.header_height() + t.table.row_heights.get(t.table.header_rows).copied().unwrap_or(0.0),
-                };
+                let start = table_start_height(&t.table, page_height - caption);
                 ((caption + start) / pitch - 0.001).ceil().max(1.0) as usize
             }
         }
@@ -747,21 +744,10 @@ fn place_table(tb: &LaidTableBlock, style: &Style, rows_per_page: usize, cur: &m
     let width = style.page.body_width;
     let total_rows = t.row_heights.len();
     let caption_h = tb.caption_lines.len() as f32 * g.line_pitch;
-    let first_row_h = t.row_heights.get(t.header_rows).copied().unwrap_or(0.0);
     let y_at = |row: usize| top + row as f32 * g.line_pitch;
-    // A table that fits on a page is not split: it moves to the next page whole.
-    let whole = caption_h + t.whole_height();
-    // Else its caption, header and first row (or, for a row taller than a page, its first line).
-    let first_row_h = if first_row_h > limit - top - caption_h - t.header_height() {
-        t.line_height + 2.0 * table::CELL_PAD_Y
-    } else {
-        first_row_h
-    };
-    let needed_here = if whole <= limit - top + 0.01 {
-        whole
-    } else {
-        caption_h + t.header_height() + first_row_h
-    };
+    // A table starts where it is when its caption, header rows and first body rows fit there
+    // (the whole table when it is that short); the rest continues on the next pages.
+    let needed_here = caption_h + table_start_height(t, limit - top - caption_h);
     if cur.row > 0 && y_at(cur.row) + needed_here > limit + 0.01 {
         cur.new_page();
     }
@@ -896,6 +882,29 @@ fn mark_repeats(t: &table::LaidTable, pages: &mut [Page], mark: (usize, usize)) 
             }
         }
     }
+}
+
+/// Body rows that start a table with its header (as the DOCX keeps them together): a table
+/// begins on a page only when its header and this many body rows fit there.
+pub const BODY_ROWS_KEPT_WITH_HEADER: usize = 2;
+
+/// Height a table needs where it starts: its header rows and its first
+/// [`BODY_ROWS_KEPT_WITH_HEADER`] body rows (all of them when it has fewer). A body row
+/// taller than `room` (what a page leaves below the caption) counts as its first line, which
+/// is where such a row may be split.
+fn table_start_height(t: &table::LaidTable, room: f32) -> f32 {
+    let mut h = t.header_height();
+    for r in t.header_rows..(t.header_rows + BODY_ROWS_KEPT_WITH_HEADER).min(t.row_heights.len()) {
+        let row = t.row_heights[r];
+        if h + row > room + 0.01 {
+            if r == t.header_rows {
+                h += t.line_height + 2.0 * table::CELL_PAD_Y;
+            }
+            break;
+        }
+        h += row;
+    }
+    h
 }
 
 /// Height of the 续表 label line, in multiples of the table's type size.
