@@ -248,6 +248,15 @@ fn title_region(cx: &Context, doc: &Document, items: &mut Vec<Item>) -> Result<V
 
 /// The 主体: headings, paragraphs and tables; a page break marks the block after it.
 fn body_region(cx: &Context, doc: &Document, items: &mut Vec<Item>) -> Result<(), LayoutError> {
+    // One type size for every table of the document: the largest at which all of them fit
+    // and read well.
+    let mut table_size: Option<f32> = None;
+    for (index, block) in doc.blocks.iter().enumerate() {
+        if let Block::Table(t) = block {
+            let size = table_block(cx, t, index, None)?.table.size;
+            table_size = Some(table_size.map_or(size, |s: f32| s.min(size)));
+        }
+    }
     let mut pending_break = false;
     for (index, block) in doc.blocks.iter().enumerate() {
         let mut item = match block {
@@ -255,7 +264,7 @@ fn body_region(cx: &Context, doc: &Document, items: &mut Vec<Item>) -> Result<()
                 pending_break = true;
                 continue;
             }
-            Block::Table(t) => Item::Table(Box::new(table_block(cx, t, index)?)),
+            Block::Table(t) => Item::Table(Box::new(table_block(cx, t, index, table_size)?)),
             Block::Heading(h) => Item::Lines(heading_block(cx, h, index)?),
             Block::Paragraph(p) => Item::Lines(paragraph_block(cx, p, index)?),
         };
@@ -327,7 +336,7 @@ fn text_block(
 }
 
 /// A table measured (widths, size, row heights) with its caption and 续表 label.
-fn table_block(cx: &Context, t: &Table, index: usize) -> Result<LaidTableBlock, LayoutError> {
+fn table_block(cx: &Context, t: &Table, index: usize, size: Option<f32>) -> Result<LaidTableBlock, LayoutError> {
     let style = cx.style;
     let tracking = style.grid.tracking;
     let what = "a table";
@@ -336,7 +345,7 @@ fn table_block(cx: &Context, t: &Table, index: usize) -> Result<LaidTableBlock, 
         header: (&style.table_header, cx.fonts.get(RunRole::TableHeader)),
         tracking,
     };
-    let laid = table::measure(t, &fonts_for, cx.book, style.page.body_width, what)?;
+    let laid = table::measure(t, &fonts_for, cx.book, style.page.body_width, what, size)?;
     let label = |text: &Option<String>, what: &str, role: &Role| -> Result<Option<Prepared>, LayoutError> {
         text.as_ref()
             .map(|c| {
@@ -785,7 +794,6 @@ fn place_table(tb: &LaidTableBlock, style: &Style, rows_per_page: usize, cur: &m
             h += t.row_heights[j];
             j += 1;
         }
-        j = keep_spanning_labels_readable(t, i, j);
         let tall_row = j == i && i < total_rows;
         let bottom = if tall_row && table::can_split_row(t, i) {
             // A row taller than a page: its cells' lines continue on the next pages.
@@ -876,6 +884,11 @@ fn mark_repeats(t: &table::LaidTable, pages: &mut [Page], mark: (usize, usize)) 
         for run in page.runs.iter_mut().skip(from) {
             let Some(k) = run.cell else { continue };
             let Some(c) = t.cells.get(k) else { continue };
+            // A label cut short at a page's foot is an artifact there: its whole text, drawn
+            // again on the next page, is the content.
+            if run.repeated {
+                continue;
+            }
             let first = *first_page[k].get_or_insert(p);
             if first < p && (c.row < t.header_rows || c.rowspan > 1) {
                 run.repeated = true;
@@ -909,38 +922,6 @@ fn table_start_height(t: &table::LaidTable, room: f32) -> f32 {
 
 /// Height of the 续表 label line, in multiples of the table's type size.
 pub const CONTINUED_LABEL_HEIGHT: f32 = 1.5;
-
-/// Moves a page break (before body row `j`) up when it would leave a spanning row label with
-/// too little room on either side to show its text; never before `start` + 1.
-fn keep_spanning_labels_readable(t: &table::LaidTable, start: usize, mut j: usize) -> usize {
-    let total = t.row_heights.len();
-    loop {
-        if j >= total || j <= start + 1 {
-            return j;
-        }
-        // A label cut by the break needs room for its text on both sides.
-        let cut = |c: &&table::LaidCell| c.rowspan > 1 && c.row < j && j < c.row + c.rowspan;
-        let mut action = None;
-        for c in t.cells_in(j..j + 1).iter().map(|&k| &t.cells[k]).filter(cut) {
-            let above: f32 = t.row_heights[c.row.max(start)..j].iter().sum();
-            let below: f32 = t.row_heights[j..c.row + c.rowspan].iter().sum();
-            let need = t.text_height(c);
-            if above < need && c.row > start {
-                // Too little of it on this page: break before the whole block.
-                action = Some(c.row);
-                break;
-            }
-            if above < need || below < need {
-                // Too little left for the next page: break a row earlier.
-                action = Some(j - 1);
-            }
-        }
-        match action {
-            Some(earlier) => j = earlier,
-            None => return j,
-        }
-    }
-}
 
 fn slice_text(p: &Prepared, line: &Range<usize>) -> String {
     match (

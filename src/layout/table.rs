@@ -10,8 +10,9 @@ use crate::fonts::{Chains, FontBook};
 use crate::model::{Border, CellKind, Table};
 use crate::style::{Align, Role};
 
-/// Sizes a table may step down to: 四号 → 小四 → 五号 → 小五.
-const SIZE_STEPS: [f32; 4] = [14.0, 12.0, 10.5, 9.0];
+/// Sizes a table may step down to: 四号 → 小四 → 五号, never below (小五, 9 pt, is hard to
+/// read on paper).
+const SIZE_STEPS: [f32; 3] = [14.0, 12.0, 10.5];
 /// Cell margins: left/right, and top/bottom (points).
 pub const CELL_PAD_X: f32 = 4.0;
 pub const CELL_PAD_Y: f32 = 3.0;
@@ -102,14 +103,17 @@ fn unbreakable_width(p: &Prepared) -> f32 {
     widest.max(cur)
 }
 
+/// Measures the table at the largest size (up to `largest`, else the role's own) at which it
+/// fits and reads well.
 pub fn measure(
     table: &Table,
     fonts: &TableFonts,
     book: &FontBook,
     width: f32,
     what: &str,
+    largest: Option<f32>,
 ) -> Result<LaidTable, LayoutError> {
-    let largest = fonts.body.0.size;
+    let largest = largest.map_or(fonts.body.0.size, |l| l.min(fonts.body.0.size));
     let steps: Vec<f32> = std::iter::once(largest)
         .chain(SIZE_STEPS.iter().copied().filter(|&s| s < largest - 0.01))
         .collect();
@@ -678,8 +682,14 @@ fn draw_cell_text(t: &LaidTable, c: &LaidCell, cx0: f32, cw: f32, cy0: f32, cy1:
     // Vertically centred; a part too short for the whole text shows it from the top.
     let mut line_top = cy0 + ((cy1 - cy0 - text_h) / 2.0).max(CELL_PAD_Y);
     let role = cell_role(c.kind);
+    let from = page.runs.len();
     for line in &c.lines {
         if line_top + t.line_height > cy1 + 0.01 {
+            // Cut short by the page's foot (a spanning label, as Word and LibreOffice cut
+            // it): what shows here is an artifact, the next page draws the whole label.
+            for run in &mut page.runs[from..] {
+                run.repeated = true;
+            }
             break;
         }
         let placed = text::place_line(&c.prepared, line.clone(), true, 0.0, inner, c.align, 0.0);
