@@ -176,12 +176,19 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
     let body_start = items.len();
     body_region(&cx, doc, &mut items)?;
     let signature = signature_region(&cx, doc, &mut items)?;
-    let regions = Regions {
+    let mut regions = Regions {
         items,
         body_start,
         signature_start: signature.as_ref().map(|s| s.start),
     };
-    let placed = paginate(&cx, doc, &regions)?;
+    let mut placed = paginate(&cx, doc, &regions)?;
+    let mut tightened = BTreeMap::new();
+    if placed.signature_alone
+        && let Some((pulled, paragraphs)) = pull_back_signature(&cx, doc, &mut regions)?
+    {
+        placed = pulled;
+        tightened = paragraphs;
+    }
     let mut pages = placed.pages;
     page_numbers(&cx, doc, &mut pages)?;
     mark_runs(&mut pages);
@@ -199,6 +206,7 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
             signature_lines: signature.map(|s| s.lines).unwrap_or_default(),
             tables: placed.tables,
             squeezed_marks: placed.squeezed_marks,
+            tightened,
         },
     })
 }
@@ -266,7 +274,7 @@ fn body_region(cx: &Context, doc: &Document, items: &mut Vec<Item>) -> Result<()
             }
             Block::Table(t) => Item::Table(Box::new(table_block(cx, t, index, table_size)?)),
             Block::Heading(h) => Item::Lines(heading_block(cx, h, index)?),
-            Block::Paragraph(p) => Item::Lines(paragraph_block(cx, p, index)?),
+            Block::Paragraph(p) => Item::Lines(paragraph_block(cx, p, index, None)?),
         };
         match &mut item {
             Item::Lines(b) => b.page_break_before = std::mem::take(&mut pending_break),
@@ -282,14 +290,72 @@ fn heading_block(cx: &Context, h: &Heading, index: usize) -> Result<LaidBlock, L
     let runs = vec![(h.text.as_str(), cx.style.role(role).bold)];
     let what = format!("the heading “{}”", short(&h.text));
     let outline = Some((h.level, h.text.clone()));
-    text_block(cx, role, &runs, h.pos, &what, outline, index)
+    text_block(cx, role, &runs, h.pos, &what, outline, index, cx.style.grid.tracking)
 }
 
-fn paragraph_block(cx: &Context, p: &Paragraph, index: usize) -> Result<LaidBlock, LayoutError> {
+/// A paragraph at the body's tracking, or at `tracking` (a paragraph set tighter).
+fn paragraph_block(cx: &Context, p: &Paragraph, index: usize, tracking: Option<f32>) -> Result<LaidBlock, LayoutError> {
     let bold = cx.style.body.bold;
     let runs: Vec<(&str, bool)> = p.runs.iter().map(|r| (r.text.as_str(), r.bold || bold)).collect();
     let what = format!("the paragraph “{}”", short(&p.text()));
-    text_block(cx, RunRole::Body, &runs, p.pos, &what, None, index)
+    let tracking = tracking.unwrap_or(cx.style.grid.tracking);
+    text_block(cx, RunRole::Body, &runs, p.pos, &what, None, index, tracking)
+}
+
+/// Tracking (pt, a whole number of twips as the DOCX writes it) that fits one character more
+/// on a line of the body: a paragraph "one character tighter" (GB/T 9704 7.3.5.5).
+fn tighter_tracking(style: &Style) -> f32 {
+    let width = style.page.body_width;
+    let per_line = (width / style.grid.char_pitch).round();
+    let tracking = width / (per_line + 1.0) - style.body.size;
+    // A twip to spare: LibreOffice indents a first line by 2 em where ours is 2 grid cells.
+    ((tracking * 20.0).floor() - 1.0) / 20.0
+}
+
+/// Paragraphs before the 署名 that may be set tighter to keep it off a page of its own.
+const MAX_TIGHTER_PARAGRAPHS: usize = 3;
+
+/// When the 署名 would start a page with no text above it, sets the last paragraphs before it
+/// one character tighter (GB/T 9704 7.3.5.5 allows adjusting character spacing), the last
+/// first, until the text pulled back brings the 署名 onto the page of the text. Returns the
+/// pagination and the paragraphs set tighter (block index → tracking), or None when
+/// tightening does not help (the layout then stays as it was).
+#[allow(clippy::type_complexity)]
+fn pull_back_signature(
+    cx: &Context,
+    doc: &Document,
+    regions: &mut Regions,
+) -> Result<Option<(Placed, BTreeMap<usize, f32>)>, LayoutError> {
+    let Some(signature) = regions.signature_start else { return Ok(None) };
+    let tracking = tighter_tracking(cx.style);
+    let mut tightened = BTreeMap::new();
+    let mut replaced = Vec::new();
+    let mut looked_at = 0;
+    let mut k = signature;
+    while k > regions.body_start && looked_at < MAX_TIGHTER_PARAGRAPHS {
+        k -= 1;
+        let Item::Lines(b) = &regions.items[k] else { break };
+        let Some(Block::Paragraph(p)) = b.block.and_then(|i| doc.blocks.get(i)) else {
+            continue;
+        };
+        looked_at += 1;
+        let index = b.block.unwrap_or_default();
+        let mut tight = paragraph_block(cx, p, index, Some(tracking))?;
+        if tight.lines.len() >= b.lines.len() {
+            continue;
+        }
+        tight.page_break_before = b.page_break_before;
+        replaced.push((k, std::mem::replace(&mut regions.items[k], Item::Lines(tight))));
+        tightened.insert(index, tracking);
+        let placed = paginate(cx, doc, regions)?;
+        if !placed.signature_alone {
+            return Ok(Some((placed, tightened)));
+        }
+    }
+    for (k, item) in replaced {
+        regions.items[k] = item;
+    }
+    Ok(None)
 }
 
 /// A heading or paragraph broken into lines of the 版心's width (the first after its indent).
@@ -301,6 +367,7 @@ fn text_block(
     what: &str,
     outline: Option<(u8, String)>,
     index: usize,
+    tracking: f32,
 ) -> Result<LaidBlock, LayoutError> {
     let role_style = cx.style.role(role);
     let origin = Origin {
@@ -313,7 +380,7 @@ fn text_block(
         cx.book,
         cx.fonts.get(role),
         role_style,
-        cx.style.grid.tracking,
+        tracking,
         runs,
         &origin,
     )?;
@@ -503,6 +570,8 @@ struct Placed {
     outline: Vec<OutlineEntry>,
     tables: Vec<TableFacts>,
     squeezed_marks: BTreeMap<usize, Vec<(usize, bool)>>,
+    /// The 署名 starts a page with no text of the document above it.
+    signature_alone: bool,
 }
 
 /// Places the items on the line grid, page after page: the blank line after the title and
@@ -517,6 +586,7 @@ fn paginate(cx: &Context, doc: &Document, regions: &Regions) -> Result<Placed, L
     };
     let mut outline = Vec::new();
     let mut tables = Vec::new();
+    let mut signature_alone = false;
     for i in 0..items.len() {
         if i == regions.body_start && cur.row > 0 {
             cur.row += 1; // the blank line after the title
@@ -544,6 +614,9 @@ fn paginate(cx: &Context, doc: &Document, regions: &Regions) -> Result<Placed, L
                 place_lines(cx, b, rows_per_page, &mut cur, &mut outline);
             }
         }
+        if Some(i) == regions.signature_start {
+            signature_alone = cur.page().runs.iter().all(|r| r.role == RunRole::Signature);
+        }
         stamp_block(&mut cur.pages, mark, items[i].block());
         if let Item::Lines(LaidBlock {
             signature_line: Some(k),
@@ -561,6 +634,7 @@ fn paginate(cx: &Context, doc: &Document, regions: &Regions) -> Result<Placed, L
         outline,
         tables,
         squeezed_marks: cur.squeezed_marks,
+        signature_alone,
     })
 }
 

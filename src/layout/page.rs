@@ -242,6 +242,9 @@ pub struct Decisions {
     /// `Document::blocks`: (byte offset in the block's text, whether the left half went).
     /// Word is told the same by a narrower character spacing.
     pub squeezed_marks: std::collections::BTreeMap<usize, Vec<(usize, bool)>>,
+    /// Paragraphs set one character tighter (GB/T 9704 7.3.5.5) so that the 署名 does not
+    /// start a page alone, per index in `Document::blocks`: their character spacing (pt).
+    pub tightened: std::collections::BTreeMap<usize, f32>,
 }
 
 /// The 署名 and 成文日期 as layout placed them (GB/T 9704 7.3.5.2), in points: the 署名 lines'
