@@ -37,7 +37,9 @@ const FLUSH: KnownFailure = KnownFailure {
 fn known_failures(sample: &str) -> Vec<KnownFailure> {
     match sample {
         "alxa-left-banner-2019" | "alxa-left-banner-2019-data" => vec![FLUSH],
-        "annual-report-2021" | "long-office-title" => vec![],
+        "annual-report-2021" | "annual-report-2021-large-figures" | "long-office-title" | "stranded-signature" => {
+            vec![]
+        }
         "long-table" => vec![KnownFailure {
             check: "grid",
             why: "the sample is one long table: no page holds 22 body lines (its 7 lines are on the grid)",
@@ -96,7 +98,7 @@ fn assert_report(sample: &str, report: &Report) {
 #[test]
 fn every_sample_meets_the_page_rules_it_met() {
     let names = samples();
-    assert_eq!(names.len(), 5, "{names:?}");
+    assert_eq!(names.len(), 7, "{names:?}");
     for name in &names {
         let (_dir, pdf, _) = build_sample(name);
         let report = check(&read_pdf(&pdf), Some(&expected_from_input(name)));

@@ -260,16 +260,35 @@ fn shortest_widths(
     for _ in 0..MAX_WIDTH_MOVES {
         let mut found: Option<(f32, Vec<f32>, Vec<(usize, bool)>)> = None;
         for step in WIDTH_STEPS.map(|s| s * size) {
-            for from in 0..n {
-                if widths[from] - step < min[from] - 0.01 {
+            // `from`: one column gives the step; `None`: every other column gives its share
+            // of it, in proportion to what it has above its narrowest.
+            for from in (0..n).map(Some).chain(std::iter::once(None)) {
+                if let Some(from) = from
+                    && widths[from] - step < min[from] - 0.01
+                {
                     continue;
                 }
-                for to in (0..n).filter(|&to| to != from) {
+                for to in (0..n).filter(|&to| Some(to) != from) {
                     let mut tried = widths.clone();
-                    tried[from] -= step;
+                    match from {
+                        Some(from) => tried[from] -= step,
+                        None => {
+                            let spare: f32 = (0..n).filter(|&i| i != to).map(|i| widths[i] - min[i]).sum();
+                            if spare < step + 0.01 {
+                                continue;
+                            }
+                            for i in (0..n).filter(|&i| i != to) {
+                                tried[i] -= step * (widths[i] - min[i]) / spare;
+                            }
+                        }
+                    }
                     tried[to] += step;
                     let mut tried_state = state.clone();
-                    for &k in by_column[from].iter().chain(&by_column[to]) {
+                    let changed: Vec<usize> = match from {
+                        Some(from) => by_column[from].iter().chain(&by_column[to]).copied().collect(),
+                        None => (0..cells.len()).collect(),
+                    };
+                    for k in changed {
                         tried_state[k] = look(k, &tried);
                     }
                     let c = total(&tried_state);
