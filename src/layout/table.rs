@@ -209,7 +209,7 @@ const STRANDED_COST: f32 = 1000.0;
 /// Width moves before the search stops (each strictly lowers the cost).
 const MAX_WIDTH_MOVES: usize = 200;
 /// The steps a move shifts width by, in characters of the table's size.
-const WIDTH_STEPS: [f32; 5] = [0.25, 0.5, 1.0, 2.0, 4.0];
+const WIDTH_STEPS: [f32; 8] = [0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0];
 
 /// Column widths (summing to the same total) that make the table as short as it can be with
 /// no cell line holding a single character of a longer label: from `start`, width moves from
