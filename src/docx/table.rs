@@ -18,9 +18,9 @@ use super::DocxError;
 use super::document::{t, text_runs};
 use super::styles::{TABLE_CAPTION, TABLE_HEADING, TABLE_LABEL, TABLE_TEXT};
 use super::xml::{Ind, LineRule, PPr, RPr, Spacing, Xml, half_points, twips};
-use crate::layout::{BODY_ROWS_KEPT_WITH_HEADER, CONTINUED_LABEL_HEIGHT};
 use crate::layout::TableFacts;
 use crate::layout::table::{CELL_PAD_X, CELL_PAD_Y, RULE_INNER, RULE_OUTER};
+use crate::layout::{BODY_ROWS_KEPT_WITH_HEADER, CONTINUED_LABEL_HEIGHT};
 use crate::model::{Border, Cell, CellKind, Table};
 use crate::style::Style;
 
@@ -161,7 +161,8 @@ impl<'a> Plan<'a> {
         };
         let split = self.parts(style).len() > 1;
         let pdf: f32 = label + rows.iter().map(|&r| self.heights[r]).sum::<f32>();
-        let docx: i32 = rows.iter().map(|&r| twips(self.heights[r])).sum::<i32>() + if split { twips(label) } else { 0 };
+        let docx: i32 =
+            rows.iter().map(|&r| twips(self.heights[r])).sum::<i32>() + if split { twips(label) } else { 0 };
         // LibreOffice draws the bottom rule below the last row, ours is centred on the table's
         // edge, from where layout measured the gap.
         (twips(pdf + self.space_after) - docx - twips(RULE_OUTER)).max(0)

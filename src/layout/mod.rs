@@ -326,7 +326,9 @@ fn pull_back_signature(
     doc: &Document,
     regions: &mut Regions,
 ) -> Result<Option<(Placed, BTreeMap<usize, f32>)>, LayoutError> {
-    let Some(signature) = regions.signature_start else { return Ok(None) };
+    let Some(signature) = regions.signature_start else {
+        return Ok(None);
+    };
     let tracking = tighter_tracking(cx.style);
     let mut tightened = BTreeMap::new();
     let mut replaced = Vec::new();
@@ -376,14 +378,7 @@ fn text_block(
         role: role.name(),
     };
     let width = cx.style.page.body_width;
-    let prepared = text::prepare(
-        cx.book,
-        cx.fonts.get(role),
-        role_style,
-        tracking,
-        runs,
-        &origin,
-    )?;
+    let prepared = text::prepare(cx.book, cx.fonts.get(role), role_style, tracking, runs, &origin)?;
     let indent = role_style.indent * cx.style.grid.char_pitch;
     let lines = text::break_lines(&prepared, width - indent, width, cx.style.grid.compress_punctuation);
     Ok(LaidBlock {
