@@ -11,6 +11,7 @@ pub mod input;
 pub mod kinds;
 pub mod layout;
 pub mod model;
+pub mod ofd;
 pub mod output;
 pub mod pdf;
 pub mod pipeline;

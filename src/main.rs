@@ -14,6 +14,7 @@ Examples:
   gongwen build report.yaml                     writes report.pdf and report.docx next to it
   gongwen build report.yaml -o out              writes out/report.pdf and out/report.docx
   gongwen build a.yaml b.yaml --format pdf      PDFs only
+  gongwen build report.yaml --format pdf,ofd    the PDF and an OFD (GB/T 33190)
   gongwen check report.yaml                     checks the input, writes nothing
   gongwen init -o report.yaml                   a starter annual report (template annual-report-2021)
   gongwen fonts                                 which font serves each role
@@ -132,6 +133,8 @@ enum Command {
 enum FormatArg {
     Pdf,
     Docx,
+    /// OFD (GB/T 33190), the fixed-layout format of Chinese archives
+    Ofd,
 }
 
 /// PDF/A-2u: archival and searchable; the README's "Archival PDF" says why. The same as
@@ -228,6 +231,7 @@ fn run(command: Command) -> Result<(), u8> {
                 .map(|f| match f {
                     FormatArg::Pdf => Format::Pdf,
                     FormatArg::Docx => Format::Docx,
+                    FormatArg::Ofd => Format::Ofd,
                 })
                 .collect();
             let opts = Options {

@@ -23,6 +23,8 @@ pub enum Error {
     #[error(transparent)]
     Docx(#[from] crate::docx::DocxError),
     #[error(transparent)]
+    Ofd(#[from] crate::ofd::OfdError),
+    #[error(transparent)]
     Output(#[from] crate::output::Error),
     /// A report's numbers break its rules (勾稽关系) and `force` is off: the input's warnings,
     /// shown before the violations as a build shows them, and the violations.
@@ -44,6 +46,8 @@ impl From<Diagnostic> for Error {
 pub enum Format {
     Pdf,
     Docx,
+    /// OFD (GB/T 33190) from the same pages as the PDF.
+    Ofd,
 }
 
 /// Settings that come from the command line rather than the input file.
@@ -212,6 +216,18 @@ pub fn write_pdf(
     })
 }
 
+/// Writes the OFD of a laid-out input, from the same pages as the PDF.
+pub fn write_ofd(
+    laid: &crate::layout::Layout,
+    book: &crate::fonts::FontBook,
+    options: &Options,
+) -> Result<Vec<u8>, Error> {
+    let settings = crate::ofd::Settings {
+        fallback_date: options.source_date,
+    };
+    Ok(crate::ofd::write(laid, book, &settings)?)
+}
+
 /// The warnings of a report input: text against tables, missing sections and, with
 /// `options.previous`, 上年结转 against last year's 结转下年度.
 pub fn warnings(loaded: &Loaded, options: &Options) -> Result<Vec<Diagnostic>, Error> {
@@ -275,6 +291,7 @@ pub fn output_paths(input_path: &Path, out_dir: &Path, formats: &[Format]) -> Ve
             out_dir.join(match f {
                 Format::Pdf => format!("{stem}.pdf"),
                 Format::Docx => format!("{stem}.docx"),
+                Format::Ofd => format!("{stem}.ofd"),
             })
         })
         .collect()

@@ -109,6 +109,10 @@ impl Session {
             true => Some(pipeline::write_pdf(loaded, &laid, &book, &self.options)?),
             false => None,
         };
+        let mut ofd = match formats.contains(&Format::Ofd) {
+            true => Some(pipeline::write_ofd(&laid, &book, &self.options)?),
+            false => None,
+        };
         let facts = pipeline::docx_facts(&laid).clone();
         drop(laid);
         drop(book);
@@ -116,6 +120,7 @@ impl Session {
         for &format in &formats {
             let bytes = match format {
                 Format::Pdf => pdf.take().unwrap_or_default(),
+                Format::Ofd => ofd.take().unwrap_or_default(),
                 Format::Docx => crate::docx::write(&loaded.document, &loaded.style, &facts)?,
             };
             files.push((format, bytes));

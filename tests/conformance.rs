@@ -1,18 +1,18 @@
 //! Checks by outside tools, compiled only with `--features conformance` (`.ci/run` installs the
 //! tools and turns it on): PDFBox Preflight on the PDF/A-1b build, openxml-audit on the DOCX,
 //! LibreOffice laying the DOCX out on the pages our PDF has, and poppler and PyMuPDF reading the
-//! same text and positions as the in-process reader the other tests use. A missing tool is a
+//! same text and positions as the in-process reader the other tests use, and two OFD readers
+//! from PyPI (ofdkit, easyofd) reading and rendering the OFD like our PDF. A missing tool is a
 //! failure that names the package to install.
 
 mod common;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-use common::pdf::Pdf;
+use common::libreoffice::{Agreement, convert, edit_docx};
 use common::*;
-use unicode_normalization::UnicodeNormalization;
 
 const SAMPLE: &str = "alxa-left-banner-2019";
 
@@ -97,121 +97,52 @@ fn docx_passes_openxml_audit_strict() {
 // ---------------------------------------------------------------------------------------------
 // LibreOffice
 
-/// A fontconfig file that serves the Word font names from the bundled fonts, as on an office
-/// machine that lacks 仿宋_GB2312 and friends.
-fn fontconfig(tmp: &Path) -> PathBuf {
-    let fonts = root().join("fonts");
-    let alias = |names: &[&str], target: &str| -> String {
-        names
-            .iter()
-            .map(|n| {
-                format!(
-                    "<alias binding=\"same\"><family>{n}</family><prefer><family>{target}</family><family>Noto Serif CJK SC</family></prefer></alias>"
+/// LibreOffice's pages of every sample's DOCX agree with our PDF (docxcheck's rule: the same
+/// pages, each beginning alike, ≥ 95 % of body lines alike); then again after LibreOffice has
+/// opened and saved the DOCX, once the one setting LibreOffice saves inverted is set right.
+#[test]
+fn libreoffice_paginates_every_docx_like_our_pdf_before_and_after_saving_it() {
+    let mut failures = Vec::new();
+    for name in samples() {
+        let (dir, pdf, docx) = build_sample(&name);
+        let ours = read_pdf(&pdf);
+        let direct = Agreement::of(&ours, &read_pdf(&convert(&docx, "pdf", &dir.path().join("lo"))));
+        // LibreOffice (up to 25.x, writerfilter DomainMapper) reads `w:overflowPunct` as its
+        // opposite (hanging = val == 0) and writes it straight, so a file it saved tells the
+        // next LibreOffice the opposite of what it was told: with `false` put back to `true`,
+        // what is left is what the save kept of ours (styles, table, grid, sections).
+        let saved = convert(&docx, "docx", &dir.path().join("saved"));
+        let fixed = dir.path().join("saved-fixed.docx");
+        edit_docx(&saved, &fixed, |part, xml| {
+            (part == "word/styles.xml" || part == "word/document.xml").then(|| {
+                xml.replace(
+                    r#"<w:overflowPunct w:val="false"/>"#,
+                    r#"<w:overflowPunct w:val="true"/>"#,
                 )
             })
-            .collect()
-    };
-    let rules = [
-        alias(&["仿宋_GB2312", "仿宋", "FangSong"], "FandolFang R"),
-        alias(&["黑体", "SimHei"], "FandolHei"),
-        alias(&["楷体_GB2312", "楷体", "KaiTi"], "FandolKai"),
-        alias(&["宋体", "SimSun", "方正小标宋简体"], "FandolSong"),
-        alias(&["Times New Roman"], "TeX Gyre Termes"),
-    ]
-    .concat();
-    let path = tmp.join("fonts.conf");
-    std::fs::write(
-        &path,
-        format!(
-            "<?xml version=\"1.0\"?><!DOCTYPE fontconfig SYSTEM \"fonts.dtd\"><fontconfig><dir>{}</dir><cachedir>{}/cache</cachedir>{rules}</fontconfig>",
-            fonts.display(),
-            tmp.display()
-        ),
-    )
-    .unwrap();
-    path
-}
-
-/// LibreOffice's PDF of the DOCX.
-fn libreoffice_pdf(docx: &Path, tmp: &Path) -> PathBuf {
-    let soffice = ["soffice", "libreoffice"]
-        .into_iter()
-        .find(|s| Command::new(s).arg("--version").output().is_ok())
-        .expect("LibreOffice (soffice) is needed: apt-get install libreoffice-writer-nogui");
-    let out = Command::new(soffice)
-        .env("FONTCONFIG_FILE", fontconfig(tmp))
-        .env("HOME", tmp)
-        .arg(format!("-env:UserInstallation=file://{}/profile", tmp.display()))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(tmp)
-        .arg(docx)
-        .output()
-        .unwrap();
-    let stem = docx.file_stem().unwrap().to_string_lossy();
-    let pdf = tmp.join(format!("{stem}.pdf"));
-    assert!(pdf.is_file(), "LibreOffice made no PDF: {}", text_of(&out));
-    pdf
-}
-
-/// Each page's text lines as (size rounded to a point, NFKC text), grouped by baseline rounded
-/// to a point, page numbers left out: how docxcheck.py compares two PDFs of one document.
-fn page_lines(pdf: &Pdf) -> Vec<Vec<(i64, String)>> {
-    pdf.pages
-        .iter()
-        .map(|page| {
-            let mut rows: BTreeMap<(i64, i64), Vec<&common::pdf::Char>> = BTreeMap::new();
-            for c in page.chars.iter().filter(|c| !c.text.trim().is_empty()) {
-                rows.entry((c.baseline.round() as i64, c.size.round() as i64))
-                    .or_default()
-                    .push(c);
+        });
+        let after = Agreement::of(&ours, &read_pdf(&convert(&fixed, "pdf", &dir.path().join("lo2"))));
+        println!("{name}: direct {direct:?}\n{name}: after a LibreOffice save {after:?}");
+        let known = KNOWN_DISAGREEMENTS.iter().find(|(n, _)| *n == name);
+        for (when, a) in [("direct", &direct), ("after a LibreOffice save", &after)] {
+            match known {
+                None if !a.holds() => failures.push(format!("{name} ({when}): {a:?}")),
+                Some((_, why)) if a.holds() => failures.push(format!(
+                    "{name} ({when}) agrees now ({why}): take it off KNOWN_DISAGREEMENTS"
+                )),
+                _ => {}
             }
-            rows.into_iter()
-                .map(|((_, size), mut cs)| {
-                    cs.sort_by(|a, b| a.x0.total_cmp(&b.x0));
-                    let text: String = cs.iter().map(|c| c.text.as_str()).collect::<String>().nfkc().collect();
-                    (size, text)
-                })
-                .filter(|(_, t)| !t.chars().all(|c| "—–-".contains(c) || c.is_ascii_digit()))
-                .collect()
-        })
-        .collect()
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
 }
 
-#[test]
-fn libreoffice_paginates_the_docx_like_our_pdf() {
-    let (dir, pdf, docx) = build_sample(SAMPLE);
-    let tmp = dir.path().join("lo");
-    std::fs::create_dir_all(&tmp).unwrap();
-    let theirs = page_lines(&read_pdf(&libreoffice_pdf(&docx, &tmp)));
-    let ours = page_lines(&read_pdf(&pdf));
-    assert_eq!(theirs.len(), ours.len(), "LibreOffice's page count equals ours");
-    let head = |l: &(i64, String)| l.1.chars().take(6).collect::<String>();
-    for (i, (p, q)) in ours.iter().zip(&theirs).enumerate() {
-        assert_eq!(
-            p.first().map(head),
-            q.first().map(head),
-            "page {} begins with the same text in both",
-            i + 1
-        );
-    }
-    let starts = |pages: &[Vec<(i64, String)>]| -> Vec<String> {
-        pages.iter().flatten().filter(|l| l.0 == 16).map(head).collect()
-    };
-    let (ob, tb) = (starts(&ours), starts(&theirs));
-    let same = ob.iter().zip(&tb).filter(|(x, y)| x == y).count();
-    println!(
-        "{same}/{} body lines start alike, LibreOffice has {}",
-        ob.len(),
-        tb.len()
-    );
-    assert!(ob.len() > 150, "{} body lines", ob.len());
-    assert!(
-        same * 100 >= ob.len() * 95,
-        "{same}/{} body lines start alike (LibreOffice has {})",
-        ob.len(),
-        tb.len()
-    );
-}
+/// Samples whose LibreOffice pages differ from ours today, and why.
+const KNOWN_DISAGREEMENTS: &[(&str, &str)] = &[(
+    "long-table",
+    "the PDF prints the 续表 label above each continuation, which a Word table cannot repeat, and \
+     breaks centred header cells into balanced lines where Word breaks greedily (issue 10)",
+)];
 
 // ---------------------------------------------------------------------------------------------
 // poppler and PyMuPDF against the in-process reader
@@ -323,6 +254,227 @@ for n, page in enumerate(pymupdf.open(sys.argv[1])):
                 a.iter().zip(b).all(|(x, y)| (x - y).abs() < 0.15),
                 "{key:?}: ours {a:?}, PyMuPDF {b:?}"
             );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// OFD: ofdkit and easyofd, two readers from PyPI (tests/ofd_readers.py)
+
+const MM_PER_PT: f64 = 25.4 / 72.0;
+
+fn ofd_reader(args: &[&str]) -> Output {
+    let script = root().join("tests/ofd_readers.py");
+    let out = Command::new("python3")
+        .arg(&script)
+        .args(args)
+        .output()
+        .expect("python3 is needed");
+    assert!(
+        out.status.success(),
+        "tests/ofd_readers.py {args:?} failed (pip install ofdkit easyofd; apt-get install fonts-arphic-uming): {}",
+        text_of(&out)
+    );
+    out
+}
+
+/// ofdkit reads every sample's OFD: the DocInfo, the pages, and on each page the PDF's text,
+/// each text run starting where the PDF's character starts (0.05 pt), in its size.
+#[test]
+fn ofdkit_reads_every_character_of_the_ofd_where_the_pdf_has_it() {
+    for name in common::ofd::sample_names() {
+        let (_dir, pdf_path, ofd_path) = common::ofd::build_sample_as(&name, "pdf,ofd");
+        let pdf = read_pdf(&pdf_path);
+        let out = ofd_reader(&["ofdkit", ofd_path.to_str().unwrap()]);
+        let mut info: BTreeMap<String, String> = BTreeMap::new();
+        let mut pages: Vec<Vec<(f64, f64, f64, String)>> = Vec::new();
+        for line in String::from_utf8(out.stdout).expect("UTF-8").lines() {
+            let f: Vec<&str> = line.splitn(5, '\t').collect();
+            match f[0] {
+                "page" => pages.push(Vec::new()),
+                "run" => {
+                    let n = |i: usize| f[i].parse::<f64>().expect("a number");
+                    pages
+                        .last_mut()
+                        .expect("a run on a page")
+                        .push((n(1), n(2), n(3), f[4].to_string()));
+                }
+                key => {
+                    info.insert(key.to_string(), f.get(1).unwrap_or(&"").to_string());
+                }
+            }
+        }
+        assert_eq!(info.get("title"), pdf.info("Title").as_ref(), "{name}: title");
+        assert_ne!(info.get("author").map(String::as_str), Some("None"), "{name}: author");
+        assert_eq!(pages.len(), pdf.page_count(), "{name}: pages");
+        let mut runs = 0;
+        for (n, runs_on_page) in pages.iter().enumerate() {
+            // The PDF's characters of the page, one entry per character.
+            let chars: Vec<(char, &common::pdf::Char)> = pdf.pages[n]
+                .chars
+                .iter()
+                .flat_map(|c| c.text.chars().map(move |ch| (ch, c)))
+                .collect();
+            let text: String = runs_on_page.iter().map(|r| r.3.as_str()).collect();
+            let expected: String = chars.iter().map(|(ch, _)| *ch).collect();
+            assert_eq!(text, expected, "{name} page {}: ofdkit's text is the PDF's", n + 1);
+            let mut k = 0;
+            for (x, y, size, t) in runs_on_page {
+                let (_, c) = chars[k];
+                assert!(
+                    (x / MM_PER_PT - f64::from(c.x0)).abs() < 0.05
+                        && (y / MM_PER_PT - f64::from(c.baseline)).abs() < 0.05,
+                    "{name} page {}: ofdkit has “{t}” at ({x}, {y}) mm, the PDF at ({}, {}) pt",
+                    n + 1,
+                    c.x0,
+                    c.baseline
+                );
+                assert!(
+                    (size / MM_PER_PT - f64::from(c.size)).abs() < 0.01,
+                    "{name} page {}: “{t}” in {size} mm",
+                    n + 1
+                );
+                k += t.chars().count();
+                runs += 1;
+            }
+        }
+        assert!(runs > 20, "{name}: ofdkit read {runs} runs");
+    }
+}
+
+/// A page rendered by pdftoppm as 8-bit grey, 2 pixels a millimetre (420 × 594 for A4).
+fn grey_pages(pdf: &Path, tmp: &Path, prefix: &str, width_mm: f64, height_mm: f64) -> Vec<(usize, usize, Vec<f64>)> {
+    let out = run(
+        "pdftoppm",
+        &[
+            "-gray",
+            "-scale-to-x",
+            &format!("{}", (width_mm * 2.0).round()),
+            "-scale-to-y",
+            &format!("{}", (height_mm * 2.0).round()),
+            pdf.to_str().unwrap(),
+            tmp.join(prefix).to_str().unwrap(),
+        ],
+        "apt-get install poppler-utils",
+    );
+    assert!(out.status.success(), "{}", text_of(&out));
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(tmp)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|f| f.to_string_lossy().starts_with(&format!("{prefix}-")))
+        })
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|f| {
+            let bytes = std::fs::read(f).unwrap();
+            // Binary PGM: "P5", width, height, maxval, one whitespace, then the pixels.
+            let mut fields = Vec::new();
+            let mut i = 0;
+            while fields.len() < 4 {
+                while bytes[i].is_ascii_whitespace() {
+                    i += 1;
+                }
+                let start = i;
+                while !bytes[i].is_ascii_whitespace() {
+                    i += 1;
+                }
+                fields.push(String::from_utf8_lossy(&bytes[start..i]).into_owned());
+            }
+            assert_eq!(fields[0], "P5", "{}", f.display());
+            let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+            let pixels = &bytes[i + 1..];
+            assert_eq!(pixels.len(), w * h, "{}", f.display());
+            // Ink: 1 black, 0 white.
+            (w, h, pixels.iter().map(|&p| 1.0 - f64::from(p) / 255.0).collect())
+        })
+        .collect()
+}
+
+/// A 3 × 3 box blur (1.5 mm at 2 px/mm), so that a glyph drawn in another face but in the same
+/// place still matches.
+fn blur(w: usize, h: usize, p: &[f64]) -> Vec<f64> {
+    let mut out = vec![0.0; p.len()];
+    for y in 0..h {
+        for x in 0..w {
+            let mut sum = 0.0;
+            let mut n = 0.0;
+            for yy in y.saturating_sub(1)..(y + 2).min(h) {
+                for xx in x.saturating_sub(1)..(x + 2).min(w) {
+                    sum += p[yy * w + xx];
+                    n += 1.0;
+                }
+            }
+            out[y * w + x] = sum / n;
+        }
+    }
+    out
+}
+
+/// Normalised cross-correlation of two images of ink: 1 for the same picture at any darkness,
+/// about 0 for unrelated ones.
+fn correlation(a: &[f64], b: &[f64]) -> f64 {
+    let (ma, mb) = (
+        a.iter().sum::<f64>() / a.len() as f64,
+        b.iter().sum::<f64>() / b.len() as f64,
+    );
+    let (mut ab, mut aa, mut bb) = (0.0, 0.0, 0.0);
+    for (x, y) in a.iter().zip(b) {
+        ab += (x - ma) * (y - mb);
+        aa += (x - ma) * (x - ma);
+        bb += (y - mb) * (y - mb);
+    }
+    if aa == 0.0 || bb == 0.0 {
+        return if aa == bb { 1.0 } else { 0.0 };
+    }
+    ab / (aa * bb).sqrt()
+}
+
+/// easyofd renders every sample's OFD with as many pages as our PDF, each page like our PDF's
+/// page: rendered to 2 px/mm grey and blurred over 1.5 mm, the two correlate by at least 0.8
+/// (measured: 0.83–0.97 on the seed; half a millimetre of displacement drops it below 0.78), and
+/// better than with any other page of our PDF by 0.1. easyofd draws all text in one Song face,
+/// not the embedded fonts, so the comparison is of where the ink is, not of the glyphs' shapes.
+#[test]
+fn easyofd_renders_every_page_of_the_ofd_like_our_pdf() {
+    for name in common::ofd::sample_names() {
+        let (dir, pdf_path, ofd_path) = common::ofd::build_sample_as(&name, "pdf,ofd");
+        let page_box = common::ofd::Ofd::open(&ofd_path).physical_box();
+        let rendered = dir.path().join("easyofd.pdf");
+        ofd_reader(&["easyofd", ofd_path.to_str().unwrap(), rendered.to_str().unwrap()]);
+        let ours = grey_pages(&pdf_path, dir.path(), "ours", page_box[2], page_box[3]);
+        let theirs = grey_pages(&rendered, dir.path(), "easyofd", page_box[2], page_box[3]);
+        assert_eq!(theirs.len(), ours.len(), "{name}: easyofd's pages");
+        let ours: Vec<Vec<f64>> = ours.iter().map(|(w, h, p)| blur(*w, *h, p)).collect();
+        for (i, (w, h, page)) in theirs.iter().enumerate() {
+            let page = blur(*w, *h, page);
+            let difference = page.iter().zip(&ours[i]).map(|(a, b)| (a - b).abs()).sum::<f64>() / page.len() as f64;
+            let same = correlation(&page, &ours[i]);
+            let other = (0..ours.len())
+                .filter(|&j| j != i)
+                .map(|j| correlation(&page, &ours[j]))
+                .fold(f64::NEG_INFINITY, f64::max);
+            eprintln!(
+                "{name} page {}: correlation {same:.3} (best other page {other:.3}), mean grey difference {:.1} % (blurred)",
+                i + 1,
+                difference * 100.0
+            );
+            assert!(
+                same >= 0.8,
+                "{name} page {}: easyofd's page correlates {same:.3} with ours",
+                i + 1
+            );
+            if ours.len() > 1 {
+                assert!(
+                    same >= other + 0.1,
+                    "{name} page {}: easyofd's page is as like another page of ours ({other:.3}) as its own ({same:.3})",
+                    i + 1
+                );
+            }
         }
     }
 }

@@ -6,10 +6,7 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
+use common::libreoffice::{convert, edit_docx};
 use common::*;
 
 const SAMPLE: &str = "long-table";
@@ -18,83 +15,6 @@ const INSERTED: &str = "插入段落";
 /// GB/T 9704 page: 版心 from 37 mm to 262 mm below the page's top edge, in points.
 const BODY_TOP: f32 = 37.0 * 72.0 / 25.4;
 const BODY_BOTTOM: f32 = 262.0 * 72.0 / 25.4;
-
-/// A fontconfig file that serves the Word font names from the bundled fonts, as on an office
-/// machine that lacks 仿宋_GB2312 and friends.
-fn fontconfig(tmp: &Path) -> PathBuf {
-    let fonts = root().join("fonts");
-    let alias = |names: &[&str], target: &str| -> String {
-        names
-            .iter()
-            .map(|n| {
-                format!(
-                    "<alias binding=\"same\"><family>{n}</family><prefer><family>{target}</family><family>Noto Serif CJK SC</family></prefer></alias>"
-                )
-            })
-            .collect()
-    };
-    let rules = [
-        alias(&["仿宋_GB2312", "仿宋", "FangSong"], "FandolFang R"),
-        alias(&["黑体", "SimHei"], "FandolHei"),
-        alias(&["楷体_GB2312", "楷体", "KaiTi"], "FandolKai"),
-        alias(&["宋体", "SimSun", "方正小标宋简体"], "FandolSong"),
-        alias(&["Times New Roman"], "TeX Gyre Termes"),
-    ]
-    .concat();
-    let path = tmp.join("fonts.conf");
-    std::fs::write(
-        &path,
-        format!(
-            "<?xml version=\"1.0\"?><!DOCTYPE fontconfig SYSTEM \"fonts.dtd\"><fontconfig><dir>{}</dir><cachedir>{}/cache</cachedir>{rules}</fontconfig>",
-            fonts.display(),
-            tmp.display()
-        ),
-    )
-    .unwrap();
-    path
-}
-
-/// The DOCX with `document.xml` replaced by `edit(document.xml)`.
-fn edit_docx(from: &Path, to: &Path, mut edit: impl FnMut(&str) -> String) {
-    let mut zin = zip::ZipArchive::new(std::fs::File::open(from).unwrap()).unwrap();
-    let mut zout = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
-    for i in 0..zin.len() {
-        let mut f = zin.by_index(i).unwrap();
-        let name = f.name().unwrap().to_string();
-        let mut bytes = Vec::new();
-        f.read_to_end(&mut bytes).unwrap();
-        if name == "word/document.xml" {
-            bytes = edit(&String::from_utf8(bytes).unwrap()).into_bytes();
-        }
-        zout.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
-        zout.write_all(&bytes).unwrap();
-    }
-    zout.finish().unwrap();
-}
-
-/// LibreOffice's PDF of `docx`.
-fn render(docx: &Path, tmp: &Path) -> PathBuf {
-    let soffice = ["soffice", "libreoffice"]
-        .into_iter()
-        .find(|s| Command::new(s).arg("--version").output().is_ok())
-        .expect("LibreOffice (soffice) is needed: apt-get install libreoffice-writer-nogui");
-    let out = Command::new(soffice)
-        .env("FONTCONFIG_FILE", fontconfig(tmp))
-        .env("HOME", tmp)
-        .arg(format!("-env:UserInstallation=file://{}/profile", tmp.display()))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(tmp)
-        .arg(docx)
-        .output()
-        .unwrap();
-    let pdf = tmp.join(docx.with_extension("pdf").file_name().unwrap());
-    assert!(
-        pdf.is_file(),
-        "LibreOffice made no PDF: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    pdf
-}
 
 /// Twips of the `w:trHeight` of the table's first `rows` rows.
 fn first_row_heights(xml: &str, rows: usize) -> f32 {
@@ -116,21 +36,24 @@ fn an_edited_docx_keeps_its_table_whole_and_its_pages_full() {
     std::fs::create_dir_all(&tmp).unwrap();
     let edited = dir.path().join("edited.docx");
     let mut xml = String::new();
-    edit_docx(&docx, &edited, |doc| {
+    edit_docx(&docx, &edited, |name, doc| {
+        if name != "word/document.xml" {
+            return None;
+        }
         xml = doc.to_string();
         // Five one-line paragraphs before the caption of the first table: the table, which
         // our PDF starts on a page of its own, now has room to start below them.
         let caption = doc.find("<w:tbl>").and_then(|t| doc[..t].rfind("<w:p>")).unwrap();
         let para = |i: usize| format!("<w:p><w:r><w:t>{INSERTED}{i}：各单位应当按照要求认真落实。</w:t></w:r></w:p>");
         let inserted: String = (1..=5).map(para).collect();
-        format!("{}{inserted}{}", &doc[..caption], &doc[caption..])
+        Some(format!("{}{inserted}{}", &doc[..caption], &doc[caption..]))
     });
     let header_rows = xml.split("<w:tblHeader/>").count() - 1;
     assert!(header_rows > 0, "the table's header rows are marked");
     // What must fit for the table to start on a page: its caption, header and two body rows.
     let needed = 28.95 + first_row_heights(&xml, header_rows + 2);
 
-    let pdf = render(&edited, &tmp);
+    let pdf = convert(&edited, "pdf", &tmp);
     let words = words(&pdf);
     let pages = page_count(&pdf);
     let on = |needle: &str| -> &Word {

@@ -68,18 +68,6 @@ fn expected_from_input(sample: &str) -> Expected {
     Expected { paragraphs, cells }
 }
 
-fn samples() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(root().join("samples"))
-        .unwrap()
-        .filter_map(|e| {
-            let name = e.unwrap().file_name().to_string_lossy().into_owned();
-            name.strip_suffix(".yaml").map(str::to_string)
-        })
-        .collect();
-    names.sort();
-    names
-}
-
 fn assert_report(sample: &str, report: &Report) {
     let failing = known_failures(sample);
     for check in ALL {

@@ -473,8 +473,9 @@ pub fn natural_width(p: &Prepared) -> f32 {
 
 /// Breaks a title into lines of a pleasing shape (GB/T 9704 7.3.1: 梯形 or 菱形, no line
 /// much longer above a shorter one) using the fewest lines that fit, breaking between words
-/// (`words: Some(names)`: segment with jieba, the names, such as the issuer's, never broken;
-/// `None`: balance alone, for short table headings, which then spare the segmenter's start-up).
+/// (`words: Some(names)`: segment into words, the names, such as the issuer's, broken only when
+/// longer than a line, and then between their own words; `None`: balance alone, for short table
+/// headings).
 pub fn break_title(p: &Prepared, width: f32, words: Option<&[&str]>) -> Vec<Range<usize>> {
     let greedy = break_lines(p, width, width, Compression::Never);
     let n = greedy.len();
@@ -497,6 +498,8 @@ pub fn break_title(p: &Prepared, width: f32, words: Option<&[&str]>) -> Vec<Rang
         None => vec![true; p.text.len() + 1],
     };
     let inside_word = (5.0 * p.size).powi(2);
+    // A name longer than a line must break somewhere: between its own words first.
+    let between_words_of_name = (20.0 * p.size).powi(2);
     let inside_name = (50.0 * p.size).powi(2);
     let in_name = |at: usize| {
         whole
@@ -508,12 +511,11 @@ pub fn break_title(p: &Prepared, width: f32, words: Option<&[&str]>) -> Vec<Rang
         .iter()
         .map(|&i| {
             let at = p.clusters[i].range.start;
-            if words[at] {
-                0.0
-            } else if in_name(at) {
-                inside_name
-            } else {
-                inside_word
+            match (words[at], in_name(at)) {
+                (true, false) => 0.0,
+                (true, true) => between_words_of_name,
+                (false, true) => inside_name,
+                (false, false) => inside_word,
             }
         })
         .collect();
@@ -545,26 +547,31 @@ struct Cuts<'a> {
     size: f32,
 }
 
-/// The segmenter, with its embedded dictionary, built once on the first title that needs
-/// breaking (about 0.2 s) and shared by every later one.
-static SEGMENTER: std::sync::LazyLock<jieba_rs::Jieba> = std::sync::LazyLock::new(jieba_rs::Jieba::new);
-
-/// Byte offsets of `text` where a word ends (词意完整, GB/T 9704 7.3.1): jieba's segmentation,
-/// except inside any of `whole` (the issuer's name is one word however jieba splits it).
+/// Byte offsets of `text` where a word ends (词意完整, GB/T 9704 7.3.1): ICU's dictionary
+/// segmentation of Chinese (its data is compiled in and read in place, so the first title costs
+/// nothing to set up), with a number kept with what it counts (`2024年`, `第9号`) and each of
+/// `whole` (the issuer's name) kept from the words around it.
 fn word_boundaries(text: &str, whole: &[&str]) -> Vec<bool> {
     let mut at = vec![false; text.len() + 1];
-    let mut end = 0;
-    for word in SEGMENTER.cut(text, false) {
-        end += word.word.len();
-        if end <= text.len() {
-            at[end] = true;
+    let segmenter =
+        icu_segmenter::WordSegmenter::new_dictionary(icu_segmenter::options::WordBreakInvariantOptions::default());
+    for end in segmenter.segment_str(text) {
+        if let Some(flag) = at.get_mut(end) {
+            *flag = true;
         }
+    }
+    let is_digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    let mut prev: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        if let Some(p) = prev
+            && ((is_digit(p) && !is_digit(c) && crate::core::unicode::is_han(c)) || (p == '第' && is_digit(c)))
+        {
+            at[i] = false;
+        }
+        prev = Some(c);
     }
     for name in whole.iter().filter(|n| !n.is_empty()) {
         for (start, _) in text.match_indices(name) {
-            for flag in &mut at[start + 1..start + name.len()] {
-                *flag = false;
-            }
             at[start] = true;
             at[start + name.len()] = true;
         }

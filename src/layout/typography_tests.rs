@@ -167,3 +167,36 @@ fn a_title_breaks_between_words_never_inside_the_issuer() {
         ["2019年上海市人民政府办公厅", "政府信息公开工作年度报告"]
     );
 }
+
+/// The title lines `layout` gives `title` issued by `issuer`.
+fn title_lines(title: &str, issuer: &str) -> Vec<String> {
+    let d = Document {
+        title: vec![title.into()],
+        title_pos: SourcePos::default(),
+        issuer: Some(issuer.into()),
+        date: None,
+        blocks: Vec::new(),
+        signature: None,
+    };
+    layout(&d, &style(), &mut book()).unwrap().decisions.title_lines
+}
+
+#[test]
+fn a_number_in_a_title_stays_with_what_it_counts() {
+    assert_eq!(
+        title_lines(
+            "淮安市洪泽区人民政府2024年政府信息公开工作年度报告",
+            "淮安市洪泽区人民政府"
+        ),
+        ["淮安市洪泽区人民政府", "2024年政府信息公开工作年度报告"]
+    );
+}
+
+#[test]
+fn an_issuer_longer_than_a_line_breaks_between_its_own_words() {
+    let issuer = "内蒙古自治区阿拉善盟阿拉善左旗人民政府办公室";
+    let lines = title_lines(&format!("{issuer}2019年政府信息公开工作年度报告"), issuer);
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(lines[0].ends_with("人民政府"), "{lines:?}");
+    assert!(lines[1].starts_with("办公室2019年"), "{lines:?}");
+}

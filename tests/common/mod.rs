@@ -4,6 +4,9 @@
 #![allow(dead_code)]
 
 pub mod gbt9704;
+#[cfg(feature = "conformance")]
+pub mod libreoffice;
+pub mod ofd;
 pub mod pdf;
 
 use std::io::Read;
@@ -161,4 +164,17 @@ pub fn attr<'a>(el: &'a [(String, String)], name: &str) -> Option<&'a str> {
 /// Whitespace-free text, for comparing extracted text with the input.
 pub fn squash(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The samples' names (samples/*.yaml), sorted.
+pub fn samples() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root().join("samples"))
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            name.strip_suffix(".yaml").map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    names
 }
