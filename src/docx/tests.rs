@@ -198,6 +198,7 @@ fn facts() -> DocxFacts {
         signature_lines: Vec::new(),
         tables: Vec::new(),
         squeezed_marks: Default::default(),
+        tightened: Default::default(),
     }
 }
 
@@ -686,6 +687,7 @@ fn sample_files_on_request() {
             signature_lines: Vec::new(),
             tables: Vec::new(),
             squeezed_marks: Default::default(),
+            tightened: Default::default(),
         };
         std::fs::write(
             dir.join("long.docx"),

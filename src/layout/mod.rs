@@ -361,6 +361,7 @@ fn pull_back_signature(
 }
 
 /// A heading or paragraph broken into lines of the 版心's width (the first after its indent).
+#[allow(clippy::too_many_arguments)]
 fn text_block(
     cx: &Context,
     role: RunRole,

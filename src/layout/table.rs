@@ -203,6 +203,9 @@ fn strands_a_character(c: &LaidCell, lines: &[Range<usize>]) -> bool {
     lines.len() > 1 && lines.iter().any(|l| letters(l) == 1)
 }
 
+/// A width move tried: its cost, the widths, and each cell's (line count, stranded).
+type Move = (f32, Vec<f32>, Vec<(usize, bool)>);
+
 /// What a cell with a stranded character costs against height, in points: more than any
 /// height it could save.
 const STRANDED_COST: f32 = 1000.0;
@@ -258,7 +261,7 @@ fn shortest_widths(
     let mut state: Vec<(usize, bool)> = (0..cells.len()).map(|k| look(k, &widths)).collect();
     let mut best = total(&state);
     for _ in 0..MAX_WIDTH_MOVES {
-        let mut found: Option<(f32, Vec<f32>, Vec<(usize, bool)>)> = None;
+        let mut found: Option<Move> = None;
         for step in WIDTH_STEPS.map(|s| s * size) {
             // `from`: one column gives the step; `None`: every other column gives its share
             // of it, in proportion to what it has above its narrowest.
