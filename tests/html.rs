@@ -164,6 +164,8 @@ fn place(table: ElementRef) -> Read {
 
 #[test]
 fn every_sample_is_parsed_without_errors_and_keeps_its_structure_and_text() {
+    // Some samples (a 函, a 纪要) have no headings; the samples as a whole must.
+    let mut headings_seen = 0;
     for input in samples() {
         let name = input.display().to_string();
         let (raw, html) = page(&input);
@@ -216,7 +218,7 @@ fn every_sample_is_parsed_without_errors_and_keeps_its_structure_and_text() {
                 _ => None,
             })
             .collect();
-        assert!(!expected.is_empty(), "{name} has headings");
+        headings_seen += expected.len();
         assert_eq!(headings, expected, "{name}: headings and their levels");
 
         // Paragraphs in order, with their bold runs.
@@ -362,6 +364,7 @@ fn every_sample_is_parsed_without_errors_and_keeps_its_structure_and_text() {
             );
         }
     }
+    assert!(headings_seen > 0, "the samples have headings");
 }
 
 /// Every text an input prints.

@@ -94,6 +94,21 @@ impl Body<'_> {
         self.x.close("w:p")
     }
 
+    /// A paragraph our layout set one character tighter (GB/T 9704 7.3.5.5, to keep the 署名
+    /// off a page of its own): every run with that character spacing (twips).
+    fn tighter_paragraph(&mut self, runs: &[Run], spacing: i32) -> Result<(), DocxError> {
+        self.open_p(PPr::default())?;
+        for r in runs {
+            for (i, line) in r.text.split('\n').enumerate() {
+                if i > 0 {
+                    self.x.empty("w:br", &[])?;
+                }
+                self.run_spaced(line, r.bold, spacing)?;
+            }
+        }
+        self.x.close("w:p")
+    }
+
     /// Writes `runs`, giving each mark our layout set half width (标点挤压) a run of its own with
     /// half an em less character spacing: a closing mark loses its right half; an opening mark
     /// its left half, which is the spacing after the character before it. Word and LibreOffice
@@ -134,12 +149,13 @@ impl Body<'_> {
         Ok(())
     }
 
-    /// One character with its own character spacing (twips).
+    /// Text with its own character spacing (twips).
     fn run_spaced(&mut self, text: &str, bold: bool, spacing: i32) -> Result<(), DocxError> {
         self.x.open("w:r", &[])?;
         RPr {
             bold,
             tracking: Some(spacing),
+            east_asia_hint: text.chars().any(ambiguous),
             ..RPr::default()
         }
         .write(&mut self.x)?;
@@ -473,7 +489,10 @@ impl Body<'_> {
             let squeezed = facts.squeezed_marks.get(&index).map_or(&[][..], Vec::as_slice);
             match block {
                 Block::Heading(h) => b.heading(h.level, &h.text, squeezed)?,
-                Block::Paragraph(p) => b.paragraph(&p.runs, squeezed)?,
+                Block::Paragraph(p) => match facts.tightened.get(&index) {
+                    Some(&tracking) => b.tighter_paragraph(&p.runs, twips(tracking))?,
+                    None => b.paragraph(&p.runs, squeezed)?,
+                },
                 Block::Table(t) => {
                     // Two tables in a row would merge into one: a paragraph between them, as high
                     // as the gap after the first.

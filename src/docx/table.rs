@@ -12,13 +12,15 @@
 //! taller than a page, as in our PDF; the caption, the header rows and the first body row keep
 //! with the next, so a table never starts with its caption or header alone at a page's foot.
 
+use std::ops::Range;
+
 use super::DocxError;
-use super::document::text_runs;
+use super::document::{t, text_runs};
 use super::styles::{TABLE_CAPTION, TABLE_HEADING, TABLE_LABEL, TABLE_TEXT};
-use super::xml::{PPr, Xml, half_points, twips};
-use crate::layout::CONTINUED_LABEL_HEIGHT;
+use super::xml::{Ind, LineRule, PPr, RPr, Spacing, Xml, half_points, twips};
 use crate::layout::TableFacts;
 use crate::layout::table::{CELL_PAD_X, CELL_PAD_Y, RULE_INNER, RULE_OUTER};
+use crate::layout::{BODY_ROWS_KEPT_WITH_HEADER, CONTINUED_LABEL_HEIGHT};
 use crate::model::{Border, Cell, CellKind, Table};
 use crate::style::Style;
 
@@ -26,10 +28,6 @@ use crate::style::Style;
 /// exactly also fits in LibreOffice, which wants room for the last character's (negative)
 /// tracking too, and rounds advances and column widths to twips.
 const FIT_SLACK_X: f32 = 0.25;
-
-/// Body rows kept with the header rows: a table starts on a page only if its header and this
-/// many body rows fit there.
-const BODY_ROWS_KEPT_WITH_HEADER: usize = 2;
 
 /// The style of a cell paragraph at the table's size `size` (pt): the base style when the size
 /// is the role's own, else its per-size variant (`TableText21` for 10.5 pt), which styles.xml
@@ -126,6 +124,26 @@ impl<'a> Plan<'a> {
         self.cols.iter().skip(col).take(span).sum()
     }
 
+    /// The body rows of each `w:tbl` written: one table, or with a 续表 label one per page of
+    /// our PDF (not when a row taller than a page continues across a break: that row cannot
+    /// be cut into two tables).
+    fn parts(&self, style: &Style) -> Vec<Range<usize>> {
+        let t = self.table;
+        let body = t.header_rows..t.rows;
+        let tall = self.heights.iter().any(|&h| h > style.page.body_height);
+        if t.continued.is_none() || self.page_starts.is_empty() || tall {
+            return vec![body];
+        }
+        let mut parts = Vec::new();
+        let mut from = body.start;
+        for &s in &self.page_starts {
+            parts.push(from..s);
+            from = s;
+        }
+        parts.push(from..body.end);
+        parts
+    }
+
     /// The space (twips) the paragraph after the table needs before it, so that it starts
     /// where our PDF resumes body text: the PDF's last page of the table (its 续表 label, the
     /// repeated header rows, its rows, the gap to the grid) less what the DOCX draws there.
@@ -136,12 +154,15 @@ impl<'a> Plan<'a> {
             Some(start) => (0..t.header_rows).chain(start..t.rows).collect(),
             None => (0..t.rows).collect(),
         };
+        // The 续表 label: in both when the DOCX splits the table, else in our PDF alone.
         let label = match (&t.continued, last_start) {
-            (Some(_), Some(_)) => CONTINUED_LABEL_HEIGHT * style.table.size,
+            (Some(_), Some(_)) => CONTINUED_LABEL_HEIGHT * self.size,
             _ => 0.0,
         };
+        let split = self.parts(style).len() > 1;
         let pdf: f32 = label + rows.iter().map(|&r| self.heights[r]).sum::<f32>();
-        let docx: i32 = rows.iter().map(|&r| twips(self.heights[r])).sum();
+        let docx: i32 =
+            rows.iter().map(|&r| twips(self.heights[r])).sum::<i32>() + if split { twips(label) } else { 0 };
         // LibreOffice draws the bottom rule below the last row, ours is centred on the table's
         // edge, from where layout measured the gap.
         (twips(pdf + self.space_after) - docx - twips(RULE_OUTER)).max(0)
@@ -182,19 +203,44 @@ pub(crate) fn write(
         x.close("w:p")?;
     }
 
+    // With a 续表 label, the table is split where our PDF breaks it, as a clerk does in Word
+    // (拆分表格): a word processor cannot print a label above the header rows it repeats, so
+    // each continuation is a table of its own after a right-aligned label that starts a page,
+    // its header rows repeated and cut row labels written again, as our PDF draws them.
+    let parts = plan.parts(style);
+    for (k, rows) in parts.iter().enumerate() {
+        if k > 0
+            && let Some(label) = &table.continued
+        {
+            continued_label(x, &plan, label)?;
+        }
+        write_part(x, style, &plan, rows.clone(), &mut break_first_row)?;
+    }
+    Ok(Some(plan.space_after_twips(style)))
+}
+
+/// One `w:tbl`: the header rows and body rows `body`.
+fn write_part(
+    x: &mut Xml,
+    style: &Style,
+    plan: &Plan,
+    body: Range<usize>,
+    break_first_row: &mut bool,
+) -> Result<(), DocxError> {
+    let table = plan.table;
     x.open("w:tbl", &[])?;
-    table_properties(x, &plan)?;
+    table_properties(x, plan)?;
     x.open("w:tblGrid", &[])?;
     for w in &plan.cols {
         x.empty("w:gridCol", &[("w:w", &w.to_string())])?;
     }
     x.close("w:tblGrid")?;
 
-    // The first row each cell covers, for vMerge.
+    // The first row of this part each cell covers, for vMerge.
     let mut first_row: Vec<Option<usize>> = vec![None; table.cells.len()];
-    let kept_rows = table.header_rows + BODY_ROWS_KEPT_WITH_HEADER - 1;
-    for r in 0..table.rows {
-        let keep_next = r < kept_rows && r + 1 < table.rows;
+    let kept_rows = table.header_rows + BODY_ROWS_KEPT_WITH_HEADER;
+    for (n, r) in (0..table.header_rows).chain(body.clone()).enumerate() {
+        let keep_next = n + 1 < kept_rows && r + 1 < body.end;
         x.open("w:tr", &[])?;
         x.open("w:trPr", &[])?;
         let height = plan.heights.get(r).copied().unwrap_or(0.0);
@@ -219,20 +265,46 @@ pub(crate) fn write(
             } else {
                 Merge::Continue
             };
-            write_cell(
-                x,
-                style,
-                &plan,
-                cell,
-                merge,
-                keep_next,
-                std::mem::take(&mut break_first_row),
-            )?;
+            write_cell(x, style, plan, cell, merge, keep_next, std::mem::take(break_first_row))?;
         }
         x.close("w:tr")?;
     }
-    x.close("w:tbl")?;
-    Ok(Some(plan.space_after_twips(style)))
+    x.close("w:tbl")
+}
+
+/// The 续表 label above a continuation: right-aligned in the caption's face at the table's
+/// size, starting the page, as tall as our PDF's label line.
+fn continued_label(x: &mut Xml, plan: &Plan, label: &str) -> Result<(), DocxError> {
+    x.open("w:p", &[])?;
+    PPr {
+        style: Some(TABLE_CAPTION),
+        keep_next: true,
+        page_break_before: true,
+        spacing: Some(Spacing {
+            before: 0,
+            after: 0,
+            line: twips(CONTINUED_LABEL_HEIGHT * plan.size),
+            rule: LineRule::Exact,
+        }),
+        ind: Some(Ind {
+            first_line_chars: Some(0),
+            first_line: Some(0),
+            ..Ind::default()
+        }),
+        jc: Some("right"),
+        ..PPr::default()
+    }
+    .write(x)?;
+    x.open("w:r", &[])?;
+    RPr {
+        size: Some(half_points(plan.size)),
+        east_asia_hint: true,
+        ..RPr::default()
+    }
+    .write(x)?;
+    t(x, label)?;
+    x.close("w:r")?;
+    x.close("w:p")
 }
 
 fn table_properties(x: &mut Xml, plan: &Plan) -> Result<(), DocxError> {

@@ -116,10 +116,7 @@ impl Item {
             Item::Lines(_) => 1,
             Item::Table(t) => {
                 let caption = t.caption_lines.len() as f32 * pitch;
-                let start = match t.table.whole_height() {
-                    h if h + caption <= page_height => h,
-                    _ => t.table.header_height() + t.table.row_heights.get(t.table.header_rows).copied().unwrap_or(0.0),
-                };
+                let start = table_start_height(&t.table, page_height - caption);
                 ((caption + start) / pitch - 0.001).ceil().max(1.0) as usize
             }
         }
@@ -234,14 +231,21 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
     if let Some(s) = &signature {
         order.splice(sig_order..sig_order, (0..s.paragraphs).map(|k| (body_end, k)));
     }
-    let regions = Regions {
+    let mut regions = Regions {
         items,
         body_start,
         signature_start: signature.as_ref().map(|s| s.start),
         start_row: header.as_ref().map_or(0, |h| h.title_row),
         gaps,
     };
-    let placed = paginate(&cx, doc, &regions)?;
+    let mut placed = paginate(&cx, doc, &regions)?;
+    let mut tightened = BTreeMap::new();
+    if placed.signature_alone
+        && let Some((pulled, paragraphs)) = pull_back_signature(&cx, doc, &mut regions)?
+    {
+        placed = pulled;
+        tightened = paragraphs;
+    }
     let mut pages = placed.pages;
     if let Some(plan) = &mut seal_plan {
         principal::place_seals(&cx, doc, plan, &mut pages);
@@ -271,6 +275,7 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
             squeezed_marks: placed.squeezed_marks,
             gongwen: gongwen_facts,
             principal: principal::facts(attachment_indents, attachment_titles, seal_plan),
+            tightened,
         },
     })
 }
@@ -323,6 +328,15 @@ fn title_region(cx: &Context, doc: &Document, items: &mut Vec<Item>) -> Result<V
 /// The 主体's blocks in `range`: headings, paragraphs and tables; a page break marks the block
 /// after it.
 fn body_region(cx: &Context, doc: &Document, range: Range<usize>, items: &mut Vec<Item>) -> Result<(), LayoutError> {
+    // One type size for every table of the document: the largest at which all of them fit
+    // and read well.
+    let mut table_size: Option<f32> = None;
+    for (index, block) in doc.blocks.iter().enumerate() {
+        if let Block::Table(t) = block {
+            let size = table_block(cx, t, index, None)?.table.size;
+            table_size = Some(table_size.map_or(size, |s: f32| s.min(size)));
+        }
+    }
     let mut pending_break = false;
     for (index, block) in doc.blocks.iter().enumerate().skip(range.start).take(range.len()) {
         let mut item = match block {
@@ -330,9 +344,9 @@ fn body_region(cx: &Context, doc: &Document, range: Range<usize>, items: &mut Ve
                 pending_break = true;
                 continue;
             }
-            Block::Table(t) => Item::Table(Box::new(table_block(cx, t, index)?)),
+            Block::Table(t) => Item::Table(Box::new(table_block(cx, t, index, table_size)?)),
             Block::Heading(h) => Item::Lines(heading_block(cx, h, index)?),
-            Block::Paragraph(p) => Item::Lines(paragraph_block(cx, p, index)?),
+            Block::Paragraph(p) => Item::Lines(paragraph_block(cx, p, index, None)?),
         };
         match &mut item {
             Item::Lines(b) => b.page_break_before = std::mem::take(&mut pending_break),
@@ -348,17 +362,78 @@ fn heading_block(cx: &Context, h: &Heading, index: usize) -> Result<LaidBlock, L
     let runs = vec![(h.text.as_str(), cx.style.role(role).bold)];
     let what = format!("the heading “{}”", short(&h.text));
     let outline = Some((h.level, h.text.clone()));
-    text_block(cx, role, &runs, h.pos, &what, outline, index)
+    text_block(cx, role, &runs, h.pos, &what, outline, index, cx.style.grid.tracking)
 }
 
-fn paragraph_block(cx: &Context, p: &Paragraph, index: usize) -> Result<LaidBlock, LayoutError> {
+/// A paragraph at the body's tracking, or at `tracking` (a paragraph set tighter).
+fn paragraph_block(cx: &Context, p: &Paragraph, index: usize, tracking: Option<f32>) -> Result<LaidBlock, LayoutError> {
     let bold = cx.style.body.bold;
     let runs: Vec<(&str, bool)> = p.runs.iter().map(|r| (r.text.as_str(), r.bold || bold)).collect();
     let what = format!("the paragraph “{}”", short(&p.text()));
-    text_block(cx, RunRole::Body, &runs, p.pos, &what, None, index)
+    let tracking = tracking.unwrap_or(cx.style.grid.tracking);
+    text_block(cx, RunRole::Body, &runs, p.pos, &what, None, index, tracking)
+}
+
+/// Tracking (pt, a whole number of twips as the DOCX writes it) that fits one character more
+/// on a line of the body: a paragraph "one character tighter" (GB/T 9704 7.3.5.5).
+fn tighter_tracking(style: &Style) -> f32 {
+    let width = style.page.body_width;
+    let per_line = (width / style.grid.char_pitch).round();
+    let tracking = width / (per_line + 1.0) - style.body.size;
+    // A twip to spare: LibreOffice indents a first line by 2 em where ours is 2 grid cells.
+    ((tracking * 20.0).floor() - 1.0) / 20.0
+}
+
+/// Paragraphs before the 署名 that may be set tighter to keep it off a page of its own.
+const MAX_TIGHTER_PARAGRAPHS: usize = 3;
+
+/// When the 署名 would start a page with no text above it, sets the last paragraphs before it
+/// one character tighter (GB/T 9704 7.3.5.5 allows adjusting character spacing), the last
+/// first, until the text pulled back brings the 署名 onto the page of the text. Returns the
+/// pagination and the paragraphs set tighter (block index → tracking), or None when
+/// tightening does not help (the layout then stays as it was).
+#[allow(clippy::type_complexity)]
+fn pull_back_signature(
+    cx: &Context,
+    doc: &Document,
+    regions: &mut Regions,
+) -> Result<Option<(Placed, BTreeMap<usize, f32>)>, LayoutError> {
+    let Some(signature) = regions.signature_start else {
+        return Ok(None);
+    };
+    let tracking = tighter_tracking(cx.style);
+    let mut tightened = BTreeMap::new();
+    let mut replaced = Vec::new();
+    let mut looked_at = 0;
+    let mut k = signature;
+    while k > regions.body_start && looked_at < MAX_TIGHTER_PARAGRAPHS {
+        k -= 1;
+        let Item::Lines(b) = &regions.items[k] else { break };
+        let Some(Block::Paragraph(p)) = b.block.and_then(|i| doc.blocks.get(i)) else {
+            continue;
+        };
+        looked_at += 1;
+        let index = b.block.unwrap_or_default();
+        let mut tight = paragraph_block(cx, p, index, Some(tracking))?;
+        if tight.lines.len() >= b.lines.len() {
+            continue;
+        }
+        tight.page_break_before = b.page_break_before;
+        replaced.push((k, std::mem::replace(&mut regions.items[k], Item::Lines(tight))));
+        tightened.insert(index, tracking);
+        let placed = paginate(cx, doc, regions)?;
+        if !placed.signature_alone {
+            return Ok(Some((placed, tightened)));
+        }
+    }
+    for (k, item) in replaced {
+        regions.items[k] = item;
+    }
+    Ok(None)
 }
 
 /// A heading or paragraph broken into lines of the 版心's width (the first after its indent).
+#[allow(clippy::too_many_arguments)]
 fn text_block(
     cx: &Context,
     role: RunRole,
@@ -367,6 +442,7 @@ fn text_block(
     what: &str,
     outline: Option<(u8, String)>,
     index: usize,
+    tracking: f32,
 ) -> Result<LaidBlock, LayoutError> {
     let role_style = cx.style.role(role);
     let origin = Origin {
@@ -375,14 +451,7 @@ fn text_block(
         role: role.name(),
     };
     let width = cx.style.page.body_width;
-    let prepared = text::prepare(
-        cx.book,
-        cx.fonts.get(role),
-        role_style,
-        cx.style.grid.tracking,
-        runs,
-        &origin,
-    )?;
+    let prepared = text::prepare(cx.book, cx.fonts.get(role), role_style, tracking, runs, &origin)?;
     let indent = role_style.indent * cx.style.grid.char_pitch;
     let lines = text::break_lines(&prepared, width - indent, width, cx.style.grid.compress_punctuation);
     Ok(LaidBlock {
@@ -404,7 +473,7 @@ fn text_block(
 }
 
 /// A table measured (widths, size, row heights) with its caption and 续表 label.
-fn table_block(cx: &Context, t: &Table, index: usize) -> Result<LaidTableBlock, LayoutError> {
+fn table_block(cx: &Context, t: &Table, index: usize, size: Option<f32>) -> Result<LaidTableBlock, LayoutError> {
     let style = cx.style;
     let tracking = style.grid.tracking;
     let what = "a table";
@@ -413,7 +482,7 @@ fn table_block(cx: &Context, t: &Table, index: usize) -> Result<LaidTableBlock, 
         header: (&style.table_header, cx.fonts.get(RunRole::TableHeader)),
         tracking,
     };
-    let laid = table::measure(t, &fonts_for, cx.book, style.page.body_width, what)?;
+    let laid = table::measure(t, &fonts_for, cx.book, style.page.body_width, what, size)?;
     let label = |text: &Option<String>, what: &str, role: &Role| -> Result<Option<Prepared>, LayoutError> {
         text.as_ref()
             .map(|c| {
@@ -577,6 +646,8 @@ struct Placed {
     squeezed_marks: BTreeMap<usize, Vec<(usize, bool)>>,
     /// The grid row after the last line placed, on the last page.
     end_row: usize,
+    /// The 署名 starts a page with no text of the document above it.
+    signature_alone: bool,
 }
 
 /// Places the items on the line grid, page after page: the blank line after the title and
@@ -591,6 +662,7 @@ fn paginate(cx: &Context, doc: &Document, regions: &Regions) -> Result<Placed, L
     };
     let mut outline = Vec::new();
     let mut tables = Vec::new();
+    let mut signature_alone = false;
     for i in 0..items.len() {
         if i == regions.body_start && cur.row > 0 {
             cur.row += 1; // the blank line after the title
@@ -629,6 +701,9 @@ fn paginate(cx: &Context, doc: &Document, regions: &Regions) -> Result<Placed, L
                 place_lines(cx, b, rows_per_page, &mut cur, &mut outline);
             }
         }
+        if Some(i) == regions.signature_start {
+            signature_alone = cur.page().runs.iter().all(|r| r.role == RunRole::Signature);
+        }
         stamp_block(&mut cur.pages, mark, items[i].block());
         if let Item::Lines(LaidBlock {
             signature_line: Some(k),
@@ -647,6 +722,7 @@ fn paginate(cx: &Context, doc: &Document, regions: &Regions) -> Result<Placed, L
         tables,
         squeezed_marks: cur.squeezed_marks,
         end_row: cur.row,
+        signature_alone,
     })
 }
 
@@ -845,21 +921,10 @@ fn place_table(tb: &LaidTableBlock, style: &Style, rows_per_page: usize, cur: &m
     let width = style.page.body_width;
     let total_rows = t.row_heights.len();
     let caption_h = tb.caption_lines.len() as f32 * g.line_pitch;
-    let first_row_h = t.row_heights.get(t.header_rows).copied().unwrap_or(0.0);
     let y_at = |row: usize| top + row as f32 * g.line_pitch;
-    // A table that fits on a page is not split: it moves to the next page whole.
-    let whole = caption_h + t.whole_height();
-    // Else its caption, header and first row (or, for a row taller than a page, its first line).
-    let first_row_h = if first_row_h > limit - top - caption_h - t.header_height() {
-        t.line_height + 2.0 * table::CELL_PAD_Y
-    } else {
-        first_row_h
-    };
-    let needed_here = if whole <= limit - top + 0.01 {
-        whole
-    } else {
-        caption_h + t.header_height() + first_row_h
-    };
+    // A table starts where it is when its caption, header rows and first body rows fit there
+    // (the whole table when it is that short); the rest continues on the next pages.
+    let needed_here = caption_h + table_start_height(t, limit - top - caption_h);
     if cur.row > 0 && y_at(cur.row) + needed_here > limit + 0.01 {
         cur.new_page();
     }
@@ -897,7 +962,6 @@ fn place_table(tb: &LaidTableBlock, style: &Style, rows_per_page: usize, cur: &m
             h += t.row_heights[j];
             j += 1;
         }
-        j = keep_spanning_labels_readable(t, i, j);
         let tall_row = j == i && i < total_rows;
         let bottom = if tall_row && table::can_split_row(t, i) {
             // A row taller than a page: its cells' lines continue on the next pages.
@@ -988,6 +1052,11 @@ fn mark_repeats(t: &table::LaidTable, pages: &mut [Page], mark: (usize, usize)) 
         for run in page.runs.iter_mut().skip(from) {
             let Some(k) = run.cell else { continue };
             let Some(c) = t.cells.get(k) else { continue };
+            // A label cut short at a page's foot is an artifact there: its whole text, drawn
+            // again on the next page, is the content.
+            if run.repeated {
+                continue;
+            }
             let first = *first_page[k].get_or_insert(p);
             if first < p && (c.row < t.header_rows || c.rowspan > 1) {
                 run.repeated = true;
@@ -996,40 +1065,31 @@ fn mark_repeats(t: &table::LaidTable, pages: &mut [Page], mark: (usize, usize)) 
     }
 }
 
+/// Body rows that start a table with its header (as the DOCX keeps them together): a table
+/// begins on a page only when its header and this many body rows fit there.
+pub const BODY_ROWS_KEPT_WITH_HEADER: usize = 2;
+
+/// Height a table needs where it starts: its header rows and its first
+/// [`BODY_ROWS_KEPT_WITH_HEADER`] body rows (all of them when it has fewer). A body row
+/// taller than `room` (what a page leaves below the caption) counts as its first line, which
+/// is where such a row may be split.
+fn table_start_height(t: &table::LaidTable, room: f32) -> f32 {
+    let mut h = t.header_height();
+    for r in t.header_rows..(t.header_rows + BODY_ROWS_KEPT_WITH_HEADER).min(t.row_heights.len()) {
+        let row = t.row_heights[r];
+        if h + row > room + 0.01 {
+            if r == t.header_rows {
+                h += t.line_height + 2.0 * table::CELL_PAD_Y;
+            }
+            break;
+        }
+        h += row;
+    }
+    h
+}
+
 /// Height of the 续表 label line, in multiples of the table's type size.
 pub const CONTINUED_LABEL_HEIGHT: f32 = 1.5;
-
-/// Moves a page break (before body row `j`) up when it would leave a spanning row label with
-/// too little room on either side to show its text; never before `start` + 1.
-fn keep_spanning_labels_readable(t: &table::LaidTable, start: usize, mut j: usize) -> usize {
-    let total = t.row_heights.len();
-    loop {
-        if j >= total || j <= start + 1 {
-            return j;
-        }
-        // A label cut by the break needs room for its text on both sides.
-        let cut = |c: &&table::LaidCell| c.rowspan > 1 && c.row < j && j < c.row + c.rowspan;
-        let mut action = None;
-        for c in t.cells_in(j..j + 1).iter().map(|&k| &t.cells[k]).filter(cut) {
-            let above: f32 = t.row_heights[c.row.max(start)..j].iter().sum();
-            let below: f32 = t.row_heights[j..c.row + c.rowspan].iter().sum();
-            let need = t.text_height(c);
-            if above < need && c.row > start {
-                // Too little of it on this page: break before the whole block.
-                action = Some(c.row);
-                break;
-            }
-            if above < need || below < need {
-                // Too little left for the next page: break a row earlier.
-                action = Some(j - 1);
-            }
-        }
-        match action {
-            Some(earlier) => j = earlier,
-            None => return j,
-        }
-    }
-}
 
 fn slice_text(p: &Prepared, line: &Range<usize>) -> String {
     match (

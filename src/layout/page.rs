@@ -250,6 +250,9 @@ pub struct Decisions {
     pub gongwen: super::GongwenFacts,
     /// Where the 主体's parts stand: 附件说明 indents, a sealed 落款 and its seals.
     pub principal: PrincipalFacts,
+    /// Paragraphs set one character tighter (GB/T 9704 7.3.5.5) so that the 署名 does not
+    /// start a page alone, per index in `Document::blocks`: their character spacing (pt).
+    pub tightened: std::collections::BTreeMap<usize, f32>,
 }
 
 /// What layout decided about the 主体's parts (GB/T 9704 7.3), in points.

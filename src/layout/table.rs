@@ -10,8 +10,9 @@ use crate::fonts::{Chains, FontBook};
 use crate::model::{Border, CellKind, Table};
 use crate::style::{Align, Role};
 
-/// Sizes a table may step down to: 四号 → 小四 → 五号 → 小五.
-const SIZE_STEPS: [f32; 4] = [14.0, 12.0, 10.5, 9.0];
+/// Sizes a table may step down to: 四号 → 小四 → 五号, never below (小五, 9 pt, is hard to
+/// read on paper).
+const SIZE_STEPS: [f32; 3] = [14.0, 12.0, 10.5];
 /// Cell margins: left/right, and top/bottom (points).
 pub const CELL_PAD_X: f32 = 4.0;
 pub const CELL_PAD_Y: f32 = 3.0;
@@ -102,14 +103,17 @@ fn unbreakable_width(p: &Prepared) -> f32 {
     widest.max(cur)
 }
 
+/// Measures the table at the largest size (up to `largest`, else the role's own) at which it
+/// fits and reads well.
 pub fn measure(
     table: &Table,
     fonts: &TableFonts,
     book: &FontBook,
     width: f32,
     what: &str,
+    largest: Option<f32>,
 ) -> Result<LaidTable, LayoutError> {
-    let largest = fonts.body.0.size;
+    let largest = largest.map_or(fonts.body.0.size, |l| l.min(fonts.body.0.size));
     let steps: Vec<f32> = std::iter::once(largest)
         .chain(SIZE_STEPS.iter().copied().filter(|&s| s < largest - 0.01))
         .collect();
@@ -152,14 +156,11 @@ fn measure_at(
     if let Some(e) = narrowest_overflow(table, &cells, &widths, size) {
         return Ok(Err(e));
     }
+    let widths = shortest_widths(table, &cells, &min, widths, size, table.widths.is_none());
     for c in &mut cells {
-        let inner = widths[c.col..c.col + c.colspan].iter().sum::<f32>() - 2.0 * CELL_PAD_X;
-        // Centred headings wrap into lines of balanced length (本年新/制作數量, not 本年新制作數/量).
-        c.lines = if c.align == Align::Center {
-            text::break_title(&c.prepared, inner, None)
-        } else {
-            text::break_lines(&c.prepared, inner, inner, text::Compression::Never)
-        };
+        // Filled line by line, as Word and LibreOffice fill a cell: the widths, not forced
+        // breaks, decide where a label wraps, so the DOCX wraps it where our PDF does.
+        c.lines = cell_lines(c, &widths);
     }
     let line_height = CELL_LINE_HEIGHT * size;
     let line_counts: Vec<usize> = cells.iter().map(|c| c.lines.len()).collect();
@@ -181,6 +182,135 @@ fn measure_at(
         covering,
         border: table.border,
     }))
+}
+
+/// A cell's text broken greedily into the width its columns give it.
+fn cell_lines(c: &LaidCell, widths: &[f32]) -> Vec<Range<usize>> {
+    let inner = widths[c.col..c.col + c.colspan].iter().sum::<f32>() - 2.0 * CELL_PAD_X;
+    text::break_lines(&c.prepared, inner, inner, text::Compression::Never)
+}
+
+/// Whether some line of a wrapped cell holds a single character of its longer text
+/// (`自/然人`, `行政复/议`, `稳/定”`): a break a careful typesetter never leaves. Marks do
+/// not count as characters.
+fn strands_a_character(c: &LaidCell, lines: &[Range<usize>]) -> bool {
+    let letters = |l: &Range<usize>| {
+        c.prepared.clusters[l.clone()]
+            .iter()
+            .filter(|k| c.prepared.text[k.range.clone()].chars().any(char::is_alphanumeric))
+            .count()
+    };
+    lines.len() > 1 && lines.iter().any(|l| letters(l) == 1)
+}
+
+/// A width move tried: its cost, the widths, and each cell's (line count, stranded).
+type Move = (f32, Vec<f32>, Vec<(usize, bool)>);
+
+/// What a cell with a stranded character costs against height, in points: more than any
+/// height it could save.
+const STRANDED_COST: f32 = 1000.0;
+/// Width moves before the search stops (each strictly lowers the cost).
+const MAX_WIDTH_MOVES: usize = 200;
+/// The steps a move shifts width by, in characters of the table's size.
+const WIDTH_STEPS: [f32; 8] = [0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0];
+
+/// Column widths (summing to the same total) that make the table as short as it can be with
+/// no cell line holding a single character of a longer label: from `start`, width moves from
+/// one column to another while that lowers the cost, the table's height (when
+/// `height_counts`; not for widths the input gave, which move only to free a stranded
+/// character) plus [`STRANDED_COST`] per cell with a stranded character. No column goes
+/// below its narrowest (`min`).
+fn shortest_widths(
+    table: &Table,
+    cells: &[LaidCell],
+    min: &[f32],
+    start: Vec<f32>,
+    size: f32,
+    height_counts: bool,
+) -> Vec<f32> {
+    use std::collections::HashMap;
+    let n = start.len();
+    // The cells each column carries (spans included).
+    let mut by_column: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (k, c) in cells.iter().enumerate() {
+        for col in by_column.iter_mut().take(c.col + c.colspan).skip(c.col) {
+            col.push(k);
+        }
+    }
+    // Each cell's (line count, stranded) by its width in hundredths of a point.
+    let mut seen: HashMap<(usize, i64), (usize, bool)> = HashMap::new();
+    let mut look = |k: usize, widths: &[f32]| -> (usize, bool) {
+        let c = &cells[k];
+        let w: f32 = widths[c.col..c.col + c.colspan].iter().sum();
+        *seen.entry((k, (w * 100.0).round() as i64)).or_insert_with(|| {
+            let lines = cell_lines(c, widths);
+            (lines.len(), strands_a_character(c, &lines))
+        })
+    };
+    let total = |state: &[(usize, bool)]| -> f32 {
+        let counts: Vec<usize> = state.iter().map(|s| s.0).collect();
+        let stranded = state.iter().filter(|s| s.1).count() as f32;
+        let height = if height_counts {
+            row_heights(table, &counts, size).iter().sum::<f32>()
+        } else {
+            0.0
+        };
+        height + STRANDED_COST * stranded
+    };
+    let mut widths = start;
+    let mut state: Vec<(usize, bool)> = (0..cells.len()).map(|k| look(k, &widths)).collect();
+    let mut best = total(&state);
+    for _ in 0..MAX_WIDTH_MOVES {
+        let mut found: Option<Move> = None;
+        for step in WIDTH_STEPS.map(|s| s * size) {
+            // `from`: one column gives the step; `None`: every other column gives its share
+            // of it, in proportion to what it has above its narrowest.
+            for from in (0..n).map(Some).chain(std::iter::once(None)) {
+                if let Some(from) = from
+                    && widths[from] - step < min[from] - 0.01
+                {
+                    continue;
+                }
+                for to in (0..n).filter(|&to| Some(to) != from) {
+                    let mut tried = widths.clone();
+                    match from {
+                        Some(from) => tried[from] -= step,
+                        None => {
+                            let spare: f32 = (0..n).filter(|&i| i != to).map(|i| widths[i] - min[i]).sum();
+                            if spare < step + 0.01 {
+                                continue;
+                            }
+                            for i in (0..n).filter(|&i| i != to) {
+                                tried[i] -= step * (widths[i] - min[i]) / spare;
+                            }
+                        }
+                    }
+                    tried[to] += step;
+                    let mut tried_state = state.clone();
+                    let changed: Vec<usize> = match from {
+                        Some(from) => by_column[from].iter().chain(&by_column[to]).copied().collect(),
+                        None => (0..cells.len()).collect(),
+                    };
+                    for k in changed {
+                        tried_state[k] = look(k, &tried);
+                    }
+                    let c = total(&tried_state);
+                    if c < best - 0.01 && found.as_ref().is_none_or(|(f, _, _)| c < *f - 0.01) {
+                        found = Some((c, tried, tried_state));
+                    }
+                }
+            }
+        }
+        match found {
+            Some((c, w, st)) => {
+                best = c;
+                widths = w;
+                state = st;
+            }
+            None => break,
+        }
+    }
+    widths
 }
 
 /// Each cell's text shaped at `size` in its role (headings in the header role), not yet broken.
@@ -574,8 +704,14 @@ fn draw_cell_text(t: &LaidTable, c: &LaidCell, cx0: f32, cw: f32, cy0: f32, cy1:
     // Vertically centred; a part too short for the whole text shows it from the top.
     let mut line_top = cy0 + ((cy1 - cy0 - text_h) / 2.0).max(CELL_PAD_Y);
     let role = cell_role(c.kind);
+    let from = page.runs.len();
     for line in &c.lines {
         if line_top + t.line_height > cy1 + 0.01 {
+            // Cut short by the page's foot (a spanning label, as Word and LibreOffice cut
+            // it): what shows here is an artifact, the next page draws the whole label.
+            for run in &mut page.runs[from..] {
+                run.repeated = true;
+            }
             break;
         }
         let placed = text::place_line(&c.prepared, line.clone(), true, 0.0, inner, c.align, 0.0);
