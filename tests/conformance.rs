@@ -148,11 +148,7 @@ fn libreoffice_paginates_every_docx_like_our_pdf_before_and_after_saving_it() {
 }
 
 /// Samples whose LibreOffice pages differ from ours today, and why.
-const KNOWN_DISAGREEMENTS: &[(&str, &str)] = &[(
-    "long-table",
-    "the PDF prints the 续表 label above each continuation, which a Word table cannot repeat, and \
-     breaks centred header cells into balanced lines where Word breaks greedily (issue 10)",
-)];
+const KNOWN_DISAGREEMENTS: &[(&str, &str)] = &[];
 
 // ---------------------------------------------------------------------------------------------
 // poppler and PyMuPDF against the in-process reader
@@ -315,7 +311,10 @@ fn ofdkit_reads_every_character_of_the_ofd_where_the_pdf_has_it() {
             }
         }
         assert_eq!(info.get("title"), pdf.info("Title").as_ref(), "{name}: title");
-        assert_ne!(info.get("author").map(String::as_str), Some("None"), "{name}: author");
+        // The author is the issuer; a document without one (a 纪要) has none.
+        if pdf.info("Author").is_some() {
+            assert_ne!(info.get("author").map(String::as_str), Some("None"), "{name}: author");
+        }
         assert_eq!(pages.len(), pdf.page_count(), "{name}: pages");
         let mut runs = 0;
         for (n, runs_on_page) in pages.iter().enumerate() {

@@ -91,7 +91,12 @@ fn an_edited_docx_keeps_its_table_whole_and_its_pages_full() {
         if page == after_table.page && on_page.iter().all(|w| w.y_min >= after_table.y_min) {
             break; // The table ended on the page before.
         }
-        let top = on_page.iter().map(|w| w.y_min).fold(f32::MAX, f32::min);
+        // A 续表 label (the input's `continued:`) may head the page, above the header rows.
+        let top = on_page
+            .iter()
+            .filter(|w| !w.text.starts_with("续表") && !w.text.chars().all(|c| c.is_ascii_digit()))
+            .map(|w| w.y_min)
+            .fold(f32::MAX, f32::min);
         let first_row: Vec<&str> = on_page
             .iter()
             .filter(|w| w.y_min < top + 4.0)

@@ -264,11 +264,16 @@ fn document() -> impl Strategy<Value = (String, Option<String>)> {
 #[test]
 fn generated_documents_stay_inside_and_whole() {
     let config = ProptestConfig {
-        cases: 64,
+        cases: 96,
         failure_persistence: None,
         ..ProptestConfig::default()
     };
-    let mut runner = proptest::test_runner::TestRunner::new(config);
+    // A fixed seed: CI runs the same 96 documents every time, so a red run is reproducible.
+    // Explore with more cases and fresh seeds by hand (raise `cases`, use `TestRunner::new`):
+    // 1 500 random documents on 2026-11-27 found a style whose char-pitch was half its body
+    // size (characters and URLs overlapping, some left of the 版心), now refused by the style.
+    let rng = proptest::test_runner::TestRng::deterministic_rng(config.rng_algorithm);
+    let mut runner = proptest::test_runner::TestRunner::new_with_rng(config, rng);
     let built = std::cell::Cell::new(0);
     let mut book = book();
     let book = std::cell::RefCell::new(&mut book);
@@ -300,10 +305,11 @@ fn generated_documents_stay_inside_and_whole() {
             Ok(())
         })
         .unwrap();
-    // Most generated documents build: the invariants were checked on real layouts.
+    // A third or more of the generated documents build (tables one size, never below 五号,
+    // refuse many random ones): the invariants were checked on real layouts.
     assert!(
         built.get() >= 32,
-        "only {} of 64 generated documents built",
+        "only {} of 96 generated documents built",
         built.get()
     );
 }

@@ -273,13 +273,14 @@ fn write_part(
 }
 
 /// The 续表 label above a continuation: right-aligned in the caption's face at the table's
-/// size, starting the page, as tall as our PDF's label line.
+/// size, as tall as our PDF's label line, kept with the rows below it. No page break of its
+/// own: the part above fills its page, and text an office inserts above the table moves the
+/// label and its rows along instead of leaving a page part-empty.
 fn continued_label(x: &mut Xml, plan: &Plan, label: &str) -> Result<(), DocxError> {
     x.open("w:p", &[])?;
     PPr {
         style: Some(TABLE_CAPTION),
         keep_next: true,
-        page_break_before: true,
         spacing: Some(Spacing {
             before: 0,
             after: 0,

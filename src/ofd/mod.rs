@@ -21,6 +21,7 @@ use quick_xml::escape::escape;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
+use crate::core::image::ImageKind;
 use crate::fonts::{FontBook, FontId};
 use crate::layout::{Colour, GlyphRun, Image, Layout, OutlineEntry, Rule, Shape};
 
@@ -38,7 +39,12 @@ pub enum OfdError {
     Zip(#[from] zip::result::ZipError),
     #[error("cannot write the OFD: {0}")]
     Io(#[from] std::io::Error),
+    #[error("cannot write the OFD: {0}")]
+    Image(String),
 }
+
+/// Pixels a side of an SVG image rendered for the OFD (a 42 mm seal at about 360 dpi).
+const SVG_PIXELS: u32 = 600;
 
 /// What the OFD writer needs besides the pages.
 #[derive(Debug, Clone, Default)]
@@ -92,14 +98,18 @@ pub fn write(layout: &Layout, book: &FontBook, settings: &Settings) -> Result<Ve
     let fonts = embed_fonts(layout, book, &mut ids)?;
 
     let mut images: Vec<(u32, String, &Image)> = Vec::new();
+    let mut image_data: Vec<Vec<u8>> = Vec::new();
     for image in layout.pages.iter().flat_map(|p| &p.images) {
         let id = ids.next();
-        let ext = if image.data.starts_with(b"\x89PNG") {
-            "png"
-        } else {
-            "jpg"
+        // OFD readers take raster images: an SVG seal is rendered to a PNG (about 360 dpi at
+        // 42 mm), as the DOCX writer does.
+        let data = match image.kind {
+            ImageKind::Png => image.data.clone(),
+            ImageKind::Svg => crate::core::image::to_png(ImageKind::Svg, &image.data, SVG_PIXELS, false)
+                .ok_or_else(|| OfdError::Image("an SVG image could not be rendered".into()))?,
         };
-        images.push((id, format!("image_{id}.{ext}"), image));
+        images.push((id, format!("image_{id}.png"), image));
+        image_data.push(data);
     }
 
     let mut page_parts: Vec<(u32, String)> = Vec::new();
@@ -157,8 +167,8 @@ pub fn write(layout: &Layout, book: &FontBook, settings: &Settings) -> Result<Ve
     for f in ordered {
         parts.push((format!("Doc_0/Res/{}", f.file), f.subset.data.clone()));
     }
-    for (_, file, image) in &images {
-        parts.push((format!("Doc_0/Res/{file}"), image.data.clone()));
+    for ((_, file, _), data) in images.iter().zip(image_data) {
+        parts.push((format!("Doc_0/Res/{file}"), data));
     }
     for (n, (_, page)) in page_parts.into_iter().enumerate() {
         parts.push((format!("Doc_0/Pages/Page_{n}/Content.xml"), page.into_bytes()));
@@ -480,7 +490,7 @@ fn document_res_xml(images: &[(u32, String, &Image)]) -> String {
         r#"<?xml version="1.0" encoding="UTF-8"?><ofd:Res xmlns:ofd="{NAMESPACE}" BaseLoc="Res"><ofd:MultiMedias>"#
     );
     for (id, file, _) in images {
-        let format = if file.ends_with(".png") { "PNG" } else { "JPEG" };
+        let format = "PNG";
         let _ = write!(
             x,
             r#"<ofd:MultiMedia ID="{id}" Type="Image" Format="{format}"><ofd:MediaFile>{file}</ofd:MediaFile></ofd:MultiMedia>"#

@@ -594,6 +594,24 @@ fn validate(r: &Reader, root: &Node, over: Option<&Node>, s: &Style) -> Result<(
                 .help("make the size at most the line pitch, or the line pitch larger"));
         }
     }
+    // Lines of Chinese are set one character per grid cell: characters much wider than the
+    // cell would overlap their neighbours (a point of overlap is what tracking may take). The
+    // title is centred off the grid.
+    for (name, role) in &roles[1..7] {
+        if role.size + g.tracking > g.char_pitch + 1.0 {
+            return Err(r
+                .error(
+                    at(&[&["grid", "char-pitch"], &["roles", name, "size"]]),
+                    format!(
+                        "grid.char-pitch ({}) is narrower than the characters of roles.{name} ({} with tracking {}), so they would overlap",
+                        CHAR_PITCH.show(g.char_pitch),
+                        FONT_SIZE.show(role.size),
+                        TRACKING.show(g.tracking)
+                    ),
+                )
+                .help("make grid.char-pitch at least the size plus grid.tracking, or the size smaller"));
+        }
+    }
     if s.table_caption.size > g.line_pitch + 0.01 {
         return Err(r
             .error(
