@@ -9,6 +9,7 @@
 pub mod diag;
 pub mod file;
 pub mod image;
+pub mod package;
 pub mod pos;
 pub mod unicode;
 pub mod units;

@@ -15,11 +15,6 @@ mod styles;
 mod table;
 mod xml;
 
-use std::io::{Cursor, Write};
-
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipWriter};
-
 /// What layout decided that Word must be told explicitly so it breaks where our PDF does
 /// (title lines, signature indents, each table's widths, size, parts and cell lines, by block).
 pub type DocxFacts = crate::layout::Decisions;
@@ -76,17 +71,7 @@ pub fn write(
             .enumerate()
             .map(|(k, png)| (format!("word/{}", principal::media_name(k)), png)),
     );
-    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-    // 1980-01-01, the zip epoch, and fixed permissions: nothing from the clock or the machine.
-    let options = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .last_modified_time(DateTime::default())
-        .unix_permissions(0o644);
-    for (name, bytes) in &parts {
-        zip.start_file(name.as_str(), options)?;
-        zip.write_all(bytes)?;
-    }
-    Ok(zip.finish()?.into_inner())
+    Ok(crate::core::package::deterministic_zip(&parts)?)
 }
 
 #[cfg(test)]

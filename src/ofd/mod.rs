@@ -15,11 +15,8 @@ mod font;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-use std::io::{Cursor, Write};
 
 use quick_xml::escape::escape;
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use crate::core::image::ImageKind;
 use crate::fonts::{FontBook, FontId};
@@ -174,17 +171,7 @@ pub fn write(layout: &Layout, book: &FontBook, settings: &Settings) -> Result<Ve
         parts.push((format!("Doc_0/Pages/Page_{n}/Content.xml"), page.into_bytes()));
     }
 
-    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-    // 1980-01-01, the zip epoch, and fixed permissions: nothing from the clock or the machine.
-    let options = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .last_modified_time(DateTime::default())
-        .unix_permissions(0o644);
-    for (name, bytes) in &parts {
-        zip.start_file(name.as_str(), options)?;
-        zip.write_all(bytes)?;
-    }
-    Ok(zip.finish()?.into_inner())
+    Ok(crate::core::package::deterministic_zip(&parts)?)
 }
 
 /// One subset per face the pages use, with the glyphs and characters of its runs.
@@ -660,7 +647,7 @@ mod tests {
             decisions: Default::default(),
         };
         let bytes = write(&layout, &book, &Settings::default()).unwrap();
-        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
         let mut part = |name: &str| {
             let mut out = Vec::new();
             std::io::Read::read_to_end(&mut zip.by_name(name).unwrap(), &mut out).unwrap();
