@@ -79,6 +79,30 @@ struct LaidBlock {
     signature_line: Option<usize>,
 }
 
+impl LaidBlock {
+    /// The 成文日期: one line of the signature block at `x` from the 版心's left edge, the
+    /// signature's `k`-th structure line.
+    fn date_line(date: Prepared, x: f32, k: usize) -> LaidBlock {
+        let n = date.clusters.len();
+        LaidBlock {
+            role: RunRole::Signature,
+            prepared: date,
+            lines: std::iter::once(0..n).collect(),
+            indent: 0.0,
+            hang: 0.0,
+            same_row: false,
+            align: Align::Left,
+            keep_with_next: false,
+            page_break_before: false,
+            fixed_x: Some(x),
+            right_edge: None,
+            outline: None,
+            block: None,
+            signature_line: Some(k),
+        }
+    }
+}
+
 struct LaidTableBlock {
     table: table::LaidTable,
     caption: Option<Prepared>,
@@ -598,23 +622,7 @@ fn signature_region(
         }));
         k += 1;
     }
-    let n = date.clusters.len();
-    items.push(Item::Lines(LaidBlock {
-        role: RunRole::Signature,
-        prepared: date,
-        lines: std::iter::once(0..n).collect(),
-        indent: 0.0,
-        hang: 0.0,
-        same_row: false,
-        align: Align::Left,
-        keep_with_next: false,
-        page_break_before: false,
-        fixed_x: Some(date_x.max(0.0)),
-        right_edge: None,
-        outline: None,
-        block: None,
-        signature_line: Some(k),
-    }));
+    items.push(Item::Lines(LaidBlock::date_line(date, date_x.max(0.0), k)));
     Ok(Some(SignatureItems {
         start,
         place: SignaturePlace {

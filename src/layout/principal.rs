@@ -224,23 +224,7 @@ pub(super) fn sealed_signature(
         }
         row_centres.push(centres);
     }
-    let nd = date.clusters.len();
-    items.push(Item::Lines(LaidBlock {
-        role: RunRole::Signature,
-        prepared: date,
-        lines: std::iter::once(0..nd).collect(),
-        indent: 0.0,
-        hang: 0.0,
-        same_row: false,
-        align: Align::Left,
-        keep_with_next: false,
-        page_break_before: false,
-        fixed_x: Some(date_x),
-        right_edge: None,
-        outline: None,
-        block: None,
-        signature_line: Some(n),
-    }));
+    items.push(Item::Lines(LaidBlock::date_line(date, date_x, n)));
     let date_right = width - date_x - wd;
     let items_out = super::SignatureItems {
         start,
