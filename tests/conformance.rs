@@ -217,14 +217,22 @@ fn poppler_reads_han_and_latin_as_typed_and_no_extractor_doubles_text() {
         let out = run("pdftotext", &args, "apt-get install poppler-utils");
         assert!(out.status.success(), "{}", text_of(&out));
         let text = String::from_utf8(out.stdout).unwrap();
-        for phrase in ["2019年政府信息公開年度報告", "2019年，阿左旗各地區", "明確了2019年全旗59項政務公開"] {
+        for phrase in [
+            "2019年政府信息公開年度報告",
+            "2019年，阿左旗各地區",
+            "明確了2019年全旗59項政務公開",
+        ] {
             assert!(text.contains(phrase), "{what} does not read “{phrase}”:\n{text}");
         }
         // Reading order: the title's lines, the first heading, the first paragraph.
         let at = |s: &str| text.find(s).unwrap_or_else(|| panic!("{what}: no “{s}”"));
         assert!(at("阿拉善左旗人民政府") < at("2019年政府信息") && at("2019年政府信息") < at("一、總體情況"));
         assert!(at("一、總體情況") < at("2019年，阿左旗") && at("2019年，阿左旗") < at("下，按照"));
-        assert_eq!(sorted_chars(&text), ours, "{what} reads other characters than are drawn");
+        assert_eq!(
+            sorted_chars(&text),
+            ours,
+            "{what} reads other characters than are drawn"
+        );
     }
     let out = run(
         "mutool",

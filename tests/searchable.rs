@@ -27,7 +27,15 @@ fn spaces_the_source_lacks(text: &str, source: &str) -> Vec<String> {
             if chars[i] != ' ' || !mixed {
                 continue;
             }
-            let left: String = chars[..i].iter().rev().take(3).take_while(|c| **c != ' ').collect::<Vec<_>>().into_iter().rev().collect();
+            let left: String = chars[..i]
+                .iter()
+                .rev()
+                .take(3)
+                .take_while(|c| **c != ' ')
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
             let right: String = chars[i + 1..].iter().take(3).take_while(|c| **c != ' ').collect();
             if source.contains(&format!("{left}{right}")) && !source.contains(&format!("{left} {right}")) {
                 out.push(format!("{left} {right}"));
@@ -52,7 +60,10 @@ fn the_seed_pdf_reads_2019年_without_the_spacing_gap() {
         "獲贊19.1萬",
     ] {
         assert!(source.contains(phrase), "the sample changed: {phrase}");
-        assert!(honoured.contains(phrase), "“{phrase}” does not read as typed:\n{honoured}");
+        assert!(
+            honoured.contains(phrase),
+            "“{phrase}” does not read as typed:\n{honoured}"
+        );
     }
     // The glyphs alone read the gap as a space: what the ActualText is there for.
     assert!(glyphs_only.contains("2019 年"), "{glyphs_only}");

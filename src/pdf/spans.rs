@@ -97,9 +97,9 @@ fn shared_state(open: &[u8], body: &[&[u8]]) -> Option<Vec<Vec<u8>>> {
 fn is_matrix(s: &[u8]) -> bool {
     let parts: Vec<&[u8]> = s.split(|&b| b == b' ').collect();
     parts.len() == 6
-        && parts.iter().all(|p| {
-            !p.is_empty() && p.iter().all(|&b| b.is_ascii_digit() || b == b'.' || b == b'-')
-        })
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.iter().all(|&b| b.is_ascii_digit() || b == b'.' || b == b'-'))
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -133,9 +133,8 @@ mod tests {
         let plain = format!("/Span<</MCID 0>>BDC\n{M}\nBT 0 Tr ET\nQ\nEMC");
         assert_eq!(one_state_per_actual_text(plain.as_bytes()), None);
         // Two matrices in one sequence: one state cannot hold both.
-        let mixed = format!(
-            "/Span<</ActualText<FEFF0032>>>BDC\n{M}\nBT 0 Tr ET\nQ\nq 1 0 0 1 0 0 cm\nBT 0 Tr ET\nQ\nEMC"
-        );
+        let mixed =
+            format!("/Span<</ActualText<FEFF0032>>>BDC\n{M}\nBT 0 Tr ET\nQ\nq 1 0 0 1 0 0 cm\nBT 0 Tr ET\nQ\nEMC");
         assert_eq!(one_state_per_actual_text(mixed.as_bytes()), None);
         // A path inside: not a run of glyphs.
         let path = format!("/Span<</ActualText<FEFF0032>>>BDC\n{M}\n0 0 m 1 1 l S\nQ\nEMC");

@@ -775,7 +775,10 @@ fn read_page(doc: &Document, id: ObjectId) -> Page {
 fn text_string(bytes: &[u8]) -> String {
     match bytes.strip_prefix(&[0xFE, 0xFF]) {
         Some(utf16) => {
-            let units: Vec<u16> = utf16.chunks(2).map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)])).collect();
+            let units: Vec<u16> = utf16
+                .chunks(2)
+                .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+                .collect();
             String::from_utf16_lossy(&units)
         }
         None => bytes.iter().map(|&b| b as char).collect(),
@@ -798,7 +801,9 @@ pub fn extracted_text(page: &Page, honour_actual_text: bool) -> String {
     let mut pieces: Vec<Piece> = Vec::new();
     if honour_actual_text {
         for a in &page.actual_texts {
-            let Some(first) = page.chars.get(a.chars.start) else { continue };
+            let Some(first) = page.chars.get(a.chars.start) else {
+                continue;
+            };
             if a.chars.clone().any(|i| covered[i]) {
                 continue;
             }
