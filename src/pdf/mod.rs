@@ -28,7 +28,6 @@ use crate::layout::{
     Artifact as Furniture, CellScope, Colour, Element, GlyphRun, Layout, Mark, OutlineEntry, RunRole, Slot,
 };
 
-pub mod cff;
 mod patch;
 
 #[derive(Debug, thiserror::Error)]
@@ -109,7 +108,7 @@ pub struct Settings {
     /// written (and PDF/A, which needs one, fails), so output stays reproducible.
     pub fallback_date: Option<crate::model::Date>,
     /// Keeps the stem hints of the embedded font programs, which are dropped by default (see
-    /// `cff`): for comparing the two, screen rasterisers being the only ones that use hints.
+    /// `fonts::cff`): for comparing the two, screen rasterisers being the only ones that use hints.
     pub keep_font_hints: bool,
 }
 

@@ -1,7 +1,7 @@
-//! Hints out of the embedded CFF font programs. krilla's subsetter keeps each glyph's Type 2
-//! charstring as the font has it, stem hints included; hints only help rasterisers at screen
-//! sizes (print and 150 dpi renderings are the same without them) and PDF/A does not require
-//! them, yet they are 5 % of the font bytes. Each charstring loses its hint operators
+//! Hints out of embedded CFF font programs (the PDF's and the OFD's subsets). The subsetter
+//! keeps each glyph's Type 2 charstring as the font has it, stem hints included; hints only
+//! help rasterisers at screen sizes (print and 150 dpi renderings are the same without them)
+//! and neither PDF/A nor OFD requires them, yet they are 5 % of the font bytes. Each charstring loses its hint operators
 //! (hstem, vstem, hstemhm, vstemhm, hintmask, cntrmask), their stem arguments and mask bytes;
 //! the advance width and every path operator stay byte for byte, so the outlines are the same.
 //!
@@ -211,8 +211,10 @@ const ESCAPE: u8 = 12;
 /// Appends the Type 2 charstring `cs` without its hints. `None` for what is not handled:
 /// subroutine calls, arithmetic, reserved operators, malformed input.
 fn strip_hints(cs: &[u8], out: &mut Vec<u8>) -> Option<()> {
-    // Where each operand on the stack starts in `cs`; the stack's bytes are `cs[starts[0]..i]`.
-    let mut starts: Vec<usize> = Vec::with_capacity(48);
+    // Where each operand on the stack starts in `cs` (the stack's bytes are
+    // `cs[starts[0]..i]`), and how many there are; Type 2 allows 48.
+    let mut starts = [0usize; 48];
+    let mut depth = 0;
     let mut stems = 0usize;
     // The width (an extra first operand) can come only with the first stack-clearing operator.
     let mut width_possible = true;
@@ -229,20 +231,21 @@ fn strip_hints(cs: &[u8], out: &mut Vec<u8>) -> Option<()> {
             _ => 0,
         };
         if len > 0 {
-            if starts.len() == 48 || i + len > cs.len() {
+            if depth == starts.len() || i + len > cs.len() {
                 return None;
             }
-            starts.push(i);
+            starts[depth] = i;
+            depth += 1;
             i += len;
             continue;
         }
-        let args_at = starts.first().copied().unwrap_or(i);
+        let args_at = if depth > 0 { starts[0] } else { i };
         match b0 {
             HSTEM | VSTEM | HSTEMHM | VSTEMHM | HINTMASK | CNTRMASK => {
-                let mut args = starts.len();
+                let mut args = depth;
                 if width_possible && args % 2 == 1 {
                     // Keep the width: the next operator takes it as its extra first operand.
-                    out.extend_from_slice(&cs[args_at..*starts.get(1).unwrap_or(&i)]);
+                    out.extend_from_slice(&cs[args_at..if depth > 1 { starts[1] } else { i }]);
                     width_moved = true;
                     args -= 1;
                 }
@@ -278,19 +281,19 @@ fn strip_hints(cs: &[u8], out: &mut Vec<u8>) -> Option<()> {
                 i += 1;
                 if b0 == ENDCHAR {
                     // Nothing may follow endchar.
-                    return (i == cs.len() && starts.len() <= 5).then_some(());
+                    return (i == cs.len() && depth <= 5).then_some(());
                 }
             }
             _ => return None,
         }
-        starts.clear();
+        depth = 0;
     }
     // A charstring ends with endchar.
     None
 }
 
 #[cfg(test)]
-pub(super) mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// Encodes a Type 2 charstring from numbers and operators (`"op"` names below).
@@ -395,7 +398,7 @@ pub(super) mod tests {
 
     /// A name-keyed CFF with `charstrings` as its glyphs, laid out as the subsetter does
     /// (CharStrings last).
-    pub(in crate::pdf) fn tiny_font(charstrings: &[Vec<u8>]) -> Vec<u8> {
+    pub(crate) fn tiny_font(charstrings: &[Vec<u8>]) -> Vec<u8> {
         let int5 = |n: i32| [[29].as_slice(), &n.to_be_bytes()].concat();
         let (private_at, private) = (36, [139u8, 21]); // nominalWidthX 0
         let charstrings_at = private_at + private.len() as i32;
