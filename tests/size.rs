@@ -19,7 +19,11 @@ fn the_seed_pdf_is_within_480_kib_and_the_same_every_time() {
     let (_b, second) = build_sample_pdf(SEED, &[]);
     let size = std::fs::metadata(&first).unwrap().len();
     assert!(size <= SEED_LIMIT, "the seed PDF is {size} bytes, over {SEED_LIMIT}");
-    assert_eq!(std::fs::read(&first).unwrap(), std::fs::read(&second).unwrap(), "byte-identical");
+    assert_eq!(
+        std::fs::read(&first).unwrap(),
+        std::fs::read(&second).unwrap(),
+        "byte-identical"
+    );
 }
 
 /// The seed's PDF written with and without font hints, every font program of each.
@@ -145,7 +149,10 @@ fn charstrings(cff: &[u8]) -> Vec<&[u8]> {
         else {
             continue;
         };
-        if offsets.windows(2).all(|w| w[0] <= w[1]) && offsets.first() == Some(&(base + 1)) && offsets.last() == Some(&cff.len()) {
+        if offsets.windows(2).all(|w| w[0] <= w[1])
+            && offsets.first() == Some(&(base + 1))
+            && offsets.last() == Some(&cff.len())
+        {
             return offsets.windows(2).map(|w| &cff[w[0]..w[1]]).collect();
         }
     }
@@ -183,5 +190,8 @@ fn every_glyph_of_the_seed_keeps_its_outline_without_hints() {
         after += without.len();
     }
     assert!(glyphs > 800, "{glyphs} glyphs compared");
-    assert!(after * 100 < before * 96, "hints are more than 4 % of the seed's fonts: {before} → {after}");
+    assert!(
+        after * 100 < before * 96,
+        "hints are more than 4 % of the seed's fonts: {before} → {after}"
+    );
 }

@@ -1,9 +1,10 @@
 //! Hints out of embedded CFF font programs (the PDF's and the OFD's subsets). The subsetter
 //! keeps each glyph's Type 2 charstring as the font has it, stem hints included; hints only
 //! help rasterisers at screen sizes (print and 150 dpi renderings are the same without them)
-//! and neither PDF/A nor OFD requires them, yet they are 5 % of the font bytes. Each charstring loses its hint operators
-//! (hstem, vstem, hstemhm, vstemhm, hintmask, cntrmask), their stem arguments and mask bytes;
-//! the advance width and every path operator stay byte for byte, so the outlines are the same.
+//! and neither PDF/A nor OFD requires them, yet they are 5 % of the font bytes. Each
+//! charstring loses its hint operators (hstem, vstem, hstemhm, vstemhm, hintmask, cntrmask),
+//! their stem arguments and mask bytes; the advance width and every path operator stay byte
+//! for byte, so the outlines are the same.
 //!
 //! Subroutinising the charstrings as well was measured and left out: on the seed's subsets
 //! (Fandol's outlines share almost no byte sequences) compreffor's subroutines save 2 % before
@@ -142,12 +143,17 @@ fn dict(data: &[u8]) -> Option<Vec<(u16, Vec<Option<i64>>)>> {
                 i += 2;
             }
             28 => {
-                operands.push(Some(i64::from(i16::from_be_bytes([*data.get(i + 1)?, *data.get(i + 2)?]))));
+                operands.push(Some(i64::from(i16::from_be_bytes([
+                    *data.get(i + 1)?,
+                    *data.get(i + 2)?,
+                ]))));
                 i += 3;
             }
             29 => {
                 let bytes = data.get(i + 1..i + 5)?;
-                operands.push(Some(i64::from(i32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]))));
+                operands.push(Some(i64::from(i32::from_be_bytes([
+                    bytes[0], bytes[1], bytes[2], bytes[3],
+                ]))));
                 i += 5;
             }
             30 => {
@@ -208,9 +214,10 @@ const HMOVETO: u8 = 22;
 const VSTEMHM: u8 = 23;
 const ESCAPE: u8 = 12;
 
-/// Appends the Type 2 charstring `cs` without its hints. `None` for what is not handled:
+/// Appends the Type 2 charstring `cs` without its hints (usable on its own by a subsetter
+/// that copies charstrings). `None` for what is not handled:
 /// subroutine calls, arithmetic, reserved operators, malformed input.
-fn strip_hints(cs: &[u8], out: &mut Vec<u8>) -> Option<()> {
+pub fn strip_hints(cs: &[u8], out: &mut Vec<u8>) -> Option<()> {
     // Where each operand on the stack starts in `cs` (the stack's bytes are
     // `cs[starts[0]..i]`), and how many there are; Type 2 allows 48.
     let mut starts = [0usize; 48];
@@ -304,7 +311,9 @@ pub(crate) mod tests {
                 match n {
                     -107..=107 => out.push((n + 139) as u8),
                     108..=1131 => out.extend_from_slice(&[(((n - 108) >> 8) + 247) as u8, ((n - 108) & 0xff) as u8]),
-                    -1131..=-108 => out.extend_from_slice(&[(((-n - 108) >> 8) + 251) as u8, ((-n - 108) & 0xff) as u8]),
+                    -1131..=-108 => {
+                        out.extend_from_slice(&[(((-n - 108) >> 8) + 251) as u8, ((-n - 108) & 0xff) as u8])
+                    }
                     _ => {
                         out.push(28);
                         out.extend_from_slice(&(n as i16).to_be_bytes());
@@ -348,14 +357,72 @@ pub(crate) mod tests {
         // Width 500 with the first stem operator; 3 + 2 stems declared, 2 more implicit vstems
         // before the first hintmask: 7 stems, so each mask is one byte.
         let with_hints = [
-            "500", "10", "20", "30", "40", "50", "60", "hstemhm", "1", "2", "3", "4", "vstemhm", "5", "6", "7",
-            "8", "hintmask", "mask:11111110", "100", "200", "rmoveto", "300", "hlineto", "hintmask",
-            "mask:00000001", "10", "20", "30", "40", "50", "60", "rrcurveto", "1", "2", "3", "4", "5", "6",
-            "7", "hflex", "endchar",
+            "500",
+            "10",
+            "20",
+            "30",
+            "40",
+            "50",
+            "60",
+            "hstemhm",
+            "1",
+            "2",
+            "3",
+            "4",
+            "vstemhm",
+            "5",
+            "6",
+            "7",
+            "8",
+            "hintmask",
+            "mask:11111110",
+            "100",
+            "200",
+            "rmoveto",
+            "300",
+            "hlineto",
+            "hintmask",
+            "mask:00000001",
+            "10",
+            "20",
+            "30",
+            "40",
+            "50",
+            "60",
+            "rrcurveto",
+            "1",
+            "2",
+            "3",
+            "4",
+            "5",
+            "6",
+            "7",
+            "hflex",
+            "endchar",
         ];
         let without = [
-            "500", "100", "200", "rmoveto", "300", "hlineto", "10", "20", "30", "40", "50", "60", "rrcurveto",
-            "1", "2", "3", "4", "5", "6", "7", "hflex", "endchar",
+            "500",
+            "100",
+            "200",
+            "rmoveto",
+            "300",
+            "hlineto",
+            "10",
+            "20",
+            "30",
+            "40",
+            "50",
+            "60",
+            "rrcurveto",
+            "1",
+            "2",
+            "3",
+            "4",
+            "5",
+            "6",
+            "7",
+            "hflex",
+            "endchar",
         ];
         assert_eq!(stripped(&with_hints), Some(charstring(&without)));
         // No width: an even number of stem arguments.
@@ -375,12 +442,37 @@ pub(crate) mod tests {
         );
         // cntrmask counts stems like hintmask; 9 stems take two mask bytes.
         let nine = [
-            "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "hstemhm",
-            "16", "17", "cntrmask", "mask:11111111", "mask:10000000", "5", "vmoveto", "endchar",
+            "0",
+            "1",
+            "2",
+            "3",
+            "4",
+            "5",
+            "6",
+            "7",
+            "8",
+            "9",
+            "10",
+            "11",
+            "12",
+            "13",
+            "14",
+            "15",
+            "hstemhm",
+            "16",
+            "17",
+            "cntrmask",
+            "mask:11111111",
+            "mask:10000000",
+            "5",
+            "vmoveto",
+            "endchar",
         ];
         assert_eq!(stripped(&nine), Some(charstring(&["5", "vmoveto", "endchar"])));
         // A charstring without hints is unchanged.
-        let plain = ["100", "100", "rmoveto", "50", "hlineto", "50", "0", "rlineto", "endchar"];
+        let plain = [
+            "100", "100", "rmoveto", "50", "hlineto", "50", "0", "rlineto", "endchar",
+        ];
         assert_eq!(stripped(&plain), Some(charstring(&plain)));
     }
 
@@ -391,7 +483,10 @@ pub(crate) mod tests {
         assert_eq!(stripped(&["100", "100", "rmoveto"]), None, "no endchar");
         assert_eq!(stripped(&["endchar", "1"]), None, "bytes after endchar");
         // A width moved from a hint operator must reach a moveto or endchar.
-        assert_eq!(stripped(&["500", "10", "20", "hstem", "5", "5", "rlineto", "endchar"]), None);
+        assert_eq!(
+            stripped(&["500", "10", "20", "hstem", "5", "5", "rlineto", "endchar"]),
+            None
+        );
         assert_eq!(without_hints(b"\x02\x00\x04\x04"), None, "CFF2");
         assert_eq!(without_hints(b""), None);
     }
@@ -417,7 +512,13 @@ pub(crate) mod tests {
         write_index(&mut out, &[], b"").unwrap();
         assert_eq!(out.len(), private_at as usize);
         out.extend_from_slice(&private);
-        let ends: Vec<usize> = charstrings.iter().scan(0, |end, c| { *end += c.len(); Some(*end) }).collect();
+        let ends: Vec<usize> = charstrings
+            .iter()
+            .scan(0, |end, c| {
+                *end += c.len();
+                Some(*end)
+            })
+            .collect();
         write_index(&mut out, &ends, &charstrings.concat()).unwrap();
         out
     }
@@ -460,8 +561,27 @@ pub(crate) mod tests {
         let glyphs = vec![
             charstring(&["endchar"]),
             charstring(&[
-                "500", "10", "20", "hstemhm", "30", "40", "hintmask", "mask:11000000", "100", "200", "rmoveto",
-                "300", "hlineto", "10", "20", "30", "40", "50", "60", "rrcurveto", "endchar",
+                "500",
+                "10",
+                "20",
+                "hstemhm",
+                "30",
+                "40",
+                "hintmask",
+                "mask:11000000",
+                "100",
+                "200",
+                "rmoveto",
+                "300",
+                "hlineto",
+                "10",
+                "20",
+                "30",
+                "40",
+                "50",
+                "60",
+                "rrcurveto",
+                "endchar",
             ]),
             charstring(&["0", "40", "hstem", "5", "5", "rmoveto", "50", "0", "rlineto", "endchar"]),
         ];
@@ -472,8 +592,20 @@ pub(crate) mod tests {
             tiny_font(&[
                 glyphs[0].clone(),
                 charstring(&[
-                    "500", "100", "200", "rmoveto", "300", "hlineto", "10", "20", "30", "40", "50", "60",
-                    "rrcurveto", "endchar",
+                    "500",
+                    "100",
+                    "200",
+                    "rmoveto",
+                    "300",
+                    "hlineto",
+                    "10",
+                    "20",
+                    "30",
+                    "40",
+                    "50",
+                    "60",
+                    "rrcurveto",
+                    "endchar",
                 ]),
                 charstring(&["5", "5", "rmoveto", "50", "0", "rlineto", "endchar"]),
             ])

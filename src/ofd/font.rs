@@ -76,7 +76,10 @@ pub fn subset(face: &Face, glyphs: &BTreeSet<u16>, chars: &BTreeSet<char>) -> Re
         if let Some(table) = sub_face.table(record.tag) {
             let tag = record.tag.to_bytes();
             // The CFF outlines without their hints, as in the PDF.
-            match (&tag == b"CFF ").then(|| crate::fonts::cff::without_hints(table)).flatten() {
+            match (&tag == b"CFF ")
+                .then(|| crate::fonts::cff::without_hints(table))
+                .flatten()
+            {
                 Some(smaller) => builder.add_raw(Tag::new(&tag), smaller),
                 None => builder.add_raw(Tag::new(&tag), table),
             };

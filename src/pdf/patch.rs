@@ -407,7 +407,11 @@ mod tests {
 
     fn font_stream(program: &[u8]) -> Vec<u8> {
         let data = deflate_at(program, FONT_LEVEL).unwrap();
-        let mut body = format!("<</Length {}/Filter/FlateDecode/Subtype/CIDFontType0C>>\nstream\n", data.len()).into_bytes();
+        let mut body = format!(
+            "<</Length {}/Filter/FlateDecode/Subtype/CIDFontType0C>>\nstream\n",
+            data.len()
+        )
+        .into_bytes();
         body.extend_from_slice(&data);
         body.extend_from_slice(b"\nendstream");
         body
