@@ -201,6 +201,48 @@ fn poppler_reads_the_same_text_on_every_page() {
     }
 }
 
+/// poppler honours the /ActualText of lines whose Han–Latin spacing it would read as a space:
+/// pdftotext, plain and -layout, reads the seed as typed (`2019年`), in reading order, and no
+/// extractor (poppler, MuPDF) reads a character twice or loses one. MuPDF ignores an ActualText
+/// that equals its glyphs' text and keeps reading `2019 年` (README, "Searchable text").
+#[test]
+fn poppler_reads_han_and_latin_as_typed_and_no_extractor_doubles_text() {
+    let (_dir, pdf, _) = build_sample(SAMPLE);
+    let ours = sorted_chars(&read_pdf(&pdf).text());
+    let path = pdf.to_str().unwrap();
+    for (what, args) in [
+        ("pdftotext", vec!["-enc", "UTF-8", path, "-"]),
+        ("pdftotext -layout", vec!["-enc", "UTF-8", "-layout", path, "-"]),
+    ] {
+        let out = run("pdftotext", &args, "apt-get install poppler-utils");
+        assert!(out.status.success(), "{}", text_of(&out));
+        let text = String::from_utf8(out.stdout).unwrap();
+        for phrase in [
+            "2019年政府信息公開年度報告",
+            "2019年，阿左旗各地區",
+            "明確了2019年全旗59項政務公開",
+        ] {
+            assert!(text.contains(phrase), "{what} does not read “{phrase}”:\n{text}");
+        }
+        // Reading order: the title's lines, the first heading, the first paragraph.
+        let at = |s: &str| text.find(s).unwrap_or_else(|| panic!("{what}: no “{s}”"));
+        assert!(at("阿拉善左旗人民政府") < at("2019年政府信息") && at("2019年政府信息") < at("一、總體情況"));
+        assert!(at("一、總體情況") < at("2019年，阿左旗") && at("2019年，阿左旗") < at("下，按照"));
+        assert_eq!(
+            sorted_chars(&text),
+            ours,
+            "{what} reads other characters than are drawn"
+        );
+    }
+    let out = run(
+        "mutool",
+        &["draw", "-q", "-F", "txt", "-o", "-", path],
+        "apt-get install mupdf-tools",
+    );
+    assert!(out.status.success(), "{}", text_of(&out));
+    assert_eq!(sorted_chars(&String::from_utf8(out.stdout).unwrap()), ours, "mutool");
+}
+
 #[test]
 fn pymupdf_finds_every_character_where_we_do() {
     let (_dir, pdf, _) = build_sample(SAMPLE);

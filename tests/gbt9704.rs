@@ -29,22 +29,18 @@ struct KnownFailure {
     why: &'static str,
 }
 
-const FLUSH: KnownFailure = KnownFailure {
-    check: "flush",
-    why: "one line (…蘇木鎮（街|道），) where 避头尾 pushes two characters: only 标点挤压 fills it, and \
-          the default `grid.compress-punctuation: never` keeps LibreOffice's lines of the DOCX equal to ours",
+const SPREAD_26: KnownFailure = KnownFailure {
+    check: "full-lines",
+    why: "one line (…蘇木鎮（街|道），) where 避头尾 pushes two characters: its 26 are spread to the edge as Word \
+          and LibreOffice spread them in the DOCX. 标点挤压 would set 29 (`grid.compress-punctuation: when-short`), \
+          but LibreOffice does not follow it (it ignores the marks' narrower spacing, even −16.5 pt; hanging the \
+          comma changes the whole paragraph): its lines of the DOCX would agree 92 % instead of 99 %",
 };
 
 const SHORT_GRID: KnownFailure = KnownFailure {
     check: "grid",
     why: "a short document whose 版记 takes an even second page: no page holds 22 body lines (those it has \
           are on the grid)",
-};
-
-const NOTICE_FLUSH: KnownFailure = KnownFailure {
-    check: "flush",
-    why: "the 份号, 密级 and 紧急程度 rows (GB/T 9704 7.2.1–7.2.3) are short lines at the left edge one under \
-          the other, which the check reads as a paragraph's lines",
 };
 
 const NOTICE_FILL: KnownFailure = KnownFailure {
@@ -55,14 +51,14 @@ const NOTICE_FILL: KnownFailure = KnownFailure {
 
 fn known_failures(sample: &str) -> Vec<KnownFailure> {
     match sample {
-        "alxa-left-banner-2019" | "alxa-left-banner-2019-data" => vec![FLUSH],
+        "alxa-left-banner-2019" | "alxa-left-banner-2019-data" => vec![SPREAD_26],
         "annual-report-2021"
         | "annual-report-2021-published"
         | "annual-report-2021-large-figures"
         | "long-office-title"
         | "stranded-signature" => vec![],
         // The 公文 samples (issue 13): one line each.
-        "notice" => vec![NOTICE_FLUSH, NOTICE_FILL],
+        "notice" => vec![NOTICE_FILL],
         "letter" | "minutes" | "order" => vec![SHORT_GRID],
         // Issue 13: a joint 请示 with seals and 附件 pages; a one-page sealed draft.
         "joint-request" | "sealed-draft" => vec![],

@@ -103,6 +103,13 @@ impl Face {
         Some(bb.y_max as f32 / self.units_per_em)
     }
 
+    /// A glyph's advance as the font gives it, in em (what a PDF reader takes as the glyph's
+    /// width when it looks for gaps between glyphs).
+    pub fn advance_em(&self, glyph: u16) -> Option<f32> {
+        let f = self.parsed()?;
+        Some(f.glyph_hor_advance(rustybuzz::ttf_parser::GlyphId(glyph))? as f32 / self.units_per_em)
+    }
+
     /// The face for krilla, made on first use.
     pub fn pdf_font(&self) -> Option<krilla::text::Font> {
         self.pdf_font

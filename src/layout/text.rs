@@ -376,23 +376,13 @@ pub fn place_line(
         }
     }
     let natural: f32 = advances.iter().sum();
-    let chinese_follows = p
-        .clusters
-        .get(range.end..range.end + 3)
-        .is_some_and(|next| next.iter().all(|c| c.wide));
     let mut x0 = indent;
     match align {
-        // A line 避头尾 left one cell short spreads its characters, as does one before a long
-        // Latin piece (a URL); one whose Chinese went down two cells at once (`…（街|道），`,
-        // with compression off) keeps the grid rather than open every gap by a tenth of a
-        // character.
-        Align::Justify
-            if on_grid
-                && !is_last
-                && natural < avail - 0.01
-                && (avail - natural < 1.5 * char_pitch || !chinese_follows)
-                && clusters.len() > 1 =>
-        {
+        // A line 避头尾 left short spreads its characters evenly to the edge, as Word and
+        // LibreOffice spread it in the DOCX: one cell short (a character pushed down), before a
+        // long Latin piece (a URL), and two cells short where the Chinese went down two at once
+        // (`…（街|道），`, compression off), the gaps then a twelfth of a character wider.
+        Align::Justify if on_grid && !is_last && natural < avail - 0.01 && clusters.len() > 1 => {
             // Between the characters, so that the last one's cell ends on the edge.
             let extra = (avail - natural) / (clusters.len() - 1) as f32;
             let last = advances.len() - 1;

@@ -1,4 +1,4 @@
-//! Two touches to krilla's finished file that its API does not offer, made by rewriting the
+//! Touches to krilla's finished file that its API does not offer, made by rewriting the
 //! objects and the cross-reference table (pdf-writer writes an uncompressed file with one
 //! classic xref section, which is what this expects; anything else is returned unchanged):
 //!
@@ -8,6 +8,8 @@
 //! - The catalog asks viewers to show the document title in the title bar (/DisplayDocTitle),
 //!   which krilla writes only for PDF/UA.
 //! - The embedded font programs lose their hints (see `fonts::cff`): about 5 % of the file.
+//! - A page's marked-content sequences with an /ActualText draw their runs in one graphics
+//!   state (see `spans`), so that poppler places the text.
 //!
 //! With `compact` (PDF 1.5 and later: every standard but PDF/A-1), the objects that are not
 //! streams (the structure tree, annotations, fonts' dictionaries: about 450 in a report) go into
@@ -73,7 +75,23 @@ fn rewrite(bytes: &[u8], compact: bool, drop_hints: bool) -> Option<Vec<u8>> {
         .map(|o| (o.num, o.body.clone()))
         .collect();
     let mut changed = false;
+    // Page content streams, by object number.
+    let contents: std::collections::HashSet<usize> = objects
+        .iter()
+        .filter(|o| o.body.starts_with(b"<</Type/Page/") || o.body.starts_with(b"<</Type/Page>>"))
+        .filter_map(|o| {
+            let at = find(&o.body, b"/Contents ")? + b"/Contents ".len();
+            let (num, end) = number_at(&o.body, at)?;
+            (o.body.get(end..end + 4) == Some(b" 0 R".as_slice())).then_some(num)
+        })
+        .collect();
     for o in &mut objects {
+        if contents.contains(&o.num)
+            && let Some(body) = rewrite_content(&o.body)
+        {
+            o.body = body;
+            changed = true;
+        }
         if drop_hints && let Some(body) = font_without_hints(&o.body) {
             o.body = body;
             changed = true;
@@ -206,6 +224,35 @@ fn compacted(header: &[u8], objects: &[Object], count: usize, trailer: &[u8], ta
     out.extend_from_slice(&rows);
     out.extend_from_slice(format!("\nendstream\nendobj\n\nstartxref\n{xref_at}\n%%EOF").as_bytes());
     out.extend_from_slice(tail);
+    Some(out)
+}
+
+/// A page's content stream (`<</Length N/Filter/FlateDecode>>`) with its ActualText sequences
+/// in one graphics state each ([`super::spans`]); `None` when there is nothing to change.
+fn rewrite_content(body: &[u8]) -> Option<Vec<u8>> {
+    let dict_end = find(body, b">>\nstream\n")?;
+    let dict = &body[..dict_end + 2];
+    let data_at = dict_end + b">>\nstream\n".len();
+    let data_end = rfind(body, b"\nendstream")?;
+    let length_at = find(dict, b"/Length ")? + b"/Length ".len();
+    let (length, length_end) = number_at(dict, length_at)?;
+    let plain_flate = dict.starts_with(b"<</Length ") && &dict[length_end..] == b"/Filter/FlateDecode>>";
+    if !plain_flate || data_at + length != data_end {
+        return None;
+    }
+    let content = inflate(&body[data_at..data_end])?;
+    let content = super::spans::one_state_per_actual_text(&content)?;
+    let data = deflate(&content)?;
+    let mut out = format!("<</Length {}/Filter/FlateDecode>>\nstream\n", data.len()).into_bytes();
+    out.extend_from_slice(&data);
+    out.extend_from_slice(&body[data_end..]);
+    Some(out)
+}
+
+fn inflate(data: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::ZlibDecoder::new(data).read_to_end(&mut out).ok()?;
     Some(out)
 }
 

@@ -538,7 +538,22 @@ fn margins_grid_lines(
 
     // Flush: a body line followed by one starting at the left edge (no indent) on the next grid
     // row, or at the top of the next page, continues a paragraph and must reach the right edge.
-    let mut seq: Vec<(usize, &Line)> = body.to_vec();
+    // The 版头's rows above the red separator (份号, 密级, 紧急程度: GB/T 9704 7.2.1–7.2.3) are
+    // short lines at the left edge one under the other, not a paragraph.
+    let separator = |i: usize| {
+        pages[i]
+            .0
+            .rules
+            .iter()
+            .filter(|r| r.red && r.x1 - r.x0 > 100.0 * MM)
+            .map(|r| r.y0)
+            .fold(f32::MIN, f32::max)
+    };
+    let mut seq: Vec<(usize, &Line)> = body
+        .iter()
+        .copied()
+        .filter(|(i, l)| l.baseline > separator(*i))
+        .collect();
     seq.sort_by(|a, b| {
         a.0.cmp(&b.0)
             .then(a.1.baseline.total_cmp(&b.1.baseline))

@@ -49,8 +49,21 @@ pub struct Page {
     pub height: f32,
     pub chars: Vec<Char>,
     pub rules: Vec<Rule>,
+    /// Marked-content sequences with an /ActualText, outermost first.
+    pub actual_texts: Vec<ActualText>,
     /// The page's content streams, decoded and concatenated.
     pub content: Vec<u8>,
+}
+
+/// A marked-content sequence whose /ActualText stands for the characters drawn inside it.
+#[derive(Debug, Clone)]
+pub struct ActualText {
+    pub text: String,
+    /// The indices in `Page::chars` of the characters drawn inside.
+    pub chars: std::ops::Range<usize>,
+    /// The sequence ends (EMC) with the font and matrices its last glyph was drawn with:
+    /// poppler places the text with the state in force at EMC.
+    pub same_state_at_end: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -526,6 +539,10 @@ fn read_page(doc: &Document, id: ObjectId) -> Page {
     let mut rects: Vec<[f32; 4]> = Vec::new();
     let mut current: (f32, f32) = (0.0, 0.0);
     let mut start: (f32, f32) = (0.0, 0.0);
+    // Open marked-content sequences: (ActualText, first char, state of the last glyph drawn).
+    type Open = (Option<String>, usize, Option<([f32; 6], [f32; 6], f32)>);
+    let mut marked: Vec<Open> = Vec::new();
+    let mut actual_texts = Vec::new();
 
     for op in &ops {
         let n = |i: usize| op.operands.get(i).map_or(0.0, |o| num(doc, o));
@@ -554,6 +571,31 @@ fn read_page(doc: &Document, id: ObjectId) -> Page {
             "BT" => {
                 tm = IDENTITY;
                 tlm = IDENTITY;
+            }
+            "BMC" | "BDC" => {
+                let properties = op.operands.get(1).and_then(|o| match o {
+                    Object::Dictionary(d) => Some(d.clone()),
+                    Object::Name(_) => None,
+                    other => doc.dereference(other).ok().and_then(|(_, o)| o.as_dict().ok().cloned()),
+                });
+                let text = properties
+                    .and_then(|d| d.get(b"ActualText").ok().cloned())
+                    .and_then(|o| match o {
+                        Object::String(bytes, _) => Some(text_string(&bytes)),
+                        _ => None,
+                    });
+                marked.push((text, chars.len(), None));
+            }
+            "EMC" => {
+                if let Some((Some(text), first, last)) = marked.pop() {
+                    let now = (gs.ctm, tm, size);
+                    actual_texts.push(ActualText {
+                        text,
+                        chars: first..chars.len(),
+                        same_state_at_end: font.is_some()
+                            && last.is_some_and(|(c, t, s)| c == now.0 && t[..4] == now.1[..4] && s == now.2),
+                    });
+                }
             }
             "Tf" => {
                 font = op
@@ -631,6 +673,9 @@ fn read_page(doc: &Document, id: ObjectId) -> Page {
                         };
                         let tx = (advance + char_spacing + spacing) * scale;
                         tm = mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], &tm);
+                        for m in marked.iter_mut() {
+                            m.2 = Some((gs.ctm, tm, size));
+                        }
                     }
                 }
                 other => {
@@ -714,13 +759,96 @@ fn read_page(doc: &Document, id: ObjectId) -> Page {
             _ => {}
         }
     }
+    // Inner sequences close first; outermost first reads better.
+    actual_texts.reverse();
     Page {
         width,
         height,
         chars,
         rules,
+        actual_texts,
         content,
     }
+}
+
+/// A PDF text string: UTF-16BE after a byte order mark, else (ASCII is all we write) bytes.
+fn text_string(bytes: &[u8]) -> String {
+    match bytes.strip_prefix(&[0xFE, 0xFF]) {
+        Some(utf16) => {
+            let units: Vec<u16> = utf16
+                .chunks(2)
+                .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+                .collect();
+            String::from_utf16_lossy(&units)
+        }
+        None => bytes.iter().map(|&b| b as char).collect(),
+    }
+}
+
+/// The page's text as an extractor in the manner of poppler's pdftotext reads it: characters
+/// on one baseline left to right, a space where the gap between two exceeds 0.1 em (poppler's
+/// word break), lines top to bottom. With `honour_actual_text`, each /ActualText sequence reads
+/// as its text, placed where its characters are (no gaps inside), as poppler and Acrobat do.
+pub fn extracted_text(page: &Page, honour_actual_text: bool) -> String {
+    struct Piece {
+        text: String,
+        x0: f32,
+        x1: f32,
+        baseline: f32,
+        size: f32,
+    }
+    let mut covered = vec![false; page.chars.len()];
+    let mut pieces: Vec<Piece> = Vec::new();
+    if honour_actual_text {
+        for a in &page.actual_texts {
+            let Some(first) = page.chars.get(a.chars.start) else {
+                continue;
+            };
+            if a.chars.clone().any(|i| covered[i]) {
+                continue;
+            }
+            let inside = &page.chars[a.chars.clone()];
+            pieces.push(Piece {
+                text: a.text.clone(),
+                x0: inside.iter().map(|c| c.x0).fold(f32::MAX, f32::min),
+                x1: inside.iter().map(|c| c.x1).fold(f32::MIN, f32::max),
+                baseline: first.baseline,
+                size: first.size,
+            });
+            for i in a.chars.clone() {
+                covered[i] = true;
+            }
+        }
+    }
+    for (c, _) in page.chars.iter().zip(&covered).filter(|(_, covered)| !**covered) {
+        pieces.push(Piece {
+            text: c.text.clone(),
+            x0: c.x0,
+            x1: c.x1,
+            baseline: c.baseline,
+            size: c.size,
+        });
+    }
+    pieces.sort_by(|a, b| {
+        (a.baseline.round())
+            .total_cmp(&b.baseline.round())
+            .then(a.x0.total_cmp(&b.x0))
+    });
+    let mut out = String::new();
+    let mut previous: Option<&Piece> = None;
+    for p in &pieces {
+        if let Some(q) = previous {
+            if q.baseline.round() != p.baseline.round() {
+                out.push('\n');
+            } else if p.x0 - q.x1 > 0.1 * p.size.min(q.size) {
+                out.push(' ');
+            }
+        }
+        out.push_str(&p.text);
+        previous = Some(p);
+    }
+    out.push('\n');
+    out
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,143 @@
+//! One graphics state for each marked-content sequence that carries an /ActualText.
+//!
+//! krilla draws every glyph run in a state of its own (`q M cm … BT … ET Q`), so a sequence of
+//! several runs (a line's Latin and Han fonts) ends, at `EMC`, with the page's state restored:
+//! no font and another matrix. poppler (pdftotext, Evince, Okular) places an ActualText with the
+//! text state in force at `EMC`, so it puts the line at a mirrored place with no size, and its
+//! reading order falls apart. Rewritten as
+//!
+//! ```text
+//! q M cm /Span<<…/ActualText…>>BDC  A BT … ET  B BT … ET  EMC Q
+//! ```
+//!
+//! the runs draw exactly as before (the same matrix, and each run sets its own colour, line
+//! width and rendering mode), and the sequence ends in the state its glyphs were drawn in.
+
+/// The content stream rewritten, or `None` when it has no such sequence or is not laid out as
+/// krilla writes it (one operation group per line); the stream is then left as it is.
+pub fn one_state_per_actual_text(content: &[u8]) -> Option<Vec<u8>> {
+    if !content.windows(11).any(|w| w == b"/ActualText") {
+        return None;
+    }
+    // krilla closes a sequence on the line that opens the next one (`EMC/Span<<…>>BDC`).
+    let mut items: Vec<&[u8]> = Vec::new();
+    for line in content.split(|&b| b == b'\n') {
+        match line.strip_prefix(b"EMC") {
+            Some(rest) if !rest.is_empty() && rest[0] == b'/' => {
+                items.push(b"EMC");
+                items.push(rest);
+            }
+            _ => items.push(line),
+        }
+    }
+    let mut out: Vec<Vec<u8>> = Vec::with_capacity(items.len() + 16);
+    let mut changed = false;
+    let mut i = 0;
+    while i < items.len() {
+        let item = items[i];
+        if is_actual_text_span(item)
+            && let Some(close) = items[i + 1..].iter().position(|x| *x == b"EMC").map(|k| i + 1 + k)
+            && let Some(body) = shared_state(item, &items[i + 1..close])
+        {
+            out.extend(body);
+            changed = true;
+            i = close + 1;
+            continue;
+        }
+        out.push(item.to_vec());
+        i += 1;
+    }
+    changed.then(|| out.join(&b'\n'))
+}
+
+fn is_actual_text_span(item: &[u8]) -> bool {
+    item.starts_with(b"/Span<<") && item.ends_with(b"BDC") && item.windows(11).any(|w| w == b"/ActualText")
+}
+
+/// The sequence `open`, `body`, EMC in one state, when every run of `body` is `q M cm …`,
+/// a text object, `Q`, with one M.
+fn shared_state(open: &[u8], body: &[&[u8]]) -> Option<Vec<Vec<u8>>> {
+    let mut matrix: Option<&[u8]> = None;
+    let mut lines: Vec<Vec<u8>> = Vec::with_capacity(body.len() + 4);
+    let mut depth = 0;
+    for &line in body {
+        if line == b"Q" {
+            depth -= 1;
+            if depth != 0 {
+                return None;
+            }
+        } else if line.starts_with(b"q ") {
+            depth += 1;
+            let end = find(line, b" cm")? + 3;
+            let m = &line[..end];
+            if depth != 1 || matrix.is_some_and(|known| known != m) || !is_matrix(&m[2..end - 3]) {
+                return None;
+            }
+            matrix = Some(m);
+            if end < line.len() {
+                lines.push(line[end..].to_vec());
+            }
+        } else if depth == 1 && (line.starts_with(b"BT ") || line == b"ET") {
+            lines.push(line.to_vec());
+        } else {
+            return None;
+        }
+    }
+    let matrix = matrix.filter(|_| depth == 0)?;
+    let mut out = Vec::with_capacity(lines.len() + 4);
+    out.push(matrix.to_vec());
+    out.push(open.to_vec());
+    out.extend(lines);
+    out.push(b"EMC".to_vec());
+    out.push(b"Q".to_vec());
+    Some(out)
+}
+
+/// Six numbers separated by single spaces.
+fn is_matrix(s: &[u8]) -> bool {
+    let parts: Vec<&[u8]> = s.split(|&b| b == b' ').collect();
+    parts.len() == 6
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.iter().all(|&b| b.is_ascii_digit() || b == b'.' || b == b'-'))
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const M: &str = "q 1 0 0 -1 0 841.89 cm";
+
+    #[test]
+    fn a_sequence_with_actual_text_draws_its_runs_in_one_state() {
+        let before = format!(
+            "/Span<</MCID 0>>BDC\n{M}/c0 cs 0 scn\nBT 0 Tr/f0 16 Tf 1 0 0 -1 80 90 Tm[(a)]TJ\nET\nQ\n\
+             EMC/Span<</MCID 1/ActualText<FEFF0032>>>BDC\n{M}/c0 cs 0 scn\nBT 0 Tr/f1 16 Tf 1 0 0 -1 80 110 Tm[(2)]TJ\nET\nQ\n\
+             {M}/c0 cs 0 scn/c0 CS 0 SCN 0.4 w\nBT 2 Tr/f0 16 Tf 1 0 0 -1 92 110 Tm[(b)]TJ\nET\nQ\nEMC"
+        );
+        let after = one_state_per_actual_text(before.as_bytes()).expect("rewritten");
+        let expected = format!(
+            "/Span<</MCID 0>>BDC\n{M}/c0 cs 0 scn\nBT 0 Tr/f0 16 Tf 1 0 0 -1 80 90 Tm[(a)]TJ\nET\nQ\nEMC\n\
+             {M}\n/Span<</MCID 1/ActualText<FEFF0032>>>BDC\n/c0 cs 0 scn\nBT 0 Tr/f1 16 Tf 1 0 0 -1 80 110 Tm[(2)]TJ\nET\n\
+             /c0 cs 0 scn/c0 CS 0 SCN 0.4 w\nBT 2 Tr/f0 16 Tf 1 0 0 -1 92 110 Tm[(b)]TJ\nET\nEMC\nQ"
+        );
+        assert_eq!(String::from_utf8(after).unwrap(), expected);
+    }
+
+    #[test]
+    fn streams_without_actual_text_or_in_another_shape_are_left_alone() {
+        let plain = format!("/Span<</MCID 0>>BDC\n{M}\nBT 0 Tr ET\nQ\nEMC");
+        assert_eq!(one_state_per_actual_text(plain.as_bytes()), None);
+        // Two matrices in one sequence: one state cannot hold both.
+        let mixed =
+            format!("/Span<</ActualText<FEFF0032>>>BDC\n{M}\nBT 0 Tr ET\nQ\nq 1 0 0 1 0 0 cm\nBT 0 Tr ET\nQ\nEMC");
+        assert_eq!(one_state_per_actual_text(mixed.as_bytes()), None);
+        // A path inside: not a run of glyphs.
+        let path = format!("/Span<</ActualText<FEFF0032>>>BDC\n{M}\n0 0 m 1 1 l S\nQ\nEMC");
+        assert_eq!(one_state_per_actual_text(path.as_bytes()), None);
+    }
+}

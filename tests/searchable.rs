@@ -1,0 +1,99 @@
+//! The PDF's text reads as typed: the Han–Latin spacing (a fifth of an em, as Word and
+//! LibreOffice set it) is drawn as a gap between glyphs, which extractors read as a space
+//! (`2019 年`), so the lines holding such gaps carry their text as /ActualText. Checked with
+//! the in-process reader, extracting in the manner of poppler's pdftotext
+//! (`common::pdf::extracted_text`); `tests/extracted_spaces.py` measures the real extractors.
+
+mod common;
+
+use common::pdf::extracted_text;
+use common::*;
+
+fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFD)
+}
+
+/// The spaces of `text` between a Han character and a Latin letter or digit (either order)
+/// that `source` does not have: the characters around the space (up to three each side, on
+/// the line) occur in the source without it and not with it. Spaces between table cells, whose
+/// texts do not run on in the source, are not counted.
+fn spaces_the_source_lacks(text: &str, source: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let chars: Vec<char> = line.chars().collect();
+        for i in 1..chars.len().saturating_sub(1) {
+            let (a, b) = (chars[i - 1], chars[i + 1]);
+            let mixed = (is_han(a) && b.is_ascii_alphanumeric()) || (a.is_ascii_alphanumeric() && is_han(b));
+            if chars[i] != ' ' || !mixed {
+                continue;
+            }
+            let left: String = chars[..i]
+                .iter()
+                .rev()
+                .take(3)
+                .take_while(|c| **c != ' ')
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            let right: String = chars[i + 1..].iter().take(3).take_while(|c| **c != ' ').collect();
+            if source.contains(&format!("{left}{right}")) && !source.contains(&format!("{left} {right}")) {
+                out.push(format!("{left} {right}"));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_seed_pdf_reads_2019年_without_the_spacing_gap() {
+    let (_dir, pdf, _) = build_sample("alxa-left-banner-2019");
+    let doc = read_pdf(&pdf);
+    let honoured: String = doc.pages.iter().map(|p| extracted_text(p, true)).collect();
+    let glyphs_only: String = doc.pages.iter().map(|p| extracted_text(p, false)).collect();
+    let source = std::fs::read_to_string(root().join("samples/alxa-left-banner-2019.yaml")).unwrap();
+
+    for phrase in [
+        "2019年政府信息公開年度報告",
+        "2019年，阿左旗各地區",
+        "明確了2019年全旗59項政務公開",
+        "獲贊19.1萬",
+    ] {
+        assert!(source.contains(phrase), "the sample changed: {phrase}");
+        assert!(
+            honoured.contains(phrase),
+            "“{phrase}” does not read as typed:\n{honoured}"
+        );
+    }
+    // The glyphs alone read the gap as a space: what the ActualText is there for.
+    assert!(glyphs_only.contains("2019 年"), "{glyphs_only}");
+    assert!(spaces_the_source_lacks(&glyphs_only, &source).len() > 50);
+    // With it, the spaces between Han and Latin are those the clerk typed, no others.
+    let spurious = spaces_the_source_lacks(&honoured, &source);
+    assert!(spurious.is_empty(), "spaces the source lacks: {spurious:?}");
+    assert!(honoured.contains("發布信息 2502"), "a typed space must stay");
+}
+
+/// poppler places an ActualText with the font and matrices in force when the sequence ends:
+/// each sequence must end in the state its glyphs were drawn in (krilla draws each run in a
+/// state of its own, `pdf::spans` joins them).
+#[test]
+fn every_actual_text_ends_in_the_state_of_its_glyphs() {
+    for name in ["alxa-left-banner-2019", "letter", "long-table"] {
+        let (_dir, pdf, _) = build_sample(name);
+        let doc = read_pdf(&pdf);
+        let sequences: Vec<_> = doc.pages.iter().flat_map(|p| &p.actual_texts).collect();
+        assert!(!sequences.is_empty(), "{name}: no ActualText");
+        for a in sequences {
+            assert!(a.same_state_at_end, "{name}: “{}” ends in another state", a.text);
+            assert!(!a.chars.is_empty(), "{name}: “{}” covers no glyph", a.text);
+        }
+        // What the ActualText says is what its glyphs show, without the gaps.
+        for page in &doc.pages {
+            for a in &page.actual_texts {
+                let glyphs: String = page.chars[a.chars.clone()].iter().map(|c| c.text.as_str()).collect();
+                assert_eq!(a.text, glyphs, "{name}");
+            }
+        }
+    }
+}
