@@ -29,12 +29,21 @@ struct Body<'a> {
     /// The space (twips) the paragraph after a table needs before it.
     space_pending: Option<i32>,
     style: &'a Style,
+    /// Every paragraph kept with the next, from the text layout carried to the 落款's page
+    /// (`Decisions::carried`) to the 署名.
+    keep_chain: bool,
+    /// The next paragraph turns widow control on (the one whose last lines are carried).
+    widow_control_next: bool,
 }
 
 impl Body<'_> {
     /// Starts a paragraph and writes its properties.
     fn open_p(&mut self, mut ppr: PPr) -> Result<(), DocxError> {
         ppr.page_break_before = std::mem::take(&mut self.break_pending);
+        ppr.keep_next |= self.keep_chain;
+        if std::mem::take(&mut self.widow_control_next) {
+            ppr.widow_control = true;
+        }
         let space = self.space_pending.take().filter(|&s| s > 0);
         // A page break makes the gap after a table moot.
         if !ppr.page_break_before && ppr.spacing.is_none() {
@@ -405,6 +414,8 @@ pub(crate) fn document(doc: &Document, style: &Style, facts: &DocxFacts) -> Resu
         break_pending: false,
         space_pending: None,
         style,
+        keep_chain: false,
+        widow_control_next: false,
     };
 
     let title: &[String] = if facts.title_lines.is_empty() {
@@ -428,6 +439,7 @@ pub(crate) fn document(doc: &Document, style: &Style, facts: &DocxFacts) -> Resu
         Some(sealed) if doc.signature.is_some() => b.sealed_signature(doc, sealed)?,
         _ => b.unsealed_signature(doc, facts)?,
     }
+    b.keep_chain = false;
     if let Some(note) = &doc.principal.note {
         if doc.signature.is_none() {
             b.empty_p()?;
@@ -487,6 +499,12 @@ impl Body<'_> {
         let b = self;
         for (index, block) in doc.blocks.iter().enumerate().skip(range.start).take(range.len()) {
             let squeezed = facts.squeezed_marks.get(&index).map_or(&[][..], Vec::as_slice);
+            // Layout carried this block's last lines (or all of it) to the 落款's page: Word's
+            // keep-with-next and widow control move the same lines.
+            if facts.carried == Some(index) {
+                b.keep_chain = true;
+                b.widow_control_next = true;
+            }
             match block {
                 Block::Heading(h) => b.heading(h.level, &h.text, squeezed)?,
                 Block::Paragraph(p) => match facts.tightened.get(&index) {

@@ -253,6 +253,10 @@ pub struct Decisions {
     /// Paragraphs set one character tighter (GB/T 9704 7.3.5.5) so that the 署名 does not
     /// start a page alone, per index in `Document::blocks`: their character spacing (pt).
     pub tightened: std::collections::BTreeMap<usize, f32>,
+    /// The block whose last lines (or which whole, with a heading above it) went to the next
+    /// page with a 落款 that tightening could not keep on the page of the text: the DOCX keeps
+    /// it with the 落款 (keep-with-next and widow control move the same lines).
+    pub carried: Option<usize>,
 }
 
 /// What layout decided about the 主体's parts (GB/T 9704 7.3), in points.

@@ -173,10 +173,21 @@ pub(super) fn sealed_signature(
     let wd = text::natural_width(&date);
     let date_x = (width - 4.0 * c - wd).max(0.0);
     let date_centre = date_x + wd / 2.0;
-    let step = SEAL_DIAMETER + SEAL_GAP;
-    let per_row = (((date_centre - SEAL_DIAMETER / 2.0) / step).floor().max(0.0) as usize + 1).max(1);
+    let names = sig
+        .issuers
+        .iter()
+        .map(|name| prepare(cx, RunRole::Signature, name, sig.pos, "the signature"))
+        .collect::<Result<Vec<_>, _>>()?;
+    // Side by side, seals neither cross nor touch (SEAL_GAP apart) and each name keeps at
+    // least 1 字 from the next one, so that no name runs under its neighbour's seal.
+    let widest_name = names.iter().map(text::natural_width).fold(0.0f32, f32::max);
+    let step = (SEAL_DIAMETER + SEAL_GAP).max(widest_name + c);
+    // As many to a row as keep the row's leftmost seal (and name) inside the 版心.
+    let reach = (date_centre - SEAL_DIAMETER.max(widest_name) / 2.0).max(0.0);
+    let per_row = ((reach / step).floor() as usize + 1).max(1);
     let n = sig.issuers.len();
     let rows = n.div_ceil(per_row);
+    let mut names = names.into_iter();
     let start = items.len();
     // The paginator adds one blank row before the 署名; two more make 正文下空三行.
     gaps.push((start, ROWS_ABOVE_SEALED - 1));
@@ -191,7 +202,7 @@ pub(super) fn sealed_signature(
             // Right-aligned rows: the last seal of each row stands over the date.
             let from_right = members.len() - 1 - j;
             let centre = date_centre - from_right as f32 * step;
-            let prepared = prepare(cx, RunRole::Signature, &sig.issuers[k], sig.pos, "the signature")?;
+            let Some(prepared) = names.next() else { break };
             let measure = if members.len() == 1 { width } else { step.min(width) };
             let name_lines = text::break_lines(&prepared, measure, measure, text::Compression::Never);
             let w = name_lines
