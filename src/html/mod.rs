@@ -130,7 +130,10 @@ impl Writer {
             self.portal(doc, portal);
         }
         self.open("h1", "gongwen-title", "");
-        for (i, line) in doc.title.iter().enumerate() {
+        // A 命令 without a title is headed by its mark and 令号.
+        let untitled = [doc.title_text()];
+        let lines = if doc.title.is_empty() { &untitled[..] } else { &doc.title[..] };
+        for (i, line) in lines.iter().enumerate() {
             if i > 0 {
                 self.out.push_str("<br>");
             }

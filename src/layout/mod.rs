@@ -237,9 +237,16 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
     body_region(&cx, doc, 0..body_end, parts.items)?;
     let attachment_indents = principal::attachments(&cx, doc, &mut parts, body_end)?;
     let sig_order = parts.order.len();
+    let mut stamp_plan = None;
     let (signature, mut seal_plan) = match principal::sealed_signature(&cx, doc, parts.items, parts.gaps)? {
         Some((s, plan)) => (Some(s), Some(plan)),
-        None => (signature_region(&cx, doc, parts.items)?, None),
+        None => match principal::stamped_signature(&cx, doc, parts.items, parts.gaps)? {
+            Some((s, plan)) => {
+                stamp_plan = Some(plan);
+                (Some(s), None)
+            }
+            None => (signature_region(&cx, doc, parts.items)?, None),
+        },
     };
     principal::note(&cx, doc, &mut parts, body_end)?;
     let mut attachment_titles = Vec::new();
@@ -282,6 +289,9 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
     if let Some(plan) = &mut seal_plan {
         principal::place_seals(&cx, doc, plan, &mut pages);
     }
+    if let Some(plan) = &mut stamp_plan {
+        principal::place_stamps(&cx, doc, plan, &mut pages);
+    }
     let end_row = gongwen::attendance(&cx, doc, &mut pages, placed.end_row)?;
     gongwen::imprint(&cx, doc, &mut pages, end_row, &mut gongwen_facts)?;
     page_numbers(&cx, doc, &gongwen_facts, &mut pages)?;
@@ -306,7 +316,7 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
             tables: placed.tables,
             squeezed_marks: placed.squeezed_marks,
             gongwen: gongwen_facts,
-            principal: principal::facts(attachment_indents, attachment_titles, seal_plan),
+            principal: principal::facts(attachment_indents, attachment_titles, seal_plan, stamp_plan),
             tightened,
             carried,
         },
@@ -720,7 +730,7 @@ fn paginate(cx: &Context, doc: &Document, regions: &Regions) -> Result<Placed, L
     let mut tables = Vec::new();
     let mut signature_alone = false;
     for i in 0..items.len() {
-        if i == regions.body_start && cur.row > 0 {
+        if i == regions.body_start && regions.body_start > 0 && cur.row > 0 {
             cur.row += 1; // the blank line after the title
         }
         if Some(i) == regions.signature_start {

@@ -269,6 +269,21 @@ pub struct PrincipalFacts {
     pub attachment_titles: Vec<Vec<String>>,
     /// The sealed 落款 (7.3.5.1), when the document has seals.
     pub sealed: Option<SealedPlace>,
+    /// The 落款 with 签发人签名章 (7.3.5.3), when the document has them.
+    pub stamped: Option<StampedPlace>,
+}
+
+/// A 落款 with 签发人签名章 (7.3.5.3): blank rows before the first 职务 row, between two of them
+/// and before the date; each 职务's distance from the 版心's right edge (it ends 2 字 left of its
+/// stamp), the date's (4 字), and the stamps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StampedPlace {
+    pub rows_before: usize,
+    pub rows_between: usize,
+    pub rows_after: usize,
+    pub title_right: Vec<f32>,
+    pub date_right: f32,
+    pub stamps: Vec<SealPlace>,
 }
 
 /// A sealed 落款: the 署名 rows (each organ's name centred under its seal), the date 右空四字,
