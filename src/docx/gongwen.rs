@@ -384,9 +384,23 @@ pub(crate) fn imprint(x: &mut Xml, doc: &Document, style: &Style, facts: &Decisi
     let width = twips(style.page.body_width);
     let one = twips(14.0);
     let pitch = super::styles::line_pitch(style);
+    let mut gap = gf.imprint_gap_rows as i32 * pitch;
     if gf.imprint_new_page {
         Row {
             page_break_before: true,
+            ..Row::default()
+        }
+        .open(x, style)?;
+        x.close("w:p")?;
+        gap -= pitch;
+    }
+    // Word floats the table to the foot of the 版心; LibreOffice 7.4 sets a full-width floating
+    // table in the flow, where this spacer (the blank rows above the 版记, less what the
+    // table's borders and the paragraph after it may add) brings it down to the same place.
+    let spacer = gap - IMPRINT_SLACK;
+    if spacer > 0 {
+        Row {
+            line: Some(spacer),
             ..Row::default()
         }
         .open(x, style)?;
@@ -477,11 +491,22 @@ pub(crate) fn imprint(x: &mut Xml, doc: &Document, style: &Style, facts: &Decisi
         end_cell(x)?;
     }
     x.close("w:tbl")?;
-    // A table ends before the section does.
-    x.open("w:p", &[])?;
+    // A table ends before the section does: a paragraph one point high, which fits in the
+    // spacer's slack.
+    Row {
+        line: Some(IMPRINT_END_LINE),
+        ..Row::default()
+    }
+    .open(x, style)?;
     x.close("w:p")?;
     Ok(new_section)
 }
+
+/// Twips the spacer above the 版记 leaves free: the borders' widths (about 3 pt) and the
+/// one-point paragraph after the table, so that a flowing reader keeps the table on its page.
+const IMPRINT_SLACK: i32 = 100;
+/// The height (twips, exact) of the paragraph that closes the 版记's table.
+const IMPRINT_END_LINE: i32 = 20;
 
 /// Which footers a section uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
