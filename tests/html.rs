@@ -215,7 +215,9 @@ fn every_sample_is_parsed_without_errors_and_keeps_its_structure_and_text() {
         let mut attachments = doc.principal.attachment_pages.iter().peekable();
         let mut expected: Vec<(String, String)> = Vec::new();
         for e in &laid.structure {
-            let Element::Heading { level, text, block, .. } = e else { continue };
+            let Element::Heading { level, text, block, .. } = e else {
+                continue;
+            };
             while let Some(a) = attachments.next_if(|a| a.first_block <= *block) {
                 expected.push(("h2".into(), shown(&a.title)));
             }
@@ -237,7 +239,10 @@ fn every_sample_is_parsed_without_errors_and_keeps_its_structure_and_text() {
             })
             .collect();
         assert_eq!(paragraphs, expected, "{name}: paragraphs");
-        let bold: Vec<String> = html.select(&sel("article > p.gongwen-body strong")).map(text_of).collect();
+        let bold: Vec<String> = html
+            .select(&sel("article > p.gongwen-body strong"))
+            .map(text_of)
+            .collect();
         let expected_bold: Vec<String> = doc
             .blocks
             .iter()
@@ -355,7 +360,12 @@ fn every_sample_is_parsed_without_errors_and_keeps_its_structure_and_text() {
         match &doc.signature {
             Some(s) => {
                 // A 落款 with 签名章 (7.3.5.3) shows the signers' 职务 where the 署名 would be.
-                let stamps: Vec<String> = doc.principal.signature_stamps.iter().map(|t| t.title.text.clone()).collect();
+                let stamps: Vec<String> = doc
+                    .principal
+                    .signature_stamps
+                    .iter()
+                    .map(|t| t.title.text.clone())
+                    .collect();
                 let names = if stamps.is_empty() { s.issuers.clone() } else { stamps };
                 assert_eq!(issuers, names, "{name}: 署名");
                 assert_eq!(dates, std::slice::from_ref(&s.date), "{name}: 成文日期");
@@ -583,7 +593,12 @@ fn a_gongwen_shows_its_head_parts_and_imprint_in_reading_order() {
     // The joint 请示: the 版头 before the title, then 主送机关, the body, 附件说明, 署名, the 附件
     // with their titles, and the 版记 last.
     let (_, html) = page(&root().join("samples/joint-request.yaml"));
-    let one = |s: &str| html.select(&sel(s)).next().map(text_of).unwrap_or_else(|| panic!("no {s}"));
+    let one = |s: &str| {
+        html.select(&sel(s))
+            .next()
+            .map(text_of)
+            .unwrap_or_else(|| panic!("no {s}"))
+    };
     assert_eq!(one("header .gongwen-mark"), "清河县自然资源局清河县财政局文件");
     assert_eq!(one(".gongwen-doc-no-text"), "清自然资〔2024〕35号");
     assert_eq!(one(".gongwen-signers"), "签发人：王建国 刘晓梅");
@@ -593,7 +608,10 @@ fn a_gongwen_shows_its_head_parts_and_imprint_in_reading_order() {
     assert_eq!(items.len(), 2);
     let labels: Vec<String> = html.select(&sel(".gongwen-attachment-label")).map(text_of).collect();
     assert_eq!(labels, ["附件1", "附件2"]);
-    assert_eq!(one("footer.gongwen-imprint .gongwen-cc"), "抄送：市自然资源和规划局，市财政局。");
+    assert_eq!(
+        one("footer.gongwen-imprint .gongwen-cc"),
+        "抄送：市自然资源和规划局，市财政局。"
+    );
     assert!(one("footer .gongwen-printed").ends_with("2024年7月16日印发"));
     let text = one("article");
     let at = |s: &str| text.find(s).unwrap_or_else(|| panic!("{s}"));

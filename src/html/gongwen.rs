@@ -223,16 +223,22 @@ pub(super) fn css_rules(style: &Style, rules: &mut Vec<(&'static str, String)>) 
         format!("margin: 0.4em 0 0; border: 0; border-top: 4px double {RED};"),
     ));
     rules.push(("gongwen-to", "margin: 0; text-indent: 0;".to_string()));
-    rules.push(("gongwen-attachment-note", "display: flex; margin: 1.8em 0 0 2em;".to_string()));
+    rules.push((
+        "gongwen-attachment-note",
+        "display: flex; margin: 1.8em 0 0 2em;".to_string(),
+    ));
     rules.push(("gongwen-attachment-note-label", "margin: 0; flex: none;".to_string()));
-    rules.push(("gongwen-attachment-note-list", "margin: 0; padding-left: 1.6em;".to_string()));
+    rules.push((
+        "gongwen-attachment-note-list",
+        "margin: 0; padding-left: 1.6em;".to_string(),
+    ));
     rules.push(("gongwen-attachment-note-item", "margin: 0;".to_string()));
     rules.push(("gongwen-note", "margin: 0; text-indent: 2em;".to_string()));
-    rules.push(("gongwen-attendance", "margin: 0; padding-left: 5em; text-indent: -3em;".to_string()));
     rules.push((
-        "gongwen-attendance-label",
-        format!("font-family: {heading_family};"),
+        "gongwen-attendance",
+        "margin: 0; padding-left: 5em; text-indent: -3em;".to_string(),
     ));
+    rules.push(("gongwen-attendance-label", format!("font-family: {heading_family};")));
     rules.push((
         "gongwen-attachment-label",
         format!("margin: 2em 0 0; font-family: {heading_family};"),
@@ -250,7 +256,10 @@ pub(super) fn css_rules(style: &Style, rules: &mut Vec<(&'static str, String)>) 
         format!("{imprint_common} border-top: 2px solid #000; border-bottom: 2px solid #000;"),
     ));
     rules.push(("gongwen-imprint-plain", imprint_common));
-    rules.push(("gongwen-cc", "margin: 0; padding: 0 1em; border-bottom: 1px solid #000;".to_string()));
+    rules.push((
+        "gongwen-cc",
+        "margin: 0; padding: 0 1em; border-bottom: 1px solid #000;".to_string(),
+    ));
     rules.push((
         "gongwen-printed",
         "display: flex; flex-wrap: wrap; justify-content: space-between; margin: 0; padding: 0 1em;".to_string(),

@@ -134,7 +134,11 @@ impl Writer {
         self.open("h1", "gongwen-title", "");
         // A 命令 without a title is headed by its mark and 令号.
         let untitled = [doc.title_text()];
-        let lines = if doc.title.is_empty() { &untitled[..] } else { &doc.title[..] };
+        let lines = if doc.title.is_empty() {
+            &untitled[..]
+        } else {
+            &doc.title[..]
+        };
         for (i, line) in lines.iter().enumerate() {
             if i > 0 {
                 self.out.push_str("<br>");
@@ -216,7 +220,12 @@ impl Writer {
             self.closing(s);
         }
         // Attachment pages without blocks of their own.
-        for page in doc.principal.attachment_pages.iter().filter(|a| a.first_block >= doc.blocks.len()) {
+        for page in doc
+            .principal
+            .attachment_pages
+            .iter()
+            .filter(|a| a.first_block >= doc.blocks.len())
+        {
             self.gongwen_attachment_head(&page.label, &page.title);
         }
         self.gongwen_imprint(doc);

@@ -75,7 +75,7 @@ pub(crate) fn from_tree(r: &Reader, root: &Node, folders: &crate::core::file::Fo
         None => {
             return Err(r
                 .error(root.pos, "the document has no `title`")
-                .help("add a line `title: ……` at the top of the file"));
+                .help("add a line `title: ……` at the top of the file (only a 命令, `kind: order`, may go without)"));
         }
     };
     let title = match &title_node.value {

@@ -8,7 +8,14 @@ use crate::core::yaml::{Key, Node, Reader, Value, get};
 use crate::model::{AttachmentPage, Block, Line, Principal, Seal, SignatureStamp};
 
 /// The top-level fields this module reads.
-pub const FIELDS: &[&str] = &["to", "attachments", "seal", "signature-seal", "note", "attachment-pages"];
+pub const FIELDS: &[&str] = &[
+    "to",
+    "attachments",
+    "seal",
+    "signature-seal",
+    "note",
+    "attachment-pages",
+];
 
 /// Reads the 主体 fields of `top`; an attachment page's blocks are appended to `blocks`.
 /// `organs` is how many organs sign (one seal each); `signed` whether the 署名 is printed.
@@ -65,6 +72,14 @@ pub fn parse(
         };
         out.note = Some(Line { text, pos: n.pos });
     }
+    if let (Some(seal), Some(_)) = (get(top, "seal"), get(top, "signature-seal")) {
+        return Err(r
+            .error(
+                seal.pos,
+                "a document carries the organs' seals or the signers' 签名章, not both",
+            )
+            .help("GB/T 9704 7.3.5.1 and 7.3.5.3 are two forms of 落款: keep `seal` or `signature-seal`"));
+    }
     if let Some(n) = get(top, "seal") {
         if !signed {
             return Err(r
@@ -78,11 +93,6 @@ pub fn parse(
             return Err(r
                 .error(n.pos, "`signature-seal` needs the 成文日期 under it")
                 .help("add `issuer:` and `date:` (and do not set `signature: false`), or remove `signature-seal`"));
-        }
-        if let Some(seal) = get(top, "seal") {
-            return Err(r
-                .error(seal.pos, "a document carries the organs' seals or the signers' 签名章, not both")
-                .help("GB/T 9704 7.3.5.1 and 7.3.5.3 are two forms of 落款: keep `seal` or `signature-seal`"));
         }
         out.signature_stamps = signature_stamps(r, n, folders, organs)?;
     }
@@ -197,7 +207,15 @@ fn signature_stamps(r: &Reader, n: &Node, folders: &Folders, organs: usize) -> R
         return Err(r
             .error(
                 n.pos,
-                format!("`signature-seal` names {} stamps for {organs} issuing organs", items.len()),
+                format!(
+                    "`signature-seal` names {} for {organs} issuing organ{}",
+                    if items.len() == 1 {
+                        "1 stamp".to_string()
+                    } else {
+                        format!("{} stamps", items.len())
+                    },
+                    if organs == 1 { "" } else { "s" }
+                ),
             )
             .help("give one `{title: 职务, image: FILE}` per organ of `issuer:`, in the same order"));
     }

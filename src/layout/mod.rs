@@ -480,15 +480,22 @@ fn pull_back_signature(
 /// two lines of a paragraph of four or more, else the whole paragraph (and the heading above
 /// it). Returns the pagination and the block whose lines were carried, or None when the text
 /// before the 落款 ends in a table (the layout then stays as it was).
-fn carry_text_lines(cx: &Context, doc: &Document, regions: &mut Regions) -> Result<Option<(Placed, usize)>, LayoutError> {
+fn carry_text_lines(
+    cx: &Context,
+    doc: &Document,
+    regions: &mut Regions,
+) -> Result<Option<(Placed, usize)>, LayoutError> {
     let Some(signature) = regions.signature_start else {
         return Ok(None);
     };
     // The last item of the text: the 附件说明 between it and the 署名 goes along.
-    let Some(last) = (regions.body_start..signature).rev().find(|&k| match &regions.items[k] {
-        Item::Lines(b) => b.block.is_some(),
-        Item::Table(_) => true,
-    }) else {
+    let Some(last) = (regions.body_start..signature)
+        .rev()
+        .find(|&k| match &regions.items[k] {
+            Item::Lines(b) => b.block.is_some(),
+            Item::Table(_) => true,
+        })
+    else {
         return Ok(None);
     };
     let Item::Lines(b) = &regions.items[last] else {
@@ -771,7 +778,8 @@ fn paginate(cx: &Context, doc: &Document, regions: &Regions) -> Result<Placed, L
         if Some(i) == regions.signature_start {
             // Alone: nothing but the 落款 and the parts read with it (附件说明) on its page.
             signature_alone = cur.page().runs.iter().all(|r| {
-                r.role == RunRole::Signature || (r.block.is_none() && matches!(r.mark, Mark::Content(Slot::Signature(_))))
+                r.role == RunRole::Signature
+                    || (r.block.is_none() && matches!(r.mark, Mark::Content(Slot::Signature(_))))
             });
         }
         stamp_block(&mut cur.pages, mark, items[i].block());

@@ -314,7 +314,13 @@ pub(super) fn stamped_signature(
         let (w, h) = fit(&stamp.image, STAMP_WIDTH, STAMP_HEIGHT);
         let left = (stamp_right - w).max(0.0);
         let edge = (left - 2.0 * c).max(c);
-        let prepared = prepare(cx, RunRole::Signature, &stamp.title.text, stamp.title.pos, "the 签发人职务")?;
+        let prepared = prepare(
+            cx,
+            RunRole::Signature,
+            &stamp.title.text,
+            stamp.title.pos,
+            "the 签发人职务",
+        )?;
         let title_lines = text::break_lines(&prepared, edge, edge, text::Compression::Never);
         let widest = title_lines
             .iter()

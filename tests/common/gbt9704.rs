@@ -317,7 +317,12 @@ pub fn check(pdf: &Pdf, expected: Option<&Expected>) -> Report {
         // The 版记 stands on an even last page (GB/T 9704 7.4.1): text ending on an odd page
         // leaves that page as empty as it is, and the next one holds the 版记 alone.
         let imprint_next = i + 2 == pages.len() && (i + 2) % 2 == 0 && {
-            let top_rule = pages[i + 1].0.rules.iter().map(|r| r.y0.min(r.y1)).fold(f32::MAX, f32::min);
+            let top_rule = pages[i + 1]
+                .0
+                .rules
+                .iter()
+                .map(|r| r.y0.min(r.y1))
+                .fold(f32::MAX, f32::min);
             !content[i + 1].is_empty() && content[i + 1].iter().all(|l| l.top >= top_rule - 1.0)
         };
         if low < (TOP_MM + 225.0 * 2.0 / 3.0) * MM && !attachment_next && !blank[i + 1] && !imprint_next {
