@@ -544,6 +544,14 @@ pub(crate) fn letter_header(doc: &Document, style: &Style, facts: &Decisions) ->
         }
         .open(&mut x, style)?;
         x.close("w:p")?;
+        // LibreOffice (7.4) ignores the frame of a header's last paragraph and sets the lower
+        // double line at the header's top: a one-point paragraph after it keeps the frame.
+        Row {
+            line: Some(IMPRINT_END_LINE),
+            ..Row::default()
+        }
+        .open(&mut x, style)?;
+        x.close("w:p")?;
     } else {
         x.open("w:p", &[])?;
         x.close("w:p")?;
