@@ -201,28 +201,35 @@ fn every_sample_is_parsed_without_errors_and_keeps_its_structure_and_text() {
             assert!(css.contains(stack), "{name}: the CSS names {stack}");
         }
         let title = html.select(&sel("title")).next().map(text_of);
-        assert_eq!(title.as_deref(), Some(doc.title.join("").as_str()), "{name}");
+        assert_eq!(title.as_deref(), Some(doc.title_text().as_str()), "{name}");
 
         // The title is the one h1; the headings follow layout's levels (h2 for 一、…).
         let h1: Vec<String> = html.select(&sel("h1")).map(text_of).collect();
-        assert_eq!(h1, [doc.title.join("")], "{name}");
+        assert_eq!(h1, [doc.title_text()], "{name}");
         let headings: Vec<(String, String)> = html
             .select(&sel("h2, h3, h4, h5, h6"))
             .map(|h| (h.value().name().to_string(), text_of(h)))
             .collect();
-        let expected: Vec<(String, String)> = laid
-            .structure
-            .iter()
-            .filter_map(|e| match e {
-                Element::Heading { level, text, .. } => Some((format!("h{level}"), shown(text))),
-                _ => None,
-            })
-            .collect();
+        // Each 附件's title is an h2, the headings under it one level further down.
+        let body_end = doc.principal.body_end(doc.blocks.len());
+        let mut attachments = doc.principal.attachment_pages.iter().peekable();
+        let mut expected: Vec<(String, String)> = Vec::new();
+        for e in &laid.structure {
+            let Element::Heading { level, text, block, .. } = e else {
+                continue;
+            };
+            while let Some(a) = attachments.next_if(|a| a.first_block <= *block) {
+                expected.push(("h2".into(), shown(&a.title)));
+            }
+            let level = (level + u16::from(*block >= body_end)).min(6);
+            expected.push((format!("h{level}"), shown(text)));
+        }
+        expected.extend(attachments.map(|a| ("h2".to_string(), shown(&a.title))));
         headings_seen += expected.len();
         assert_eq!(headings, expected, "{name}: headings and their levels");
 
         // Paragraphs in order, with their bold runs.
-        let paragraphs: Vec<String> = html.select(&sel("article > p")).map(text_of).collect();
+        let paragraphs: Vec<String> = html.select(&sel("article > p.gongwen-body")).map(text_of).collect();
         let expected: Vec<String> = doc
             .blocks
             .iter()
@@ -232,7 +239,10 @@ fn every_sample_is_parsed_without_errors_and_keeps_its_structure_and_text() {
             })
             .collect();
         assert_eq!(paragraphs, expected, "{name}: paragraphs");
-        let bold: Vec<String> = html.select(&sel("article > p strong")).map(text_of).collect();
+        let bold: Vec<String> = html
+            .select(&sel("article > p.gongwen-body strong"))
+            .map(text_of)
+            .collect();
         let expected_bold: Vec<String> = doc
             .blocks
             .iter()
@@ -349,7 +359,15 @@ fn every_sample_is_parsed_without_errors_and_keeps_its_structure_and_text() {
         let dates: Vec<String> = html.select(&sel(".gongwen-date")).map(text_of).collect();
         match &doc.signature {
             Some(s) => {
-                assert_eq!(issuers, s.issuers, "{name}: 署名");
+                // A 落款 with 签名章 (7.3.5.3) shows the signers' 职务 where the 署名 would be.
+                let stamps: Vec<String> = doc
+                    .principal
+                    .signature_stamps
+                    .iter()
+                    .map(|t| t.title.text.clone())
+                    .collect();
+                let names = if stamps.is_empty() { s.issuers.clone() } else { stamps };
+                assert_eq!(issuers, names, "{name}: 署名");
                 assert_eq!(dates, std::slice::from_ref(&s.date), "{name}: 成文日期");
             }
             None => assert!(issuers.is_empty() && dates.is_empty(), "{name}"),
@@ -568,4 +586,36 @@ fn the_portal_block_is_shown_only_when_the_input_has_one() {
         ],
         "发布机构 defaults to the issuer; 索引号 left out"
     );
+}
+
+#[test]
+fn a_gongwen_shows_its_head_parts_and_imprint_in_reading_order() {
+    // The joint 请示: the 版头 before the title, then 主送机关, the body, 附件说明, 署名, the 附件
+    // with their titles, and the 版记 last.
+    let (_, html) = page(&root().join("samples/joint-request.yaml"));
+    let one = |s: &str| {
+        html.select(&sel(s))
+            .next()
+            .map(text_of)
+            .unwrap_or_else(|| panic!("no {s}"))
+    };
+    assert_eq!(one("header .gongwen-mark"), "清河县自然资源局清河县财政局文件");
+    assert_eq!(one(".gongwen-doc-no-text"), "清自然资〔2024〕35号");
+    assert_eq!(one(".gongwen-signers"), "签发人：王建国 刘晓梅");
+    assert!(html.select(&sel("header hr.gongwen-rule")).next().is_some());
+    assert_eq!(one(".gongwen-to"), "清河县人民政府：");
+    let items: Vec<String> = html.select(&sel(".gongwen-attachment-note li")).map(text_of).collect();
+    assert_eq!(items.len(), 2);
+    let labels: Vec<String> = html.select(&sel(".gongwen-attachment-label")).map(text_of).collect();
+    assert_eq!(labels, ["附件1", "附件2"]);
+    assert_eq!(
+        one("footer.gongwen-imprint .gongwen-cc"),
+        "抄送：市自然资源和规划局，市财政局。"
+    );
+    assert!(one("footer .gongwen-printed").ends_with("2024年7月16日印发"));
+    let text = one("article");
+    let at = |s: &str| text.find(s).unwrap_or_else(|| panic!("{s}"));
+    assert!(at("签发人") < at("关于申请拨付") && at("清河县人民政府：") < at("为落实"));
+    assert!(at("妥否") < at("附件：") && at("附件：") < at("2024年7月15日"));
+    assert!(at("2024年7月15日") < at("附件1") && at("第十条") < at("抄送"));
 }

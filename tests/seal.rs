@@ -185,3 +185,146 @@ fn docx_anchors_the_seals_to_the_date_and_breaks_before_attachments() {
         assert!(p.contains("<w:pageBreakBefore/>"), "{p}");
     }
 }
+
+/// Lays out `yaml` written into a folder holding the specimen seal and signature stamp.
+fn lay_out_text(yaml: &str) -> (gongwen::pipeline::Loaded, Layout) {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["specimen-seal.svg", "specimen-signature.svg"] {
+        std::fs::copy(root().join("samples").join(f), dir.path().join(f)).unwrap();
+    }
+    let input = dir.path().join("doc.yaml");
+    std::fs::write(&input, yaml).unwrap();
+    let loaded = gongwen::load(&input).unwrap();
+    let mut book = gongwen::fonts::FontBook::new(root().join("fonts"), false);
+    let laid = gongwen::lay_out(&loaded, &mut book).unwrap();
+    (loaded, laid)
+}
+
+#[test]
+fn joint_seals_in_rows_never_cross_and_names_stay_under_their_own_seal() {
+    // Four organs with long names: two rows of seals (GB/T 9704 7.3.5.1: 印章之间互不相交或相切,
+    // 每排印章两端不得超出版心).
+    let organs = [
+        "清河县自然资源和规划局",
+        "清河县财政局",
+        "清河县农业农村局",
+        "清河县发展和改革局",
+    ];
+    let yaml = format!(
+        "title: 关于耕地保护的请示\nissuer: [{}]\ndate: 2024-07-15\nseal: [{}]\nbody:\n  - 妥否，请批示。\n",
+        organs.join(", "),
+        vec!["specimen-seal.svg"; organs.len()].join(", ")
+    );
+    let (loaded, laid) = lay_out_text(&yaml);
+    let style = &loaded.style;
+    let body_right = style.page.left + style.page.body_width;
+    let page = laid.pages.iter().find(|p| !p.images.is_empty()).unwrap();
+    let seals = &page.images;
+    assert_eq!(seals.len(), organs.len());
+    let rows: std::collections::BTreeSet<i64> = seals.iter().map(|s| s.y.round() as i64).collect();
+    assert!(rows.len() >= 2, "several rows: {rows:?}");
+    for (i, a) in seals.iter().enumerate() {
+        assert!(
+            a.x >= style.page.left - 0.01 && a.x + a.width <= body_right + 0.01,
+            "seal {i} inside the 版心"
+        );
+        for b in &seals[i + 1..] {
+            let d = ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt();
+            assert!(d > SEAL_DIAMETER + 1.0, "seals {d} pt apart, centre to centre");
+        }
+        // The organ's name under its own seal only: it ends before the next seal of its row.
+        let (_, l, r, _) = line_box(&laid, i);
+        for (j, b) in seals.iter().enumerate().filter(|(j, _)| *j != i) {
+            let same_row = (b.y - a.y).abs() < 1.0;
+            assert!(
+                !same_row || r < b.x || l > b.x + b.width,
+                "name {i} runs under seal {j}"
+            );
+        }
+    }
+}
+
+#[test]
+fn signature_stamp_stands_4_characters_from_the_right_with_the_title_2_to_its_left() {
+    // GB/T 9704 7.3.5.3, on the order sample.
+    let (loaded, laid) = lay_out("order");
+    let style = &loaded.style;
+    let c = style.grid.char_pitch;
+    let pitch = style.grid.line_pitch;
+    let body_right = style.page.left + style.page.body_width;
+    let (p, tl, tr, tbase) = line_box(&laid, 0);
+    let (dp, _, dr, dbase) = line_box(&laid, 1);
+    assert_eq!(p, dp);
+    let stamp = &laid.pages[p].images[0];
+    assert!(
+        (body_right - (stamp.x + stamp.width) - 4.0 * c).abs() < 0.5,
+        "stamp 右空四字"
+    );
+    assert!((stamp.x - tr - 2.0 * c).abs() < 0.5, "职务 2 字 left of the stamp");
+    assert!(tl < tr);
+    let row_centre = tbase - 0.88 * style.signature.size + style.signature.size / 2.0;
+    assert!(
+        (stamp.y + stamp.height / 2.0 - row_centre).abs() < 0.5,
+        "the 职务 centred on the stamp's height"
+    );
+    assert!((body_right - dr - 4.0 * c).abs() < 0.5, "date 右空四字");
+    // 下空一行: one blank row between the stamp's lower edge and the date's row.
+    let date_top = dbase - (pitch - style.signature.size) / 2.0 - 0.88 * style.signature.size;
+    assert!(
+        date_top - (stamp.y + stamp.height) >= pitch - 0.5,
+        "a blank row above the date"
+    );
+    // The 命令 has no title: the text starts two blank rows under the 令号.
+    assert!(loaded.document.title.is_empty());
+    assert!(laid.pages[0].runs.iter().all(|r| r.mark != Mark::Content(Slot::Title)));
+    let stamped = laid.decisions.principal.stamped.as_ref().unwrap();
+    assert_eq!(stamped.stamps.len(), 1);
+    assert!((stamped.title_right[0] - (body_right - tr)).abs() < 0.5);
+}
+
+#[test]
+fn a_sealed_signature_that_cannot_stay_with_the_text_takes_its_last_lines_along() {
+    // 21 rows of text and a sealed 落款 with an 附件说明: tightening one character cannot pull
+    // nine rows back, so the last two lines of the last paragraph go to the next page with it.
+    let para = "为落实耕地保护责任，调动农村集体经济组织和农户保护耕地的积极性，".repeat(6);
+    let yaml = format!(
+        "title: 关于耕地保护的请示\nissuer: 清河县自然资源局\ndate: 2024-07-15\nseal: specimen-seal.svg\n\
+         attachments: [测算表, 管理办法]\nbody:\n{}",
+        format!("  - {para}\n").repeat(5)
+    );
+    let (_loaded, laid) = lay_out_text(&yaml);
+    let (p, ..) = line_box(&laid, 0);
+    assert!(p > 0);
+    let body_rows: std::collections::BTreeSet<i64> = laid.pages[p]
+        .runs
+        .iter()
+        .filter(|r| r.role == gongwen::layout::RunRole::Body && r.block.is_some())
+        .map(|r| r.baseline.round() as i64)
+        .collect();
+    assert_eq!(body_rows.len(), 2, "two lines of text above the 落款");
+    let carried = laid.decisions.carried.expect("the carried block");
+    assert_eq!(carried, 4);
+    let (_dir, docx) = {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(
+            root().join("samples/specimen-seal.svg"),
+            dir.path().join("specimen-seal.svg"),
+        )
+        .unwrap();
+        let input = dir.path().join("doc.yaml");
+        std::fs::write(&input, &yaml).unwrap();
+        let out = gongwen(&["build", input.to_str().unwrap(), "--format", "docx"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let docx = dir.path().join("doc.docx");
+        (dir, docx)
+    };
+    let xml = docx_part(&docx, "word/document.xml");
+    // The last paragraph: widow control on and kept with what follows, as are the 附件说明.
+    let last = xml.split("<w:p>").filter(|p| p.contains("为落实")).last().unwrap();
+    assert!(
+        last.contains("<w:keepNext/>") && last.contains("<w:widowControl/>"),
+        "{last}"
+    );
+    let note = xml.split("<w:p>").find(|p| p.contains("附件：1.")).unwrap();
+    assert!(note.contains("<w:keepNext/>"), "{note}");
+}

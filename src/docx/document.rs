@@ -29,12 +29,21 @@ struct Body<'a> {
     /// The space (twips) the paragraph after a table needs before it.
     space_pending: Option<i32>,
     style: &'a Style,
+    /// Every paragraph kept with the next, from the text layout carried to the 落款's page
+    /// (`Decisions::carried`) to the 署名.
+    keep_chain: bool,
+    /// The next paragraph turns widow control on (the one whose last lines are carried).
+    widow_control_next: bool,
 }
 
 impl Body<'_> {
     /// Starts a paragraph and writes its properties.
     fn open_p(&mut self, mut ppr: PPr) -> Result<(), DocxError> {
         ppr.page_break_before = std::mem::take(&mut self.break_pending);
+        ppr.keep_next |= self.keep_chain;
+        if std::mem::take(&mut self.widow_control_next) {
+            ppr.widow_control = true;
+        }
         let space = self.space_pending.take().filter(|&s| s > 0);
         // A page break makes the gap after a table moot.
         if !ppr.page_break_before && ppr.spacing.is_none() {
@@ -387,7 +396,7 @@ pub(super) fn t(x: &mut Xml, text: &str) -> Result<(), DocxError> {
 
 pub(crate) fn document(doc: &Document, style: &Style, facts: &DocxFacts) -> Result<Vec<u8>, DocxError> {
     let mut x = Xml::new()?;
-    if facts.principal.sealed.is_some() {
+    if facts.principal.sealed.is_some() || facts.principal.stamped.is_some() {
         x.open(
             "w:document",
             &[
@@ -405,6 +414,8 @@ pub(crate) fn document(doc: &Document, style: &Style, facts: &DocxFacts) -> Resu
         break_pending: false,
         space_pending: None,
         style,
+        keep_chain: false,
+        widow_control_next: false,
     };
 
     let title: &[String] = if facts.title_lines.is_empty() {
@@ -424,10 +435,12 @@ pub(crate) fn document(doc: &Document, style: &Style, facts: &DocxFacts) -> Resu
     let body_end = doc.principal.body_end(doc.blocks.len());
     b.blocks(doc, 0..body_end, facts)?;
     b.attachment_note(doc, facts)?;
-    match &facts.principal.sealed {
-        Some(sealed) if doc.signature.is_some() => b.sealed_signature(doc, sealed)?,
+    match (&facts.principal.sealed, &facts.principal.stamped) {
+        (Some(sealed), _) if doc.signature.is_some() => b.sealed_signature(doc, sealed)?,
+        (_, Some(stamped)) if doc.signature.is_some() => b.stamped_signature(doc, stamped)?,
         _ => b.unsealed_signature(doc, facts)?,
     }
+    b.keep_chain = false;
     if let Some(note) = &doc.principal.note {
         if doc.signature.is_none() {
             b.empty_p()?;
@@ -487,6 +500,12 @@ impl Body<'_> {
         let b = self;
         for (index, block) in doc.blocks.iter().enumerate().skip(range.start).take(range.len()) {
             let squeezed = facts.squeezed_marks.get(&index).map_or(&[][..], Vec::as_slice);
+            // Layout carried this block's last lines (or all of it) to the 落款's page: Word's
+            // keep-with-next and widow control move the same lines.
+            if facts.carried == Some(index) {
+                b.keep_chain = true;
+                b.widow_control_next = true;
+            }
             match block {
                 Block::Heading(h) => b.heading(h.level, &h.text, squeezed)?,
                 Block::Paragraph(p) => match facts.tightened.get(&index) {
@@ -591,6 +610,60 @@ impl Body<'_> {
             ..PPr::default()
         })?;
         for (k, place) in sealed.seals.iter().enumerate() {
+            super::principal::anchored_seal(&mut self.x, k, place)?;
+        }
+        self.run(&sig.date, false)?;
+        self.x.close("w:p")
+    }
+
+    /// The 落款 with 签发人签名章 (7.3.5.3): blank lines as layout counted them, each 职务 right
+    /// aligned 2 字 left of its stamp, the date 右空四字 holding the stamps as pictures anchored
+    /// to it.
+    fn stamped_signature(&mut self, doc: &Document, stamped: &crate::layout::StampedPlace) -> Result<(), DocxError> {
+        let Some(sig) = &doc.signature else { return Ok(()) };
+        let pitch = self.style.grid.char_pitch;
+        let right = |pt: f32| Ind {
+            left_chars: Some(0),
+            left: Some(0),
+            right_chars: Some((pt / pitch * 100.0).round() as i32),
+            right: Some(twips(pt)),
+            first_line_chars: Some(0),
+            first_line: Some(0),
+            ..Ind::default()
+        };
+        for _ in 0..stamped.rows_before {
+            self.empty_p()?;
+        }
+        for (k, stamp) in doc.principal.signature_stamps.iter().enumerate() {
+            if k > 0 {
+                for _ in 0..stamped.rows_between {
+                    self.empty_p()?;
+                }
+            }
+            let edge = stamped.title_right.get(k).copied().unwrap_or(6.0 * pitch);
+            self.open_p(PPr {
+                style: Some(SIGNATURE),
+                ind: Some(right(edge)),
+                jc: Some("right"),
+                ..PPr::default()
+            })?;
+            self.run(&stamp.title.text, false)?;
+            self.x.close("w:p")?;
+        }
+        for _ in 0..stamped.rows_after {
+            self.open_p(PPr {
+                keep_next: true,
+                ..PPr::default()
+            })?;
+            self.x.close("w:p")?;
+        }
+        self.open_p(PPr {
+            style: Some(DATE),
+            ind: Some(right(stamped.date_right)),
+            jc: Some("right"),
+            ..PPr::default()
+        })?;
+        for (k, place) in stamped.stamps.iter().enumerate() {
             super::principal::anchored_seal(&mut self.x, k, place)?;
         }
         self.run(&sig.date, false)?;

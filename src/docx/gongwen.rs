@@ -171,6 +171,9 @@ fn mark(
     let size = facts.gongwen.mark_size;
     let joint = h.mark.len() > 1;
     let n = h.mark.len();
+    if let (true, None, Some(suffix)) = (joint, &f, &h.mark_suffix) {
+        return joint_mark(x, doc, style, size, suffix);
+    }
     for (k, name) in h.mark.iter().enumerate() {
         let mut row = Row {
             frame: f.clone(),
@@ -193,6 +196,70 @@ fn mark(
         x.close("w:p")?;
     }
     Ok(())
+}
+
+/// A joint mark with 文件 (7.2.4): a borderless table of two cells, the organs' names one per
+/// paragraph spread to the widest name in the first, 文件 centred in the rest of the 版心 and
+/// vertically between them in the second; Word and LibreOffice both keep it on its rows (a
+/// name line holding 文件 too would wrap).
+fn joint_mark(x: &mut Xml, doc: &Document, style: &Style, size: f32, suffix: &str) -> Result<(), DocxError> {
+    let h = &doc.gongwen.header;
+    let width = twips(style.page.body_width);
+    let widest = h.mark.iter().map(|m| m.text.chars().count()).max().unwrap_or(1) as f32;
+    let names = twips(widest * size).min(width - twips(2.0 * size));
+    let rest = width - names;
+    let cell_width = |x: &mut Xml, w: i32| -> Result<(), DocxError> {
+        x.open("w:tcPr", &[])?;
+        x.empty("w:tcW", &[("w:w", &w.to_string()), ("w:type", "dxa")])?;
+        x.empty("w:vAlign", &[("w:val", "center")])?;
+        x.close("w:tcPr")
+    };
+    x.open("w:tbl", &[])?;
+    x.open("w:tblPr", &[])?;
+    x.empty("w:tblW", &[("w:w", &width.to_string()), ("w:type", "dxa")])?;
+    x.open("w:tblBorders", &[])?;
+    for side in ["top", "left", "bottom", "right", "insideH", "insideV"] {
+        x.empty(&format!("w:{side}"), &[("w:val", "nil")])?;
+    }
+    x.close("w:tblBorders")?;
+    x.empty("w:tblLayout", &[("w:type", "fixed")])?;
+    x.open("w:tblCellMar", &[])?;
+    for side in ["top", "left", "bottom", "right"] {
+        x.empty(&format!("w:{side}"), &[("w:w", "0"), ("w:type", "dxa")])?;
+    }
+    x.close("w:tblCellMar")?;
+    x.close("w:tblPr")?;
+    x.open("w:tblGrid", &[])?;
+    x.empty("w:gridCol", &[("w:w", &names.to_string())])?;
+    x.empty("w:gridCol", &[("w:w", &rest.to_string())])?;
+    x.close("w:tblGrid")?;
+    x.open("w:tr", &[])?;
+    x.open("w:tc", &[])?;
+    cell_width(x, names)?;
+    for name in &h.mark {
+        Row {
+            line: Some(twips(1.2 * size)),
+            jc: Some("distribute"),
+            ..Row::default()
+        }
+        .open(x, style)?;
+        run(x, &name.text, &style.title, Some(size), Some(RED))?;
+        x.close("w:p")?;
+    }
+    x.close("w:tc")?;
+    x.open("w:tc", &[])?;
+    cell_width(x, rest)?;
+    Row {
+        line: Some(twips(1.2 * size)),
+        jc: Some("center"),
+        ..Row::default()
+    }
+    .open(x, style)?;
+    run(x, suffix, &style.title, Some(size), Some(RED))?;
+    x.close("w:p")?;
+    x.close("w:tc")?;
+    x.close("w:tr")?;
+    x.close("w:tbl")
 }
 
 /// The 版头's paragraphs, before the title: one per grid row up to the title's row.
@@ -384,9 +451,23 @@ pub(crate) fn imprint(x: &mut Xml, doc: &Document, style: &Style, facts: &Decisi
     let width = twips(style.page.body_width);
     let one = twips(14.0);
     let pitch = super::styles::line_pitch(style);
+    let mut gap = gf.imprint_gap_rows as i32 * pitch;
     if gf.imprint_new_page {
         Row {
             page_break_before: true,
+            ..Row::default()
+        }
+        .open(x, style)?;
+        x.close("w:p")?;
+        gap -= pitch;
+    }
+    // Word floats the table to the foot of the 版心; LibreOffice 7.4 sets a full-width floating
+    // table in the flow, where this spacer (the blank rows above the 版记, less what the
+    // table's borders and the paragraph after it may add) brings it down to the same place.
+    let spacer = gap - IMPRINT_SLACK;
+    if spacer > 0 {
+        Row {
+            line: Some(spacer),
             ..Row::default()
         }
         .open(x, style)?;
@@ -477,11 +558,22 @@ pub(crate) fn imprint(x: &mut Xml, doc: &Document, style: &Style, facts: &Decisi
         end_cell(x)?;
     }
     x.close("w:tbl")?;
-    // A table ends before the section does.
-    x.open("w:p", &[])?;
+    // A table ends before the section does: a paragraph one point high, which fits in the
+    // spacer's slack.
+    Row {
+        line: Some(IMPRINT_END_LINE),
+        ..Row::default()
+    }
+    .open(x, style)?;
     x.close("w:p")?;
     Ok(new_section)
 }
+
+/// Twips the spacer above the 版记 leaves free: the borders' widths (about 3 pt) and the
+/// one-point paragraph after the table, so that a flowing reader keeps the table on its page.
+const IMPRINT_SLACK: i32 = 100;
+/// The height (twips, exact) of the paragraph that closes the 版记's table.
+const IMPRINT_END_LINE: i32 = 20;
 
 /// Which footers a section uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -515,6 +607,14 @@ pub(crate) fn letter_header(doc: &Document, style: &Style, facts: &Decisions) ->
             frame: Some(frame(left, bottom, w, "page")),
             borders: vec![("bottom", "thinThickSmallGap", 18, 0, RED)],
             line: Some(twips(10.0)),
+            ..Row::default()
+        }
+        .open(&mut x, style)?;
+        x.close("w:p")?;
+        // LibreOffice (7.4) ignores the frame of a header's last paragraph and sets the lower
+        // double line at the header's top: a one-point paragraph after it keeps the frame.
+        Row {
+            line: Some(IMPRINT_END_LINE),
             ..Row::default()
         }
         .open(&mut x, style)?;

@@ -129,7 +129,7 @@ pub(crate) fn document_rels(gongwen: bool, images: usize) -> Result<Vec<u8>, Doc
 
 /// The title as one string: the lines are parts of one Chinese sentence, so no separator.
 pub(crate) fn title_text(doc: &Document) -> String {
-    doc.title.concat()
+    doc.title_text()
 }
 
 pub(crate) fn core(doc: &Document) -> Result<Vec<u8>, DocxError> {

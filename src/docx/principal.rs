@@ -26,13 +26,20 @@ pub(crate) fn rel_id(k: usize) -> String {
 
 /// Each placed seal as a PNG, in the order of the seals.
 pub(crate) fn seal_media(doc: &Document, facts: &super::DocxFacts) -> Vec<Vec<u8>> {
-    let Some(sealed) = &facts.principal.sealed else {
-        return Vec::new();
+    // A document has seals or 签名章, never both: either fills the pictures seal1.png ….
+    let images: Vec<&Seal> = match (&facts.principal.sealed, &facts.principal.stamped) {
+        (Some(sealed), _) => doc.principal.seals.iter().take(sealed.seals.len()).collect(),
+        (None, Some(stamped)) => doc
+            .principal
+            .signature_stamps
+            .iter()
+            .take(stamped.stamps.len())
+            .map(|s| &s.image)
+            .collect(),
+        (None, None) => return Vec::new(),
     };
-    doc.principal
-        .seals
-        .iter()
-        .take(sealed.seals.len())
+    images
+        .into_iter()
         .filter_map(|seal| match seal {
             Seal::Png(data) => Some(data.clone()),
             Seal::Svg(data) => image::to_png(ImageKind::Svg, data, SEAL_PIXELS, false),

@@ -203,6 +203,7 @@ fn facts() -> DocxFacts {
         gongwen: Default::default(),
         principal: Default::default(),
         tightened: Default::default(),
+        carried: None,
     }
 }
 
@@ -694,6 +695,7 @@ fn sample_files_on_request() {
             gongwen: Default::default(),
             principal: Default::default(),
             tightened: Default::default(),
+            carried: None,
         };
         std::fs::write(
             dir.join("long.docx"),

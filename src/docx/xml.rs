@@ -119,6 +119,8 @@ pub(crate) struct PPr<'a> {
     pub page_break_before: bool,
     /// Writes `<w:widowControl w:val="0"/>`.
     pub no_widow_control: bool,
+    /// Writes `<w:widowControl/>`: at least two lines at each side of a page break.
+    pub widow_control: bool,
     /// Centred tab stops (twips from the left indent).
     pub centre_tabs: Vec<i32>,
     /// Writes `<w:overflowPunct w:val="0"/>`.
@@ -142,6 +144,7 @@ impl PPr<'_> {
             && !self.keep_lines
             && !self.page_break_before
             && !self.no_widow_control
+            && !self.widow_control
             && self.centre_tabs.is_empty()
             && !self.no_overflow_punct
             && !self.no_auto_space
@@ -172,6 +175,8 @@ impl PPr<'_> {
         }
         if self.no_widow_control {
             x.val("w:widowControl", "0")?;
+        } else if self.widow_control {
+            x.empty("w:widowControl", &[])?;
         }
         if !self.centre_tabs.is_empty() {
             x.open("w:tabs", &[])?;

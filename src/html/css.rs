@@ -147,6 +147,8 @@ impl Sheet {
             ),
         ));
 
+        super::gongwen::css_rules(style, &mut rules);
+
         let page = &style.page;
         let mut page_rules = String::new();
         page_rules.push_str("body { margin: 0; color: #000; background: #fff; }\n");
@@ -211,7 +213,7 @@ impl Sheet {
 
 /// A role's `font-family`: its Chinese chain, the same kind of face under the names common
 /// systems give it, its Latin chain, and a generic family.
-fn family(role: &Role) -> String {
+pub(super) fn family(role: &Role) -> String {
     let kind = role
         .fonts
         .iter()

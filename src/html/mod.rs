@@ -10,6 +10,7 @@
 //! embedded: no web fonts), print rules for the style's page, and no script.
 
 mod css;
+mod gongwen;
 mod table;
 
 use std::collections::BTreeMap;
@@ -129,14 +130,23 @@ impl Writer {
         if let Some(portal) = s.portal {
             self.portal(doc, portal);
         }
+        self.gongwen_head(doc);
         self.open("h1", "gongwen-title", "");
-        for (i, line) in doc.title.iter().enumerate() {
+        // A 命令 without a title is headed by its mark and 令号.
+        let untitled = [doc.title_text()];
+        let lines = if doc.title.is_empty() {
+            &untitled[..]
+        } else {
+            &doc.title[..]
+        };
+        for (i, line) in lines.iter().enumerate() {
             if i > 0 {
                 self.out.push_str("<br>");
             }
             escape_text(&mut self.out, line);
         }
         self.out.push_str("</h1>\n");
+        self.gongwen_to(doc);
 
         let levels: BTreeMap<usize, u16> = s
             .layout
@@ -159,7 +169,15 @@ impl Writer {
         let mut break_before = false;
         let mut last_heading: Option<&str> = None;
         let mut table_number = 0;
+        let body_end = doc.principal.body_end(doc.blocks.len());
         for (index, block) in doc.blocks.iter().enumerate() {
+            if index == body_end {
+                self.closing(s);
+            }
+            if let Some(page) = doc.principal.attachment_pages.iter().find(|a| a.first_block == index) {
+                self.gongwen_attachment_head(&page.label, &page.title);
+                break_before = false;
+            }
             let brk = if std::mem::take(&mut break_before) {
                 " gongwen-break"
             } else {
@@ -169,7 +187,9 @@ impl Writer {
                 Block::Heading(h) => {
                     // The structure's level (the title is 1): h2 for 一、 and so on, never
                     // skipping; the font follows the heading's own numbering.
-                    let level = levels.get(&index).copied().unwrap_or(2).clamp(2, 6);
+                    // Under an 附件's title (h2), one level further down.
+                    let below = u16::from(index >= body_end);
+                    let level = (levels.get(&index).copied().unwrap_or(2) + below).clamp(2, 6);
                     let tag = format!("h{level}");
                     self.open(&tag, &format!("gongwen-heading-{}{brk}", h.level.clamp(1, 4)), "");
                     escape_text(&mut self.out, &h.text);
@@ -196,10 +216,37 @@ impl Writer {
                 Block::PageBreak => break_before = true,
             }
         }
+        if body_end >= doc.blocks.len() {
+            self.closing(s);
+        }
+        // Attachment pages without blocks of their own.
+        for page in doc
+            .principal
+            .attachment_pages
+            .iter()
+            .filter(|a| a.first_block >= doc.blocks.len())
+        {
+            self.gongwen_attachment_head(&page.label, &page.title);
+        }
+        self.gongwen_imprint(doc);
+        self.out.push_str("</article>");
+    }
+
+    /// What follows the body: 附件说明, the 署名 (or the signers' 职务 of a 落款 with 签名章)
+    /// and 成文日期, 附注 and a 纪要's attendance.
+    fn closing(&mut self, s: &Sources) {
+        let doc = s.document;
+        self.gongwen_attachment_note(doc);
         if let Some(sig) = &doc.signature {
             self.open("div", "gongwen-signature", "");
             self.out.push('\n');
-            for issuer in &sig.issuers {
+            let stamps: Vec<&String> = doc.principal.signature_stamps.iter().map(|t| &t.title.text).collect();
+            let names: Vec<&String> = if stamps.is_empty() {
+                sig.issuers.iter().collect()
+            } else {
+                stamps
+            };
+            for issuer in names {
                 self.open("p", "gongwen-issuer", "");
                 escape_text(&mut self.out, issuer);
                 self.out.push_str("</p>\n");
@@ -219,7 +266,7 @@ impl Writer {
             }
             self.out.push_str("</p>\n</div>\n");
         }
-        self.out.push_str("</article>");
+        self.gongwen_after_signature(doc);
     }
 
     /// The portal's block: 索引号, 发布机构 (the issuer unless given), 成文日期, 分类, each

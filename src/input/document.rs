@@ -18,6 +18,7 @@ const TOP_FIELDS: &[&str] = &[
     "to",
     "attachments",
     "seal",
+    "signature-seal",
     "note",
     "attachment-pages",
 ];
@@ -61,17 +62,32 @@ pub(crate) fn from_tree(r: &Reader, root: &Node, folders: &crate::core::file::Fo
     let top = r.map(root, "the document")?;
     let fields = [TOP_FIELDS, crate::input::gongwen::FIELDS].concat();
     r.check_keys(top, &fields, "the document")?;
-    let title_node = get(top, "title").ok_or_else(|| {
-        r.error(root.pos, "the document has no `title`")
-            .help("add a line `title: ……` at the top of the file")
-    })?;
-    let title = r.text(title_node, "title")?;
+    // A 命令 often has no title: the 令号, then the text (GB/T 9704 10.2).
+    let is_order = get(top, "kind").and_then(Node::as_written).as_deref().map(str::trim) == Some("order");
+    let untitled = Node {
+        value: Value::Null,
+        pos: root.pos,
+        written: None,
+    };
+    let title_node = match get(top, "title") {
+        Some(n) => n,
+        None if is_order => &untitled,
+        None => {
+            return Err(r
+                .error(root.pos, "the document has no `title`")
+                .help("add a line `title: ……` at the top of the file (only a 命令, `kind: order`, may go without)"));
+        }
+    };
+    let title = match &title_node.value {
+        Value::Null if is_order => String::new(),
+        _ => r.text(title_node, "title")?,
+    };
     let title_lines: Vec<String> = title
         .split('\n')
         .map(|l| l.trim().to_string())
         .filter(|l| !l.is_empty())
         .collect();
-    if title_lines.is_empty() {
+    if title_lines.is_empty() && !is_order {
         return Err(r
             .error(title_node.pos, "the title is empty")
             .help("write the document's title after `title:`"));

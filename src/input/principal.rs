@@ -5,10 +5,17 @@ use crate::core::diag::Diagnostic;
 use crate::core::file::Folders;
 use crate::core::image::{self, ImageKind, MAX_IMAGE_BYTES};
 use crate::core::yaml::{Key, Node, Reader, Value, get};
-use crate::model::{AttachmentPage, Block, Line, Principal, Seal};
+use crate::model::{AttachmentPage, Block, Line, Principal, Seal, SignatureStamp};
 
 /// The top-level fields this module reads.
-pub const FIELDS: &[&str] = &["to", "attachments", "seal", "note", "attachment-pages"];
+pub const FIELDS: &[&str] = &[
+    "to",
+    "attachments",
+    "seal",
+    "signature-seal",
+    "note",
+    "attachment-pages",
+];
 
 /// Reads the 主体 fields of `top`; an attachment page's blocks are appended to `blocks`.
 /// `organs` is how many organs sign (one seal each); `signed` whether the 署名 is printed.
@@ -65,6 +72,14 @@ pub fn parse(
         };
         out.note = Some(Line { text, pos: n.pos });
     }
+    if let (Some(seal), Some(_)) = (get(top, "seal"), get(top, "signature-seal")) {
+        return Err(r
+            .error(
+                seal.pos,
+                "a document carries the organs' seals or the signers' 签名章, not both",
+            )
+            .help("GB/T 9704 7.3.5.1 and 7.3.5.3 are two forms of 落款: keep `seal` or `signature-seal`"));
+    }
     if let Some(n) = get(top, "seal") {
         if !signed {
             return Err(r
@@ -72,6 +87,14 @@ pub fn parse(
                 .help("add `issuer:` and `date:` (and do not set `signature: false`), or remove `seal`"));
         }
         out.seals = seals(r, n, folders, organs)?;
+    }
+    if let Some(n) = get(top, "signature-seal") {
+        if !signed {
+            return Err(r
+                .error(n.pos, "`signature-seal` needs the 成文日期 under it")
+                .help("add `issuer:` and `date:` (and do not set `signature: false`), or remove `signature-seal`"));
+        }
+        out.signature_stamps = signature_stamps(r, n, folders, organs)?;
     }
     if let Some(n) = get(top, "attachment-pages") {
         let Value::Seq(items) = &n.value else {
@@ -172,6 +195,50 @@ fn seals(r: &Reader, n: &Node, folders: &Folders, organs: usize) -> Result<Vec<S
             .help("give one seal per organ of `issuer:`, in the same order (`seal: [host.svg, other.svg]`), or `seal: placeholder`"));
     }
     items.into_iter().map(|i| seal(r, i, folders)).collect()
+}
+
+/// `signature-seal: {title: 市长, image: FILE}`, or a list with one per organ (联合行文).
+fn signature_stamps(r: &Reader, n: &Node, folders: &Folders, organs: usize) -> Result<Vec<SignatureStamp>, Diagnostic> {
+    let items: Vec<&Node> = match &n.value {
+        Value::Seq(items) => items.iter().collect(),
+        _ => vec![n],
+    };
+    if items.len() != organs {
+        return Err(r
+            .error(
+                n.pos,
+                format!(
+                    "`signature-seal` names {} for {organs} issuing organ{}",
+                    if items.len() == 1 {
+                        "1 stamp".to_string()
+                    } else {
+                        format!("{} stamps", items.len())
+                    },
+                    if organs == 1 { "" } else { "s" }
+                ),
+            )
+            .help("give one `{title: 职务, image: FILE}` per organ of `issuer:`, in the same order"));
+    }
+    items
+        .into_iter()
+        .map(|item| {
+            let entries = r.map(item, "a signature seal")?;
+            r.check_keys(entries, &["title", "image"], "a signature seal")?;
+            let missing = |key: &str, example: &str| {
+                r.error(item.pos, format!("this signature seal has no `{key}`"))
+                    .help(format!("write `{key}: {example}`"))
+            };
+            let title = get(entries, "title").ok_or_else(|| missing("title", "市长 (the signer's 职务, in full)"))?;
+            let image = get(entries, "image").ok_or_else(|| missing("image", "signature.svg (a PNG or SVG)"))?;
+            Ok(SignatureStamp {
+                title: Line {
+                    text: one_line(r, title, "title")?,
+                    pos: title.pos,
+                },
+                image: seal(r, image, folders)?,
+            })
+        })
+        .collect()
 }
 
 fn seal(r: &Reader, n: &Node, folders: &Folders) -> Result<Seal, Diagnostic> {

@@ -51,6 +51,10 @@ pub struct GongwenFacts {
     pub blank_before_imprint: bool,
     /// A page break before the 版记 (the body ended on an odd page or too low).
     pub imprint_new_page: bool,
+    /// Blank grid rows between what precedes the 版记 on its page (or the page's top) and the
+    /// 版记: the DOCX fills them, so that a reader setting the bottom-anchored table in the flow
+    /// (LibreOffice) still sets it at the page's foot.
+    pub imprint_gap_rows: usize,
     /// Pages that carry no page number.
     pub unnumbered: Vec<usize>,
     /// Where the 签发人 label and the first name start, from the 版心's left edge (pt).
@@ -586,6 +590,7 @@ pub(super) fn imprint(
         pages.push(Page::default());
     }
     let page_index = pages.len() - 1;
+    facts.imprint_gap_rows = if facts.imprint_new_page { first } else { first - end_row };
     if facts.blank_before_imprint {
         facts.unnumbered.push(page_index);
     }

@@ -207,6 +207,9 @@ struct Regions {
     start_row: usize,
     /// Blank rows before an item (by index) that does not start a page.
     gaps: Vec<(usize, usize)>,
+    /// A page break before this line of this item (item index, line): the last lines of the
+    /// text carried to the page of a 落款 that does not fit below them (GB/T 9704 7.3.5.5).
+    carry: Option<(usize, usize)>,
 }
 
 /// Lays out a document: its regions (title, body, signature) as items, the items paginated
@@ -234,9 +237,16 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
     body_region(&cx, doc, 0..body_end, parts.items)?;
     let attachment_indents = principal::attachments(&cx, doc, &mut parts, body_end)?;
     let sig_order = parts.order.len();
+    let mut stamp_plan = None;
     let (signature, mut seal_plan) = match principal::sealed_signature(&cx, doc, parts.items, parts.gaps)? {
         Some((s, plan)) => (Some(s), Some(plan)),
-        None => (signature_region(&cx, doc, parts.items)?, None),
+        None => match principal::stamped_signature(&cx, doc, parts.items, parts.gaps)? {
+            Some((s, plan)) => {
+                stamp_plan = Some(plan);
+                (Some(s), None)
+            }
+            None => (signature_region(&cx, doc, parts.items)?, None),
+        },
     };
     principal::note(&cx, doc, &mut parts, body_end)?;
     let mut attachment_titles = Vec::new();
@@ -261,18 +271,26 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
         signature_start: signature.as_ref().map(|s| s.start),
         start_row: header.as_ref().map_or(0, |h| h.title_row),
         gaps,
+        carry: None,
     };
     let mut placed = paginate(&cx, doc, &regions)?;
     let mut tightened = BTreeMap::new();
-    if placed.signature_alone
-        && let Some((pulled, paragraphs)) = pull_back_signature(&cx, doc, &mut regions)?
-    {
-        placed = pulled;
-        tightened = paragraphs;
+    let mut carried = None;
+    if placed.signature_alone {
+        if let Some((pulled, paragraphs)) = pull_back_signature(&cx, doc, &mut regions)? {
+            placed = pulled;
+            tightened = paragraphs;
+        } else if let Some((with_text, block)) = carry_text_lines(&cx, doc, &mut regions)? {
+            placed = with_text;
+            carried = Some(block);
+        }
     }
     let mut pages = placed.pages;
     if let Some(plan) = &mut seal_plan {
         principal::place_seals(&cx, doc, plan, &mut pages);
+    }
+    if let Some(plan) = &mut stamp_plan {
+        principal::place_stamps(&cx, doc, plan, &mut pages);
     }
     let end_row = gongwen::attendance(&cx, doc, &mut pages, placed.end_row)?;
     gongwen::imprint(&cx, doc, &mut pages, end_row, &mut gongwen_facts)?;
@@ -298,8 +316,9 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
             tables: placed.tables,
             squeezed_marks: placed.squeezed_marks,
             gongwen: gongwen_facts,
-            principal: principal::facts(attachment_indents, attachment_titles, seal_plan),
+            principal: principal::facts(attachment_indents, attachment_titles, seal_plan, stamp_plan),
             tightened,
+            carried,
         },
     })
 }
@@ -454,6 +473,52 @@ fn pull_back_signature(
         regions.items[k] = item;
     }
     Ok(None)
+}
+
+/// When tightening cannot bring the 落款 onto the page of the text, the text's last lines go
+/// with it to the next page, as Word's keep-with-next and widow control move them: the last
+/// two lines of a paragraph of four or more, else the whole paragraph (and the heading above
+/// it). Returns the pagination and the block whose lines were carried, or None when the text
+/// before the 落款 ends in a table (the layout then stays as it was).
+fn carry_text_lines(
+    cx: &Context,
+    doc: &Document,
+    regions: &mut Regions,
+) -> Result<Option<(Placed, usize)>, LayoutError> {
+    let Some(signature) = regions.signature_start else {
+        return Ok(None);
+    };
+    // The last item of the text: the 附件说明 between it and the 署名 goes along.
+    let Some(last) = (regions.body_start..signature)
+        .rev()
+        .find(|&k| match &regions.items[k] {
+            Item::Lines(b) => b.block.is_some(),
+            Item::Table(_) => true,
+        })
+    else {
+        return Ok(None);
+    };
+    let Item::Lines(b) = &regions.items[last] else {
+        return Ok(None);
+    };
+    let Some(block) = b.block else { return Ok(None) };
+    let n = b.lines.len();
+    let mut carry = (last, if n >= 4 { n - 2 } else { 0 });
+    if carry.1 == 0
+        && last > regions.body_start
+        && let Item::Lines(above) = &regions.items[last - 1]
+        && above.keep_with_next
+        && above.block.is_some()
+    {
+        carry = (last - 1, 0);
+    }
+    regions.carry = Some(carry);
+    let placed = paginate(cx, doc, regions)?;
+    if placed.signature_alone {
+        regions.carry = None;
+        return Ok(None);
+    }
+    Ok(Some((placed, block)))
 }
 
 /// A heading or paragraph broken into lines of the 版心's width (the first after its indent).
@@ -672,7 +737,7 @@ fn paginate(cx: &Context, doc: &Document, regions: &Regions) -> Result<Placed, L
     let mut tables = Vec::new();
     let mut signature_alone = false;
     for i in 0..items.len() {
-        if i == regions.body_start && cur.row > 0 {
+        if i == regions.body_start && regions.body_start > 0 && cur.row > 0 {
             cur.row += 1; // the blank line after the title
         }
         if Some(i) == regions.signature_start {
@@ -706,11 +771,16 @@ fn paginate(cx: &Context, doc: &Document, regions: &Regions) -> Result<Placed, L
                 if b.keep_with_next && b.role != RunRole::Title {
                     keep_with_next(cx, items, i, rows_per_page, &mut cur);
                 }
-                place_lines(cx, b, rows_per_page, &mut cur, &mut outline);
+                let break_before = regions.carry.filter(|(at, _)| *at == i).map(|(_, line)| line);
+                place_lines(cx, b, rows_per_page, &mut cur, &mut outline, break_before);
             }
         }
         if Some(i) == regions.signature_start {
-            signature_alone = cur.page().runs.iter().all(|r| r.role == RunRole::Signature);
+            // Alone: nothing but the 落款 and the parts read with it (附件说明) on its page.
+            signature_alone = cur.page().runs.iter().all(|r| {
+                r.role == RunRole::Signature
+                    || (r.block.is_none() && matches!(r.mark, Mark::Content(Slot::Signature(_))))
+            });
         }
         stamp_block(&mut cur.pages, mark, items[i].block());
         if let Item::Lines(LaidBlock {
@@ -760,13 +830,20 @@ fn keep_with_next(cx: &Context, items: &[Item], i: usize, rows_per_page: usize, 
 
 /// Places a block's lines one per grid row, starting new pages as needed; a heading's first
 /// line goes into the outline.
-fn place_lines(cx: &Context, b: &LaidBlock, rows_per_page: usize, cur: &mut Cursor, outline: &mut Vec<OutlineEntry>) {
+fn place_lines(
+    cx: &Context,
+    b: &LaidBlock,
+    rows_per_page: usize,
+    cur: &mut Cursor,
+    outline: &mut Vec<OutlineEntry>,
+    break_before: Option<usize>,
+) {
     let style = cx.style;
     let g = &style.grid;
     let width = style.page.body_width;
     let size = style.role(b.role).size;
     for (k, line) in b.lines.iter().enumerate() {
-        if cur.row >= rows_per_page {
+        if cur.row >= rows_per_page || (break_before == Some(k) && cur.row > 0) {
             cur.new_page();
         }
         let top = style.page.top + cur.row as f32 * g.line_pitch;

@@ -253,6 +253,10 @@ pub struct Decisions {
     /// Paragraphs set one character tighter (GB/T 9704 7.3.5.5) so that the 署名 does not
     /// start a page alone, per index in `Document::blocks`: their character spacing (pt).
     pub tightened: std::collections::BTreeMap<usize, f32>,
+    /// The block whose last lines (or which whole, with a heading above it) went to the next
+    /// page with a 落款 that tightening could not keep on the page of the text: the DOCX keeps
+    /// it with the 落款 (keep-with-next and widow control move the same lines).
+    pub carried: Option<usize>,
 }
 
 /// What layout decided about the 主体's parts (GB/T 9704 7.3), in points.
@@ -265,6 +269,21 @@ pub struct PrincipalFacts {
     pub attachment_titles: Vec<Vec<String>>,
     /// The sealed 落款 (7.3.5.1), when the document has seals.
     pub sealed: Option<SealedPlace>,
+    /// The 落款 with 签发人签名章 (7.3.5.3), when the document has them.
+    pub stamped: Option<StampedPlace>,
+}
+
+/// A 落款 with 签发人签名章 (7.3.5.3): blank rows before the first 职务 row, between two of them
+/// and before the date; each 职务's distance from the 版心's right edge (it ends 2 字 left of its
+/// stamp), the date's (4 字), and the stamps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StampedPlace {
+    pub rows_before: usize,
+    pub rows_between: usize,
+    pub rows_after: usize,
+    pub title_right: Vec<f32>,
+    pub date_right: f32,
+    pub stamps: Vec<SealPlace>,
 }
 
 /// A sealed 落款: the 署名 rows (each organ's name centred under its seal), the date 右空四字,

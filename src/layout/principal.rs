@@ -5,6 +5,7 @@
 use super::text::{self, Origin, Prepared};
 use super::{
     Context, Item, LaidBlock, LayoutError, Page, PrincipalFacts, RunRole, SealPlace, SealedPlace, SignaturePlace,
+    StampedPlace,
 };
 use crate::core::image::ImageKind;
 use crate::model::{Document, Seal, SourcePos};
@@ -173,10 +174,21 @@ pub(super) fn sealed_signature(
     let wd = text::natural_width(&date);
     let date_x = (width - 4.0 * c - wd).max(0.0);
     let date_centre = date_x + wd / 2.0;
-    let step = SEAL_DIAMETER + SEAL_GAP;
-    let per_row = (((date_centre - SEAL_DIAMETER / 2.0) / step).floor().max(0.0) as usize + 1).max(1);
+    let names = sig
+        .issuers
+        .iter()
+        .map(|name| prepare(cx, RunRole::Signature, name, sig.pos, "the signature"))
+        .collect::<Result<Vec<_>, _>>()?;
+    // Side by side, seals neither cross nor touch (SEAL_GAP apart) and each name keeps at
+    // least 1 字 from the next one, so that no name runs under its neighbour's seal.
+    let widest_name = names.iter().map(text::natural_width).fold(0.0f32, f32::max);
+    let step = (SEAL_DIAMETER + SEAL_GAP).max(widest_name + c);
+    // As many to a row as keep the row's leftmost seal (and name) inside the 版心.
+    let reach = (date_centre - SEAL_DIAMETER.max(widest_name) / 2.0).max(0.0);
+    let per_row = ((reach / step).floor() as usize + 1).max(1);
     let n = sig.issuers.len();
     let rows = n.div_ceil(per_row);
+    let mut names = names.into_iter();
     let start = items.len();
     // The paginator adds one blank row before the 署名; two more make 正文下空三行.
     gaps.push((start, ROWS_ABOVE_SEALED - 1));
@@ -191,7 +203,7 @@ pub(super) fn sealed_signature(
             // Right-aligned rows: the last seal of each row stands over the date.
             let from_right = members.len() - 1 - j;
             let centre = date_centre - from_right as f32 * step;
-            let prepared = prepare(cx, RunRole::Signature, &sig.issuers[k], sig.pos, "the signature")?;
+            let Some(prepared) = names.next() else { break };
             let measure = if members.len() == 1 { width } else { step.min(width) };
             let name_lines = text::break_lines(&prepared, measure, measure, text::Compression::Never);
             let w = name_lines
@@ -250,6 +262,190 @@ pub(super) fn sealed_signature(
     Ok(Some((items_out, plan)))
 }
 
+/// The largest box a 签发人签名章 is fitted into (GB/T 9704 gives no size; a stamp of the
+/// signature is commonly about 40 × 16 mm): two grid rows high at most.
+const STAMP_WIDTH: f32 = 40.0 * MM;
+const STAMP_HEIGHT: f32 = 18.0 * MM;
+/// Grid rows from one 职务 row to the next (联合行文): the stamps, centred on their rows, stay
+/// a row apart.
+const STAMP_ROW_STEP: usize = 3;
+
+/// What the 落款 with 签名章 needs after pagination: each 职务's structure line, the stamps'
+/// boxes (left edge from the 版心's left edge, size).
+pub(super) struct StampPlan {
+    titles: Vec<usize>,
+    boxes: Vec<(f32, f32, f32)>,
+    date_line: usize,
+    pub place: StampedPlace,
+}
+
+/// The 落款 with 签发人签名章 (7.3.5.3): 正文下空二行, the stamp 右空四字 and the signer's 职务
+/// 2 字 to its left, centred on the stamp's height; 联合行文, one organ's 职务 and stamp a row,
+/// host first, aligned; the date 下空一行 under the last stamp, 右空四字. Each stamp is centred
+/// on its 职务's row, so the row above and the row below it hold its halves.
+pub(super) fn stamped_signature(
+    cx: &Context,
+    doc: &Document,
+    items: &mut Vec<Item>,
+    gaps: &mut Vec<(usize, usize)>,
+) -> Result<Option<(super::SignatureItems, StampPlan)>, LayoutError> {
+    let Some(sig) = &doc.signature else { return Ok(None) };
+    let stamps = &doc.principal.signature_stamps;
+    if stamps.is_empty() {
+        return Ok(None);
+    }
+    let style = cx.style;
+    let c = style.grid.char_pitch;
+    let width = style.page.body_width;
+    let stamp_right = width - 4.0 * c;
+    let start = items.len();
+    // 空二行, and the row of the stamp's upper half (the paginator adds one blank row).
+    let rows_before = 3;
+    let rows_between = STAMP_ROW_STEP - 1;
+    // The stamp's lower half, then 下空一行.
+    let rows_after = 2;
+    gaps.push((start, rows_before - 1));
+    let mut lines = Vec::new();
+    let mut titles = Vec::new();
+    let mut boxes = Vec::new();
+    let mut title_right = Vec::new();
+    let mut first_start = width;
+    for (k, stamp) in stamps.iter().enumerate() {
+        let (w, h) = fit(&stamp.image, STAMP_WIDTH, STAMP_HEIGHT);
+        let left = (stamp_right - w).max(0.0);
+        let edge = (left - 2.0 * c).max(c);
+        let prepared = prepare(
+            cx,
+            RunRole::Signature,
+            &stamp.title.text,
+            stamp.title.pos,
+            "the 签发人职务",
+        )?;
+        let title_lines = text::break_lines(&prepared, edge, edge, text::Compression::Never);
+        let widest = title_lines
+            .iter()
+            .map(|l| text::line_width(&prepared, l))
+            .fold(0.0f32, f32::max);
+        first_start = first_start.min(edge - widest);
+        lines.extend(title_lines.iter().map(|l| super::slice_text(&prepared, l)));
+        if k > 0 {
+            gaps.push((items.len(), rows_between));
+        }
+        items.push(Item::Lines(LaidBlock {
+            role: RunRole::Signature,
+            prepared,
+            lines: title_lines,
+            indent: 0.0,
+            hang: 0.0,
+            same_row: false,
+            align: Align::Right,
+            keep_with_next: true,
+            page_break_before: false,
+            fixed_x: None,
+            right_edge: Some(edge),
+            outline: None,
+            block: None,
+            signature_line: Some(k),
+        }));
+        titles.push(k);
+        boxes.push((left, w, h));
+        title_right.push(width - edge);
+    }
+    let n = stamps.len();
+    let date = prepare(cx, RunRole::Signature, &sig.date, sig.pos, "the signature")?;
+    let wd = text::natural_width(&date);
+    let date_x = (stamp_right - wd).max(0.0);
+    gaps.push((items.len(), rows_after));
+    items.push(Item::Lines(LaidBlock::date_line(date, date_x, n)));
+    let date_right = width - date_x - wd;
+    let items_out = super::SignatureItems {
+        start,
+        place: SignaturePlace {
+            issuer_right: title_right.iter().copied().fold(f32::MAX, f32::min),
+            date_right,
+            issuer_start: first_start,
+            date_start: date_x,
+        },
+        paragraphs: n + 1,
+        lines,
+    };
+    let plan = StampPlan {
+        titles,
+        boxes,
+        date_line: n,
+        place: StampedPlace {
+            rows_before,
+            rows_between,
+            rows_after,
+            title_right,
+            date_right,
+            stamps: Vec::new(),
+        },
+    };
+    Ok(Some((items_out, plan)))
+}
+
+/// Draws each 签名章 centred on its 职务's row, its right edge 4 字 from the 版心's right.
+pub(super) fn place_stamps(cx: &Context, doc: &Document, plan: &mut StampPlan, pages: &mut [Page]) {
+    let style = cx.style;
+    let pitch = style.grid.line_pitch;
+    let size = style.signature.size;
+    let row_top = |baseline: f32| baseline - (pitch - size) / 2.0 - super::EM_ASCENT * size;
+    let Some((_, date_baseline)) = find_line(pages, plan.date_line) else {
+        return;
+    };
+    let date_top = row_top(date_baseline);
+    for (&k, &(left, w, h)) in plan.titles.iter().zip(&plan.boxes) {
+        let Some((page, baseline)) = find_line(pages, k) else {
+            continue;
+        };
+        let Some(stamp) = doc.principal.signature_stamps.get(k) else {
+            continue;
+        };
+        let top = row_top(baseline) + (pitch - h) / 2.0;
+        draw_image(&mut pages[page], &stamp.image, style.page.left + left, top, w, h);
+        plan.place.stamps.push(SealPlace {
+            left,
+            top_from_date: top - date_top,
+            width: w,
+            height: h,
+            page,
+        });
+    }
+}
+
+/// The page and baseline of the signature's structure line `line`.
+fn find_line(pages: &[Page], line: usize) -> Option<(usize, f32)> {
+    pages.iter().enumerate().find_map(|(p, page)| {
+        page.runs
+            .iter()
+            .find(|r| r.mark == super::Mark::Content(super::Slot::Signature(line)))
+            .map(|r| (p, r.baseline))
+    })
+}
+
+/// A seal or stamp image (or the placeholder's ring) in its box on `page`.
+fn draw_image(page: &mut Page, seal: &Seal, left: f32, top: f32, w: f32, h: f32) {
+    match seal {
+        Seal::Placeholder => page.shapes.push(super::Shape {
+            points: ring(left + w / 2.0, top + h / 2.0, w.min(h) / 2.0),
+            fill: super::Colour::RED,
+        }),
+        Seal::Png(data) | Seal::Svg(data) => page.images.push(super::Image {
+            x: left,
+            y: top,
+            width: w,
+            height: h,
+            kind: if matches!(seal, Seal::Png(_)) {
+                ImageKind::Png
+            } else {
+                ImageKind::Svg
+            },
+            data: data.clone(),
+        }),
+    }
+}
+
 /// 附注 (7.3.6): in parentheses, 2 字 in, on the line after the date.
 pub(super) fn note(cx: &Context, doc: &Document, parts: &mut Parts, before_block: usize) -> Result<(), LayoutError> {
     let Some(note) = &doc.principal.note else { return Ok(()) };
@@ -300,14 +496,7 @@ pub(super) fn place_seals(cx: &Context, doc: &Document, plan: &mut SealPlan, pag
     let pitch = style.grid.line_pitch;
     let size = style.signature.size;
     let row_top = |baseline: f32| baseline - (pitch - size) / 2.0 - super::EM_ASCENT * size;
-    let find = |pages: &[Page], line: usize| {
-        pages.iter().enumerate().find_map(|(p, page)| {
-            page.runs
-                .iter()
-                .find(|r| r.mark == super::Mark::Content(super::Slot::Signature(line)))
-                .map(|r| (p, r.baseline))
-        })
-    };
+    let find = find_line;
     let Some((_, date_baseline)) = find(pages, plan.date_line) else {
         return;
     };
@@ -326,25 +515,7 @@ pub(super) fn place_seals(cx: &Context, doc: &Document, plan: &mut SealPlan, pag
             .min(bottom_limit - h)
             .max(top_limit);
         let left = style.page.left + centre - w / 2.0;
-        let target = &mut pages[page];
-        match seal {
-            Seal::Placeholder => target.shapes.push(super::Shape {
-                points: ring(left + w / 2.0, top + h / 2.0, SEAL_DIAMETER / 2.0),
-                fill: super::Colour::RED,
-            }),
-            Seal::Png(data) | Seal::Svg(data) => target.images.push(super::Image {
-                x: left,
-                y: top,
-                width: w,
-                height: h,
-                kind: if matches!(seal, Seal::Png(_)) {
-                    ImageKind::Png
-                } else {
-                    ImageKind::Svg
-                },
-                data: data.clone(),
-            }),
-        }
+        draw_image(&mut pages[page], seal, left, top, w, h);
         plan.place.seals.push(SealPlace {
             left: left - style.page.left,
             top_from_date: top - date_top,
@@ -357,6 +528,11 @@ pub(super) fn place_seals(cx: &Context, doc: &Document, plan: &mut SealPlan, pag
 
 /// A seal image's box: the image's proportions fitted into the seal's diameter.
 fn seal_box(seal: &Seal) -> (f32, f32) {
+    fit(seal, SEAL_DIAMETER, SEAL_DIAMETER)
+}
+
+/// An image's box: its proportions fitted into `max_w` × `max_h`.
+fn fit(seal: &Seal, max_w: f32, max_h: f32) -> (f32, f32) {
     let (w, h) = match seal {
         Seal::Placeholder => (1.0, 1.0),
         Seal::Png(data) => crate::core::image::png_size(data).map_or((1.0, 1.0), |(w, h)| (w as f32, h as f32)),
@@ -364,7 +540,7 @@ fn seal_box(seal: &Seal) -> (f32, f32) {
             crate::core::image::svg_tree(data).map_or((1.0, 1.0), |t| (t.size().width(), t.size().height()))
         }
     };
-    let scale = SEAL_DIAMETER / w.max(h).max(f32::MIN_POSITIVE);
+    let scale = (max_w / w.max(f32::MIN_POSITIVE)).min(max_h / h.max(f32::MIN_POSITIVE));
     (w * scale, h * scale)
 }
 
@@ -388,10 +564,12 @@ pub(super) fn facts(
     attachment_indents: Vec<(f32, f32)>,
     attachment_titles: Vec<Vec<String>>,
     plan: Option<SealPlan>,
+    stamps: Option<StampPlan>,
 ) -> PrincipalFacts {
     PrincipalFacts {
         attachment_indents,
         attachment_titles,
         sealed: plan.map(|p| p.place),
+        stamped: stamps.map(|p| p.place),
     }
 }

@@ -9,10 +9,14 @@ use crate::model::{Block, CellKind, Document};
 /// 署名 and date, 主送机关, 附件说明, 附注, 附件 labels and titles), each with the block before
 /// which it is read, in reading order.
 pub(crate) fn elements(doc: &Document, lines: &[(usize, usize)]) -> Vec<Element> {
-    let mut out = vec![Element::Title {
-        text: doc.title.join(""),
-        pos: doc.title_pos,
-    }];
+    // A 命令 without a title has no title element (its metadata title is the mark and 令号).
+    let mut out: Vec<Element> = (!doc.title.is_empty())
+        .then(|| Element::Title {
+            text: doc.title.join(""),
+            pos: doc.title_pos,
+        })
+        .into_iter()
+        .collect();
     // Each heading is one level below the heading it sits under (the title is level 1), so
     // levels never skip (一、 followed directly by 1. gives 2, 3).
     let mut open: Vec<u8> = Vec::new();
@@ -83,7 +87,7 @@ pub(crate) fn elements(doc: &Document, lines: &[(usize, usize)]) -> Vec<Element>
 /// come from outside the document (see `lib::lay_out`).
 pub(crate) fn metadata(doc: &Document) -> Metadata {
     Metadata {
-        title: doc.title.join(""),
+        title: doc.title_text(),
         author: doc.issuer.clone(),
         subject: None,
         date: doc.date,

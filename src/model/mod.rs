@@ -20,7 +20,7 @@ impl Date {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
     /// The title; each element is one line the author fixed with a line break. A single
-    /// element means "break it where layout thinks best".
+    /// element means "break it where layout thinks best"; none: a 命令 without a title.
     pub title: Vec<String>,
     pub title_pos: SourcePos,
     /// 发文机关署名; also the PDF author.
@@ -35,6 +35,22 @@ pub struct Document {
     pub gongwen: gongwen::Gongwen,
     /// 主送机关, 附件说明, seals, 附注 and 附件 pages.
     pub principal: Principal,
+}
+
+impl Document {
+    /// The title as one string (its lines are parts of one sentence); a 命令 without a title
+    /// (GB/T 9704 10.2: the 令号, then the text) is named by its mark and 令号.
+    pub fn title_text(&self) -> String {
+        if !self.title.is_empty() {
+            return self.title.concat();
+        }
+        let h = &self.gongwen.header;
+        let mark: String = h.mark.iter().map(|f| f.text.as_str()).collect();
+        match &h.doc_no {
+            Some(no) => format!("{mark}{}", no.text),
+            None => mark,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -94,6 +110,6 @@ pub struct Portal {
 
 pub mod gongwen;
 pub mod principal;
-pub use principal::{AttachmentPage, Line, Principal, Seal};
+pub use principal::{AttachmentPage, Line, Principal, Seal, SignatureStamp};
 pub mod table;
 pub use table::{Border, Cell, CellKind, Table};

@@ -12,6 +12,9 @@ pub struct Principal {
     pub attachments: Vec<Line>,
     /// The seal(s) of a sealed 落款 (7.3.5.1): one per organ of the 署名.
     pub seals: Vec<Seal>,
+    /// The 签发人签名章 (7.3.5.3), one per organ: each signer's 职务 and stamp, in place of the
+    /// 署名 (never with `seals`).
+    pub signature_stamps: Vec<SignatureStamp>,
     /// 附注, in full-width parentheses (7.3.6).
     pub note: Option<Line>,
     /// 附件 pages (7.3.7), each starting a new page; their blocks are `Document::blocks` from
@@ -39,6 +42,13 @@ pub enum Seal {
     Placeholder,
     Png(Vec<u8>),
     Svg(Vec<u8>),
+}
+
+/// A 签发人签名章: the stamp's image and the signer's 职务, written in full, to its left.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignatureStamp {
+    pub title: Line,
+    pub image: Seal,
 }
 
 #[derive(Debug, Clone, PartialEq)]

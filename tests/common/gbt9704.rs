@@ -297,7 +297,8 @@ pub fn check(pdf: &Pdf, expected: Option<&Expected>) -> Report {
     );
 
     // Fill: the lowest text or rule of every page but the last reaches two thirds of the 版心
-    // (blank pages and pages before an 附件 aside); a last page holding only the 署名 and
+    // (blank pages, pages before an 附件 and an odd page before an even last page holding only
+    // the 版记 aside); a last page holding only the 署名 and
     // 成文日期 is stranded.
     let mut half_empty = Vec::new();
     for i in 0..pages.len().saturating_sub(1) {
@@ -313,7 +314,18 @@ pub fn check(pdf: &Pdf, expected: Option<&Expected>) -> Report {
             .iter()
             .min_by(|a, b| a.top.total_cmp(&b.top))
             .is_some_and(|l| l.text.starts_with("附件"));
-        if low < (TOP_MM + 225.0 * 2.0 / 3.0) * MM && !attachment_next && !blank[i + 1] {
+        // The 版记 stands on an even last page (GB/T 9704 7.4.1): text ending on an odd page
+        // leaves that page as empty as it is, and the next one holds the 版记 alone.
+        let imprint_next = i + 2 == pages.len() && (i + 2) % 2 == 0 && {
+            let top_rule = pages[i + 1]
+                .0
+                .rules
+                .iter()
+                .map(|r| r.y0.min(r.y1))
+                .fold(f32::MAX, f32::min);
+            !content[i + 1].is_empty() && content[i + 1].iter().all(|l| l.top >= top_rule - 1.0)
+        };
+        if low < (TOP_MM + 225.0 * 2.0 / 3.0) * MM && !attachment_next && !blank[i + 1] && !imprint_next {
             half_empty.push((i + 1, (BOTTOM_MM * MM - low) / (225.0 * MM)));
         }
     }
