@@ -66,6 +66,11 @@ fn known_failures(sample: &str) -> Vec<KnownFailure> {
         "letter" | "minutes" | "order" => vec![SHORT_GRID],
         // Issue 13: a joint 请示 with seals and 附件 pages; a one-page sealed draft.
         "joint-request" | "sealed-draft" => vec![],
+        "landscape-table" => vec![KnownFailure {
+            check: "grid",
+            why: "the text stops before the landscape table and resumes after it: no portrait page holds 22 \
+                  body lines (those it has are on the grid)",
+        }],
         "long-table" => vec![KnownFailure {
             check: "grid",
             why: "the sample is one long table: no page holds 22 body lines (its 7 lines are on the grid)",
@@ -112,7 +117,7 @@ fn assert_report(sample: &str, report: &Report) {
 #[test]
 fn every_sample_meets_the_page_rules_it_met() {
     let names = samples();
-    assert_eq!(names.len(), 14, "{names:?}");
+    assert_eq!(names.len(), 15, "{names:?}");
     for name in &names {
         let (_dir, pdf, _) = build_sample(name);
         let report = check(&read_pdf(&pdf), Some(&expected_from_input(name)));

@@ -7,15 +7,18 @@
 //!   archives run) cannot read the indirect form and rejects the file.
 //! - The catalog asks viewers to show the document title in the title bar (/DisplayDocTitle),
 //!   which krilla writes only for PDF/UA.
+//! - Landscape pages (a table turned on portrait paper) get `/Rotate 90`, so that viewers
+//!   show them upright; krilla has no page rotation.
 //!
 //! With `compact` (PDF 1.5 and later: every standard but PDF/A-1), the objects that are not
 //! streams (the structure tree, annotations, fonts' dictionaries: about 450 in a report) go into
 //! one compressed object stream, and the cross-reference table becomes a compressed
 //! cross-reference stream (ISO 32000-1 7.5.7, 7.5.8; PDF/A-2 allows both).
 
-/// Applies the touches; bytes that do not look as expected come back unchanged.
-pub fn finish(bytes: Vec<u8>, compact: bool) -> Vec<u8> {
-    rewrite(&bytes, compact).unwrap_or(bytes)
+/// Applies the touches (`turned`: the indices of the pages to show turned 90° clockwise);
+/// bytes that do not look as expected come back unchanged.
+pub fn finish(bytes: Vec<u8>, compact: bool, turned: &[usize]) -> Vec<u8> {
+    rewrite(&bytes, compact, turned).unwrap_or(bytes)
 }
 
 struct Object {
@@ -24,7 +27,7 @@ struct Object {
     body: Vec<u8>,
 }
 
-fn rewrite(bytes: &[u8], compact: bool) -> Option<Vec<u8>> {
+fn rewrite(bytes: &[u8], compact: bool, turned: &[usize]) -> Option<Vec<u8>> {
     let startxref = rfind(bytes, b"startxref")?;
     let xref_at: usize = number_at(bytes, skip_ws(bytes, startxref + b"startxref".len()))?.0;
     let table = bytes.get(xref_at..)?.strip_prefix(b"xref")?;
@@ -69,6 +72,33 @@ fn rewrite(bytes: &[u8], compact: bool) -> Option<Vec<u8>> {
         .map(|o| (o.num, o.body.clone()))
         .collect();
     let mut changed = false;
+    if !turned.is_empty() {
+        // The page objects in page order, from the page tree's /Kids (krilla writes one flat
+        // /Pages node).
+        let kids: Vec<usize> = objects
+            .iter()
+            .find(|o| o.body.starts_with(b"<</Type/Pages"))
+            .and_then(|o| {
+                let at = find(&o.body, b"/Kids[")? + b"/Kids[".len();
+                let end = at + find(&o.body[at..], b"]")?;
+                let list = std::str::from_utf8(&o.body[at..end]).ok()?;
+                let parts: Vec<&str> = list.split_whitespace().collect();
+                Some(parts.chunks(3).filter_map(|c| c.first()?.parse().ok()).collect())
+            })?;
+        for &page in turned {
+            let num = *kids.get(page)?;
+            let o = objects.iter_mut().find(|o| o.num == num)?;
+            let head = b"<</Type/Page".len();
+            if !o.body.starts_with(b"<</Type/Page/") {
+                return None;
+            }
+            let mut body = o.body[..head].to_vec();
+            body.extend_from_slice(b"/Rotate 90");
+            body.extend_from_slice(&o.body[head..]);
+            o.body = body;
+            changed = true;
+        }
+    }
     for o in &mut objects {
         if !o.body.starts_with(b"<<") || find(&o.body, b"stream").is_some() {
             continue;
