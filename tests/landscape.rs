@@ -23,7 +23,12 @@ fn the_wide_table_is_turned_on_portrait_paper_between_portrait_pages() {
             i + 1
         );
         let turned = page.chars.iter().filter(|c| c.turned).count();
-        assert_eq!(turned > 0, page.rotate == 90, "p{}: turned text only on turned pages", i + 1);
+        assert_eq!(
+            turned > 0,
+            page.rotate == 90,
+            "p{}: turned text only on turned pages",
+            i + 1
+        );
     }
     // Read turned, the first landscape page starts with the caption, the second with 续表1,
     // and both carry the repeated header rows.
@@ -50,8 +55,16 @@ fn the_turned_table_fills_the_turned_type_area_and_stays_inside_it() {
         // On paper, the turned 版心 is the portrait one: 28–184 mm across, 37–262 mm down.
         let rules = page.rules.iter().chain(&page.verticals);
         for r in rules {
-            assert!(r.x0 / MM >= 28.0 - 0.5 && r.x1 / MM <= 184.0 + 0.5, "rule x {:.1}", r.x0 / MM);
-            assert!(r.y0 / MM >= 37.0 - 0.5 && r.y1 / MM <= 262.0 + 0.5, "rule y {:.1}", r.y0 / MM);
+            assert!(
+                r.x0 / MM >= 28.0 - 0.5 && r.x1 / MM <= 184.0 + 0.5,
+                "rule x {:.1}",
+                r.x0 / MM
+            );
+            assert!(
+                r.y0 / MM >= 37.0 - 0.5 && r.y1 / MM <= 262.0 + 0.5,
+                "rule y {:.1}",
+                r.y0 / MM
+            );
         }
         // The table's rows run the turned page's width, 225 mm: up the paper.
         let longest = page.verticals.iter().map(|r| (r.y1 - r.y0) / MM).fold(0.0, f32::max);
@@ -97,7 +110,10 @@ fn the_docx_sets_the_table_in_a_landscape_section() {
     // Margins turned with the paper: top 28 mm (the 订口), right 37, bottom 26, left 35.
     let margins = elements(&xml, "w:pgMar");
     let m = |k: &str| attr(&margins[1], k).and_then(|v| v.parse::<i32>().ok()).unwrap_or(0);
-    assert_eq!((m("w:top"), m("w:right"), m("w:bottom"), m("w:left")), (1587, 2098, 1474, 1984));
+    assert_eq!(
+        (m("w:top"), m("w:right"), m("w:bottom"), m("w:left")),
+        (1587, 2098, 1474, 1984)
+    );
     // The table lies in the landscape section: after the first section's end, before the
     // second's.
     let ends: Vec<usize> = xml.match_indices("<w:sectPr>").map(|(i, _)| i).collect();
@@ -145,7 +161,9 @@ fn the_html_keeps_the_wide_table_in_a_scrolling_region() {
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let html = std::fs::read_to_string(dir.path().join(format!("{SAMPLE}.html"))).unwrap();
-    let region = html.find("<div class=\"gongwen-table\" role=\"region\" tabindex=\"0\"").expect("a region");
+    let region = html
+        .find("<div class=\"gongwen-table\" role=\"region\" tabindex=\"0\"")
+        .expect("a region");
     let table = &html[region..];
     // As wide as on its landscape page (225 mm at 五号: about 60 em): a screen scrolls it.
     let at = table.find("min-width: ").unwrap() + "min-width: ".len();

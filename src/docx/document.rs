@@ -186,12 +186,23 @@ impl Body<'_> {
         x.open("w:pPr", &[])?;
         x.empty(
             "w:spacing",
-            &[("w:before", "0"), ("w:after", "0"), ("w:line", "2"), ("w:lineRule", "exact")],
+            &[
+                ("w:before", "0"),
+                ("w:after", "0"),
+                ("w:line", "2"),
+                ("w:lineRule", "exact"),
+            ],
         )?;
         x.open("w:rPr", &[])?;
         x.empty("w:sz", &[("w:val", "2")])?;
         x.close("w:rPr")?;
-        oriented_section_properties(x, self.style, super::gongwen::SectionFooters::Numbered, false, landscape)?;
+        oriented_section_properties(
+            x,
+            self.style,
+            super::gongwen::SectionFooters::Numbered,
+            false,
+            landscape,
+        )?;
         x.close("w:pPr")?;
         x.close("w:p")
     }

@@ -1169,15 +1169,7 @@ fn continued_label(tb: &LaidTableBlock, style: &Style, frame: Frame, y: f32, pag
     let h = CONTINUED_LABEL_HEIGHT * size;
     let baseline = y + (h - size) / 2.0 + EM_ASCENT * size;
     let n = label.clusters.len();
-    let placed = text::place_line(
-        label,
-        0..n,
-        true,
-        0.0,
-        frame.width,
-        Align::Right,
-        style.grid.char_pitch,
-    );
+    let placed = text::place_line(label, 0..n, true, 0.0, frame.width, Align::Right, style.grid.char_pitch);
     let from = page.runs.len();
     push_pieces(page, placed, frame.left, size, baseline, RunRole::TableCaption);
     for run in &mut page.runs[from..] {

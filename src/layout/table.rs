@@ -316,9 +316,9 @@ fn shortest_widths(
     // The cost of `tried` where only the cells `changed` may differ from `state`; None when
     // none of them changes (the cost stays as it is).
     let cost_of = |states: &mut CellStates,
-                       state: &[CellState],
-                       tried: &[f32],
-                       changed: &mut dyn Iterator<Item = usize>|
+                   state: &[CellState],
+                   tried: &[f32],
+                   changed: &mut dyn Iterator<Item = usize>|
      -> Option<(f32, Vec<CellState>)> {
         let diffs: Vec<(usize, CellState)> = changed
             .filter_map(|k| {
@@ -337,11 +337,12 @@ fn shortest_widths(
     };
     for _ in 0..MAX_WIDTH_MOVES {
         let mut found: Option<(f32, Vec<f32>, Vec<CellState>)> = None;
-        let consider = |c: f32, w: Vec<f32>, st: Vec<CellState>, found: &mut Option<(f32, Vec<f32>, Vec<CellState>)>| {
-            if c < best - 0.01 && found.as_ref().is_none_or(|(f, _, _)| c < *f - 0.01) {
-                *found = Some((c, w, st));
-            }
-        };
+        let consider =
+            |c: f32, w: Vec<f32>, st: Vec<CellState>, found: &mut Option<(f32, Vec<f32>, Vec<CellState>)>| {
+                if c < best - 0.01 && found.as_ref().is_none_or(|(f, _, _)| c < *f - 0.01) {
+                    *found = Some((c, w, st));
+                }
+            };
         for step in WIDTH_STEPS.map(|s| s * size) {
             // Whether any cell of column i changes when the column alone is `step` narrower
             // (0) or wider (1): a move between two columns neither of which changes leaves
@@ -437,7 +438,11 @@ fn unstranded_start(states: &mut CellStates, min: &[f32], like: &[f32], size: f3
     let n = min.len();
     let quantum = WIDTH_STEPS[0] * size;
     let single: Vec<Vec<usize>> = (0..n)
-        .map(|i| (0..cells.len()).filter(|&k| cells[k].col == i && cells[k].colspan == 1).collect())
+        .map(|i| {
+            (0..cells.len())
+                .filter(|&k| cells[k].col == i && cells[k].colspan == 1)
+                .collect()
+        })
         .collect();
     let total: f32 = like.iter().sum();
     let mut widths = min.to_vec();

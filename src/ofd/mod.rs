@@ -130,11 +130,28 @@ pub fn write(layout: &Layout, book: &FontBook, settings: &Settings) -> Result<Ve
         };
         for rule in &page.rules {
             let ((x0, y0), (x1, y1)) = (paper((rule.x0, rule.y0)), paper((rule.x1, rule.y1)));
-            path_rule(&mut x, ids.next(), &Rule { x0, y0, x1, y1, ..rule.clone() });
+            path_rule(
+                &mut x,
+                ids.next(),
+                &Rule {
+                    x0,
+                    y0,
+                    x1,
+                    y1,
+                    ..rule.clone()
+                },
+            );
         }
         for shape in &page.shapes {
             let points = shape.points.iter().map(|&p| paper(p)).collect();
-            path_shape(&mut x, ids.next(), &Shape { points, ..shape.clone() });
+            path_shape(
+                &mut x,
+                ids.next(),
+                &Shape {
+                    points,
+                    ..shape.clone()
+                },
+            );
         }
         for image in &page.images {
             let resource = images.get(image_index).map_or(0, |i| i.0);

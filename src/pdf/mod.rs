@@ -250,7 +250,12 @@ pub fn write(layout: &Layout, book: &FontBook, settings: &Settings) -> Result<Ve
     })?;
     // PDF/A-1 is PDF 1.4, which has neither object streams nor cross-reference streams.
     let turned: Vec<usize> = (0..layout.pages.len()).filter(|&i| layout.pages[i].landscape).collect();
-    Ok(patch::finish(bytes, settings.standard != Standard::A1b, &turned))
+    let compact = settings.standard != Standard::A1b;
+    Ok(if turned.is_empty() {
+        patch::finish(bytes, compact)
+    } else {
+        patch::finish_turning(bytes, compact, &turned)
+    })
 }
 
 /// Filled shapes (a 版头's marks, shaded cells) are drawing, not text: an artifact.

@@ -15,9 +15,13 @@
 //! one compressed object stream, and the cross-reference table becomes a compressed
 //! cross-reference stream (ISO 32000-1 7.5.7, 7.5.8; PDF/A-2 allows both).
 
-/// Applies the touches (`turned`: the indices of the pages to show turned 90° clockwise);
-/// bytes that do not look as expected come back unchanged.
-pub fn finish(bytes: Vec<u8>, compact: bool, turned: &[usize]) -> Vec<u8> {
+/// Applies the touches; bytes that do not look as expected come back unchanged.
+pub fn finish(bytes: Vec<u8>, compact: bool) -> Vec<u8> {
+    finish_turning(bytes, compact, &[])
+}
+
+/// [`finish`], and the pages at the indices `turned` shown turned 90° clockwise.
+pub fn finish_turning(bytes: Vec<u8>, compact: bool, turned: &[usize]) -> Vec<u8> {
     rewrite(&bytes, compact, turned).unwrap_or(bytes)
 }
 

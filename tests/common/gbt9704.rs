@@ -185,7 +185,10 @@ pub fn check(pdf: &Pdf, expected: Option<&Expected>) -> Report {
             }
         }
     }
-    let turned_pages: Vec<usize> = (0..turned.len()).filter(|&i| !turned[i].is_empty()).map(|i| i + 1).collect();
+    let turned_pages: Vec<usize> = (0..turned.len())
+        .filter(|&i| !turned[i].is_empty())
+        .map(|i| i + 1)
+        .collect();
     let mut margins = Vec::new();
     if body.is_empty() {
         margins.push(Verdict {
@@ -214,7 +217,12 @@ pub fn check(pdf: &Pdf, expected: Option<&Expected>) -> Report {
     let with_turned: Vec<(usize, &Line)> = all_lines
         .iter()
         .copied()
-        .chain(turned.iter().enumerate().flat_map(|(i, ls)| ls.iter().map(move |l| (i, l))))
+        .chain(
+            turned
+                .iter()
+                .enumerate()
+                .flat_map(|(i, ls)| ls.iter().map(move |l| (i, l))),
+        )
         .collect();
     let bad_start: Vec<(usize, String)> = with_turned
         .iter()
