@@ -162,7 +162,7 @@ fn sorted_chars(s: &str) -> String {
 
 #[test]
 fn poppler_reads_the_same_text_on_every_page() {
-    for name in ["alxa-left-banner-2019", "long-table"] {
+    for name in ["alxa-left-banner-2019", "long-table", "landscape-table"] {
         let (_dir, pdf, _) = build_sample(name);
         let out = run(
             "pdftotext",
