@@ -107,6 +107,9 @@ pub struct Settings {
     /// Used when the document has no date (from SOURCE_DATE_EPOCH); with neither, no date is
     /// written (and PDF/A, which needs one, fails), so output stays reproducible.
     pub fallback_date: Option<crate::model::Date>,
+    /// Keeps the stem hints of the embedded font programs, which are dropped by default (see
+    /// `fonts::cff`): for comparing the two, screen rasterisers being the only ones that use hints.
+    pub keep_font_hints: bool,
 }
 
 /// Synthetic bold for faces without a bold weight (FandolFang): a thin outline stroke, which
@@ -251,10 +254,11 @@ pub fn write(layout: &Layout, book: &FontBook, settings: &Settings) -> Result<Ve
     // PDF/A-1 is PDF 1.4, which has neither object streams nor cross-reference streams.
     let turned: Vec<usize> = (0..layout.pages.len()).filter(|&i| layout.pages[i].landscape).collect();
     let compact = settings.standard != Standard::A1b;
+    let drop_hints = !settings.keep_font_hints;
     Ok(if turned.is_empty() {
-        patch::finish(bytes, compact)
+        patch::finish(bytes, compact, drop_hints)
     } else {
-        patch::finish_turning(bytes, compact, &turned)
+        patch::finish_turning(bytes, compact, drop_hints, &turned)
     })
 }
 
