@@ -147,6 +147,13 @@ fn libreoffice_paginates_every_docx_like_our_pdf_before_and_after_saving_it() {
     assert!(failures.is_empty(), "{failures:#?}");
 }
 
+/// The sample whose landscape pages turn their text by each TextObject's CTM (GB/T 33190),
+/// which ofdkit and easyofd do not apply: ofdkit reports the turned characters where they
+/// would stand unturned, easyofd draws them so (page 2 correlates 0.08 with ours). Left out of
+/// the two OFD reader checks until a reader that applies the CTM, or a turning they read, is
+/// found (tests/ofd.rs checks the OFD's positions with the CTM applied).
+const TURNED_IN_THE_OFD: &str = "landscape-table";
+
 /// Samples whose LibreOffice pages differ from ours today, and why.
 const KNOWN_DISAGREEMENTS: &[(&str, &str)] = &[];
 
@@ -162,7 +169,7 @@ fn sorted_chars(s: &str) -> String {
 
 #[test]
 fn poppler_reads_the_same_text_on_every_page() {
-    for name in ["alxa-left-banner-2019", "long-table"] {
+    for name in ["alxa-left-banner-2019", "long-table", "landscape-table"] {
         let (_dir, pdf, _) = build_sample(name);
         let out = run(
             "pdftotext",
@@ -331,6 +338,9 @@ fn ofd_reader(args: &[&str]) -> Output {
 #[test]
 fn ofdkit_reads_every_character_of_the_ofd_where_the_pdf_has_it() {
     for name in common::ofd::sample_names() {
+        if name == TURNED_IN_THE_OFD {
+            continue;
+        }
         let (_dir, pdf_path, ofd_path) = common::ofd::build_sample_as(&name, "pdf,ofd");
         let pdf = read_pdf(&pdf_path);
         let out = ofd_reader(&["ofdkit", ofd_path.to_str().unwrap()]);
@@ -493,6 +503,9 @@ fn correlation(a: &[f64], b: &[f64]) -> f64 {
 #[test]
 fn easyofd_renders_every_page_of_the_ofd_like_our_pdf() {
     for name in common::ofd::sample_names() {
+        if name == TURNED_IN_THE_OFD {
+            continue;
+        }
         let (dir, pdf_path, ofd_path) = common::ofd::build_sample_as(&name, "pdf,ofd");
         let page_box = common::ofd::Ofd::open(&ofd_path).physical_box();
         let rendered = dir.path().join("easyofd.pdf");

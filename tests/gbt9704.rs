@@ -46,16 +46,27 @@ const SHORT_GRID: KnownFailure = KnownFailure {
 fn known_failures(sample: &str) -> Vec<KnownFailure> {
     match sample {
         "alxa-left-banner-2019" | "alxa-left-banner-2019-data" => vec![SPREAD_26],
-        "annual-report-2021"
-        | "annual-report-2021-published"
-        | "annual-report-2021-large-figures"
-        | "long-office-title"
-        | "stranded-signature" => vec![],
+        // Issue 10 item 4 (tables): freeing `自然/人`, `商业企/业` … makes table 三 taller; the
+        // 署名 then starts page 6, and no paragraph before it is long enough for one character
+        // tighter to pull it back (the lead to decide: pull back across the table, or let
+        // height weigh more against a stranded character).
+        "annual-report-2021-published" => vec![KnownFailure {
+            check: "fill",
+            why: "the 署名 and 成文日期 alone on page 6 since table 三 is taller with no stranded label",
+        }],
+        "annual-report-2021" | "annual-report-2021-large-figures" | "long-office-title" | "stranded-signature" => {
+            vec![]
+        }
         // The 公文 samples (issue 13): one line each.
         "notice" => vec![],
         "letter" | "minutes" | "order" => vec![SHORT_GRID],
         // Issue 13: a joint 请示 with seals and 附件 pages; a one-page sealed draft.
         "joint-request" | "sealed-draft" => vec![],
+        "landscape-table" => vec![KnownFailure {
+            check: "grid",
+            why: "the text stops before the landscape table and resumes after it: no portrait page holds 22 \
+                  body lines (those it has are on the grid)",
+        }],
         "long-table" => vec![KnownFailure {
             check: "grid",
             why: "the sample is one long table: no page holds 22 body lines (its 7 lines are on the grid)",
@@ -102,7 +113,7 @@ fn assert_report(sample: &str, report: &Report) {
 #[test]
 fn every_sample_meets_the_page_rules_it_met() {
     let names = samples();
-    assert_eq!(names.len(), 14, "{names:?}");
+    assert_eq!(names.len(), 15, "{names:?}");
     for name in &names {
         let (_dir, pdf, _) = build_sample(name);
         let report = check(&read_pdf(&pdf), Some(&expected_from_input(name)));

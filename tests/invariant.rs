@@ -60,6 +60,14 @@ fn assert_inside_and_whole(name: &str, loaded: &gongwen::Loaded, laid: &Layout) 
             if run.role == RunRole::PageNumber {
                 continue;
             }
+            // A landscape page's table is in the turned frame: its 版心 is the same paper,
+            // 225 mm across from 35 mm above the paper's foot, 156 mm down from its left edge.
+            let (left, right, top, bottom) = if page.turned(run) {
+                let foot = p.height - p.top - p.body_height;
+                (foot, foot + p.body_height, p.left, p.left + p.body_width)
+            } else {
+                (left, right, top, bottom)
+            };
             let mut x = run.x;
             for g in &run.glyphs {
                 let (x0, x1) = (x + g.x_offset, x + g.x_offset + g.advance);

@@ -115,7 +115,7 @@ fn every_sample_as_ofd_has_the_pdfs_pages_characters_and_positions() {
                 );
                 let [bx, by, bw, bh] = c.boundary;
                 assert!(
-                    c.x >= bx && c.x <= bx + bw && c.y >= by && c.y <= by + bh,
+                    c.turned || (c.x >= bx && c.x <= bx + bw && c.y >= by && c.y <= by + bh),
                     "{what} at ({}, {}) is outside its text object's boundary {:?}",
                     c.x,
                     c.y,

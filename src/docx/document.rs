@@ -185,6 +185,36 @@ impl Body<'_> {
     fn section(&mut self, footers: super::gongwen::SectionFooters, title_page: bool) -> Result<(), DocxError> {
         section_properties(&mut self.x, self.style, footers, title_page)
     }
+
+    /// Ends a section here, in a paragraph of no height (0.1 pt, so that it never needs a line
+    /// of its own on a full page): the next section starts on a new page. `landscape`: the
+    /// section that ends is a landscape one.
+    fn end_section(&mut self, landscape: bool) -> Result<(), DocxError> {
+        let x = &mut self.x;
+        x.open("w:p", &[])?;
+        x.open("w:pPr", &[])?;
+        x.empty(
+            "w:spacing",
+            &[
+                ("w:before", "0"),
+                ("w:after", "0"),
+                ("w:line", "2"),
+                ("w:lineRule", "exact"),
+            ],
+        )?;
+        x.open("w:rPr", &[])?;
+        x.empty("w:sz", &[("w:val", "2")])?;
+        x.close("w:rPr")?;
+        oriented_section_properties(
+            x,
+            self.style,
+            super::gongwen::SectionFooters::Numbered,
+            false,
+            landscape,
+        )?;
+        x.close("w:pPr")?;
+        x.close("w:p")
+    }
 }
 
 /// A section's properties: A4, the 版心 margins, the footers (odd/even page numbers, or none),
@@ -194,6 +224,19 @@ pub(super) fn section_properties(
     style: &Style,
     footers: super::gongwen::SectionFooters,
     title_page: bool,
+) -> Result<(), DocxError> {
+    oriented_section_properties(x, style, footers, title_page, false)
+}
+
+/// [`section_properties`], or those of a landscape section (横表, GB/T 9704 10.1, spec §11.1):
+/// the paper turned (`w:orient="landscape"`) and the margins with it, so that the 版心 is the
+/// same area of paper: top 28 mm (the 订口), right 37 mm, bottom 26 mm, left 35 mm.
+fn oriented_section_properties(
+    x: &mut Xml,
+    style: &Style,
+    footers: super::gongwen::SectionFooters,
+    title_page: bool,
+    landscape: bool,
 ) -> Result<(), DocxError> {
     use super::gongwen::SectionFooters;
     let p = &style.page;
@@ -218,14 +261,29 @@ pub(super) fn section_properties(
         x.empty("w:footerReference", &[("w:type", "first"), ("r:id", RID_FOOTER_EMPTY)])?;
     }
     let (w, h) = (twips(p.width).to_string(), twips(p.height).to_string());
-    x.empty("w:pgSz", &[("w:w", &w), ("w:h", &h)])?;
+    if landscape {
+        x.empty("w:pgSz", &[("w:w", &h), ("w:h", &w), ("w:orient", "landscape")])?;
+    } else {
+        x.empty("w:pgSz", &[("w:w", &w), ("w:h", &h)])?;
+    }
     let footer =
         twips(p.bottom() - style.page_number_below_body - DASH_TOP_ABOVE_LINE_BOTTOM * style.page_number.size).max(0);
+    let margins = if landscape {
+        [p.left, p.top, p.right(), p.bottom()]
+    } else {
+        [p.top, p.right(), p.bottom(), p.left]
+    };
+    let footer = if landscape {
+        // The number stays at the foot of the turned page, under the table.
+        twips(p.right() / 2.0)
+    } else {
+        footer
+    };
     let vals = [
-        twips(p.top),
-        twips(p.right()),
-        twips(p.bottom()),
-        twips(p.left),
+        twips(margins[0]),
+        twips(margins[1]),
+        twips(margins[2]),
+        twips(margins[3]),
         HEADER_TWIPS,
         footer,
     ]
@@ -252,7 +310,11 @@ pub(super) fn section_properties(
     // and then fits 27 characters where Word and our PDF fit 28 (3 % of lines agreed).
     // Exact line spacing and tracking in the styles give the pitches themselves; with
     // `linesAndChars` Word would show 22 × 28 in its page-setup dialog and lay out the same.
-    let text_width = twips(p.width) - twips(p.right()) - twips(p.left);
+    let text_width = if landscape {
+        twips(p.height) - twips(p.top) - twips(p.bottom())
+    } else {
+        twips(p.width) - twips(p.right()) - twips(p.left)
+    };
     let pitch = styles::line_pitch(style).to_string();
     let char_space = char_space(text_width, style).to_string();
     x.empty(
@@ -484,6 +546,16 @@ pub(crate) fn document(doc: &Document, style: &Style, facts: &DocxFacts) -> Resu
     Ok(x.finish())
 }
 
+/// Whether the block at `index` starts what layout sets on landscape pages: a landscape table,
+/// or the headings right before one.
+fn landscape_follows(doc: &Document, facts: &DocxFacts, index: usize) -> bool {
+    let mut i = index;
+    while let Some(Block::Heading(_)) = doc.blocks.get(i) {
+        i += 1;
+    }
+    matches!(doc.blocks.get(i), Some(Block::Table(_))) && facts.table(i).is_some_and(|t| t.landscape)
+}
+
 /// No first-line indent: 主送机关 and the like.
 fn flush_left() -> Ind {
     Ind {
@@ -498,6 +570,9 @@ impl Body<'_> {
     fn blocks(&mut self, doc: &Document, range: std::ops::Range<usize>, facts: &DocxFacts) -> Result<(), DocxError> {
         let style = self.style;
         let b = self;
+        // Whether a landscape section is open: from the headings right before a landscape
+        // table (layout keeps them with it on its page) to the table's end.
+        let mut landscape_open = false;
         for (index, block) in doc.blocks.iter().enumerate().skip(range.start).take(range.len()) {
             let squeezed = facts.squeezed_marks.get(&index).map_or(&[][..], Vec::as_slice);
             // Layout carried this block's last lines (or all of it) to the 落款's page: Word's
@@ -505,6 +580,12 @@ impl Body<'_> {
             if facts.carried == Some(index) {
                 b.keep_chain = true;
                 b.widow_control_next = true;
+            }
+            if !landscape_open && landscape_follows(doc, facts, index) {
+                b.end_section(false)?;
+                b.break_pending = false;
+                b.space_pending = None;
+                landscape_open = true;
             }
             match block {
                 Block::Heading(h) => b.heading(h.level, &h.text, squeezed)?,
@@ -530,8 +611,14 @@ impl Body<'_> {
                         b.x.close("w:p")?;
                     }
                     let next = facts.table(index);
+                    let landscape = next.is_some_and(|f| f.landscape);
                     if let Some(space) = super::table::write(&mut b.x, style, t, next, &mut b.break_pending)? {
                         b.space_pending = Some(space);
+                    }
+                    if landscape {
+                        b.end_section(true)?;
+                        b.space_pending = None;
+                        landscape_open = false;
                     }
                 }
                 Block::PageBreak => {

@@ -15,6 +15,7 @@ const TABLE_FIELDS: &[&str] = &[
     "continued",
     "border",
     "widths",
+    "landscape",
     "corner",
     "columns",
     "rows",
@@ -63,6 +64,13 @@ pub fn parse(r: &Reader, node: &Node) -> Result<Table, Diagnostic> {
                     .help("use `grid` (every cell ruled) or `three-line` (三线表)"));
             }
         };
+    }
+    match get(m, "landscape") {
+        None => {}
+        Some(Node {
+            value: Value::Bool(b), ..
+        }) => table.landscape = *b,
+        Some(n) => return Err(r.expected(n, "true or false", "landscape")),
     }
     table.pos = node.pos;
     Ok(table)
@@ -296,6 +304,7 @@ fn tree_form(r: &Reader, node: &Node, columns: &Node, rows: &Node, corner: Optio
         caption: None,
         continued: None,
         border: Border::Grid,
+        landscape: false,
         pos: node.pos,
     })
 }
@@ -645,6 +654,7 @@ fn grid_form(r: &Reader, node: &Node, rows: &Node, m: &[(Key, Node)]) -> Result<
         caption: None,
         continued: None,
         border: Border::Grid,
+        landscape: false,
         pos: node.pos,
     })
 }

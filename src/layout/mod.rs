@@ -112,6 +112,8 @@ struct LaidTableBlock {
     page_break_before: bool,
     /// Index in `Document::blocks`.
     block: usize,
+    /// Set on landscape pages (GB/T 9704 10.1).
+    landscape: bool,
 }
 
 enum Item {
@@ -173,10 +175,52 @@ struct Context<'a> {
     book: &'a FontBook,
 }
 
+/// Where a page's lines and tables go: the 版心's top and left edges (in the page's own frame,
+/// turned on a landscape page), its width, and its grid rows.
+#[derive(Debug, Clone, Copy)]
+struct Frame {
+    top: f32,
+    left: f32,
+    width: f32,
+    /// How far down a table may reach.
+    height: f32,
+    rows: usize,
+}
+
+impl Frame {
+    /// The 版心 of a portrait page, or of a landscape page (GB/T 9704 10.1, spec §11.1): the
+    /// same area of paper turned, 225 mm wide and 156 mm high, its top at the paper's left
+    /// edge (28 mm in) and its left 35 mm above the paper's foot.
+    fn of(style: &Style, landscape: bool) -> Frame {
+        let p = &style.page;
+        if landscape {
+            Frame {
+                top: p.left,
+                left: p.height - p.top - p.body_height,
+                width: p.body_height,
+                height: p.body_width,
+                rows: ((p.body_width / style.grid.line_pitch) + 0.001).floor().max(1.0) as usize,
+            }
+        } else {
+            let rows = style.grid.lines_per_page(p);
+            Frame {
+                top: p.top,
+                left: p.left,
+                width: p.body_width,
+                height: rows as f32 * style.grid.line_pitch,
+                rows,
+            }
+        }
+    }
+}
+
 /// Where the next line goes: page index and grid row.
 struct Cursor {
     pages: Vec<Page>,
     row: usize,
+    /// The portrait and the landscape frame, and whether new pages are landscape.
+    frames: [Frame; 2],
+    landscape: bool,
     /// Marks set half width (标点挤压), per block: (byte offset in the block's text, whether
     /// the left half went).
     squeezed_marks: BTreeMap<usize, Vec<(usize, bool)>>,
@@ -184,8 +228,27 @@ struct Cursor {
 
 impl Cursor {
     fn new_page(&mut self) {
-        self.pages.push(Page::default());
+        self.pages.push(Page {
+            landscape: self.landscape,
+            ..Page::default()
+        });
         self.row = 0;
+    }
+    fn frame(&self) -> Frame {
+        self.frames[usize::from(self.landscape)]
+    }
+    /// Turns pages to `landscape` (or back): a new page, unless the current one is still
+    /// empty.
+    fn turn(&mut self, landscape: bool) {
+        if landscape == self.landscape {
+            return;
+        }
+        self.landscape = landscape;
+        if self.row > 0 || !self.page().runs.is_empty() || !self.page().rules.is_empty() {
+            self.new_page();
+        } else {
+            self.page().landscape = landscape;
+        }
     }
     fn page_index(&self) -> usize {
         self.pages.len() - 1
@@ -234,7 +297,8 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
         next_line: signature_count,
     };
     principal::to(&cx, doc, &mut parts)?;
-    body_region(&cx, doc, 0..body_end, parts.items)?;
+    let mut tables = measure_tables(&cx, doc)?;
+    body_region(&cx, doc, 0..body_end, parts.items, &mut tables)?;
     let attachment_indents = principal::attachments(&cx, doc, &mut parts, body_end)?;
     let sig_order = parts.order.len();
     let mut stamp_plan = None;
@@ -260,7 +324,7 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
         if page.first_block < end {
             parts.gaps.push((parts.items.len(), 1));
         }
-        body_region(&cx, doc, page.first_block..end, parts.items)?;
+        body_region(&cx, doc, page.first_block..end, parts.items, &mut tables)?;
     }
     if let Some(s) = &signature {
         order.splice(sig_order..sig_order, (0..s.paragraphs).map(|k| (body_end, k)));
@@ -368,18 +432,46 @@ fn title_region(cx: &Context, doc: &Document, items: &mut Vec<Item>) -> Result<V
     Ok(title_lines)
 }
 
-/// The 主体's blocks in `range`: headings, paragraphs and tables; a page break marks the block
-/// after it.
-fn body_region(cx: &Context, doc: &Document, range: Range<usize>, items: &mut Vec<Item>) -> Result<(), LayoutError> {
-    // One type size for every table of the document: the largest at which all of them fit
-    // and read well.
-    let mut table_size: Option<f32> = None;
+/// Every table of the document measured, by block index: each on a portrait page when it fits
+/// there at 五号 (else, or when it asks for one, on a landscape page), all at one type size,
+/// the largest at which all of them fit and read well. Each table is measured once at its own
+/// size and again only when the shared size is smaller.
+fn measure_tables(cx: &Context, doc: &Document) -> Result<BTreeMap<usize, LaidTableBlock>, LayoutError> {
+    let mut laid = BTreeMap::new();
     for (index, block) in doc.blocks.iter().enumerate() {
         if let Block::Table(t) = block {
-            let size = table_block(cx, t, index, None)?.table.size;
-            table_size = Some(table_size.map_or(size, |s: f32| s.min(size)));
+            let measured = if t.landscape {
+                table_block(cx, t, index, None, true)?
+            } else {
+                match table_block(cx, t, index, None, false) {
+                    Ok(m) => m,
+                    Err(LayoutError::TableTooWide { .. }) => table_block(cx, t, index, None, true)?,
+                    Err(e) => return Err(e),
+                }
+            };
+            laid.insert(index, measured);
         }
     }
+    let shared = laid.values().map(|t| t.table.size).fold(f32::MAX, f32::min);
+    for (&index, measured) in laid.iter_mut() {
+        if measured.table.size > shared + 0.01
+            && let Some(Block::Table(t)) = doc.blocks.get(index)
+        {
+            *measured = table_block(cx, t, index, Some(shared), measured.landscape)?;
+        }
+    }
+    Ok(laid)
+}
+
+/// The 主体's blocks in `range`: headings, paragraphs and tables (measured by
+/// [`measure_tables`]); a page break marks the block after it.
+fn body_region(
+    cx: &Context,
+    doc: &Document,
+    range: Range<usize>,
+    items: &mut Vec<Item>,
+    tables: &mut BTreeMap<usize, LaidTableBlock>,
+) -> Result<(), LayoutError> {
     let mut pending_break = false;
     for (index, block) in doc.blocks.iter().enumerate().skip(range.start).take(range.len()) {
         let mut item = match block {
@@ -387,7 +479,10 @@ fn body_region(cx: &Context, doc: &Document, range: Range<usize>, items: &mut Ve
                 pending_break = true;
                 continue;
             }
-            Block::Table(t) => Item::Table(Box::new(table_block(cx, t, index, table_size)?)),
+            Block::Table(t) => match tables.remove(&index) {
+                Some(measured) => Item::Table(Box::new(measured)),
+                None => Item::Table(Box::new(table_block(cx, t, index, None, t.landscape)?)),
+            },
             Block::Heading(h) => Item::Lines(heading_block(cx, h, index)?),
             Block::Paragraph(p) => Item::Lines(paragraph_block(cx, p, index, None)?),
         };
@@ -561,9 +656,17 @@ fn text_block(
     })
 }
 
-/// A table measured (widths, size, row heights) with its caption and 续表 label.
-fn table_block(cx: &Context, t: &Table, index: usize, size: Option<f32>) -> Result<LaidTableBlock, LayoutError> {
+/// A table measured (widths, size, row heights) with its caption and 续表 label, for the 版心
+/// of a portrait page or of a `landscape` one.
+fn table_block(
+    cx: &Context,
+    t: &Table,
+    index: usize,
+    size: Option<f32>,
+    landscape: bool,
+) -> Result<LaidTableBlock, LayoutError> {
     let style = cx.style;
+    let width = Frame::of(style, landscape).width;
     let tracking = style.grid.tracking;
     let what = "a table";
     let fonts_for = table::TableFonts {
@@ -571,7 +674,13 @@ fn table_block(cx: &Context, t: &Table, index: usize, size: Option<f32>) -> Resu
         header: (&style.table_header, cx.fonts.get(RunRole::TableHeader)),
         tracking,
     };
-    let laid = table::measure(t, &fonts_for, cx.book, style.page.body_width, what, size)?;
+    let laid = table::measure(t, &fonts_for, cx.book, width, what, size).map_err(|e| match e {
+        LayoutError::TableTooWide { pos, detail } if landscape => LayoutError::TableTooWide {
+            pos,
+            detail: format!("even on a landscape page (225 mm wide), {detail}"),
+        },
+        other => other,
+    })?;
     let label = |text: &Option<String>, what: &str, role: &Role| -> Result<Option<Prepared>, LayoutError> {
         text.as_ref()
             .map(|c| {
@@ -594,7 +703,7 @@ fn table_block(cx: &Context, t: &Table, index: usize, size: Option<f32>) -> Resu
     let caption = label(&t.caption, "the table's caption", &style.table_caption)?;
     let caption_lines = caption
         .as_ref()
-        .map_or_else(Vec::new, |c| text::break_title(c, style.page.body_width, None));
+        .map_or_else(Vec::new, |c| text::break_title(c, width, None));
     // The 续表 label is set in the caption's face at the table's own (stepped) size.
     let continued_role = Role {
         size: laid.size,
@@ -608,6 +717,7 @@ fn table_block(cx: &Context, t: &Table, index: usize, size: Option<f32>) -> Resu
         continued,
         page_break_before: false,
         block: index,
+        landscape,
     })
 }
 
@@ -727,16 +837,21 @@ struct Placed {
 /// before the 署名, page breaks, headings kept with what follows, tables by `place_table`.
 fn paginate(cx: &Context, doc: &Document, regions: &Regions) -> Result<Placed, LayoutError> {
     let items = &regions.items;
-    let rows_per_page = cx.style.grid.lines_per_page(&cx.style.page);
     let mut cur = Cursor {
         pages: vec![Page::default()],
         row: regions.start_row,
+        frames: [Frame::of(cx.style, false), Frame::of(cx.style, true)],
+        landscape: false,
         squeezed_marks: BTreeMap::new(),
     };
     let mut outline = Vec::new();
     let mut tables = Vec::new();
     let mut signature_alone = false;
     for i in 0..items.len() {
+        // A landscape table, and the headings right before it, go on landscape pages; what
+        // follows goes back to portrait ones.
+        cur.turn(on_landscape(items, i));
+        let rows_per_page = cur.frame().rows;
         if i == regions.body_start && regions.body_start > 0 && cur.row > 0 {
             cur.row += 1; // the blank line after the title
         }
@@ -766,13 +881,13 @@ fn paginate(cx: &Context, doc: &Document, regions: &Regions) -> Result<Placed, L
         // Everything drawn from here on, up to the next item, shows this item's block.
         let mark = (cur.page_index(), cur.page().runs.len());
         match &items[i] {
-            Item::Table(t) => tables.push(place_table(t, cx.style, rows_per_page, &mut cur)),
+            Item::Table(t) => tables.push(place_table(t, cx.style, &mut cur)),
             Item::Lines(b) => {
                 if b.keep_with_next && b.role != RunRole::Title {
                     keep_with_next(cx, items, i, rows_per_page, &mut cur);
                 }
                 let break_before = regions.carry.filter(|(at, _)| *at == i).map(|(_, line)| line);
-                place_lines(cx, b, rows_per_page, &mut cur, &mut outline, break_before);
+                place_lines(cx, b, &mut cur, &mut outline, break_before);
             }
         }
         if Some(i) == regions.signature_start {
@@ -804,6 +919,22 @@ fn paginate(cx: &Context, doc: &Document, regions: &Regions) -> Result<Placed, L
     })
 }
 
+/// Whether item `i` goes on a landscape page: a table set there, or a heading (among headings)
+/// right before one, which keeps with it.
+fn on_landscape(items: &[Item], i: usize) -> bool {
+    let mut j = i;
+    while let Some(Item::Lines(b)) = items.get(j) {
+        if !matches!(b.role, RunRole::Heading(_)) || (j > i && b.page_break_before) {
+            return false;
+        }
+        j += 1;
+    }
+    match items.get(j) {
+        Some(Item::Table(t)) => t.landscape && (j == i || !t.page_break_before),
+        _ => false,
+    }
+}
+
 /// Starts a new page when a heading (and any headings right after it) would not fit together
 /// with the start of what follows.
 fn keep_with_next(cx: &Context, items: &[Item], i: usize, rows_per_page: usize, cur: &mut Cursor) {
@@ -833,20 +964,21 @@ fn keep_with_next(cx: &Context, items: &[Item], i: usize, rows_per_page: usize, 
 fn place_lines(
     cx: &Context,
     b: &LaidBlock,
-    rows_per_page: usize,
     cur: &mut Cursor,
     outline: &mut Vec<OutlineEntry>,
     break_before: Option<usize>,
 ) {
     let style = cx.style;
     let g = &style.grid;
+    // Lines keep the measure they were broken to, on a landscape page too.
     let width = style.page.body_width;
     let size = style.role(b.role).size;
     for (k, line) in b.lines.iter().enumerate() {
-        if cur.row >= rows_per_page || (break_before == Some(k) && cur.row > 0) {
+        let frame = cur.frame();
+        if cur.row >= frame.rows || (break_before == Some(k) && cur.row > 0) {
             cur.new_page();
         }
-        let top = style.page.top + cur.row as f32 * g.line_pitch;
+        let top = frame.top + cur.row as f32 * g.line_pitch;
         let baseline = top + (g.line_pitch - size) / 2.0 + EM_ASCENT * size;
         let is_last = k + 1 == b.lines.len();
         let indent = if k == 0 { b.indent } else { b.hang };
@@ -864,7 +996,8 @@ fn place_lines(
                 level: *level,
                 text: t.clone(),
                 page: cur.page_index(),
-                y: top,
+                // A bookmark to a landscape page opens it at its top.
+                y: if cur.landscape { 0.0 } else { top },
             });
         }
         if let Some(block) = b.block
@@ -875,7 +1008,7 @@ fn place_lines(
                 marks.push((b.prepared.clusters[s.cluster].range.start, s.from_left));
             }
         }
-        push_pieces(cur.page(), placed, style.page.left, size, baseline, b.role);
+        push_pieces(cur.page(), placed, frame.left, size, baseline, b.role);
         cur.row += 1;
     }
 }
@@ -997,13 +1130,14 @@ fn stamp_mark(pages: &mut [Page], from: (usize, usize), mark: Mark) {
 /// whole table on the next page when it fits on one page but not in the space left,
 /// header rows repeated on every page, rows moved whole to the next page when they do not fit,
 /// and body text resuming on the first grid line below the table.
-fn place_table(tb: &LaidTableBlock, style: &Style, rows_per_page: usize, cur: &mut Cursor) -> TableFacts {
+fn place_table(tb: &LaidTableBlock, style: &Style, cur: &mut Cursor) -> TableFacts {
     let t = &tb.table;
     let g = &style.grid;
-    let top = style.page.top;
-    let limit = top + rows_per_page as f32 * g.line_pitch;
-    let x0 = style.page.left;
-    let width = style.page.body_width;
+    let frame = cur.frame();
+    let top = frame.top;
+    let limit = top + frame.height;
+    let x0 = frame.left;
+    let width = frame.width;
     let total_rows = t.row_heights.len();
     let caption_h = tb.caption_lines.len() as f32 * g.line_pitch;
     let y_at = |row: usize| top + row as f32 * g.line_pitch;
@@ -1038,7 +1172,7 @@ fn place_table(tb: &LaidTableBlock, style: &Style, rows_per_page: usize, cur: &m
     let mut first_part = true;
     loop {
         if !first_part {
-            y = continued_label(tb, style, y, cur.page());
+            y = continued_label(tb, style, frame, y, cur.page());
         }
         let body_top = y + t.header_height();
         let mut j = i;
@@ -1060,7 +1194,7 @@ fn place_table(tb: &LaidTableBlock, style: &Style, rows_per_page: usize, cur: &m
                 }
                 page_starts.push(i);
                 cur.new_page();
-                y = continued_label(tb, style, top, cur.page());
+                y = continued_label(tb, style, frame, top, cur.page());
             }
         } else {
             if tall_row {
@@ -1094,6 +1228,7 @@ fn place_table(tb: &LaidTableBlock, style: &Style, rows_per_page: usize, cur: &m
                 space_after,
                 cell_lines,
                 caption_lines,
+                landscape: tb.landscape,
             };
         }
         page_starts.push(i);
@@ -1104,23 +1239,15 @@ fn place_table(tb: &LaidTableBlock, style: &Style, rows_per_page: usize, cur: &m
 }
 
 /// Draws the table's 续表 label (if it has one) at `y`, right-aligned; returns the y below it.
-fn continued_label(tb: &LaidTableBlock, style: &Style, y: f32, page: &mut Page) -> f32 {
+fn continued_label(tb: &LaidTableBlock, style: &Style, frame: Frame, y: f32, page: &mut Page) -> f32 {
     let Some(label) = &tb.continued else { return y };
     let size = tb.table.size;
     let h = CONTINUED_LABEL_HEIGHT * size;
     let baseline = y + (h - size) / 2.0 + EM_ASCENT * size;
     let n = label.clusters.len();
-    let placed = text::place_line(
-        label,
-        0..n,
-        true,
-        0.0,
-        style.page.body_width,
-        Align::Right,
-        style.grid.char_pitch,
-    );
+    let placed = text::place_line(label, 0..n, true, 0.0, frame.width, Align::Right, style.grid.char_pitch);
     let from = page.runs.len();
-    push_pieces(page, placed, style.page.left, size, baseline, RunRole::TableCaption);
+    push_pieces(page, placed, frame.left, size, baseline, RunRole::TableCaption);
     for run in &mut page.runs[from..] {
         run.repeated = true;
     }

@@ -98,6 +98,24 @@ pub struct Page {
     pub rules: Vec<Rule>,
     pub shapes: Vec<Shape>,
     pub images: Vec<Image>,
+    /// A landscape page (横表, GB/T 9704 10.1) on portrait paper: everything on it but the page
+    /// number (runs of role `PageNumber`, which stay where every page has them) is in the
+    /// turned frame, `height` wide and `width` high, whose top is the paper's left edge.
+    /// Writers turn it 90° counter-clockwise onto the page: see [`Page::to_paper`].
+    pub landscape: bool,
+}
+
+impl Page {
+    /// Where a point (x, y) of a landscape page's turned frame lies on the portrait paper of
+    /// height `paper_height`: the table's head toward the left edge, its lines reading upward.
+    pub fn to_paper(x: f32, y: f32, paper_height: f32) -> (f32, f32) {
+        (y, paper_height - x)
+    }
+
+    /// Whether `run` is drawn in the turned frame (all but page numbers of a landscape page).
+    pub fn turned(&self, run: &GlyphRun) -> bool {
+        self.landscape && run.role != RunRole::PageNumber
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -229,6 +247,8 @@ pub struct TableFacts {
     pub continued_size: f32,
     /// The caption's lines as laid out (centred, within the 版心); empty without a caption.
     pub caption_lines: Vec<String>,
+    /// Set on landscape pages (GB/T 9704 10.1): too wide for the portrait 版心, or asked for.
+    pub landscape: bool,
 }
 
 /// Layout decisions a reflowing writer (DOCX, later HTML) mirrors instead of deciding again.

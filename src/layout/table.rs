@@ -156,7 +156,21 @@ fn measure_at(
     if let Some(e) = narrowest_overflow(table, &cells, &widths, size) {
         return Ok(Err(e));
     }
-    let widths = shortest_widths(table, &cells, &min, widths, size, table.widths.is_none());
+    let free = table.widths.is_none();
+    let mut states = CellStates::new(&cells);
+    let mut found = shortest_widths(table, &mut states, &min, widths, size, free);
+    // Where one-column moves cannot free every label, a start with none stranded, when the
+    // 版心 allows one.
+    if found.1 >= STRANDED_COST
+        && free
+        && let Some(start) = unstranded_start(&mut states, &min, &found.0, size)
+    {
+        let other = shortest_widths(table, &mut states, &min, start, size, free);
+        if other.1 < found.1 - 0.01 {
+            found = other;
+        }
+    }
+    let widths = found.0;
     for c in &mut cells {
         // Filled line by line, as Word and LibreOffice fill a cell: the widths, not forced
         // breaks, decide where a label wraps, so the DOCX wraps it where our PDF does.
@@ -203,8 +217,8 @@ fn strands_a_character(c: &LaidCell, lines: &[Range<usize>]) -> bool {
     lines.len() > 1 && lines.iter().any(|l| letters(l) == 1)
 }
 
-/// A width move tried: its cost, the widths, and each cell's (line count, stranded).
-type Move = (f32, Vec<f32>, Vec<(usize, bool)>);
+/// A cell's state at some width: its line count, and whether a line strands a character.
+type CellState = (usize, bool);
 
 /// What a cell with a stranded character costs against height, in points: more than any
 /// height it could save.
@@ -214,21 +228,67 @@ const MAX_WIDTH_MOVES: usize = 200;
 /// The steps a move shifts width by, in characters of the table's size.
 const WIDTH_STEPS: [f32; 8] = [0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0];
 
+/// Each cell's state by its width, computed once: the search asks for the same cell at the
+/// same width again and again (a table's layout was most of a build's time before).
+struct CellStates<'a> {
+    cells: &'a [LaidCell],
+    /// Each cell's text on one line, when it has no line break of its own: at that width or
+    /// more it takes one line, no breaking needed.
+    one_line: Vec<Option<f32>>,
+    seen: rustc_hash::FxHashMap<(usize, i64), CellState>,
+}
+
+impl<'a> CellStates<'a> {
+    fn new(cells: &'a [LaidCell]) -> CellStates<'a> {
+        let one_line = cells
+            .iter()
+            .map(|c| {
+                let forced = c.prepared.text.contains(['\n', '\u{2028}']);
+                (!forced).then(|| text::natural_width(&c.prepared))
+            })
+            .collect();
+        CellStates {
+            cells,
+            one_line,
+            seen: Default::default(),
+        }
+    }
+
+    fn at(&mut self, k: usize, widths: &[f32]) -> CellState {
+        let c = &self.cells[k];
+        let w: f32 = widths[c.col..c.col + c.colspan].iter().sum();
+        if self.one_line[k].is_some_and(|natural| natural <= w - 2.0 * CELL_PAD_X + 0.01) {
+            return (1, false);
+        }
+        let cells = self.cells;
+        *self.seen.entry((k, (w * 100.0).round() as i64)).or_insert_with(|| {
+            let lines = cell_lines(&cells[k], widths);
+            (lines.len(), strands_a_character(&cells[k], &lines))
+        })
+    }
+}
+
 /// Column widths (summing to the same total) that make the table as short as it can be with
-/// no cell line holding a single character of a longer label: from `start`, width moves from
-/// one column to another while that lowers the cost, the table's height (when
-/// `height_counts`; not for widths the input gave, which move only to free a stranded
-/// character) plus [`STRANDED_COST`] per cell with a stranded character. No column goes
-/// below its narrowest (`min`).
+/// no cell line holding a single character of a longer label. From `start`, each round takes
+/// the move that lowers the cost most, the table's height (when `height_counts`; not for
+/// widths the input gave, which move only to free a stranded character) plus
+/// [`STRANDED_COST`] per cell with a stranded character:
+/// - a step (a quarter of a character up to six) from one column to another;
+/// - failing that, a pooled move: one column widened by what the others can give without any
+///   of their cells changing (their slack), taken from the most slack first. A label needing
+///   more than any single column can spare (`自然/人` beside columns with a little room each)
+///   is freed this way, where one-column moves stop.
+///
+/// No column goes below its narrowest (`min`).
 fn shortest_widths(
     table: &Table,
-    cells: &[LaidCell],
+    states: &mut CellStates,
     min: &[f32],
     start: Vec<f32>,
     size: f32,
     height_counts: bool,
-) -> Vec<f32> {
-    use std::collections::HashMap;
+) -> (Vec<f32>, f32) {
+    let cells = states.cells;
     let n = start.len();
     // The cells each column carries (spans included).
     let mut by_column: Vec<Vec<usize>> = vec![Vec::new(); n];
@@ -237,80 +297,189 @@ fn shortest_widths(
             col.push(k);
         }
     }
-    // Each cell's (line count, stranded) by its width in hundredths of a point.
-    let mut seen: HashMap<(usize, i64), (usize, bool)> = HashMap::new();
-    let mut look = |k: usize, widths: &[f32]| -> (usize, bool) {
-        let c = &cells[k];
-        let w: f32 = widths[c.col..c.col + c.colspan].iter().sum();
-        *seen.entry((k, (w * 100.0).round() as i64)).or_insert_with(|| {
-            let lines = cell_lines(c, widths);
-            (lines.len(), strands_a_character(c, &lines))
-        })
-    };
-    let total = |state: &[(usize, bool)]| -> f32 {
-        let counts: Vec<usize> = state.iter().map(|s| s.0).collect();
+    let total = |state: &[CellState]| -> f32 {
         let stranded = state.iter().filter(|s| s.1).count() as f32;
         let height = if height_counts {
+            let counts: Vec<usize> = state.iter().map(|s| s.0).collect();
             row_heights(table, &counts, size).iter().sum::<f32>()
         } else {
             0.0
         };
         height + STRANDED_COST * stranded
     };
+    // Every move is a whole number of quanta, so the widths tried recur and their cells'
+    // states are computed once.
+    let quantum = WIDTH_STEPS[0] * size;
     let mut widths = start;
-    let mut state: Vec<(usize, bool)> = (0..cells.len()).map(|k| look(k, &widths)).collect();
+    let mut state: Vec<CellState> = (0..cells.len()).map(|k| states.at(k, &widths)).collect();
     let mut best = total(&state);
+    // The cost of `tried` where only the cells `changed` may differ from `state`; None when
+    // none of them changes (the cost stays as it is).
+    let cost_of = |states: &mut CellStates,
+                   state: &[CellState],
+                   tried: &[f32],
+                   changed: &mut dyn Iterator<Item = usize>|
+     -> Option<(f32, Vec<CellState>)> {
+        let diffs: Vec<(usize, CellState)> = changed
+            .filter_map(|k| {
+                let s = states.at(k, tried);
+                (s != state[k]).then_some((k, s))
+            })
+            .collect();
+        if diffs.is_empty() {
+            return None;
+        }
+        let mut next = state.to_vec();
+        for (k, s) in diffs {
+            next[k] = s;
+        }
+        Some((total(&next), next))
+    };
     for _ in 0..MAX_WIDTH_MOVES {
-        let mut found: Option<Move> = None;
+        let mut found: Option<(f32, Vec<f32>, Vec<CellState>)> = None;
+        let consider =
+            |c: f32, w: Vec<f32>, st: Vec<CellState>, found: &mut Option<(f32, Vec<f32>, Vec<CellState>)>| {
+                if c < best - 0.01 && found.as_ref().is_none_or(|(f, _, _)| c < *f - 0.01) {
+                    *found = Some((c, w, st));
+                }
+            };
         for step in WIDTH_STEPS.map(|s| s * size) {
-            // `from`: one column gives the step; `None`: every other column gives its share
-            // of it, in proportion to what it has above its narrowest.
-            for from in (0..n).map(Some).chain(std::iter::once(None)) {
-                if let Some(from) = from
-                    && widths[from] - step < min[from] - 0.01
-                {
+            // Whether any cell of column i changes when the column alone is `step` narrower
+            // (0) or wider (1): a move between two columns neither of which changes leaves
+            // the cost as it is, and is not tried.
+            let moves: Vec<[bool; 2]> = (0..n)
+                .map(|i| {
+                    [-step, step].map(|d| {
+                        let mut tried = widths.clone();
+                        tried[i] += d;
+                        tried[i] >= min[i] - 0.01 && by_column[i].iter().any(|&k| states.at(k, &tried) != state[k])
+                    })
+                })
+                .collect();
+            for from in 0..n {
+                if widths[from] - step < min[from] - 0.01 {
                     continue;
                 }
-                for to in (0..n).filter(|&to| Some(to) != from) {
+                for to in (0..n).filter(|&to| to != from) {
+                    if !moves[from][0] && !moves[to][1] {
+                        continue;
+                    }
                     let mut tried = widths.clone();
-                    match from {
-                        Some(from) => tried[from] -= step,
-                        None => {
-                            let spare: f32 = (0..n).filter(|&i| i != to).map(|i| widths[i] - min[i]).sum();
-                            if spare < step + 0.01 {
-                                continue;
-                            }
-                            for i in (0..n).filter(|&i| i != to) {
-                                tried[i] -= step * (widths[i] - min[i]) / spare;
-                            }
-                        }
-                    }
+                    tried[from] -= step;
                     tried[to] += step;
-                    let mut tried_state = state.clone();
-                    let changed: Vec<usize> = match from {
-                        Some(from) => by_column[from].iter().chain(&by_column[to]).copied().collect(),
-                        None => (0..cells.len()).collect(),
-                    };
-                    for k in changed {
-                        tried_state[k] = look(k, &tried);
+                    let changed = &mut by_column[from].iter().chain(&by_column[to]).copied();
+                    if let Some((c, st)) = cost_of(states, &state, &tried, changed) {
+                        consider(c, tried, st, &mut found);
                     }
-                    let c = total(&tried_state);
-                    if c < best - 0.01 && found.as_ref().is_none_or(|(f, _, _)| c < *f - 0.01) {
-                        found = Some((c, tried, tried_state));
+                }
+            }
+        }
+        if found.is_none() {
+            // Each column's slack: how much narrower it can get, in whole quanta, with every
+            // cell it carries unchanged.
+            let slack: Vec<f32> = (0..n)
+                .map(|i| {
+                    let mut k = 0.0;
+                    loop {
+                        let mut tried = widths.clone();
+                        tried[i] -= (k + 1.0) * quantum;
+                        if tried[i] < min[i] - 0.01 || by_column[i].iter().any(|&c| states.at(c, &tried) != state[c]) {
+                            break k * quantum;
+                        }
+                        k += 1.0;
                     }
+                })
+                .collect();
+            // Only a column with a stranded or wrapped cell can gain from more width.
+            let gains = |i: usize| by_column[i].iter().any(|&k| state[k].1 || state[k].0 > 1);
+            for to in (0..n).filter(|&i| gains(i)) {
+                let mut donors: Vec<usize> = (0..n).filter(|&i| i != to && slack[i] > 0.05).collect();
+                donors.sort_by(|&a, &b| slack[b].total_cmp(&slack[a]).then(a.cmp(&b)));
+                let pool: f32 = donors.iter().map(|&i| slack[i]).sum();
+                let mut amount = quantum;
+                while amount <= pool + 0.01 {
+                    let mut tried = widths.clone();
+                    let mut left = amount.min(pool);
+                    for &i in &donors {
+                        let take = left.min(slack[i]);
+                        tried[i] -= take;
+                        left -= take;
+                    }
+                    tried[to] += amount.min(pool);
+                    // The donors give no more than their slack: only the widened column's
+                    // cells change (the donors' are checked when the move is taken).
+                    if let Some((c, st)) = cost_of(states, &state, &tried, &mut by_column[to].iter().copied()) {
+                        consider(c, tried, st, &mut found);
+                    }
+                    amount += quantum;
                 }
             }
         }
         match found {
-            Some((c, w, st)) => {
-                best = c;
+            Some((_, w, _)) => {
+                // Every cell again at the new widths (a donor's cell could differ at a width
+                // its slack was not measured at).
+                state = (0..cells.len()).map(|k| states.at(k, &w)).collect();
                 widths = w;
-                state = st;
+                best = total(&state);
             }
             None => break,
         }
     }
-    widths
+    (widths, best)
+}
+
+/// Widths with no single-column cell stranding a character, if the 版心 allows them: each
+/// column at its narrowest such width (its narrowest on, a quantum at a time), then the rest
+/// of the width handed out a quantum at a time to the column furthest below its width in
+/// `like` that takes it without stranding. None when those narrowest widths do not fit.
+fn unstranded_start(states: &mut CellStates, min: &[f32], like: &[f32], size: f32) -> Option<Vec<f32>> {
+    let cells = states.cells;
+    let n = min.len();
+    let quantum = WIDTH_STEPS[0] * size;
+    let single: Vec<Vec<usize>> = (0..n)
+        .map(|i| {
+            (0..cells.len())
+                .filter(|&k| cells[k].col == i && cells[k].colspan == 1)
+                .collect()
+        })
+        .collect();
+    let total: f32 = like.iter().sum();
+    let mut widths = min.to_vec();
+    let strands = |states: &mut CellStates, widths: &[f32], i: usize| single[i].iter().any(|&k| states.at(k, widths).1);
+    for i in 0..n {
+        let mut steps = 0;
+        while strands(states, &widths, i) {
+            // A label that strands at every width up to eight characters more: leave it.
+            if steps == 32 {
+                widths[i] = min[i];
+                break;
+            }
+            widths[i] += quantum;
+            steps += 1;
+        }
+    }
+    let mut extra = total - widths.iter().sum::<f32>();
+    if extra < -0.01 {
+        return None;
+    }
+    while extra > 0.01 {
+        let amount = extra.min(quantum);
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| (like[b] - widths[b]).total_cmp(&(like[a] - widths[a])).then(a.cmp(&b)));
+        let pick = order
+            .iter()
+            .copied()
+            .find(|&i| {
+                let mut tried = widths.clone();
+                tried[i] += amount;
+                !strands(states, &tried, i)
+            })
+            .unwrap_or(order[0]);
+        widths[pick] += amount;
+        extra -= amount;
+    }
+    Some(widths)
 }
 
 /// Each cell's text shaped at `size` in its role (headings in the header role), not yet broken.

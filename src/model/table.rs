@@ -52,6 +52,9 @@ pub struct Table {
     /// Label above each continuation part (e.g. 续表).
     pub continued: Option<String>,
     pub border: Border,
+    /// Set on a landscape page (横表, GB/T 9704 10.1) even when it fits the portrait 版心; a
+    /// table too wide for the portrait 版心 at 五号 goes there without it.
+    pub landscape: bool,
     pub pos: SourcePos,
 }
 

@@ -119,11 +119,39 @@ pub fn write(layout: &Layout, book: &FontBook, settings: &Settings) -> Result<Ve
             x,
             r#"<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="{NAMESPACE}"><ofd:Content><ofd:Layer ID="{layer_id}" Type="Body">"#
         );
+        // A landscape page's content is turned onto the portrait paper as in the PDF
+        // (layout::Page::to_paper): rules and shapes point by point, text by its CTM.
+        let paper = |(px, py): (f32, f32)| {
+            if page.landscape {
+                crate::layout::Page::to_paper(px, py, layout.height)
+            } else {
+                (px, py)
+            }
+        };
         for rule in &page.rules {
-            path_rule(&mut x, ids.next(), rule);
+            let ((x0, y0), (x1, y1)) = (paper((rule.x0, rule.y0)), paper((rule.x1, rule.y1)));
+            path_rule(
+                &mut x,
+                ids.next(),
+                &Rule {
+                    x0,
+                    y0,
+                    x1,
+                    y1,
+                    ..rule.clone()
+                },
+            );
         }
         for shape in &page.shapes {
-            path_shape(&mut x, ids.next(), shape);
+            let points = shape.points.iter().map(|&p| paper(p)).collect();
+            path_shape(
+                &mut x,
+                ids.next(),
+                &Shape {
+                    points,
+                    ..shape.clone()
+                },
+            );
         }
         for image in &page.images {
             let resource = images.get(image_index).map_or(0, |i| i.0);
@@ -132,7 +160,8 @@ pub fn write(layout: &Layout, book: &FontBook, settings: &Settings) -> Result<Ve
         }
         for run in &page.runs {
             if let Some(f) = fonts.get(&run.font) {
-                text_object(&mut x, ids.next(), f, run);
+                let turned = page.turned(run).then_some(layout.height);
+                text_object(&mut x, ids.next(), f, run, turned);
             }
         }
         x.push_str("</ofd:Layer></ofd:Content></ofd:Page>");
@@ -207,7 +236,8 @@ fn embed_fonts(layout: &Layout, book: &FontBook, ids: &mut Ids) -> Result<BTreeM
 /// A run as a `TextObject`: one `TextCode` with the run's text, the first glyph's position and
 /// the distance from each character to the next (`DeltaX`), and a `CGTransform` for each
 /// cluster whose glyphs are not what the font's `cmap` gives for its characters.
-fn text_object(x: &mut String, id: u32, f: &Embedded, run: &GlyphRun) {
+/// `turned`: the run is in a landscape page's turned frame, on paper this high (points).
+fn text_object(x: &mut String, id: u32, f: &Embedded, run: &GlyphRun, turned: Option<f32>) {
     // Each character's pen position (points, from run.x) and its y offset; characters after the
     // first of a cluster share the cluster's position.
     let mut char_x: Vec<f32> = Vec::new();
@@ -256,16 +286,35 @@ fn text_object(x: &mut String, id: u32, f: &Embedded, run: &GlyphRun) {
     let top = run.baseline - run.size * 1.1;
     let width = right + 2.0 * pad;
     let height = run.size * 1.5;
-    let _ = write!(
-        x,
-        r#"<ofd:TextObject ID="{id}" Boundary="{} {} {} {}" Font="{}" Size="{}""#,
-        mm(left),
-        mm(top),
-        mm(width),
-        mm(height),
-        f.id,
-        mm(run.size)
-    );
+    match turned {
+        // The box turned onto the paper, and the text turned within it: (u, v) of the box
+        // goes to (v, width − u).
+        Some(paper_height) => {
+            let _ = write!(
+                x,
+                r#"<ofd:TextObject ID="{id}" Boundary="{} {} {} {}" CTM="0 -1 1 0 0 {}" Font="{}" Size="{}""#,
+                mm(top),
+                mm(paper_height - left - width),
+                mm(height),
+                mm(width),
+                mm(width),
+                f.id,
+                mm(run.size)
+            );
+        }
+        None => {
+            let _ = write!(
+                x,
+                r#"<ofd:TextObject ID="{id}" Boundary="{} {} {} {}" Font="{}" Size="{}""#,
+                mm(left),
+                mm(top),
+                mm(width),
+                mm(height),
+                f.id,
+                mm(run.size)
+            );
+        }
+    }
     if run.bold {
         let _ = write!(
             x,
@@ -581,7 +630,7 @@ mod tests {
         let fonts = embed_fonts(&layout, &book, &mut ids).unwrap();
         let embedded = &fonts[&font];
         let mut x = String::new();
-        text_object(&mut x, 99, embedded, &layout.pages[0].runs[0]);
+        text_object(&mut x, 99, embedded, &layout.pages[0].runs[0], None);
         let new = |g: u16| embedded.subset.glyph(g).unwrap();
         assert!(!x.contains(r#"CodePosition="0""#), "{x}");
         assert!(

@@ -156,10 +156,22 @@ pub fn write(layout: &Layout, book: &FontBook, settings: &Settings) -> Result<Ve
             .ok_or_else(|| PdfError::Krilla("invalid page size".into()))?;
         let mut p = pdf.start_page_with(page_settings);
         let mut surface = p.surface();
+        // A landscape page's content is drawn turned 90° counter-clockwise onto the portrait
+        // paper (layout::Page::to_paper); viewers turn it back by the page's /Rotate.
+        let turn = krilla::geom::Transform::from_row(0.0, -1.0, 1.0, 0.0, 0.0, layout.height);
+        let turned = |surface: &mut Surface, draw: &mut dyn FnMut(&mut Surface)| {
+            if page.landscape {
+                surface.push_transform(&turn);
+                draw(surface);
+                surface.pop();
+            } else {
+                draw(surface);
+            }
+        };
         // PDF/A-1 allows no transparency: seals are drawn opaque, beneath the text.
         let opaque_seals = settings.standard == Standard::A1b;
         if opaque_seals {
-            draw_images(&mut surface, &page.images, true);
+            turned(&mut surface, &mut |s| draw_images(s, &page.images, true));
         }
         // Consecutive runs of one structure element on one line share a marked-content sequence.
         let mut open: Option<(Mark, f32)> = None;
@@ -190,7 +202,13 @@ pub fn write(layout: &Layout, book: &FontBook, settings: &Settings) -> Result<Ve
                 open = Some((mark, run.baseline));
             }
             surface.set_location(location(&mut places, Some(page_index), run.role, run.block, run.cell));
-            draw_run(&mut surface, run, font);
+            if page.turned(run) {
+                surface.push_transform(&turn);
+                draw_run(&mut surface, run, font);
+                surface.pop();
+            } else {
+                draw_run(&mut surface, run, font);
+            }
             surface.reset_location();
         }
         if open.is_some() {
@@ -200,6 +218,9 @@ pub fn write(layout: &Layout, book: &FontBook, settings: &Settings) -> Result<Ve
         // lines meet cleanly.
         if !page.rules.is_empty() {
             surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(ArtifactType::Layout)));
+            if page.landscape {
+                surface.push_transform(&turn);
+            }
             surface.set_fill(None);
             for rule in &page.rules {
                 let mut pb = PathBuilder::new();
@@ -213,11 +234,14 @@ pub fn write(layout: &Layout, book: &FontBook, settings: &Settings) -> Result<Ve
                     surface.draw_path(&path);
                 }
             }
+            if page.landscape {
+                surface.pop();
+            }
             surface.end_tagged();
         }
-        draw_shapes(&mut surface, &page.shapes);
+        turned(&mut surface, &mut |s| draw_shapes(s, &page.shapes));
         if !opaque_seals {
-            draw_images(&mut surface, &page.images, false);
+            turned(&mut surface, &mut |s| draw_images(s, &page.images, false));
         }
         surface.finish();
         p.finish();
@@ -235,11 +259,14 @@ pub fn write(layout: &Layout, book: &FontBook, settings: &Settings) -> Result<Ve
         other => PdfError::Krilla(other.to_string()),
     })?;
     // PDF/A-1 is PDF 1.4, which has neither object streams nor cross-reference streams.
-    Ok(patch::finish(
-        bytes,
-        settings.standard != Standard::A1b,
-        !settings.keep_font_hints,
-    ))
+    let turned: Vec<usize> = (0..layout.pages.len()).filter(|&i| layout.pages[i].landscape).collect();
+    let compact = settings.standard != Standard::A1b;
+    let drop_hints = !settings.keep_font_hints;
+    Ok(if turned.is_empty() {
+        patch::finish(bytes, compact, drop_hints)
+    } else {
+        patch::finish_turning(bytes, compact, drop_hints, &turned)
+    })
 }
 
 /// Filled shapes (a 版头's marks, shaded cells) are drawing, not text: an artifact.

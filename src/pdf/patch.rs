@@ -7,6 +7,8 @@
 //!   archives run) cannot read the indirect form and rejects the file.
 //! - The catalog asks viewers to show the document title in the title bar (/DisplayDocTitle),
 //!   which krilla writes only for PDF/UA.
+//! - Landscape pages (a table turned on portrait paper) get `/Rotate 90`, so that viewers
+//!   show them upright; krilla has no page rotation.
 //! - The embedded font programs lose their hints (see `fonts::cff`): about 5 % of the file.
 //! - A page's marked-content sequences with an /ActualText draw their runs in one graphics
 //!   state (see `spans`), so that poppler places the text.
@@ -21,7 +23,12 @@ use crate::fonts::cff;
 /// Applies the touches (the font programs' hints dropped with `drop_hints`); bytes that do
 /// not look as expected come back unchanged.
 pub fn finish(bytes: Vec<u8>, compact: bool, drop_hints: bool) -> Vec<u8> {
-    rewrite(&bytes, compact, drop_hints).unwrap_or(bytes)
+    finish_turning(bytes, compact, drop_hints, &[])
+}
+
+/// [`finish`], and the pages at the indices `turned` shown turned 90° clockwise.
+pub fn finish_turning(bytes: Vec<u8>, compact: bool, drop_hints: bool, turned: &[usize]) -> Vec<u8> {
+    rewrite(&bytes, compact, drop_hints, turned).unwrap_or(bytes)
 }
 
 struct Object {
@@ -30,7 +37,7 @@ struct Object {
     body: Vec<u8>,
 }
 
-fn rewrite(bytes: &[u8], compact: bool, drop_hints: bool) -> Option<Vec<u8>> {
+fn rewrite(bytes: &[u8], compact: bool, drop_hints: bool, turned: &[usize]) -> Option<Vec<u8>> {
     let startxref = rfind(bytes, b"startxref")?;
     let xref_at: usize = number_at(bytes, skip_ws(bytes, startxref + b"startxref".len()))?.0;
     let table = bytes.get(xref_at..)?.strip_prefix(b"xref")?;
@@ -85,6 +92,33 @@ fn rewrite(bytes: &[u8], compact: bool, drop_hints: bool) -> Option<Vec<u8>> {
             (o.body.get(end..end + 4) == Some(b" 0 R".as_slice())).then_some(num)
         })
         .collect();
+    if !turned.is_empty() {
+        // The page objects in page order, from the page tree's /Kids (krilla writes one flat
+        // /Pages node).
+        let kids: Vec<usize> = objects
+            .iter()
+            .find(|o| o.body.starts_with(b"<</Type/Pages"))
+            .and_then(|o| {
+                let at = find(&o.body, b"/Kids[")? + b"/Kids[".len();
+                let end = at + find(&o.body[at..], b"]")?;
+                let list = std::str::from_utf8(&o.body[at..end]).ok()?;
+                let parts: Vec<&str> = list.split_whitespace().collect();
+                Some(parts.chunks(3).filter_map(|c| c.first()?.parse().ok()).collect())
+            })?;
+        for &page in turned {
+            let num = *kids.get(page)?;
+            let o = objects.iter_mut().find(|o| o.num == num)?;
+            let head = b"<</Type/Page".len();
+            if !o.body.starts_with(b"<</Type/Page/") {
+                return None;
+            }
+            let mut body = o.body[..head].to_vec();
+            body.extend_from_slice(b"/Rotate 90");
+            body.extend_from_slice(&o.body[head..]);
+            o.body = body;
+            changed = true;
+        }
+    }
     for o in &mut objects {
         if contents.contains(&o.num)
             && let Some(body) = rewrite_content(&o.body)

@@ -7,7 +7,7 @@ use std::fmt;
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::pdf::{Line, MM, Page, Pdf, lines};
+use super::pdf::{Line, MM, Page, Pdf, turned_lines, upright_lines};
 
 /// The line pitch: 225 mm over 22 lines, as Word rounds it (579 twips).
 pub const PITCH: f32 = 28.95;
@@ -143,7 +143,11 @@ impl Expected {
 pub fn check(pdf: &Pdf, expected: Option<&Expected>) -> Report {
     let mut out = Vec::new();
     let mut report = |check: &'static str, ok: bool, figure: String| out.push(Verdict { check, ok, figure });
-    let pages: Vec<(&Page, Vec<Line>)> = pdf.pages.iter().map(|p| (p, lines(p, 2.0))).collect();
+    // The checks of the portrait page read the upright text; a landscape page's turned table
+    // is checked against the turned 版心 (GB/T 9704 10.1: the same area of paper).
+    let pages: Vec<(&Page, Vec<Line>)> = pdf.pages.iter().map(|p| (p, upright_lines(p, 2.0))).collect();
+    let turned: Vec<Vec<Line>> = pdf.pages.iter().map(|p| turned_lines(p, 2.0)).collect();
+    let landscape: Vec<bool> = pdf.pages.iter().map(|p| p.rotate == 90).collect();
 
     let bad_size: Vec<usize> = pages
         .iter()
@@ -167,19 +171,65 @@ pub fn check(pdf: &Pdf, expected: Option<&Expected>) -> Report {
         .enumerate()
         .flat_map(|(i, (_, ls))| ls.iter().map(move |l| (i, l)))
         .collect();
+    // Turned text only on a page shown turned (/Rotate 90), inside the turned 版心: 225 mm
+    // from 35 mm above the paper's foot, 156 mm from 28 mm in from its left edge.
+    let mut outside = Vec::new();
+    for (i, ls) in turned.iter().enumerate() {
+        for l in ls {
+            let inside = l.x0 / MM >= 35.0 - 0.5
+                && l.x1raw / MM <= 260.0 + 0.5
+                && l.top / MM >= LEFT_MM - 1.0
+                && l.bottom / MM <= RIGHT_MM + 1.0;
+            if !inside || !landscape[i] {
+                outside.push(format!("p{} '{}'", i + 1, l.text.chars().take(8).collect::<String>()));
+            }
+        }
+    }
+    let turned_pages: Vec<usize> = (0..turned.len())
+        .filter(|&i| !turned[i].is_empty())
+        .map(|i| i + 1)
+        .collect();
+    let mut margins = Vec::new();
     if body.is_empty() {
-        report("margins", false, "no 16 pt body text found".into());
+        margins.push(Verdict {
+            check: "margins",
+            ok: false,
+            figure: "no 16 pt body text found".into(),
+        });
     } else {
-        margins_grid_lines(&pages, &body, &all_lines, &mut report);
+        margins_grid_lines(&pages, &body, &all_lines, &mut |check, ok, figure| {
+            margins.push(Verdict { check, ok, figure })
+        });
+    }
+    for mut v in margins {
+        if v.check == "margins" && !turned_pages.is_empty() {
+            v.ok &= outside.is_empty();
+            v.figure.push_str(&format!(
+                "; landscape pages {turned_pages:?}, turned lines outside the turned 版心 (35-260 x 28-184 mm) {}{}",
+                outside.len(),
+                outside.first().map(|o| format!(": {o}")).unwrap_or_default()
+            ));
+        }
+        report(v.check, v.ok, v.figure);
     }
 
-    // 避头尾
-    let bad_start: Vec<(usize, String)> = all_lines
+    // 避头尾, the turned table's lines too
+    let with_turned: Vec<(usize, &Line)> = all_lines
+        .iter()
+        .copied()
+        .chain(
+            turned
+                .iter()
+                .enumerate()
+                .flat_map(|(i, ls)| ls.iter().map(move |l| (i, l))),
+        )
+        .collect();
+    let bad_start: Vec<(usize, String)> = with_turned
         .iter()
         .filter(|(_, l)| l.text.chars().next().is_some_and(|c| CANNOT_START.contains(c)))
         .map(|(i, l)| (i + 1, l.text.chars().take(12).collect()))
         .collect();
-    let bad_end: Vec<(usize, String)> = all_lines
+    let bad_end: Vec<(usize, String)> = with_turned
         .iter()
         .filter(|(_, l)| l.text.chars().last().is_some_and(|c| CANNOT_END.contains(c)))
         .map(|(i, l)| {
@@ -218,7 +268,8 @@ pub fn check(pdf: &Pdf, expected: Option<&Expected>) -> Report {
     // 179.06 mm (one 字 in from the right edge), even ones starting at 32.94 mm; none on a blank page.
     let content: Vec<Vec<&Line>> = pages
         .iter()
-        .map(|(_, ls)| ls.iter().filter(|l| !is_dashes_and_digits(&l.text)).collect())
+        .zip(&turned)
+        .map(|((_, ls), t)| ls.iter().filter(|l| !is_dashes_and_digits(&l.text)).chain(t).collect())
         .collect();
     let blank: Vec<bool> = pages
         .iter()
@@ -302,7 +353,9 @@ pub fn check(pdf: &Pdf, expected: Option<&Expected>) -> Report {
     // 成文日期 is stranded.
     let mut half_empty = Vec::new();
     for i in 0..pages.len().saturating_sub(1) {
-        if blank[i] {
+        // Text cannot run on from a portrait page onto a landscape one nor back, and a turned
+        // page's lines are not measured against the portrait 版心.
+        if blank[i] || landscape[i] || landscape[i + 1] {
             continue;
         }
         let low = content[i]

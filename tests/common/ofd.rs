@@ -60,6 +60,9 @@ pub struct OfdChar {
     pub boundary: [f64; 4],
     /// Whether a `CGTransform` names this character's glyphs.
     pub transformed: bool,
+    /// Turned by its object's CTM (a landscape page): `x` and `y` are then in the frame of
+    /// turned text of [`super::pdf::Char::turned`], the boundary on paper.
+    pub turned: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -247,7 +250,9 @@ impl Ofd {
     pub fn page(&self, base_loc: &str) -> OfdPage {
         let xml = self.xml(&format!("Doc_0/{base_loc}"));
         let mut page = OfdPage::default();
-        let mut text_object: Option<(u32, f64, [f64; 4])> = None;
+        // The open TextObject: font, size, boundary and CTM.
+        type TextObject = (u32, f64, [f64; 4], Option<Vec<f64>>);
+        let mut text_object: Option<TextObject> = None;
         let mut path: Option<PathObject> = None;
         let mut pending: Vec<CgTransform> = Vec::new();
         for (name, a, text) in parse(&xml) {
@@ -264,10 +269,11 @@ impl Ofd {
                         a["Font"].parse().expect("Font"),
                         a["Size"].parse().expect("Size"),
                         box4(&a["Boundary"]),
+                        a.get("CTM").map(|m| numbers(m)),
                     ));
                 }
                 "CGTransform" => {
-                    let (font, _, _) = text_object.expect("CGTransform in a TextObject");
+                    let (font, _, _, _) = text_object.clone().expect("CGTransform in a TextObject");
                     pending.push(CgTransform {
                         font,
                         position: a["CodePosition"].parse().expect("CodePosition"),
@@ -280,16 +286,26 @@ impl Ofd {
                     last.glyphs = text.split_whitespace().map(|g| g.parse().expect("glyph id")).collect();
                 }
                 "TextCode" => {
-                    let (font, size, boundary) = text_object.expect("TextCode in a TextObject");
+                    let (font, size, boundary, ctm) = text_object.clone().expect("TextCode in a TextObject");
                     let dx = a.get("DeltaX").map(|d| numbers(d)).unwrap_or_default();
                     let dy = a.get("DeltaY").map(|d| numbers(d)).unwrap_or_default();
-                    let mut x = boundary[0] + a["X"].parse::<f64>().expect("X");
-                    let mut y = boundary[1] + a["Y"].parse::<f64>().expect("Y");
+                    let (mut u, mut v) = (a["X"].parse::<f64>().expect("X"), a["Y"].parse::<f64>().expect("Y"));
                     for (i, ch) in text.chars().enumerate() {
                         if i > 0 {
-                            x += dx.get(i - 1).copied().unwrap_or(0.0);
-                            y += dy.get(i - 1).copied().unwrap_or(0.0);
+                            u += dx.get(i - 1).copied().unwrap_or(0.0);
+                            v += dy.get(i - 1).copied().unwrap_or(0.0);
                         }
+                        let (x, y) = match &ctm {
+                            // Turned text (a landscape page): on paper by the CTM, then in the
+                            // frame the PDF reader gives turned text (x up from the foot of
+                            // the A4 paper, y from its left edge).
+                            Some(m) if m.len() == 6 => {
+                                let px = boundary[0] + m[0] * u + m[2] * v + m[4];
+                                let py = boundary[1] + m[1] * u + m[3] * v + m[5];
+                                (297.0 - py, px)
+                            }
+                            _ => (boundary[0] + u, boundary[1] + v),
+                        };
                         let transformed = pending.iter().any(|t| i >= t.position && i < t.position + t.count);
                         page.chars.push(OfdChar {
                             ch,
@@ -299,6 +315,7 @@ impl Ofd {
                             font,
                             boundary,
                             transformed,
+                            turned: ctm.is_some(),
                         });
                     }
                     page.transforms.append(&mut pending);

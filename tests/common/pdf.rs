@@ -30,6 +30,10 @@ pub struct Char {
     pub font: String,
     /// Filled in a red (the 发文机关标志).
     pub red: bool,
+    /// Drawn turned 90° counter-clockwise (a landscape table on a portrait page, shown upright
+    /// by the page's /Rotate 90): its box and baseline are then in the frame a reader sees,
+    /// the page turned, x from the paper's foot and y from its left edge.
+    pub turned: bool,
 }
 
 /// A horizontal rule: a stroked horizontal segment or a thin filled rectangle, y downward.
@@ -47,10 +51,14 @@ pub struct Rule {
 pub struct Page {
     pub width: f32,
     pub height: f32,
+    /// The page's /Rotate (0, 90, 180, 270).
+    pub rotate: i64,
     pub chars: Vec<Char>,
     pub rules: Vec<Rule>,
     /// Marked-content sequences with an /ActualText, outermost first.
     pub actual_texts: Vec<ActualText>,
+    /// Vertical stroked segments (table rules), as `Rule`s with x0 = x1, y down.
+    pub verticals: Vec<Rule>,
     /// The page's content streams, decoded and concatenated.
     pub content: Vec<u8>,
 }
@@ -300,8 +308,22 @@ pub struct Line {
 /// The lines of a page (see [`Line`]), sorted by baseline, then left edge. Characters are
 /// grouped by baseline (to 0.5 pt) and size (to 0.1 pt), as pdfcheck.py groups them.
 pub fn lines(page: &Page, gap: f32) -> Vec<Line> {
+    lines_where(page, gap, |_| true)
+}
+
+/// The lines of the characters drawn upright (everything but a landscape page's table).
+pub fn upright_lines(page: &Page, gap: f32) -> Vec<Line> {
+    lines_where(page, gap, |c| !c.turned)
+}
+
+/// The lines of the characters drawn turned, in the frame a reader sees (see [`Char::turned`]).
+pub fn turned_lines(page: &Page, gap: f32) -> Vec<Line> {
+    lines_where(page, gap, |c| c.turned)
+}
+
+fn lines_where(page: &Page, gap: f32, keep: impl Fn(&Char) -> bool) -> Vec<Line> {
     let mut rows: Vec<((i64, i64), Vec<&Char>)> = Vec::new();
-    for c in &page.chars {
+    for c in page.chars.iter().filter(|c| keep(c)) {
         if c.text.chars().all(char::is_whitespace) {
             continue;
         }
@@ -510,6 +532,7 @@ fn read_page(doc: &Document, id: ObjectId) -> Page {
         .map(|a| a.iter().map(|x| num(doc, x)).collect::<Vec<f32>>())
         .unwrap_or_else(|| vec![0.0, 0.0, 612.0, 792.0]);
     let (width, height) = (media[2] - media[0], media[3] - media[1]);
+    let rotate = inherited(doc, page_dict, b"Rotate").map_or(0, |o| num(doc, o) as i64);
     let content = doc.get_page_content(id);
     let ops = Content::decode(&content).map(|c| c.operations).unwrap_or_default();
     let fonts: HashMap<Vec<u8>, FontUse> = doc
@@ -523,6 +546,7 @@ fn read_page(doc: &Document, id: ObjectId) -> Page {
 
     let mut chars = Vec::new();
     let mut rules = Vec::new();
+    let mut verticals = Vec::new();
     let mut gs = Graphics {
         ctm: IDENTITY,
         line_width: 1.0,
@@ -651,20 +675,30 @@ fn read_page(doc: &Document, id: ObjectId) -> Page {
                         let text = f.decode(code, chunk.len());
                         let trm = mul(&[size * scale, 0.0, 0.0, size, 0.0, rise], &mul(&tm, &gs.ctm));
                         let (ox, oy) = apply(&trm, 0.0, 0.0);
-                        let (ex, _) = apply(&trm, advance / size, 0.0);
+                        let (ex, ey) = apply(&trm, advance / size, 0.0);
                         let em = (trm[2] * trm[2] + trm[3] * trm[3]).sqrt();
-                        let (px0, py) = to_page(ox, oy);
-                        let (px1, _) = to_page(ex, oy);
+                        // Text running up the page: turned 90° counter-clockwise.
+                        let turned = trm[1] > 0.0 && trm[0].abs() < 1e-3 * trm[1];
+                        let (x0, x1, baseline) = if turned {
+                            // The reader's frame: x is the height above the paper's foot, y
+                            // the distance from its left edge.
+                            (oy - media[1], ey - media[1], ox - media[0])
+                        } else {
+                            let (px0, py) = to_page(ox, oy);
+                            let (px1, _) = to_page(ex, oy);
+                            (px0, px1, py)
+                        };
                         chars.push(Char {
                             text,
-                            x0: px0.min(px1),
-                            x1: px0.max(px1),
-                            baseline: py,
-                            top: py - f.ascent * em,
-                            bottom: py - f.descent * em,
+                            x0: x0.min(x1),
+                            x1: x0.max(x1),
+                            baseline,
+                            top: baseline - f.ascent * em,
+                            bottom: baseline - f.descent * em,
                             size: em,
                             font: f.name.clone(),
                             red: gs.fill_red,
+                            turned,
                         });
                         let spacing = if chunk == [32] && !f.two_byte {
                             word_spacing
@@ -709,6 +743,17 @@ fn read_page(doc: &Document, id: ObjectId) -> Page {
             "S" | "s" | "B" | "B*" | "b" | "b*" => {
                 let half = gs.line_width * (gs.ctm[0] * gs.ctm[3] - gs.ctm[1] * gs.ctm[2]).abs().sqrt() / 2.0;
                 for (a, b) in segments.drain(..) {
+                    if (a.0 - b.0).abs() < 0.5 && (a.1 - b.1).abs() > 0.5 {
+                        let (x, y0) = to_page(a.0, a.1.max(b.1));
+                        let (_, y1) = to_page(a.0, a.1.min(b.1));
+                        verticals.push(Rule {
+                            x0: x - half,
+                            x1: x + half,
+                            y0,
+                            y1,
+                            red: gs.stroke_red,
+                        });
+                    }
                     if (a.1 - b.1).abs() < 0.5 && (a.0 - b.0).abs() > 20.0 * MM {
                         let (x0, y) = to_page(a.0.min(b.0), a.1);
                         let (x1, _) = to_page(a.0.max(b.0), a.1);
@@ -764,9 +809,11 @@ fn read_page(doc: &Document, id: ObjectId) -> Page {
     Page {
         width,
         height,
+        rotate,
         chars,
         rules,
         actual_texts,
+        verticals,
         content,
     }
 }
