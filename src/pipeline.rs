@@ -211,6 +211,7 @@ pub fn write_pdf(
     let settings = crate::pdf::Settings {
         standard: options.pdf_standard,
         fallback_date: options.source_date,
+        ..Default::default()
     };
     crate::pdf::write(laid, book, &settings).map_err(|e| match e {
         crate::pdf::PdfError::Standard { problems, .. } => Error::Standard(Diagnostics(

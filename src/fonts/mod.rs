@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
+pub mod cff;
 mod names;
 
 pub use names::{BUNDLED, system_aliases};

@@ -74,7 +74,15 @@ pub fn subset(face: &Face, glyphs: &BTreeSet<u16>, chars: &BTreeSet<char>) -> Re
     let mut builder = FontBuilder::new();
     for record in sub_face.table_records {
         if let Some(table) = sub_face.table(record.tag) {
-            builder.add_raw(Tag::new(&record.tag.to_bytes()), table);
+            let tag = record.tag.to_bytes();
+            // The CFF outlines without their hints, as in the PDF.
+            match (&tag == b"CFF ")
+                .then(|| crate::fonts::cff::without_hints(table))
+                .flatten()
+            {
+                Some(smaller) => builder.add_raw(Tag::new(&tag), smaller),
+                None => builder.add_raw(Tag::new(&tag), table),
+            };
         }
     }
     builder

@@ -107,6 +107,9 @@ pub struct Settings {
     /// Used when the document has no date (from SOURCE_DATE_EPOCH); with neither, no date is
     /// written (and PDF/A, which needs one, fails), so output stays reproducible.
     pub fallback_date: Option<crate::model::Date>,
+    /// Keeps the stem hints of the embedded font programs, which are dropped by default (see
+    /// `fonts::cff`): for comparing the two, screen rasterisers being the only ones that use hints.
+    pub keep_font_hints: bool,
 }
 
 /// Synthetic bold for faces without a bold weight (FandolFang): a thin outline stroke, which
@@ -225,7 +228,11 @@ pub fn write(layout: &Layout, book: &FontBook, settings: &Settings) -> Result<Ve
         other => PdfError::Krilla(other.to_string()),
     })?;
     // PDF/A-1 is PDF 1.4, which has neither object streams nor cross-reference streams.
-    Ok(patch::finish(bytes, settings.standard != Standard::A1b))
+    Ok(patch::finish(
+        bytes,
+        settings.standard != Standard::A1b,
+        !settings.keep_font_hints,
+    ))
 }
 
 /// Filled shapes (a 版头's marks, shaded cells) are drawing, not text: an artifact.
