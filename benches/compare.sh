@@ -68,3 +68,5 @@ echo "ratios (Typst / gongwen):"
 printf '  fresh process: %5.1f× wall, %5.1f× CPU\n' "$(echo "$t_wall / $g_wall" | bc -l)" "$(echo "$t_cpu / $g_cpu" | bc -l)"
 printf '  batch, per document: %5.1f× wall, %5.1f× CPU\n' \
     "$(echo "$tb_wall / ($b_wall / $batch)" | bc -l)" "$(echo "$tb_cpu / ($b_cpu / $batch)" | bc -l)"
+# Other work on the machine inflates wall-clock times most: say how loaded it was throughout.
+echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -195,6 +195,26 @@ mod tests {
         assert_send_sync::<Session>();
     }
 
+    /// krilla makes the fonts' subsets on all cores (vendor/krilla): a build whose work all
+    /// runs on one thread gives the same bytes, each with krilla's memoised results dropped
+    /// first so that both really subset and compress.
+    #[test]
+    fn a_build_on_one_thread_matches_one_on_all_cores() {
+        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/alxa-left-banner-2019.yaml");
+        let formats = [Format::Pdf, Format::Docx];
+        let session = Session::new(Options::default()).unwrap();
+        let loaded = pipeline::load(&sample).unwrap();
+        comemo::evict(0);
+        let all_cores = session.render(&loaded, &formats).unwrap();
+        comemo::evict(0);
+        let one_thread = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap()
+            .install(|| session.render(&loaded, &formats).unwrap());
+        assert!(all_cores == one_thread, "the one-thread build differs");
+    }
+
     /// Documents built from several threads over one session are byte-identical to those
     /// built one by one, each in a session of its own.
     #[test]

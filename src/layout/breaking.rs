@@ -14,10 +14,43 @@ pub const NO_LINE_END: &str = "“‘（〔［｛【〖《〈「『([{¥￥$＄�
 pub const NUMBER_UNITS: &str =
     "万萬亿億千百元角分兆条條件个個项項次人名位家份篇起例宗批场場期部册冊本张張页頁户戶所处處台套吨噸米岁歲倍";
 
-const OPENING_QUOTES: &str = "“‘";
-const CLOSING_QUOTES: &str = "”’";
+fn is_opening_quote(c: char) -> bool {
+    matches!(c, '“' | '‘')
+}
+
+fn is_closing_quote(c: char) -> bool {
+    matches!(c, '”' | '’')
+}
+
+use std::sync::LazyLock;
 
 use crate::core::unicode::is_han;
+
+/// A set of characters as a sorted list: layout asks about every character of every paragraph
+/// (and of every table cell at each width the table search tries), and a binary search over a
+/// few dozen characters is many times faster than `str::contains` on the strings above.
+struct CharSet(LazyLock<Vec<char>>);
+
+impl CharSet {
+    const fn of(chars: fn() -> Vec<char>) -> CharSet {
+        CharSet(LazyLock::new(chars))
+    }
+
+    fn contains(&self, c: char) -> bool {
+        self.0.binary_search(&c).is_ok()
+    }
+}
+
+fn sorted(chars: &str) -> Vec<char> {
+    let mut v: Vec<char> = chars.chars().collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+static NO_START: CharSet = CharSet::of(|| sorted(NO_LINE_START));
+static NO_END: CharSet = CharSet::of(|| sorted(NO_LINE_END));
+static UNITS: CharSet = CharSet::of(|| sorted(NUMBER_UNITS));
 
 /// For each byte offset of `text`, whether a line may break there (before the character that
 /// starts at that offset). Offset 0 and offsets inside characters are never breaks.
@@ -27,11 +60,14 @@ pub fn opportunities(text: &str) -> Vec<bool> {
         allowed[at] = true;
     }
     allowed[0] = false;
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    for w in chars.windows(2) {
-        let ((_, prev), (at, next)) = (w[0], w[1]);
-        if NO_LINE_START.contains(next)
-            || NO_LINE_END.contains(prev)
+    let mut chars = text.chars();
+    let Some(mut prev) = chars.next() else {
+        return allowed;
+    };
+    let mut at = prev.len_utf8();
+    for next in chars {
+        if NO_START.contains(next)
+            || NO_END.contains(prev)
             || (prev == next && matches!(next, '—' | '…' | '⋯' | '⸺'))
             || number_and_unit(prev, next)
             // Latin words, numbers and addresses (http://www.example.gov.cn) break only at
@@ -44,18 +80,20 @@ pub fn opportunities(text: &str) -> Vec<bool> {
         // behave like the brackets they are: a break may come before an opening mark and after
         // a closing one (`政府|“`, `”|公开`, `”|“`, `。|“`, `”|（`), never inside 避头尾.
         let chinese = |c: char| is_han(c) || crate::fonts::is_wide(c);
-        if (OPENING_QUOTES.contains(next) && chinese(prev) || CLOSING_QUOTES.contains(prev) && chinese(next))
-            && !NO_LINE_START.contains(next)
-            && !NO_LINE_END.contains(prev)
+        if (is_opening_quote(next) && chinese(prev) || is_closing_quote(prev) && chinese(next))
+            && !NO_START.contains(next)
+            && !NO_END.contains(prev)
         {
             allowed[at] = true;
         }
+        at += next.len_utf8();
+        prev = next;
     }
     allowed
 }
 
 fn number_and_unit(prev: char, next: char) -> bool {
-    prev.is_ascii_digit() && NUMBER_UNITS.contains(next)
+    prev.is_ascii_digit() && UNITS.contains(next)
 }
 
 /// For each byte offset of `text`, whether a break there is forbidden only because it would
@@ -107,6 +145,16 @@ mod tests {
             breaks("网站（http://www.a.gov.cn）下载"),
             ["网", "站", "（http://www.a.gov.cn）", "下", "载"]
         );
+    }
+
+    /// The sorted sets answer as the strings they are made from, for every character.
+    #[test]
+    fn character_sets_match_their_strings() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(NO_START.contains(c), NO_LINE_START.contains(c), "{c:?}");
+            assert_eq!(NO_END.contains(c), NO_LINE_END.contains(c), "{c:?}");
+            assert_eq!(UNITS.contains(c), NUMBER_UNITS.contains(c), "{c:?}");
+        }
     }
 
     #[test]

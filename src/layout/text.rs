@@ -1,6 +1,7 @@
 //! Text → shaped clusters with font fallback → lines, positioned glyph by glyph.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use super::breaking;
 use super::{LayoutError, PlacedGlyph};
@@ -30,6 +31,16 @@ pub struct Prepared {
     pub text: String,
     pub clusters: Vec<Cluster>,
     pub size: f32,
+    /// `breaking::opportunities(&text)`, made on first use: a table's width search breaks the
+    /// same cell at every width it tries.
+    opportunities: OnceLock<Vec<bool>>,
+}
+
+impl Prepared {
+    /// For each byte offset of the text, whether a line may break there.
+    pub fn opportunities(&self) -> &[bool] {
+        self.opportunities.get_or_init(|| breaking::opportunities(&self.text))
+    }
 }
 
 /// Where a piece of text came from, for "character not in any font" errors.
@@ -129,6 +140,7 @@ pub fn prepare(
         text,
         clusters,
         size: role.size,
+        opportunities: OnceLock::new(),
     })
 }
 
@@ -160,7 +172,7 @@ fn add_han_latin_spacing(text: &str, clusters: &mut [Cluster], size: f32) {
 /// previous opportunity, pushing a character down (`place_line` then spreads what is left).
 /// Returns cluster index ranges, one per line.
 pub fn break_lines(p: &Prepared, first_width: f32, width: f32, compress: Compression) -> Vec<Range<usize>> {
-    let allowed = breaking::opportunities(&p.text);
+    let allowed = p.opportunities();
     let n = p.clusters.len();
     let can_break_before = |i: usize| i >= n || allowed[p.clusters[i].range.start];
     let mut lines = Vec::new();
@@ -472,7 +484,7 @@ pub fn break_title(p: &Prepared, width: f32, words: Option<&[&str]>) -> Vec<Rang
     if n <= 1 || n > 4 {
         return greedy;
     }
-    let allowed = breaking::opportunities(&p.text);
+    let allowed = p.opportunities();
     let candidates: Vec<usize> = (1..p.clusters.len())
         .filter(|&i| allowed[p.clusters[i].range.start])
         .collect();

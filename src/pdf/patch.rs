@@ -81,6 +81,15 @@ fn rewrite(bytes: &[u8], compact: bool, drop_hints: bool, turned: &[usize]) -> O
         .filter(|o| o.body.starts_with(b"[") && o.body.ends_with(b"]") && !o.body.contains(&b'\n'))
         .map(|o| (o.num, o.body.clone()))
         .collect();
+    // The font programs rewritten on all cores: they are independent, and FandolFang's alone
+    // takes longer than the rest of this function.
+    let mut without_hints: Vec<Option<Vec<u8>>> = match drop_hints {
+        true => {
+            use rayon::prelude::*;
+            objects.par_iter().map(|o| font_without_hints(&o.body)).collect()
+        }
+        false => Vec::new(),
+    };
     let mut changed = false;
     // Page content streams, by object number.
     let contents: std::collections::HashSet<usize> = objects
@@ -119,14 +128,14 @@ fn rewrite(bytes: &[u8], compact: bool, drop_hints: bool, turned: &[usize]) -> O
             changed = true;
         }
     }
-    for o in &mut objects {
+    for (i, o) in objects.iter_mut().enumerate() {
         if contents.contains(&o.num)
             && let Some(body) = rewrite_content(&o.body)
         {
             o.body = body;
             changed = true;
         }
-        if drop_hints && let Some(body) = font_without_hints(&o.body) {
+        if let Some(body) = without_hints.get_mut(i).and_then(Option::take) {
             o.body = body;
             changed = true;
         }
@@ -292,6 +301,8 @@ fn inflate(data: &[u8]) -> Option<Vec<u8>> {
 
 /// A CFF font program stream as krilla writes it, deflated, with its hints dropped; `None`
 /// when it is something else or has no hints.
+/// Memoised (comemo, as krilla's subsets are): the documents of a batch often share a subset.
+#[comemo::memoize]
 fn font_without_hints(body: &[u8]) -> Option<Vec<u8>> {
     let open = b"<</Length ";
     let (length, dict_end) = number_at(body, open.len()).filter(|_| body.starts_with(open))?;
