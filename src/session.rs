@@ -195,7 +195,7 @@ mod tests {
         assert_send_sync::<Session>();
     }
 
-    /// krilla makes the fonts' subsets on all cores (vendor/krilla): a build whose work all
+    /// krilla writes page contents and `pdf::patch` font programs on all cores: a build whose work all
     /// runs on one thread gives the same bytes, each with krilla's memoised results dropped
     /// first so that both really subset and compress.
     #[test]
