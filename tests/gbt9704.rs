@@ -46,17 +46,11 @@ const SHORT_GRID: KnownFailure = KnownFailure {
 fn known_failures(sample: &str) -> Vec<KnownFailure> {
     match sample {
         "alxa-left-banner-2019" | "alxa-left-banner-2019-data" => vec![SPREAD_26],
-        // Issue 10 item 4 (tables): freeing `自然/人`, `商业企/业` … makes table 三 taller; the
-        // 署名 then starts page 6, and no paragraph before it is long enough for one character
-        // tighter to pull it back (the lead to decide: pull back across the table, or let
-        // height weigh more against a stranded character).
-        "annual-report-2021-published" => vec![KnownFailure {
-            check: "fill",
-            why: "the 署名 and 成文日期 alone on page 6 since table 三 is taller with no stranded label",
-        }],
-        "annual-report-2021" | "annual-report-2021-large-figures" | "long-office-title" | "stranded-signature" => {
-            vec![]
-        }
+        "annual-report-2021"
+        | "annual-report-2021-published"
+        | "annual-report-2021-large-figures"
+        | "long-office-title"
+        | "stranded-signature" => vec![],
         // The 公文 samples (issue 13): one line each.
         "notice" => vec![],
         "letter" | "minutes" | "order" => vec![SHORT_GRID],
