@@ -22,9 +22,8 @@ impl Writer {
         self.open("header", "gongwen-head", "");
         self.out.push('\n');
         for field in [&h.copy_no, &h.classification, &h.urgency].into_iter().flatten() {
-            self.open("p", "gongwen-head-item", "");
-            escape_text(&mut self.out, &field.text);
-            self.out.push_str("</p>\n");
+            self.text_element("p", "gongwen-head-item", &field.text);
+            self.out.push('\n');
         }
         if !h.mark.is_empty() {
             self.open("p", "gongwen-mark", "");
@@ -42,9 +41,7 @@ impl Writer {
                 escape_text(&mut self.out, &h.mark[0].text);
             }
             if let Some(suffix) = &h.mark_suffix {
-                self.open("span", "gongwen-mark-suffix", "");
-                escape_text(&mut self.out, suffix);
-                self.out.push_str("</span>");
+                self.text_element("span", "gongwen-mark-suffix", suffix);
             }
             self.out.push_str("</p>\n");
         }
@@ -56,9 +53,7 @@ impl Writer {
                 (true, false) => "gongwen-doc-no",
             };
             self.open("div", class, "");
-            self.open("p", "gongwen-doc-no-text", "");
-            escape_text(&mut self.out, &no.text);
-            self.out.push_str("</p>");
+            self.text_element("p", "gongwen-doc-no-text", &no.text);
             if !h.signers.is_empty() {
                 self.open("p", "gongwen-signers", "");
                 self.out.push_str("签发人：");
@@ -66,9 +61,7 @@ impl Writer {
                     if i > 0 {
                         self.out.push(' ');
                     }
-                    self.open("span", "gongwen-signer", "");
-                    escape_text(&mut self.out, &s.text);
-                    self.out.push_str("</span>");
+                    self.text_element("span", "gongwen-signer", &s.text);
                 }
                 self.out.push_str("</p>");
             }
@@ -90,9 +83,8 @@ impl Writer {
     /// 主送机关 (7.3.2), before the body.
     pub(super) fn gongwen_to(&mut self, doc: &Document) {
         if let Some(to) = &doc.principal.to {
-            self.open("p", "gongwen-to", "");
-            escape_text(&mut self.out, &to.text);
-            self.out.push_str("</p>\n");
+            self.text_element("p", "gongwen-to", &to.text);
+            self.out.push('\n');
         }
     }
 
@@ -106,15 +98,11 @@ impl Writer {
         self.open("p", "gongwen-attachment-note-label", "");
         self.out.push_str("附件：</p>");
         if list.len() == 1 {
-            self.open("p", "gongwen-attachment-note-item", "");
-            escape_text(&mut self.out, &list[0].text);
-            self.out.push_str("</p>");
+            self.text_element("p", "gongwen-attachment-note-item", &list[0].text);
         } else {
             self.open("ol", "gongwen-attachment-note-list", "");
             for item in list {
-                self.open("li", "gongwen-attachment-note-item", "");
-                escape_text(&mut self.out, &item.text);
-                self.out.push_str("</li>");
+                self.text_element("li", "gongwen-attachment-note-item", &item.text);
             }
             self.out.push_str("</ol>");
         }
@@ -124,9 +112,8 @@ impl Writer {
     /// 附注 (7.3.6) and a 纪要's attendance lines (10.3), after the 落款.
     pub(super) fn gongwen_after_signature(&mut self, doc: &Document) {
         if let Some(note) = &doc.principal.note {
-            self.open("p", "gongwen-note", "");
-            escape_text(&mut self.out, &note.text);
-            self.out.push_str("</p>\n");
+            self.text_element("p", "gongwen-note", &note.text);
+            self.out.push('\n');
         }
         for a in &doc.gongwen.attendance {
             self.open("p", "gongwen-attendance", "");
@@ -143,9 +130,8 @@ impl Writer {
         self.open("p", "gongwen-attachment-label gongwen-break", "");
         escape_text(&mut self.out, label);
         self.out.push_str("</p>\n");
-        self.open("h2", "gongwen-attachment-title", "");
-        escape_text(&mut self.out, title);
-        self.out.push_str("</h2>\n");
+        self.text_element("h2", "gongwen-attachment-title", title);
+        self.out.push('\n');
     }
 
     /// The 版记 (7.4): 抄送, then 印发机关 and 印发日期 on one line, between rules (a 信函's
@@ -171,14 +157,10 @@ impl Writer {
         if im.printer.is_some() || im.printed.is_some() {
             self.open("p", "gongwen-printed", "");
             if let Some(p) = &im.printer {
-                self.open("span", "gongwen-printer", "");
-                escape_text(&mut self.out, &p.text);
-                self.out.push_str("</span>");
+                self.text_element("span", "gongwen-printer", &p.text);
             }
             if let Some(d) = &im.printed {
-                self.open("span", "gongwen-printed-date", "");
-                escape_text(&mut self.out, &d.text);
-                self.out.push_str("</span>");
+                self.text_element("span", "gongwen-printed-date", &d.text);
             }
             self.out.push_str("</p>\n");
         }

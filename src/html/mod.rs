@@ -118,6 +118,13 @@ impl Writer {
         self.open_styled(tag, class, extra, "");
     }
 
+    /// `<tag class="…">text</tag>`, the text escaped.
+    fn text_element(&mut self, tag: &str, class: &str, text: &str) {
+        self.open(tag, class, "");
+        escape_text(&mut self.out, text);
+        let _ = write!(self.out, "</{tag}>");
+    }
+
     fn article(&mut self, s: &Sources) {
         let doc = s.document;
         let lang = match self.form {

@@ -14,13 +14,6 @@ const TOP_FIELDS: &[&str] = &[
     "signature",
     "portal",
     "body",
-    // 主体 parts (input::principal).
-    "to",
-    "attachments",
-    "seal",
-    "signature-seal",
-    "note",
-    "attachment-pages",
 ];
 /// The fields of `portal:`, the metadata block a government portal shows (HTML only).
 const PORTAL_FIELDS: &[&str] = &["index-number", "publisher", "category"];
@@ -60,7 +53,12 @@ pub(crate) fn from_tree(r: &Reader, root: &Node, folders: &crate::core::file::Fo
             .help("start with `title:` and `body:`; `gongwen --help` shows an example"));
     }
     let top = r.map(root, "the document")?;
-    let fields = [TOP_FIELDS, crate::input::gongwen::FIELDS].concat();
+    let fields = [
+        TOP_FIELDS,
+        crate::input::principal::FIELDS,
+        crate::input::gongwen::FIELDS,
+    ]
+    .concat();
     r.check_keys(top, &fields, "the document")?;
     // A 命令 often has no title: the 令号, then the text (GB/T 9704 10.2).
     let is_order = get(top, "kind").and_then(Node::as_written).as_deref().map(str::trim) == Some("order");

@@ -80,25 +80,44 @@ struct LaidBlock {
 }
 
 impl LaidBlock {
+    /// A line group of the signature block (署名, 职务, 成文日期), the signature's `k`-th
+    /// structure line: kept with what follows, placed by the caller's fields.
+    fn signature_part(prepared: Prepared, lines: Vec<Range<usize>>, k: usize) -> LaidBlock {
+        LaidBlock {
+            role: RunRole::Signature,
+            prepared,
+            lines,
+            indent: 0.0,
+            hang: 0.0,
+            same_row: false,
+            align: Align::Left,
+            keep_with_next: true,
+            page_break_before: false,
+            fixed_x: None,
+            right_edge: None,
+            outline: None,
+            block: None,
+            signature_line: Some(k),
+        }
+    }
+
+    /// An organ's 署名 (or a 职务) set flush right against `right_edge`.
+    fn signature_right(prepared: Prepared, lines: Vec<Range<usize>>, right_edge: f32, k: usize) -> LaidBlock {
+        LaidBlock {
+            align: Align::Right,
+            right_edge: Some(right_edge),
+            ..LaidBlock::signature_part(prepared, lines, k)
+        }
+    }
+
     /// The 成文日期: one line of the signature block at `x` from the 版心's left edge, the
     /// signature's `k`-th structure line.
     fn date_line(date: Prepared, x: f32, k: usize) -> LaidBlock {
         let n = date.clusters.len();
         LaidBlock {
-            role: RunRole::Signature,
-            prepared: date,
-            lines: std::iter::once(0..n).collect(),
-            indent: 0.0,
-            hang: 0.0,
-            same_row: false,
-            align: Align::Left,
             keep_with_next: false,
-            page_break_before: false,
             fixed_x: Some(x),
-            right_edge: None,
-            outline: None,
-            block: None,
-            signature_line: Some(k),
+            ..LaidBlock::signature_part(date, std::iter::once(0..n).collect(), k)
         }
     }
 }
@@ -779,22 +798,7 @@ fn signature_region(
     let mut k = 0;
     for (prepared, lines) in organs {
         signature_lines.extend(lines.iter().map(|l| slice_text(&prepared, l)));
-        items.push(Item::Lines(LaidBlock {
-            role: RunRole::Signature,
-            prepared,
-            lines,
-            indent: 0.0,
-            hang: 0.0,
-            same_row: false,
-            align: Align::Right,
-            keep_with_next: true,
-            page_break_before: false,
-            fixed_x: None,
-            right_edge: Some(right_edge),
-            outline: None,
-            block: None,
-            signature_line: Some(k),
-        }));
+        items.push(Item::Lines(LaidBlock::signature_right(prepared, lines, right_edge, k)));
         k += 1;
     }
     items.push(Item::Lines(LaidBlock::date_line(date, date_x.max(0.0), k)));

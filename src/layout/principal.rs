@@ -216,20 +216,9 @@ pub(super) fn sealed_signature(
                 gaps.push((items.len(), ROWS_BETWEEN));
             }
             items.push(Item::Lines(LaidBlock {
-                role: RunRole::Signature,
-                prepared,
-                lines: name_lines,
-                indent: 0.0,
-                hang: 0.0,
                 same_row: j > 0,
-                align: Align::Left,
-                keep_with_next: true,
-                page_break_before: false,
                 fixed_x: Some((centre - w / 2.0).clamp(0.0, (width - w).max(0.0))),
-                right_edge: None,
-                outline: None,
-                block: None,
-                signature_line: Some(k),
+                ..LaidBlock::signature_part(prepared, name_lines, k)
             }));
             organs.push((k, centre));
             centres.push(centre);
@@ -331,22 +320,7 @@ pub(super) fn stamped_signature(
         if k > 0 {
             gaps.push((items.len(), rows_between));
         }
-        items.push(Item::Lines(LaidBlock {
-            role: RunRole::Signature,
-            prepared,
-            lines: title_lines,
-            indent: 0.0,
-            hang: 0.0,
-            same_row: false,
-            align: Align::Right,
-            keep_with_next: true,
-            page_break_before: false,
-            fixed_x: None,
-            right_edge: Some(edge),
-            outline: None,
-            block: None,
-            signature_line: Some(k),
-        }));
+        items.push(Item::Lines(LaidBlock::signature_right(prepared, title_lines, edge, k)));
         titles.push(k);
         boxes.push((left, w, h));
         title_right.push(width - edge);

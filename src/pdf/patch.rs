@@ -312,9 +312,7 @@ fn font_without_hints(body: &[u8]) -> Option<Vec<u8>> {
     if data.get(length..)? != b"\nendstream" {
         return None;
     }
-    let mut program = Vec::with_capacity(length * 2);
-    std::io::Read::read_to_end(&mut flate2::read::ZlibDecoder::new(&data[..length]), &mut program).ok()?;
-    let program = deflate_at(&cff::without_hints(&program)?, FONT_LEVEL)?;
+    let program = deflate_at(&cff::without_hints(&inflate(&data[..length])?)?, FONT_LEVEL)?;
     let mut out = format!("<</Length {}", program.len()).into_bytes();
     out.extend_from_slice(head);
     out.extend_from_slice(&program);
