@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use common::*;
 use gongwen::model::{Block, Table};
@@ -19,26 +19,8 @@ fn read(rel: &str) -> String {
     std::fs::read_to_string(root().join(rel)).unwrap()
 }
 
-/// Writes `text` as `name` in a fresh folder.
-fn write(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join(name);
-    std::fs::write(&p, text).unwrap();
-    (dir, p)
-}
-
-/// `text` with each `from` (there exactly once) replaced.
-fn edited(text: &str, edits: &[(&str, &str)]) -> String {
-    let mut s = text.to_string();
-    for (from, to) in edits {
-        assert_eq!(s.matches(from).count(), 1, "{from}");
-        s = s.replace(from, to);
-    }
-    s
-}
-
 fn load_text(text: &str) -> gongwen::Loaded {
-    let (_d, p) = write("r.yaml", text);
+    let (_d, p) = write_temp("r.yaml", text);
     match gongwen::load(&p) {
         Ok(l) => l,
         Err(e) => panic!("{e}"),
@@ -46,7 +28,7 @@ fn load_text(text: &str) -> gongwen::Loaded {
 }
 
 fn load_error(text: &str) -> gongwen::Error {
-    let (_d, p) = write("r.yaml", text);
+    let (_d, p) = write_temp("r.yaml", text);
     match gongwen::load(&p) {
         Ok(_) => panic!("loaded"),
         Err(e) => e,
@@ -450,7 +432,7 @@ fn seed_as_published() -> String {
 fn ascii_punctuation_is_warned_and_fixed_in_place() {
     use unicode_normalization::UnicodeNormalization;
     let text = seed_as_published();
-    let (dir, p) = write("seed.yaml", &text);
+    let (dir, p) = write_temp("seed.yaml", &text);
     let file = p.to_str().unwrap();
     let out = gongwen(&["check", file]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -514,7 +496,7 @@ fn fix_refuses_what_it_cannot_read() {
         "{}",
         stderr(&out)
     );
-    let (_d, p) = write("bad.yaml", "body: [unclosed\n");
+    let (_d, p) = write_temp("bad.yaml", "body: [unclosed\n");
     let out = gongwen(&["fix", p.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("invalid YAML"), "{}", stderr(&out));

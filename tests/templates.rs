@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use common::gbt9704::{Expected, check};
 use common::*;
@@ -15,22 +15,9 @@ fn sample_2021() -> String {
     std::fs::read_to_string(root().join(SAMPLE_2021)).unwrap()
 }
 
-/// Writes `text` as `name` in a fresh folder.
-fn write(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join(name);
-    std::fs::write(&p, text).unwrap();
-    (dir, p)
-}
-
 /// The sample with one line replaced (the line must be there exactly once).
 fn sample_with(edits: &[(&str, &str)]) -> String {
-    let mut s = sample_2021();
-    for (from, to) in edits {
-        assert_eq!(s.matches(from).count(), 1, "{from}");
-        s = s.replace(from, to);
-    }
-    s
+    edited(&sample_2021(), edits)
 }
 
 fn line_of(text: &str, needle: &str) -> usize {
@@ -119,7 +106,7 @@ fn computed_totals_appear_in_the_pdf() {
                 overview: [总体情况。]\nproblems: [问题。]\nother: [其他。]\n\
                 applications:\n  new: [101, 202, 0, 0, 0, 0, auto]\n  disclosed: {natural-person: 101, business: 202}\n\
                 reviews: [400, 8, 0, 0, auto, 0, 0, 0, 0, auto, 0, 0, 0, 0, auto]\n";
-    let (dir, p) = write("computed.yaml", text);
+    let (dir, p) = write_temp("computed.yaml", text);
     let l = load(&p);
     assert!(l.findings.errors.is_empty(), "{:?}", errors(&l));
     let out = gongwen(&["build", p.to_str().unwrap(), "--format", "pdf"]);
@@ -149,7 +136,7 @@ fn every_rule_fires_at_the_offending_value() {
         "carried-forward: [2, 1, 0, 0, 0, 0, 3]",
         "carried-forward: [5, 1, 0, 0, 0, 0, auto]",
     )]);
-    let (_d, p) = write("r.yaml", &s);
+    let (_d, p) = write_temp("r.yaml", &s);
     let e = errors(&load(&p));
     let line = line_of(&s, "carried-forward: [5") as u32;
     assert_eq!(e.len(), 2, "{e:?}");
@@ -163,7 +150,7 @@ fn every_rule_fires_at_the_offending_value() {
 
     // （七）总计 = the result rows.
     let s = sample_with(&[("total: [26, 5, 0, 1, 3, 0, 35]", "total: [26, 5, 0, 1, 4, 0, 36]")]);
-    let (_d, p) = write("r.yaml", &s);
+    let (_d, p) = write_temp("r.yaml", &s);
     let e = errors(&load(&p));
     let line = line_of(&s, "total: [26, 5, 0, 1, 4") as u32;
     assert_eq!(
@@ -186,7 +173,7 @@ fn every_rule_fires_at_the_offending_value() {
 
     // 总计 column = the six applicant columns (every row).
     let s = sample_with(&[("    total: 35\n", "    total: 34\n")]);
-    let (_d, p) = write("r.yaml", &s);
+    let (_d, p) = write_temp("r.yaml", &s);
     let e = errors(&load(&p));
     assert_eq!(
         e,
@@ -211,7 +198,7 @@ fn every_rule_fires_at_the_offending_value() {
             "reviews: [2, 1, 0, 0, 3, 1, 0, 0, 1, 2, 0, 0, 0, 0, 0]",
             &format!("reviews: [{}]", v.join(", ")),
         )]);
-        let (_d, p) = write("r.yaml", &s);
+        let (_d, p) = write_temp("r.yaml", &s);
         let e = errors(&load(&p));
         assert_eq!(e.len(), 1, "{e:?}");
         let col = s
@@ -242,7 +229,7 @@ fn warnings_text_against_table_and_missing_sections() {
         ),
     ]);
     let s = s.replace("not-other: 0\nx:\n  - \"本年度未收取信息处理费。本年度办理人大代表建议8件、政协委员提案11件，办理结果均已按规定公开。\"\n", "");
-    let (_d, p) = write("w.yaml", &s);
+    let (_d, p) = write_temp("w.yaml", &s);
     let l = load(&p);
     assert!(l.findings.errors.is_empty());
     let w: Vec<String> = l.findings.warnings.iter().map(|d| d.message.clone()).collect();
@@ -272,7 +259,7 @@ fn warnings_text_against_table_and_missing_sections() {
 #[test]
 fn previous_year_carried_forward() {
     let last = sample_with(&[("year: 2021", "year: 2020")]);
-    let (dir, last_p) = write("2020.yaml", &last);
+    let (dir, last_p) = write_temp("2020.yaml", &last);
     let this = dir.path().join("2021.yaml");
     std::fs::write(
         &this,
@@ -312,7 +299,7 @@ fn check_reports_three_changed_numbers_and_exits_1() {
             "reviews: [2, 1, 0, 0, 4, 1, 0, 0, 1, 3, 0, 0, 0, 0, 0]",
         ),
     ]);
-    let (dir, p) = write("changed.yaml", &s);
+    let (dir, p) = write_temp("changed.yaml", &s);
     let out = gongwen(&["check", p.to_str().unwrap()]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
@@ -401,7 +388,7 @@ fn input_mistakes_are_located() {
     ];
     for (extra, message, at) in cases {
         let text = format!("template: annual-report-2021\noffice: 某局\nyear: 2021\noverview: [a]\n{extra}");
-        let (_d, p) = write("bad.yaml", &text);
+        let (_d, p) = write_temp("bad.yaml", &text);
         let e = match gongwen::load(&p) {
             Err(gongwen::Error::Input(d)) => d.0.into_iter().next().unwrap(),
             Err(e) => panic!("{e}"),
@@ -411,7 +398,7 @@ fn input_mistakes_are_located() {
         assert_eq!(e.pos.unwrap().line as usize, line_of(&text, at), "{extra}: {e}");
     }
     let text = "template: annual-report-2012\noffice: 某局\nyear: 2021\n";
-    let (_d, p) = write("bad.yaml", text);
+    let (_d, p) = write_temp("bad.yaml", text);
     let Err(e) = gongwen::load(&p) else { panic!() };
     assert!(e.to_string().contains("did you mean `annual-report-2019`?"), "{e}");
 }

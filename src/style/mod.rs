@@ -313,53 +313,33 @@ struct Range {
     unit: &'static str,
 }
 
-const PAGE_SIDE: Range = Range {
-    lo: 50.0 * MM,
-    hi: 1200.0 * MM,
-    unit: "mm",
-};
-const MARGIN: Range = Range {
-    lo: 0.0,
-    hi: 500.0 * MM,
-    unit: "mm",
-};
-const BODY_SIDE: Range = Range {
-    lo: 30.0 * MM,
-    hi: 1200.0 * MM,
-    unit: "mm",
-};
-const LINE_PITCH: Range = Range {
-    lo: 4.0,
-    hi: 144.0,
-    unit: "pt",
-};
-const CHAR_PITCH: Range = Range {
-    lo: 2.0,
-    hi: 72.0,
-    unit: "pt",
-};
-const TRACKING: Range = Range {
-    lo: -2.0,
-    hi: 10.0,
-    unit: "pt",
-};
-const FONT_SIZE: Range = Range {
-    lo: 4.0,
-    hi: 72.0,
-    unit: "pt",
-};
-const INDENT: Range = Range {
-    lo: 0.0,
-    hi: 8.0,
-    unit: "字",
-};
-const BELOW_BODY: Range = Range {
-    lo: 0.0,
-    hi: 50.0 * MM,
-    unit: "mm",
-};
+const PAGE_SIDE: Range = Range::mm(50.0, 1200.0);
+const MARGIN: Range = Range::mm(0.0, 500.0);
+const BODY_SIDE: Range = Range::mm(30.0, 1200.0);
+const LINE_PITCH: Range = Range::pt(4.0, 144.0);
+const CHAR_PITCH: Range = Range::pt(2.0, 72.0);
+const TRACKING: Range = Range::pt(-2.0, 10.0);
+const FONT_SIZE: Range = Range::pt(4.0, 72.0);
+const INDENT: Range = Range::chars(0.0, 8.0);
+const BELOW_BODY: Range = Range::mm(0.0, 50.0);
 
 impl Range {
+    const fn mm(lo: f32, hi: f32) -> Range {
+        Range {
+            lo: lo * MM,
+            hi: hi * MM,
+            unit: "mm",
+        }
+    }
+
+    const fn pt(lo: f32, hi: f32) -> Range {
+        Range { lo, hi, unit: "pt" }
+    }
+
+    const fn chars(lo: f32, hi: f32) -> Range {
+        Range { lo, hi, unit: "字" }
+    }
+
     fn show(&self, v: f32) -> String {
         let scaled = if self.unit == "mm" { v / MM } else { v };
         let text = format!("{:.2}", scaled);

@@ -178,3 +178,21 @@ pub fn samples() -> Vec<String> {
     names.sort();
     names
 }
+
+/// Writes `text` as `name` in a fresh folder (kept alive by the returned guard).
+pub fn write_temp(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join(name);
+    std::fs::write(&p, text).unwrap();
+    (dir, p)
+}
+
+/// `text` with each `from` (there exactly once) replaced.
+pub fn edited(text: &str, edits: &[(&str, &str)]) -> String {
+    let mut s = text.to_string();
+    for (from, to) in edits {
+        assert_eq!(s.matches(from).count(), 1, "{from}");
+        s = s.replace(from, to);
+    }
+    s
+}
