@@ -206,15 +206,30 @@ fn cell_lines(c: &LaidCell, widths: &[f32]) -> Vec<Range<usize>> {
 
 /// Whether some line of a wrapped cell holds a single character of its longer text
 /// (`自/然人`, `行政复/议`, `稳/定”`): a break a careful typesetter never leaves. Marks do
-/// not count as characters.
+/// not count as characters, and a whole bracketed unit on its own line (`行政复议/（件）`) is
+/// not stranded: it reads as one piece, as a unit under a heading should.
 fn strands_a_character(c: &LaidCell, lines: &[Range<usize>]) -> bool {
-    let letters = |l: &Range<usize>| {
-        c.prepared.clusters[l.clone()]
+    let stranded = |l: &Range<usize>| {
+        let clusters = &c.prepared.clusters[l.clone()];
+        let letters = clusters
             .iter()
             .filter(|k| c.prepared.text[k.range.clone()].chars().any(char::is_alphanumeric))
-            .count()
+            .count();
+        let text = match (clusters.first(), clusters.last()) {
+            (Some(a), Some(b)) => c.prepared.text.get(a.range.start..b.range.end).unwrap_or(""),
+            _ => "",
+        };
+        letters == 1 && !is_bracketed_unit(text.trim())
     };
-    lines.len() > 1 && lines.iter().any(|l| letters(l) == 1)
+    lines.len() > 1 && lines.iter().any(stranded)
+}
+
+/// Whether `text` is one bracketed piece, `（件）` or `(条)`.
+fn is_bracketed_unit(text: &str) -> bool {
+    let (Some(first), Some(last)) = (text.chars().next(), text.chars().last()) else {
+        return false;
+    };
+    matches!((first, last), ('（', '）') | ('(', ')') | ('〔', '〕') | ('［', '］'))
 }
 
 /// A cell's state at some width: its line count, and whether a line strands a character.
