@@ -403,6 +403,40 @@ fn ofdkit_reads_every_character_of_the_ofd_where_the_pdf_has_it() {
     }
 }
 
+/// The landscape sample, left out above: ofdkit reads every character of its OFD, the turned
+/// pages' table included, in the PDF's order. Positions are not compared: ofdkit (like easyofd)
+/// ignores a TextObject's CTM and reports the turned characters where they would stand
+/// unturned (tests/ofd.rs checks them with the CTM applied).
+#[test]
+fn ofdkit_reads_the_landscape_ofds_turned_text() {
+    let (_dir, pdf_path, ofd_path) = common::ofd::build_sample_as(TURNED_IN_THE_OFD, "pdf,ofd");
+    let pdf = read_pdf(&pdf_path);
+    let out = ofd_reader(&["ofdkit", ofd_path.to_str().unwrap()]);
+    let mut pages: Vec<(String, usize)> = Vec::new();
+    for line in String::from_utf8(out.stdout).expect("UTF-8").lines() {
+        let f: Vec<&str> = line.splitn(5, '\t').collect();
+        match f[0] {
+            "page" => pages.push((String::new(), 0)),
+            "run" => {
+                let page = pages.last_mut().expect("a run on a page");
+                page.0.push_str(f.get(4).unwrap_or(&""));
+                page.1 += 1;
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(pages.len(), pdf.page_count(), "pages");
+    let mut turned_runs = 0;
+    for (n, (text, runs)) in pages.iter().enumerate() {
+        let expected: String = pdf.pages[n].chars.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(text, &expected, "page {}: ofdkit's text is the PDF's", n + 1);
+        if pdf.pages[n].rotate == 90 {
+            turned_runs += runs;
+        }
+    }
+    assert!(turned_runs > 500, "ofdkit read {turned_runs} runs on the turned pages");
+}
+
 /// A page rendered by pdftoppm as 8-bit grey, 2 pixels a millimetre (420 × 594 for A4).
 fn grey_pages(pdf: &Path, tmp: &Path, prefix: &str, width_mm: f64, height_mm: f64) -> Vec<(usize, usize, Vec<f64>)> {
     let out = run(

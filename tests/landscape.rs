@@ -212,3 +212,32 @@ fn a_table_may_ask_for_a_landscape_page_and_one_too_wide_even_there_is_an_error(
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("even on a landscape page"), "{}", stderr(&out));
 }
+
+#[test]
+fn the_turned_tables_cells_obey_kinsoku() {
+    // pdfcheck.py reads a turned page's characters in the paper's frame, one per line, and
+    // reports `（` and `）` lines there (and the page as not A4, the lines as off the grid):
+    // artefacts of /Rotate 90, which §11 keeps. Read as a reader sees the page, cell by cell
+    // (cells side by side lie at least their padding apart), no line starts with closing
+    // punctuation or ends with opening.
+    use common::gbt9704::{CANNOT_END, CANNOT_START};
+    let (_dir, pdf, _) = build_sample(SAMPLE);
+    let pdf = read_pdf(&pdf);
+    let lines: Vec<String> = pdf
+        .pages
+        .iter()
+        .filter(|p| p.rotate == 90)
+        .flat_map(|p| turned_lines(p, 0.6))
+        .map(|l| l.text)
+        .collect();
+    assert!(lines.len() > 200, "{} turned cell lines", lines.len());
+    assert!(lines.iter().any(|l| l.contains('（')), "brackets among the cells");
+    let bad: Vec<&String> = lines
+        .iter()
+        .filter(|l| {
+            l.chars().next().is_some_and(|c| CANNOT_START.contains(c))
+                || l.chars().last().is_some_and(|c| CANNOT_END.contains(c))
+        })
+        .collect();
+    assert!(bad.is_empty(), "{bad:?}");
+}

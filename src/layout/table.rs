@@ -204,25 +204,57 @@ fn cell_lines(c: &LaidCell, widths: &[f32]) -> Vec<Range<usize>> {
     text::break_lines(&c.prepared, inner, inner, text::Compression::Never)
 }
 
-/// Whether some line of a wrapped cell holds a single character of its longer text
-/// (`自/然人`, `行政复/议`, `稳/定”`): a break a careful typesetter never leaves. Marks do
-/// not count as characters.
-fn strands_a_character(c: &LaidCell, lines: &[Range<usize>]) -> bool {
-    let letters = |l: &Range<usize>| {
-        c.prepared.clusters[l.clone()]
+/// How a wrapped cell's lines fail, at worst: [`STRANDED`] when some line holds a single
+/// character of its longer text (`自/然人`, `行政复/议`, `稳/定”`), a break a careful
+/// typesetter never leaves; [`UNIT_ALONE`] when the single character is a whole bracketed
+/// unit on its own line (`行政复议/（件）`), which reads as one piece and is the lesser
+/// fault; else [`CLEAN`]. Marks do not count as characters.
+fn break_fault(c: &LaidCell, lines: &[Range<usize>]) -> u8 {
+    let fault = |l: &Range<usize>| {
+        let clusters = &c.prepared.clusters[l.clone()];
+        let letters = clusters
             .iter()
             .filter(|k| c.prepared.text[k.range.clone()].chars().any(char::is_alphanumeric))
-            .count()
+            .count();
+        let text = match (clusters.first(), clusters.last()) {
+            (Some(a), Some(b)) => c.prepared.text.get(a.range.start..b.range.end).unwrap_or(""),
+            _ => "",
+        };
+        match letters {
+            1 if is_bracketed_unit(text.trim()) => UNIT_ALONE,
+            1 => STRANDED,
+            _ => CLEAN,
+        }
     };
-    lines.len() > 1 && lines.iter().any(|l| letters(l) == 1)
+    if lines.len() > 1 {
+        lines.iter().map(fault).max().unwrap_or(CLEAN)
+    } else {
+        CLEAN
+    }
 }
 
-/// A cell's state at some width: its line count, and whether a line strands a character.
-type CellState = (usize, bool);
+const CLEAN: u8 = 0;
+const UNIT_ALONE: u8 = 1;
+const STRANDED: u8 = 2;
+
+/// Whether `text` is one bracketed piece, `（件）` or `(条)`.
+fn is_bracketed_unit(text: &str) -> bool {
+    let (Some(first), Some(last)) = (text.chars().next(), text.chars().last()) else {
+        return false;
+    };
+    matches!((first, last), ('（', '）') | ('(', ')') | ('〔', '〕') | ('［', '］'))
+}
+
+/// A cell's state at some width: its line count, and how its lines fail (see [`break_fault`]).
+type CellState = (usize, u8);
 
 /// What a cell with a stranded character costs against height, in points: more than any
 /// height it could save.
 const STRANDED_COST: f32 = 1000.0;
+/// What a bracketed unit alone on its line costs: less than a stranded character, so that
+/// `行政复议/（件）` is taken over `行政复/议/（件）`, yet more than any height it could save,
+/// so that a unit stays on its label's line where the width allows.
+const UNIT_ALONE_COST: f32 = 900.0;
 /// Width moves before the search stops (each strictly lowers the cost).
 const MAX_WIDTH_MOVES: usize = 200;
 /// The steps a move shifts width by, in characters of the table's size.
@@ -258,12 +290,12 @@ impl<'a> CellStates<'a> {
         let c = &self.cells[k];
         let w: f32 = widths[c.col..c.col + c.colspan].iter().sum();
         if self.one_line[k].is_some_and(|natural| natural <= w - 2.0 * CELL_PAD_X + 0.01) {
-            return (1, false);
+            return (1, CLEAN);
         }
         let cells = self.cells;
         *self.seen.entry((k, (w * 100.0).round() as i64)).or_insert_with(|| {
             let lines = cell_lines(&cells[k], widths);
-            (lines.len(), strands_a_character(&cells[k], &lines))
+            (lines.len(), break_fault(&cells[k], &lines))
         })
     }
 }
@@ -298,14 +330,21 @@ fn shortest_widths(
         }
     }
     let total = |state: &[CellState]| -> f32 {
-        let stranded = state.iter().filter(|s| s.1).count() as f32;
+        let faults: f32 = state
+            .iter()
+            .map(|s| match s.1 {
+                STRANDED => STRANDED_COST,
+                UNIT_ALONE => UNIT_ALONE_COST,
+                _ => 0.0,
+            })
+            .sum();
         let height = if height_counts {
             let counts: Vec<usize> = state.iter().map(|s| s.0).collect();
             row_heights(table, &counts, size).iter().sum::<f32>()
         } else {
             0.0
         };
-        height + STRANDED_COST * stranded
+        height + faults
     };
     // Every move is a whole number of quanta, so the widths tried recur and their cells'
     // states are computed once.
@@ -391,7 +430,7 @@ fn shortest_widths(
                 })
                 .collect();
             // Only a column with a stranded or wrapped cell can gain from more width.
-            let gains = |i: usize| by_column[i].iter().any(|&k| state[k].1 || state[k].0 > 1);
+            let gains = |i: usize| by_column[i].iter().any(|&k| state[k].1 != CLEAN || state[k].0 > 1);
             for to in (0..n).filter(|&i| gains(i)) {
                 let mut donors: Vec<usize> = (0..n).filter(|&i| i != to && slack[i] > 0.05).collect();
                 donors.sort_by(|&a, &b| slack[b].total_cmp(&slack[a]).then(a.cmp(&b)));
@@ -446,7 +485,9 @@ fn unstranded_start(states: &mut CellStates, min: &[f32], like: &[f32], size: f3
         .collect();
     let total: f32 = like.iter().sum();
     let mut widths = min.to_vec();
-    let strands = |states: &mut CellStates, widths: &[f32], i: usize| single[i].iter().any(|&k| states.at(k, widths).1);
+    let strands = |states: &mut CellStates, widths: &[f32], i: usize| {
+        single[i].iter().any(|&k| states.at(k, widths).1 == STRANDED)
+    };
     for i in 0..n {
         let mut steps = 0;
         while strands(states, &widths, i) {

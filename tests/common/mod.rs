@@ -196,3 +196,45 @@ pub fn edited(text: &str, edits: &[(&str, &str)]) -> String {
     }
     s
 }
+
+/// The table cell lines of a PDF that hold a single character (marks aside) continuing a
+/// longer label (`自/然人`, `行政复/议`), as `上一行/字` with the page. Two lines are of one
+/// cell when they share a size, overlap across, and their baselines are one cell line
+/// (1.25 em) apart: rows lie further apart (their padding between), body lines much further.
+/// A bracketed unit alone on its line (`行政复议/（件）`) reads as one piece and is not counted.
+/// Turned (landscape) pages are read in the frame a reader sees.
+pub fn stranded_in_pdf(path: &Path) -> Vec<(usize, String)> {
+    let pdf = read_pdf(path);
+    let mut found = Vec::new();
+    for (i, page) in pdf.pages.iter().enumerate() {
+        for lines in [pdf::upright_lines(page, 0.6), pdf::turned_lines(page, 0.6)] {
+            for l in &lines {
+                let letters = l.text.chars().filter(|c| c.is_alphanumeric()).count();
+                let t = l.text.trim();
+                let unit = (t.starts_with('（') && t.ends_with('）')) || (t.starts_with('(') && t.ends_with(')'));
+                if letters != 1 || unit {
+                    continue;
+                }
+                let same_cell = |o: &&pdf::Line| {
+                    (o.size - l.size).abs() < 0.1
+                        && o.x0 < l.x1raw - 0.5
+                        && l.x0 < o.x1raw - 0.5
+                        && ((o.baseline - l.baseline).abs() - 1.25 * l.size).abs() < 0.5
+                };
+                if let Some(o) = lines
+                    .iter()
+                    .filter(same_cell)
+                    .min_by(|a, b| a.baseline.total_cmp(&b.baseline))
+                {
+                    let pair = if o.baseline < l.baseline {
+                        format!("{}/{}", o.text, l.text)
+                    } else {
+                        format!("{}/{}", l.text, o.text)
+                    };
+                    found.push((i + 1, pair));
+                }
+            }
+        }
+    }
+    found
+}
