@@ -576,3 +576,60 @@ fn easyofd_renders_every_page_of_the_ofd_like_our_pdf() {
         }
     }
 }
+
+/// The page number of a landscape section (横表, spec §11.1): our PDF keeps the paper portrait
+/// and prints `— N —` at its foot as on every page; LibreOffice turns the DOCX's landscape pages
+/// and must print the number turned in their left margin, at the same place on the paper
+/// (within 0.5 mm: its turned glyph origins mapped back to the portrait sheet).
+#[test]
+fn libreoffice_prints_a_landscape_pages_number_where_our_pdf_does() {
+    let (dir, pdf, docx) = build_sample("landscape-table");
+    let ours = read_pdf(&pdf);
+    let theirs = read_pdf(&convert(&docx, "pdf", &dir.path().join("lo")));
+    assert_eq!(ours.pages.len(), theirs.pages.len());
+    let is_number = |t: &str| t == "\u{2014}" || t.chars().all(|d| d.is_ascii_digit());
+    let mut turned = 0;
+    for (i, (o, t)) in ours.pages.iter().zip(&theirs.pages).enumerate() {
+        if o.rotate != 90 {
+            continue;
+        }
+        turned += 1;
+        assert!(
+            t.width > t.height,
+            "page {}: LibreOffice's page is not landscape",
+            i + 1
+        );
+        // Ours: upright, 4号, below the 版心.
+        let mine: Vec<(String, f32, f32)> = o
+            .chars
+            .iter()
+            .filter(|c| !c.turned && (c.size - 14.0).abs() < 0.1 && is_number(&c.text))
+            .map(|c| (c.text.clone(), c.x0, c.baseline))
+            .collect();
+        // LibreOffice's: turned clockwise, each glyph's origin at (x0, baseline); on the paper
+        // held portrait that is (baseline, width - x0).
+        let lo: Vec<(String, f32, f32)> = t
+            .chars
+            .iter()
+            .filter(|c| (c.size - 14.0).abs() < 0.1 && is_number(&c.text) && c.x0 < t.width / 4.0)
+            .map(|c| (c.text.clone(), c.baseline, t.width - c.x0))
+            .collect();
+        let text = |v: &[(String, f32, f32)]| v.iter().map(|c| c.0.as_str()).collect::<String>();
+        assert_eq!(text(&lo), text(&mine), "page {}: the number", i + 1);
+        assert!(!mine.is_empty(), "page {}: our PDF has no number", i + 1);
+        for (m, l) in mine.iter().zip(&lo) {
+            let (dx, dy) = ((m.1 - l.1).abs(), (m.2 - l.2).abs());
+            assert!(
+                dx < 1.5 && dy < 1.5,
+                "page {}: {:?} at ({:.1}, {:.1}) pt in ours, ({:.1}, {:.1}) in LibreOffice's",
+                i + 1,
+                m.0,
+                m.1,
+                m.2,
+                l.1,
+                l.2
+            );
+        }
+    }
+    assert_eq!(turned, 2, "the sample's two landscape pages");
+}

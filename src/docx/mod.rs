@@ -38,8 +38,12 @@ pub fn write(
 ) -> Result<Vec<u8>, DocxError> {
     let gongwen = gongwen::needs_parts(doc, facts);
     let media = principal::seal_media(doc, facts);
+    let landscape = facts.tables.iter().any(|t| t.landscape);
     let mut parts: Vec<(String, Vec<u8>)> = [
-        ("[Content_Types].xml", parts::content_types(gongwen, !media.is_empty())?),
+        (
+            "[Content_Types].xml",
+            parts::content_types(gongwen, !media.is_empty(), landscape)?,
+        ),
         ("_rels/.rels", parts::package_rels()?),
         (parts::DOCUMENT, document::document(doc, style, facts)?),
         (parts::STYLES, styles::styles(style, facts)?),
@@ -50,7 +54,7 @@ pub fn write(
         (parts::THEME, parts::theme(style)?),
         (
             "word/_rels/document.xml.rels",
-            parts::document_rels(gongwen, media.len())?,
+            parts::document_rels(gongwen, media.len(), landscape)?,
         ),
         (parts::CORE, parts::core(doc)?),
         (parts::APP, parts::app()?),
@@ -64,6 +68,16 @@ pub fn write(
             gongwen::letter_header(doc, style, facts)?,
         ));
         parts.push((parts::FOOTER_EMPTY.to_string(), gongwen::empty_footer()?));
+    }
+    if landscape {
+        parts.push((
+            parts::FOOTER_TURNED_ODD.to_string(),
+            document::turned_footer(style, true)?,
+        ));
+        parts.push((
+            parts::FOOTER_TURNED_EVEN.to_string(),
+            document::turned_footer(style, false)?,
+        ));
     }
     parts.extend(
         media

@@ -15,6 +15,9 @@ pub(crate) const FOOTER_EVEN: &str = "word/footer2.xml";
 /// A 公文's extra parts: a 信函's first-page header, and a footer without a page number.
 pub(crate) const HEADER_FIRST: &str = "word/header1.xml";
 pub(crate) const FOOTER_EMPTY: &str = "word/footer3.xml";
+/// The landscape sections' footers (横表): the number turned in the left margin.
+pub(crate) const FOOTER_TURNED_ODD: &str = "word/footer4.xml";
+pub(crate) const FOOTER_TURNED_EVEN: &str = "word/footer5.xml";
 pub(crate) const CORE: &str = "docProps/core.xml";
 pub(crate) const APP: &str = "docProps/app.xml";
 
@@ -23,14 +26,16 @@ pub(crate) const RID_FOOTER_ODD: &str = "rId4";
 pub(crate) const RID_FOOTER_EVEN: &str = "rId5";
 pub(crate) const RID_HEADER_FIRST: &str = "rId7";
 pub(crate) const RID_FOOTER_EMPTY: &str = "rId8";
+pub(crate) const RID_FOOTER_TURNED_ODD: &str = "rId9";
+pub(crate) const RID_FOOTER_TURNED_EVEN: &str = "rId10";
 
 const WML_CT: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml";
 const REL_NS: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
 const REL_TYPE: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
 /// `gongwen`: the package has the 公文 header and empty footer parts; `images`: it holds PNG
-/// pictures (the seals).
-pub(crate) fn content_types(gongwen: bool, images: bool) -> Result<Vec<u8>, DocxError> {
+/// pictures (the seals); `landscape`: it has landscape sections and their footers.
+pub(crate) fn content_types(gongwen: bool, images: bool, landscape: bool) -> Result<Vec<u8>, DocxError> {
     let mut x = Xml::new()?;
     x.open(
         "Types",
@@ -74,6 +79,10 @@ pub(crate) fn content_types(gongwen: bool, images: bool) -> Result<Vec<u8>, Docx
         overrides.push((HEADER_FIRST, format!("{WML_CT}.header+xml")));
         overrides.push((FOOTER_EMPTY, format!("{WML_CT}.footer+xml")));
     }
+    if landscape {
+        overrides.push((FOOTER_TURNED_ODD, format!("{WML_CT}.footer+xml")));
+        overrides.push((FOOTER_TURNED_EVEN, format!("{WML_CT}.footer+xml")));
+    }
     for (part, ct) in &overrides {
         let name = format!("/{part}");
         x.empty("Override", &[("PartName", &name), ("ContentType", ct)])?;
@@ -105,8 +114,9 @@ pub(crate) fn package_rels() -> Result<Vec<u8>, DocxError> {
 }
 
 /// `gongwen`: the 公文 header and empty footer; `images`: how many seal pictures
-/// (`media/seal1.png` …, ids from [`super::principal::rel_id`]).
-pub(crate) fn document_rels(gongwen: bool, images: usize) -> Result<Vec<u8>, DocxError> {
+/// (`media/seal1.png` …, ids from [`super::principal::rel_id`]); `landscape`: the landscape
+/// sections' footers.
+pub(crate) fn document_rels(gongwen: bool, images: usize, landscape: bool) -> Result<Vec<u8>, DocxError> {
     let ids: Vec<String> = (0..images).map(super::principal::rel_id).collect();
     let targets: Vec<String> = (0..images).map(super::principal::media_name).collect();
     let mut rels = vec![
@@ -120,6 +130,10 @@ pub(crate) fn document_rels(gongwen: bool, images: usize) -> Result<Vec<u8>, Doc
     if gongwen {
         rels.push((RID_HEADER_FIRST, format!("{REL_TYPE}/header"), "header1.xml"));
         rels.push((RID_FOOTER_EMPTY, format!("{REL_TYPE}/footer"), "footer3.xml"));
+    }
+    if landscape {
+        rels.push((RID_FOOTER_TURNED_ODD, format!("{REL_TYPE}/footer"), "footer4.xml"));
+        rels.push((RID_FOOTER_TURNED_EVEN, format!("{REL_TYPE}/footer"), "footer5.xml"));
     }
     for (id, target) in ids.iter().zip(&targets) {
         rels.push((id.as_str(), format!("{REL_TYPE}/image"), target.as_str()));

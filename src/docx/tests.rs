@@ -1136,3 +1136,80 @@ fn marks_layout_set_half_width_get_half_an_em_less_spacing() {
         "{plain}"
     );
 }
+
+/// A landscape table's section takes the turned footers (footer4/5: the number in a VML text
+/// box turned with the paper, in the left margin, over the 版心's portrait width); a document
+/// without one has neither the parts nor their relationships.
+#[test]
+fn a_landscape_section_numbers_its_pages_in_turned_footers() {
+    let t = tree_table("caption: 表1　统计\nlandscape: true\n");
+    assert!(t.landscape);
+    let f = table_facts(&t, vec![]);
+    let docx = write(&table_doc(t), &style(), &with_tables(vec![f])).unwrap();
+    let d = parse(&part(&docx, "word/document.xml"));
+    let sections = d.find_all("w:sectPr");
+    let turned: Vec<_> = sections
+        .iter()
+        .filter(|s| s.child("w:pgSz").and_then(|p| p.attr("w:orient")) == Some("landscape"))
+        .collect();
+    assert_eq!(turned.len(), 1);
+    let refs: Vec<_> = turned[0]
+        .kids("w:footerReference")
+        .map(|r| (r.attr("w:type").unwrap(), r.attr("r:id").unwrap()))
+        .collect();
+    assert_eq!(refs, [("default", "rId9"), ("even", "rId10")]);
+    let rels = part(&docx, "word/_rels/document.xml.rels");
+    assert!(rels.contains(r#"Id="rId9""#) && rels.contains("footer4.xml") && rels.contains("footer5.xml"));
+    let types = part(&docx, "[Content_Types].xml");
+    assert!(types.contains("/word/footer4.xml") && types.contains("/word/footer5.xml"));
+    let p = &style().page;
+    for (name, jc) in [("word/footer4.xml", "right"), ("word/footer5.xml", "left")] {
+        let f = parse(&part(&docx, name));
+        let rect = f.find_all("v:rect");
+        assert_eq!(rect.len(), 1, "{name}");
+        let css = rect[0].attr("style").unwrap();
+        assert!(css.contains("mso-position-horizontal-relative:page"), "{css}");
+        let top: f32 = css
+            .split("margin-top:")
+            .nth(1)
+            .unwrap()
+            .split("pt")
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let height: f32 = css
+            .split(";height:")
+            .nth(1)
+            .unwrap()
+            .split("pt")
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(
+            (top - p.left).abs() < 0.01 && (height - p.body_width).abs() < 0.01,
+            "{css}"
+        );
+        let left: f32 = css
+            .split("margin-left:")
+            .nth(1)
+            .unwrap()
+            .split("pt")
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(
+            left > 0.0 && left < p.bottom(),
+            "the number stands in the turned page's left margin: {css}"
+        );
+        assert_eq!(f.find_all("v:textbox")[0].attr("style"), Some("layout-flow:vertical"));
+        let para = f.find_all("w:txbxContent")[0].child("w:p").unwrap();
+        assert_eq!(para.path(&["w:pPr", "w:jc"]).attr("w:val"), Some(jc));
+        assert_eq!(f.find_all("w:instrText")[0].text.trim(), "PAGE");
+    }
+    let plain = write(&sample(), &style(), &facts()).unwrap();
+    assert!(!part(&plain, "word/_rels/document.xml.rels").contains("footer4.xml"));
+    assert!(!part(&plain, "[Content_Types].xml").contains("footer4.xml"));
+}
