@@ -122,6 +122,13 @@ fn default_pdf_is_tagged_pdf_a_2u_with_the_documents_metadata() {
         .and_then(|(_, v)| v.as_dict());
     let display_title = preferences.ok().and_then(|p| p.get(b"DisplayDocTitle").ok()).map(name);
     facts.push(format!("DisplayDocTitle {}", display_title.unwrap_or_default()));
+    // No /Suspects in /MarkInfo: false is the default, and poppler reports the entry as a
+    // syntax error.
+    let mark_info = catalog
+        .get(b"MarkInfo")
+        .and_then(|v| pdf.doc.dereference(v))
+        .and_then(|(_, v)| v.as_dict());
+    assert!(mark_info.as_ref().is_ok_and(|m| !m.has(b"Suspects")), "{mark_info:?}");
     let facts = facts.join("\n");
     for expected in [
         "pdfaid:part 2",

@@ -97,3 +97,42 @@ fn every_actual_text_ends_in_the_state_of_its_glyphs() {
         }
     }
 }
+
+/// The 公文's parts drawn as artifacts (the 版记's 印发机关 and 印发日期, the 版头's 发文字号,
+/// page numbers) are spread over their lines too; outside the structure, they carry their
+/// text as an /ActualText inside the artifact (`pdf::spans::artifact_actual_texts`).
+#[test]
+fn the_gongwen_parts_read_as_typed() {
+    for (name, phrases) in [
+        ("notice", &["〔2024〕17号", "2024年5月20日印发"][..]),
+        ("minutes", &["2024年6月19日印发"][..]),
+        ("order", &["第26号", "2024年7月1日印发"][..]),
+        ("joint-request", &["〔2024〕35号", "2024年7月16日印发"][..]),
+    ] {
+        let (_dir, pdf, _) = build_sample(name);
+        let doc = read_pdf(&pdf);
+        let honoured: String = doc.pages.iter().map(|p| extracted_text(p, true)).collect();
+        let glyphs_only: String = doc.pages.iter().map(|p| extracted_text(p, false)).collect();
+        for phrase in phrases {
+            assert!(
+                honoured.contains(phrase),
+                "{name}: “{phrase}” does not read as typed:\n{honoured}"
+            );
+        }
+        // The glyphs alone read the spread as spaces: what the ActualText is there for.
+        assert!(
+            phrases.iter().any(|p| !glyphs_only.contains(p)),
+            "{name}: nothing to read as typed:\n{glyphs_only}"
+        );
+        // Page numbers read as they are typed, a number between two dashes.
+        let numbers: Vec<&str> = honoured
+            .lines()
+            .filter(|l| l.starts_with('—') && l.ends_with('—') && l.chars().count() > 2)
+            .collect();
+        assert!(!numbers.is_empty(), "{name}: no page number:\n{honoured}");
+        for l in numbers {
+            let inside = l.trim_matches('—').trim();
+            assert!(inside.chars().all(|c| c.is_ascii_digit()), "{name}: page number “{l}”");
+        }
+    }
+}

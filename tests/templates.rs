@@ -96,8 +96,9 @@ fn the_data_only_seed_prints_the_same_text_as_the_explicit_one() {
         "paragraphs 21/21, table cells 85/85",
         "{report}"
     );
-    // Every page rule but full-lines (the spread line of 26: tests/gbt9704.rs names it) holds.
-    assert_eq!(report.failed(), ["full-lines"], "{report}");
+    // Every page rule holds, full-lines too: the line 避头尾 would leave 26 long (…（街|道），)
+    // holds 29 with its last mark set half width.
+    assert!(report.failed().is_empty(), "{report}");
 }
 
 #[test]

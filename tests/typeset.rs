@@ -186,3 +186,44 @@ fn no_table_cell_line_in_any_samples_pdf_holds_a_single_character_of_a_longer_la
         );
     }
 }
+
+#[test]
+fn no_heading_leaves_one_character_alone_on_its_last_line() {
+    use gongwen::style::RunRole;
+    for sample in samples() {
+        let layout = laid(&sample);
+        // Each heading's lines, in order: (block, page, baseline) → its characters.
+        let mut lines: Vec<((usize, usize, i64), String)> = Vec::new();
+        for (p, page) in layout.pages.iter().enumerate() {
+            for r in page.runs.iter().filter(|r| matches!(r.role, RunRole::Heading(_))) {
+                let Some(block) = r.block else { continue };
+                let key = (block, p, (r.baseline * 10.0).round() as i64);
+                match lines.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, text)) => text.push_str(&r.text),
+                    None => lines.push((key, r.text.clone())),
+                }
+            }
+        }
+        for (i, ((block, _, _), text)) in lines.iter().enumerate() {
+            let continues = i > 0 && lines[i - 1].0.0 == *block;
+            let last = lines.get(i + 1).is_none_or(|(k, _)| k.0 != *block);
+            let chars = text.chars().filter(|c| !c.is_whitespace()).count();
+            assert!(
+                !(continues && last && chars == 1),
+                "{sample}: heading {block} ends with a line of one character: {:?}",
+                lines
+                    .iter()
+                    .filter(|(k, _)| k.0 == *block)
+                    .map(|(_, t)| t)
+                    .collect::<Vec<_>>()
+            );
+        }
+    }
+    // The published 2021 report's long heading fits one line, set tighter (GB/T 9704 7.3.5.5).
+    let layout = laid("annual-report-2021-published");
+    assert!(
+        layout.decisions.tightened.values().any(|&t| (-1.0..-0.5).contains(&t)),
+        "{:?}",
+        layout.decisions.tightened
+    );
+}

@@ -87,21 +87,31 @@ impl Body<'_> {
         self.empty_p()
     }
 
-    fn heading(&mut self, level: u8, text: &str, squeezed: &[(usize, bool)]) -> Result<(), DocxError> {
+    /// A heading; `tracking`: the character spacing (twips) our layout set it at to keep a
+    /// character from standing alone on its last line.
+    fn heading(
+        &mut self,
+        level: u8,
+        text: &str,
+        squeezed: &[(usize, bool)],
+        tracking: Option<i32>,
+    ) -> Result<(), DocxError> {
         let i = usize::from(level.clamp(1, 4) - 1);
         self.open_p(PPr {
             style: Some(HEADINGS[i]),
             ..PPr::default()
         })?;
-        let size = self.style.headings[i].size;
-        self.squeezed_runs(&[(text, false)], squeezed, size)?;
+        match tracking {
+            Some(spacing) => self.run_spaced(text, false, spacing)?,
+            None => self.squeezed_runs(&[(text, false)], squeezed)?,
+        }
         self.x.close("w:p")
     }
 
     fn paragraph(&mut self, runs: &[Run], squeezed: &[(usize, bool)]) -> Result<(), DocxError> {
         self.open_p(PPr::default())?;
         let runs: Vec<(&str, bool)> = runs.iter().map(|r| (r.text.as_str(), r.bold)).collect();
-        self.squeezed_runs(&runs, squeezed, self.style.body.size)?;
+        self.squeezed_runs(&runs, squeezed)?;
         self.x.close("w:p")
     }
 
@@ -120,36 +130,28 @@ impl Body<'_> {
         self.x.close("w:p")
     }
 
-    /// Writes `runs`, giving each mark our layout set half width (标点挤压) a run of its own with
-    /// half an em less character spacing: a closing mark loses its right half; an opening mark
-    /// its left half, which is the spacing after the character before it. Word and LibreOffice
-    /// then fit the same characters on the line as our PDF.
-    fn squeezed_runs(&mut self, runs: &[(&str, bool)], squeezed: &[(usize, bool)], size: f32) -> Result<(), DocxError> {
+    /// Writes `runs`, giving each mark our layout set half width (标点挤压) a run of its own
+    /// scaled to 50 % (`w:w`): LibreOffice ignores a narrower `w:spacing` when it breaks lines
+    /// (it still pushes the next character down) but honours the scale, so Word and
+    /// LibreOffice fit the same characters on the line as our PDF. The mark itself is scaled
+    /// whichever half our layout removed.
+    fn squeezed_runs(&mut self, runs: &[(&str, bool)], squeezed: &[(usize, bool)]) -> Result<(), DocxError> {
         let text: String = runs.iter().map(|(t, _)| *t).collect();
-        let narrowed: Vec<usize> = squeezed
-            .iter()
-            .filter_map(|&(at, from_left)| {
-                if from_left {
-                    text.get(..at)?.char_indices().last().map(|(i, _)| i)
-                } else {
-                    Some(at)
-                }
-            })
-            .collect();
-        let base = twips(self.style.grid.tracking);
-        let narrow = base - twips(size / 2.0);
+        let mut narrowed: Vec<usize> = squeezed.iter().map(|&(at, _)| at).collect();
+        narrowed.sort_unstable();
+        narrowed.dedup();
         let mut start = 0;
         for &(piece, bold) in runs {
             let end = start + piece.len();
             let mut from = start;
             for at in narrowed.iter().copied().filter(|&a| a >= start && a < end) {
-                let Some(ch) = text[at..].chars().next() else {
+                let Some(ch) = text.get(at..).and_then(|t| t.chars().next()) else {
                     continue;
                 };
                 if at > from {
                     self.run(&text[from..at], bold)?;
                 }
-                self.run_spaced(&text[at..at + ch.len_utf8()], bold, narrow)?;
+                self.run_scaled(&text[at..at + ch.len_utf8()], bold, 50)?;
                 from = at + ch.len_utf8();
             }
             if end > from {
@@ -158,6 +160,20 @@ impl Body<'_> {
             start = end;
         }
         Ok(())
+    }
+
+    /// Text at a character scale (percent), on the grid's tracking.
+    fn run_scaled(&mut self, text: &str, bold: bool, scale: u16) -> Result<(), DocxError> {
+        self.x.open("w:r", &[])?;
+        RPr {
+            bold,
+            scale: Some(scale),
+            east_asia_hint: text.chars().any(ambiguous),
+            ..RPr::default()
+        }
+        .write(&mut self.x)?;
+        t(&mut self.x, text)?;
+        self.x.close("w:r")
     }
 
     /// Text with its own character spacing (twips).
@@ -601,7 +617,10 @@ impl Body<'_> {
                 landscape_open = true;
             }
             match block {
-                Block::Heading(h) => b.heading(h.level, &h.text, squeezed)?,
+                Block::Heading(h) => {
+                    let tracking = facts.tightened.get(&index).map(|&t| twips(t));
+                    b.heading(h.level, &h.text, squeezed, tracking)?
+                }
                 Block::Paragraph(p) => match facts.tightened.get(&index) {
                     Some(&tracking) => b.tighter_paragraph(&p.runs, twips(tracking))?,
                     None => b.paragraph(&p.runs, squeezed)?,

@@ -288,6 +288,8 @@ pub(crate) struct RPr<'a> {
     pub bold: bool,
     /// Character spacing in twips (`w:spacing`), our grid tracking.
     pub tracking: Option<i32>,
+    /// Character scale in percent (`w:w`): a mark set half width (标点挤压) is scaled to 50.
+    pub scale: Option<u16>,
     /// Half-points, written as both `w:sz` and `w:szCs`.
     pub size: Option<i32>,
     /// Writes `<w:lang w:val="en-US" w:eastAsia="zh-CN"/>`.
@@ -303,6 +305,7 @@ impl RPr<'_> {
             && !self.east_asia_hint
             && !self.bold
             && self.tracking.is_none()
+            && self.scale.is_none()
             && self.size.is_none()
             && !self.lang
     }
@@ -334,6 +337,9 @@ impl RPr<'_> {
         }
         if let Some(t) = self.tracking {
             x.val("w:spacing", &t.to_string())?;
+        }
+        if let Some(w) = self.scale {
+            x.val("w:w", &w.to_string())?;
         }
         if let Some(sz) = self.size {
             let sz = sz.to_string();

@@ -357,12 +357,24 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
         carry: None,
     };
     let mut placed = paginate(&cx, doc, &regions)?;
-    let mut tightened = BTreeMap::new();
+    // Headings set tighter so that no character stands alone on their last line.
+    let mut tightened: BTreeMap<usize, f32> = regions
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Lines(b) if matches!(b.role, RunRole::Heading(_)) => {
+                let tracking = b.prepared.tracking;
+                let block = b.block?;
+                ((tracking - style.grid.tracking).abs() > 1e-4).then_some((block, tracking))
+            }
+            _ => None,
+        })
+        .collect();
     let mut carried = None;
     if placed.signature_alone {
         if let Some((pulled, paragraphs)) = pull_back_signature(&cx, doc, &mut regions)? {
             placed = pulled;
-            tightened = paragraphs;
+            tightened.extend(paragraphs);
         } else if let Some((with_text, block)) = carry_text_lines(&cx, doc, &mut regions)? {
             placed = with_text;
             carried = Some(block);
@@ -519,7 +531,53 @@ fn heading_block(cx: &Context, h: &Heading, index: usize) -> Result<LaidBlock, L
     let runs = vec![(h.text.as_str(), cx.style.role(role).bold)];
     let what = format!("the heading “{}”", short(&h.text));
     let outline = Some((h.level, h.text.clone()));
-    text_block(cx, role, &runs, h.pos, &what, outline, index, cx.style.grid.tracking)
+    let base = cx.style.grid.tracking;
+    let block = text_block(cx, role, &runs, h.pos, &what, outline.clone(), index, base)?;
+    if !leaves_one_alone(&block) {
+        return Ok(block);
+    }
+    // One character alone on a heading's last line: set the heading tighter (GB/T 9704 7.3.5.5
+    // allows adjusting character spacing), by whole twips as the DOCX writes it and by at most
+    // one character a line, so that it takes a line fewer.
+    let role_style = cx.style.role(role);
+    let first = cx.style.page.body_width - block.indent;
+    let cells = (first / cx.style.grid.char_pitch).round().max(1.0);
+    // Each line's spacing shrinks by at most one character.
+    let limit = base - role_style.size / cells;
+    let mut twips = (base * 20.0).round() as i32 - 1;
+    while twips as f32 / 20.0 >= limit {
+        let tight = text_block(
+            cx,
+            role,
+            &runs,
+            h.pos,
+            &what,
+            outline.clone(),
+            index,
+            twips as f32 / 20.0,
+        )?;
+        if tight.lines.len() < block.lines.len() {
+            // A twip to spare: LibreOffice indents the first line by 2 em where ours is 2 grid
+            // cells, a little narrower.
+            let spare = (twips - 1) as f32 / 20.0;
+            let spared = text_block(cx, role, &runs, h.pos, &what, outline, index, spare)?;
+            return Ok(if spared.lines.len() == tight.lines.len() {
+                spared
+            } else {
+                tight
+            });
+        }
+        twips -= 1;
+    }
+    Ok(block)
+}
+
+/// Whether the block's last line, after the first, holds one visible character.
+fn leaves_one_alone(b: &LaidBlock) -> bool {
+    b.lines.len() > 1
+        && b.lines
+            .last()
+            .is_some_and(|l| b.prepared.clusters[l.clone()].iter().filter(|c| !c.space).count() == 1)
 }
 
 /// A paragraph at the body's tracking, or at `tracking` (a paragraph set tighter).

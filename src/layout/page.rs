@@ -264,14 +264,15 @@ pub struct Decisions {
     pub tables: Vec<TableFacts>,
     /// Marks set half width (标点挤压) to keep 避头尾 without a short line, per index in
     /// `Document::blocks`: (byte offset in the block's text, whether the left half went).
-    /// Word is told the same by a narrower character spacing.
+    /// The DOCX scales the same marks to 50 %.
     pub squeezed_marks: std::collections::BTreeMap<usize, Vec<(usize, bool)>>,
     /// The 版头, 版记 and page numbering of a 公文.
     pub gongwen: super::GongwenFacts,
     /// Where the 主体's parts stand: 附件说明 indents, a sealed 落款 and its seals.
     pub principal: PrincipalFacts,
     /// Paragraphs set one character tighter (GB/T 9704 7.3.5.5) so that the 署名 does not
-    /// start a page alone, per index in `Document::blocks`: their character spacing (pt).
+    /// start a page alone, and headings set tighter so that no character stands alone on
+    /// their last line, per index in `Document::blocks`: their character spacing (pt).
     pub tightened: std::collections::BTreeMap<usize, f32>,
     /// The block whose last lines (or which whole, with a heading above it) went to the next
     /// page with a 落款 that tightening could not keep on the page of the text: the DOCX keeps

@@ -31,6 +31,8 @@ pub struct Prepared {
     pub text: String,
     pub clusters: Vec<Cluster>,
     pub size: f32,
+    /// The tracking the clusters' widths include (pt).
+    pub tracking: f32,
     /// `breaking::opportunities(&text)`, made on first use: a table's width search breaks the
     /// same cell at every width it tries.
     opportunities: OnceLock<Vec<bool>>,
@@ -140,6 +142,7 @@ pub fn prepare(
         text,
         clusters,
         size: role.size,
+        tracking,
         opportunities: OnceLock::new(),
     })
 }

@@ -151,7 +151,10 @@ pub fn write(layout: &Layout, book: &FontBook, settings: &Settings) -> Result<Ve
     }
     let mut places: Vec<Place> = Vec::new();
     let mut ids: HashMap<Slot, Vec<Identifier>> = HashMap::new();
+    // Per page, in stream order, each text artifact's ActualText (see `patch`).
+    let mut artifact_texts: Vec<Vec<Option<String>>> = Vec::with_capacity(layout.pages.len());
     for (page_index, page) in layout.pages.iter().enumerate() {
+        let mut page_artifacts = Vec::new();
         let page_settings = PageSettings::from_wh(layout.width, layout.height)
             .ok_or_else(|| PdfError::Krilla("invalid page size".into()))?;
         let mut p = pdf.start_page_with(page_settings);
@@ -184,18 +187,20 @@ pub fn write(layout: &Layout, book: &FontBook, settings: &Settings) -> Result<Ve
                 if open.is_some() {
                     surface.end_tagged();
                 }
+                let sequence: Vec<&GlyphRun> = page.runs[index..]
+                    .iter()
+                    .take_while(|r| r.mark == mark && r.baseline == run.baseline)
+                    .collect();
                 match mark {
                     Mark::Content(slot) => {
-                        let sequence: Vec<&GlyphRun> = page.runs[index..]
-                            .iter()
-                            .take_while(|r| r.mark == mark && r.baseline == run.baseline)
-                            .collect();
                         let actual_text = actual_text(&sequence, book);
                         let span = SpanTag::empty().with_actual_text(actual_text.as_deref());
                         let id = surface.start_tagged(ContentTag::Span(span));
                         ids.entry(slot).or_default().push(id);
                     }
                     Mark::Artifact(kind) => {
+                        // krilla offers no ActualText on an artifact: `patch` adds it.
+                        page_artifacts.push(actual_text(&sequence, book));
                         surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(artifact_type(kind))));
                     }
                 }
@@ -245,6 +250,7 @@ pub fn write(layout: &Layout, book: &FontBook, settings: &Settings) -> Result<Ve
         }
         surface.finish();
         p.finish();
+        artifact_texts.push(page_artifacts);
     }
 
     pdf.set_tag_tree(tag_tree(&layout.structure, &mut ids, &mut places));
@@ -262,11 +268,11 @@ pub fn write(layout: &Layout, book: &FontBook, settings: &Settings) -> Result<Ve
     let turned: Vec<usize> = (0..layout.pages.len()).filter(|&i| layout.pages[i].landscape).collect();
     let compact = settings.standard != Standard::A1b;
     let drop_hints = !settings.keep_font_hints;
-    Ok(if turned.is_empty() {
-        patch::finish(bytes, compact, drop_hints)
-    } else {
-        patch::finish_turning(bytes, compact, drop_hints, &turned)
-    })
+    // PDF 1.4 (PDF/A-1) has no marked-content ActualText: krilla leaves it out there too.
+    if settings.standard == Standard::A1b {
+        artifact_texts.clear();
+    }
+    Ok(patch::finish_with(bytes, compact, drop_hints, &turned, &artifact_texts))
 }
 
 /// Filled shapes (a 版头's marks, shaded cells) are drawing, not text: an artifact.

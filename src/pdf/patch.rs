@@ -6,12 +6,14 @@
 //!   reference to an array object: both are valid PDF, but PDFBox Preflight (the PDF/A checker
 //!   archives run) cannot read the indirect form and rejects the file.
 //! - The catalog asks viewers to show the document title in the title bar (/DisplayDocTitle),
-//!   which krilla writes only for PDF/UA.
+//!   which krilla writes only for PDF/UA, and its /MarkInfo loses `/Suspects false` (the
+//!   default, which poppler reports as a syntax error).
 //! - Landscape pages (a table turned on portrait paper) get `/Rotate 90`, so that viewers
 //!   show them upright; krilla has no page rotation.
 //! - The embedded font programs lose their hints (see `fonts::cff`): about 5 % of the file.
-//! - A page's marked-content sequences with an /ActualText draw their runs in one graphics
-//!   state (see `spans`), so that poppler places the text.
+//! - A page's artifacts that draw text get the text as an /ActualText inside them, and its
+//!   marked-content sequences with an /ActualText draw their runs in one graphics state (see
+//!   `spans`), so that poppler reads and places the text.
 //!
 //! With `compact` (PDF 1.5 and later: every standard but PDF/A-1), the objects that are not
 //! streams (the structure tree, annotations, fonts' dictionaries: about 450 in a report) go into
@@ -22,13 +24,23 @@ use crate::fonts::cff;
 
 /// Applies the touches (the font programs' hints dropped with `drop_hints`); bytes that do
 /// not look as expected come back unchanged.
-pub fn finish(bytes: Vec<u8>, compact: bool, drop_hints: bool) -> Vec<u8> {
-    finish_turning(bytes, compact, drop_hints, &[])
+#[cfg(test)]
+fn finish(bytes: Vec<u8>, compact: bool, drop_hints: bool) -> Vec<u8> {
+    finish_with(bytes, compact, drop_hints, &[], &[])
 }
 
-/// [`finish`], and the pages at the indices `turned` shown turned 90° clockwise.
-pub fn finish_turning(bytes: Vec<u8>, compact: bool, drop_hints: bool, turned: &[usize]) -> Vec<u8> {
-    rewrite(&bytes, compact, drop_hints, turned).unwrap_or(bytes)
+/// Applies the touches (the font programs' hints dropped with `drop_hints`), the pages at the
+/// indices `turned` shown turned 90° clockwise, and each page's text artifacts given an
+/// /ActualText ([`super::spans::artifact_actual_texts`]): `artifact_texts[page]`, in stream
+/// order. Bytes that do not look as expected come back unchanged.
+pub fn finish_with(
+    bytes: Vec<u8>,
+    compact: bool,
+    drop_hints: bool,
+    turned: &[usize],
+    artifact_texts: &[Vec<Option<String>>],
+) -> Vec<u8> {
+    rewrite(&bytes, compact, drop_hints, turned, artifact_texts).unwrap_or(bytes)
 }
 
 struct Object {
@@ -37,7 +49,13 @@ struct Object {
     body: Vec<u8>,
 }
 
-fn rewrite(bytes: &[u8], compact: bool, drop_hints: bool, turned: &[usize]) -> Option<Vec<u8>> {
+fn rewrite(
+    bytes: &[u8],
+    compact: bool,
+    drop_hints: bool,
+    turned: &[usize],
+    artifact_texts: &[Vec<Option<String>>],
+) -> Option<Vec<u8>> {
     let startxref = rfind(bytes, b"startxref")?;
     let xref_at: usize = number_at(bytes, skip_ws(bytes, startxref + b"startxref".len()))?.0;
     let table = bytes.get(xref_at..)?.strip_prefix(b"xref")?;
@@ -91,29 +109,38 @@ fn rewrite(bytes: &[u8], compact: bool, drop_hints: bool, turned: &[usize]) -> O
         false => Vec::new(),
     };
     let mut changed = false;
-    // Page content streams, by object number.
-    let contents: std::collections::HashSet<usize> = objects
+    // Page content streams, by the page object's number.
+    let contents: std::collections::HashMap<usize, usize> = objects
         .iter()
         .filter(|o| o.body.starts_with(b"<</Type/Page/") || o.body.starts_with(b"<</Type/Page>>"))
         .filter_map(|o| {
             let at = find(&o.body, b"/Contents ")? + b"/Contents ".len();
             let (num, end) = number_at(&o.body, at)?;
-            (o.body.get(end..end + 4) == Some(b" 0 R".as_slice())).then_some(num)
+            (o.body.get(end..end + 4) == Some(b" 0 R".as_slice())).then_some((o.num, num))
         })
         .collect();
+    // The page objects in page order, from the page tree's /Kids (krilla writes one flat
+    // /Pages node).
+    let kids: Option<Vec<usize>> = objects
+        .iter()
+        .find(|o| o.body.starts_with(b"<</Type/Pages"))
+        .and_then(|o| {
+            let at = find(&o.body, b"/Kids[")? + b"/Kids[".len();
+            let end = at + find(&o.body[at..], b"]")?;
+            let list = std::str::from_utf8(&o.body[at..end]).ok()?;
+            let parts: Vec<&str> = list.split_whitespace().collect();
+            Some(parts.chunks(3).filter_map(|c| c.first()?.parse().ok()).collect())
+        });
+    // Each content stream's text artifacts' ActualText, by the stream's object number.
+    let texts: std::collections::HashMap<usize, &[Option<String>]> = kids
+        .iter()
+        .flatten()
+        .zip(artifact_texts)
+        .filter_map(|(page, texts)| Some((*contents.get(page)?, texts.as_slice())))
+        .collect();
+    let content_streams: std::collections::HashSet<usize> = contents.values().copied().collect();
     if !turned.is_empty() {
-        // The page objects in page order, from the page tree's /Kids (krilla writes one flat
-        // /Pages node).
-        let kids: Vec<usize> = objects
-            .iter()
-            .find(|o| o.body.starts_with(b"<</Type/Pages"))
-            .and_then(|o| {
-                let at = find(&o.body, b"/Kids[")? + b"/Kids[".len();
-                let end = at + find(&o.body[at..], b"]")?;
-                let list = std::str::from_utf8(&o.body[at..end]).ok()?;
-                let parts: Vec<&str> = list.split_whitespace().collect();
-                Some(parts.chunks(3).filter_map(|c| c.first()?.parse().ok()).collect())
-            })?;
+        let kids = kids.as_ref()?;
         for &page in turned {
             let num = *kids.get(page)?;
             let o = objects.iter_mut().find(|o| o.num == num)?;
@@ -129,8 +156,8 @@ fn rewrite(bytes: &[u8], compact: bool, drop_hints: bool, turned: &[usize]) -> O
         }
     }
     for (i, o) in objects.iter_mut().enumerate() {
-        if contents.contains(&o.num)
-            && let Some(body) = rewrite_content(&o.body)
+        if content_streams.contains(&o.num)
+            && let Some(body) = rewrite_content(&o.body, texts.get(&o.num).copied().unwrap_or_default())
         {
             o.body = body;
             changed = true;
@@ -153,6 +180,14 @@ fn rewrite(bytes: &[u8], compact: bool, drop_hints: bool, turned: &[usize]) -> O
             body.extend_from_slice(array);
             body.extend_from_slice(&o.body[end + 4..]);
             o.body = body;
+            changed = true;
+        }
+        // krilla writes /Suspects false in /MarkInfo; poppler reads it as a syntax error, and
+        // false is the default anyway.
+        if o.body.starts_with(b"<</Type/Catalog")
+            && let Some(at) = find(&o.body, b"/Suspects false")
+        {
+            o.body.drain(at..at + b"/Suspects false".len());
             changed = true;
         }
         if o.body.starts_with(b"<</Type/Catalog") && find(&o.body, b"/DisplayDocTitle").is_none() {
@@ -272,7 +307,7 @@ fn compacted(header: &[u8], objects: &[Object], count: usize, trailer: &[u8], ta
 
 /// A page's content stream (`<</Length N/Filter/FlateDecode>>`) with its ActualText sequences
 /// in one graphics state each ([`super::spans`]); `None` when there is nothing to change.
-fn rewrite_content(body: &[u8]) -> Option<Vec<u8>> {
+fn rewrite_content(body: &[u8], artifact_texts: &[Option<String>]) -> Option<Vec<u8>> {
     let dict_end = find(body, b">>\nstream\n")?;
     let dict = &body[..dict_end + 2];
     let data_at = dict_end + b">>\nstream\n".len();
@@ -284,7 +319,9 @@ fn rewrite_content(body: &[u8]) -> Option<Vec<u8>> {
         return None;
     }
     let content = inflate(&body[data_at..data_end])?;
-    let content = super::spans::one_state_per_actual_text(&content)?;
+    let wrapped = super::spans::artifact_actual_texts(&content, artifact_texts);
+    let content = wrapped.as_deref().unwrap_or(&content);
+    let content = super::spans::one_state_per_actual_text(content)?;
     let data = deflate(&content)?;
     let mut out = format!("<</Length {}/Filter/FlateDecode>>\nstream\n", data.len()).into_bytes();
     out.extend_from_slice(&data);

@@ -19,17 +19,7 @@ pub fn one_state_per_actual_text(content: &[u8]) -> Option<Vec<u8>> {
     if !content.windows(11).any(|w| w == b"/ActualText") {
         return None;
     }
-    // krilla closes a sequence on the line that opens the next one (`EMC/Span<<…>>BDC`).
-    let mut items: Vec<&[u8]> = Vec::new();
-    for line in content.split(|&b| b == b'\n') {
-        match line.strip_prefix(b"EMC") {
-            Some(rest) if !rest.is_empty() && rest[0] == b'/' => {
-                items.push(b"EMC");
-                items.push(rest);
-            }
-            _ => items.push(line),
-        }
-    }
+    let items = items(content);
     let mut out: Vec<Vec<u8>> = Vec::with_capacity(items.len() + 16);
     let mut changed = false;
     let mut i = 0;
@@ -48,6 +38,66 @@ pub fn one_state_per_actual_text(content: &[u8]) -> Option<Vec<u8>> {
         i += 1;
     }
     changed.then(|| out.join(&b'\n'))
+}
+
+/// The stream's lines, a line that closes a sequence and opens the next one
+/// (`EMC/Span<<…>>BDC`, as krilla writes it) as two.
+fn items(content: &[u8]) -> Vec<&[u8]> {
+    let mut items: Vec<&[u8]> = Vec::new();
+    for line in content.split(|&b| b == b'\n') {
+        match line.strip_prefix(b"EMC") {
+            Some(rest) if !rest.is_empty() && rest[0] == b'/' => {
+                items.push(b"EMC");
+                items.push(rest);
+            }
+            _ => items.push(line),
+        }
+    }
+    items
+}
+
+/// Artifacts (page numbers, the 版记, the 版头) are outside the structure, so the /Span with
+/// its /ActualText that a tagged line carries cannot be theirs: a /Span with the ActualText
+/// goes inside the artifact's sequence instead (ISO 32000-1 14.9.4 allows ActualText on any
+/// marked content), and extractors read the text as typed rather than with a space for each
+/// gap of the spread line. `texts` holds, in stream order, one entry for each artifact
+/// sequence that draws text (`None`: no gaps, left as it is). The content stream comes back
+/// unchanged (`None`) when its text artifacts are not as many.
+pub fn artifact_actual_texts(content: &[u8], texts: &[Option<String>]) -> Option<Vec<u8>> {
+    if texts.iter().all(Option::is_none) {
+        return None;
+    }
+    let items = items(content);
+    let mut out: Vec<Vec<u8>> = Vec::with_capacity(items.len() + 2 * texts.len());
+    let mut next = texts.iter();
+    let mut i = 0;
+    while i < items.len() {
+        let item = items[i];
+        let artifact = item.starts_with(b"/Artifact") && (item.ends_with(b"BMC") || item.ends_with(b"BDC"));
+        if artifact
+            && let Some(close) = items[i + 1..].iter().position(|x| *x == b"EMC").map(|k| i + 1 + k)
+            && items[i + 1..close].iter().any(|x| x.starts_with(b"BT"))
+        {
+            let text = next.next()?;
+            out.push(item.to_vec());
+            let body = items[i + 1..close].iter().map(|x| x.to_vec());
+            match text {
+                Some(t) => {
+                    let hex: String = t.encode_utf16().map(|u| format!("{u:04X}")).collect();
+                    out.push(format!("/Span<</ActualText<FEFF{hex}>>>BDC").into_bytes());
+                    out.extend(body);
+                    out.push(b"EMC".to_vec());
+                }
+                None => out.extend(body),
+            }
+            out.push(b"EMC".to_vec());
+            i = close + 1;
+            continue;
+        }
+        out.push(item.to_vec());
+        i += 1;
+    }
+    next.next().is_none().then(|| out.join(&b'\n'))
 }
 
 fn is_actual_text_span(item: &[u8]) -> bool {
@@ -126,6 +176,22 @@ mod tests {
              /c0 cs 0 scn/c0 CS 0 SCN 0.4 w\nBT 2 Tr/f0 16 Tf 1 0 0 -1 92 110 Tm[(b)]TJ\nET\nEMC\nQ"
         );
         assert_eq!(String::from_utf8(after).unwrap(), expected);
+    }
+
+    #[test]
+    fn an_artifact_that_draws_text_gets_its_actual_text_inside() {
+        let before = format!("/Artifact BMC\n{M}/c0 cs 0 scn\nBT 0 Tr/f0 14 Tf 1 0 0 -1 80 90 Tm[(a)]TJ\nET\nQ\nEMC");
+        let after = artifact_actual_texts(before.as_bytes(), &[Some("1年".into())]).expect("rewritten");
+        let after = one_state_per_actual_text(&after).expect("one state");
+        let expected = format!(
+            "/Artifact BMC\n{M}\n/Span<</ActualText<FEFF00315E74>>>BDC\n/c0 cs 0 scn\nBT 0 Tr/f0 14 Tf 1 0 0 -1 80 90 Tm[(a)]TJ\nET\nEMC\nQ\nEMC"
+        );
+        assert_eq!(String::from_utf8(after).unwrap(), expected);
+        // Not as many texts as text artifacts: left alone.
+        assert_eq!(
+            artifact_actual_texts(before.as_bytes(), &[None, Some("x".into())]),
+            None
+        );
     }
 
     #[test]

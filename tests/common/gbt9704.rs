@@ -574,12 +574,13 @@ fn margins_grid_lines(
     );
 
     // Full lines: Han and full-width punctuation spanning the 版心 hold 28 characters (27 where
-    // 避头尾 pushed one down, 29 where a mark was compressed).
+    // 避头尾 pushed one down, 29 where a mark was compressed). A line-end mark set half width
+    // draws its full advance past the edge: such a line reaches the edge by `x1`.
     let full: Vec<&Line> = body
         .iter()
         .map(|(_, l)| *l)
         .filter(|l| {
-            (l.x1raw / MM - RIGHT_MM).abs() < 1.5
+            ((l.x1raw / MM - RIGHT_MM).abs() < 1.5 || (l.x1 / MM - RIGHT_MM).abs() < 1.5)
                 && (l.x0 / MM - LEFT_MM).abs() < 1.0
                 && l.text.chars().all(|c| is_han(c) || is_fullwidth_punct(c))
         })
