@@ -44,7 +44,12 @@ fn pdf_lines_sit_on_the_gbt9704_grid() {
             p.chars
                 .iter()
                 .filter(|c| (c.size - 16.0).abs() < 0.3 && !c.text.trim().is_empty())
-                .map(move |c| (i + 1, c.baseline, c.x0, c.x1))
+                // A line-end mark set half width (标点挤压) draws its blank right half past
+                // the edge: its extent is its left half.
+                .map(move |c| {
+                    let half = "，。、；：）」』”’》〉】".contains(c.text.as_str());
+                    (i + 1, c.baseline, c.x0, if half { c.x1.min(c.x0 + 8.0) } else { c.x1 })
+                })
         })
         .collect();
     let pages = page_count(&pdf);
