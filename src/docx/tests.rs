@@ -1161,43 +1161,24 @@ fn a_landscape_section_numbers_its_pages_in_turned_footers() {
     let types = part(&docx, "[Content_Types].xml");
     assert!(types.contains("/word/footer4.xml") && types.contains("/word/footer5.xml"));
     let p = &style().page;
+    // A length in points from a VML style (`margin-top:79.37pt;…`).
+    let css_pt = |css: &str, key: &str| -> f32 {
+        let value = css.split(key).nth(1).unwrap();
+        value[..value.find("pt").unwrap()].parse().unwrap()
+    };
     for (name, jc) in [("word/footer4.xml", "right"), ("word/footer5.xml", "left")] {
         let f = parse(&part(&docx, name));
         let rect = f.find_all("v:rect");
         assert_eq!(rect.len(), 1, "{name}");
         let css = rect[0].attr("style").unwrap();
         assert!(css.contains("mso-position-horizontal-relative:page"), "{css}");
-        let top: f32 = css
-            .split("margin-top:")
-            .nth(1)
-            .unwrap()
-            .split("pt")
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
-        let height: f32 = css
-            .split(";height:")
-            .nth(1)
-            .unwrap()
-            .split("pt")
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
+        let top = css_pt(css, "margin-top:");
+        let height = css_pt(css, ";height:");
         assert!(
             (top - p.left).abs() < 0.01 && (height - p.body_width).abs() < 0.01,
             "{css}"
         );
-        let left: f32 = css
-            .split("margin-left:")
-            .nth(1)
-            .unwrap()
-            .split("pt")
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
+        let left = css_pt(css, "margin-left:");
         assert!(
             left > 0.0 && left < p.bottom(),
             "the number stands in the turned page's left margin: {css}"
