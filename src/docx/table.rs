@@ -59,6 +59,8 @@ struct Plan<'a> {
     heights: Vec<f32>,
     /// Cell indices covering each row, left to right.
     row_cells: Vec<Vec<usize>>,
+    /// Each cell's inset in points (layout's narrower measure), 0 where layout gave none.
+    insets: Vec<f32>,
 }
 
 impl<'a> Plan<'a> {
@@ -108,7 +110,12 @@ impl<'a> Plan<'a> {
             cells.sort_by_key(|&i| table.cells[i].col);
         }
         let heights = crate::layout::table::row_heights(table, &line_counts, size);
+        let insets = match facts.map(|f| &f.cell_insets) {
+            Some(insets) if insets.len() == table.cells.len() => insets.clone(),
+            _ => vec![0.0; table.cells.len()],
+        };
         Plan {
+            insets,
             table,
             cols,
             size,
@@ -265,7 +272,9 @@ fn write_part(
             } else {
                 Merge::Continue
             };
-            write_cell(x, style, plan, cell, merge, keep_next, std::mem::take(break_first_row))?;
+            let inset = plan.insets[i];
+            let page_break = std::mem::take(break_first_row);
+            write_cell(x, style, plan, (cell, inset), merge, keep_next, page_break)?;
         }
         x.close("w:tr")?;
     }
@@ -382,11 +391,12 @@ fn border(x: &mut Xml, name: &str, width: Option<f32>) -> Result<(), DocxError> 
     }
 }
 
+/// `cell` with its inset (points off its measure, half each side: the paragraph's indents).
 fn write_cell(
     x: &mut Xml,
     style: &Style,
     plan: &Plan,
-    cell: &Cell,
+    (cell, inset): (&Cell, f32),
     merge: Merge,
     keep_next: bool,
     page_break: bool,
@@ -420,10 +430,16 @@ fn write_cell(
         _ => TABLE_TEXT,
     };
     let id = cell_style(base, style, plan.size);
+    let half_inset = (inset > 0.0).then(|| twips(inset / 2.0));
     let mut ppr = PPr {
         style: Some(&id),
         keep_next,
         page_break_before: page_break,
+        ind: half_inset.map(|side| Ind {
+            left: Some(side),
+            right: Some(side),
+            ..Ind::default()
+        }),
         ..PPr::default()
     };
     // A line the clerk broke is a paragraph of its own: the reader wraps the rest itself.

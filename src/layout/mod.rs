@@ -1281,6 +1281,7 @@ fn place_table(tb: &LaidTableBlock, style: &Style, cur: &mut Cursor) -> TableFac
                 .iter()
                 .map(|c| c.lines.iter().map(|l| slice_text(&c.prepared, l)).collect())
                 .collect();
+            let cell_insets = t.cells.iter().map(|c| c.inset).collect();
             return TableFacts {
                 block: tb.block,
                 continued_size: t.size,
@@ -1289,6 +1290,7 @@ fn place_table(tb: &LaidTableBlock, style: &Style, cur: &mut Cursor) -> TableFac
                 page_starts,
                 space_after,
                 cell_lines,
+                cell_insets,
                 caption_lines,
                 landscape: tb.landscape,
             };

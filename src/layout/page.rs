@@ -243,6 +243,8 @@ pub struct TableFacts {
     pub space_after: f32,
     /// Each cell's text as laid out, line by line (same order as `Table::cells`).
     pub cell_lines: Vec<Vec<String>>,
+    /// Each cell's inset (points off its measure, half each side; see `LaidCell::inset`).
+    pub cell_insets: Vec<f32>,
     /// Type size of the 续表 label on continuation pages.
     pub continued_size: f32,
     /// The caption's lines as laid out (centred, within the 版心); empty without a caption.

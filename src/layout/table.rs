@@ -41,6 +41,10 @@ pub struct LaidCell {
     pub prepared: Prepared,
     pub lines: Vec<Range<usize>>,
     pub align: Align,
+    /// Points taken off the cell's measure, half on each side: where the columns' widths
+    /// leave a label with one character on its last line, a narrower measure breaks it
+    /// earlier (the DOCX gives the cell's paragraph the same indents).
+    pub inset: f32,
 }
 
 pub struct LaidTable {
@@ -175,6 +179,7 @@ fn measure_at(
         // Filled line by line, as Word and LibreOffice fill a cell: the widths, not forced
         // breaks, decide where a label wraps, so the DOCX wraps it where our PDF does.
         c.lines = cell_lines(c, &widths);
+        narrow_if_stranded(c, &widths, size);
     }
     let line_height = CELL_LINE_HEIGHT * size;
     let line_counts: Vec<usize> = cells.iter().map(|c| c.lines.len()).collect();
@@ -198,10 +203,33 @@ fn measure_at(
     }))
 }
 
-/// A cell's text broken greedily into the width its columns give it.
+/// A cell's text broken greedily into the width its columns give it, less its inset.
 fn cell_lines(c: &LaidCell, widths: &[f32]) -> Vec<Range<usize>> {
-    let inner = widths[c.col..c.col + c.colspan].iter().sum::<f32>() - 2.0 * CELL_PAD_X;
+    let inner = widths[c.col..c.col + c.colspan].iter().sum::<f32>() - 2.0 * CELL_PAD_X - c.inset;
     text::break_lines(&c.prepared, inner, inner, text::Compression::Never)
+}
+
+/// Where no choice of widths frees a label (`…申/请`), the narrowest inset, in half-character
+/// steps, that leaves no character alone on a line, at the cost of one line at most and
+/// keeping two characters a line; else the cell stays as the widths break it.
+fn narrow_if_stranded(c: &mut LaidCell, widths: &[f32], size: f32) {
+    if c.lines.len() < 2 || break_fault(c, &c.lines) < STRANDED {
+        return;
+    }
+    let inner = widths[c.col..c.col + c.colspan].iter().sum::<f32>() - 2.0 * CELL_PAD_X;
+    let most_lines = c.lines.len() + 1;
+    for step in 1.. {
+        let inset = step as f32 * size / 2.0;
+        if inner - inset < 2.0 * size {
+            return;
+        }
+        let lines = text::break_lines(&c.prepared, inner - inset, inner - inset, text::Compression::Never);
+        if lines.len() <= most_lines && break_fault(c, &lines) < STRANDED {
+            c.inset = inset;
+            c.lines = lines;
+            return;
+        }
+    }
 }
 
 /// How a wrapped cell's lines fail, at worst: [`STRANDED`] when some line holds a single
@@ -560,6 +588,7 @@ fn prepare_cells(
             prepared,
             lines: Vec::new(),
             align,
+            inset: 0.0,
         });
     }
     Ok(cells)
@@ -831,12 +860,12 @@ pub fn draw_row_slice(
                 line.clone(),
                 true,
                 0.0,
-                cw - 2.0 * CELL_PAD_X,
+                cw - 2.0 * CELL_PAD_X - c.inset,
                 c.align,
                 0.0,
             );
             let baseline = line_top + (t.line_height - t.size) / 2.0 + super::EM_ASCENT * t.size;
-            super::push_pieces(page, placed, cx0 + CELL_PAD_X, t.size, baseline, role);
+            super::push_pieces(page, placed, cx0 + CELL_PAD_X + c.inset / 2.0, t.size, baseline, role);
             line_top += t.line_height;
         }
         stamp_cell(page, first_run, k);
@@ -909,7 +938,7 @@ fn rect(page: &mut Page, x0: f32, y0: f32, x1: f32, y1: f32, width: f32) {
 }
 
 fn draw_cell_text(t: &LaidTable, c: &LaidCell, cx0: f32, cw: f32, cy0: f32, cy1: f32, page: &mut Page) {
-    let inner = cw - 2.0 * CELL_PAD_X;
+    let inner = cw - 2.0 * CELL_PAD_X - c.inset;
     let text_h = c.lines.len() as f32 * t.line_height;
     // Vertically centred; a part too short for the whole text shows it from the top.
     let mut line_top = cy0 + ((cy1 - cy0 - text_h) / 2.0).max(CELL_PAD_Y);
@@ -926,7 +955,7 @@ fn draw_cell_text(t: &LaidTable, c: &LaidCell, cx0: f32, cw: f32, cy0: f32, cy1:
         }
         let placed = text::place_line(&c.prepared, line.clone(), true, 0.0, inner, c.align, 0.0);
         let baseline = line_top + (t.line_height - t.size) / 2.0 + super::EM_ASCENT * t.size;
-        super::push_pieces(page, placed, cx0 + CELL_PAD_X, t.size, baseline, role);
+        super::push_pieces(page, placed, cx0 + CELL_PAD_X + c.inset / 2.0, t.size, baseline, role);
         line_top += t.line_height;
     }
 }
