@@ -262,29 +262,13 @@ fn oriented_section_properties(
     if title_page {
         x.empty("w:headerReference", &[("w:type", "first"), ("r:id", RID_HEADER_FIRST)])?;
     }
-    match footers {
-        SectionFooters::Numbered if landscape => {
-            x.empty(
-                "w:footerReference",
-                &[("w:type", "default"), ("r:id", RID_FOOTER_TURNED_ODD)],
-            )?;
-            x.empty(
-                "w:footerReference",
-                &[("w:type", "even"), ("r:id", RID_FOOTER_TURNED_EVEN)],
-            )?;
-        }
-        SectionFooters::Numbered => {
-            x.empty("w:footerReference", &[("w:type", "default"), ("r:id", RID_FOOTER_ODD)])?;
-            x.empty("w:footerReference", &[("w:type", "even"), ("r:id", RID_FOOTER_EVEN)])?;
-        }
-        SectionFooters::Empty => {
-            x.empty(
-                "w:footerReference",
-                &[("w:type", "default"), ("r:id", RID_FOOTER_EMPTY)],
-            )?;
-            x.empty("w:footerReference", &[("w:type", "even"), ("r:id", RID_FOOTER_EMPTY)])?;
-        }
-    }
+    let (odd, even) = match footers {
+        SectionFooters::Numbered if landscape => (RID_FOOTER_TURNED_ODD, RID_FOOTER_TURNED_EVEN),
+        SectionFooters::Numbered => (RID_FOOTER_ODD, RID_FOOTER_EVEN),
+        SectionFooters::Empty => (RID_FOOTER_EMPTY, RID_FOOTER_EMPTY),
+    };
+    x.empty("w:footerReference", &[("w:type", "default"), ("r:id", odd)])?;
+    x.empty("w:footerReference", &[("w:type", "even"), ("r:id", even)])?;
     if title_page {
         x.empty("w:footerReference", &[("w:type", "first"), ("r:id", RID_FOOTER_EMPTY)])?;
     }

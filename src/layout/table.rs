@@ -203,10 +203,19 @@ fn measure_at(
     }))
 }
 
+/// The width its columns give a cell's text: theirs less the padding on both sides.
+fn cell_measure(c: &LaidCell, widths: &[f32]) -> f32 {
+    widths[c.col..c.col + c.colspan].iter().sum::<f32>() - 2.0 * CELL_PAD_X
+}
+
+/// A cell's text broken greedily into `measure`.
+fn lines_within(c: &LaidCell, measure: f32) -> Vec<Range<usize>> {
+    text::break_lines(&c.prepared, measure, measure, text::Compression::Never)
+}
+
 /// A cell's text broken greedily into the width its columns give it, less its inset.
 fn cell_lines(c: &LaidCell, widths: &[f32]) -> Vec<Range<usize>> {
-    let inner = widths[c.col..c.col + c.colspan].iter().sum::<f32>() - 2.0 * CELL_PAD_X - c.inset;
-    text::break_lines(&c.prepared, inner, inner, text::Compression::Never)
+    lines_within(c, cell_measure(c, widths) - c.inset)
 }
 
 /// Where no choice of widths frees a label (`…申/请`), the narrowest inset, in half-character
@@ -216,14 +225,14 @@ fn narrow_if_stranded(c: &mut LaidCell, widths: &[f32], size: f32) {
     if c.lines.len() < 2 || break_fault(c, &c.lines) < STRANDED {
         return;
     }
-    let inner = widths[c.col..c.col + c.colspan].iter().sum::<f32>() - 2.0 * CELL_PAD_X;
+    let inner = cell_measure(c, widths);
     let most_lines = c.lines.len() + 1;
     for step in 1.. {
         let inset = step as f32 * size / 2.0;
         if inner - inset < 2.0 * size {
             return;
         }
-        let lines = text::break_lines(&c.prepared, inner - inset, inner - inset, text::Compression::Never);
+        let lines = lines_within(c, inner - inset);
         if lines.len() <= most_lines && break_fault(c, &lines) < STRANDED {
             c.inset = inset;
             c.lines = lines;
