@@ -122,3 +122,47 @@ fn bad_tables_are_located() {
         "{err}"
     );
 }
+
+#[test]
+fn a_long_caption_breaks_in_the_docx_where_the_pdf_breaks_it() {
+    let long = "表1　2024年各单位政府信息公开工作情况及依申请公开办理结果、行政复议和行政诉讼统计";
+    let text = std::fs::read_to_string(root().join("samples/long-table.yaml")).unwrap();
+    let text = edited(
+        &text,
+        &[(
+            "caption: 表1　2024年各单位政府信息公开工作情况",
+            &format!("caption: {long}"),
+        )],
+    );
+    let (dir, input) = write_temp("long-caption.yaml", &text);
+    let out = dir.path().join("out");
+    let run = gongwen(&["build", input.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    // The PDF's caption lines, top to bottom, each centred on page 1.
+    let pdf = read_pdf(&out.join("long-caption.pdf"));
+    let lines: Vec<String> = pdf::upright_lines(&pdf.pages[0], 1.5)
+        .into_iter()
+        .map(|l| squash(&l.text))
+        .filter(|l| squash(long).contains(l.as_str()) && l.chars().count() > 4)
+        .collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    eprintln!("{lines:?}");
+    assert_eq!(lines.concat(), squash(long));
+    // The DOCX caption: the same two lines, a line break between.
+    let xml = docx_part(&out.join("long-caption.docx"), "word/document.xml");
+    let caption = xml
+        .split("<w:p>")
+        .find(|p| p.contains("表1"))
+        .expect("the caption paragraph");
+    let pieces: Vec<String> = caption.split("<w:br/>").map(elements_text).collect();
+    assert_eq!(pieces.len(), 2, "{caption}");
+    assert_eq!(squash(&pieces[0]), lines[0]);
+}
+
+/// The text of the `w:t` elements in an XML fragment.
+fn elements_text(xml: &str) -> String {
+    xml.split("<w:t>")
+        .skip(1)
+        .filter_map(|p| p.split("</w:t>").next())
+        .collect()
+}

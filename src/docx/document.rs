@@ -430,12 +430,19 @@ fn ambiguous(c: char) -> bool {
 /// A run of text; `\n` becomes a line break and `\t` a tab, the rest goes into w:t. Only bold
 /// and the East-Asian hint are direct formatting; everything else comes from the style.
 pub(super) fn text_runs(x: &mut Xml, text: &str, bold: bool) -> Result<(), DocxError> {
+    spaced_text_runs(x, text, bold, None)
+}
+
+/// [`text_runs`] at character spacing `tracking` (twips) where our layout set the text tighter
+/// than its style.
+pub(super) fn spaced_text_runs(x: &mut Xml, text: &str, bold: bool, tracking: Option<i32>) -> Result<(), DocxError> {
     if text.is_empty() {
         return Ok(());
     }
     x.open("w:r", &[])?;
     RPr {
         bold,
+        tracking,
         east_asia_hint: text.chars().any(ambiguous),
         ..RPr::default()
     }

@@ -15,13 +15,13 @@
 use std::ops::Range;
 
 use super::DocxError;
-use super::document::{t, text_runs};
+use super::document::{spaced_text_runs, t, text_runs};
 use super::styles::{TABLE_CAPTION, TABLE_HEADING, TABLE_LABEL, TABLE_TEXT};
 use super::xml::{Ind, LineRule, PPr, RPr, Spacing, Xml, half_points, twips};
 use crate::layout::TableFacts;
 use crate::layout::table::{CELL_PAD_X, CELL_PAD_Y, RULE_INNER, RULE_OUTER};
 use crate::layout::{BODY_ROWS_KEPT_WITH_HEADER, CONTINUED_LABEL_HEIGHT};
-use crate::model::{Border, Cell, CellKind, Table};
+use crate::model::{Border, CellKind, Table};
 use crate::style::Style;
 
 /// Room (pt) each side of a cell gives up from its padding so that a line our layout fitted
@@ -61,6 +61,8 @@ struct Plan<'a> {
     row_cells: Vec<Vec<usize>>,
     /// Each cell's inset in points (layout's narrower measure), 0 where layout gave none.
     insets: Vec<f32>,
+    /// Each cell's character spacing in twips where layout set it tighter than the style's.
+    tracking: Vec<Option<i32>>,
 }
 
 impl<'a> Plan<'a> {
@@ -114,8 +116,13 @@ impl<'a> Plan<'a> {
             Some(insets) if insets.len() == table.cells.len() => insets.clone(),
             _ => vec![0.0; table.cells.len()],
         };
+        let tracking = match facts.map(|f| &f.cell_tracking) {
+            Some(t) if t.len() == table.cells.len() => t.iter().map(|t| t.map(twips)).collect(),
+            _ => vec![None; table.cells.len()],
+        };
         Plan {
             insets,
+            tracking,
             table,
             cols,
             size,
@@ -206,7 +213,15 @@ pub(crate) fn write(
             ..PPr::default()
         }
         .write(x)?;
-        text_runs(x, caption, false)?;
+        // Broken where our PDF breaks it (balanced lines, as a title), when the lines are the
+        // caption whole.
+        let lines = facts
+            .map(|f| &f.caption_lines)
+            .filter(|l| l.len() > 1 && l.concat() == *caption);
+        match lines {
+            Some(lines) => text_runs(x, &lines.join("\n"), false)?,
+            None => text_runs(x, caption, false)?,
+        }
         x.close("w:p")?;
     }
 
@@ -272,9 +287,8 @@ fn write_part(
             } else {
                 Merge::Continue
             };
-            let inset = plan.insets[i];
             let page_break = std::mem::take(break_first_row);
-            write_cell(x, style, plan, (cell, inset), merge, keep_next, page_break)?;
+            write_cell(x, style, plan, i, merge, keep_next, page_break)?;
         }
         x.close("w:tr")?;
     }
@@ -391,17 +405,19 @@ fn border(x: &mut Xml, name: &str, width: Option<f32>) -> Result<(), DocxError> 
     }
 }
 
-/// `cell` with its inset (points off its measure, half each side: the paragraph's indents).
+/// The table's cell `index`, with its inset (points off its measure, half each side: the
+/// paragraph's indents) and its character spacing where layout set it tighter.
 fn write_cell(
     x: &mut Xml,
     style: &Style,
     plan: &Plan,
-    (cell, inset): (&Cell, f32),
+    index: usize,
     merge: Merge,
     keep_next: bool,
     page_break: bool,
 ) -> Result<(), DocxError> {
     let t = plan.table;
+    let (cell, inset, tracking) = (&t.cells[index], plan.insets[index], plan.tracking[index]);
     x.open("w:tc", &[])?;
     // CT_TcPr order: tcW, gridSpan, vMerge, tcBorders, vAlign.
     x.open("w:tcPr", &[])?;
@@ -452,7 +468,7 @@ fn write_cell(
         x.open("w:p", &[])?;
         ppr.write(x)?;
         ppr.page_break_before = false;
-        text_runs(x, line.trim_end_matches('\r'), false)?;
+        spaced_text_runs(x, line.trim_end_matches('\r'), false, tracking)?;
         x.close("w:p")?;
     }
     x.close("w:tc")

@@ -726,6 +726,7 @@ fn table_facts(t: &crate::model::Table, page_starts: Vec<usize>) -> crate::layou
         space_after: 10.0,
         cell_lines: t.cells.iter().map(|c| vec![c.text.clone()]).collect(),
         cell_insets: vec![0.0; t.cells.len()],
+        cell_tracking: vec![None; t.cells.len()],
         caption_lines: t.caption.iter().cloned().collect(),
         landscape: t.landscape,
     }

@@ -780,7 +780,7 @@ fn table_block(
     let caption = label(&t.caption, "the table's caption", &style.table_caption)?;
     let caption_lines = caption
         .as_ref()
-        .map_or_else(Vec::new, |c| text::break_title(c, width, None));
+        .map_or_else(Vec::new, |c| text::break_title(c, width, Some(&[])));
     // The 续表 label is set in the caption's face at the table's own (stepped) size.
     let continued_role = Role {
         size: laid.size,
@@ -1282,6 +1282,11 @@ fn place_table(tb: &LaidTableBlock, style: &Style, cur: &mut Cursor) -> TableFac
                 .map(|c| c.lines.iter().map(|l| slice_text(&c.prepared, l)).collect())
                 .collect();
             let cell_insets = t.cells.iter().map(|c| c.inset).collect();
+            let cell_tracking = t
+                .cells
+                .iter()
+                .map(|c| ((c.prepared.tracking - style.grid.tracking).abs() > 1e-4).then_some(c.prepared.tracking))
+                .collect();
             return TableFacts {
                 block: tb.block,
                 continued_size: t.size,
@@ -1291,6 +1296,7 @@ fn place_table(tb: &LaidTableBlock, style: &Style, cur: &mut Cursor) -> TableFac
                 space_after,
                 cell_lines,
                 cell_insets,
+                cell_tracking,
                 caption_lines,
                 landscape: tb.landscape,
             };

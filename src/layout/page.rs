@@ -245,6 +245,9 @@ pub struct TableFacts {
     pub cell_lines: Vec<Vec<String>>,
     /// Each cell's inset (points off its measure, half each side; see `LaidCell::inset`).
     pub cell_insets: Vec<f32>,
+    /// Each cell's character spacing (pt) where layout set it tighter than the table's to free
+    /// a stranded character (see `table::tighten_if_stranded`), else None.
+    pub cell_tracking: Vec<Option<f32>>,
     /// Type size of the 续表 label on continuation pages.
     pub continued_size: f32,
     /// The caption's lines as laid out (centred, within the 版心); empty without a caption.

@@ -495,14 +495,16 @@ pub fn break_title(p: &Prepared, width: f32, words: Option<&[&str]>) -> Vec<Rang
     let span = |a: usize, b: usize| widths[a..b].iter().sum::<f32>();
     let mut best: Option<(f32, Vec<usize>)> = None;
     let mut chosen = Vec::new();
-    // Breaking inside a word is paid for like five characters of imbalance (词意完整), inside a
-    // name like fifty: only a title with no other way to fit breaks there.
+    // Breaking inside a word is paid for like twelve characters of imbalance (词意完整: a
+    // lopsided title reads, `2024年/度` does not), inside a name like fifty: only a title with
+    // no other way to fit breaks there.
     let whole = words.unwrap_or_default();
+    let segmented = words.is_some();
     let words = match words {
         Some(whole) => word_boundaries(&p.text, whole),
         None => vec![true; p.text.len() + 1],
     };
-    let inside_word = (5.0 * p.size).powi(2);
+    let inside_word = (12.0 * p.size).powi(2);
     // A name longer than a line must break somewhere: between its own words first.
     let between_words_of_name = (20.0 * p.size).powi(2);
     let inside_name = (50.0 * p.size).powi(2);
@@ -512,11 +514,25 @@ pub fn break_title(p: &Prepared, width: f32, words: Option<&[&str]>) -> Vec<Rang
             .filter(|n| !n.is_empty())
             .any(|n| p.text.match_indices(n).any(|(s, _)| s < at && at < s + n.len()))
     };
+    // A conjunction ends no line of a title and 的 starts none (`工作情况/及依申请…`, not
+    // `工作情况及/依申请…`): paid for like three characters of imbalance.
+    let clinging = (3.0 * p.size).powi(2);
+    let clings = |at: usize| {
+        let before = p.text[..at].chars().next_back();
+        let after = p.text[at..].chars().next();
+        let lone_before = before.is_some_and(|c| {
+            let start = at - c.len_utf8();
+            matches!(c, '及' | '和' | '与' | '暨' | '或' | '并' | '同') && words[start]
+        });
+        let lone_after = after.is_some_and(|c| matches!(c, '的' | '之') && words[at + c.len_utf8()]);
+        segmented && (lone_before || lone_after)
+    };
     let penalties: Vec<f32> = candidates
         .iter()
         .map(|&i| {
             let at = p.clusters[i].range.start;
             match (words[at], in_name(at)) {
+                (true, false) if clings(at) => clinging,
                 (true, false) => 0.0,
                 (true, true) => between_words_of_name,
                 (false, true) => inside_name,
@@ -574,6 +590,12 @@ fn word_boundaries(text: &str, whole: &[&str]) -> Vec<bool> {
             at[i] = false;
         }
         prev = Some(c);
+    }
+    // The dictionary splits `2024年度` after its 年 (it reads `年` as the count's unit).
+    for word in ["年度", "季度", "月份", "年份"] {
+        for (start, _) in text.match_indices(word) {
+            at[start + word.len() / 2] = false;
+        }
     }
     for name in whole.iter().filter(|n| !n.is_empty()) {
         for (start, _) in text.match_indices(name) {

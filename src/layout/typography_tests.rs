@@ -204,3 +204,33 @@ fn an_issuer_longer_than_a_line_breaks_between_its_own_words() {
     assert!(lines[0].ends_with("人民政府"), "{lines:?}");
     assert!(lines[1].starts_with("办公室2019年"), "{lines:?}");
 }
+
+#[test]
+fn a_title_line_ends_with_no_conjunction_and_no_word_is_split() {
+    for (title, issuer) in [
+        ("某县2024年政府信息公开工作情况及依申请公开办理结果统计", "某县"),
+        (
+            "清河县自然资源局关于报送耕地保护和永久基本农田保护情况的报告",
+            "清河县自然资源局",
+        ),
+        (
+            "关于进一步做好政务服务事项标准化与办事指南规范化工作的通知",
+            "某市人民政府办公室",
+        ),
+        (
+            "某市人民政府办公室关于印发政务公开工作要点及任务分工的通知",
+            "某市人民政府办公室",
+        ),
+        ("关于开展全县政府网站和政务新媒体检查的通知", "某县"),
+        ("某县人民政府关于2024年度政府信息公开工作的报告", "某县人民政府"),
+        ("国务院办公厅关于印发2024年政务公开工作要点的通知", "国务院办公厅"),
+    ] {
+        let lines = title_lines(title, issuer);
+        assert!(lines.len() > 1, "{lines:?}");
+        assert_eq!(lines.concat(), title);
+        for (i, l) in lines.iter().enumerate() {
+            assert!(!l.ends_with(['及', '和', '与']), "{lines:?}");
+            assert!(i == 0 || !l.starts_with(['的', '度']), "{lines:?}");
+        }
+    }
+}
