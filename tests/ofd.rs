@@ -200,8 +200,9 @@ fn table_borders_are_stroked_paths_at_the_pdfs_rules() {
             ruled_pages += 1;
         }
     }
+    // The seed's three tables take its pages 7 and 8.
     assert!(
-        ruled_pages >= 3,
+        ruled_pages >= 2,
         "the sample's three tables are ruled ({ruled_pages} pages)"
     );
 }

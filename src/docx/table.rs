@@ -405,8 +405,9 @@ fn border(x: &mut Xml, name: &str, width: Option<f32>) -> Result<(), DocxError> 
     }
 }
 
-/// The table's cell `index`, with its inset (points off its measure, half each side: the
-/// paragraph's indents) and its character spacing where layout set it tighter.
+/// The table's cell `index`, with its inset (points off its measure: on the right of a label,
+/// half each side of centred text: the paragraph's indents) and its character spacing where
+/// layout set it tighter.
 fn write_cell(
     x: &mut Xml,
     style: &Style,
@@ -446,16 +447,23 @@ fn write_cell(
         _ => TABLE_TEXT,
     };
     let id = cell_style(base, style, plan.size);
-    let half_inset = (inset > 0.0).then(|| twips(inset / 2.0));
+    // A label (left-aligned) keeps the column's left edge: its whole inset is on the right.
+    let ind = (inset > 0.0).then(|| match cell.kind {
+        CellKind::RowHeader => Ind {
+            right: Some(twips(inset)),
+            ..Ind::default()
+        },
+        _ => Ind {
+            left: Some(twips(inset / 2.0)),
+            right: Some(twips(inset / 2.0)),
+            ..Ind::default()
+        },
+    });
     let mut ppr = PPr {
         style: Some(&id),
         keep_next,
         page_break_before: page_break,
-        ind: half_inset.map(|side| Ind {
-            left: Some(side),
-            right: Some(side),
-            ..Ind::default()
-        }),
+        ind,
         ..PPr::default()
     };
     // A line the clerk broke is a paragraph of its own: the reader wraps the rest itself.

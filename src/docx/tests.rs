@@ -1194,3 +1194,47 @@ fn a_landscape_section_numbers_its_pages_in_turned_footers() {
     assert!(!part(&plain, "word/_rels/document.xml.rels").contains("footer4.xml"));
     assert!(!part(&plain, "[Content_Types].xml").contains("footer4.xml"));
 }
+
+#[test]
+fn a_cell_layout_set_tighter_or_narrower_carries_its_spacing_and_indents() {
+    let t = tree_table("");
+    let mut f = table_facts(&t, vec![]);
+    let label = t.cells.iter().position(|c| c.text == "县政府办公室").unwrap();
+    let figure = t.cells.iter().position(|c| c.text == "5").unwrap();
+    f.cell_tracking[label] = Some(-1.1);
+    f.cell_insets[label] = 5.25;
+    f.cell_insets[figure] = 5.0;
+    let d = document_xml(&table_doc(t), &with_tables(vec![f]));
+    let cells = d.find_all("w:tc");
+    let cell = |text: &str| *cells.iter().find(|c| c.w_text() == text).unwrap();
+    // The label: its runs 22 twips tighter (−1.1 pt), the whole inset on its right so that it
+    // keeps the column's left edge.
+    let tight = cell("县政府办公室");
+    let spacing: Vec<Option<&str>> = tight
+        .find_all("w:r")
+        .iter()
+        .map(|r| r.path(&["w:rPr", "w:spacing"]).attr("w:val"))
+        .collect();
+    assert!(
+        !spacing.is_empty() && spacing.iter().all(|s| *s == Some("-22")),
+        "{spacing:?}"
+    );
+    let ind = tight.path(&["w:p", "w:pPr", "w:ind"]);
+    assert_eq!((ind.attr("w:left"), ind.attr("w:right")), (None, Some("105")));
+    // A centred figure: half its inset each side, no spacing of its own.
+    let centred = cell("5");
+    let ind = centred.path(&["w:p", "w:pPr", "w:ind"]);
+    assert_eq!((ind.attr("w:left"), ind.attr("w:right")), (Some("50"), Some("50")));
+    assert!(centred.find_all("w:spacing").iter().all(|s| s.attr("w:val").is_none()));
+    // Every other cell: neither.
+    for c in cells
+        .iter()
+        .filter(|c| !["县政府办公室", "5"].contains(&c.w_text().as_str()))
+    {
+        assert!(
+            c.find_all("w:ind").is_empty() && c.find_all("w:rPr").iter().all(|r| r.child("w:spacing").is_none()),
+            "{}",
+            c.w_text()
+        );
+    }
+}
