@@ -100,6 +100,51 @@ fn no_cell_line_holds_a_single_character_of_a_longer_label() {
 }
 
 #[test]
+fn short_labels_wrap_between_words() {
+    // The 2021 table 三's second label column: `（三）不/予公开` reads badly where
+    // `（三）不予/公开` does not; a line ending inside a word costs the width search about a
+    // line and a half, and these labels span rows enough to take the line.
+    let whole = |line: &str| {
+        [
+            "（三）",
+            "（四）",
+            "（五）",
+            "（六）",
+            "不予",
+            "无法",
+            "其他",
+            "公开",
+            "提供",
+            "处理",
+        ]
+        .iter()
+        .any(|w| line.ends_with(w))
+    };
+    for sample in [
+        "annual-report-2021",
+        "annual-report-2021-published",
+        "annual-report-2021-large-figures",
+        "long-office-title",
+    ] {
+        let layout = laid(sample);
+        let mut seen = 0;
+        for t in &layout.decisions.tables {
+            for lines in &t.cell_lines {
+                let text = lines.concat();
+                if !["（三）不予公开", "（四）无法提供", "（五）不予处理", "（六）其他处理"].contains(&text.as_str())
+                {
+                    continue;
+                }
+                seen += 1;
+                let ends = &lines[..lines.len().saturating_sub(1)];
+                assert!(ends.iter().all(|l| whole(l)), "{sample}: {lines:?}");
+            }
+        }
+        assert!(seen >= 4, "{sample}: {seen}");
+    }
+}
+
+#[test]
 fn the_docx_splits_a_table_with_a_continued_label_where_the_pdf_breaks() {
     let (_dir, pdf, docx) = build_sample("long-table");
     let pages = page_count(&pdf);

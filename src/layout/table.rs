@@ -41,6 +41,9 @@ pub struct LaidCell {
     pub prepared: Prepared,
     pub lines: Vec<Range<usize>>,
     pub align: Align,
+    /// Where the cell's text may break between words (byte offsets; see
+    /// `text::word_boundaries`).
+    pub words: Vec<bool>,
     /// Points taken off the cell's measure (on the right of a left-aligned label, half on each
     /// side of centred text): where the columns' widths leave a label with one character on
     /// its last line, a narrower measure breaks it earlier (the DOCX gives the cell's
@@ -340,7 +343,8 @@ fn fits_in_word_processors(p: &Prepared, line: &Range<usize>, measure: f32, less
 /// character of its longer text (`自/然人`, `行政复/议`, `稳/定”`), a break a careful
 /// typesetter never leaves; [`UNIT_ALONE`] when the single character is a whole bracketed
 /// unit on its own line (`行政复议/（件）`), which reads as one piece and is the lesser
-/// fault; else [`CLEAN`]. Marks do not count as characters.
+/// fault; [`INSIDE_WORD`] when a line ends inside a word (`（三）不/予公开`, `对外公/开总数量`);
+/// else [`CLEAN`]. Marks do not count as characters.
 fn break_fault(c: &LaidCell, lines: &[Range<usize>]) -> u8 {
     let fault = |l: &Range<usize>| {
         let clusters = &c.prepared.clusters[l.clone()];
@@ -358,16 +362,25 @@ fn break_fault(c: &LaidCell, lines: &[Range<usize>]) -> u8 {
             _ => CLEAN,
         }
     };
-    if lines.len() > 1 {
-        lines.iter().map(fault).max().unwrap_or(CLEAN)
+    if lines.len() < 2 {
+        return CLEAN;
+    }
+    let worst = lines.iter().map(fault).max().unwrap_or(CLEAN);
+    let inside_word = lines[1..].iter().any(|l| {
+        let at = c.prepared.clusters.get(l.start).map_or(0, |k| k.range.start);
+        !c.words.get(at).copied().unwrap_or(true)
+    });
+    if worst == CLEAN && inside_word {
+        INSIDE_WORD
     } else {
-        CLEAN
+        worst
     }
 }
 
 const CLEAN: u8 = 0;
-const UNIT_ALONE: u8 = 1;
-const STRANDED: u8 = 2;
+const INSIDE_WORD: u8 = 1;
+const UNIT_ALONE: u8 = 2;
+const STRANDED: u8 = 3;
 
 /// Whether `text` is one bracketed piece, `（件）` or `(条)`.
 fn is_bracketed_unit(text: &str) -> bool {
@@ -384,9 +397,17 @@ type CellState = (usize, u8);
 /// height it could save.
 const STRANDED_COST: f32 = 1000.0;
 /// What a bracketed unit alone on its line costs: less than a stranded character, so that
-/// `行政复议/（件）` is taken over `行政复/议/（件）`, yet more than any height it could save,
-/// so that a unit stays on its label's line where the width allows.
-const UNIT_ALONE_COST: f32 = 900.0;
+/// `行政复议/（件）` is taken over `行政复/议/（件）` by more than any words broken across
+/// lines could weigh ([`INSIDE_WORDS_MOST`]), yet more than any height it could save, so that
+/// a unit stays on its label's line where the width allows.
+const UNIT_ALONE_COST: f32 = 500.0;
+/// What a cell with a line ending inside a word costs (`（三）不/予公开`): about a line and a
+/// half of 五号 in a cell, so that a label takes a line more to read whole (a label spanning
+/// several rows, none), not two.
+const INSIDE_WORD_COST: f32 = 20.0;
+/// What a table's lines ending inside words cost at most: less than the step from a
+/// bracketed unit alone to a stranded character, so that no number of them is worth either.
+const INSIDE_WORDS_MOST: f32 = 0.9 * (STRANDED_COST - UNIT_ALONE_COST);
 /// Width moves before the search stops (each strictly lowers the cost).
 const MAX_WIDTH_MOVES: usize = 200;
 /// The steps a move shifts width by, in characters of the table's size.
@@ -447,7 +468,8 @@ impl<'a> CellStates<'a> {
 }
 
 /// What the cells' states cost: the table's height (when `height_counts`) plus
-/// [`STRANDED_COST`] or [`UNIT_ALONE_COST`] per faulty cell.
+/// [`STRANDED_COST`] or [`UNIT_ALONE_COST`] per faulty cell and [`INSIDE_WORD_COST`] per cell with a
+/// line ending inside a word, those together at most [`INSIDE_WORDS_MOST`].
 fn widths_cost(table: &Table, state: &[CellState], size: f32, height_counts: bool) -> f32 {
     let faults: f32 = state
         .iter()
@@ -457,13 +479,16 @@ fn widths_cost(table: &Table, state: &[CellState], size: f32, height_counts: boo
             _ => 0.0,
         })
         .sum();
+    // Capped: no number of words broken across lines is worth a character left alone (a long
+    // table's unit names against its headings' `行政复议/（件）`).
+    let inside_word = state.iter().filter(|s| s.1 == INSIDE_WORD).count() as f32 * INSIDE_WORD_COST;
     let height = if height_counts {
         let counts: Vec<usize> = state.iter().map(|s| s.0).collect();
         row_heights(table, &counts, size).iter().sum::<f32>()
     } else {
         0.0
     };
-    height + faults
+    height + faults + inside_word.min(INSIDE_WORDS_MOST)
 }
 
 /// Column widths (summing to the same total) that make the table as short as it can be with
@@ -694,6 +719,7 @@ fn prepare_cells(
             rowspan: c.rowspan,
             colspan: c.colspan,
             kind: c.kind,
+            words: text::word_boundaries(&prepared.text, &[]),
             prepared,
             lines: Vec::new(),
             align,
@@ -1150,6 +1176,7 @@ mod tests {
             rowspan: 1,
             colspan: 1,
             kind: CellKind::RowHeader,
+            words: text::word_boundaries(&prepared.text, &[]),
             prepared,
             lines: Vec::new(),
             align: Align::Left,

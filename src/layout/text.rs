@@ -572,7 +572,7 @@ struct Cuts<'a> {
 /// segmentation of Chinese (its data is compiled in and read in place, so the first title costs
 /// nothing to set up), with a number kept with what it counts (`2024年`, `第9号`) and each of
 /// `whole` (the issuer's name) kept from the words around it.
-fn word_boundaries(text: &str, whole: &[&str]) -> Vec<bool> {
+pub(crate) fn word_boundaries(text: &str, whole: &[&str]) -> Vec<bool> {
     let mut at = vec![false; text.len() + 1];
     let segmenter =
         icu_segmenter::WordSegmenter::new_dictionary(icu_segmenter::options::WordBreakInvariantOptions::default());
