@@ -1017,27 +1017,9 @@ pub fn draw_row_slice(
         if t.border == Border::Grid {
             rect(page, cx0, top, cx0 + cw, bottom, RULE_INNER);
         }
-        let role = cell_role(c.kind);
         let mut line_top = top + CELL_PAD_Y;
         for line in c.lines.iter().skip(from).take(count) {
-            let placed = text::place_line(
-                &c.prepared,
-                line.clone(),
-                true,
-                0.0,
-                cw - 2.0 * CELL_PAD_X - c.inset,
-                c.align,
-                0.0,
-            );
-            let baseline = line_top + (t.line_height - t.size) / 2.0 + super::EM_ASCENT * t.size;
-            super::push_pieces(
-                page,
-                placed,
-                cx0 + CELL_PAD_X + c.inset_before(),
-                t.size,
-                baseline,
-                role,
-            );
+            draw_cell_line(t, c, line, (cx0, cw), line_top, page);
             line_top += t.line_height;
         }
         stamp_cell(page, first_run, k);
@@ -1110,11 +1092,9 @@ fn rect(page: &mut Page, x0: f32, y0: f32, x1: f32, y1: f32, width: f32) {
 }
 
 fn draw_cell_text(t: &LaidTable, c: &LaidCell, cx0: f32, cw: f32, cy0: f32, cy1: f32, page: &mut Page) {
-    let inner = cw - 2.0 * CELL_PAD_X - c.inset;
     let text_h = c.lines.len() as f32 * t.line_height;
     // Vertically centred; a part too short for the whole text shows it from the top.
     let mut line_top = cy0 + ((cy1 - cy0 - text_h) / 2.0).max(CELL_PAD_Y);
-    let role = cell_role(c.kind);
     let from = page.runs.len();
     for line in &c.lines {
         if line_top + t.line_height > cy1 + 0.01 {
@@ -1125,18 +1105,25 @@ fn draw_cell_text(t: &LaidTable, c: &LaidCell, cx0: f32, cw: f32, cy0: f32, cy1:
             }
             break;
         }
-        let placed = text::place_line(&c.prepared, line.clone(), true, 0.0, inner, c.align, 0.0);
-        let baseline = line_top + (t.line_height - t.size) / 2.0 + super::EM_ASCENT * t.size;
-        super::push_pieces(
-            page,
-            placed,
-            cx0 + CELL_PAD_X + c.inset_before(),
-            t.size,
-            baseline,
-            role,
-        );
+        draw_cell_line(t, c, line, (cx0, cw), line_top, page);
         line_top += t.line_height;
     }
+}
+
+/// One of a cell's lines in the cell `cx0` + `cw` wide, its line box's top at `line_top`.
+fn draw_cell_line(
+    t: &LaidTable,
+    c: &LaidCell,
+    line: &Range<usize>,
+    (cx0, cw): (f32, f32),
+    line_top: f32,
+    page: &mut Page,
+) {
+    let inner = cw - 2.0 * CELL_PAD_X - c.inset;
+    let placed = text::place_line(&c.prepared, line.clone(), true, 0.0, inner, c.align, 0.0);
+    let baseline = line_top + (t.line_height - t.size) / 2.0 + super::EM_ASCENT * t.size;
+    let x = cx0 + CELL_PAD_X + c.inset_before();
+    super::push_pieces(page, placed, x, t.size, baseline, cell_role(c.kind));
 }
 
 #[cfg(test)]
