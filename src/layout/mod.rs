@@ -439,7 +439,7 @@ fn title_region(cx: &Context, doc: &Document, items: &mut Vec<Item>) -> Result<V
             &origin,
         )?;
         let issuer: Vec<&str> = doc.issuer.iter().map(String::as_str).collect();
-        let lines = text::break_title(&prepared, style.page.body_width, Some(&issuer));
+        let lines = text::break_title(&prepared, style.page.body_width, &issuer);
         for l in &lines {
             title_lines.push(slice_text(&prepared, l));
         }
@@ -780,7 +780,7 @@ fn table_block(
     let caption = label(&t.caption, "the table's caption", &style.table_caption)?;
     let caption_lines = caption
         .as_ref()
-        .map_or_else(Vec::new, |c| text::break_title(c, width, Some(&[])));
+        .map_or_else(Vec::new, |c| text::break_title(c, width, &[]));
     // The 续表 label is set in the caption's face at the table's own (stepped) size.
     let continued_role = Role {
         size: laid.size,

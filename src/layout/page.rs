@@ -243,7 +243,8 @@ pub struct TableFacts {
     pub space_after: f32,
     /// Each cell's text as laid out, line by line (same order as `Table::cells`).
     pub cell_lines: Vec<Vec<String>>,
-    /// Each cell's inset (points off its measure, half each side; see `LaidCell::inset`).
+    /// Each cell's inset (points off its measure: on a label's right, half each side of centred
+    /// text; see `LaidCell::inset`).
     pub cell_insets: Vec<f32>,
     /// Each cell's character spacing (pt) where layout set it tighter than the table's to free
     /// a stranded character (see `table::tighten_if_stranded`), else None.

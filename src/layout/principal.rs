@@ -454,7 +454,7 @@ pub(super) fn attachment_head(
     label.keep_with_next = true;
     parts.push(label, 0, a.first_block);
     let prepared = prepare(cx, RunRole::Title, &a.title, a.title_pos, "the attachment's title")?;
-    let lines = text::break_title(&prepared, cx.style.page.body_width, Some(&[]));
+    let lines = text::break_title(&prepared, cx.style.page.body_width, &[]);
     titles.push(lines.iter().map(|l| super::slice_text(&prepared, l)).collect());
     let mut title = lines_block(cx, RunRole::Title, prepared, 0.0, 0.0, cx.style.title.align);
     title.lines = lines;

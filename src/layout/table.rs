@@ -143,8 +143,14 @@ pub fn measure(
     // that fits. Column headings may wrap more: they are paid for once a page, not every row.
     let mut last_err = None;
     let mut fallback = None;
+    // Where each cell's text may break between words: the same at every size.
+    let words: Vec<Vec<bool>> = table
+        .cells
+        .iter()
+        .map(|c| text::word_boundaries(&c.text, &[]))
+        .collect();
     for size in steps {
-        match measure_at(table, fonts, book, width, size, what)? {
+        match measure_at(table, fonts, book, width, size, what, &words)? {
             Ok(t) if t.cells.iter().all(|c| reads_well(c, width)) => return Ok(t),
             Ok(t) => fallback = Some(t),
             Err(e) => last_err = Some(e),
@@ -167,8 +173,9 @@ fn measure_at(
     width: f32,
     size: f32,
     what: &str,
+    words: &[Vec<bool>],
 ) -> Result<Result<LaidTable, LayoutError>, LayoutError> {
-    let mut cells = prepare_cells(table, fonts, book, size, what)?;
+    let mut cells = prepare_cells(table, fonts, book, size, what, words)?;
     let (min, max) = column_bounds(table.columns, &cells, size);
     let widths = match fit_widths(table, &min, &max, width, size) {
         Ok(w) => w,
@@ -182,34 +189,19 @@ fn measure_at(
     // narrower measure will set it (a line more, no fault). Each finds a local best, neither
     // always the better one; the table takes the widths whose result, as it will be set, costs
     // least (the first on a tie).
-    let mut searches = Vec::with_capacity(2);
-    for narrowing in [false, true] {
-        let mut states = CellStates::new(&cells, size, narrowing);
-        let mut found = shortest_widths(table, &mut states, &min, widths.clone(), size, free);
-        // Where one-column moves cannot free every label, a start with none stranded, when the
-        // 版心 allows one.
-        if found.1 >= STRANDED_COST
-            && free
-            && let Some(start) = unstranded_start(&mut states, &min, &found.0, size)
-        {
-            let other = shortest_widths(table, &mut states, &min, start, size, free);
-            if other.1 < found.1 - 0.01 {
-                found = other;
-            }
-        }
-        searches.push(found.0);
-    }
+    let mut counted = CellStates::new(&cells, size, false);
     let mut as_set = CellStates::new(&cells, size, true);
-    let mut widths = Vec::new();
-    let mut least = f32::INFINITY;
-    for found in searches {
-        let state: Vec<CellState> = (0..cells.len()).map(|k| as_set.at(k, &found)).collect();
-        let cost = widths_cost(table, &state, size, free);
-        if cost < least - 0.01 {
-            least = cost;
-            widths = found;
-        }
-    }
+    let first = search_widths(table, &mut counted, &min, widths.clone(), size, free);
+    let second = search_widths(table, &mut as_set, &min, widths, size, free);
+    let mut cost_as_set = |w: &[f32]| {
+        let state: Vec<CellState> = (0..cells.len()).map(|k| as_set.at(k, w)).collect();
+        widths_cost(table, &state, size, free)
+    };
+    let widths = if cost_as_set(&second) < cost_as_set(&first) - 0.01 {
+        second
+    } else {
+        first
+    };
     for (c, source) in cells.iter_mut().zip(&table.cells) {
         // Filled line by line, as Word and LibreOffice fill a cell: the widths, not forced
         // breaks, decide where a label wraps, so the DOCX wraps it where our PDF does.
@@ -467,6 +459,29 @@ impl<'a> CellStates<'a> {
     }
 }
 
+/// The widths [`shortest_widths`] finds from `start`; where one-column moves cannot free every
+/// label, also from a start with none stranded when the 版心 allows one, whichever costs less.
+fn search_widths(
+    table: &Table,
+    states: &mut CellStates,
+    min: &[f32],
+    start: Vec<f32>,
+    size: f32,
+    free: bool,
+) -> Vec<f32> {
+    let mut found = shortest_widths(table, states, min, start, size, free);
+    if found.1 >= STRANDED_COST
+        && free
+        && let Some(start) = unstranded_start(states, min, &found.0, size)
+    {
+        let other = shortest_widths(table, states, min, start, size, free);
+        if other.1 < found.1 - 0.01 {
+            found = other;
+        }
+    }
+    found.0
+}
+
 /// What the cells' states cost: the table's height (when `height_counts`) plus
 /// [`STRANDED_COST`] or [`UNIT_ALONE_COST`] per faulty cell and [`INSIDE_WORD_COST`] per cell with a
 /// line ending inside a word, those together at most [`INSIDE_WORDS_MOST`].
@@ -698,16 +713,18 @@ fn unstranded_start(states: &mut CellStates, min: &[f32], like: &[f32], size: f3
     Some(widths)
 }
 
-/// Each cell's text shaped at `size` in its role (headings in the header role), not yet broken.
+/// Each cell's text shaped at `size` in its role (headings in the header role), not yet broken,
+/// with its word boundaries (`words`, in the table's cell order).
 fn prepare_cells(
     table: &Table,
     fonts: &TableFonts,
     book: &FontBook,
     size: f32,
     what: &str,
+    words: &[Vec<bool>],
 ) -> Result<Vec<LaidCell>, LayoutError> {
     let mut cells = Vec::with_capacity(table.cells.len());
-    for c in &table.cells {
+    for (c, words) in table.cells.iter().zip(words) {
         let prepared = prepare_cell(c, fonts, book, size, fonts.tracking, what)?;
         let align = match c.kind {
             CellKind::RowHeader => Align::Left,
@@ -719,7 +736,7 @@ fn prepare_cells(
             rowspan: c.rowspan,
             colspan: c.colspan,
             kind: c.kind,
-            words: text::word_boundaries(&prepared.text, &[]),
+            words: words.clone(),
             prepared,
             lines: Vec::new(),
             align,

@@ -477,11 +477,10 @@ pub fn natural_width(p: &Prepared) -> f32 {
 }
 
 /// Breaks a title into lines of a pleasing shape (GB/T 9704 7.3.1: 梯形 or 菱形, no line
-/// much longer above a shorter one) using the fewest lines that fit, breaking between words
-/// (`words: Some(names)`: segment into words, the names, such as the issuer's, broken only when
-/// longer than a line, and then between their own words; `None`: balance alone, for short table
-/// headings).
-pub fn break_title(p: &Prepared, width: f32, words: Option<&[&str]>) -> Vec<Range<usize>> {
+/// much longer above a shorter one) using the fewest lines that fit, breaking between words;
+/// each of `whole` (a name such as the issuer's) is broken only when longer than a line, and
+/// then between its own words.
+pub fn break_title(p: &Prepared, width: f32, whole: &[&str]) -> Vec<Range<usize>> {
     let greedy = break_lines(p, width, width, Compression::Never);
     let n = greedy.len();
     if n <= 1 || n > 4 {
@@ -498,12 +497,7 @@ pub fn break_title(p: &Prepared, width: f32, words: Option<&[&str]>) -> Vec<Rang
     // Breaking inside a word is paid for like twelve characters of imbalance (词意完整: a
     // lopsided title reads, `2024年/度` does not), inside a name like fifty: only a title with
     // no other way to fit breaks there.
-    let whole = words.unwrap_or_default();
-    let segmented = words.is_some();
-    let words = match words {
-        Some(whole) => word_boundaries(&p.text, whole),
-        None => vec![true; p.text.len() + 1],
-    };
+    let words = word_boundaries(&p.text, whole);
     let inside_word = (12.0 * p.size).powi(2);
     // A name longer than a line must break somewhere: between its own words first.
     let between_words_of_name = (20.0 * p.size).powi(2);
@@ -525,7 +519,7 @@ pub fn break_title(p: &Prepared, width: f32, words: Option<&[&str]>) -> Vec<Rang
             matches!(c, '及' | '和' | '与' | '暨' | '或' | '并' | '同') && words[start]
         });
         let lone_after = after.is_some_and(|c| matches!(c, '的' | '之') && words[at + c.len_utf8()]);
-        segmented && (lone_before || lone_after)
+        lone_before || lone_after
     };
     let penalties: Vec<f32> = candidates
         .iter()
@@ -594,7 +588,8 @@ pub(crate) fn word_boundaries(text: &str, whole: &[&str]) -> Vec<bool> {
     // The dictionary splits `2024年度` after its 年 (it reads `年` as the count's unit).
     for word in ["年度", "季度", "月份", "年份"] {
         for (start, _) in text.match_indices(word) {
-            at[start + word.len() / 2] = false;
+            let first = word.chars().next().map_or(0, char::len_utf8);
+            at[start + first] = false;
         }
     }
     for name in whole.iter().filter(|n| !n.is_empty()) {
