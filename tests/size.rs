@@ -4,6 +4,7 @@
 mod common;
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use common::{build_sample_pdf, root};
 use gongwen::{Options, Session};
@@ -194,4 +195,116 @@ fn every_glyph_of_the_seed_keeps_its_outline_without_hints() {
         after * 100 < before * 96,
         "hints are more than 4 % of the seed's fonts: {before} → {after}"
     );
+}
+
+/// The bundled file of a face the seed draws with, and the face's index in it (found by its
+/// PostScript name, since the collections hold several).
+fn face_file(font_name: &str) -> (PathBuf, u32) {
+    let name = font_name.split_once('+').map_or(font_name, |(_, n)| n);
+    let fonts = gongwen::fonts::find_font_dir(None).unwrap();
+    let file = match name.split('-').next().unwrap() {
+        "FandolFang" | "FandolHei" | "FandolKai" | "FandolSong" => format!("fandol/{name}.otf"),
+        "NotoSansCJKsc" => "noto-sans-cjk/NotoSansCJK-Regular.ttc".into(),
+        "NotoSerifCJKsc" => "noto-serif-cjk/NotoSerifCJK-Regular.ttc".into(),
+        "TeXGyreTermes" => format!(
+            "tex-gyre-termes/texgyretermes-{}.otf",
+            name.rsplit('-').next().unwrap().to_lowercase()
+        ),
+        other => panic!("the seed draws with an unexpected face {other}"),
+    };
+    let path = fonts.join(file);
+    let data = std::fs::read(&path).unwrap();
+    let index = (0..ttf_parser::fonts_in_collection(&data).unwrap_or(1))
+        .find(|&i| {
+            let face = ttf_parser::Face::parse(&data, i).unwrap();
+            face.names()
+                .into_iter()
+                .any(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME && n.to_string().as_deref() == Some(name))
+        })
+        .unwrap_or_else(|| panic!("no face {name} in {}", path.display()));
+    (path, index)
+}
+
+/// Each glyph of each font program by the one character the font's ToUnicode gives it.
+fn programs_with_text(pdf: &[u8]) -> Vec<(String, Vec<u8>, BTreeMap<u16, char>)> {
+    let doc = lopdf::Document::load_mem(pdf).expect("lopdf reads the PDF");
+    let stream = |dict: &lopdf::Dictionary, key: &[u8]| {
+        let reference = dict.get(key).unwrap().as_reference().unwrap();
+        doc.get_object(reference)
+            .unwrap()
+            .as_stream()
+            .unwrap()
+            .decompressed_content()
+            .unwrap()
+    };
+    let mut out = Vec::new();
+    for object in doc.objects.values() {
+        let Ok(font) = object.as_dict() else { continue };
+        if font.get(b"Subtype").and_then(|t| t.as_name()).ok() != Some(b"Type0".as_slice()) {
+            continue;
+        }
+        let cmap = String::from_utf8(stream(font, b"ToUnicode")).unwrap();
+        let mut text = BTreeMap::new();
+        let mut in_chars = false;
+        for line in cmap.lines() {
+            if line.ends_with("beginbfchar") || line == "endbfchar" {
+                in_chars = line != "endbfchar";
+                continue;
+            }
+            if !in_chars {
+                continue;
+            }
+            let parts: Vec<&str> = line.split(['<', '>', ' ']).filter(|p| !p.is_empty()).collect();
+            if let [cid, unicode] = parts.as_slice()
+                && cid.len() == 4
+                && let (Ok(cid), Ok(u)) = (u16::from_str_radix(cid, 16), u32::from_str_radix(unicode, 16))
+                && let Some(c) = char::from_u32(u)
+            {
+                text.insert(cid, c);
+            }
+        }
+        let descendant = doc
+            .get_object(
+                font.get(b"DescendantFonts").unwrap().as_array().unwrap()[0]
+                    .as_reference()
+                    .unwrap(),
+            )
+            .unwrap()
+            .as_dict()
+            .unwrap();
+        let descriptor = doc
+            .get_object(descendant.get(b"FontDescriptor").unwrap().as_reference().unwrap())
+            .unwrap()
+            .as_dict()
+            .unwrap();
+        let name = String::from_utf8_lossy(descriptor.get(b"FontName").unwrap().as_name().unwrap()).into_owned();
+        out.push((name, stream(descriptor, b"FontFile3"), text));
+    }
+    out
+}
+
+/// The glyphs come from the faces themselves: each glyph of each program draws the outline
+/// its face has for the character it stands for (whether krilla subset the face or a stand-in
+/// of it, `fonts::stand_in`).
+#[test]
+fn every_glyph_of_the_seed_is_its_faces_glyph_for_its_character() {
+    let pdf = std::fs::read(build_sample_pdf(SEED, &[]).1).unwrap();
+    let (mut compared, mut faces) = (0, 0);
+    for (name, program, text) in programs_with_text(&pdf) {
+        let (file, index) = face_file(&name);
+        let data = std::fs::read(file).unwrap();
+        let face = ttf_parser::Face::parse(&data, index).unwrap();
+        let table = ttf_parser::cff::Table::parse(&program).expect("ttf-parser reads the program");
+        for (&cid, &c) in &text {
+            let Some(gid) = face.glyph_index(c) else { continue };
+            let (mut got, mut want) = (Path2D::default(), Path2D::default());
+            let _ = table.outline(ttf_parser::GlyphId(cid), &mut got);
+            let _ = face.outline_glyph(gid, &mut want);
+            assert_eq!(got, want, "{name}: the glyph for {c:?}");
+            compared += usize::from(!want.0.is_empty());
+        }
+        faces += 1;
+    }
+    assert!(faces >= 9, "{faces} faces");
+    assert!(compared > 800, "{compared} glyphs with outlines compared");
 }

@@ -69,14 +69,14 @@ pub fn without_hints(cff: &[u8]) -> Option<Vec<u8>> {
 }
 
 // DICT operators (two-byte ones as 1200 + the second byte).
-const CHARSTRINGS: u16 = 17;
-const PRIVATE: u16 = 18;
-const SUBRS: u16 = 19;
-const CHARSTRING_TYPE: u16 = 1206;
-const FD_ARRAY: u16 = 1236;
+pub(super) const CHARSTRINGS: u16 = 17;
+pub(super) const PRIVATE: u16 = 18;
+pub(super) const SUBRS: u16 = 19;
+pub(super) const CHARSTRING_TYPE: u16 = 1206;
+pub(super) const FD_ARRAY: u16 = 1236;
 
 /// The items of the INDEX at `at`, and where the INDEX ends.
-fn index(data: &[u8], at: usize) -> Option<(Vec<Range<usize>>, usize)> {
+pub(super) fn index(data: &[u8], at: usize) -> Option<(Vec<Range<usize>>, usize)> {
     let count = usize::from(u16::from_be_bytes([*data.get(at)?, *data.get(at + 1)?]));
     if count == 0 {
         return Some((Vec::new(), at + 2));
@@ -106,7 +106,7 @@ fn index(data: &[u8], at: usize) -> Option<(Vec<Range<usize>>, usize)> {
 }
 
 /// Appends an INDEX whose items end at `ends` within `data`, with the smallest offset size.
-fn write_index(out: &mut Vec<u8>, ends: &[usize], data: &[u8]) -> Option<()> {
+pub(super) fn write_index(out: &mut Vec<u8>, ends: &[usize], data: &[u8]) -> Option<()> {
     out.extend_from_slice(&u16::try_from(ends.len()).ok()?.to_be_bytes());
     if ends.is_empty() {
         return Some(());
@@ -127,20 +127,38 @@ fn write_index(out: &mut Vec<u8>, ends: &[usize], data: &[u8]) -> Option<()> {
 }
 
 /// A DICT's entries: operator and integer operands (a real operand counts as `None`).
-fn dict(data: &[u8]) -> Option<Vec<(u16, Vec<Option<i64>>)>> {
+pub(super) fn dict(data: &[u8]) -> Option<Vec<(u16, Vec<Option<i64>>)>> {
+    Some(
+        dict_entries(data)?
+            .into_iter()
+            .map(|(op, operands, _)| (op, operands))
+            .collect(),
+    )
+}
+
+/// DICT entries: operator, integer operands, and the entry's bytes in the DICT.
+pub(super) type DictEntries = Vec<(u16, Vec<Option<i64>>, Range<usize>)>;
+
+/// A DICT's entries with where each lies in `data` (its operands and operator), so that an
+/// entry can be copied byte for byte.
+pub(super) fn dict_entries(data: &[u8]) -> Option<DictEntries> {
     let mut entries = Vec::new();
     let mut operands = Vec::new();
+    let mut start = 0;
     let mut i = 0;
     while let Some(&b0) = data.get(i) {
         let b = |k: usize| data.get(i + k).map(|&b| i64::from(b));
         match b0 {
             0..=11 | 13..=21 => {
-                entries.push((u16::from(b0), std::mem::take(&mut operands)));
                 i += 1;
+                entries.push((u16::from(b0), std::mem::take(&mut operands), start..i));
+                start = i;
             }
             12 => {
-                entries.push((1200 + u16::from(*data.get(i + 1)?), std::mem::take(&mut operands)));
+                let op = 1200 + u16::from(*data.get(i + 1)?);
                 i += 2;
+                entries.push((op, std::mem::take(&mut operands), start..i));
+                start = i;
             }
             28 => {
                 operands.push(Some(i64::from(i16::from_be_bytes([
@@ -187,12 +205,12 @@ fn dict(data: &[u8]) -> Option<Vec<(u16, Vec<Option<i64>>)>> {
 }
 
 /// The last integer operand of the entry for `op`.
-fn operand(entries: &[(u16, Vec<Option<i64>>)], op: u16) -> Option<i64> {
+pub(super) fn operand(entries: &[(u16, Vec<Option<i64>>)], op: u16) -> Option<i64> {
     entries.iter().find(|(o, _)| *o == op)?.1.last().copied().flatten()
 }
 
 /// Where the Private DICT of a Top or font DICT lies.
-fn private_range(entries: &[(u16, Vec<Option<i64>>)]) -> Option<Range<usize>> {
+pub(super) fn private_range(entries: &[(u16, Vec<Option<i64>>)]) -> Option<Range<usize>> {
     let (_, operands) = entries.iter().find(|(o, _)| *o == PRIVATE)?;
     let [Some(size), Some(offset)] = operands.as_slice() else {
         return None;
@@ -524,7 +542,7 @@ pub(crate) mod tests {
     }
 
     #[derive(Default, Debug, PartialEq)]
-    struct Path(Vec<(char, Vec<f32>)>);
+    pub(crate) struct Path(pub(crate) Vec<(char, Vec<f32>)>);
 
     impl ttf_parser::OutlineBuilder for Path {
         fn move_to(&mut self, x: f32, y: f32) {
@@ -545,7 +563,7 @@ pub(crate) mod tests {
     }
 
     /// Each glyph's outline as ttf-parser (another CFF reader) draws it.
-    fn outlines(cff: &[u8]) -> Vec<Path> {
+    pub(crate) fn outlines(cff: &[u8]) -> Vec<Path> {
         let table = ttf_parser::cff::Table::parse(cff).expect("ttf-parser reads the CFF");
         (0..table.number_of_glyphs())
             .map(|g| {

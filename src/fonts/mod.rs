@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 pub mod cff;
 mod names;
+pub mod stand_in;
 
 pub use names::{BUNDLED, system_aliases};
 
@@ -56,6 +57,16 @@ pub struct Face {
     /// The face as krilla sees it, made once and shared by every PDF of a session, so that
     /// krilla's memoised subsetting and glyph bounds (its `comemo` feature) hit across documents.
     pdf_font: OnceLock<Option<krilla::text::Font>>,
+    /// The face's stand-in for krilla (see `stand_in`), made once; None when the face is not
+    /// a CID-keyed CFF without subroutines.
+    stand_in: OnceLock<Option<StandIn>>,
+}
+
+/// A face's stand-in for the PDF writer: krilla draws with `font`, whose glyphs are markers;
+/// `pdf::patch` puts the charstrings of the face's CFF (`cff` in the face's data) in their place.
+pub struct StandIn {
+    pub font: krilla::text::Font,
+    cff: std::ops::Range<usize>,
 }
 
 type ParsedFace<'a> = Option<rustybuzz::Face<'a>>;
@@ -115,6 +126,24 @@ impl Face {
         self.pdf_font
             .get_or_init(|| krilla::text::Font::new(self.data.clone().into(), self.index))
             .clone()
+    }
+
+    /// The stand-in for krilla, made on first use (see `stand_in`).
+    pub fn pdf_stand_in(&self) -> Option<&StandIn> {
+        self.stand_in
+            .get_or_init(|| {
+                let (font, cff) = stand_in::stand_in_font((*self.data).as_ref(), self.index)?;
+                Some(StandIn {
+                    font: krilla::text::Font::new(Arc::new(font).into(), 0)?,
+                    cff,
+                })
+            })
+            .as_ref()
+    }
+
+    /// The face's CFF table, whose charstrings a stand-in's subset takes.
+    pub fn stand_in_source(&self, stand_in: &StandIn) -> &[u8] {
+        (*self.data).as_ref().get(stand_in.cff.clone()).unwrap_or_default()
     }
 
     /// The shaping plan for a buffer's script and language, made once per face and script.
@@ -328,6 +357,7 @@ fn make_face(name: &str, path: PathBuf, data: FontData, index: u32, bundled: boo
         parsed: OnceLock::new(),
         plans: Default::default(),
         pdf_font: OnceLock::new(),
+        stand_in: OnceLock::new(),
     })
 }
 

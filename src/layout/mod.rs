@@ -467,29 +467,47 @@ fn title_region(cx: &Context, doc: &Document, items: &mut Vec<Item>) -> Result<V
 /// there at 五号 (else, or when it asks for one, on a landscape page), all at one type size,
 /// the largest at which all of them fit and read well. Each table is measured once at its own
 /// size and again only when the shared size is smaller.
+/// The tables are measured on all cores: each on its own, and their width searches are most
+/// of a report's layout.
 fn measure_tables(cx: &Context, doc: &Document) -> Result<BTreeMap<usize, LaidTableBlock>, LayoutError> {
-    let mut laid = BTreeMap::new();
-    for (index, block) in doc.blocks.iter().enumerate() {
-        if let Block::Table(t) = block {
-            let measured = if t.landscape {
-                table_block(cx, t, index, None, true)?
-            } else {
-                match table_block(cx, t, index, None, false) {
-                    Ok(m) => m,
-                    Err(LayoutError::TableTooWide { .. }) => table_block(cx, t, index, None, true)?,
-                    Err(e) => return Err(e),
-                }
-            };
-            laid.insert(index, measured);
-        }
-    }
+    use rayon::prelude::*;
+    let tables: Vec<(usize, &Table)> = doc
+        .blocks
+        .iter()
+        .enumerate()
+        .filter_map(|(index, block)| match block {
+            Block::Table(t) => Some((index, t)),
+            _ => None,
+        })
+        .collect();
+    let measure = |&(index, t): &(usize, &Table)| {
+        let measured = if t.landscape {
+            table_block(cx, t, index, None, true)?
+        } else {
+            match table_block(cx, t, index, None, false) {
+                Ok(m) => m,
+                Err(LayoutError::TableTooWide { .. }) => table_block(cx, t, index, None, true)?,
+                Err(e) => return Err(e),
+            }
+        };
+        Ok((index, measured))
+    };
+    // Collected in block order, so that the first table in error is the one reported.
+    let measured: Vec<Result<(usize, LaidTableBlock), LayoutError>> = tables.par_iter().map(measure).collect();
+    let mut laid: BTreeMap<usize, LaidTableBlock> = measured.into_iter().collect::<Result<_, _>>()?;
     let shared = laid.values().map(|t| t.table.size).fold(f32::MAX, f32::min);
-    for (&index, measured) in laid.iter_mut() {
-        if measured.table.size > shared + 0.01
-            && let Some(Block::Table(t)) = doc.blocks.get(index)
-        {
-            *measured = table_block(cx, t, index, Some(shared), measured.landscape)?;
-        }
+    let again: Vec<Result<(usize, LaidTableBlock), LayoutError>> = laid
+        .par_iter()
+        .filter(|(_, measured)| measured.table.size > shared + 0.01)
+        .filter_map(|(&index, measured)| match doc.blocks.get(index) {
+            Some(Block::Table(t)) => Some((index, t, measured.landscape)),
+            _ => None,
+        })
+        .map(|(index, t, landscape)| Ok((index, table_block(cx, t, index, Some(shared), landscape)?)))
+        .collect();
+    for result in again {
+        let (index, measured) = result?;
+        laid.insert(index, measured);
     }
     Ok(laid)
 }

@@ -486,6 +486,19 @@ fn search_widths(
 /// [`STRANDED_COST`] or [`UNIT_ALONE_COST`] per faulty cell and [`INSIDE_WORD_COST`] per cell with a
 /// line ending inside a word, those together at most [`INSIDE_WORDS_MOST`].
 fn widths_cost(table: &Table, state: &[CellState], size: f32, height_counts: bool) -> f32 {
+    widths_cost_in(table, state, size, height_counts, &mut RowScratch::default())
+}
+
+/// Buffers a width search reuses for every set of widths it tries (thousands for a large
+/// table), instead of allocating them each time.
+#[derive(Default)]
+struct RowScratch {
+    counts: Vec<usize>,
+    heights: Vec<f32>,
+}
+
+/// [`widths_cost`] with its buffers in `scratch`.
+fn widths_cost_in(table: &Table, state: &[CellState], size: f32, height_counts: bool, scratch: &mut RowScratch) -> f32 {
     let faults: f32 = state
         .iter()
         .map(|s| match s.1 {
@@ -498,8 +511,10 @@ fn widths_cost(table: &Table, state: &[CellState], size: f32, height_counts: boo
     // table's unit names against its headings' `行政复议/（件）`).
     let inside_word = state.iter().filter(|s| s.1 == INSIDE_WORD).count() as f32 * INSIDE_WORD_COST;
     let height = if height_counts {
-        let counts: Vec<usize> = state.iter().map(|s| s.0).collect();
-        row_heights(table, &counts, size).iter().sum::<f32>()
+        scratch.counts.clear();
+        scratch.counts.extend(state.iter().map(|s| s.0));
+        row_heights_into(table, &scratch.counts, size, &mut scratch.heights);
+        scratch.heights.iter().sum::<f32>()
     } else {
         0.0
     };
@@ -535,43 +550,42 @@ fn shortest_widths(
             col.push(k);
         }
     }
-    let total = |state: &[CellState]| widths_cost(table, state, size, height_counts);
+    let mut rows = RowScratch::default();
+    let total = |state: &[CellState], rows: &mut RowScratch| widths_cost_in(table, state, size, height_counts, rows);
     // Every move is a whole number of quanta, so the widths tried recur and their cells'
     // states are computed once.
     let quantum = WIDTH_STEPS[0] * size;
     let mut widths = start;
     let mut state: Vec<CellState> = (0..cells.len()).map(|k| states.at(k, &widths)).collect();
-    let mut best = total(&state);
-    // The cost of `tried` where only the cells `changed` may differ from `state`; None when
-    // none of them changes (the cost stays as it is).
+    let mut best = total(&state, &mut rows);
+    // The cost of `tried` where only the cells `changed` may differ from `state`, its states
+    // left in `next`; None when none of them changes (the cost stays as it is).
+    let mut next: Vec<CellState> = Vec::with_capacity(cells.len());
     let cost_of = |states: &mut CellStates,
+                   (next, rows): (&mut Vec<CellState>, &mut RowScratch),
                    state: &[CellState],
                    tried: &[f32],
                    changed: &mut dyn Iterator<Item = usize>|
-     -> Option<(f32, Vec<CellState>)> {
-        let diffs: Vec<(usize, CellState)> = changed
-            .filter_map(|k| {
-                let s = states.at(k, tried);
-                (s != state[k]).then_some((k, s))
-            })
-            .collect();
-        if diffs.is_empty() {
-            return None;
+     -> Option<f32> {
+        next.clear();
+        next.extend_from_slice(state);
+        let mut differs = false;
+        for k in changed {
+            let s = states.at(k, tried);
+            if s != state[k] {
+                next[k] = s;
+                differs = true;
+            }
         }
-        let mut next = state.to_vec();
-        for (k, s) in diffs {
-            next[k] = s;
-        }
-        Some((total(&next), next))
+        differs.then(|| total(next, rows))
     };
     for _ in 0..MAX_WIDTH_MOVES {
         let mut found: Option<(f32, Vec<f32>, Vec<CellState>)> = None;
-        let consider =
-            |c: f32, w: Vec<f32>, st: Vec<CellState>, found: &mut Option<(f32, Vec<f32>, Vec<CellState>)>| {
-                if c < best - 0.01 && found.as_ref().is_none_or(|(f, _, _)| c < *f - 0.01) {
-                    *found = Some((c, w, st));
-                }
-            };
+        let consider = |c: f32, w: Vec<f32>, st: &[CellState], found: &mut Option<(f32, Vec<f32>, Vec<CellState>)>| {
+            if c < best - 0.01 && found.as_ref().is_none_or(|(f, _, _)| c < *f - 0.01) {
+                *found = Some((c, w, st.to_vec()));
+            }
+        };
         for step in WIDTH_STEPS.map(|s| s * size) {
             // Whether any cell of column i changes when the column alone is `step` narrower
             // (0) or wider (1): a move between two columns neither of which changes leaves
@@ -597,8 +611,8 @@ fn shortest_widths(
                     tried[from] -= step;
                     tried[to] += step;
                     let changed = &mut by_column[from].iter().chain(&by_column[to]).copied();
-                    if let Some((c, st)) = cost_of(states, &state, &tried, changed) {
-                        consider(c, tried, st, &mut found);
+                    if let Some(c) = cost_of(states, (&mut next, &mut rows), &state, &tried, changed) {
+                        consider(c, tried, &next, &mut found);
                     }
                 }
             }
@@ -637,8 +651,14 @@ fn shortest_widths(
                     tried[to] += amount.min(pool);
                     // The donors give no more than their slack: only the widened column's
                     // cells change (the donors' are checked when the move is taken).
-                    if let Some((c, st)) = cost_of(states, &state, &tried, &mut by_column[to].iter().copied()) {
-                        consider(c, tried, st, &mut found);
+                    if let Some(c) = cost_of(
+                        states,
+                        (&mut next, &mut rows),
+                        &state,
+                        &tried,
+                        &mut by_column[to].iter().copied(),
+                    ) {
+                        consider(c, tried, &next, &mut found);
                     }
                     amount += quantum;
                 }
@@ -650,7 +670,7 @@ fn shortest_widths(
                 // its slack was not measured at).
                 state = (0..cells.len()).map(|k| states.at(k, &w)).collect();
                 widths = w;
-                best = total(&state);
+                best = total(&state, &mut rows);
             }
             None => break,
         }
@@ -889,9 +909,17 @@ fn reads_well(c: &LaidCell, table_width: f32) -> bool {
 /// single-row cell, and a spanning cell's shortfall added to its last row. The DOCX writer
 /// calls this too, so Word's rows are as tall as ours.
 pub fn row_heights(table: &Table, line_counts: &[usize], size: f32) -> Vec<f32> {
+    let mut heights = Vec::new();
+    row_heights_into(table, line_counts, size, &mut heights);
+    heights
+}
+
+/// [`row_heights`] into `heights`.
+fn row_heights_into(table: &Table, line_counts: &[usize], size: f32, heights: &mut Vec<f32>) {
     let line_height = CELL_LINE_HEIGHT * size;
     let need = |i: usize| line_counts.get(i).copied().unwrap_or(1).max(1) as f32 * line_height + 2.0 * CELL_PAD_Y;
-    let mut heights = vec![line_height + 2.0 * CELL_PAD_Y; table.rows];
+    heights.clear();
+    heights.resize(table.rows, line_height + 2.0 * CELL_PAD_Y);
     for (i, c) in table.cells.iter().enumerate().filter(|(_, c)| c.rowspan == 1) {
         if let Some(h) = heights.get_mut(c.row) {
             *h = h.max(need(i));
@@ -906,7 +934,6 @@ pub fn row_heights(table: &Table, line_counts: &[usize], size: f32) -> Vec<f32> 
             heights[last] += need(i) - have;
         }
     }
-    heights
 }
 
 /// How a column is named in messages: by its lowest heading.

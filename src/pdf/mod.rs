@@ -23,7 +23,7 @@ use krilla::tagging::{
 use krilla::text::{Font, GlyphId, KrillaGlyph};
 
 use crate::core::SourcePos;
-use crate::fonts::{FontBook, FontId};
+use crate::fonts::{FontBook, FontId, stand_in};
 use crate::layout::{
     Artifact as Furniture, CellScope, Colour, Element, GlyphRun, Layout, Mark, OutlineEntry, RunRole, Slot,
 };
@@ -138,13 +138,42 @@ struct Place {
 
 /// Writes the PDF.
 pub fn write(layout: &Layout, book: &FontBook, settings: &Settings) -> Result<Vec<u8>, PdfError> {
+    // With stand-ins for the faces that have them (`fonts::stand_in`); should a stand-in's
+    // subset not come back in the shape expected, the file is written again with the faces.
+    match write_with(layout, book, settings, true)? {
+        Some(bytes) => Ok(bytes),
+        None => write_with(layout, book, settings, false)?
+            .ok_or_else(|| PdfError::Krilla("the font programs could not be written".into())),
+    }
+}
+
+/// Writes the PDF, drawing with stand-ins where faces have them when `stand_ins`; `None` when
+/// a stand-in's subset could not be given its face's charstrings.
+fn write_with(
+    layout: &Layout,
+    book: &FontBook,
+    settings: &Settings,
+    use_stand_ins: bool,
+) -> Result<Option<Vec<u8>>, PdfError> {
     let mut pdf = PdfDocument::new_with(settings.standard.settings());
     let mut fonts: HashMap<FontId, Font> = HashMap::new();
+    let mut stand_ins = patch::StandIns::new();
     for page in &layout.pages {
         for run in &page.runs {
             if let std::collections::hash_map::Entry::Vacant(e) = fonts.entry(run.font) {
                 let face = book.face(run.font);
-                let font = face.pdf_font().ok_or_else(|| PdfError::Font(face.name.clone()))?;
+                // The CFF's name leads a subset back to its face: a second face of one name is
+                // drawn as itself.
+                let stand_in = face.pdf_stand_in().filter(|_| use_stand_ins).and_then(|s| {
+                    let source = face.stand_in_source(s);
+                    let name = stand_in::font_name(source).filter(|n| !stand_ins.contains_key(*n))?;
+                    stand_ins.insert(name.to_vec(), source);
+                    Some(s.font.clone())
+                });
+                let font = match stand_in {
+                    Some(font) => font,
+                    None => face.pdf_font().ok_or_else(|| PdfError::Font(face.name.clone()))?,
+                };
                 e.insert(font);
             }
         }
@@ -272,7 +301,14 @@ pub fn write(layout: &Layout, book: &FontBook, settings: &Settings) -> Result<Ve
     if settings.standard == Standard::A1b {
         artifact_texts.clear();
     }
-    Ok(patch::finish_with(bytes, compact, drop_hints, &turned, &artifact_texts))
+    Ok(patch::finish_with(
+        bytes,
+        compact,
+        drop_hints,
+        &turned,
+        &artifact_texts,
+        &stand_ins,
+    ))
 }
 
 /// Filled shapes (a 版头's marks, shaded cells) are drawing, not text: an artifact.
