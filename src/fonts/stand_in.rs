@@ -12,7 +12,10 @@
 //! charset, the FDSelect, the font and Private DICTs — with the glyphs in krilla's order.
 //! `pdf::patch` then puts each glyph's own charstring (without hints) where its marker is,
 //! and deflates the program once. An empty outline has no bounding box, so krilla gives the
-//! font's /FontBBox as the face's header has it.
+//! font's /FontBBox as the face's header has it. krilla numbers a subset's glyphs in the order
+//! it first meets them, which `pdf::write` sees as it draws: so the program is made and
+//! deflated while krilla finishes, and the patch finds it in the memo (keyed by the program's
+//! bytes, so a wrong guess costs time, never a wrong glyph).
 
 use std::ops::Range;
 
@@ -52,9 +55,15 @@ pub fn stand_in_font(data: &[u8], face_index: u32) -> Option<(Vec<u8>, Range<usi
         data.get(at..at + len)?;
         tables.push((tag, at..at + len));
     }
+    // Tables that overlap could make the copy larger than the file: a font is not that.
+    if tables.iter().map(|(_, range)| range.len()).sum::<usize>() > data.len() {
+        return None;
+    }
     let cff = tables.iter().find(|(tag, _)| tag == b"CFF ")?.1.clone();
     let markers = stand_in_cff(&data[cff.clone()])?;
     let table = |range: &Range<usize>| &data[range.clone()];
+    // In tag order, as readers search the directory.
+    tables.sort_by_key(|(tag, _)| *tag);
     let bodies: Vec<(&[u8; 4], &[u8])> = tables
         .iter()
         .map(|(tag, range)| {
@@ -71,11 +80,12 @@ pub fn stand_in_font(data: &[u8], face_index: u32) -> Option<(Vec<u8>, Range<usi
     Some((sfnt(&bodies), cff))
 }
 
-/// An OpenType file (`OTTO`) of the tables, in the order given (the source's, sorted by tag).
+/// An OpenType file (`OTTO`) of the tables, in the order given.
 fn sfnt(tables: &[(&[u8; 4], &[u8])]) -> Vec<u8> {
-    let count = tables.len() as u16;
-    let entry_selector = 15 - count.max(1).leading_zeros() as u16;
-    let search_range = 16u16 << entry_selector;
+    // The binary-search fields from the count (informative; readers do not rely on them).
+    let count = u32::try_from(tables.len()).unwrap_or(u32::MAX).min(u32::from(u16::MAX));
+    let entry_selector = 31 - count.max(1).leading_zeros();
+    let search_range = 16 << entry_selector;
     let mut out = Vec::new();
     out.extend_from_slice(b"OTTO");
     for n in [
@@ -84,7 +94,7 @@ fn sfnt(tables: &[(&[u8; 4], &[u8])]) -> Vec<u8> {
         entry_selector,
         (count * 16).saturating_sub(search_range),
     ] {
-        out.extend_from_slice(&n.to_be_bytes());
+        out.extend_from_slice(&u16::try_from(n).unwrap_or(u16::MAX).to_be_bytes());
     }
     let mut at = 12 + 16 * tables.len();
     for (tag, body) in tables {
@@ -548,6 +558,36 @@ mod tests {
         let glyphs = usize::from(ttf_parser::Face::parse(&face, 0).unwrap().number_of_glyphs());
         assert!(charstrings.item(glyphs - 1).is_some());
         assert!(charstrings.item(glyphs).is_none());
+    }
+
+    /// A damaged face gives no stand-in or a well-formed one, never a panic: every byte of the
+    /// table directory and of the CFF's structures before its charstrings, set to values that
+    /// break offsets and counts.
+    #[test]
+    fn damaged_faces_are_refused_without_panicking() {
+        let face = bundled("fandol/FandolSong-Regular.otf");
+        let (_, cff) = stand_in_font(&face, 0).unwrap();
+        let head = Parts::read(&face[cff.clone()]).unwrap();
+        let charstrings_at = usize::try_from(operand(&dict_view(&head.top), CHARSTRINGS).unwrap()).unwrap();
+        let directory = 12 + 16 * usize::from(u16_at(&face, 4).unwrap());
+        let places = (0..directory).chain(cff.start..cff.start + charstrings_at + 8);
+        let mut damaged = face.clone();
+        let mut made = 0;
+        for at in places {
+            for value in [0x00, 0xff] {
+                let kept = damaged[at];
+                damaged[at] = value;
+                if let Some((font, range)) = stand_in_font(&damaged, 0) {
+                    made += 1;
+                    let table = ttf_parser::RawFace::parse(&font, 0)
+                        .unwrap()
+                        .table(ttf_parser::Tag::from_bytes(b"CFF "));
+                    let _ = with_original_charstrings(table.expect("the stand-in has its CFF"), &damaged[range], true);
+                }
+                damaged[at] = kept;
+            }
+        }
+        assert!(made > 0, "some damage leaves a usable face");
     }
 
     fn marker_bytes(g: u16) -> Vec<u8> {
