@@ -97,6 +97,8 @@ impl Standard {
             // A single validator always has a PDF version range, so this never falls back.
             configuration: builder.finish().unwrap_or_default(),
             enable_tagging: true,
+            // `patch` deflates them, after rewriting the pages' (it would inflate them first).
+            compress_content_streams: false,
             ..SerializeSettings::default()
         }
     }

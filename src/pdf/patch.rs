@@ -10,7 +10,10 @@
 //!   default, which poppler reports as a syntax error).
 //! - Landscape pages (a table turned on portrait paper) get `/Rotate 90`, so that viewers
 //!   show them upright; krilla has no page rotation.
-//! - The embedded font programs lose their hints (see `fonts::cff`): about 5 % of the file.
+//! - The embedded font programs lose their hints (see `fonts::cff`): about 5 % of the file;
+//!   a stand-in's subset gets its face's charstrings (see `fonts::stand_in`).
+//! - The streams krilla is asked to leave unfiltered (pages, ToUnicode maps, forms) are
+//!   deflated here, once: the pages' are rewritten (below), which would inflate them first.
 //! - A page's artifacts that draw text get the text as an /ActualText inside them, and its
 //!   marked-content sequences with an /ActualText draw their runs in one graphics state (see
 //!   `spans`), so that poppler reads and places the text.
@@ -151,7 +154,10 @@ fn rewrite(
             .par_iter()
             .map(|o| match content_streams.contains(&o.num) {
                 true => Ok(rewrite_content(&o.body, texts.get(&o.num).copied().unwrap_or_default())),
-                false => font_program(&o.body, drop_hints, stand_ins).transpose(),
+                false => match compressed_stream(&o.body) {
+                    Some(body) => Ok(Some(body)),
+                    None => font_program(&o.body, drop_hints, stand_ins).transpose(),
+                },
             })
             .collect::<Result<_, ()>>()
             .ok()?
@@ -316,28 +322,62 @@ fn compacted(header: &[u8], objects: &[Object], count: usize, trailer: &[u8], ta
     Some(out)
 }
 
-/// A page's content stream (`<</Length N/Filter/FlateDecode>>`) with its ActualText sequences
-/// in one graphics state each ([`super::spans`]); `None` when there is nothing to change.
+/// A page's content stream as krilla writes it (`<</Length N>>`; or deflated, `…/Filter/
+/// FlateDecode>>`) with its ActualText sequences in one graphics state each ([`super::spans`]),
+/// deflated; when nothing changes, as [`compressed_stream`] has it.
 fn rewrite_content(body: &[u8], artifact_texts: &[Option<String>]) -> Option<Vec<u8>> {
-    let dict_end = find(body, b">>\nstream\n")?;
-    let dict = &body[..dict_end + 2];
-    let data_at = dict_end + b">>\nstream\n".len();
-    let data_end = rfind(body, b"\nendstream")?;
-    let length_at = find(dict, b"/Length ")? + b"/Length ".len();
-    let (length, length_end) = number_at(dict, length_at)?;
-    let plain_flate = dict.starts_with(b"<</Length ") && &dict[length_end..] == b"/Filter/FlateDecode>>";
-    if !plain_flate || data_at + length != data_end {
-        return None;
-    }
-    let content = inflate(&body[data_at..data_end])?;
+    let (rest, data) = stream_parts(body)?;
+    let content: std::borrow::Cow<[u8]> = match rest {
+        b">>" => data.into(),
+        b"/Filter/FlateDecode>>" => inflate(data)?.into(),
+        _ => return None,
+    };
     let wrapped = super::spans::artifact_actual_texts(&content, artifact_texts);
+    let unchanged = wrapped.is_none();
     let content = wrapped.as_deref().unwrap_or(&content);
-    let content = super::spans::one_state_per_actual_text(content)?;
-    let data = deflate(&content)?;
+    let rewritten = super::spans::one_state_per_actual_text(content);
+    if rewritten.is_none() && unchanged {
+        return compressed_stream(body);
+    }
+    let data = deflate(rewritten.as_deref().unwrap_or(content))?;
     let mut out = format!("<</Length {}/Filter/FlateDecode>>\nstream\n", data.len()).into_bytes();
     out.extend_from_slice(&data);
-    out.extend_from_slice(&body[data_end..]);
+    out.extend_from_slice(b"\nendstream");
     Some(out)
+}
+
+/// A stream krilla wrote without a filter, deflated: krilla is asked not to deflate the
+/// streams it calls content (pages, ToUnicode maps, forms), since the pages' are rewritten
+/// here and would be inflated first. The XMP metadata stays as it is (PDF/A wants it
+/// readable as it is); `None` for that, for streams with a filter, and where deflate would
+/// not make it smaller.
+fn compressed_stream(body: &[u8]) -> Option<Vec<u8>> {
+    let (rest, data) = stream_parts(body)?;
+    if find(rest, b"/Filter").is_some() || find(rest, b"/Type/Metadata").is_some() {
+        return None;
+    }
+    let packed = deflate(data).filter(|p| p.len() < data.len())?;
+    let mut out = format!("<</Length {}/Filter/FlateDecode", packed.len()).into_bytes();
+    out.extend_from_slice(rest);
+    out.extend_from_slice(b"\nstream\n");
+    out.extend_from_slice(&packed);
+    out.extend_from_slice(b"\nendstream");
+    Some(out)
+}
+
+/// A stream object's dictionary after its leading /Length (up to and with its `>>`), and its
+/// data; `None` unless laid out as pdf-writer writes it (`<</Length N…>>\nstream\n…\nendstream`).
+fn stream_parts(body: &[u8]) -> Option<(&[u8], &[u8])> {
+    let open = b"<</Length ";
+    if !body.starts_with(open) {
+        return None;
+    }
+    let (length, length_end) = number_at(body, open.len())?;
+    let dict_end = find(body, b">>\nstream\n")?;
+    let data_at = dict_end + b">>\nstream\n".len();
+    let rest = body.get(length_end..dict_end + 2)?;
+    let data = body.get(data_at..data_at.checked_add(length)?)?;
+    (body.get(data_at + length..)? == b"\nendstream").then_some((rest, data))
 }
 
 fn inflate(data: &[u8]) -> Option<Vec<u8>> {
@@ -716,6 +756,34 @@ mod tests {
         assert!(finish_with(file.clone(), false, true, &[], &[], &other).is_some());
         let odd = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\nstartxref\n999\n%%EOF".to_vec();
         assert_eq!(finish_with(odd, true, true, &[], &[], &stand_ins), None);
+    }
+
+    /// Streams krilla leaves unfiltered (it is asked to) are deflated, a page's content
+    /// stream too when nothing in it changes; the XMP metadata is not.
+    #[test]
+    fn unfiltered_streams_are_deflated_but_the_metadata() {
+        let content = "BT /F1 12 Tf (abc) Tj ET\n".repeat(20);
+        let metadata = "<x:xmpmeta>".repeat(20);
+        let objects = [
+            "<</Type/Pages/Count 1/Kids[3 0 R]>>".to_string(),
+            format!("<</Length {}>>\nstream\n{content}\nendstream", content.len()),
+            "<</Type/Page/Parent 1 0 R/Contents 2 0 R>>".to_string(),
+            format!("<</Length {}/Type/CMap/WMode 0>>\nstream\n{content}\nendstream", content.len()),
+            format!("<</Length {}/Type/Metadata/Subtype/XML>>\nstream\n{metadata}\nendstream", metadata.len()),
+            "<</Type/Catalog/Pages 1 0 R>>".to_string(),
+        ];
+        let objects: Vec<Vec<u8>> = objects.iter().map(|o| o.clone().into_bytes()).collect();
+        let after = finish(pdf_of(&objects), false, true);
+        assert_consistent(&after);
+        let text = String::from_utf8_lossy(&after);
+        assert!(!text.contains("BT /F1"), "{text}");
+        assert!(text.contains("2 0 obj\n<</Length ") && text.contains("/Filter/FlateDecode>>\nstream"));
+        assert!(text.contains("/Filter/FlateDecode/Type/CMap/WMode 0>>"), "{text}");
+        assert!(text.contains(&format!("<</Length {}/Type/Metadata/Subtype/XML>>\nstream\n{metadata}", metadata.len())));
+        let at = find(&after, b"4 0 obj\n").unwrap() + b"4 0 obj\n".len();
+        let end = at + find(&after[at..], b"\nendobj").unwrap();
+        let (_, data) = stream_parts(&after[at..end]).unwrap();
+        assert_eq!(inflate(data).unwrap(), content.as_bytes());
     }
 
     #[test]
