@@ -12,10 +12,7 @@
 //! charset, the FDSelect, the font and Private DICTs — with the glyphs in krilla's order.
 //! `pdf::patch` then puts each glyph's own charstring (without hints) where its marker is,
 //! and deflates the program once. An empty outline has no bounding box, so krilla gives the
-//! font's /FontBBox as the face's header has it. krilla numbers a subset's glyphs in the order
-//! it first meets them, which `pdf::write` sees as it draws: so the program is made and
-//! deflated while krilla finishes, and the patch finds it in the memo (keyed by the program's
-//! bytes, so a wrong guess costs time, never a wrong glyph).
+//! font's /FontBBox as the face's header has it.
 
 use std::ops::Range;
 

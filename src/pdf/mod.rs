@@ -3,9 +3,8 @@
 //! an outline from the headings, and PDF/A or PDF/UA conformance checked by krilla. Reads only
 //! the laid-out pages (and the fonts they use), never the document.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::num::{NonZeroU16, NonZeroU32, NonZeroU64};
-use std::sync::Arc;
 
 use krilla::Document as PdfDocument;
 use krilla::SerializeSettings;
@@ -150,15 +149,6 @@ pub fn write(layout: &Layout, book: &FontBook, settings: &Settings) -> Result<Ve
     }
 }
 
-/// A stand-in's face (its CFF), the stand-in's bytes, and its glyphs in the order krilla
-/// first meets them.
-struct FirstUse<'a> {
-    source: &'a [u8],
-    stand_in: Arc<Vec<u8>>,
-    order: Vec<u16>,
-    seen: HashSet<u16>,
-}
-
 /// Writes the PDF, drawing with stand-ins where faces have them when `stand_ins`; `None` when
 /// a stand-in's subset could not be given its face's charstrings.
 fn write_with(
@@ -170,9 +160,6 @@ fn write_with(
     let mut pdf = PdfDocument::new_with(settings.standard.settings());
     let mut fonts: HashMap<FontId, Font> = HashMap::new();
     let mut stand_ins = patch::StandIns::new();
-    // Each stand-in's glyphs in the order krilla first meets them, which is how its subset
-    // numbers them (.notdef first): from it the font program is made while krilla finishes.
-    let mut first_use: HashMap<FontId, FirstUse> = HashMap::new();
     for page in &layout.pages {
         for run in &page.runs {
             if let std::collections::hash_map::Entry::Vacant(e) = fonts.entry(run.font) {
@@ -183,15 +170,6 @@ fn write_with(
                     let source = face.stand_in_source(s);
                     let name = stand_in::font_name(source).filter(|n| !stand_ins.contains_key(*n))?;
                     stand_ins.insert(name.to_vec(), source);
-                    first_use.insert(
-                        run.font,
-                        FirstUse {
-                            source,
-                            stand_in: s.data.clone(),
-                            order: vec![0],
-                            seen: HashSet::from([0]),
-                        },
-                    );
                     Some(s.font.clone())
                 });
                 let font = match stand_in {
@@ -260,10 +238,6 @@ fn write_with(
                 open = Some((mark, run.baseline));
             }
             surface.set_location(location(&mut places, Some(page_index), run.role, run.block, run.cell));
-            if let Some(u) = first_use.get_mut(&run.font) {
-                u.order
-                    .extend(run.glyphs.iter().map(|g| g.id).filter(|&g| u.seen.insert(g)));
-            }
             if page.turned(run) {
                 surface.push_transform(&turn);
                 draw_run(&mut surface, run, font);
@@ -314,18 +288,7 @@ fn write_with(
     pdf.set_metadata(metadata(layout, settings));
     pdf.set_outline(outline(&layout.outline));
     let drop_hints = !settings.keep_font_hints;
-    // The stand-ins' programs made (and memoised) on other cores while krilla finishes; the
-    // patch finds them made when its subsets are the ones foreseen, and makes them itself
-    // otherwise.
-    let finished = std::thread::scope(|scope| {
-        scope.spawn(|| {
-            for u in first_use.values() {
-                patch::make_program_ahead(&u.stand_in, u.source, &u.order, drop_hints);
-            }
-        });
-        pdf.finish()
-    });
-    let bytes = finished.map_err(|e| match e {
+    let bytes = pdf.finish().map_err(|e| match e {
         KrillaError::Validation(errors) => PdfError::Standard {
             standard: settings.standard,
             problems: problems(&errors, settings.standard, layout, book, &fonts, &places),

@@ -433,27 +433,6 @@ fn font_without_hints(body: &[u8]) -> Option<Vec<u8>> {
     font_program_stream(&deflated_program(&program)?)
 }
 
-/// Makes (and memoises) the program of a stand-in's subset foreseen: krilla's subset of the
-/// stand-in `data` when its glyphs are numbered in the order `glyphs` (the order krilla first
-/// meets them), with the face's charstrings from `source`. Run while krilla finishes, so that
-/// [`font_program`] finds the deflate of FandolFang's program (11 ms) done; a wrong guess
-/// costs time, never bytes: the memo is keyed by the program itself.
-pub fn make_program_ahead(data: &[u8], source: &[u8], glyphs: &[u16], drop_hints: bool) {
-    let mut remapper = subsetter::GlyphRemapper::new();
-    for &g in glyphs {
-        remapper.remap(g);
-    }
-    let Ok(subset) = subsetter::subset(data, 0, &remapper) else {
-        return;
-    };
-    let cff = ttf_parser::RawFace::parse(&subset, 0)
-        .ok()
-        .and_then(|face| face.table(ttf_parser::Tag::from_bytes(b"CFF ")));
-    if let Some(program) = cff.and_then(|cff| stand_in::with_original_charstrings(cff, source, drop_hints)) {
-        let _ = deflated_program(&program);
-    }
-}
-
 /// A font program deflated (in pieces on all cores). Memoised: the documents of a batch often
 /// use the same glyphs in the same order.
 #[comemo::memoize]
@@ -768,8 +747,14 @@ mod tests {
             "<</Type/Pages/Count 1/Kids[3 0 R]>>".to_string(),
             format!("<</Length {}>>\nstream\n{content}\nendstream", content.len()),
             "<</Type/Page/Parent 1 0 R/Contents 2 0 R>>".to_string(),
-            format!("<</Length {}/Type/CMap/WMode 0>>\nstream\n{content}\nendstream", content.len()),
-            format!("<</Length {}/Type/Metadata/Subtype/XML>>\nstream\n{metadata}\nendstream", metadata.len()),
+            format!(
+                "<</Length {}/Type/CMap/WMode 0>>\nstream\n{content}\nendstream",
+                content.len()
+            ),
+            format!(
+                "<</Length {}/Type/Metadata/Subtype/XML>>\nstream\n{metadata}\nendstream",
+                metadata.len()
+            ),
             "<</Type/Catalog/Pages 1 0 R>>".to_string(),
         ];
         let objects: Vec<Vec<u8>> = objects.iter().map(|o| o.clone().into_bytes()).collect();
@@ -779,7 +764,10 @@ mod tests {
         assert!(!text.contains("BT /F1"), "{text}");
         assert!(text.contains("2 0 obj\n<</Length ") && text.contains("/Filter/FlateDecode>>\nstream"));
         assert!(text.contains("/Filter/FlateDecode/Type/CMap/WMode 0>>"), "{text}");
-        assert!(text.contains(&format!("<</Length {}/Type/Metadata/Subtype/XML>>\nstream\n{metadata}", metadata.len())));
+        assert!(text.contains(&format!(
+            "<</Length {}/Type/Metadata/Subtype/XML>>\nstream\n{metadata}",
+            metadata.len()
+        )));
         let at = find(&after, b"4 0 obj\n").unwrap() + b"4 0 obj\n".len();
         let end = at + find(&after[at..], b"\nendobj").unwrap();
         let (_, data) = stream_parts(&after[at..end]).unwrap();
