@@ -486,39 +486,156 @@ fn search_widths(
 /// [`STRANDED_COST`] or [`UNIT_ALONE_COST`] per faulty cell and [`INSIDE_WORD_COST`] per cell with a
 /// line ending inside a word, those together at most [`INSIDE_WORDS_MOST`].
 fn widths_cost(table: &Table, state: &[CellState], size: f32, height_counts: bool) -> f32 {
-    widths_cost_in(table, state, size, height_counts, &mut RowScratch::default())
+    Costs::new(table, size, height_counts).settle(state)
 }
 
-/// Buffers a width search reuses for every set of widths it tries (thousands for a large
-/// table), instead of allocating them each time.
-#[derive(Default)]
-struct RowScratch {
-    counts: Vec<usize>,
+/// [`widths_cost`] of sets of widths that differ from a settled one in a few cells, without
+/// going over every cell: the faults and words broken are counted up and down, and only the
+/// rows of the cells that change are measured again. The sums are made as [`row_heights`]
+/// makes them (the faults are whole numbers, the rows are added in order), so a cost is the
+/// same to the last bit whether made afresh ([`Costs::settle`]) or from the settled state
+/// ([`Costs::with`]): the search takes the same widths either way.
+struct Costs<'t> {
+    table: &'t Table,
+    size: f32,
+    height_counts: bool,
+    /// The cells of one row each, by row; and those spanning rows, in the table's order.
+    single_by_row: Vec<Vec<usize>>,
+    spanning: Vec<usize>,
+    /// Of the settled state: each row's height before spanning cells add to it, its faults,
+    /// its cells with a line ending inside a word.
+    base: Vec<f32>,
+    faults: f32,
+    inside: usize,
+    /// Row heights being tried.
     heights: Vec<f32>,
 }
 
-/// [`widths_cost`] with its buffers in `scratch`.
-fn widths_cost_in(table: &Table, state: &[CellState], size: f32, height_counts: bool, scratch: &mut RowScratch) -> f32 {
-    let faults: f32 = state
-        .iter()
-        .map(|s| match s.1 {
+impl<'t> Costs<'t> {
+    fn new(table: &'t Table, size: f32, height_counts: bool) -> Costs<'t> {
+        let mut single_by_row = vec![Vec::new(); table.rows];
+        let mut spanning = Vec::new();
+        for (i, c) in table.cells.iter().enumerate() {
+            match c.rowspan {
+                1 => {
+                    if let Some(row) = single_by_row.get_mut(c.row) {
+                        row.push(i);
+                    }
+                }
+                _ => spanning.push(i),
+            }
+        }
+        Costs {
+            table,
+            size,
+            height_counts,
+            single_by_row,
+            spanning,
+            base: Vec::new(),
+            faults: 0.0,
+            inside: 0,
+            heights: Vec::new(),
+        }
+    }
+
+    fn fault_cost(s: &CellState) -> f32 {
+        match s.1 {
             STRANDED => STRANDED_COST,
             UNIT_ALONE => UNIT_ALONE_COST,
             _ => 0.0,
-        })
-        .sum();
-    // Capped: no number of words broken across lines is worth a character left alone (a long
-    // table's unit names against its headings' `行政复议/（件）`).
-    let inside_word = state.iter().filter(|s| s.1 == INSIDE_WORD).count() as f32 * INSIDE_WORD_COST;
-    let height = if height_counts {
-        scratch.counts.clear();
-        scratch.counts.extend(state.iter().map(|s| s.0));
-        row_heights_into(table, &scratch.counts, size, &mut scratch.heights);
-        scratch.heights.iter().sum::<f32>()
-    } else {
-        0.0
-    };
-    height + faults + inside_word.min(INSIDE_WORDS_MOST)
+        }
+    }
+
+    fn line_height(&self) -> f32 {
+        CELL_LINE_HEIGHT * self.size
+    }
+
+    /// A cell's height as `row_heights` takes it.
+    fn need(&self, state: &[CellState], i: usize) -> f32 {
+        state.get(i).map_or(1, |s| s.0).max(1) as f32 * self.line_height() + 2.0 * CELL_PAD_Y
+    }
+
+    /// A row's height from its own cells.
+    fn row_base(&self, state: &[CellState], row: usize) -> f32 {
+        self.single_by_row[row]
+            .iter()
+            .fold(self.line_height() + 2.0 * CELL_PAD_Y, |h, &i| {
+                h.max(self.need(state, i))
+            })
+    }
+
+    /// The table's height from `base`, the spanning cells' shortfalls added as `row_heights`
+    /// adds them.
+    fn height(&mut self, state: &[CellState], base_of: impl Fn(usize) -> f32) -> f32 {
+        let rows = self.table.rows;
+        let mut heights = std::mem::take(&mut self.heights);
+        heights.clear();
+        heights.extend((0..rows).map(base_of));
+        for &i in &self.spanning {
+            let c = &self.table.cells[i];
+            let span = c.row.min(rows)..(c.row + c.rowspan).min(rows);
+            let have: f32 = heights[span.clone()].iter().sum();
+            if let Some(last) = span.last()
+                && self.need(state, i) > have
+            {
+                heights[last] += self.need(state, i) - have;
+            }
+        }
+        let height = heights.iter().sum::<f32>();
+        self.heights = heights;
+        height
+    }
+
+    fn total(&self, height: f32, faults: f32, inside: usize) -> f32 {
+        height + faults + (inside as f32 * INSIDE_WORD_COST).min(INSIDE_WORDS_MOST)
+    }
+
+    /// Takes `state` as the settled one; its cost.
+    fn settle(&mut self, state: &[CellState]) -> f32 {
+        self.faults = state.iter().map(Self::fault_cost).sum();
+        self.inside = state.iter().filter(|s| s.1 == INSIDE_WORD).count();
+        let base: Vec<f32> = (0..self.table.rows).map(|r| self.row_base(state, r)).collect();
+        self.base = base;
+        let height = match self.height_counts {
+            true => {
+                let base = std::mem::take(&mut self.base);
+                let height = self.height(state, |r| base[r]);
+                self.base = base;
+                height
+            }
+            false => 0.0,
+        };
+        self.total(height, self.faults, self.inside)
+    }
+
+    /// The cost of `next`, which differs from the settled `state` in the cells `changed`.
+    fn with(&mut self, state: &[CellState], next: &[CellState], changed: &[usize]) -> f32 {
+        let mut faults = self.faults;
+        let mut inside = self.inside;
+        for &k in changed {
+            faults += Self::fault_cost(&next[k]) - Self::fault_cost(&state[k]);
+            inside = inside + usize::from(next[k].1 == INSIDE_WORD) - usize::from(state[k].1 == INSIDE_WORD);
+        }
+        let height = match self.height_counts {
+            true => {
+                let touched: Vec<usize> = changed
+                    .iter()
+                    .map(|&k| &self.table.cells[k])
+                    .filter(|c| c.rowspan == 1 && c.row < self.table.rows)
+                    .map(|c| c.row)
+                    .collect();
+                let base = std::mem::take(&mut self.base);
+                let fresh: Vec<(usize, f32)> = touched.iter().map(|&r| (r, self.row_base(next, r))).collect();
+                let height = self.height(next, |r| {
+                    fresh.iter().find(|(row, _)| *row == r).map_or(base[r], |f| f.1)
+                });
+                self.base = base;
+                height
+            }
+            false => 0.0,
+        };
+        self.total(height, faults, inside)
+    }
 }
 
 /// Column widths (summing to the same total) that make the table as short as it can be with
@@ -550,34 +667,34 @@ fn shortest_widths(
             col.push(k);
         }
     }
-    let mut rows = RowScratch::default();
-    let total = |state: &[CellState], rows: &mut RowScratch| widths_cost_in(table, state, size, height_counts, rows);
+    let mut costs = Costs::new(table, size, height_counts);
     // Every move is a whole number of quanta, so the widths tried recur and their cells'
     // states are computed once.
     let quantum = WIDTH_STEPS[0] * size;
     let mut widths = start;
     let mut state: Vec<CellState> = (0..cells.len()).map(|k| states.at(k, &widths)).collect();
-    let mut best = total(&state, &mut rows);
+    let mut best = costs.settle(&state);
     // The cost of `tried` where only the cells `changed` may differ from `state`, its states
     // left in `next`; None when none of them changes (the cost stays as it is).
     let mut next: Vec<CellState> = Vec::with_capacity(cells.len());
-    let cost_of = |states: &mut CellStates,
-                   (next, rows): (&mut Vec<CellState>, &mut RowScratch),
-                   state: &[CellState],
-                   tried: &[f32],
-                   changed: &mut dyn Iterator<Item = usize>|
+    let mut differing: Vec<usize> = Vec::new();
+    let mut cost_of = |states: &mut CellStates,
+                       (next, costs): (&mut Vec<CellState>, &mut Costs),
+                       state: &[CellState],
+                       tried: &[f32],
+                       changed: &mut dyn Iterator<Item = usize>|
      -> Option<f32> {
         next.clear();
         next.extend_from_slice(state);
-        let mut differs = false;
+        differing.clear();
         for k in changed {
             let s = states.at(k, tried);
-            if s != state[k] {
+            if s != state[k] && next[k] == state[k] {
                 next[k] = s;
-                differs = true;
+                differing.push(k);
             }
         }
-        differs.then(|| total(next, rows))
+        (!differing.is_empty()).then(|| costs.with(state, next, &differing))
     };
     for _ in 0..MAX_WIDTH_MOVES {
         let mut found: Option<(f32, Vec<f32>, Vec<CellState>)> = None;
@@ -611,7 +728,7 @@ fn shortest_widths(
                     tried[from] -= step;
                     tried[to] += step;
                     let changed = &mut by_column[from].iter().chain(&by_column[to]).copied();
-                    if let Some(c) = cost_of(states, (&mut next, &mut rows), &state, &tried, changed) {
+                    if let Some(c) = cost_of(states, (&mut next, &mut costs), &state, &tried, changed) {
                         consider(c, tried, &next, &mut found);
                     }
                 }
@@ -653,7 +770,7 @@ fn shortest_widths(
                     // cells change (the donors' are checked when the move is taken).
                     if let Some(c) = cost_of(
                         states,
-                        (&mut next, &mut rows),
+                        (&mut next, &mut costs),
                         &state,
                         &tried,
                         &mut by_column[to].iter().copied(),
@@ -670,7 +787,7 @@ fn shortest_widths(
                 // its slack was not measured at).
                 state = (0..cells.len()).map(|k| states.at(k, &w)).collect();
                 widths = w;
-                best = total(&state, &mut rows);
+                best = costs.settle(&state);
             }
             None => break,
         }
@@ -909,17 +1026,9 @@ fn reads_well(c: &LaidCell, table_width: f32) -> bool {
 /// single-row cell, and a spanning cell's shortfall added to its last row. The DOCX writer
 /// calls this too, so Word's rows are as tall as ours.
 pub fn row_heights(table: &Table, line_counts: &[usize], size: f32) -> Vec<f32> {
-    let mut heights = Vec::new();
-    row_heights_into(table, line_counts, size, &mut heights);
-    heights
-}
-
-/// [`row_heights`] into `heights`.
-fn row_heights_into(table: &Table, line_counts: &[usize], size: f32, heights: &mut Vec<f32>) {
     let line_height = CELL_LINE_HEIGHT * size;
     let need = |i: usize| line_counts.get(i).copied().unwrap_or(1).max(1) as f32 * line_height + 2.0 * CELL_PAD_Y;
-    heights.clear();
-    heights.resize(table.rows, line_height + 2.0 * CELL_PAD_Y);
+    let mut heights = vec![line_height + 2.0 * CELL_PAD_Y; table.rows];
     for (i, c) in table.cells.iter().enumerate().filter(|(_, c)| c.rowspan == 1) {
         if let Some(h) = heights.get_mut(c.row) {
             *h = h.max(need(i));
@@ -934,6 +1043,7 @@ fn row_heights_into(table: &Table, line_counts: &[usize], size: f32, heights: &m
             heights[last] += need(i) - have;
         }
     }
+    heights
 }
 
 /// How a column is named in messages: by its lowest heading.
@@ -1174,6 +1284,73 @@ fn draw_cell_line(
 mod tests {
     use super::*;
     use crate::core::SourcePos;
+
+    /// A cost made from the settled state and a few changed cells is the cost made afresh, to
+    /// the bit, and the height is `row_heights`' (spanning cells included).
+    #[test]
+    fn a_cost_from_a_few_changed_cells_is_the_cost_made_afresh() {
+        // Five rows of three columns; the first column's label spans rows 1–3.
+        let mut cells = Vec::new();
+        for row in 0..5 {
+            for col in 0..3 {
+                if col == 0 && (2..=3).contains(&row) {
+                    continue;
+                }
+                let rowspan = if col == 0 && row == 1 { 3 } else { 1 };
+                cells.push(Cell {
+                    row,
+                    col,
+                    rowspan,
+                    colspan: 1,
+                    text: String::new(),
+                    kind: CellKind::Data,
+                    pos: SourcePos::default(),
+                });
+            }
+        }
+        let table = Table {
+            columns: 3,
+            rows: 5,
+            header_rows: 1,
+            cells,
+            widths: None,
+            caption: None,
+            continued: None,
+            border: Border::Grid,
+            landscape: false,
+            pos: SourcePos::default(),
+        };
+        let n = table.cells.len();
+        // States that walk through line counts 1–6 and every fault, cell by cell.
+        let state_at = |seed: usize| -> Vec<CellState> {
+            (0..n)
+                .map(|k| (1 + (k * 7 + seed * 3) % 6, [CLEAN, INSIDE_WORD, UNIT_ALONE, STRANDED][(k + seed) % 4]))
+                .collect()
+        };
+        for height_counts in [true, false] {
+            let mut costs = Costs::new(&table, 10.5, height_counts);
+            for seed in 0..12 {
+                let settled = state_at(seed);
+                let fresh = costs.settle(&settled);
+                let heights: f32 = row_heights(&table, &settled.iter().map(|s| s.0).collect::<Vec<_>>(), 10.5).iter().sum();
+                assert_eq!(fresh.to_bits(), Costs::new(&table, 10.5, height_counts).settle(&settled).to_bits());
+                if height_counts {
+                    assert!(fresh >= heights, "{fresh} {heights}");
+                }
+                let other = state_at(seed + 5);
+                for changed in [vec![0], vec![1], vec![1, 4], vec![2, 5, 9], (0..n).collect::<Vec<_>>()] {
+                    let mut next = settled.clone();
+                    let changed: Vec<usize> = changed.into_iter().filter(|&k| other[k] != settled[k]).collect();
+                    for &k in &changed {
+                        next[k] = other[k];
+                    }
+                    let made = costs.with(&settled, &next, &changed);
+                    let afresh = Costs::new(&table, 10.5, height_counts).settle(&next);
+                    assert_eq!(made.to_bits(), afresh.to_bits(), "seed {seed}, cells {changed:?}");
+                }
+            }
+        }
+    }
 
     /// The 2021 table 三's 37-character label in a 73.5 pt measure at 五号, as its column once
     /// gave it: greedy lines end `…政府信息公开申/请`, and a narrower measure runs into 、's
