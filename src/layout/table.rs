@@ -1324,7 +1324,12 @@ mod tests {
         // States that walk through line counts 1–6 and every fault, cell by cell.
         let state_at = |seed: usize| -> Vec<CellState> {
             (0..n)
-                .map(|k| (1 + (k * 7 + seed * 3) % 6, [CLEAN, INSIDE_WORD, UNIT_ALONE, STRANDED][(k + seed) % 4]))
+                .map(|k| {
+                    (
+                        1 + (k * 7 + seed * 3) % 6,
+                        [CLEAN, INSIDE_WORD, UNIT_ALONE, STRANDED][(k + seed) % 4],
+                    )
+                })
                 .collect()
         };
         for height_counts in [true, false] {
@@ -1332,8 +1337,13 @@ mod tests {
             for seed in 0..12 {
                 let settled = state_at(seed);
                 let fresh = costs.settle(&settled);
-                let heights: f32 = row_heights(&table, &settled.iter().map(|s| s.0).collect::<Vec<_>>(), 10.5).iter().sum();
-                assert_eq!(fresh.to_bits(), Costs::new(&table, 10.5, height_counts).settle(&settled).to_bits());
+                let heights: f32 = row_heights(&table, &settled.iter().map(|s| s.0).collect::<Vec<_>>(), 10.5)
+                    .iter()
+                    .sum();
+                assert_eq!(
+                    fresh.to_bits(),
+                    Costs::new(&table, 10.5, height_counts).settle(&settled).to_bits()
+                );
                 if height_counts {
                     assert!(fresh >= heights, "{fresh} {heights}");
                 }
