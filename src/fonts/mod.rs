@@ -67,6 +67,7 @@ pub struct Face {
 pub struct StandIn {
     pub font: krilla::text::Font,
     cff: std::ops::Range<usize>,
+    stripped: stand_in::Stripped,
 }
 
 type ParsedFace<'a> = Option<rustybuzz::Face<'a>>;
@@ -136,14 +137,18 @@ impl Face {
                 Some(StandIn {
                     font: krilla::text::Font::new(Arc::new(font).into(), 0)?,
                     cff,
+                    stripped: Default::default(),
                 })
             })
             .as_ref()
     }
 
     /// The face's CFF table, whose charstrings a stand-in's subset takes.
-    pub fn stand_in_source(&self, stand_in: &StandIn) -> &[u8] {
-        (*self.data).as_ref().get(stand_in.cff.clone()).unwrap_or_default()
+    pub fn stand_in_source<'a>(&'a self, stand_in: &'a StandIn) -> stand_in::Source<'a> {
+        stand_in::Source {
+            cff: (*self.data).as_ref().get(stand_in.cff.clone()).unwrap_or_default(),
+            stripped: &stand_in.stripped,
+        }
     }
 
     /// The shaping plan for a buffer's script and language, made once per face and script.

@@ -168,7 +168,7 @@ fn write_with(
                 // drawn as itself.
                 let stand_in = face.pdf_stand_in().filter(|_| use_stand_ins).and_then(|s| {
                     let source = face.stand_in_source(s);
-                    let name = stand_in::font_name(source).filter(|n| !stand_ins.contains_key(*n))?;
+                    let name = stand_in::font_name(source.cff).filter(|n| !stand_ins.contains_key(*n))?;
                     stand_ins.insert(name.to_vec(), source);
                     Some(s.font.clone())
                 });

@@ -34,7 +34,7 @@ fn finish(bytes: Vec<u8>, compact: bool, drop_hints: bool) -> Vec<u8> {
 
 /// The faces' CFF tables whose charstrings the stand-ins' subsets take, by the CFF font name
 /// (see `fonts::stand_in`).
-pub type StandIns<'a> = std::collections::HashMap<Vec<u8>, &'a [u8]>;
+pub type StandIns<'a> = std::collections::HashMap<Vec<u8>, stand_in::Source<'a>>;
 
 /// Applies the touches (the font programs' hints dropped with `drop_hints`), the pages at the
 /// indices `turned` shown turned 90° clockwise, and each page's text artifacts given an
@@ -729,9 +729,14 @@ mod tests {
             b"<</Type/Catalog/Pages 1 0 R>>".to_vec(),
         ]);
         let face = program.clone();
-        let stand_ins = StandIns::from([(b"A".to_vec(), face.as_slice())]);
+        let stripped = stand_in::Stripped::default();
+        let source = |cff| stand_in::Source {
+            cff,
+            stripped: &stripped,
+        };
+        let stand_ins = StandIns::from([(b"A".to_vec(), source(face.as_slice()))]);
         assert_eq!(finish_with(file.clone(), false, true, &[], &[], &stand_ins), None);
-        let other = StandIns::from([(b"B".to_vec(), face.as_slice())]);
+        let other = StandIns::from([(b"B".to_vec(), source(face.as_slice()))]);
         assert!(finish_with(file.clone(), false, true, &[], &[], &other).is_some());
         let odd = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\nstartxref\n999\n%%EOF".to_vec();
         assert_eq!(finish_with(odd, true, true, &[], &[], &stand_ins), None);
