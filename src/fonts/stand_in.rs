@@ -398,10 +398,14 @@ pub fn with_original_charstrings(subset: &[u8], source: &Source, drop_hints: boo
     let charstrings = IndexItems::at(original, source_at)?;
     let mut data = Vec::new();
     let mut ends = Vec::with_capacity(markers.len());
-    let mut stripped = match drop_hints {
-        true => source.stripped.0.lock().ok(),
-        false => None,
-    };
+    // A lock poisoned by a panic elsewhere still holds whole charstrings.
+    let mut stripped = drop_hints.then(|| {
+        source
+            .stripped
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    });
     for marker in markers {
         let glyph = marked_glyph(subset.get(marker)?)?;
         let charstring = charstrings.item(glyph)?;
