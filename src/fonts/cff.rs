@@ -126,22 +126,13 @@ pub(super) fn write_index(out: &mut Vec<u8>, ends: &[usize], data: &[u8]) -> Opt
     Some(())
 }
 
-/// A DICT's entries: operator and integer operands (a real operand counts as `None`).
-pub(super) fn dict(data: &[u8]) -> Option<Vec<(u16, Vec<Option<i64>>)>> {
-    Some(
-        dict_entries(data)?
-            .into_iter()
-            .map(|(op, operands, _)| (op, operands))
-            .collect(),
-    )
-}
+/// DICT entries: operator, integer operands (a real operand counts as `None`), and where the
+/// entry (its operands and operator) lies in the DICT, so that it can be copied byte for byte.
+pub(super) type DictEntries = Vec<DictEntry>;
+pub(super) type DictEntry = (u16, Vec<Option<i64>>, Range<usize>);
 
-/// DICT entries: operator, integer operands, and the entry's bytes in the DICT.
-pub(super) type DictEntries = Vec<(u16, Vec<Option<i64>>, Range<usize>)>;
-
-/// A DICT's entries with where each lies in `data` (its operands and operator), so that an
-/// entry can be copied byte for byte.
-pub(super) fn dict_entries(data: &[u8]) -> Option<DictEntries> {
+/// A DICT's entries.
+pub(super) fn dict(data: &[u8]) -> Option<DictEntries> {
     let mut entries = Vec::new();
     let mut operands = Vec::new();
     let mut start = 0;
@@ -205,13 +196,13 @@ pub(super) fn dict_entries(data: &[u8]) -> Option<DictEntries> {
 }
 
 /// The last integer operand of the entry for `op`.
-pub(super) fn operand(entries: &[(u16, Vec<Option<i64>>)], op: u16) -> Option<i64> {
-    entries.iter().find(|(o, _)| *o == op)?.1.last().copied().flatten()
+pub(super) fn operand(entries: &[DictEntry], op: u16) -> Option<i64> {
+    entries.iter().find(|(o, _, _)| *o == op)?.1.last().copied().flatten()
 }
 
 /// Where the Private DICT of a Top or font DICT lies.
-pub(super) fn private_range(entries: &[(u16, Vec<Option<i64>>)]) -> Option<Range<usize>> {
-    let (_, operands) = entries.iter().find(|(o, _)| *o == PRIVATE)?;
+pub(super) fn private_range(entries: &[DictEntry]) -> Option<Range<usize>> {
+    let (_, operands, _) = entries.iter().find(|(o, _, _)| *o == PRIVATE)?;
     let [Some(size), Some(offset)] = operands.as_slice() else {
         return None;
     };

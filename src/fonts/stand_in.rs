@@ -17,8 +17,8 @@
 use std::ops::Range;
 
 use super::cff::{
-    CHARSTRING_TYPE, CHARSTRINGS, DictEntries, FD_ARRAY, PRIVATE, SUBRS, dict, dict_entries, index, operand,
-    private_range, strip_hints, write_index,
+    CHARSTRING_TYPE, CHARSTRINGS, DictEntries, FD_ARRAY, PRIVATE, SUBRS, dict, index, operand, private_range,
+    strip_hints, write_index,
 };
 
 const CHARSET: u16 = 15;
@@ -126,12 +126,12 @@ fn stand_in_cff(cff: &[u8]) -> Option<Vec<u8>> {
     // Private DICT but the font DICTs' (a Top DICT's own is for name-keyed fonts).
     if !parts.global_subrs_empty
         || !top.iter().any(|e| e.0 == ROS)
-        || operand(&dict_view(top), CHARSTRING_TYPE).is_some_and(|t| t != 2)
+        || operand(top, CHARSTRING_TYPE).is_some_and(|t| t != 2)
         || top.iter().any(|e| e.0 == PRIVATE || e.0 == ENCODING)
     {
         return None;
     }
-    let offset = |op: u16| usize::try_from(operand(&dict_view(top), op)?).ok();
+    let offset = |op: u16| usize::try_from(operand(top, op)?).ok();
     let (charstrings, _) = index(cff, offset(CHARSTRINGS)?)?;
     let glyphs = charstrings.len();
     // A charset at 0–2 is a predefined one, named by its number (copied with the Top DICT).
@@ -145,8 +145,8 @@ fn stand_in_cff(cff: &[u8]) -> Option<Vec<u8>> {
     let mut fds = Vec::with_capacity(font_dicts.len());
     for fd in font_dicts {
         let data = cff.get(fd)?;
-        let entries = dict_entries(data)?;
-        let private = cff.get(private_range(&dict(data)?)?)?;
+        let entries = dict(data)?;
+        let private = cff.get(private_range(&entries)?)?;
         if operand(&dict(private)?, SUBRS).is_some() {
             return None;
         }
@@ -227,13 +227,6 @@ fn stand_in_cff(cff: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
-fn dict_view(entries: &DictEntries) -> Vec<(u16, Vec<Option<i64>>)> {
-    entries
-        .iter()
-        .map(|(op, operands, _)| (*op, operands.clone()))
-        .collect()
-}
-
 /// A DICT with the entries `values` names given those operands (as 5-byte numbers) and every
 /// other entry copied.
 fn rewritten(data: &[u8], entries: &DictEntries, values: impl Fn(u16) -> Option<Vec<usize>>) -> Vec<u8> {
@@ -300,7 +293,7 @@ impl<'a> Parts<'a> {
             header: cff.get(..header_size)?,
             names: cff.get(header_size..after_names)?,
             top_data,
-            top: dict_entries(top_data)?,
+            top: dict(top_data)?,
             rest: cff.get(after_top..after_subrs)?,
             global_subrs_empty: global_subrs.is_empty(),
         })
@@ -388,14 +381,14 @@ pub struct Stripped(std::sync::Mutex<std::collections::HashMap<usize, Vec<u8>>>)
 pub fn with_original_charstrings(subset: &[u8], source: &Source, drop_hints: bool) -> Option<Vec<u8>> {
     let original = source.cff;
     let parts = Parts::read(subset)?;
-    let charstrings_at = usize::try_from(operand(&dict_view(&parts.top), CHARSTRINGS)?).ok()?;
+    let charstrings_at = usize::try_from(operand(&parts.top, CHARSTRINGS)?).ok()?;
     let (markers, end) = index(subset, charstrings_at)?;
     if end != subset.len() {
         return None;
     }
     let head = Parts::read(original)?;
-    let source_at = usize::try_from(operand(&dict_view(&head.top), CHARSTRINGS)?).ok()?;
-    let charstrings = IndexItems::at(original, source_at)?;
+    let source_at = usize::try_from(operand(&head.top, CHARSTRINGS)?).ok()?;
+    let (charstrings, _) = index(original, source_at)?;
     let mut data = Vec::new();
     let mut ends = Vec::with_capacity(markers.len());
     // A lock poisoned by a panic elsewhere still holds whole charstrings.
@@ -408,7 +401,7 @@ pub fn with_original_charstrings(subset: &[u8], source: &Source, drop_hints: boo
     });
     for marker in markers {
         let glyph = marked_glyph(subset.get(marker)?)?;
-        let charstring = charstrings.item(glyph)?;
+        let charstring = original.get(charstrings.get(glyph)?.clone())?;
         match stripped.as_mut() {
             Some(known) => {
                 let bytes = known.entry(glyph).or_insert_with(|| {
@@ -434,46 +427,6 @@ pub fn with_original_charstrings(subset: &[u8], source: &Source, drop_hints: boo
 pub fn font_name(cff: &[u8]) -> Option<&[u8]> {
     let (names, _) = index(cff, usize::from(*cff.get(2)?))?;
     cff.get(names.first()?.clone())
-}
-
-/// An INDEX whose items are looked up one at a time (a face's CharStrings: 10 000 to 65 000
-/// items, of which a document uses a few hundred).
-struct IndexItems<'a> {
-    data: &'a [u8],
-    count: usize,
-    off_size: usize,
-    offsets_at: usize,
-    base: usize,
-}
-
-impl<'a> IndexItems<'a> {
-    fn at(data: &'a [u8], at: usize) -> Option<IndexItems<'a>> {
-        let count = usize::from(u16_at(data, at)?);
-        let off_size = usize::from(*data.get(at + 2)?);
-        if count == 0 || !(1..=4).contains(&off_size) {
-            return None;
-        }
-        let offsets_at = at + 3;
-        Some(IndexItems {
-            data,
-            count,
-            off_size,
-            offsets_at,
-            base: offsets_at + (count + 1) * off_size - 1,
-        })
-    }
-
-    fn item(&self, i: usize) -> Option<&'a [u8]> {
-        if i >= self.count {
-            return None;
-        }
-        let offset = |k: usize| -> Option<usize> {
-            let at = self.offsets_at + k * self.off_size;
-            let bytes = self.data.get(at..at + self.off_size)?;
-            Some(bytes.iter().fold(0usize, |n, &b| n << 8 | usize::from(b)) + self.base)
-        };
-        self.data.get(offset(i)?..offset(i + 1)?)
-    }
 }
 
 fn u16_at(data: &[u8], at: usize) -> Option<u16> {
@@ -542,7 +495,7 @@ mod tests {
         // Everything but the charstrings is the face's subset's own.
         let at = |cff: &[u8]| {
             let parts = Parts::read(cff).unwrap();
-            usize::try_from(operand(&dict_view(&parts.top), CHARSTRINGS).unwrap()).unwrap()
+            usize::try_from(operand(&parts.top, CHARSTRINGS).unwrap()).unwrap()
         };
         assert_eq!(program[..at(&program)], expected[..at(&expected)]);
         // With hints kept, each charstring is the face's, byte for byte.
@@ -595,11 +548,11 @@ mod tests {
         assert_eq!(marked_glyph(&[139, 139, RMOVETO]), None);
         let (_, cff) = stand_in_font(&face, 0).unwrap();
         let top = Parts::read(&face[cff.clone()]).unwrap();
-        let at = usize::try_from(operand(&dict_view(&top.top), CHARSTRINGS).unwrap()).unwrap();
-        let charstrings = IndexItems::at(&face[cff], at).unwrap();
+        let at = usize::try_from(operand(&top.top, CHARSTRINGS).unwrap()).unwrap();
+        let (charstrings, _) = index(&face[cff], at).unwrap();
         let glyphs = usize::from(ttf_parser::Face::parse(&face, 0).unwrap().number_of_glyphs());
-        assert!(charstrings.item(glyphs - 1).is_some());
-        assert!(charstrings.item(glyphs).is_none());
+        assert!(charstrings.get(glyphs - 1).is_some());
+        assert!(charstrings.get(glyphs).is_none());
     }
 
     /// A damaged face gives no stand-in or a well-formed one, never a panic: every byte of the
@@ -610,7 +563,7 @@ mod tests {
         let face = bundled("fandol/FandolSong-Regular.otf");
         let (_, cff) = stand_in_font(&face, 0).unwrap();
         let head = Parts::read(&face[cff.clone()]).unwrap();
-        let charstrings_at = usize::try_from(operand(&dict_view(&head.top), CHARSTRINGS).unwrap()).unwrap();
+        let charstrings_at = usize::try_from(operand(&head.top, CHARSTRINGS).unwrap()).unwrap();
         let directory = 12 + 16 * usize::from(u16_at(&face, 4).unwrap());
         let places = (0..directory).chain(cff.start..cff.start + charstrings_at + 8);
         let mut damaged = face.clone();

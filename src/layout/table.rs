@@ -491,50 +491,28 @@ fn widths_cost(table: &Table, state: &[CellState], size: f32, height_counts: boo
 
 /// [`widths_cost`] of sets of widths that differ from a settled one in a few cells, without
 /// going over every cell: the faults and words broken are counted up and down, and only the
-/// rows of the cells that change are measured again. The sums are made as [`row_heights`]
-/// makes them (the faults are whole numbers, the rows are added in order), so a cost is the
-/// same to the last bit whether made afresh ([`Costs::settle`]) or from the settled state
-/// ([`Costs::with`]): the search takes the same widths either way.
+/// rows of the cells that change are measured again. The heights are [`RowRule`]'s, as
+/// [`row_heights`]' are (the faults are whole numbers, the rows are added in order), so a cost
+/// is the same to the last bit whether made afresh ([`Costs::settle`]) or from the settled
+/// state ([`Costs::with`]): the search takes the same widths either way.
 struct Costs<'t> {
-    table: &'t Table,
-    size: f32,
+    rows: RowRule<'t>,
     height_counts: bool,
-    /// The cells of one row each, by row; and those spanning rows, in the table's order.
-    single_by_row: Vec<Vec<usize>>,
-    spanning: Vec<usize>,
     /// Of the settled state: each row's height before spanning cells add to it, its faults,
     /// its cells with a line ending inside a word.
     base: Vec<f32>,
     faults: f32,
     inside: usize,
-    /// Row heights being tried.
-    heights: Vec<f32>,
 }
 
 impl<'t> Costs<'t> {
     fn new(table: &'t Table, size: f32, height_counts: bool) -> Costs<'t> {
-        let mut single_by_row = vec![Vec::new(); table.rows];
-        let mut spanning = Vec::new();
-        for (i, c) in table.cells.iter().enumerate() {
-            match c.rowspan {
-                1 => {
-                    if let Some(row) = single_by_row.get_mut(c.row) {
-                        row.push(i);
-                    }
-                }
-                _ => spanning.push(i),
-            }
-        }
         Costs {
-            table,
-            size,
+            rows: RowRule::new(table, size),
             height_counts,
-            single_by_row,
-            spanning,
             base: Vec::new(),
             faults: 0.0,
             inside: 0,
-            heights: Vec::new(),
         }
     }
 
@@ -546,47 +524,15 @@ impl<'t> Costs<'t> {
         }
     }
 
-    fn line_height(&self) -> f32 {
-        CELL_LINE_HEIGHT * self.size
-    }
-
-    /// A cell's height as `row_heights` takes it.
-    fn need(&self, state: &[CellState], i: usize) -> f32 {
-        state.get(i).map_or(1, |s| s.0).max(1) as f32 * self.line_height() + 2.0 * CELL_PAD_Y
-    }
-
-    /// A row's height from its own cells.
-    fn row_base(&self, state: &[CellState], row: usize) -> f32 {
-        self.single_by_row[row]
-            .iter()
-            .fold(self.line_height() + 2.0 * CELL_PAD_Y, |h, &i| {
-                h.max(self.need(state, i))
-            })
-    }
-
-    /// The table's height from `base`, the spanning cells' shortfalls added as `row_heights`
-    /// adds them.
-    fn height(&mut self, state: &[CellState], base_of: impl Fn(usize) -> f32) -> f32 {
-        let rows = self.table.rows;
-        let mut heights = std::mem::take(&mut self.heights);
-        heights.clear();
-        heights.extend((0..rows).map(base_of));
-        for &i in &self.spanning {
-            let c = &self.table.cells[i];
-            let span = c.row.min(rows)..(c.row + c.rowspan).min(rows);
-            let have: f32 = heights[span.clone()].iter().sum();
-            if let Some(last) = span.last()
-                && self.need(state, i) > have
-            {
-                heights[last] += self.need(state, i) - have;
-            }
+    /// The table's height with each row's own height from `base`.
+    fn height(&self, state: &[CellState], base: impl Fn(usize) -> f32) -> f32 {
+        match self.height_counts {
+            true => self.rows.heights(base, |i| lines_of(state, i)).iter().sum::<f32>(),
+            false => 0.0,
         }
-        let height = heights.iter().sum::<f32>();
-        self.heights = heights;
-        height
     }
 
-    fn total(&self, height: f32, faults: f32, inside: usize) -> f32 {
+    fn total(height: f32, faults: f32, inside: usize) -> f32 {
         height + faults + (inside as f32 * INSIDE_WORD_COST).min(INSIDE_WORDS_MOST)
     }
 
@@ -594,48 +540,38 @@ impl<'t> Costs<'t> {
     fn settle(&mut self, state: &[CellState]) -> f32 {
         self.faults = state.iter().map(Self::fault_cost).sum();
         self.inside = state.iter().filter(|s| s.1 == INSIDE_WORD).count();
-        let base: Vec<f32> = (0..self.table.rows).map(|r| self.row_base(state, r)).collect();
-        self.base = base;
-        let height = match self.height_counts {
-            true => {
-                let base = std::mem::take(&mut self.base);
-                let height = self.height(state, |r| base[r]);
-                self.base = base;
-                height
-            }
-            false => 0.0,
-        };
-        self.total(height, self.faults, self.inside)
+        self.base = (0..self.rows.table.rows)
+            .map(|r| self.rows.base(r, |i| lines_of(state, i)))
+            .collect();
+        let height = self.height(state, |r| self.base[r]);
+        Self::total(height, self.faults, self.inside)
     }
 
     /// The cost of `next`, which differs from the settled `state` in the cells `changed`.
-    fn with(&mut self, state: &[CellState], next: &[CellState], changed: &[usize]) -> f32 {
+    fn with(&self, state: &[CellState], next: &[CellState], changed: &[usize]) -> f32 {
         let mut faults = self.faults;
         let mut inside = self.inside;
         for &k in changed {
             faults += Self::fault_cost(&next[k]) - Self::fault_cost(&state[k]);
             inside = inside + usize::from(next[k].1 == INSIDE_WORD) - usize::from(state[k].1 == INSIDE_WORD);
         }
-        let height = match self.height_counts {
-            true => {
-                let touched: Vec<usize> = changed
-                    .iter()
-                    .map(|&k| &self.table.cells[k])
-                    .filter(|c| c.rowspan == 1 && c.row < self.table.rows)
-                    .map(|c| c.row)
-                    .collect();
-                let base = std::mem::take(&mut self.base);
-                let fresh: Vec<(usize, f32)> = touched.iter().map(|&r| (r, self.row_base(next, r))).collect();
-                let height = self.height(next, |r| {
-                    fresh.iter().find(|(row, _)| *row == r).map_or(base[r], |f| f.1)
-                });
-                self.base = base;
-                height
-            }
-            false => 0.0,
-        };
-        self.total(height, faults, inside)
+        let table = self.rows.table;
+        let fresh: Vec<(usize, f32)> = changed
+            .iter()
+            .map(|&k| &table.cells[k])
+            .filter(|c| c.rowspan == 1 && c.row < table.rows)
+            .map(|c| (c.row, self.rows.base(c.row, |i| lines_of(next, i))))
+            .collect();
+        let height = self.height(next, |r| {
+            fresh.iter().find(|(row, _)| *row == r).map_or(self.base[r], |f| f.1)
+        });
+        Self::total(height, faults, inside)
     }
+}
+
+/// A cell's line count in `state`, as [`row_heights`] takes a missing one.
+fn lines_of(state: &[CellState], i: usize) -> usize {
+    state.get(i).map_or(1, |s| s.0)
 }
 
 /// Column widths (summing to the same total) that make the table as short as it can be with
@@ -679,7 +615,7 @@ fn shortest_widths(
     let mut next: Vec<CellState> = Vec::with_capacity(cells.len());
     let mut differing: Vec<usize> = Vec::new();
     let mut cost_of = |states: &mut CellStates,
-                       (next, costs): (&mut Vec<CellState>, &mut Costs),
+                       (next, costs): (&mut Vec<CellState>, &Costs),
                        state: &[CellState],
                        tried: &[f32],
                        changed: &mut dyn Iterator<Item = usize>|
@@ -728,7 +664,7 @@ fn shortest_widths(
                     tried[from] -= step;
                     tried[to] += step;
                     let changed = &mut by_column[from].iter().chain(&by_column[to]).copied();
-                    if let Some(c) = cost_of(states, (&mut next, &mut costs), &state, &tried, changed) {
+                    if let Some(c) = cost_of(states, (&mut next, &costs), &state, &tried, changed) {
                         consider(c, tried, &next, &mut found);
                     }
                 }
@@ -770,7 +706,7 @@ fn shortest_widths(
                     // cells change (the donors' are checked when the move is taken).
                     if let Some(c) = cost_of(
                         states,
-                        (&mut next, &mut costs),
+                        (&mut next, &costs),
                         &state,
                         &tried,
                         &mut by_column[to].iter().copied(),
@@ -1026,24 +962,72 @@ fn reads_well(c: &LaidCell, table_width: f32) -> bool {
 /// single-row cell, and a spanning cell's shortfall added to its last row. The DOCX writer
 /// calls this too, so Word's rows are as tall as ours.
 pub fn row_heights(table: &Table, line_counts: &[usize], size: f32) -> Vec<f32> {
-    let line_height = CELL_LINE_HEIGHT * size;
-    let need = |i: usize| line_counts.get(i).copied().unwrap_or(1).max(1) as f32 * line_height + 2.0 * CELL_PAD_Y;
-    let mut heights = vec![line_height + 2.0 * CELL_PAD_Y; table.rows];
-    for (i, c) in table.cells.iter().enumerate().filter(|(_, c)| c.rowspan == 1) {
-        if let Some(h) = heights.get_mut(c.row) {
-            *h = h.max(need(i));
+    let rule = RowRule::new(table, size);
+    let lines = |i: usize| line_counts.get(i).copied().unwrap_or(1);
+    rule.heights(|r| rule.base(r, lines), lines)
+}
+
+/// How rows get their heights from their cells' line counts: a row is as tall as its tallest
+/// cell of one row (at least a line), and a spanning cell's shortfall goes to its last row.
+struct RowRule<'t> {
+    table: &'t Table,
+    line_height: f32,
+    /// The cells of one row each, by row (in the table's order); those spanning rows.
+    single_by_row: Vec<Vec<usize>>,
+    spanning: Vec<usize>,
+}
+
+impl<'t> RowRule<'t> {
+    fn new(table: &'t Table, size: f32) -> RowRule<'t> {
+        let mut single_by_row = vec![Vec::new(); table.rows];
+        let mut spanning = Vec::new();
+        for (i, c) in table.cells.iter().enumerate() {
+            match c.rowspan {
+                1 => {
+                    if let Some(row) = single_by_row.get_mut(c.row) {
+                        row.push(i);
+                    }
+                }
+                _ => spanning.push(i),
+            }
+        }
+        RowRule {
+            table,
+            line_height: CELL_LINE_HEIGHT * size,
+            single_by_row,
+            spanning,
         }
     }
-    for (i, c) in table.cells.iter().enumerate().filter(|(_, c)| c.rowspan > 1) {
-        let span = c.row.min(table.rows)..(c.row + c.rowspan).min(table.rows);
-        let have: f32 = heights[span.clone()].iter().sum();
-        if let Some(last) = span.last()
-            && need(i) > have
-        {
-            heights[last] += need(i) - have;
-        }
+
+    /// The height of a cell of `lines` lines.
+    fn need(&self, lines: usize) -> f32 {
+        lines.max(1) as f32 * self.line_height + 2.0 * CELL_PAD_Y
     }
-    heights
+
+    /// A row's height from its own cells.
+    fn base(&self, row: usize, lines: impl Fn(usize) -> usize) -> f32 {
+        self.single_by_row[row]
+            .iter()
+            .fold(self.need(1), |h, &i| h.max(self.need(lines(i))))
+    }
+
+    /// The rows' heights from their own (`base`), with the spanning cells' shortfalls added.
+    fn heights(&self, base: impl Fn(usize) -> f32, lines: impl Fn(usize) -> usize) -> Vec<f32> {
+        let rows = self.table.rows;
+        let mut heights: Vec<f32> = (0..rows).map(base).collect();
+        for &i in &self.spanning {
+            let c = &self.table.cells[i];
+            let span = c.row.min(rows)..(c.row + c.rowspan).min(rows);
+            let have: f32 = heights[span.clone()].iter().sum();
+            let need = self.need(lines(i));
+            if let Some(last) = span.last()
+                && need > have
+            {
+                heights[last] += need - have;
+            }
+        }
+        heights
+    }
 }
 
 /// How a column is named in messages: by its lowest heading.

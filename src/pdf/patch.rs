@@ -409,10 +409,8 @@ const FONT_PROGRAM_HEAD: &[u8] = b"/Filter/FlateDecode/Subtype/CIDFontType0C>>\n
 
 /// The deflated data of a CFF font program stream as krilla writes it.
 fn font_program_data(body: &[u8]) -> Option<&[u8]> {
-    let open = b"<</Length ";
-    let (length, dict_end) = number_at(body, open.len()).filter(|_| body.starts_with(open))?;
-    let data = body.get(dict_end..)?.strip_prefix(FONT_PROGRAM_HEAD)?;
-    (data.get(length..)? == b"\nendstream").then(|| &data[..length])
+    let (rest, data) = stream_parts(body)?;
+    (rest == b"/Filter/FlateDecode/Subtype/CIDFontType0C>>").then_some(data)
 }
 
 /// A CFF font program stream of the deflated `program`.
