@@ -234,17 +234,6 @@ fn main() -> ExitCode {
     }
 }
 
-/// A single document is built mostly on one thread, but krilla's rayon workers would each get a
-/// glibc malloc arena that is never given back; one arena keeps the peak RSS of a cold build
-/// about 3 MiB lower and costs no time. Batches keep per-thread arenas (they run in parallel).
-fn one_malloc_arena() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only changes a malloc tunable; it is called before any other thread starts.
-    unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 1);
-    }
-}
-
 fn options(f: &FontArgs) -> Options {
     Options {
         fonts_dir: f.fonts.clone(),
@@ -317,7 +306,6 @@ fn run(command: Command) -> Result<(), u8> {
             let (documents, from_folder) = expand_inputs(&inputs)?;
             refuse_colliding_outputs(&documents, &|i: &Path| out_dir_for(i, output.as_deref()), &formats)?;
             if documents.len() == 1 && !from_folder {
-                one_malloc_arena();
                 return build_one(&session, &documents[0], output.as_deref(), &formats);
             }
             batch::build_all(&session, &documents, output.as_deref(), &formats, jobs)

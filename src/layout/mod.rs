@@ -1,7 +1,7 @@
 //! Document + Style → Pages: every glyph run with its position, the structure, and the
 //! decisions a reflowing writer mirrors. Nothing here knows PDF or DOCX.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 pub mod breaking;
@@ -316,8 +316,10 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
         next_line: signature_count,
     };
     principal::to(&cx, doc, &mut parts)?;
-    let mut tables = measure_tables(&cx, doc)?;
-    body_region(&cx, doc, 0..body_end, parts.items, &mut tables)?;
+    // Tables and text blocks are laid out each on its own: on all cores at once.
+    let (tables, texts) = rayon::join(|| measure_tables(&cx, doc), || text_blocks(&cx, doc));
+    let mut laid = LaidAhead { tables: tables?, texts };
+    body_region(&cx, doc, 0..body_end, parts.items, &mut laid)?;
     let attachment_indents = principal::attachments(&cx, doc, &mut parts, body_end)?;
     let sig_order = parts.order.len();
     let mut stamp_plan = None;
@@ -343,7 +345,7 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
         if page.first_block < end {
             parts.gaps.push((parts.items.len(), 1));
         }
-        body_region(&cx, doc, page.first_block..end, parts.items, &mut tables)?;
+        body_region(&cx, doc, page.first_block..end, parts.items, &mut laid)?;
     }
     if let Some(s) = &signature {
         order.splice(sig_order..sig_order, (0..s.paragraphs).map(|k| (body_end, k)));
@@ -514,12 +516,37 @@ fn measure_tables(cx: &Context, doc: &Document) -> Result<BTreeMap<usize, LaidTa
 
 /// The 主体's blocks in `range`: headings, paragraphs and tables (measured by
 /// [`measure_tables`]); a page break marks the block after it.
+/// The body's blocks laid out before [`body_region`] places them, by block index.
+struct LaidAhead {
+    tables: BTreeMap<usize, LaidTableBlock>,
+    /// Headings and paragraphs, each with the error laying it out met, if any.
+    texts: HashMap<usize, Result<LaidBlock, LayoutError>>,
+}
+
+/// Every heading and paragraph laid out as [`body_region`] lays it out, by block index: each
+/// depends on its own block alone. An error is kept with its block, for `body_region` to
+/// report in block order.
+fn text_blocks(cx: &Context, doc: &Document) -> HashMap<usize, Result<LaidBlock, LayoutError>> {
+    use rayon::prelude::*;
+    doc.blocks
+        .par_iter()
+        .enumerate()
+        .filter_map(|(index, block)| match block {
+            Block::Heading(h) => Some((index, heading_block(cx, h, index))),
+            Block::Paragraph(p) => Some((index, paragraph_block(cx, p, index, None))),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The blocks of `range` as items, taking the tables and text blocks laid out beforehand
+/// ([`measure_tables`], [`text_blocks`]) and laying out any other.
 fn body_region(
     cx: &Context,
     doc: &Document,
     range: Range<usize>,
     items: &mut Vec<Item>,
-    tables: &mut BTreeMap<usize, LaidTableBlock>,
+    LaidAhead { tables, texts }: &mut LaidAhead,
 ) -> Result<(), LayoutError> {
     let mut pending_break = false;
     for (index, block) in doc.blocks.iter().enumerate().skip(range.start).take(range.len()) {
@@ -532,8 +559,14 @@ fn body_region(
                 Some(measured) => Item::Table(Box::new(measured)),
                 None => Item::Table(Box::new(table_block(cx, t, index, None, t.landscape)?)),
             },
-            Block::Heading(h) => Item::Lines(heading_block(cx, h, index)?),
-            Block::Paragraph(p) => Item::Lines(paragraph_block(cx, p, index, None)?),
+            Block::Heading(h) => Item::Lines(match texts.remove(&index) {
+                Some(laid) => laid?,
+                None => heading_block(cx, h, index)?,
+            }),
+            Block::Paragraph(p) => Item::Lines(match texts.remove(&index) {
+                Some(laid) => laid?,
+                None => paragraph_block(cx, p, index, None)?,
+            }),
         };
         match &mut item {
             Item::Lines(b) => b.page_break_before = std::mem::take(&mut pending_break),

@@ -512,12 +512,38 @@ fn deflate(data: &[u8]) -> Option<Vec<u8>> {
     deflate_at(data, 6)
 }
 
+/// zlib data of `data` at `level`. Each thread keeps its compressor and resets it (the same
+/// bytes as a new one): a document has many small streams, and making a compressor afresh
+/// (clearing its window and hash tables) cost more than deflating most of them.
 fn deflate_at(data: &[u8], level: u32) -> Option<Vec<u8>> {
-    use std::io::Write;
-    let mut encoder =
-        flate2::write::ZlibEncoder::new(Vec::with_capacity(data.len() / 2), flate2::Compression::new(level));
-    encoder.write_all(data).ok()?;
-    encoder.finish().ok()
+    use flate2::{Compress, Compression, FlushCompress, Status};
+    thread_local! {
+        static COMPRESSORS: std::cell::RefCell<Vec<(u32, Compress)>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    COMPRESSORS.with_borrow_mut(|compressors| {
+        let at = match compressors.iter().position(|(l, _)| *l == level) {
+            Some(at) => at,
+            None => {
+                compressors.push((level, Compress::new(Compression::new(level), true)));
+                compressors.len() - 1
+            }
+        };
+        let encoder = &mut compressors[at].1;
+        encoder.reset();
+        let mut out = Vec::with_capacity(data.len() / 2 + 64);
+        loop {
+            let consumed = usize::try_from(encoder.total_in()).ok()?;
+            match encoder.compress_vec(&data[consumed..], &mut out, FlushCompress::Finish) {
+                Ok(Status::StreamEnd) => return Some(out),
+                Ok(_) => out.reserve(data.len() / 4 + 64),
+                Err(_) => {
+                    // A compressor in an unknown state is not kept.
+                    compressors.swap_remove(at);
+                    return None;
+                }
+            }
+        }
+    })
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
