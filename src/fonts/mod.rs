@@ -66,6 +66,8 @@ pub struct Face {
 /// `pdf::patch` puts the charstrings of the face's CFF (`cff` in the face's data) in their place.
 pub struct StandIn {
     pub font: krilla::text::Font,
+    /// The stand-in's bytes (an OpenType font), which `font` reads too.
+    pub data: Arc<Vec<u8>>,
     cff: std::ops::Range<usize>,
     stripped: stand_in::Stripped,
 }
@@ -134,8 +136,10 @@ impl Face {
         self.stand_in
             .get_or_init(|| {
                 let (font, cff) = stand_in::stand_in_font((*self.data).as_ref(), self.index)?;
+                let data = Arc::new(font);
                 Some(StandIn {
-                    font: krilla::text::Font::new(Arc::new(font).into(), 0)?,
+                    font: krilla::text::Font::new(data.clone().into(), 0)?,
+                    data,
                     cff,
                     stripped: Default::default(),
                 })

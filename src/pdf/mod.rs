@@ -3,7 +3,7 @@
 //! an outline from the headings, and PDF/A or PDF/UA conformance checked by krilla. Reads only
 //! the laid-out pages (and the fonts they use), never the document.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::num::{NonZeroU16, NonZeroU32, NonZeroU64};
 
 use krilla::Document as PdfDocument;
@@ -157,9 +157,50 @@ fn write_with(
     settings: &Settings,
     use_stand_ins: bool,
 ) -> Result<Option<Vec<u8>>, PdfError> {
-    let mut pdf = PdfDocument::new_with(settings.standard.settings());
+    let pdf = PdfDocument::new_with(settings.standard.settings());
+    let PdfFonts {
+        fonts,
+        stand_ins,
+        first_use,
+    } = pdf_fonts(layout, book, use_stand_ins)?;
+    let drop_hints = !settings.keep_font_hints;
+    // The programs are made on another thread while this one draws; the patch waits for them
+    // (the scope's end), so that it finds them made rather than making them a second time.
+    let (bytes, mut artifact_texts) = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            for u in first_use.values() {
+                patch::make_program_ahead(u.stand_in, &u.source, &u.order, drop_hints);
+            }
+        });
+        draw(layout, book, settings, pdf, &fonts)
+    })?;
+    // PDF/A-1 is PDF 1.4, which has neither object streams nor cross-reference streams.
+    let turned: Vec<usize> = (0..layout.pages.len()).filter(|&i| layout.pages[i].landscape).collect();
+    let compact = settings.standard != Standard::A1b;
+    // PDF 1.4 (PDF/A-1) has no marked-content ActualText: krilla leaves it out there too.
+    if settings.standard == Standard::A1b {
+        artifact_texts.clear();
+    }
+    Ok(patch::finish_with(
+        bytes,
+        compact,
+        drop_hints,
+        &turned,
+        &artifact_texts,
+        &stand_ins,
+    ))
+}
+
+/// The fonts krilla draws the runs with, by face: a stand-in where the face has one (and
+/// `use_stand_ins`), else the face; the stand-ins' sources by CFF name; and each stand-in's
+/// glyphs in the order krilla will first meet them.
+fn pdf_fonts<'b>(layout: &Layout, book: &'b FontBook, use_stand_ins: bool) -> Result<PdfFonts<'b>, PdfError> {
     let mut fonts: HashMap<FontId, Font> = HashMap::new();
     let mut stand_ins = patch::StandIns::new();
+    // Each stand-in's glyphs in the order krilla will first meet them as it draws the runs
+    // below (.notdef first), which is how its subset numbers them: from it the font program is
+    // made while krilla draws.
+    let mut first_use: HashMap<FontId, FirstUse> = HashMap::new();
     for page in &layout.pages {
         for run in &page.runs {
             if let std::collections::hash_map::Entry::Vacant(e) = fonts.entry(run.font) {
@@ -169,7 +210,16 @@ fn write_with(
                 let stand_in = face.pdf_stand_in().filter(|_| use_stand_ins).and_then(|s| {
                     let source = face.stand_in_source(s);
                     let name = stand_in::font_name(source.cff).filter(|n| !stand_ins.contains_key(*n))?;
-                    stand_ins.insert(name.to_vec(), source);
+                    stand_ins.insert(name.to_vec(), face.stand_in_source(s));
+                    first_use.insert(
+                        run.font,
+                        FirstUse {
+                            source,
+                            stand_in: &s.data,
+                            order: vec![0],
+                            seen: HashSet::from([0]),
+                        },
+                    );
                     Some(s.font.clone())
                 });
                 let font = match stand_in {
@@ -178,8 +228,47 @@ fn write_with(
                 };
                 e.insert(font);
             }
+            if let Some(u) = first_use.get_mut(&run.font) {
+                u.order
+                    .extend(run.glyphs.iter().map(|g| g.id).filter(|&g| u.seen.insert(g)));
+            }
         }
     }
+    Ok(PdfFonts {
+        fonts,
+        stand_ins,
+        first_use,
+    })
+}
+
+/// What [`pdf_fonts`] gives.
+struct PdfFonts<'b> {
+    fonts: HashMap<FontId, Font>,
+    stand_ins: patch::StandIns<'b>,
+    first_use: HashMap<FontId, FirstUse<'b>>,
+}
+
+/// A stand-in's face (its CFF), the stand-in's bytes, and its glyphs in the order krilla
+/// first meets them.
+struct FirstUse<'a> {
+    source: stand_in::Source<'a>,
+    stand_in: &'a [u8],
+    order: Vec<u16>,
+    seen: HashSet<u16>,
+}
+
+/// Per page, in stream order, each text artifact's ActualText.
+type ArtifactTexts = Vec<Vec<Option<String>>>;
+
+/// The file as krilla writes it with the pages drawn in `fonts`, and per page, in stream
+/// order, each text artifact's ActualText (which `patch` adds).
+fn draw(
+    layout: &Layout,
+    book: &FontBook,
+    settings: &Settings,
+    mut pdf: PdfDocument,
+    fonts: &HashMap<FontId, Font>,
+) -> Result<(Vec<u8>, ArtifactTexts), PdfError> {
     let mut places: Vec<Place> = Vec::new();
     let mut ids: HashMap<Slot, Vec<Identifier>> = HashMap::new();
     // Per page, in stream order, each text artifact's ActualText (see `patch`).
@@ -287,30 +376,15 @@ fn write_with(
     pdf.set_tag_tree(tag_tree(&layout.structure, &mut ids, &mut places));
     pdf.set_metadata(metadata(layout, settings));
     pdf.set_outline(outline(&layout.outline));
-    let drop_hints = !settings.keep_font_hints;
     let bytes = pdf.finish().map_err(|e| match e {
         KrillaError::Validation(errors) => PdfError::Standard {
             standard: settings.standard,
-            problems: problems(&errors, settings.standard, layout, book, &fonts, &places),
+            problems: problems(&errors, settings.standard, layout, book, fonts, &places),
         },
         KrillaError::Font(_, message) => PdfError::Font(message),
         other => PdfError::Krilla(other.to_string()),
     })?;
-    // PDF/A-1 is PDF 1.4, which has neither object streams nor cross-reference streams.
-    let turned: Vec<usize> = (0..layout.pages.len()).filter(|&i| layout.pages[i].landscape).collect();
-    let compact = settings.standard != Standard::A1b;
-    // PDF 1.4 (PDF/A-1) has no marked-content ActualText: krilla leaves it out there too.
-    if settings.standard == Standard::A1b {
-        artifact_texts.clear();
-    }
-    Ok(patch::finish_with(
-        bytes,
-        compact,
-        drop_hints,
-        &turned,
-        &artifact_texts,
-        &stand_ins,
-    ))
+    Ok((bytes, artifact_texts))
 }
 
 /// Filled shapes (a 版头's marks, shaded cells) are drawing, not text: an artifact.
@@ -837,4 +911,52 @@ fn outline(entries: &[OutlineEntry]) -> Outline {
         o.push_child(n);
     }
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    /// krilla numbers a subset's glyphs in the order it first meets them: each stand-in's
+    /// program made ahead is the very program the file embeds, so the patch finds its deflate
+    /// made. (Were the guess wrong, the build would only be slower; this is what says so.)
+    #[test]
+    fn the_programs_made_ahead_are_the_programs_embedded() {
+        let folders = crate::core::file::Folders {
+            base: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples"),
+            allowed: Vec::new(),
+        };
+        let sample = "alxa-left-banner-2019.yaml";
+        let text = std::fs::read_to_string(folders.base.join(sample)).unwrap();
+        let (source, _) = crate::kinds::parse(sample, &text, &folders).unwrap();
+        let style = crate::style::load_in("gbt9704", &folders).unwrap();
+        let mut book = FontBook::new(crate::fonts::find_font_dir(None).unwrap(), false);
+        let layout = crate::layout::layout(&source.document, &style, &mut book).unwrap();
+        let settings = Settings::default();
+        let file = write(&layout, &book, &settings).unwrap();
+        let head = b"/Subtype/CIDFontType0C>>\nstream\n";
+        let embedded: Vec<Vec<u8>> = file
+            .windows(head.len())
+            .enumerate()
+            .filter(|(_, w)| *w == head)
+            .map(|(at, _)| {
+                let mut program = Vec::new();
+                flate2::read::ZlibDecoder::new(&file[at + head.len()..])
+                    .read_to_end(&mut program)
+                    .unwrap();
+                program
+            })
+            .collect();
+        let fonts = pdf_fonts(&layout, &book, true).unwrap();
+        assert_eq!(fonts.first_use.len(), 5, "the seed draws with Fandol's five faces");
+        for u in fonts.first_use.values() {
+            let program = patch::program_foreseen(u.stand_in, &u.source, &u.order, !settings.keep_font_hints).unwrap();
+            assert!(
+                embedded.contains(&program),
+                "a program of {} glyphs not embedded",
+                u.order.len()
+            );
+        }
+    }
 }

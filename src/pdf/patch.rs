@@ -431,6 +431,29 @@ fn font_without_hints(body: &[u8]) -> Option<Vec<u8>> {
     font_program_stream(&deflated_program(&program)?)
 }
 
+/// Makes (and memoises) the program of a stand-in's subset foreseen: krilla's subset of the
+/// stand-in `data` with its glyphs numbered in the order `glyphs` (the order krilla first
+/// meets them), given the face's charstrings. Run while krilla draws, so that
+/// [`font_program`] finds the deflate of FandolFang's program done; a wrong guess costs time,
+/// never bytes: the memo is keyed by the program itself.
+pub fn make_program_ahead(data: &[u8], source: &stand_in::Source, glyphs: &[u16], drop_hints: bool) {
+    if let Some(program) = program_foreseen(data, source, glyphs, drop_hints) {
+        let _ = deflated_program(&program);
+    }
+}
+
+/// The program [`make_program_ahead`] makes.
+pub fn program_foreseen(data: &[u8], source: &stand_in::Source, glyphs: &[u16], drop_hints: bool) -> Option<Vec<u8>> {
+    let mut remapper = subsetter::GlyphRemapper::new();
+    for &g in glyphs {
+        remapper.remap(g);
+    }
+    let subset = subsetter::subset(data, 0, &remapper).ok()?;
+    let face = ttf_parser::RawFace::parse(&subset, 0).ok()?;
+    let cff = face.table(ttf_parser::Tag::from_bytes(b"CFF "))?;
+    stand_in::with_original_charstrings(cff, source, drop_hints)
+}
+
 /// A font program deflated (in pieces on all cores). Memoised: the documents of a batch often
 /// use the same glyphs in the same order.
 #[comemo::memoize]
