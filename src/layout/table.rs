@@ -1428,6 +1428,22 @@ mod tests {
         }
     }
 
+    /// The table roles' font chains of `style` (body, header), as layout loads them.
+    fn table_chains(style: &crate::style::Style, book: &mut FontBook) -> (Chains, Chains) {
+        (
+            Chains::load(book, "table", &style.table).unwrap(),
+            Chains::load(book, "table-header", &style.table_header).unwrap(),
+        )
+    }
+
+    fn table_fonts<'a>(style: &'a crate::style::Style, (body, header): &'a (Chains, Chains)) -> TableFonts<'a> {
+        TableFonts {
+            body: (&style.table, body),
+            header: (&style.table_header, header),
+            tracking: style.grid.tracking,
+        }
+    }
+
     /// Passing a size over unlaid is never wrong: at every size of every table of the report
     /// samples, portrait and landscape, a size [`cannot_read_well`] passes over, laid out
     /// after all, has a cell that reads badly. And it does pass sizes over (the seed's table
@@ -1453,13 +1469,8 @@ mod tests {
             let style_name = source.style.as_ref().map_or("gbt9704", |s| s.0.as_str());
             let style = &crate::style::load_in(style_name, &folders).unwrap();
             let mut book = FontBook::new(crate::fonts::find_font_dir(None).unwrap(), false);
-            let body = Chains::load(&mut book, "table", &style.table).unwrap();
-            let header = Chains::load(&mut book, "table-header", &style.table_header).unwrap();
-            let fonts = TableFonts {
-                body: (&style.table, &body),
-                header: (&style.table_header, &header),
-                tracking: style.grid.tracking,
-            };
+            let chains = table_chains(style, &mut book);
+            let fonts = table_fonts(style, &chains);
             for table in source.document.blocks.iter().filter_map(|b| match b {
                 crate::model::Block::Table(t) => Some(t),
                 _ => None,
@@ -1499,13 +1510,8 @@ mod tests {
     fn a_label_no_narrower_measure_frees_is_set_tighter_in_whole_twips() {
         let style = crate::style::load("gbt9704", std::path::Path::new(".")).unwrap();
         let mut book = FontBook::new(crate::fonts::find_font_dir(None).unwrap(), false);
-        let body = Chains::load(&mut book, "table", &style.table).unwrap();
-        let header = Chains::load(&mut book, "table-header", &style.table_header).unwrap();
-        let fonts = TableFonts {
-            body: (&style.table, &body),
-            header: (&style.table_header, &header),
-            tracking: style.grid.tracking,
-        };
+        let chains = table_chains(&style, &mut book);
+        let fonts = table_fonts(&style, &chains);
         let text = "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请";
         let source = Cell {
             row: 0,
