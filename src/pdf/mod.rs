@@ -168,7 +168,7 @@ fn write_with(
     // (the scope's end), so that it finds them made rather than making them a second time.
     let (bytes, mut artifact_texts) = std::thread::scope(|scope| {
         scope.spawn(|| {
-            for u in first_use.values() {
+            for u in first_use.values().filter(|u| first_time(u, drop_hints)) {
                 patch::make_program_ahead(u.stand_in, &u.source, &u.order, drop_hints);
             }
         });
@@ -246,6 +246,31 @@ struct PdfFonts<'b> {
     fonts: HashMap<FontId, Font>,
     stand_ins: patch::StandIns<'b>,
     first_use: HashMap<FontId, FirstUse<'b>>,
+}
+
+/// Whether this process has not yet made the program of `u`'s face with its glyphs in its
+/// order: a batch's documents mostly have programs made before, which the memo holds (should it
+/// have dropped one, the patch makes it), and making them ahead again would only take CPU from
+/// the other documents. Keyed by a hash: a collision costs time, never bytes.
+fn first_time(u: &FirstUse, drop_hints: bool) -> bool {
+    use std::hash::{Hash, Hasher};
+    static MADE: std::sync::Mutex<Vec<u64>> = std::sync::Mutex::new(Vec::new());
+    /// Enough for the faces of many documents' glyph orders; then it starts afresh.
+    const MOST: usize = 4096;
+    let mut hasher = rustc_hash::FxHasher::default();
+    (stand_in::font_name(u.source.cff), &u.order, drop_hints).hash(&mut hasher);
+    let key = hasher.finish();
+    let Ok(mut made) = MADE.lock() else {
+        return true;
+    };
+    if made.contains(&key) {
+        return false;
+    }
+    if made.len() >= MOST {
+        made.clear();
+    }
+    made.push(key);
+    true
 }
 
 /// A stand-in's face (its CFF), the stand-in's bytes, and its glyphs in the order krilla
