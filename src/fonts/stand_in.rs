@@ -364,6 +364,7 @@ fn marked_glyph(cs: &[u8]) -> Option<usize> {
 /// A face's CFF as a stand-in's subset takes its charstrings, with the charstrings it has
 /// given without hints so far: a batch's documents use the same glyphs, and stripping them
 /// again was 5 % of a document's CPU.
+#[derive(Clone, Copy)]
 pub struct Source<'a> {
     pub cff: &'a [u8],
     pub stripped: &'a Stripped,

@@ -514,8 +514,6 @@ fn measure_tables(cx: &Context, doc: &Document) -> Result<BTreeMap<usize, LaidTa
     Ok(laid)
 }
 
-/// The 主体's blocks in `range`: headings, paragraphs and tables (measured by
-/// [`measure_tables`]); a page break marks the block after it.
 /// The body's blocks laid out before [`body_region`] places them, by block index.
 struct LaidAhead {
     tables: BTreeMap<usize, LaidTableBlock>,
@@ -531,16 +529,21 @@ fn text_blocks(cx: &Context, doc: &Document) -> HashMap<usize, Result<LaidBlock,
     doc.blocks
         .par_iter()
         .enumerate()
-        .filter_map(|(index, block)| match block {
-            Block::Heading(h) => Some((index, heading_block(cx, h, index))),
-            Block::Paragraph(p) => Some((index, paragraph_block(cx, p, index, None))),
-            _ => None,
-        })
+        .filter_map(|(index, block)| Some((index, text_block_of(cx, block, index)?)))
         .collect()
 }
 
-/// The blocks of `range` as items, taking the tables and text blocks laid out beforehand
-/// ([`measure_tables`], [`text_blocks`]) and laying out any other.
+/// A heading or paragraph laid out as the body sets it; None for any other block.
+fn text_block_of(cx: &Context, block: &Block, index: usize) -> Option<Result<LaidBlock, LayoutError>> {
+    match block {
+        Block::Heading(h) => Some(heading_block(cx, h, index)),
+        Block::Paragraph(p) => Some(paragraph_block(cx, p, index, None)),
+        Block::Table(_) | Block::PageBreak => None,
+    }
+}
+
+/// The 主体's blocks in `range` as items: headings, paragraphs and tables, taken as
+/// [`text_blocks`] and [`measure_tables`] laid them out; a page break marks the block after it.
 fn body_region(
     cx: &Context,
     doc: &Document,
@@ -559,14 +562,12 @@ fn body_region(
                 Some(measured) => Item::Table(Box::new(measured)),
                 None => Item::Table(Box::new(table_block(cx, t, index, None, t.landscape)?)),
             },
-            Block::Heading(h) => Item::Lines(match texts.remove(&index) {
-                Some(laid) => laid?,
-                None => heading_block(cx, h, index)?,
-            }),
-            Block::Paragraph(p) => Item::Lines(match texts.remove(&index) {
-                Some(laid) => laid?,
-                None => paragraph_block(cx, p, index, None)?,
-            }),
+            Block::Heading(_) | Block::Paragraph(_) => {
+                match texts.remove(&index).or_else(|| text_block_of(cx, block, index)) {
+                    Some(laid) => Item::Lines(laid?),
+                    None => continue, // not reached: every heading and paragraph is laid out
+                }
+            }
         };
         match &mut item {
             Item::Lines(b) => b.page_break_before = std::mem::take(&mut pending_break),

@@ -210,7 +210,7 @@ fn pdf_fonts<'b>(layout: &Layout, book: &'b FontBook, use_stand_ins: bool) -> Re
                 let stand_in = face.pdf_stand_in().filter(|_| use_stand_ins).and_then(|s| {
                     let source = face.stand_in_source(s);
                     let name = stand_in::font_name(source.cff).filter(|n| !stand_ins.contains_key(*n))?;
-                    stand_ins.insert(name.to_vec(), face.stand_in_source(s));
+                    stand_ins.insert(name.to_vec(), source);
                     first_use.insert(
                         run.font,
                         FirstUse {

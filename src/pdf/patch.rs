@@ -471,7 +471,7 @@ const PIECE: usize = 128 * 1024;
 /// program in the seed: 11 ms at level 7 in one stream, 5 ms in pieces on two cores, 30 bytes
 /// larger.
 fn deflate_in_pieces(data: &[u8], level: u32) -> Option<Vec<u8>> {
-    use flate2::{Compress, Compression, FlushCompress, Status};
+    use flate2::{Compress, Compression, FlushCompress};
     use rayon::prelude::*;
     const WINDOW: usize = 32 * 1024;
     if data.len() <= PIECE {
@@ -494,17 +494,7 @@ fn deflate_in_pieces(data: &[u8], level: u32) -> Option<Vec<u8>> {
             } else {
                 FlushCompress::Sync
             };
-            let mut out = Vec::with_capacity(piece.len() + piece.len() / 8 + 64);
-            loop {
-                let consumed = usize::try_from(encoder.total_in()).ok()?;
-                let status = encoder.compress_vec(&piece[consumed..], &mut out, flush).ok()?;
-                let all_in = usize::try_from(encoder.total_in()).ok()? == piece.len();
-                // Done when the stream ends, or (a sync flush) all is in with room to spare.
-                if status == Status::StreamEnd || (!last && all_in && out.len() < out.capacity()) {
-                    return Some(out);
-                }
-                out.reserve(piece.len() / 4 + 64);
-            }
+            compress_all(&mut encoder, piece, flush)
         })
         .collect();
     // The zlib header (deflate, 32 KiB window, the level's class) and the Adler-32 trailer.
@@ -539,7 +529,7 @@ fn deflate(data: &[u8]) -> Option<Vec<u8>> {
 /// bytes as a new one): a document has many small streams, and making a compressor afresh
 /// (clearing its window and hash tables) cost more than deflating most of them.
 fn deflate_at(data: &[u8], level: u32) -> Option<Vec<u8>> {
-    use flate2::{Compress, Compression, FlushCompress, Status};
+    use flate2::{Compress, Compression, FlushCompress};
     thread_local! {
         static COMPRESSORS: std::cell::RefCell<Vec<(u32, Compress)>> = const { std::cell::RefCell::new(Vec::new()) };
     }
@@ -553,20 +543,31 @@ fn deflate_at(data: &[u8], level: u32) -> Option<Vec<u8>> {
         };
         let encoder = &mut compressors[at].1;
         encoder.reset();
-        let mut out = Vec::with_capacity(data.len() / 2 + 64);
-        loop {
-            let consumed = usize::try_from(encoder.total_in()).ok()?;
-            match encoder.compress_vec(&data[consumed..], &mut out, FlushCompress::Finish) {
-                Ok(Status::StreamEnd) => return Some(out),
-                Ok(_) => out.reserve(data.len() / 4 + 64),
-                Err(_) => {
-                    // A compressor in an unknown state is not kept.
-                    compressors.swap_remove(at);
-                    return None;
-                }
-            }
+        let out = compress_all(encoder, data, FlushCompress::Finish);
+        if out.is_none() {
+            // A compressor in an unknown state is not kept.
+            compressors.swap_remove(at);
         }
+        out
     })
+}
+
+/// All of `data` through `encoder`, up to the end of the stream (`Finish`) or, for a sync
+/// flush, to a byte boundary.
+fn compress_all(encoder: &mut flate2::Compress, data: &[u8], flush: flate2::FlushCompress) -> Option<Vec<u8>> {
+    use flate2::{FlushCompress, Status};
+    let start = encoder.total_in();
+    let mut out = Vec::with_capacity(data.len() + data.len() / 8 + 64);
+    loop {
+        let consumed = usize::try_from(encoder.total_in() - start).ok()?;
+        let status = encoder.compress_vec(&data[consumed..], &mut out, flush).ok()?;
+        let all_in = usize::try_from(encoder.total_in() - start).ok()? == data.len();
+        // Done when the stream ends, or (a sync flush) all is in with room to spare.
+        if status == Status::StreamEnd || (flush == FlushCompress::Sync && all_in && out.len() < out.capacity()) {
+            return Some(out);
+        }
+        out.reserve(data.len() / 4 + 64);
+    }
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
