@@ -325,6 +325,7 @@ fn run(command: Command) -> Result<(), u8> {
             refuse_colliding_outputs(&documents, &|i: &Path| out_dir_for(i, output.as_deref()), &formats)?;
             if documents.len() == 1 && !from_folder {
                 few_malloc_arenas();
+                session.warm_up_fonts();
                 return build_one(&session, &documents[0], output.as_deref(), &formats);
             }
             batch::build_all(&session, &documents, output.as_deref(), &formats, jobs)

@@ -226,6 +226,19 @@ impl FontLibrary {
         Ok(face)
     }
 
+    /// Loads the faces `names` names (those available), parses them and makes their PDF
+    /// stand-ins, as the first document to draw with them would. Run on a thread of its own
+    /// while a cold build reads its input, it takes that work (2–3 ms for a report's five
+    /// Fandol faces) off the build's path; what it makes depends on the face alone.
+    pub fn warm_up<'n>(&self, names: impl IntoIterator<Item = &'n str>) {
+        for name in names {
+            if let Ok(Some(face)) = self.get(name) {
+                face.parsed();
+                face.pdf_stand_in();
+            }
+        }
+    }
+
     fn open(&self, name: &str) -> Result<Option<Face>, FontError> {
         if let Some(face) = self.open_system(name)? {
             return Ok(Some(face));
