@@ -164,31 +164,36 @@ fn write_with(
         first_use,
     } = pdf_fonts(layout, book, use_stand_ins)?;
     let drop_hints = !settings.keep_font_hints;
-    // The programs are made on another thread while this one draws; the patch waits for them
-    // (the scope's end), so that it finds them made rather than making them a second time.
-    let (bytes, mut artifact_texts) = std::thread::scope(|scope| {
-        scope.spawn(|| {
-            for u in first_use.values().filter(|u| first_time(u, drop_hints)) {
-                patch::make_program_ahead(u.stand_in, &u.source, &u.order, drop_hints);
-            }
-        });
-        draw(layout, book, settings, pdf, &fonts)
-    })?;
     // PDF/A-1 is PDF 1.4, which has neither object streams nor cross-reference streams.
     let turned: Vec<usize> = (0..layout.pages.len()).filter(|&i| layout.pages[i].landscape).collect();
     let compact = settings.standard != Standard::A1b;
-    // PDF 1.4 (PDF/A-1) has no marked-content ActualText: krilla leaves it out there too.
-    if settings.standard == Standard::A1b {
-        artifact_texts.clear();
-    }
-    Ok(patch::finish_with(
-        bytes,
-        compact,
-        drop_hints,
-        &turned,
-        &artifact_texts,
-        &stand_ins,
-    ))
+    // The programs are made on another thread while this one draws and then patches the
+    // rest of the file; the patch waits for them before it deflates the stand-ins' programs,
+    // so that it finds them made rather than making them a second time.
+    std::thread::scope(|scope| {
+        let (made, ready) = std::sync::mpsc::channel::<()>();
+        scope.spawn(move || {
+            for u in first_use.values().filter(|u| first_time(u, drop_hints)) {
+                patch::make_program_ahead(u.stand_in, &u.source, &u.order, drop_hints);
+            }
+            // Dropping the sender (here or in a panic) ends the wait as well.
+            drop(made);
+        });
+        let (bytes, mut artifact_texts) = draw(layout, book, settings, pdf, &fonts)?;
+        // PDF 1.4 (PDF/A-1) has no marked-content ActualText: krilla leaves it out there too.
+        if settings.standard == Standard::A1b {
+            artifact_texts.clear();
+        }
+        Ok(patch::finish_with(
+            bytes,
+            compact,
+            drop_hints,
+            &turned,
+            &artifact_texts,
+            &stand_ins,
+            &|| while ready.recv().is_ok() {},
+        ))
+    })
 }
 
 /// The fonts krilla draws the runs with, by face: a stand-in where the face has one (and

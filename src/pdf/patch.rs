@@ -29,7 +29,7 @@ use crate::fonts::{cff, stand_in};
 /// not look as expected come back unchanged.
 #[cfg(test)]
 fn finish(bytes: Vec<u8>, compact: bool, drop_hints: bool) -> Vec<u8> {
-    finish_with(bytes, compact, drop_hints, &[], &[], &StandIns::new()).unwrap_or_default()
+    finish_with(bytes, compact, drop_hints, &[], &[], &StandIns::new(), &|| ()).unwrap_or_default()
 }
 
 /// The faces' CFF tables whose charstrings the stand-ins' subsets take, by the CFF font name
@@ -41,7 +41,9 @@ pub type StandIns<'a> = std::collections::HashMap<Vec<u8>, stand_in::Source<'a>>
 /// /ActualText ([`super::spans::artifact_actual_texts`]): `artifact_texts[page]`, in stream
 /// order; each stand-in's subset given its face's charstrings. Bytes that do not look as
 /// expected come back unchanged — or, when there are stand-ins, as `None`: a file whose
-/// stand-ins were not all replaced would draw no text.
+/// stand-ins were not all replaced would draw no text. `programs_ready` returns once the
+/// programs being made ahead ([`make_program_ahead`]) are made: the rest is done before it
+/// is called, and the stand-ins' programs after.
 pub fn finish_with(
     bytes: Vec<u8>,
     compact: bool,
@@ -49,8 +51,9 @@ pub fn finish_with(
     turned: &[usize],
     artifact_texts: &[Vec<Option<String>>],
     stand_ins: &StandIns,
+    programs_ready: &dyn Fn(),
 ) -> Option<Vec<u8>> {
-    match rewrite(&bytes, compact, drop_hints, turned, artifact_texts, stand_ins) {
+    match rewrite(&bytes, compact, drop_hints, turned, artifact_texts, stand_ins, programs_ready) {
         Some(out) => Some(out),
         None => stand_ins.is_empty().then_some(bytes),
     }
@@ -69,6 +72,7 @@ fn rewrite(
     turned: &[usize],
     artifact_texts: &[Vec<Option<String>>],
     stand_ins: &StandIns,
+    programs_ready: &dyn Fn(),
 ) -> Option<Vec<u8>> {
     let startxref = rfind(bytes, b"startxref")?;
     let xref_at: usize = number_at(bytes, skip_ws(bytes, startxref + b"startxref".len()))?.0;
@@ -144,23 +148,36 @@ fn rewrite(
         .filter_map(|(page, texts)| Some((*contents.get(page)?, texts.as_slice())))
         .collect();
     let content_streams: std::collections::HashSet<usize> = contents.values().copied().collect();
-    // The font programs and the content streams rewritten on all cores: they are independent,
-    // and FandolFang's program alone takes longer than the rest of this function.
+    // The font programs and the content streams rewritten on all cores: they are independent.
     // Each object's new body, if it has one; Err when a stand-in's program could not be
-    // made (the file would draw no text).
-    let rewritten: Vec<Option<Vec<u8>>> = {
+    // made (the file would draw no text). The stand-ins' programs are deflated only once
+    // those being made ahead are ready (most often the same, which the memo then holds);
+    // everything else is done while they are being made.
+    let rewritten: Vec<Option<Rewritten>> = {
         use rayon::prelude::*;
         objects
             .par_iter()
             .map(|o| match content_streams.contains(&o.num) {
-                true => Ok(rewrite_content(&o.body, texts.get(&o.num).copied().unwrap_or_default())),
+                true => Ok(rewrite_content(&o.body, texts.get(&o.num).copied().unwrap_or_default()).map(Rewritten::Body)),
                 false => match compressed_stream(&o.body) {
-                    Some(body) => Ok(Some(body)),
+                    Some(body) => Ok(Some(Rewritten::Body(body))),
                     None => font_program(&o.body, drop_hints, stand_ins).transpose(),
                 },
             })
             .collect::<Result<_, ()>>()
             .ok()?
+    };
+    programs_ready();
+    let rewritten: Vec<Option<Vec<u8>>> = {
+        use rayon::prelude::*;
+        rewritten
+            .into_par_iter()
+            .map(|r| match r {
+                None => Some(None),
+                Some(Rewritten::Body(body)) => Some(Some(body)),
+                Some(Rewritten::Program(program)) => font_program_stream(&deflated_program(&program)?).map(Some),
+            })
+            .collect::<Option<_>>()?
     };
     if !turned.is_empty() {
         let kids = kids.as_ref()?;
@@ -387,10 +404,17 @@ fn inflate(data: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// An object's new body, or a stand-in's program whose stream is made later.
+enum Rewritten {
+    Body(Vec<u8>),
+    /// Not yet deflated.
+    Program(Vec<u8>),
+}
+
 /// A CFF font program stream as krilla writes it: a stand-in's subset with its face's
 /// charstrings in place (`Err` when that cannot be done), or a face's subset with its hints
 /// dropped (with `drop_hints`); `None` when it is something else or nothing changes.
-fn font_program(body: &[u8], drop_hints: bool, stand_ins: &StandIns) -> Option<Result<Vec<u8>, ()>> {
+fn font_program(body: &[u8], drop_hints: bool, stand_ins: &StandIns) -> Option<Result<Rewritten, ()>> {
     let data = font_program_data(body)?;
     if !stand_ins.is_empty() {
         // krilla deflates every stream it writes: one that does not inflate may be a stand-in's.
@@ -399,10 +423,10 @@ fn font_program(body: &[u8], drop_hints: bool, stand_ins: &StandIns) -> Option<R
         };
         if let Some(source) = stand_in::font_name(&program).and_then(|name| stand_ins.get(name)) {
             let real = stand_in::with_original_charstrings(&program, source, drop_hints);
-            return Some(real.and_then(|p| font_program_stream(&deflated_program(&p)?)).ok_or(()));
+            return Some(real.map(Rewritten::Program).ok_or(()));
         }
     }
-    drop_hints.then(|| font_without_hints(body)).flatten().map(Ok)
+    drop_hints.then(|| font_without_hints(body)).flatten().map(|b| Ok(Rewritten::Body(b)))
 }
 
 const FONT_PROGRAM_HEAD: &[u8] = b"/Filter/FlateDecode/Subtype/CIDFontType0C>>\nstream\n";
@@ -783,11 +807,11 @@ mod tests {
             stripped: &stripped,
         };
         let stand_ins = StandIns::from([(b"A".to_vec(), source(face.as_slice()))]);
-        assert_eq!(finish_with(file.clone(), false, true, &[], &[], &stand_ins), None);
+        assert_eq!(finish_with(file.clone(), false, true, &[], &[], &stand_ins, &|| ()), None);
         let other = StandIns::from([(b"B".to_vec(), source(face.as_slice()))]);
-        assert!(finish_with(file.clone(), false, true, &[], &[], &other).is_some());
+        assert!(finish_with(file.clone(), false, true, &[], &[], &other, &|| ()).is_some());
         let odd = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\nstartxref\n999\n%%EOF".to_vec();
-        assert_eq!(finish_with(odd, true, true, &[], &[], &stand_ins), None);
+        assert_eq!(finish_with(odd, true, true, &[], &[], &stand_ins, &|| ()), None);
     }
 
     /// Streams krilla leaves unfiltered (it is asked to) are deflated, a page's content
