@@ -77,25 +77,13 @@ pub(super) const FD_ARRAY: u16 = 1236;
 
 /// The items of the INDEX at `at`, and where the INDEX ends.
 pub(super) fn index(data: &[u8], at: usize) -> Option<(Vec<Range<usize>>, usize)> {
-    let count = usize::from(u16::from_be_bytes([*data.get(at)?, *data.get(at + 1)?]));
-    if count == 0 {
+    let Some(head) = IndexHead::read(data, at)? else {
         return Some((Vec::new(), at + 2));
-    }
-    let off_size = usize::from(*data.get(at + 2)?);
-    if !(1..=4).contains(&off_size) {
-        return None;
-    }
-    let offsets_at = at + 3;
-    // Offsets count from the byte before the item data.
-    let base = offsets_at + (count + 1) * off_size - 1;
-    let offset = |i: usize| -> Option<usize> {
-        let bytes = data.get(offsets_at + i * off_size..offsets_at + (i + 1) * off_size)?;
-        Some(bytes.iter().fold(0usize, |n, &b| n << 8 | usize::from(b)) + base)
     };
-    let mut items = Vec::with_capacity(count);
-    let mut start = offset(0)?;
-    for i in 1..=count {
-        let end = offset(i)?;
+    let mut items = Vec::with_capacity(head.count);
+    let mut start = head.offset(data, 0)?;
+    for i in 1..=head.count {
+        let end = head.offset(data, i)?;
         if end < start || end > data.len() {
             return None;
         }
@@ -103,6 +91,54 @@ pub(super) fn index(data: &[u8], at: usize) -> Option<(Vec<Range<usize>>, usize)
         start = end;
     }
     Some((items, start))
+}
+
+/// Item `i` of the INDEX at `at` in `data`, read without the others (a CJK face's CharStrings
+/// INDEX has tens of thousands, of which a document takes a few hundred).
+pub(super) fn index_item(data: &[u8], at: usize, i: usize) -> Option<Range<usize>> {
+    let head = IndexHead::read(data, at)??;
+    if i >= head.count {
+        return None;
+    }
+    let (start, end) = (head.offset(data, i)?, head.offset(data, i + 1)?);
+    (start <= end && end <= data.len()).then_some(start..end)
+}
+
+/// An INDEX's count and where its offsets are.
+struct IndexHead {
+    count: usize,
+    off_size: usize,
+    offsets_at: usize,
+    /// Offsets count from the byte before the item data.
+    base: usize,
+}
+
+impl IndexHead {
+    /// `Some(None)` for an empty INDEX.
+    fn read(data: &[u8], at: usize) -> Option<Option<IndexHead>> {
+        let count = usize::from(u16::from_be_bytes([*data.get(at)?, *data.get(at + 1)?]));
+        if count == 0 {
+            return Some(None);
+        }
+        let off_size = usize::from(*data.get(at + 2)?);
+        if !(1..=4).contains(&off_size) {
+            return None;
+        }
+        let offsets_at = at + 3;
+        let base = offsets_at + (count + 1) * off_size - 1;
+        Some(Some(IndexHead {
+            count,
+            off_size,
+            offsets_at,
+            base,
+        }))
+    }
+
+    fn offset(&self, data: &[u8], i: usize) -> Option<usize> {
+        let at = self.offsets_at + i * self.off_size;
+        let bytes = data.get(at..at + self.off_size)?;
+        Some(bytes.iter().fold(0usize, |n, &b| n << 8 | usize::from(b)) + self.base)
+    }
 }
 
 /// Appends an INDEX whose items end at `ends` within `data`, with the smallest offset size.
@@ -227,9 +263,12 @@ const ESCAPE: u8 = 12;
 /// that copies charstrings). `None` for what is not handled:
 /// subroutine calls, arithmetic, reserved operators, malformed input.
 pub fn strip_hints(cs: &[u8], out: &mut Vec<u8>) -> Option<()> {
-    // Where each operand on the stack starts in `cs` (the stack's bytes are
-    // `cs[starts[0]..i]`), and how many there are; Type 2 allows 48.
-    let mut starts = [0usize; 48];
+    // What is kept is copied in runs: from `kept` up to the next hint operator's operands,
+    // then on from after it (a charstring's hints are few, its path operators many).
+    let mut kept = 0;
+    // Where the first two operands on the stack start, and how many there are; Type 2
+    // allows 48.
+    let mut first = [0usize; 2];
     let mut depth = 0;
     let mut stems = 0usize;
     // The width (an extra first operand) can come only with the first stack-clearing operator.
@@ -247,21 +286,24 @@ pub fn strip_hints(cs: &[u8], out: &mut Vec<u8>) -> Option<()> {
             _ => 0,
         };
         if len > 0 {
-            if depth == starts.len() || i + len > cs.len() {
+            if depth == 48 || i + len > cs.len() {
                 return None;
             }
-            starts[depth] = i;
+            if depth < 2 {
+                first[depth] = i;
+            }
             depth += 1;
             i += len;
             continue;
         }
-        let args_at = if depth > 0 { starts[0] } else { i };
+        let args_at = if depth > 0 { first[0] } else { i };
         match b0 {
             HSTEM | VSTEM | HSTEMHM | VSTEMHM | HINTMASK | CNTRMASK => {
+                out.extend_from_slice(&cs[kept..args_at]);
                 let mut args = depth;
                 if width_possible && args % 2 == 1 {
                     // Keep the width: the next operator takes it as its extra first operand.
-                    out.extend_from_slice(&cs[args_at..if depth > 1 { starts[1] } else { i }]);
+                    out.extend_from_slice(&cs[args_at..if depth > 1 { first[1] } else { i }]);
                     width_moved = true;
                     args -= 1;
                 }
@@ -277,6 +319,7 @@ pub fn strip_hints(cs: &[u8], out: &mut Vec<u8>) -> Option<()> {
                         return None;
                     }
                 }
+                kept = i;
             }
             ESCAPE => {
                 // Only the flex operators; the arithmetic and storage ones are not handled.
@@ -284,20 +327,22 @@ pub fn strip_hints(cs: &[u8], out: &mut Vec<u8>) -> Option<()> {
                 if !(34..=37).contains(&op) || width_moved {
                     return None;
                 }
-                out.extend_from_slice(&cs[args_at..i + 2]);
                 i += 2;
             }
             VMOVETO | RMOVETO | HMOVETO | ENDCHAR | 5..=8 | 24..=27 | 30 | 31 => {
                 if width_moved && !matches!(b0, VMOVETO | RMOVETO | HMOVETO | ENDCHAR) {
                     return None;
                 }
-                out.extend_from_slice(&cs[args_at..=i]);
                 width_possible = false;
                 width_moved = false;
                 i += 1;
                 if b0 == ENDCHAR {
                     // Nothing may follow endchar.
-                    return (i == cs.len() && depth <= 5).then_some(());
+                    if i != cs.len() || depth > 5 {
+                        return None;
+                    }
+                    out.extend_from_slice(&cs[kept..i]);
+                    return Some(());
                 }
             }
             _ => return None,

@@ -17,8 +17,8 @@
 use std::ops::Range;
 
 use super::cff::{
-    CHARSTRING_TYPE, CHARSTRINGS, DictEntries, FD_ARRAY, PRIVATE, SUBRS, dict, index, operand, private_range,
-    strip_hints, write_index,
+    CHARSTRING_TYPE, CHARSTRINGS, DictEntries, FD_ARRAY, PRIVATE, SUBRS, dict, index, index_item, operand,
+    private_range, strip_hints, write_index,
 };
 
 const CHARSET: u16 = 15;
@@ -389,7 +389,6 @@ pub fn with_original_charstrings(subset: &[u8], source: &Source, drop_hints: boo
     }
     let head = Parts::read(original)?;
     let source_at = usize::try_from(operand(&head.top, CHARSTRINGS)?).ok()?;
-    let (charstrings, _) = index(original, source_at)?;
     let mut data = Vec::new();
     let mut ends = Vec::with_capacity(markers.len());
     // A lock poisoned by a panic elsewhere still holds whole charstrings.
@@ -402,7 +401,7 @@ pub fn with_original_charstrings(subset: &[u8], source: &Source, drop_hints: boo
     });
     for marker in markers {
         let glyph = marked_glyph(subset.get(marker)?)?;
-        let charstring = original.get(charstrings.get(glyph)?.clone())?;
+        let charstring = original.get(index_item(original, source_at, glyph)?)?;
         match stripped.as_mut() {
             Some(known) => {
                 let bytes = known.entry(glyph).or_insert_with(|| {

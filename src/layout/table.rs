@@ -690,21 +690,19 @@ fn shortest_widths(
     let mut widths = start;
     let mut state: Vec<CellState> = (0..cells.len()).map(|k| states.at(k, &widths)).collect();
     let mut best = costs.settle(&state);
-    // The cost of `tried` where only the cells `changed` may differ from `state`, its states
-    // left in `next`; None when none of them changes (the cost stays as it is).
+    // The cost of the widths tried where only the cells `changed` (with their states there)
+    // may differ from `state`, its states left in `next`; None when none of them changes (the
+    // cost stays as it is).
     let mut next: Vec<CellState> = Vec::with_capacity(cells.len());
     let mut differing: Vec<usize> = Vec::new();
-    let mut cost_of = |states: &mut CellStates,
-                       (next, costs): (&mut Vec<CellState>, &Costs),
+    let mut cost_of = |(next, costs): (&mut Vec<CellState>, &Costs),
                        state: &[CellState],
-                       tried: &[f32],
-                       changed: &mut dyn Iterator<Item = usize>|
+                       changed: &mut dyn Iterator<Item = (usize, CellState)>|
      -> Option<f32> {
         next.clear();
         next.extend_from_slice(state);
         differing.clear();
-        for k in changed {
-            let s = states.at(k, tried);
+        for (k, s) in changed {
             if s != state[k] && next[k] == state[k] {
                 next[k] = s;
                 differing.push(k);
@@ -712,6 +710,7 @@ fn shortest_widths(
         }
         (!differing.is_empty()).then(|| costs.with(state, next, &differing))
     };
+    let spans = |k: usize, col: usize| cells[k].col <= col && col < cells[k].col + cells[k].colspan;
     // The widths being tried, made over from `widths` for each try.
     let mut tried = widths.clone();
     for _ in 0..MAX_WIDTH_MOVES {
@@ -722,15 +721,27 @@ fn shortest_widths(
             }
         };
         for step in WIDTH_STEPS.map(|s| s * size) {
-            // Whether any cell of column i changes when the column alone is `step` narrower
-            // (0) or wider (1): a move between two columns neither of which changes leaves
-            // the cost as it is, and is not tried.
-            let moves: Vec<[bool; 2]> = (0..n)
+            // The states of column i's cells when the column alone is `step` narrower (0) or
+            // wider (1), None below its narrowest. A move between two columns takes them for
+            // the cells that span only one of the two (their widths are the same sums), and
+            // a move between columns neither of which changes is not tried: it leaves the
+            // cost as it is.
+            let alone: Vec<[Option<Vec<CellState>>; 2]> = (0..n)
                 .map(|i| {
                     [-step, step].map(|d| {
                         tried.copy_from_slice(&widths);
                         tried[i] += d;
-                        tried[i] >= min[i] - 0.01 && by_column[i].iter().any(|&k| states.at(k, &tried) != state[k])
+                        (tried[i] >= min[i] - 0.01)
+                            .then(|| by_column[i].iter().map(|&k| states.at(k, &tried)).collect())
+                    })
+                })
+                .collect();
+            let moves: Vec<[bool; 2]> = (0..n)
+                .map(|i| {
+                    alone[i].each_ref().map(|column| {
+                        column
+                            .as_ref()
+                            .is_some_and(|column| by_column[i].iter().zip(column).any(|(&k, s)| *s != state[k]))
                     })
                 })
                 .collect();
@@ -745,8 +756,21 @@ fn shortest_widths(
                     tried.copy_from_slice(&widths);
                     tried[from] -= step;
                     tried[to] += step;
-                    let changed = &mut by_column[from].iter().chain(&by_column[to]).copied();
-                    if let Some(c) = cost_of(states, (&mut next, &costs), &state, &tried, changed) {
+                    let (Some(narrower), Some(wider)) = (&alone[from][0], &alone[to][1]) else {
+                        continue;
+                    };
+                    // A cell spanning both columns keeps its width's sum, not always to the
+                    // last bit: it is looked up at the widths tried.
+                    let changed = &mut by_column[from]
+                        .iter()
+                        .zip(narrower)
+                        .map(|(&k, &s)| (k, s, to))
+                        .chain(by_column[to].iter().zip(wider).map(|(&k, &s)| (k, s, from)))
+                        .map(|(k, s, other)| match spans(k, other) {
+                            true => (k, states.at(k, &tried)),
+                            false => (k, s),
+                        });
+                    if let Some(c) = cost_of((&mut next, &costs), &state, changed) {
                         consider(c, &tried, &next, &mut found);
                     }
                 }
@@ -786,13 +810,8 @@ fn shortest_widths(
                     tried[to] += amount.min(pool);
                     // The donors give no more than their slack: only the widened column's
                     // cells change (the donors' are checked when the move is taken).
-                    if let Some(c) = cost_of(
-                        states,
-                        (&mut next, &costs),
-                        &state,
-                        &tried,
-                        &mut by_column[to].iter().copied(),
-                    ) {
+                    let changed = &mut by_column[to].iter().map(|&k| (k, states.at(k, &tried)));
+                    if let Some(c) = cost_of((&mut next, &costs), &state, changed) {
                         consider(c, &tried, &next, &mut found);
                     }
                     amount += quantum;

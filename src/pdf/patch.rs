@@ -53,7 +53,15 @@ pub fn finish_with(
     stand_ins: &StandIns,
     programs_ready: &dyn Fn(),
 ) -> Option<Vec<u8>> {
-    match rewrite(&bytes, compact, drop_hints, turned, artifact_texts, stand_ins, programs_ready) {
+    match rewrite(
+        &bytes,
+        compact,
+        drop_hints,
+        turned,
+        artifact_texts,
+        stand_ins,
+        programs_ready,
+    ) {
         Some(out) => Some(out),
         None => stand_ins.is_empty().then_some(bytes),
     }
@@ -158,7 +166,9 @@ fn rewrite(
         objects
             .par_iter()
             .map(|o| match content_streams.contains(&o.num) {
-                true => Ok(rewrite_content(&o.body, texts.get(&o.num).copied().unwrap_or_default()).map(Rewritten::Body)),
+                true => {
+                    Ok(rewrite_content(&o.body, texts.get(&o.num).copied().unwrap_or_default()).map(Rewritten::Body))
+                }
                 false => match compressed_stream(&o.body) {
                     Some(body) => Ok(Some(Rewritten::Body(body))),
                     None => font_program(&o.body, drop_hints, stand_ins).transpose(),
@@ -426,7 +436,10 @@ fn font_program(body: &[u8], drop_hints: bool, stand_ins: &StandIns) -> Option<R
             return Some(real.map(Rewritten::Program).ok_or(()));
         }
     }
-    drop_hints.then(|| font_without_hints(body)).flatten().map(|b| Ok(Rewritten::Body(b)))
+    drop_hints
+        .then(|| font_without_hints(body))
+        .flatten()
+        .map(|b| Ok(Rewritten::Body(b)))
 }
 
 const FONT_PROGRAM_HEAD: &[u8] = b"/Filter/FlateDecode/Subtype/CIDFontType0C>>\nstream\n";
@@ -807,7 +820,10 @@ mod tests {
             stripped: &stripped,
         };
         let stand_ins = StandIns::from([(b"A".to_vec(), source(face.as_slice()))]);
-        assert_eq!(finish_with(file.clone(), false, true, &[], &[], &stand_ins, &|| ()), None);
+        assert_eq!(
+            finish_with(file.clone(), false, true, &[], &[], &stand_ins, &|| ()),
+            None
+        );
         let other = StandIns::from([(b"B".to_vec(), source(face.as_slice()))]);
         assert!(finish_with(file.clone(), false, true, &[], &[], &other, &|| ()).is_some());
         let odd = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\nstartxref\n999\n%%EOF".to_vec();
