@@ -67,10 +67,11 @@ pub fn finish_with(
     }
 }
 
-struct Object {
+struct Object<'a> {
     num: usize,
-    /// What lies between `N 0 obj\n` and `\nendobj`.
-    body: Vec<u8>,
+    /// What lies between `N 0 obj\n` and `\nendobj`: krilla's bytes until changed (not
+    /// copied: a report's file is about a megabyte before its pages are deflated).
+    body: std::borrow::Cow<'a, [u8]>,
 }
 
 fn rewrite(
@@ -115,7 +116,7 @@ fn rewrite(
         let close = rfind(body, b"\nendobj")?;
         objects.push(Object {
             num,
-            body: body[..close].to_vec(),
+            body: body[..close].into(),
         });
     }
 
@@ -123,7 +124,7 @@ fn rewrite(
     let arrays: std::collections::HashMap<usize, Vec<u8>> = objects
         .iter()
         .filter(|o| o.body.starts_with(b"[") && o.body.ends_with(b"]") && !o.body.contains(&b'\n'))
-        .map(|o| (o.num, o.body.clone()))
+        .map(|o| (o.num, o.body.to_vec()))
         .collect();
     let mut changed = false;
     // Page content streams, by the page object's number.
@@ -201,13 +202,13 @@ fn rewrite(
             let mut body = o.body[..head].to_vec();
             body.extend_from_slice(b"/Rotate 90");
             body.extend_from_slice(&o.body[head..]);
-            o.body = body;
+            o.body = body.into();
             changed = true;
         }
     }
     for (o, body) in objects.iter_mut().zip(rewritten) {
         if let Some(body) = body {
-            o.body = body;
+            o.body = body.into();
             changed = true;
         }
         if !o.body.starts_with(b"<<") || find(&o.body, b"stream").is_some() {
@@ -223,7 +224,7 @@ fn rewrite(
             body.extend_from_slice(b"/Dest");
             body.extend_from_slice(array);
             body.extend_from_slice(&o.body[end + 4..]);
-            o.body = body;
+            o.body = body.into();
             changed = true;
         }
         // krilla writes /Suspects false in /MarkInfo; poppler reads it as a syntax error, and
@@ -231,7 +232,7 @@ fn rewrite(
         if o.body.starts_with(b"<</Type/Catalog")
             && let Some(at) = find(&o.body, b"/Suspects false")
         {
-            o.body.drain(at..at + b"/Suspects false".len());
+            o.body.to_mut().drain(at..at + b"/Suspects false".len());
             changed = true;
         }
         if o.body.starts_with(b"<</Type/Catalog") && find(&o.body, b"/DisplayDocTitle").is_none() {
@@ -239,7 +240,7 @@ fn rewrite(
             let mut body = o.body[..at].to_vec();
             body.extend_from_slice(b"/ViewerPreferences<</DisplayDocTitle true>>");
             body.extend_from_slice(&o.body[at..]);
-            o.body = body;
+            o.body = body.into();
             changed = true;
         }
     }
