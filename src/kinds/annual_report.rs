@@ -7,6 +7,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use crate::core::diag::{Diagnostic, did_you_mean};
 use crate::core::file::{FolderError, Folders};
@@ -132,8 +133,15 @@ pub fn load(name: &str, base: &Path) -> Result<Template, Diagnostic> {
 
 /// Loads a template by built-in name or by path, from one of `folders`.
 pub fn load_in(name: &str, folders: &Folders) -> Result<Template, Diagnostic> {
-    if let Some((n, text)) = BUILT_IN.iter().find(|(n, _)| *n == name) {
-        return from_text(&format!("templates/{n}.yaml (built in)"), text);
+    if let Some(i) = BUILT_IN.iter().position(|(n, _)| *n == name) {
+        // Parsed once per process: the documents of a batch mostly share a built-in template,
+        // whose parse was a twentieth of a report's build.
+        static PARSED: [OnceLock<Result<Template, Diagnostic>>; BUILT_IN.len()] =
+            [const { OnceLock::new() }; BUILT_IN.len()];
+        let (n, text) = BUILT_IN[i];
+        return PARSED[i]
+            .get_or_init(|| from_text(&format!("templates/{n}.yaml (built in)"), text))
+            .clone();
     }
     let file = folders.base.join(name).display().to_string();
     let unknown = |e: std::io::Error| {

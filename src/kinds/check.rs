@@ -474,7 +474,19 @@ pub fn quotes(file: &str, source: &str, texts: &[Text], sheets: &[Sheet], quotes
         .collect();
     words.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
     words.dedup();
-    let longest_at = |chars: &[char], i: usize| words.iter().find(|w| chars[i..].starts_with(w)).map(Vec::len);
+    // The words by their first character (longest first, as sorted): a position is tried
+    // against the words that can start there only.
+    let mut by_first: rustc_hash::FxHashMap<char, Vec<&[char]>> = Default::default();
+    for w in &words {
+        by_first.entry(w[0]).or_default().push(w);
+    }
+    let longest_at = |chars: &[char], i: usize| {
+        by_first
+            .get(&chars[i])?
+            .iter()
+            .find(|w| chars[i..].starts_with(w))
+            .map(|w| w.len())
+    };
     for t in texts {
         let chars: Vec<char> = t.text.chars().collect();
         let mut from = t.pos;
