@@ -690,17 +690,18 @@ fn shortest_widths(
     let mut widths = start;
     let mut state: Vec<CellState> = (0..cells.len()).map(|k| states.at(k, &widths)).collect();
     let mut best = costs.settle(&state);
-    // The cost of the widths tried where only the cells `changed` (with their states there)
-    // may differ from `state`, its states left in `next`; None when none of them changes (the
-    // cost stays as it is).
-    let mut next: Vec<CellState> = Vec::with_capacity(cells.len());
+    // `state` with the cells of the move being costed changed, and put back after each: a
+    // move changes a few cells, and copying them all for each try cost more than the rest.
+    let mut next: Vec<CellState> = state.clone();
     let mut differing: Vec<usize> = Vec::new();
+    // The cost of the widths tried where only the cells `changed` (with their states there)
+    // may differ from `state`; None when none of them changes (the cost stays as it is). The
+    // faults are whole numbers and a row's height is made from all its cells, so the order
+    // of `changed` does not change the cost.
     let mut cost_of = |(next, costs): (&mut Vec<CellState>, &Costs),
                        state: &[CellState],
                        changed: &mut dyn Iterator<Item = (usize, CellState)>|
      -> Option<f32> {
-        next.clear();
-        next.extend_from_slice(state);
         differing.clear();
         for (k, s) in changed {
             if s != state[k] && next[k] == state[k] {
@@ -708,41 +709,59 @@ fn shortest_widths(
                 differing.push(k);
             }
         }
-        (!differing.is_empty()).then(|| costs.with(state, next, &differing))
+        let cost = (!differing.is_empty()).then(|| costs.with(state, next, &differing));
+        for &k in &differing {
+            next[k] = state[k];
+        }
+        cost
     };
     let spans = |k: usize, col: usize| cells[k].col <= col && col < cells[k].col + cells[k].colspan;
+    // The cells of each column that span others too.
+    let spanning: Vec<Vec<usize>> = by_column
+        .iter()
+        .map(|column| column.iter().copied().filter(|&k| cells[k].colspan > 1).collect())
+        .collect();
     // The widths being tried, made over from `widths` for each try.
     let mut tried = widths.clone();
+    // By step and column, the column's cells that change when it alone is `step` narrower (0)
+    // or wider (1), with their states then; None below its narrowest. A move between two
+    // columns takes them for the cells that span only one of the two (their widths are the
+    // same sums), and a move between columns neither of which changes is not tried: it
+    // leaves the cost as it is. Kept from move to move for the columns none of whose cells
+    // changed width (most of them).
+    type Alone = [Option<Vec<(usize, CellState)>>; 2];
+    let mut alone_by_step: Vec<Vec<Option<Alone>>> = vec![vec![None; n]; WIDTH_STEPS.len()];
     for _ in 0..MAX_WIDTH_MOVES {
-        let mut found: Option<(f32, Vec<f32>, Vec<CellState>)> = None;
-        let consider = |c: f32, w: &[f32], st: &[CellState], found: &mut Option<(f32, Vec<f32>, Vec<CellState>)>| {
-            if c < best - 0.01 && found.as_ref().is_none_or(|(f, _, _)| c < *f - 0.01) {
-                *found = Some((c, w.to_vec(), st.to_vec()));
+        let mut found: Option<(f32, Vec<f32>)> = None;
+        let consider = |c: f32, w: &[f32], found: &mut Option<(f32, Vec<f32>)>| {
+            if c < best - 0.01 && found.as_ref().is_none_or(|(f, _)| c < *f - 0.01) {
+                *found = Some((c, w.to_vec()));
             }
         };
-        for step in WIDTH_STEPS.map(|s| s * size) {
-            // The states of column i's cells when the column alone is `step` narrower (0) or
-            // wider (1), None below its narrowest. A move between two columns takes them for
-            // the cells that span only one of the two (their widths are the same sums), and
-            // a move between columns neither of which changes is not tried: it leaves the
-            // cost as it is.
-            let alone: Vec<[Option<Vec<CellState>>; 2]> = (0..n)
-                .map(|i| {
-                    [-step, step].map(|d| {
-                        tried.copy_from_slice(&widths);
-                        tried[i] += d;
-                        (tried[i] >= min[i] - 0.01)
-                            .then(|| by_column[i].iter().map(|&k| states.at(k, &tried)).collect())
+        for (alone, step) in alone_by_step.iter_mut().zip(WIDTH_STEPS.map(|s| s * size)) {
+            for (i, column) in alone.iter_mut().enumerate() {
+                if column.is_some() {
+                    continue;
+                }
+                *column = Some([-step, step].map(|d| {
+                    tried.copy_from_slice(&widths);
+                    tried[i] += d;
+                    (tried[i] >= min[i] - 0.01).then(|| {
+                        by_column[i]
+                            .iter()
+                            .map(|&k| (k, states.at(k, &tried)))
+                            .filter(|&(k, s)| s != state[k])
+                            .collect()
                     })
-                })
-                .collect();
-            let moves: Vec<[bool; 2]> = (0..n)
-                .map(|i| {
-                    alone[i].each_ref().map(|column| {
-                        column
-                            .as_ref()
-                            .is_some_and(|column| by_column[i].iter().zip(column).any(|(&k, s)| *s != state[k]))
-                    })
+                }));
+            }
+            let moves: Vec<[bool; 2]> = alone
+                .iter()
+                .map(|column| match column {
+                    Some(column) => column
+                        .each_ref()
+                        .map(|changed| changed.as_ref().is_some_and(|c| !c.is_empty())),
+                    None => [false; 2],
                 })
                 .collect();
             for from in 0..n {
@@ -756,22 +775,24 @@ fn shortest_widths(
                     tried.copy_from_slice(&widths);
                     tried[from] -= step;
                     tried[to] += step;
-                    let (Some(narrower), Some(wider)) = (&alone[from][0], &alone[to][1]) else {
+                    let (Some([Some(narrower), _]), Some([_, Some(wider)])) = (&alone[from], &alone[to]) else {
                         continue;
                     };
                     // A cell spanning both columns keeps its width's sum, not always to the
                     // last bit: it is looked up at the widths tried.
-                    let changed = &mut by_column[from]
+                    let changed = &mut narrower
                         .iter()
-                        .zip(narrower)
-                        .map(|(&k, &s)| (k, s, to))
-                        .chain(by_column[to].iter().zip(wider).map(|(&k, &s)| (k, s, from)))
-                        .map(|(k, s, other)| match spans(k, other) {
-                            true => (k, states.at(k, &tried)),
-                            false => (k, s),
-                        });
+                        .filter(|&&(k, _)| !spans(k, to))
+                        .chain(wider.iter().filter(|&&(k, _)| !spans(k, from)))
+                        .copied()
+                        .chain(
+                            spanning[from]
+                                .iter()
+                                .filter(|&&k| spans(k, to))
+                                .map(|&k| (k, states.at(k, &tried))),
+                        );
                     if let Some(c) = cost_of((&mut next, &costs), &state, changed) {
-                        consider(c, &tried, &next, &mut found);
+                        consider(c, &tried, &mut found);
                     }
                 }
             }
@@ -812,17 +833,27 @@ fn shortest_widths(
                     // cells change (the donors' are checked when the move is taken).
                     let changed = &mut by_column[to].iter().map(|&k| (k, states.at(k, &tried)));
                     if let Some(c) = cost_of((&mut next, &costs), &state, changed) {
-                        consider(c, &tried, &next, &mut found);
+                        consider(c, &tried, &mut found);
                     }
                     amount += quantum;
                 }
             }
         }
         match found {
-            Some((_, w, _)) => {
+            Some((_, w)) => {
+                // The columns with a cell in a column whose width changed are measured again.
+                let moved: Vec<usize> = (0..n).filter(|&i| w[i] != widths[i]).collect();
+                for (i, column) in by_column.iter().enumerate() {
+                    if column.iter().any(|&k| moved.iter().any(|&m| spans(k, m))) {
+                        for alone in &mut alone_by_step {
+                            alone[i] = None;
+                        }
+                    }
+                }
                 // Every cell again at the new widths (a donor's cell could differ at a width
                 // its slack was not measured at).
                 state = (0..cells.len()).map(|k| states.at(k, &w)).collect();
+                next.clone_from(&state);
                 widths = w;
                 best = costs.settle(&state);
             }
