@@ -485,6 +485,26 @@ mod tests {
         FontBook::new(find_font_dir(None).unwrap(), false)
     }
 
+    /// Warming up makes what the first document would: the face parsed and its stand-in,
+    /// and passes over names that are not here.
+    #[test]
+    fn warming_up_makes_the_stand_ins() {
+        let library = FontLibrary::new(find_font_dir(None).unwrap(), false);
+        library.warm_up(["FandolFang", "仿宋_GB2312", "TeX Gyre Termes"]);
+        let fang = library.get("FandolFang").unwrap().unwrap();
+        assert!(fang.parsed.get().is_some());
+        assert!(
+            matches!(fang.stand_in.get(), Some(Some(_))),
+            "FandolFang has a stand-in"
+        );
+        let termes = library.get("TeX Gyre Termes").unwrap().unwrap();
+        assert!(
+            matches!(termes.stand_in.get(), Some(None)),
+            "Termes has subroutines: none"
+        );
+        assert!(library.get("仿宋_GB2312").unwrap().is_none());
+    }
+
     #[test]
     fn bundled_chain_falls_back_for_traditional_characters() {
         let mut b = book();

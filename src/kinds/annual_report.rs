@@ -134,14 +134,7 @@ pub fn load(name: &str, base: &Path) -> Result<Template, Diagnostic> {
 /// Loads a template by built-in name or by path, from one of `folders`.
 pub fn load_in(name: &str, folders: &Folders) -> Result<Template, Diagnostic> {
     if let Some(i) = BUILT_IN.iter().position(|(n, _)| *n == name) {
-        // Parsed once per process: the documents of a batch mostly share a built-in template,
-        // whose parse was a twentieth of a report's build.
-        static PARSED: [OnceLock<Result<Template, Diagnostic>>; BUILT_IN.len()] =
-            [const { OnceLock::new() }; BUILT_IN.len()];
-        let (n, text) = BUILT_IN[i];
-        return PARSED[i]
-            .get_or_init(|| from_text(&format!("templates/{n}.yaml (built in)"), text))
-            .clone();
+        return built_in(i).clone();
     }
     let file = folders.base.join(name).display().to_string();
     let unknown = |e: std::io::Error| {
@@ -169,6 +162,15 @@ pub fn load_in(name: &str, folders: &Folders) -> Result<Template, Diagnostic> {
     let text = crate::core::file::read_limited(&path).map_err(unknown)?;
     let text = crate::core::file::decode(&file, text)?;
     from_text(&file, &text)
+}
+
+/// The built-in template `BUILT_IN[i]`, parsed once per process: the documents of a batch
+/// mostly share one, whose parse was a twentieth of a report's build.
+fn built_in(i: usize) -> &'static Result<Template, Diagnostic> {
+    static PARSED: [OnceLock<Result<Template, Diagnostic>>; BUILT_IN.len()] =
+        [const { OnceLock::new() }; BUILT_IN.len()];
+    let (name, text) = BUILT_IN[i];
+    PARSED[i].get_or_init(|| from_text(&format!("templates/{name}.yaml (built in)"), text))
 }
 
 fn from_text(file: &str, text: &str) -> Result<Template, Diagnostic> {
@@ -948,8 +950,8 @@ fn known_headings(t: &Template, id: &str) -> Vec<String> {
         known.extend(s.known.iter().map(|k| strip_numbering(k).to_string()));
     };
     t.sections.iter().filter(|s| s.id == id).for_each(&mut add);
-    for (name, text) in BUILT_IN {
-        if let Ok(b) = from_text(name, text) {
+    for i in 0..BUILT_IN.len() {
+        if let Ok(b) = built_in(i) {
             b.sections.iter().filter(|s| s.id == id).for_each(&mut add);
         }
     }
@@ -1758,6 +1760,30 @@ impl Template {
                 })
                 .collect(),
             tables,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A built-in template is parsed once per process and handed out again: each time it is
+    /// the template its text gives.
+    #[test]
+    fn a_built_in_template_is_the_same_each_time() {
+        let folders = Folders {
+            base: std::path::PathBuf::new(),
+            allowed: Vec::new(),
+        };
+        for (name, text) in BUILT_IN {
+            let fresh = format!(
+                "{:?}",
+                from_text(&format!("templates/{name}.yaml (built in)"), text).unwrap()
+            );
+            for _ in 0..2 {
+                assert_eq!(format!("{:?}", load_in(name, &folders).unwrap()), fresh);
+            }
         }
     }
 }

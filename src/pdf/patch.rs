@@ -701,6 +701,24 @@ mod tests {
         assert_eq!(finish(after.clone(), false, true), after);
     }
 
+    /// The wait for the programs made ahead comes once, whatever the file holds.
+    #[test]
+    fn the_programs_are_waited_for_once() {
+        let objects = [
+            "<</Type/Pages/Count 1/Kids[3 0 R]>>",
+            "<</Length 3>>\nstream\nabc\nendstream",
+            "<</Type/Page/Parent 1 0 R/Contents 2 0 R>>",
+            "<</Type/Catalog/Pages 1 0 R>>",
+        ];
+        let file = [b"%PDF-1.7".as_slice(), &pdf(&objects)[8..]].concat();
+        let waits = std::cell::Cell::new(0);
+        let after = finish_with(file.clone(), true, true, &[], &[], &StandIns::new(), &|| {
+            waits.set(waits.get() + 1)
+        });
+        assert_eq!(waits.get(), 1);
+        assert_eq!(after, Some(finish(file, true, true)));
+    }
+
     /// With `compact`, the dictionaries go into one object stream and the table becomes a
     /// cross-reference stream whose rows find every object; PDF 1.4 files stay classic.
     #[test]
