@@ -102,10 +102,15 @@ pub fn parse(file: &str, text: &str) -> Result<Node, Diagnostic> {
 /// The byte ranges of `text` that hold text values (not keys, numbers or YAML's own
 /// punctuation), in the order they appear, for rewriting a file in place (`gongwen fix`).
 pub fn text_spans(file: &str, text: &str) -> Result<Vec<std::ops::Range<usize>>, Diagnostic> {
-    parse_with_spans(file, text).map(|(_, mut spans)| {
+    parse_with_text_spans(file, text).map(|(_, spans)| spans)
+}
+
+/// [`parse`] and [`text_spans`] from one reading of the file.
+pub fn parse_with_text_spans(file: &str, text: &str) -> Result<(Node, Vec<std::ops::Range<usize>>), Diagnostic> {
+    parse_with_spans(file, text).map(|(node, mut spans)| {
         spans.sort_by_key(|r| r.start);
         spans.dedup();
-        spans
+        (node, spans)
     })
 }
 

@@ -87,14 +87,14 @@ impl Kind for AnnualReport {
 
 /// Parses an input file of any kind: the first kind that claims it expands it and runs its rules.
 pub fn parse(file: &str, text: &str, folders: &Folders) -> Result<(Source, Findings), Diagnostic> {
-    let root = yaml::parse(file, text)?;
+    let (root, text_spans) = yaml::parse_with_text_spans(file, text)?;
     let r = Reader { file };
     let kind = KINDS
         .iter()
         .find(|k| k.claims(&root))
         .unwrap_or(&KINDS[KINDS.len() - 1]);
     let (source, mut findings) = kind.read(&r, text, &root, folders).map_err(|d| d.with_source(text))?;
-    findings.warnings.extend(punctuation::warnings(file, text));
+    findings.warnings.extend(punctuation::warnings(file, text, &text_spans));
     for d in findings.errors.iter_mut().chain(findings.warnings.iter_mut()) {
         *d = d.clone().with_source(text);
     }

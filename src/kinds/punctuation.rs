@@ -129,13 +129,18 @@ fn edits_in(text: &str, base: usize, out: &mut Vec<Edit>) {
 
 /// Every rewrite of the file: ASCII `, ( ) : ;` between Chinese characters in its text values.
 pub fn edits(file: &str, text: &str) -> Result<Vec<Edit>, Diagnostic> {
+    Ok(edits_in_spans(text, &yaml::text_spans(file, text)?))
+}
+
+/// [`edits`] in the text values at `spans` ([`yaml::text_spans`]).
+fn edits_in_spans(text: &str, spans: &[std::ops::Range<usize>]) -> Vec<Edit> {
     let mut out = Vec::new();
-    for span in yaml::text_spans(file, text)? {
+    for span in spans {
         if let Some(value) = text.get(span.clone()) {
             edits_in(value, span.start, &mut out);
         }
     }
-    Ok(out)
+    out
 }
 
 /// The file with every rewrite applied; the rest of its bytes unchanged.
@@ -162,10 +167,9 @@ fn position(text: &str, byte: usize) -> SourcePos {
 
 /// A warning per source line that has ASCII punctuation in Chinese text, at its first mark,
 /// the first [`MAX_WARNINGS_PER_RULE`] of them, then how many more lines there are.
-pub fn warnings(file: &str, text: &str) -> Vec<Diagnostic> {
-    let Ok(edits) = edits(file, text) else {
-        return Vec::new();
-    };
+/// `spans` are the file's text values ([`yaml::text_spans`]).
+pub fn warnings(file: &str, text: &str, spans: &[std::ops::Range<usize>]) -> Vec<Diagnostic> {
+    let edits = edits_in_spans(text, spans);
     let mut lines: Vec<(SourcePos, Vec<&Edit>)> = Vec::new();
     for e in &edits {
         let pos = position(text, e.range.start);
@@ -275,7 +279,8 @@ mod tests {
 
     #[test]
     fn warnings_point_at_the_first_mark_of_each_line() {
-        let w = warnings("t.yaml", "title: 标题\nbody:\n  - 一是,二是(三)\n");
+        let text = "title: 标题\nbody:\n  - 一是,二是(三)\n";
+        let w = warnings("t.yaml", text, &yaml::text_spans("t.yaml", text).unwrap());
         assert_eq!(w.len(), 1);
         assert_eq!(w[0].pos, Some(SourcePos { line: 3, column: 7 }));
         assert_eq!(

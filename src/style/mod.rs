@@ -240,9 +240,20 @@ pub fn load(name_or_path: &str, base_dir: &std::path::Path) -> Result<Style, Dia
 /// Loads a style: a built-in name, or a path to a YAML file in one of `folders`, laid over the
 /// built-in `gbt9704`.
 pub fn load_in(name_or_path: &str, folders: &crate::core::file::Folders) -> Result<Style, Diagnostic> {
-    let base = yaml::parse("<built-in style gbt9704>", BUILTIN_GBT9704)?;
+    // The built-in style, parsed once per process (each document of a batch loads it).
+    static BASE: std::sync::OnceLock<Result<Node, Diagnostic>> = std::sync::OnceLock::new();
+    static BUILT_IN: std::sync::OnceLock<Result<Style, Diagnostic>> = std::sync::OnceLock::new();
+    let base = || BASE.get_or_init(|| yaml::parse("<built-in style gbt9704>", BUILTIN_GBT9704));
     if BUILTIN_STYLES.contains(&name_or_path) {
-        return from_tree(&base, "<built-in style gbt9704>", BUILTIN_GBT9704);
+        return BUILT_IN
+            .get_or_init(|| {
+                from_tree(
+                    base().as_ref().map_err(Clone::clone)?,
+                    "<built-in style gbt9704>",
+                    BUILTIN_GBT9704,
+                )
+            })
+            .clone();
     }
     let looks_like_path =
         name_or_path.ends_with(".yaml") || name_or_path.ends_with(".yml") || name_or_path.contains('/');
@@ -271,7 +282,7 @@ pub fn load_in(name_or_path: &str, folders: &crate::core::file::Folders) -> Resu
             .help("check the path given in `style:`; it is relative to the input file")
     })?;
     let over = yaml::parse(&shown, &text)?;
-    let merged = overlay(base, over.clone());
+    let merged = overlay(base().clone()?, over.clone());
     let r = Reader { file: &shown };
     parse_style(&r, &merged, Some(&over)).map_err(|d| d.with_source(&text))
 }
