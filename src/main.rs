@@ -320,12 +320,12 @@ fn run(command: Command) -> Result<(), u8> {
                 allowed_dirs: read.allow_dir,
                 ..options(&fonts)
             };
-            let session = Session::new(opts).map_err(|e| report(&e))?;
+            let mut session = Session::new(opts).map_err(|e| report(&e))?;
             let (documents, from_folder) = expand_inputs(&inputs)?;
             refuse_colliding_outputs(&documents, &|i: &Path| out_dir_for(i, output.as_deref()), &formats)?;
             if documents.len() == 1 && !from_folder {
                 few_malloc_arenas();
-                session.warm_up_fonts();
+                session.for_one_document();
                 return build_one(&session, &documents[0], output.as_deref(), &formats);
             }
             batch::build_all(&session, &documents, output.as_deref(), &formats, jobs)

@@ -20,6 +20,9 @@ const MEMO_MAX_AGE: usize = 8;
 pub struct Session {
     options: Options,
     fonts: Arc<FontLibrary>,
+    /// Whether a document's files are made on several threads at once (see
+    /// [`Session::for_one_document`]).
+    one_document: bool,
 }
 
 /// The PDF, the OFD and the HTML files of one document, those asked for.
@@ -41,14 +44,21 @@ impl Session {
     pub fn new(options: Options) -> Result<Session, Error> {
         let dir = crate::fonts::find_font_dir(options.fonts_dir.as_deref())?;
         let fonts = Arc::new(FontLibrary::new(dir, options.system_fonts));
-        Ok(Session { options, fonts })
+        Ok(Session {
+            options,
+            fonts,
+            one_document: false,
+        })
     }
 
-    /// Makes ready, on a thread of its own, the faces the built-in style names (see
-    /// [`FontLibrary::warm_up`]), while the caller reads and checks its input: for a single
-    /// document in a fresh process. A document whose style names other fonts loses nothing
-    /// but that thread's time.
-    pub fn warm_up_fonts(&self) {
+    /// Readies the session for a single document in a fresh process, whose build would leave
+    /// a core idle at times: the faces the built-in style names are made ready on a thread of
+    /// their own (see [`FontLibrary::warm_up`]) while the caller reads and checks its input
+    /// (a document whose style names other fonts loses nothing but that thread's time), and
+    /// each document's DOCX is written beside its PDF. Not for batches, whose documents keep
+    /// every core busy: there the threads would only add to the peak memory.
+    pub fn for_one_document(&mut self) {
+        self.one_document = true;
         let fonts = self.fonts.clone();
         std::thread::spawn(move || {
             let Ok(style) = crate::style::load("gbt9704", Path::new("")) else {
@@ -129,18 +139,24 @@ impl Session {
             .collect();
         let mut book = self.font_book();
         let laid = pipeline::lay_out(loaded, &mut book)?;
-        // The DOCX needs only layout's decisions: it is written on another thread while this
-        // one writes the PDF (a cold build's PDF leaves a core idle at times; the DOCX took
-        // 1.5 ms of the seed's 48 after it).
+        // The DOCX needs only layout's decisions: for one document it is written on another
+        // thread while this one writes the PDF (which leaves a core idle at times; the DOCX
+        // took 1.5 ms of the seed's 48 after it).
         let facts = pipeline::docx_facts(&laid);
-        let (others, docx) = std::thread::scope(|scope| {
-            let docx = formats
-                .contains(&Format::Docx)
-                .then(|| scope.spawn(|| crate::docx::write(&loaded.document, &loaded.style, facts)));
-            let others = self.render_from_pages(loaded, &laid, &book, &formats);
-            let docx = docx.map(|thread| thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-            (others, docx)
-        });
+        let docx = || crate::docx::write(&loaded.document, &loaded.style, facts);
+        let wants_docx = formats.contains(&Format::Docx);
+        let (others, docx) = match self.one_document {
+            true => std::thread::scope(|scope| {
+                let docx = wants_docx.then(|| scope.spawn(docx));
+                let others = self.render_from_pages(loaded, &laid, &book, &formats);
+                let docx = docx.map(|thread| thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+                (others, docx)
+            }),
+            false => (
+                self.render_from_pages(loaded, &laid, &book, &formats),
+                wants_docx.then(docx),
+            ),
+        };
         // The PDF's error first, as when the DOCX was written after it.
         let (mut pdf, mut ofd, mut html) = others?;
         let mut docx = docx.transpose()?;
