@@ -674,6 +674,8 @@ pub(crate) mod tests {
         assert_eq!(without_hints(&with_call), None);
     }
 
+    /// An INDEX reads back as written, whole or an item at a time (`index_item`: none past
+    /// the end, or where its offsets point outside the data).
     #[test]
     fn index_round_trip() {
         let data = b"abcdefgh";
@@ -684,6 +686,15 @@ pub(crate) mod tests {
         assert_eq!(end, out.len());
         let read: Vec<&[u8]> = items.iter().map(|r| &out[r.clone()]).collect();
         assert_eq!(read, [b"".as_slice(), b"abc", b"", b"defgh"]);
+        for (i, item) in items.iter().enumerate() {
+            assert_eq!(index_item(&out, 2, i), Some(item.clone()));
+        }
+        assert_eq!(index_item(&out, 2, items.len()), None);
+        assert_eq!(index_item(&[0, 0], 0, 0), None, "an empty INDEX has no items");
+        let mut damaged = out.clone();
+        // The last offset made to point past the end of the data.
+        damaged[2 + 3 + ends.len()] = 200;
+        assert_eq!(index_item(&damaged, 2, 3), None);
         // Large data takes wider offsets.
         let big = vec![7u8; 70_000];
         let mut out = Vec::new();
@@ -691,25 +702,5 @@ pub(crate) mod tests {
         assert_eq!(out[2], 3);
         let (items, end) = index(&out, 0).unwrap();
         assert_eq!((items[1].len(), end), (69_999, out.len()));
-    }
-
-    /// An item read on its own is the item `index` reads; past the end, or where its offsets
-    /// point outside the data, there is none.
-    #[test]
-    fn an_index_item_is_read_as_index_reads_it() {
-        let data = b"abcdefgh";
-        let ends = [0, 3, 3, 8];
-        let mut out = vec![9, 9];
-        write_index(&mut out, &ends, data).unwrap();
-        let (items, _) = index(&out, 2).unwrap();
-        for (i, item) in items.iter().enumerate() {
-            assert_eq!(index_item(&out, 2, i), Some(item.clone()));
-        }
-        assert_eq!(index_item(&out, 2, items.len()), None);
-        // The last offset made to point past the end of the data.
-        let last = 2 + 3 + ends.len();
-        out[last] = 200;
-        assert_eq!(index_item(&out, 2, 3), None);
-        assert_eq!(index_item(&[0, 0], 0, 0), None, "an empty INDEX has no items");
     }
 }
