@@ -139,29 +139,43 @@ impl Session {
             .collect();
         let mut book = self.font_book();
         let laid = pipeline::lay_out(loaded, &mut book)?;
-        // The DOCX needs only layout's decisions: for one document it is written on another
+        // The DOCX needs only layout's decisions. For one document it is written on another
         // thread while this one writes the PDF (which leaves a core idle at times; the DOCX
-        // took 1.5 ms of the seed's 48 after it).
-        let facts = pipeline::docx_facts(&laid);
-        let docx = || crate::docx::write(&loaded.document, &loaded.style, facts);
+        // took 1.5 ms of the seed's 48 after it). Otherwise the PDF comes first, while it needs
+        // the pages and the fonts, and both are freed before the DOCX (this bounds the peak
+        // memory of a long table in a batch).
+        let write_docx = |facts: &crate::docx::DocxFacts| crate::docx::write(&loaded.document, &loaded.style, facts);
         let wants_docx = formats.contains(&Format::Docx);
         let (others, docx) = match self.one_document {
-            true => std::thread::scope(|scope| {
-                let docx = wants_docx.then(|| scope.spawn(docx));
+            true => {
+                let facts = pipeline::docx_facts(&laid);
+                let made = std::thread::scope(|scope| {
+                    let docx = wants_docx.then(|| scope.spawn(|| write_docx(facts)));
+                    let others = self.render_from_pages(loaded, &laid, &book, &formats);
+                    let docx =
+                        docx.map(|thread| thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+                    (others, docx)
+                });
+                drop(laid);
+                drop(book);
+                made
+            }
+            false => {
                 let others = self.render_from_pages(loaded, &laid, &book, &formats);
-                let docx = docx.map(|thread| thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+                let facts = pipeline::docx_facts(&laid).clone();
+                drop(laid);
+                drop(book);
+                // Not written when the PDF failed: its error is the one reported.
+                let docx = match others {
+                    Ok(_) => wants_docx.then(|| write_docx(&facts)),
+                    Err(_) => None,
+                };
                 (others, docx)
-            }),
-            false => (
-                self.render_from_pages(loaded, &laid, &book, &formats),
-                wants_docx.then(docx),
-            ),
+            }
         };
         // The PDF's error first, as when the DOCX was written after it.
         let (mut pdf, mut ofd, mut html) = others?;
         let mut docx = docx.transpose()?;
-        drop(laid);
-        drop(book);
         let mut files = Vec::new();
         for &format in &formats {
             let bytes = match format {
