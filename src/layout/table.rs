@@ -728,7 +728,7 @@ fn shortest_widths(
     // columns takes them for the cells that span only one of the two (their widths are the
     // same sums), and a move between columns neither of which changes is not tried: it
     // leaves the cost as it is. Kept from move to move for the columns none of whose cells
-    // changed width (most of them).
+    // changed width.
     type Alone = [Option<Vec<(usize, CellState)>>; 2];
     let mut alone_by_step: Vec<Vec<Option<Alone>>> = vec![vec![None; n]; WIDTH_STEPS.len()];
     for _ in 0..MAX_WIDTH_MOVES {
