@@ -649,6 +649,9 @@ impl<'t> Costs<'t> {
     }
 }
 
+/// A cell (by its index) and the state it changes to.
+type Changed = (usize, CellState);
+
 /// A cell's line count in `state`, as [`row_heights`] takes a missing one.
 fn lines_of(state: &[CellState], i: usize) -> usize {
     state.get(i).map_or(1, |s| s.0)
@@ -723,14 +726,6 @@ fn shortest_widths(
         .collect();
     // The widths being tried, made over from `widths` for each try.
     let mut tried = widths.clone();
-    // By step and column, the column's cells that change when it alone is `step` narrower (0)
-    // or wider (1), with their states then; None below its narrowest. A move between two
-    // columns takes them for the cells that span only one of the two (their widths are the
-    // same sums), and a move between columns neither of which changes is not tried: it
-    // leaves the cost as it is. Kept from move to move for the columns none of whose cells
-    // changed width.
-    type Alone = [Option<Vec<(usize, CellState)>>; 2];
-    let mut alone_by_step: Vec<Vec<Option<Alone>>> = vec![vec![None; n]; WIDTH_STEPS.len()];
     for _ in 0..MAX_WIDTH_MOVES {
         let mut found: Option<(f32, Vec<f32>)> = None;
         let consider = |c: f32, w: &[f32], found: &mut Option<(f32, Vec<f32>)>| {
@@ -738,30 +733,33 @@ fn shortest_widths(
                 *found = Some((c, w.to_vec()));
             }
         };
-        for (alone, step) in alone_by_step.iter_mut().zip(WIDTH_STEPS.map(|s| s * size)) {
-            for (i, column) in alone.iter_mut().enumerate() {
-                if column.is_some() {
-                    continue;
-                }
-                *column = Some([-step, step].map(|d| {
-                    tried.copy_from_slice(&widths);
-                    tried[i] += d;
-                    (tried[i] >= min[i] - 0.01).then(|| {
-                        by_column[i]
-                            .iter()
-                            .map(|&k| (k, states.at(k, &tried)))
-                            .filter(|&(k, s)| s != state[k])
-                            .collect()
+        for step in WIDTH_STEPS.map(|s| s * size) {
+            // The cells of column i that change when the column alone is `step` narrower (0)
+            // or wider (1), with their states then; None below its narrowest. A move between
+            // two columns takes them for the cells that span only one of the two (their
+            // widths are the same sums), and a move between columns neither of which changes
+            // is not tried: it leaves the cost as it is.
+            let alone: Vec<[Option<Vec<Changed>>; 2]> = (0..n)
+                .map(|i| {
+                    [-step, step].map(|d| {
+                        tried.copy_from_slice(&widths);
+                        tried[i] += d;
+                        (tried[i] >= min[i] - 0.01).then(|| {
+                            by_column[i]
+                                .iter()
+                                .map(|&k| (k, states.at(k, &tried)))
+                                .filter(|&(k, s)| s != state[k])
+                                .collect()
+                        })
                     })
-                }));
-            }
+                })
+                .collect();
             let moves: Vec<[bool; 2]> = alone
                 .iter()
-                .map(|column| match column {
-                    Some(column) => column
+                .map(|column| {
+                    column
                         .each_ref()
-                        .map(|changed| changed.as_ref().is_some_and(|c| !c.is_empty())),
-                    None => [false; 2],
+                        .map(|changed| changed.as_ref().is_some_and(|c| !c.is_empty()))
                 })
                 .collect();
             for from in 0..n {
@@ -775,7 +773,7 @@ fn shortest_widths(
                     tried.copy_from_slice(&widths);
                     tried[from] -= step;
                     tried[to] += step;
-                    let (Some([Some(narrower), _]), Some([_, Some(wider)])) = (&alone[from], &alone[to]) else {
+                    let ([Some(narrower), _], [_, Some(wider)]) = (&alone[from], &alone[to]) else {
                         continue;
                     };
                     // A cell spanning both columns keeps its width's sum, not always to the
@@ -841,15 +839,6 @@ fn shortest_widths(
         }
         match found {
             Some((_, w)) => {
-                // The columns with a cell in a column whose width changed are measured again.
-                let moved: Vec<usize> = (0..n).filter(|&i| w[i] != widths[i]).collect();
-                for (i, column) in by_column.iter().enumerate() {
-                    if column.iter().any(|&k| moved.iter().any(|&m| spans(k, m))) {
-                        for alone in &mut alone_by_step {
-                            alone[i] = None;
-                        }
-                    }
-                }
                 // Every cell again at the new widths (a donor's cell could differ at a width
                 // its slack was not measured at).
                 state = (0..cells.len()).map(|k| states.at(k, &w)).collect();
