@@ -61,19 +61,9 @@ impl Session {
         self.one_document = true;
         let fonts = self.fonts.clone();
         std::thread::spawn(move || {
-            let Ok(style) = crate::style::load("gbt9704", Path::new("")) else {
-                return;
-            };
-            let mut names: Vec<&str> = Vec::new();
-            for (role, _) in crate::style::ROLES {
-                let role = style.role(role);
-                for name in role.fonts.iter().chain(&role.latin) {
-                    if !names.contains(&name.as_str()) {
-                        names.push(name);
-                    }
-                }
+            if let Ok(style) = crate::style::load("gbt9704", Path::new("")) {
+                fonts.warm_up(style.font_names());
             }
-            fonts.warm_up(names);
         });
     }
 
@@ -146,35 +136,26 @@ impl Session {
         // memory of a long table in a batch).
         let write_docx = |facts: &crate::docx::DocxFacts| crate::docx::write(&loaded.document, &loaded.style, facts);
         let wants_docx = formats.contains(&Format::Docx);
-        let (others, docx) = match self.one_document {
+        // The PDF's error is reported before the DOCX's, as when the DOCX was written after it.
+        let ((mut pdf, mut ofd, mut html), docx) = match self.one_document {
             true => {
-                let facts = pipeline::docx_facts(&laid);
-                let made = std::thread::scope(|scope| {
-                    let docx = wants_docx.then(|| scope.spawn(|| write_docx(facts)));
+                let (others, docx) = std::thread::scope(|scope| {
+                    let docx = wants_docx.then(|| scope.spawn(|| write_docx(pipeline::docx_facts(&laid))));
                     let others = self.render_from_pages(loaded, &laid, &book, &formats);
                     let docx =
                         docx.map(|thread| thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
                     (others, docx)
                 });
-                drop(laid);
-                drop(book);
-                made
+                (others?, docx)
             }
             false => {
-                let others = self.render_from_pages(loaded, &laid, &book, &formats);
+                let others = self.render_from_pages(loaded, &laid, &book, &formats)?;
                 let facts = pipeline::docx_facts(&laid).clone();
                 drop(laid);
                 drop(book);
-                // Not written when the PDF failed: its error is the one reported.
-                let docx = match others {
-                    Ok(_) => wants_docx.then(|| write_docx(&facts)),
-                    Err(_) => None,
-                };
-                (others, docx)
+                (others, wants_docx.then(|| write_docx(&facts)))
             }
         };
-        // The PDF's error first, as when the DOCX was written after it.
-        let (mut pdf, mut ofd, mut html) = others?;
         let mut docx = docx.transpose()?;
         let mut files = Vec::new();
         for &format in &formats {

@@ -164,8 +164,8 @@ fn write_with(
         first_use,
     } = pdf_fonts(layout, book, use_stand_ins)?;
     let drop_hints = !settings.keep_font_hints;
-    // PDF/A-1 is PDF 1.4, which has neither object streams nor cross-reference streams.
     let turned: Vec<usize> = (0..layout.pages.len()).filter(|&i| layout.pages[i].landscape).collect();
+    // PDF/A-1 is PDF 1.4, which has neither object streams nor cross-reference streams.
     let compact = settings.standard != Standard::A1b;
     // The programs are made on another thread while this one draws and then patches the
     // rest of the file; the patch waits for them before it deflates the stand-ins' programs,
@@ -176,7 +176,7 @@ fn write_with(
             for u in first_use.values().filter(|u| first_time(u, drop_hints)) {
                 patch::make_program_ahead(u.stand_in, &u.source, &u.order, drop_hints);
             }
-            // Dropping the sender (here or in a panic) ends the wait as well.
+            // Nothing is sent: the wait ends when the sender is dropped, here or in a panic.
             drop(made);
         });
         let (bytes, mut artifact_texts) = draw(layout, book, settings, pdf, &fonts)?;
@@ -191,7 +191,9 @@ fn write_with(
             &turned,
             &artifact_texts,
             &stand_ins,
-            &|| while ready.recv().is_ok() {},
+            &|| {
+                let _ = ready.recv();
+            },
         ))
     })
 }

@@ -148,6 +148,20 @@ impl RunRole {
 }
 
 impl Style {
+    /// Every font name the roles give (Han and Latin), each once, in the order of [`ROLES`].
+    pub fn font_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        for (role, _) in ROLES {
+            let role = self.role(role);
+            for name in role.fonts.iter().chain(&role.latin) {
+                if !names.contains(&name.as_str()) {
+                    names.push(name);
+                }
+            }
+        }
+        names
+    }
+
     /// The formatting of a role.
     pub fn role(&self, role: RunRole) -> &Role {
         match role.normalized() {
