@@ -583,6 +583,10 @@ struct Costs<'t> {
     base: Vec<f32>,
     faults: f32,
     inside: usize,
+    /// Room for [`Costs::with`]'s rows made afresh and heights, kept from try to try: a
+    /// search makes thousands of tries, most costing less than allocating these.
+    fresh: Vec<(usize, f32)>,
+    heights: Vec<f32>,
 }
 
 impl<'t> Costs<'t> {
@@ -593,6 +597,8 @@ impl<'t> Costs<'t> {
             base: Vec::new(),
             faults: 0.0,
             inside: 0,
+            fresh: Vec::new(),
+            heights: Vec::new(),
         }
     }
 
@@ -628,24 +634,33 @@ impl<'t> Costs<'t> {
     }
 
     /// The cost of `next`, which differs from the settled `state` in the cells `changed`.
-    fn with(&self, state: &[CellState], next: &[CellState], changed: &[usize]) -> f32 {
+    fn with(&mut self, state: &[CellState], next: &[CellState], changed: &[usize]) -> f32 {
         let mut faults = self.faults;
         let mut inside = self.inside;
         for &k in changed {
             faults += Self::fault_cost(&next[k]) - Self::fault_cost(&state[k]);
             inside = inside + usize::from(next[k].1 == INSIDE_WORD) - usize::from(state[k].1 == INSIDE_WORD);
         }
+        if !self.height_counts {
+            return Self::total(0.0, faults, inside);
+        }
         let table = self.rows.table;
-        let fresh: Vec<(usize, f32)> = changed
-            .iter()
-            .map(|&k| &table.cells[k])
-            .filter(|c| c.rowspan == 1 && c.row < table.rows)
-            .map(|c| (c.row, self.rows.base(c.row, |i| lines_of(next, i))))
-            .collect();
-        let height = self.height(next, |r| {
-            fresh.iter().find(|(row, _)| *row == r).map_or(self.base[r], |f| f.1)
-        });
-        Self::total(height, faults, inside)
+        let rows = &self.rows;
+        self.fresh.clear();
+        self.fresh.extend(
+            changed
+                .iter()
+                .map(|&k| &table.cells[k])
+                .filter(|c| c.rowspan == 1 && c.row < table.rows)
+                .map(|c| (c.row, rows.base(c.row, |i| lines_of(next, i)))),
+        );
+        let (fresh, base) = (&self.fresh, &self.base);
+        rows.heights_into(
+            &mut self.heights,
+            |r| fresh.iter().find(|(row, _)| *row == r).map_or(base[r], |f| f.1),
+            |i| lines_of(next, i),
+        );
+        Self::total(self.heights.iter().sum::<f32>(), faults, inside)
     }
 }
 
@@ -701,7 +716,7 @@ fn shortest_widths(
     // may differ from `state`; None when none of them changes (the cost stays as it is). The
     // faults are whole numbers and a row's height is made from all its cells, so the order
     // of `changed` does not change the cost.
-    let mut cost_of = |(next, costs): (&mut Vec<CellState>, &Costs),
+    let mut cost_of = |(next, costs): (&mut Vec<CellState>, &mut Costs),
                        state: &[CellState],
                        changed: &mut dyn Iterator<Item = (usize, CellState)>|
      -> Option<f32> {
@@ -789,7 +804,7 @@ fn shortest_widths(
                                 .filter(|&&k| spans(k, to))
                                 .map(|&k| (k, states.at(k, &tried))),
                         );
-                    if let Some(c) = cost_of((&mut next, &costs), &state, changed) {
+                    if let Some(c) = cost_of((&mut next, &mut costs), &state, changed) {
                         consider(c, &tried, &mut found);
                     }
                 }
@@ -830,7 +845,7 @@ fn shortest_widths(
                     // The donors give no more than their slack: only the widened column's
                     // cells change (the donors' are checked when the move is taken).
                     let changed = &mut by_column[to].iter().map(|&k| (k, states.at(k, &tried)));
-                    if let Some(c) = cost_of((&mut next, &costs), &state, changed) {
+                    if let Some(c) = cost_of((&mut next, &mut costs), &state, changed) {
                         consider(c, &tried, &mut found);
                     }
                     amount += quantum;
@@ -1134,8 +1149,16 @@ impl<'t> RowRule<'t> {
 
     /// The rows' heights from their own (`base`), with the spanning cells' shortfalls added.
     fn heights(&self, base: impl Fn(usize) -> f32, lines: impl Fn(usize) -> usize) -> Vec<f32> {
+        let mut heights = Vec::new();
+        self.heights_into(&mut heights, base, lines);
+        heights
+    }
+
+    /// [`RowRule::heights`] into `heights`, whatever it held.
+    fn heights_into(&self, heights: &mut Vec<f32>, base: impl Fn(usize) -> f32, lines: impl Fn(usize) -> usize) {
         let rows = self.table.rows;
-        let mut heights: Vec<f32> = (0..rows).map(base).collect();
+        heights.clear();
+        heights.extend((0..rows).map(base));
         for &i in &self.spanning {
             let c = &self.table.cells[i];
             let span = c.row.min(rows)..(c.row + c.rowspan).min(rows);
@@ -1147,7 +1170,6 @@ impl<'t> RowRule<'t> {
                 heights[last] += need - have;
             }
         }
-        heights
     }
 }
 
