@@ -127,11 +127,7 @@ fn build_document(
             }
         }
         Err(e) => {
-            let mut text = e.to_string();
-            if !text.ends_with('\n') {
-                text.push('\n');
-            }
-            show(bar, &text);
+            show(bar, &crate::error_text(&e));
             outcome.failure = Some(first_error(input, &e));
         }
     }

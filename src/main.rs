@@ -156,7 +156,7 @@ enum Command {
         #[arg(short, long, value_name = "OUT.yaml")]
         output: Option<PathBuf>,
     },
-    /// Rewrite ASCII `, ( ) : ;` between Chinese characters in an input's text to full width
+    /// Rewrite ASCII `, ( ) : ; ! ?` between Chinese characters in an input's text to full width
     /// (numbers, URLs and Latin text kept); shows the changes first
     Fix {
         #[arg(value_name = "INPUT.yaml")]
@@ -263,10 +263,26 @@ fn options(f: &FontArgs) -> Options {
 }
 
 fn report(e: &Error) -> u8 {
-    let text = e.to_string();
-    let end = if text.ends_with('\n') { "" } else { "\n" };
-    gongwen::say_err(format_args!("{text}{end}"));
+    gongwen::say_err(format_args!("{}", error_text(e)));
     1
+}
+
+/// An error as printed, ending in a newline; after an annual report's rule violations, how to
+/// build it anyway: a published report is reproduced as printed, its slips included.
+fn error_text(e: &Error) -> String {
+    let mut text = e.to_string();
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    if let Error::Rules { errors, .. } = e {
+        let n = errors.0.len();
+        text.push_str(&format!(
+            "note: {n} rule violation{} (勾稽关系): correct the figures, or, to build the report as \
+             published, slips and all, run `gongwen build` with --force\n",
+            if n == 1 { "" } else { "s" },
+        ));
+    }
+    text
 }
 
 /// Prints to standard output; a closed pipe (`gongwen fonts | head`) ends the output quietly.

@@ -185,6 +185,9 @@ fn an_unseen_report_imports_alike_from_text_html_and_libreoffice_docx() {
         assert!(!notes.contains("before the first heading"), "{name}: {notes}");
         // 「1、」 as published, through labels.
         assert!(text.contains(": \"1、申请人无正当理由逾期不补正"), "{name}");
+        // Published without 署名 and 成文日期: none printed when built.
+        assert!(text.contains("\nsignature: false"), "{name}: {text}");
+        assert!(l.document.signature.is_none(), "{name}");
         seen.push((p, numbers(&l)));
     }
     // The same report in three forms: the same text and numbers (HTML and DOCX add only the
@@ -228,6 +231,14 @@ fn a_mixed_edition_with_mistakes_imports_and_says_what_it_guessed() {
     assert_eq!(l.findings.errors.len(), 2, "table 四's two wrong totals");
     let p = paragraphs(&l);
     assert!(p.contains(&format!("# {}", nfkc("（三）政府信息管理情况。"))), "{p:#?}");
+    // The typo is the report's text: printed as published.
+    assert!(notes.contains("its label printed as published"), "{notes}");
+    assert!(
+        cells(&l).iter().flatten().any(|c| c == "2.其他法律行政止公开"),
+        "{:?}",
+        cells(&l)
+    );
+    assert!(!cells(&l).iter().flatten().any(|c| c == "2.其他法律行政法规禁止公开"));
 }
 
 #[test]
@@ -244,6 +255,13 @@ fn import_errors_are_input_errors() {
     let text = dir.path().join("note.txt");
     std::fs::write(&text, "关于开展检查的通知\n各单位：请于本月底前完成。\n").unwrap();
     let o = gongwen(&["import", text.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("not a 政府信息公开工作年度报告"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("(it begins “关于开展检查的通知"), "{}", stderr(&o));
+    // An annual report's title with no year still gets the year's error.
+    let yearless = dir.path().join("yearless.txt");
+    std::fs::write(&yearless, "某县政府信息公开工作年度报告\n一、总体情况\n正文。\n").unwrap();
+    let o = gongwen(&["import", yearless.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("cannot tell which year"), "{}", stderr(&o));
     assert_eq!(gongwen(&["import"]).status.code(), Some(2));

@@ -319,8 +319,18 @@ fn check_reports_three_changed_numbers_and_exits_1() {
         assert!(err.contains(&at), "{at} not in\n{err}");
     }
     // Nothing is built, unless --force, which says so.
+    // The refusal says how to build a published report as printed.
+    assert!(
+        err.contains("note: 3 rule violations (勾稽关系): correct the figures, or"),
+        "{err}"
+    );
     let out = gongwen(&["build", p.to_str().unwrap(), "--format", "pdf"]);
     assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("run `gongwen build` with --force"),
+        "{}",
+        stderr(&out)
+    );
     assert!(!dir.path().join("changed.pdf").exists());
     let out = gongwen(&["build", p.to_str().unwrap(), "--format", "pdf", "--force"]);
     assert!(out.status.success(), "{}", stderr(&out));

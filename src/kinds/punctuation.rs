@@ -26,6 +26,8 @@ fn full_width(c: char) -> Option<char> {
         ',' => '，',
         ':' => '：',
         ';' => '；',
+        '!' => '！',
+        '?' => '？',
         '(' => '（',
         ')' => '）',
         _ => return None,
@@ -127,7 +129,7 @@ fn edits_in(text: &str, base: usize, out: &mut Vec<Edit>) {
     }
 }
 
-/// Every rewrite of the file: ASCII `, ( ) : ;` between Chinese characters in its text values.
+/// Every rewrite of the file: ASCII `, ( ) : ; ! ?` between Chinese characters in its text values.
 pub fn edits(file: &str, text: &str) -> Result<Vec<Edit>, Diagnostic> {
     Ok(edits_in_spans(text, &yaml::text_spans(file, text)?))
 }
@@ -253,6 +255,11 @@ mod tests {
             fixed("- \"电话:0517-83605210(办公室)\"\n"),
             "- \"电话：0517-83605210（办公室）\"\n"
         );
+        // A portal's NFKC copy turns ！ and ？ to ASCII too (`支持!`).
+        assert_eq!(
+            fixed("- 感谢您的支持!请问是否满意?\n"),
+            "- 感谢您的支持！请问是否满意？\n"
+        );
         // The `)` after a URL closes the Chinese bracket that opened before it.
         assert_eq!(
             fixed("- 网站(http://www.gov.cn)下载\n"),
@@ -268,6 +275,8 @@ mod tests {
             "- 见https://www.gov.cn/a,b(c)页\n",
             "- see http://x.cn/a_(b), and more\n",
             "- Word (docx), PDF; 以及\n",
+            "- 见https://www.gov.cn/a?b=1页\n",
+            "- 通知Hello! World?\n",
             "labels:\n  总计: 總計\n",
             "- {text: 总计, colspan: 2}\n",
             "rows: [规章, 行政规范性文件]\n",

@@ -803,7 +803,7 @@ fn problems(
         let (message, help, pos) = match error {
             ValidationError::MissingDocumentDate => (
                 format!("{s} (the archival format chosen by --pdf-standard) records the document's date, and the input has none"),
-                "add the 成文日期 to the input (`date: 2020-01-20`), set SOURCE_DATE_EPOCH, or build with --pdf-standard none".to_string(),
+                "add the 成文日期 to the input (`date: 2020-01-20`; with `signature: false` it is the PDF's date only, not printed), set SOURCE_DATE_EPOCH, or build with --pdf-standard none".to_string(),
                 None,
             ),
             ValidationError::RestrictedLicense(font) => (

@@ -262,10 +262,17 @@ fn read_table(
             Some((i, m)) => {
                 let (index, how) = match m {
                     RowMatch::Exact(x) => (x, None),
-                    RowMatch::Close(x) => (x, Some("read as")),
+                    RowMatch::Close(x) => {
+                        // A typo is the report's text: the row is found, the label printed as
+                        // published.
+                        if let (Some(label), Some(raw)) = (t.rows[x].path.last(), row.get(i)) {
+                            labels.add(label, raw.trim());
+                        }
+                        (x, Some(("read as", ", its label printed as published (`labels:`)")))
+                    }
                     RowMatch::Group(x) => {
                         numbers.folded_group = true;
-                        (x, Some("its numbers put in"))
+                        (x, Some(("its numbers put in", "")))
                     }
                 };
                 (i + 1, index, how)
@@ -301,12 +308,12 @@ fn read_table(
             continue;
         }
         values.resize(want, String::new());
-        if let Some(how) = how {
+        if let Some((how, kept)) = how {
             notes.push(Diagnostic::new(
                 file,
                 row_at,
                 format!(
-                    "`{}` {how} `{}` ({}.{})",
+                    "`{}` {how} `{}` ({}.{}){kept}",
                     row[start - 1],
                     shape.path.last().map_or("", String::as_str),
                     t.id,
@@ -333,7 +340,7 @@ fn read_table(
 }
 
 /// `labels:` to write: a template label → the text the report prints for it, where the two
-/// differ only in script or marks (a typo is not kept: the row is found, the label fixed).
+/// differ (script, marks, a typo).
 #[derive(Default)]
 struct Labels {
     map: Vec<(String, String)>,
@@ -448,6 +455,7 @@ pub fn import(file: &str, bytes: Vec<u8>) -> Result<Imported, Diagnostic> {
     // single row) shares all its labels with the two and is chosen only by what the tables hold.
     let (editions, variants): (Vec<Shape>, Vec<Shape>) = shapes.into_iter().partition(|s| !s.name.ends_with("-mixed"));
     let shape = edition(&editions, &seen);
+    not_a_report(file, &pieces, &editions)?;
     let (imported, folded_group) = import_as(file, &pieces, shape, Vec::new())?;
     let mixed = format!("{}-mixed", shape.name);
     match variants.iter().find(|v| v.name == mixed) {
@@ -462,6 +470,39 @@ pub fn import(file: &str, bytes: Vec<u8>) -> Result<Imported, Diagnostic> {
         }
         _ => Ok(imported),
     }
+}
+
+/// An error when nothing in `pieces` is an annual report's (no title naming 政府信息公开 or
+/// 年度报告, no section heading of an edition, no table): a 通知 or 函 given to import, which
+/// would otherwise fail on whatever it misses first (the year, say).
+fn not_a_report(file: &str, pieces: &[Piece], editions: &[Shape]) -> Result<(), Diagnostic> {
+    let reports = pieces.iter().any(|p| match p {
+        Piece::Text { runs, .. } => {
+            let text = plain(runs);
+            let n = norm(&text);
+            (n.contains("政府信息公开") && n.contains("报告"))
+                || n.contains("年度报告")
+                || editions.iter().any(|s| section_of(s, &text).is_some())
+        }
+        Piece::Table { .. } => true,
+    });
+    if reports {
+        return Ok(());
+    }
+    let first = pieces.iter().find_map(|p| match p {
+        Piece::Text { runs, .. } => Some(plain(runs).trim().chars().take(30).collect::<String>()),
+        Piece::Table { .. } => None,
+    });
+    let what = match first {
+        Some(t) if !t.is_empty() => format!(" (it begins “{t}”)"),
+        _ => String::new(),
+    };
+    Err(Diagnostic::new(
+        file,
+        None,
+        format!("not a 政府信息公开工作年度报告{what}: `gongwen import` reads only those"),
+    )
+    .help("write the YAML of other documents (通知, 函, 请示 …) by hand: README's “The input format” and samples/ show how"))
 }
 
 /// [`import`] with the edition chosen; also says whether a group's own numbers were folded into
@@ -626,7 +667,9 @@ fn import_as(
         note(
             &mut notes,
             None,
-            "no 成文日期 at the end of the report: `date:` left out".into(),
+            "no 成文日期 at the end of the report: `date:` left out (add it: the PDF records it), \
+             `signature: false` (no 署名 and date printed, as published)"
+                .into(),
         );
     }
 
@@ -717,7 +760,10 @@ fn import_as(
     }
     match &date {
         Some(d) => y.push_str(&format!("date: {d}\n")),
-        None => y.push_str("# date: YYYY-MM-DD   (the 成文日期: not at the end of the published report)\n"),
+        None => y.push_str(
+            "# date: YYYY-MM-DD   (the 成文日期: not at the end of the published report; the PDF records it)\n\
+             signature: false     # as published: no 署名 and 成文日期 at the end\n",
+        ),
     }
     if !preamble.is_empty() {
         if preamble_read {
