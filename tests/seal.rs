@@ -328,3 +328,62 @@ fn a_sealed_signature_that_cannot_stay_with_the_text_takes_its_last_lines_along(
     let note = xml.split("<w:p>").find(|p| p.contains("附件：1.")).unwrap();
     assert!(note.contains("<w:keepNext/>"), "{note}");
 }
+
+/// Two 附注 (a 函's `（此件公开发布）` and its contact line): each on a line of its own, 2 字 in,
+/// the first on the line after the date (7.3.6), in the PDF, the DOCX and the HTML; an empty
+/// list is an input error.
+#[test]
+fn each_note_takes_a_line_of_its_own_after_the_date() {
+    let text = std::fs::read_to_string(root().join("samples/sealed-draft.yaml")).unwrap();
+    // A paragraph fewer, so that both fit on the page of the date.
+    let text = edited(
+        &text,
+        &[
+            (
+                "note: 此件公开发布",
+                "note:\n  - 此件公开发布\n  - 联系人：刘某，联系电话：12345678901",
+            ),
+            (
+                "  - 县自然资源局将于9月组织复查，复查结果纳入年度耕地保护目标责任考核。\n",
+                "",
+            ),
+        ],
+    );
+    let (dir, p) = write_temp("notes.yaml", &text);
+    let out = gongwen(&["build", p.to_str().unwrap(), "--format", "pdf,docx,html"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = read_pdf(&dir.path().join("notes.pdf"));
+    let page = pdf.pages.last().unwrap();
+    let lines = common::pdf::upright_lines(page, 2.0);
+    let date = lines.iter().position(|l| l.text.contains("2024年8月2日")).unwrap();
+    let (first, second) = (&lines[date + 1], &lines[date + 2]);
+    assert_eq!(first.text, "（此件公开发布）");
+    assert_eq!(second.text, "（联系人：刘某，联系电话：12345678901）");
+    let two_characters_in = (28.0 + 2.0 * 156.0 / 28.0) * 72.0 / 25.4;
+    let pitch = 28.95;
+    for (l, above) in [(first, &lines[date]), (second, first)] {
+        assert!((l.x0 - two_characters_in).abs() < 0.5, "{} at x {}", l.text, l.x0);
+        assert!(
+            (l.baseline - above.baseline - pitch).abs() < 0.5,
+            "{} a line below",
+            l.text
+        );
+    }
+    let xml = docx_part(&dir.path().join("notes.docx"), "word/document.xml");
+    let paragraphs: Vec<&str> = xml
+        .split("<w:p>")
+        .filter(|p| p.contains("（此件公开发布）") || p.contains("（联系人"))
+        .collect();
+    assert_eq!(paragraphs.len(), 2, "one paragraph each");
+    let html = std::fs::read_to_string(dir.path().join("notes.html")).unwrap();
+    assert_eq!(html.matches("class=\"gongwen-note\"").count(), 2, "{html}");
+
+    let empty = edited(
+        &text,
+        &[("  - 此件公开发布\n  - 联系人：刘某，联系电话：12345678901", "  []")],
+    );
+    let (_d, p) = write_temp("empty.yaml", &empty.replace("note:\n  []", "note: []"));
+    let out = gongwen(&["check", p.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("`note` is an empty list"), "{}", stderr(&out));
+}

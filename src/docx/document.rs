@@ -523,8 +523,8 @@ pub(crate) fn document(doc: &Document, style: &Style, facts: &DocxFacts) -> Resu
         _ => b.unsealed_signature(doc, facts)?,
     }
     b.keep_chain = false;
-    if let Some(note) = &doc.principal.note {
-        if doc.signature.is_none() {
+    for (i, note) in doc.principal.notes.iter().enumerate() {
+        if i == 0 && doc.signature.is_none() {
             b.empty_p()?;
         }
         b.plain_p(&note.text, Ind::default(), false)?;

@@ -111,7 +111,7 @@ impl Writer {
 
     /// 附注 (7.3.6) and a 纪要's attendance lines (10.3), after the 落款.
     pub(super) fn gongwen_after_signature(&mut self, doc: &Document) {
-        if let Some(note) = &doc.principal.note {
+        for note in &doc.principal.notes {
             self.text_element("p", "gongwen-note", &note.text);
             self.out.push('\n');
         }

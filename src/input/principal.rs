@@ -60,17 +60,28 @@ pub fn parse(
         }
     }
     if let Some(n) = get(top, "note") {
-        let text = one_line(r, n, "note")?;
-        // 附注 is set in full-width parentheses (7.3.6).
-        let text = if text.starts_with('（') && text.ends_with('）') {
-            text
-        } else {
-            format!(
-                "（{}）",
-                text.trim_start_matches(['(', '（']).trim_end_matches([')', '）'])
-            )
+        let items: Vec<&Node> = match &n.value {
+            Value::Seq(items) => items.iter().collect(),
+            _ => vec![n],
         };
-        out.note = Some(Line { text, pos: n.pos });
+        if items.is_empty() {
+            return Err(r
+                .error(n.pos, "`note` is an empty list")
+                .help("write the 附注, one per `- ` line, or remove `note`"));
+        }
+        for item in items {
+            let text = one_line(r, item, "note")?;
+            // 附注 is set in full-width parentheses (7.3.6).
+            let text = if text.starts_with('（') && text.ends_with('）') {
+                text
+            } else {
+                format!(
+                    "（{}）",
+                    text.trim_start_matches(['(', '（']).trim_end_matches([')', '）'])
+                )
+            };
+            out.notes.push(Line { text, pos: item.pos });
+        }
     }
     if let (Some(seal), Some(_)) = (get(top, "seal"), get(top, "signature-seal")) {
         return Err(r

@@ -420,18 +420,19 @@ fn draw_image(page: &mut Page, seal: &Seal, left: f32, top: f32, w: f32, h: f32)
     }
 }
 
-/// 附注 (7.3.6): in parentheses, 2 字 in, on the line after the date.
+/// 附注 (7.3.6): in parentheses, 2 字 in, on the line after the date; each on a line of its own.
+/// They flow on as Word sets them: a note that does not fit starts the next page (keeping them
+/// with the 落款 instead would leave the page above half empty, or the line after the date
+/// blank).
 pub(super) fn note(cx: &Context, doc: &Document, parts: &mut Parts, before_block: usize) -> Result<(), LayoutError> {
-    let Some(note) = &doc.principal.note else { return Ok(()) };
-    let prepared = prepare(cx, RunRole::Body, &note.text, note.pos, "the 附注 (`note:`)")?;
     let indent = 2.0 * cx.style.grid.char_pitch;
-    // Without a 落款 it follows the text after a blank line.
-    let gap = usize::from(doc.signature.is_none());
-    parts.push(
-        lines_block(cx, RunRole::Body, prepared, indent, 0.0, Align::Justify),
-        gap,
-        before_block,
-    );
+    for (i, note) in doc.principal.notes.iter().enumerate() {
+        let prepared = prepare(cx, RunRole::Body, &note.text, note.pos, "the 附注 (`note:`)")?;
+        let block = lines_block(cx, RunRole::Body, prepared, indent, 0.0, Align::Justify);
+        // Without a 落款 the first follows the text after a blank line.
+        let gap = usize::from(i == 0 && doc.signature.is_none());
+        parts.push(block, gap, before_block);
+    }
     Ok(())
 }
 

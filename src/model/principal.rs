@@ -15,8 +15,9 @@ pub struct Principal {
     /// The 签发人签名章 (7.3.5.3), one per organ: each signer's 职务 and stamp, in place of the
     /// 署名 (never with `seals`).
     pub signature_stamps: Vec<SignatureStamp>,
-    /// 附注, in full-width parentheses (7.3.6).
-    pub note: Option<Line>,
+    /// 附注 (7.3.6), each in full-width parentheses on a line of its own (a 函's
+    /// `（此件公开发布）` and its `（联系人：…）`).
+    pub notes: Vec<Line>,
     /// 附件 pages (7.3.7), each starting a new page; their blocks are `Document::blocks` from
     /// `first_block` to the next page's (the body ends at the first page's).
     pub attachment_pages: Vec<AttachmentPage>,
