@@ -585,11 +585,28 @@ pub(crate) fn word_boundaries(text: &str, whole: &[&str]) -> Vec<bool> {
         }
         prev = Some(c);
     }
-    // The dictionary splits `2024年度` after its 年 (it reads `年` as the count's unit).
-    for word in ["年度", "季度", "月份", "年份"] {
+    // The dictionary splits `2024年度` after its 年 (it reads `年` as the count's unit), and the
+    // names of organs into words of their own (`人民代表|大会`, `常务|委员会`): each is one word.
+    for word in [
+        "年度",
+        "季度",
+        "月份",
+        "年份",
+        "人民代表大会",
+        "代表大会",
+        "常务委员会",
+        "委员会",
+        "政治协商会议",
+        "人民政府",
+        "人民法院",
+        "人民检察院",
+        "办公厅",
+        "办公室",
+    ] {
         for (start, _) in text.match_indices(word) {
-            let first = word.chars().next().map_or(0, char::len_utf8);
-            at[start + first] = false;
+            for (inner, _) in word.char_indices().skip(1) {
+                at[start + inner] = false;
+            }
         }
     }
     for name in whole.iter().filter(|n| !n.is_empty()) {

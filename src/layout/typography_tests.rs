@@ -234,3 +234,12 @@ fn a_title_line_ends_with_no_conjunction_and_no_word_is_split() {
         }
     }
 }
+
+#[test]
+fn an_organ_named_inside_a_title_is_not_split() {
+    // The dictionary has 人民代表 and 大会 as words of their own: the body's name is one.
+    let title = "重庆市巴南区圣灯山镇人民政府关于圣灯山镇第二十届人民代表大会第一次会议第9号建议的复函";
+    let lines = title_lines(title, "重庆市巴南区圣灯山镇人民政府");
+    assert_eq!(lines.concat(), title);
+    assert!(lines.iter().any(|l| l.contains("人民代表大会")), "{lines:?}");
+}
