@@ -166,3 +166,49 @@ fn elements_text(xml: &str) -> String {
         .filter_map(|p| p.split("</w:t>").next())
         .collect()
 }
+
+/// A table of groups, each a full-width section row and a heading row of its own before its
+/// figures (table 二's shape): no page ends on a group's section or heading row, in the PDF,
+/// and the DOCX keeps those rows with the next.
+#[test]
+fn a_group_s_section_and_heading_rows_stay_with_its_figures() {
+    let mut rows = vec!["        - {header: true, cells: [项目, 甲, 乙, 丙]}".to_string()];
+    for g in 1..=25 {
+        rows.push(format!("        - [{{text: 第{g}组, colspan: 4}}]"));
+        rows.push("        - {header: true, cells: [信息内容, 本年制发件数, 本年废止件数, 现行有效件数]}".into());
+        for k in 0..3 {
+            rows.push(format!("        - [规章{g}-{k}, {}, {k}, {g}]", g * 10 + k));
+        }
+    }
+    let yaml = format!(
+        "title: 某县2024年各单位统计\nissuer: 某县人民政府办公室\ndate: 2025-01-15\nbody:\n  - 本表汇总全县各单位情况。\n  - table:\n      rows:\n{}\n",
+        rows.join("\n")
+    );
+    let (dir, p) = write_temp("groups.yaml", &yaml);
+    let out = gongwen(&["build", p.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = dir.path().join("groups.pdf");
+    let words = words(&pdf);
+    let pages = page_count(&pdf);
+    assert!(pages >= 4, "{pages} pages");
+    for page in 1..pages {
+        // The lowest table text on the page: a figure's row, never a group's head.
+        let last = words
+            .iter()
+            .filter(|w| w.page == page && w.y_max < 262.0 * 72.0 / 25.4)
+            .max_by(|a, b| a.y_max.total_cmp(&b.y_max))
+            .unwrap();
+        let row: Vec<&str> = words
+            .iter()
+            .filter(|w| w.page == page && (w.y_min - last.y_min).abs() < 2.0)
+            .map(|w| w.text.as_str())
+            .collect();
+        assert!(row.iter().any(|t| t.starts_with("规章")), "page {page} ends on {row:?}");
+    }
+    let xml = docx_part(&dir.path().join("groups.docx"), "word/document.xml");
+    for row in xml.split("<w:tr>").skip(1) {
+        if row.contains("信息内容") || row.contains("组</w:t>") {
+            assert!(row.contains("<w:keepNext/>"), "{row}");
+        }
+    }
+}

@@ -20,7 +20,7 @@ use super::styles::{TABLE_CAPTION, TABLE_HEADING, TABLE_LABEL, TABLE_TEXT};
 use super::xml::{Ind, LineRule, PPr, RPr, Spacing, Xml, half_points, twips};
 use crate::layout::TableFacts;
 use crate::layout::table::{CELL_PAD_X, CELL_PAD_Y, RULE_INNER, RULE_OUTER};
-use crate::layout::{BODY_ROWS_KEPT_WITH_HEADER, CONTINUED_LABEL_HEIGHT};
+use crate::layout::{CONTINUED_LABEL_HEIGHT, kept_with_header};
 use crate::model::{Border, CellKind, Table};
 use crate::style::Style;
 
@@ -260,9 +260,13 @@ fn write_part(
 
     // The first row of this part each cell covers, for vMerge.
     let mut first_row: Vec<Option<usize>> = vec![None; table.cells.len()];
-    let kept_rows = table.header_rows + BODY_ROWS_KEPT_WITH_HEADER;
+    // Kept with the next row as our PDF keeps them: the header with the first body rows, and a
+    // group's section and heading rows with its first figures.
+    let leads_in = table.lead_in_rows();
+    let kept_rows = table.header_rows + (kept_with_header(&leads_in, body.start) - body.start);
     for (n, r) in (0..table.header_rows).chain(body.clone()).enumerate() {
-        let keep_next = n + 1 < kept_rows && r + 1 < body.end;
+        let leads = leads_in.get(r).copied().unwrap_or(false);
+        let keep_next = (n + 1 < kept_rows || leads) && r + 1 < body.end;
         x.open("w:tr", &[])?;
         x.open("w:trPr", &[])?;
         let height = plan.heights.get(r).copied().unwrap_or(0.0);

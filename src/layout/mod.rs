@@ -1284,6 +1284,7 @@ fn place_table(tb: &LaidTableBlock, style: &Style, cur: &mut Cursor) -> TableFac
     let mut i = t.header_rows;
     let mut page_starts = Vec::new();
     let mut first_part = true;
+    let leads_in = t.lead_in_rows();
     loop {
         if !first_part {
             y = continued_label(tb, style, frame, y, cur.page());
@@ -1294,6 +1295,16 @@ fn place_table(tb: &LaidTableBlock, style: &Style, cur: &mut Cursor) -> TableFac
         while j < total_rows && body_top + h + t.row_heights[j] <= limit + 0.01 {
             h += t.row_heights[j];
             j += 1;
+        }
+        // A group's section and heading rows go on with its first figures.
+        if j < total_rows {
+            let mut k = j;
+            while k > i && leads_in[k - 1] {
+                k -= 1;
+            }
+            if k > i {
+                j = k;
+            }
         }
         let tall_row = j == i && i < total_rows;
         let bottom = if tall_row && table::can_split_row(t, i) {
@@ -1403,13 +1414,31 @@ fn mark_repeats(t: &table::LaidTable, pages: &mut [Page], mark: (usize, usize)) 
 /// begins on a page only when its header and this many body rows fit there.
 pub const BODY_ROWS_KEPT_WITH_HEADER: usize = 2;
 
+/// The end of the body rows a table (or a part of it, from `first_body_row`) starts with under
+/// its header: [`BODY_ROWS_KEPT_WITH_HEADER`] of them, not counting those that lead into the
+/// rows below (`leads_in`, by row).
+pub fn kept_with_header(leads_in: &[bool], first_body_row: usize) -> usize {
+    let mut counted = 0;
+    let mut end = first_body_row;
+    while end < leads_in.len() && counted < BODY_ROWS_KEPT_WITH_HEADER {
+        if !leads_in[end] {
+            counted += 1;
+        }
+        end += 1;
+    }
+    end
+}
+
 /// Height a table needs where it starts: its header rows and its first
-/// [`BODY_ROWS_KEPT_WITH_HEADER`] body rows (all of them when it has fewer). A body row
-/// taller than `room` (what a page leaves below the caption) counts as its first line, which
-/// is where such a row may be split.
+/// [`BODY_ROWS_KEPT_WITH_HEADER`] body rows (all of them when it has fewer), with the rows
+/// leading into them ([`table::LaidTable::lead_in_rows`]). A body row taller than `room`
+/// (what a page leaves below the caption) counts as its first line, which is where such a
+/// row may be split.
 fn table_start_height(t: &table::LaidTable, room: f32) -> f32 {
     let mut h = t.header_height();
-    for r in t.header_rows..(t.header_rows + BODY_ROWS_KEPT_WITH_HEADER).min(t.row_heights.len()) {
+    let leads_in = t.lead_in_rows();
+    let kept = kept_with_header(&leads_in, t.header_rows);
+    for r in t.header_rows..kept.min(t.row_heights.len()) {
         let row = t.row_heights[r];
         if h + row > room + 0.01 {
             if r == t.header_rows {

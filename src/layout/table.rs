@@ -95,6 +95,15 @@ impl LaidTable {
         found
     }
 
+    /// [`crate::model::table::lead_in_rows`] of this table.
+    pub fn lead_in_rows(&self) -> Vec<bool> {
+        crate::model::table::lead_in_rows(
+            self.row_heights.len(),
+            self.header_rows,
+            self.cells.iter().map(|c| (c.row, c.rowspan, c.kind)),
+        )
+    }
+
     pub fn header_height(&self) -> f32 {
         self.row_heights[..self.header_rows].iter().sum()
     }

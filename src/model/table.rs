@@ -58,7 +58,40 @@ pub struct Table {
     pub pos: SourcePos,
 }
 
+/// Which body rows only lead into the rows below them: every cell on the row starts and ends
+/// there and is a full-width section row or a heading (table 二's `第二十条第（五）项` and the
+/// group's `信息内容｜本年处理决定数量`). A page does not end on one, so that a group's headings
+/// stay with its first figures. `cells` gives each cell's row, rowspan and kind.
+pub fn lead_in_rows(
+    rows: usize,
+    header_rows: usize,
+    cells: impl Iterator<Item = (usize, usize, CellKind)>,
+) -> Vec<bool> {
+    let mut leads = vec![true; rows];
+    let mut any = vec![false; rows];
+    for (row, rowspan, kind) in cells {
+        let heading = rowspan == 1 && matches!(kind, CellKind::ColumnHeader | CellKind::Section);
+        for r in row..(row + rowspan).min(rows) {
+            any[r] = true;
+            leads[r] &= heading;
+        }
+    }
+    for (r, lead) in leads.iter_mut().enumerate() {
+        *lead &= r >= header_rows && any[r];
+    }
+    leads
+}
+
 impl Table {
+    /// [`lead_in_rows`] of this table.
+    pub fn lead_in_rows(&self) -> Vec<bool> {
+        lead_in_rows(
+            self.rows,
+            self.header_rows,
+            self.cells.iter().map(|c| (c.row, c.rowspan, c.kind)),
+        )
+    }
+
     /// The cell covering a grid slot.
     pub fn cell_at(&self, row: usize, col: usize) -> Option<&Cell> {
         self.cells
