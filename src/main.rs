@@ -474,12 +474,25 @@ fn expand_inputs(inputs: &[PathBuf]) -> Result<(Vec<PathBuf>, bool), u8> {
             gongwen::say_err(format_args!("{d}"));
             1
         })?;
+        let folder = input.canonicalize().unwrap_or_else(|_| input.clone());
         let mut found: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| {
                 p.is_file()
                     && p.extension()
                         .is_some_and(|x| x.eq_ignore_ascii_case("yaml") || x.eq_ignore_ascii_case("yml"))
+            })
+            .filter(|p| {
+                // A link in the folder to a file elsewhere is not the folder's input: reading it
+                // would show that file's lines in the messages.
+                let inside = p.canonicalize().is_ok_and(|c| c.parent() == Some(folder.as_path()));
+                if !inside {
+                    gongwen::say_err(format_args!(
+                        "warning: {}: left out, a link to a file outside the folder (give it by name to build it)\n",
+                        shown(p)
+                    ));
+                }
+                inside
             })
             .collect();
         if found.is_empty() {

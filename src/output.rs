@@ -160,22 +160,47 @@ fn write_journal(dir: &Path, plan: &[Replacement]) -> Result<(), Error> {
     Ok(())
 }
 
+/// The most a journal of ours holds: a line per file of one build.
+const MAX_JOURNAL_BYTES: u64 = 64 * 1024;
+
 /// A journal left by a build that died between its renames: undo them, so the folder holds
-/// the files of one build.
+/// the files of one build. Only a journal as gongwen writes it is acted on — a regular file of
+/// a few lines, each naming an output of ours (`.pdf`, `.docx`, `.html`, `.ofd`) and one of
+/// our backups: a file planted under that name (a FIFO, a link to /dev/zero, lines naming the
+/// folder's other files) is removed and nothing else is touched.
 fn recover(dir: &Path) -> std::io::Result<()> {
     let journal = dir.join(JOURNAL);
-    let text = match std::fs::read_to_string(&journal) {
-        Ok(t) => t,
+    let meta = match std::fs::symlink_metadata(&journal) {
+        Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(e),
+    };
+    let text = if meta.is_file() && meta.len() <= MAX_JOURNAL_BYTES {
+        std::fs::read_to_string(&journal).unwrap_or_default()
+    } else {
+        String::new()
     };
     let mut plan = Vec::new();
     for line in text.lines() {
         let mut parts = line.split(' ');
-        let (Some(target), Some(backup)) = (parts.next().and_then(unhex), parts.next()) else {
-            continue;
+        let (Some(target), Some(backup), None) = (parts.next().and_then(unhex), parts.next(), parts.next()) else {
+            plan.clear();
+            break;
         };
-        let backup = if backup == "-" { None } else { unhex(backup) };
+        let backup = match backup {
+            "-" => None,
+            _ => match unhex(backup) {
+                Some(b) if is_backup(&b) => Some(b),
+                _ => {
+                    plan.clear();
+                    break;
+                }
+            },
+        };
+        if !is_output(&target) {
+            plan.clear();
+            break;
+        }
         plan.push((dir.join(target), backup.map(|b| dir.join(b))));
     }
     let plan: Vec<Replacement> = plan
@@ -188,6 +213,22 @@ fn recover(dir: &Path) -> std::io::Result<()> {
     roll_back(&plan);
     std::fs::remove_file(&journal)?;
     sync_folder(dir)
+}
+
+/// A file name a build of ours writes: a document's PDF, DOCX, HTML or OFD.
+fn is_output(name: &Path) -> bool {
+    let visible = name.to_str().is_some_and(|n| !n.starts_with('.'));
+    let ours = name
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e, "pdf" | "docx" | "html" | "ofd"));
+    visible && ours
+}
+
+/// A backup's name as [`back_up`] makes it.
+fn is_backup(name: &Path) -> bool {
+    name.to_str()
+        .is_some_and(|n| n.starts_with(&format!("{PREFIX}backup-")) && n.ends_with(SUFFIX))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -397,6 +438,50 @@ mod tests {
         assert_eq!(std::fs::read(&pdf).unwrap(), b"old pdf");
         assert_eq!(std::fs::read(&docx).unwrap(), b"old docx");
         assert_eq!(names(dir.path()), ["doc.docx", "doc.pdf", "third.pdf"]);
+    }
+
+    #[test]
+    fn a_journal_gongwen_did_not_write_touches_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in [
+            ("victim.txt", "mine"),
+            ("other.docx", "old docx"),
+            ("report.yaml", "title: x"),
+        ] {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        let out = dir.path().join("doc.pdf");
+        for planted in [
+            // Delete a file that is no output of ours.
+            format!("{} -\n", hex(b"victim.txt")),
+            // Move the input over an output.
+            format!("{} {}\n", hex(b"other.docx"), hex(b"report.yaml")),
+            // A valid line after a line that is not.
+            format!("{} -\nnonsense\n{} -\n", hex(b"other.docx"), hex(b"victim.txt")),
+        ] {
+            std::fs::write(dir.path().join(JOURNAL), planted).unwrap();
+            write_all(dir.path(), &[(out.clone(), b"new".to_vec())]).unwrap();
+            assert_eq!(std::fs::read(dir.path().join("victim.txt")).unwrap(), b"mine");
+            assert_eq!(std::fs::read(dir.path().join("other.docx")).unwrap(), b"old docx");
+            assert_eq!(std::fs::read(dir.path().join("report.yaml")).unwrap(), b"title: x");
+            assert!(!dir.path().join(JOURNAL).exists());
+        }
+        // A FIFO or a link to an endless file in the journal's place is not read.
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("/dev/zero", dir.path().join(JOURNAL)).unwrap();
+            write_all(dir.path(), &[(out.clone(), b"newer".to_vec())]).unwrap();
+            assert_eq!(std::fs::read(&out).unwrap(), b"newer");
+            let fifo = std::ffi::CString::new(dir.path().join(JOURNAL).as_os_str().as_encoded_bytes()).unwrap();
+            // SAFETY: mkfifo reads a NUL-terminated path and creates a FIFO there.
+            #[cfg(all(target_os = "linux", target_env = "gnu"))]
+            unsafe {
+                assert_eq!(libc::mkfifo(fifo.as_ptr(), 0o600), 0);
+                write_all(dir.path(), &[(out.clone(), b"newest".to_vec())]).unwrap();
+                assert_eq!(std::fs::read(&out).unwrap(), b"newest");
+            }
+            let _ = fifo;
+        }
     }
 
     #[cfg(unix)]

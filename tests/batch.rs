@@ -126,3 +126,29 @@ fn zero_jobs_is_a_usage_error() {
     let run = gongwen(&["build", "x.yaml", "-j", "0"]);
     assert_eq!(run.status.code(), Some(2));
 }
+
+/// A folder's `.yaml` that is a link to a file elsewhere is left out, with a warning: reading
+/// it would quote that file's lines in the messages.
+#[cfg(unix)]
+#[test]
+fn a_folder_s_link_to_a_file_outside_it_is_left_out() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.yaml");
+    std::fs::write(&secret, "password: hunter2-not-a-report\n").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    std::fs::copy(sample("letter.yaml"), inputs.join("letter.yaml")).unwrap();
+    std::os::unix::fs::symlink(&secret, inputs.join("leak.yaml")).unwrap();
+    let out = dir.path().join("out");
+    let o = gongwen(&["build", inputs.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(!err.contains("hunter2"), "{err}");
+    assert!(
+        err.contains("leak.yaml: left out, a link to a file outside the folder"),
+        "{err}"
+    );
+    assert!(out.join("letter.pdf").exists());
+    assert!(!out.join("leak.pdf").exists());
+}
