@@ -1173,6 +1173,9 @@ fn check_wording(
     );
 }
 
+/// Counts are below this (15 digits).
+const MAX_COUNT: u64 = 1_000_000_000_000_000;
+
 /// One number of a rule table: a count written in decimal digits (`26`, printed as typed),
 /// `~` (blank), or `auto` where a total may be computed. Anything else (`26.5`, `1e3`, `-1`,
 /// `一千`, `null`) is refused at the cell: the rules add counts, and a count is a whole number.
@@ -1212,10 +1215,15 @@ fn number(r: &Reader, n: &Node, computable: bool, ctx: &str) -> Result<Cell, Dia
             .error(n.pos, format!("{ctx}: `{shown}` is not a count"))
             .help("a count is a whole number written in digits (26, not 26.5, 1e3 or 二十六); ~ is a blank cell"));
     }
-    let Ok(value) = text.parse::<u64>() else {
-        return Err(r
-            .error(n.pos, format!("{ctx}: `{shown}` is too large for a count"))
-            .help("check the figure: a count has at most 19 digits"));
+    // Fifteen digits (under a thousand trillion): more than any office counts, and small
+    // enough that no sum of a report's (or a county's) cells can pass what u64 holds.
+    let value = match text.parse::<u64>() {
+        Ok(v) if v < MAX_COUNT => v,
+        _ => {
+            return Err(r
+                .error(n.pos, format!("{ctx}: `{shown}` is too large for a count"))
+                .help("check the figure: a count has at most 15 digits"));
+        }
     };
     Ok(Cell {
         value: Some(value),

@@ -111,6 +111,22 @@ fn columns(reports: &[ReportNumbers]) -> Vec<String> {
 }
 
 fn csv_field(s: &str) -> String {
+    // A spreadsheet runs a field that starts with = + - @ as a formula (`=HYPERLINK(…)` in an
+    // office's name): such a field, unless it is a plain number (`-294`, `+40` as typed), is
+    // written as text with a leading apostrophe.
+    let number = |t: &str| {
+        let t = t.strip_prefix(['+', '-']).unwrap_or(t);
+        !t.is_empty()
+            && t.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && t.chars().filter(|&c| c == '.').count() <= 1
+    };
+    let owned;
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) && !number(s) {
+        owned = format!("'{s}");
+        owned.as_str()
+    } else {
+        s
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -382,5 +398,14 @@ mod tests {
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"x\""), "\"say \"\"x\"\"\"");
         assert_eq!(csv_field("plain"), "plain");
+        // A formula is text; a signed number stays a number.
+        assert_eq!(
+            csv_field("=HYPERLINK(\"http://x\",\"y\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""
+        );
+        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_field("-294"), "-294");
+        assert_eq!(csv_field("+40"), "+40");
+        assert_eq!(csv_field("-2+3"), "'-2+3");
     }
 }
