@@ -58,7 +58,17 @@ pub fn svg_tree(data: &[u8]) -> Result<resvg::usvg::Tree, String> {
         },
         ..resvg::usvg::Options::default()
     };
-    resvg::usvg::Tree::from_data(data, &options).map_err(|e| format!("the SVG file cannot be read: {e}"))
+    let tree = resvg::usvg::Tree::from_data(data, &options).map_err(|e| format!("the SVG file cannot be read: {e}"))?;
+    // A filter is drawn pixel by pixel, at a cost the file does not bound (a 187-byte
+    // `feMorphology radius="1000"` took minutes); a seal or a signature needs none.
+    if !tree.filters().is_empty() {
+        return Err(
+            "the SVG uses a filter (blur, shadow, morphology …), which a seal does not need and which can take \
+             minutes to draw: save it without filters, or as a PNG"
+                .into(),
+        );
+    }
+    Ok(tree)
 }
 
 /// The image as a PNG `px` pixels on its longer side (an SVG rendered, a PNG as it is), over
