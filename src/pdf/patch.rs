@@ -334,14 +334,26 @@ fn compacted(header: &[u8], objects: &[Object], count: usize, trailer: &[u8], ta
 
     let xref_at = out.len();
     places[xref_stream] = (1, xref_at, 0);
-    let mut rows = Vec::with_capacity(places.len() * 7);
+    // Each field as wide as its largest value needs: an object's place in the object stream
+    // takes 2 bytes up to 65 535 objects (a report has ~500), 3 beyond (a table of 12 000 rows
+    // has 70 000); an offset 4 bytes up to 4 GB.
+    let width = |largest: usize| (1..=8).find(|&w| w == 8 || largest >> (8 * w) == 0).unwrap_or(8);
+    let two_width = width(places.iter().map(|p| p.1).max().unwrap_or(0)).max(4);
+    let three_width = width(places.iter().map(|p| p.2).max().unwrap_or(0)).max(2);
+    let mut rows = Vec::with_capacity(places.len() * (1 + two_width + three_width));
     for &(kind, two, three) in &places {
         rows.push(kind);
-        rows.extend_from_slice(&u32::try_from(two).ok()?.to_be_bytes());
-        rows.extend_from_slice(&u16::try_from(three).ok()?.to_be_bytes());
+        rows.extend_from_slice(&(two as u64).to_be_bytes()[8 - two_width..]);
+        rows.extend_from_slice(&(three as u64).to_be_bytes()[8 - three_width..]);
     }
     let rows = deflate(&rows)?;
-    out.extend_from_slice(format!("{xref_stream} 0 obj\n<</Type/XRef/Size {}/W[1 4 2]", places.len()).as_bytes());
+    out.extend_from_slice(
+        format!(
+            "{xref_stream} 0 obj\n<</Type/XRef/Size {}/W[1 {two_width} {three_width}]",
+            places.len()
+        )
+        .as_bytes(),
+    );
     out.extend_from_slice(entries.trim_ascii());
     out.extend_from_slice(format!("/Filter/FlateDecode/Length {}>>\nstream\n", rows.len()).as_bytes());
     out.extend_from_slice(&rows);
@@ -890,5 +902,44 @@ mod tests {
     fn unexpected_files_are_left_alone() {
         let odd = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\nstartxref\n999\n%%EOF".to_vec();
         assert_eq!(finish(odd.clone(), true, true), odd);
+    }
+
+    #[test]
+    fn more_objects_than_two_bytes_count_widen_the_cross_reference_rows() {
+        // A table of 12 000 rows makes 70 000 objects: their places in the object stream
+        // take three bytes, and the file is still compacted, not left as krilla wrote it.
+        let bodies: Vec<Vec<u8>> = (1..=70_000).map(|n| format!("<</N {n}>>").into_bytes()).collect();
+        let objects: Vec<Object> = bodies
+            .iter()
+            .enumerate()
+            .map(|(i, b)| Object {
+                num: i + 1,
+                body: std::borrow::Cow::Borrowed(b.as_slice()),
+            })
+            .collect();
+        let trailer = b"trailer\n<</Size 70001/Root 1 0 R>>\nstartxref\n0\n%%EOF";
+        let out = compacted(b"%PDF-1.7\n", &objects, 70_001, trailer, b"\n").unwrap();
+        let text = String::from_utf8_lossy(&out);
+        assert!(
+            text.contains("/Type/XRef/Size 70003/W[1 4 3]/Root 1 0 R"),
+            "{}",
+            &text[text.len() - 300..]
+        );
+        let sx = rfind(&out, b"startxref").unwrap();
+        let xref_at = number_at(&out, skip_ws(&out, sx + 9)).unwrap().0;
+        let start = xref_at + find(&out[xref_at..], b"stream\n").unwrap() + 7;
+        let mut rows = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::ZlibDecoder::new(&out[start..]), &mut rows).unwrap();
+        assert_eq!(rows.len(), 70_003 * 8);
+        let row = |n: usize| {
+            let r = &rows[n * 8..n * 8 + 8];
+            (
+                r[0],
+                u32::from_be_bytes([r[1], r[2], r[3], r[4]]),
+                u32::from_be_bytes([0, r[5], r[6], r[7]]),
+            )
+        };
+        assert_eq!(row(70_000), (2, 70_001, 69_999), "the last object, packed last");
+        assert_eq!(row(0), (0, 0, 0xFFFF));
     }
 }
