@@ -16,7 +16,7 @@ mod typography_tests;
 
 use crate::fonts::{Chains, FontBook, FontError};
 use crate::model::{Block, Document, Heading, Paragraph, SourcePos, Table};
-use crate::style::{Align, ROLES, Role, Style};
+use crate::style::{Align, MM, ROLES, Role, Style};
 use text::{Origin, Prepared};
 
 /// Ideographic em-box ascent (Adobe CJK fonts): where the baseline sits in a centred em box.
@@ -398,6 +398,9 @@ pub fn layout(doc: &Document, style: &Style, book: &mut FontBook) -> Result<Layo
         // First in the content stream too: text extraction reads the 版头 before the title.
         first.runs.splice(0..0, h.runs);
         first.rules.splice(0..0, h.rules);
+    }
+    if let Some(e) = off_the_page(doc, style, &pages) {
+        return Err(e);
     }
     Ok(Layout {
         width: style.page.width,
@@ -1211,6 +1214,87 @@ pub(crate) fn push_pieces(
 
 /// Sets `block` on the runs drawn since `mark` (page index, run count on that page).
 /// The error for a document past [`MAX_PAGES`], at the block that crossed the limit.
+/// The first text a page would print outside its 版心 — past its right or left edge, or below
+/// it, over the page number and off the paper — as an error at the input that holds it: what
+/// the clerk typed is printed whole, inside the 版心, or not at all (a header taller than a
+/// page, a 3 000-character caption, 200 签发人 would otherwise be cut off in silence). Above
+/// the 版心 is allowed: the special formats' 版头 starts there (信函格式, 命令).
+fn off_the_page(doc: &Document, style: &Style, pages: &[Page]) -> Option<LayoutError> {
+    // A mark set half width may hang a little; a millimetre is no overflow.
+    const SLACK: f32 = MM;
+    for (index, page) in pages.iter().enumerate() {
+        for run in page.runs.iter().filter(|r| r.role != RunRole::PageNumber) {
+            let frame = Frame::of(style, page.turned(run));
+            let bottom_edge = match page.turned(run) {
+                true => frame.top + frame.height,
+                false => style.page.top + style.page.body_height,
+            };
+            let width: f32 = run.glyphs.iter().map(|g| g.advance).sum();
+            let right = run.x + width;
+            let bottom = run.baseline + 0.12 * run.size;
+            let past_right = right > frame.left + frame.width + SLACK && !run.text.trim().is_empty();
+            let past_left = run.x < frame.left - SLACK;
+            let below = bottom > bottom_edge + SLACK;
+            if !(past_right || past_left || below) {
+                continue;
+            }
+            let text: String = run.text.chars().take(16).collect();
+            let ellipsis = if run.text.chars().count() > 16 { "…" } else { "" };
+            let pos = match run.block.and_then(|b| doc.blocks.get(b)) {
+                Some(Block::Heading(h)) => h.pos,
+                Some(Block::Paragraph(p)) => p.pos,
+                Some(Block::Table(t)) => t.pos,
+                Some(Block::PageBreak) | None => field_holding(doc, run.text.trim()).unwrap_or(doc.title_pos),
+            };
+            let (where_, help) = match (run.block.and_then(|b| doc.blocks.get(b)), below) {
+                (Some(Block::Table(_)), true) => (
+                    "below the 版心",
+                    "a table's header rows, caption, or a cell spanning rows must fit on one page: shorten them, or split the table",
+                ),
+                (_, true) => (
+                    "below the 版心",
+                    "this part must fit on one page: shorten it, or split it",
+                ),
+                (_, false) => (
+                    "beyond the 版心's edge",
+                    "shorten the text, or let it break (a space or a shorter word)",
+                ),
+            };
+            return Some(LayoutError::DoesNotFit {
+                pos,
+                message: format!(
+                    "“{text}{ellipsis}” would be printed {where_} on page {} and be cut off",
+                    index + 1
+                ),
+                help: help.to_string(),
+            });
+        }
+    }
+    None
+}
+
+/// Where the input gives the 版头 or 版记 field whose text holds `text` (a run of it).
+fn field_holding(doc: &Document, text: &str) -> Option<SourcePos> {
+    let (header, imprint) = (&doc.gongwen.header, &doc.gongwen.imprint);
+    let fields = [
+        &header.copy_no,
+        &header.classification,
+        &header.urgency,
+        &header.doc_no,
+        &imprint.cc,
+        &imprint.printer,
+        &imprint.printed,
+    ];
+    let mut all = fields.into_iter().flatten().chain(&header.mark).chain(&header.signers);
+    let attending = doc.gongwen.attendance.iter().map(|a| &a.names);
+    let holds = |f: &&crate::model::gongwen::Field| {
+        !text.is_empty() && (f.text.contains(text) || text.contains(f.text.as_str()))
+    };
+    all.find(holds)
+        .or_else(|| attending.into_iter().find(holds))
+        .map(|f| f.pos)
+}
+
 fn too_many_pages(doc: &Document, block: Option<usize>) -> LayoutError {
     let pos = match block.and_then(|b| doc.blocks.get(b)) {
         Some(Block::Heading(h)) => h.pos,
