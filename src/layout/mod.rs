@@ -1269,6 +1269,38 @@ fn off_the_page(doc: &Document, style: &Style, pages: &[Page]) -> Option<LayoutE
                 help: help.to_string(),
             });
         }
+        // Two texts on one line that run into each other (a long 签发人 over the 发文字号, a
+        // long 印发机关 over the 印发日期) print neither legibly.
+        let mut spans: Vec<(f32, f32, f32, &GlyphRun)> = page
+            .runs
+            .iter()
+            .filter(|r| !r.text.trim().is_empty())
+            .map(|r| {
+                let width: f32 = r.glyphs.iter().map(|g| g.advance).sum();
+                (r.baseline, r.x, r.x + width, r)
+            })
+            .collect();
+        spans.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        for pair in spans.windows(2) {
+            let ((b0, _, right, first), (b1, left, _, second)) = (pair[0], pair[1]);
+            let same_line = (b0 - b1).abs() < 0.5 && page.turned(first) == page.turned(second);
+            if !same_line || right <= left + SLACK || first.cell.is_some() && first.cell == second.cell {
+                continue;
+            }
+            let pos = field_holding(doc, second.text.trim())
+                .or_else(|| field_holding(doc, first.text.trim()))
+                .unwrap_or(doc.title_pos);
+            return Some(LayoutError::DoesNotFit {
+                pos,
+                message: format!(
+                    "“{}” and “{}” would be printed over each other on page {}",
+                    first.text.trim(),
+                    second.text.trim(),
+                    index + 1
+                ),
+                help: "shorten one of them: the line holds both only side by side".into(),
+            });
+        }
     }
     None
 }
