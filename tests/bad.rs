@@ -663,3 +663,27 @@ fn a_closed_pipe_ends_the_output_quietly() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.is_empty(), "{stderr}");
 }
+
+/// A folder in the input's folder that is a link elsewhere: a file missing behind it gets the
+/// same answer as one that exists, so that its messages cannot tell which files exist there.
+#[cfg(unix)]
+#[test]
+fn a_missing_file_behind_a_link_leading_out_is_outside_too() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("there.yaml"), "PASSWORD=hunter2\n").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), dir.path().join("linkdir")).unwrap();
+    let answer = |name: &str| {
+        std::fs::write(
+            dir.path().join("linked.yaml"),
+            format!("title: 标题\ndate: 2025-01-20\nstyle: linkdir/{name}\nbody:\n  - 第一段\n"),
+        )
+        .unwrap();
+        let got = run_in(dir.path(), &["check".into(), "linked.yaml".into()]);
+        assert_eq!(got.code, Some(1));
+        got.stderr.replace(name, "NAME")
+    };
+    let (there, missing) = (answer("there.yaml"), answer("nothere.yaml"));
+    assert_eq!(there, missing);
+    assert!(there.contains("a link to a file outside the input's folder"), "{there}");
+}

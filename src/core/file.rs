@@ -100,15 +100,8 @@ impl Folders {
             return Err(FolderError::Outside);
         }
         let path = self.base.join(written);
-        let real = std::fs::canonicalize(&path).map_err(|e| {
-            if leaves {
-                FolderError::Outside
-            } else {
-                FolderError::Unreadable(e)
-            }
-        })?;
         // An input given as `report.yaml` has the empty path as its folder: the current one.
-        let inside = |dir: &Path| {
+        let inside_of = |real: &Path, dir: &Path| {
             let dir = if dir.as_os_str().is_empty() {
                 Path::new(".")
             } else {
@@ -116,6 +109,21 @@ impl Folders {
             };
             std::fs::canonicalize(dir).is_ok_and(|d| real.starts_with(d))
         };
+        let real = std::fs::canonicalize(&path).map_err(|e| {
+            if leaves {
+                return FolderError::Outside;
+            }
+            // A missing file behind a link that leads out (`linkdir/nothere`, `linkdir` a link
+            // to /etc) is outside, as an existing one is: the answer does not tell them apart.
+            let reached = path.ancestors().skip(1).find_map(|a| std::fs::canonicalize(a).ok());
+            match reached {
+                Some(r) if !inside_of(&r, &self.base) && !self.allowed.iter().any(|d| inside_of(&r, d)) => {
+                    FolderError::LinkOutside
+                }
+                _ => FolderError::Unreadable(e),
+            }
+        })?;
+        let inside = |dir: &Path| inside_of(&real, dir);
         if inside(&self.base) || self.allowed.iter().any(|d| inside(d)) {
             Ok(real)
         } else if leaves {
