@@ -262,6 +262,16 @@ fn options(f: &FontArgs) -> Options {
     }
 }
 
+/// A session that cannot start: a `--fonts` folder that is not there is a mistake in the
+/// command line (exit 2), anything else an error of the machine's files (1).
+fn session_error(e: &Error, fonts: &FontArgs) -> u8 {
+    report(e);
+    match e {
+        Error::Font(gongwen::fonts::FontError::NoFontDir(_)) if fonts.fonts.is_some() => 2,
+        _ => 1,
+    }
+}
+
 fn report(e: &Error) -> u8 {
     gongwen::say_err(format_args!("{}", error_text(e)));
     1
@@ -336,7 +346,7 @@ fn run(command: Command) -> Result<(), u8> {
                 allowed_dirs: read.allow_dir,
                 ..options(&fonts)
             };
-            let mut session = Session::new(opts).map_err(|e| report(&e))?;
+            let mut session = Session::new(opts).map_err(|e| session_error(&e, &fonts))?;
             let (documents, from_folder) = expand_inputs(&inputs)?;
             refuse_colliding_outputs(&documents, &|i: &Path| out_dir_for(i, output.as_deref()), &formats)?;
             if documents.len() == 1 && !from_folder {
@@ -359,7 +369,7 @@ fn run(command: Command) -> Result<(), u8> {
                 allowed_dirs: read.allow_dir,
                 ..options(&fonts)
             };
-            let session = Session::new(opts).map_err(|e| report(&e))?;
+            let session = Session::new(opts).map_err(|e| session_error(&e, &fonts))?;
             let mut failed = false;
             for input in &inputs {
                 let checked = session.prepare_check(input).and_then(|(loaded, notes)| {

@@ -114,3 +114,38 @@ fn a_failed_build_leaves_earlier_output_untouched() {
     names.sort();
     assert_eq!(names, ["doc.docx", "doc.pdf"], "no temporary files left behind");
 }
+
+/// Font errors read as the input's do (`error:` and a help line); a `--fonts` folder that is
+/// not there is a mistake in the command line.
+#[test]
+fn font_errors_say_error_and_how_to_go_on() {
+    let out = gongwen(&[
+        "build",
+        "samples/letter.yaml",
+        "--fonts",
+        "/no/such/fonts",
+        "-o",
+        "/tmp/none",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.starts_with("error: cannot find the bundled fonts folder"), "{err}");
+    assert!(err.contains("\n  = help: pass --fonts DIR"), "{err}");
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("style.yaml"), "roles:\n  body:\n    fonts: [仿宋]\n").unwrap();
+    let input = dir.path().join("doc.yaml");
+    std::fs::write(
+        &input,
+        "title: 标题\ndate: 2024-01-20\nstyle: style.yaml\nbody:\n  - 正文\n",
+    )
+    .unwrap();
+    let out = gongwen(&["check", input.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("error: none of the fonts “仿宋” of role `body` is available"),
+        "{err}"
+    );
+    assert!(err.contains("= help: name a bundled font"), "{err}");
+}

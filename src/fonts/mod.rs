@@ -178,13 +178,23 @@ impl Face {
 
 #[derive(Debug, thiserror::Error)]
 pub enum FontError {
-    #[error("cannot find the bundled fonts folder (looked in: {0}); pass --fonts DIR or set GONGWEN_FONTS")]
+    // Printed as they are: each says `error:` and how to go on, as the input's diagnostics do.
+    #[error(
+        "error: cannot find the bundled fonts folder (looked in: {0})\n  = help: pass --fonts DIR or set GONGWEN_FONTS"
+    )]
     NoFontDir(String),
-    #[error("cannot read font {path}: {source}")]
+    #[error(
+        "error: cannot read font {path}: {source}\n  = help: check the file's permissions, or remove it from the fonts folder"
+    )]
     Read { path: String, source: std::io::Error },
-    #[error("{path} is not a font gongwen can read")]
+    #[error(
+        "error: {path} is not a font gongwen can read\n  = help: replace it with an OpenType (.otf, .ttf, .ttc) font, or remove it"
+    )]
     Parse { path: String },
-    #[error("none of the fonts {names:?} of role `{role}` is available")]
+    #[error(
+        "error: none of the fonts {} of role `{role}` is available\n  = help: name a bundled font (`gongwen fonts` lists each role's chain and the files serving it), or install one of them and build with --system-fonts",
+        names.iter().map(|n| format!("“{n}”")).collect::<Vec<_>>().join(", ")
+    )]
     EmptyChain { role: String, names: Vec<String> },
 }
 
