@@ -252,7 +252,21 @@ fn few_malloc_arenas() {
     }
 }
 
+/// Says so when `SOURCE_DATE_EPOCH` is set but is no date (the help of a date error suggests
+/// setting it, so a typo must not pass unnoticed).
+fn warn_bad_source_date() {
+    if let Ok(v) = std::env::var("SOURCE_DATE_EPOCH")
+        && gongwen::source_date_epoch().is_none()
+    {
+        gongwen::say_err(format_args!(
+            "warning: SOURCE_DATE_EPOCH `{}` is not a number of seconds from 1970 to 9999: ignored\n",
+            gongwen::input::diag::escape_for_message(&v, 40)
+        ));
+    }
+}
+
 fn options(f: &FontArgs) -> Options {
+    warn_bad_source_date();
     Options {
         fonts_dir: f.fonts.clone(),
         system_fonts: f.system_fonts,

@@ -286,6 +286,10 @@ pub fn as_warning(d: &Diagnostic) -> String {
 /// SOURCE_DATE_EPOCH (seconds since 1970, UTC) as a calendar date.
 pub fn source_date_epoch() -> Option<Date> {
     let secs: i64 = std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()?;
+    // From 1970 (the epoch itself) to the last day of 9999, the years a date is printed with.
+    if !(0..=253_402_214_400).contains(&secs) {
+        return None;
+    }
     let days = secs.div_euclid(86_400);
     // Civil-from-days (Howard Hinnant's algorithm).
     let z = days + 719_468;

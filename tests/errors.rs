@@ -149,3 +149,25 @@ fn font_errors_say_error_and_how_to_go_on() {
     );
     assert!(err.contains("= help: name a bundled font"), "{err}");
 }
+
+/// A `SOURCE_DATE_EPOCH` that is no date is said, not silently ignored (nor wrapped round to
+/// the year 9999).
+#[test]
+fn a_source_date_that_is_no_date_is_said() {
+    for bad in ["abc", "-99999999999", "99999999999999"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongwen"))
+            .args(["check", "samples/letter.yaml"])
+            .current_dir(root())
+            .env("SOURCE_DATE_EPOCH", bad)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        assert!(
+            stderr(&out).contains(&format!(
+                "warning: SOURCE_DATE_EPOCH `{bad}` is not a number of seconds"
+            )),
+            "{}",
+            stderr(&out)
+        );
+    }
+}

@@ -449,7 +449,7 @@ fn grid_cell(r: &Reader, n: &Node, row_header: bool) -> Result<GridCell, Diagnos
                         ..
                     }) => Ok(*v as usize),
                     Some(s) => Err(r
-                        .error(s.pos, format!("`{key}` must be a whole number from 1 up"))
+                        .error(s.pos, format!("`{key}` must be a whole number from 1 to 1000"))
                         .help(format!(
                             "`{key}: 2` makes the cell cover two grid {}",
                             if key == "colspan" { "columns" } else { "rows" }
