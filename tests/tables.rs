@@ -212,3 +212,39 @@ fn a_group_s_section_and_heading_rows_stay_with_its_figures() {
         }
     }
 }
+
+/// Text ending in a table whose 落款 would stand alone on the next page: the table's last two
+/// rows go there with it, under the repeated header, in the PDF, and the DOCX keeps them with
+/// the 署名 so that a word processor carries them too.
+#[test]
+fn a_table_ending_the_text_lends_its_last_rows_to_a_stranded_signature() {
+    let rows: Vec<String> = (0..20).map(|i| format!("        - [第{i}项, {i}]")).collect();
+    let yaml = format!(
+        "title: 测试\nissuer: 某某局\ndate: 2024-01-20\nbody:\n  - 正文内容。\n  - table:\n      rows:\n        - {{header: true, cells: [项目, 数量]}}\n{}\n",
+        rows.join("\n")
+    );
+    let (dir, p) = write_temp("strand.yaml", &yaml);
+    let out = gongwen(&["build", p.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = dir.path().join("strand.pdf");
+    let words = words(&pdf);
+    assert_eq!(page_count(&pdf), 2);
+    let page_of = |text: &str| words.iter().find(|w| w.text == text).map(|w| w.page);
+    assert_eq!(page_of("某某局"), Some(2));
+    assert_eq!(page_of("第18项"), Some(2), "the last two rows go with the 署名");
+    assert_eq!(page_of("第19项"), Some(2));
+    assert_eq!(page_of("第17项"), Some(1));
+    assert_eq!(
+        words.iter().filter(|w| w.text == "项目").count(),
+        2,
+        "the header repeated"
+    );
+    let xml = docx_part(&dir.path().join("strand.docx"), "word/document.xml");
+    let kept = |text: &str| {
+        xml.split("<w:tr>")
+            .find(|r| r.contains(&format!(">{text}<")))
+            .is_some_and(|r| r.contains("<w:keepNext/>"))
+    };
+    assert!(kept("第18项") && kept("第19项"));
+    assert!(!kept("第17项"));
+}

@@ -54,6 +54,9 @@ struct Plan<'a> {
     size: f32,
     /// Body rows that begin a page in our PDF: sorted, each inside the body.
     page_starts: Vec<usize>,
+    /// The last rows our PDF carried to the 落款's page: kept with what follows, so that a word
+    /// processor carries them too.
+    carried_rows: usize,
     space_after: f32,
     /// Row heights (pt), computed from layout's cell lines as layout does.
     heights: Vec<f32>,
@@ -127,6 +130,7 @@ impl<'a> Plan<'a> {
             cols,
             size,
             page_starts,
+            carried_rows: facts.map_or(0, |f| f.carried_rows),
             space_after: facts.map_or(0.0, |f| f.space_after),
             heights,
             row_cells,
@@ -266,7 +270,8 @@ fn write_part(
     let kept_rows = table.header_rows + (kept_with_header(&leads_in, body.start) - body.start);
     for (n, r) in (0..table.header_rows).chain(body.clone()).enumerate() {
         let leads = leads_in.get(r).copied().unwrap_or(false);
-        let keep_next = (n + 1 < kept_rows || leads) && r + 1 < body.end;
+        let carried = r + plan.carried_rows >= table.rows && r >= table.header_rows;
+        let keep_next = (n + 1 < kept_rows || leads) && r + 1 < body.end || carried;
         x.open("w:tr", &[])?;
         x.open("w:trPr", &[])?;
         let height = plan.heights.get(r).copied().unwrap_or(0.0);

@@ -729,6 +729,7 @@ fn table_facts(t: &crate::model::Table, page_starts: Vec<usize>) -> crate::layou
         cell_tracking: vec![None; t.cells.len()],
         caption_lines: t.caption.iter().cloned().collect(),
         landscape: t.landscape,
+        carried_rows: 0,
     }
 }
 

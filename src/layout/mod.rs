@@ -725,6 +725,21 @@ fn carry_text_lines(
     else {
         return Ok(None);
     };
+    // A table's last two rows go, its header repeated above them, where it has three or more
+    // body rows.
+    if let Item::Table(t) = &regions.items[last] {
+        let rows = t.table.row_heights.len();
+        if rows < t.table.header_rows + 3 {
+            return Ok(None);
+        }
+        regions.carry = Some((last, rows - CARRIED_TABLE_ROWS));
+        let placed = paginate(cx, doc, regions)?;
+        if placed.signature_alone {
+            regions.carry = None;
+            return Ok(None);
+        }
+        return Ok(Some((placed, t.block)));
+    }
     let Item::Lines(b) = &regions.items[last] else {
         return Ok(None);
     };
@@ -998,7 +1013,10 @@ fn paginate(cx: &Context, doc: &Document, regions: &Regions) -> Result<Placed, L
         // Everything drawn from here on, up to the next item, shows this item's block.
         let mark = (cur.page_index(), cur.page().runs.len());
         match &items[i] {
-            Item::Table(t) => tables.push(place_table(t, cx.style, &mut cur)),
+            Item::Table(t) => {
+                let break_before = regions.carry.filter(|(at, _)| *at == i).map(|(_, row)| row);
+                tables.push(place_table(t, cx.style, &mut cur, break_before));
+            }
             Item::Lines(b) => {
                 if b.keep_with_next && b.role != RunRole::Title {
                     keep_with_next(cx, items, i, rows_per_page, &mut cur);
@@ -1360,7 +1378,9 @@ fn stamp_mark(pages: &mut [Page], from: (usize, usize), mark: Mark) {
 /// whole table on the next page when it fits on one page but not in the space left,
 /// header rows repeated on every page, rows moved whole to the next page when they do not fit,
 /// and body text resuming on the first grid line below the table.
-fn place_table(tb: &LaidTableBlock, style: &Style, cur: &mut Cursor) -> TableFacts {
+/// `break_before`: a body row that starts a new page whatever room is left (the last rows
+/// carried to the 落款's page).
+fn place_table(tb: &LaidTableBlock, style: &Style, cur: &mut Cursor, break_before: Option<usize>) -> TableFacts {
     let t = &tb.table;
     let g = &style.grid;
     let frame = cur.frame();
@@ -1411,6 +1431,12 @@ fn place_table(tb: &LaidTableBlock, style: &Style, cur: &mut Cursor) -> TableFac
         while j < total_rows && body_top + h + t.row_heights[j] <= limit + 0.01 {
             h += t.row_heights[j];
             j += 1;
+        }
+        if let Some(row) = break_before
+            && i < row
+            && row < j
+        {
+            j = row;
         }
         // A group's section and heading rows go on with its first figures.
         if j < total_rows {
@@ -1478,6 +1504,7 @@ fn place_table(tb: &LaidTableBlock, style: &Style, cur: &mut Cursor) -> TableFac
                 cell_tracking,
                 caption_lines,
                 landscape: tb.landscape,
+                carried_rows: break_before.map_or(0, |row| total_rows.saturating_sub(row)),
             };
         }
         page_starts.push(i);
@@ -1525,6 +1552,10 @@ fn mark_repeats(t: &table::LaidTable, pages: &mut [Page], mark: (usize, usize)) 
         }
     }
 }
+
+/// The rows of a table that ends the text carried to the page of a 落款 that would stand
+/// alone there.
+pub const CARRIED_TABLE_ROWS: usize = 2;
 
 /// Body rows that start a table with its header (as the DOCX keeps them together): a table
 /// begins on a page only when its header and this many body rows fit there.

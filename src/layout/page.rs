@@ -255,6 +255,9 @@ pub struct TableFacts {
     pub caption_lines: Vec<String>,
     /// Set on landscape pages (GB/T 9704 10.1): too wide for the portrait 版心, or asked for.
     pub landscape: bool,
+    /// The last rows carried to the next page with the 落款 that would stand alone there
+    /// (GB/T 9704 7.3.5.5); 0 for none.
+    pub carried_rows: usize,
 }
 
 /// Layout decisions a reflowing writer (DOCX, later HTML) mirrors instead of deciding again.
