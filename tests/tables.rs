@@ -248,3 +248,17 @@ fn a_table_ending_the_text_lends_its_last_rows_to_a_stranded_signature() {
     assert!(kept("第18项") && kept("第19项"));
     assert!(!kept("第17项"));
 }
+
+/// Years as column headings (`columns: [2019, 2020, 2021]`) over rows written `label: [values]`
+/// are headings printed as typed, not the grid form's relative widths.
+#[test]
+fn numbers_as_column_headings_of_a_tree_are_headings() {
+    let yaml = "title: 测试\nissuer: 某某局\ndate: 2024-01-20\nbody:\n  - table:\n      columns: [2019, 2020, 2021]\n      rows:\n        - 收入: [11, 12, 13]\n";
+    let (dir, p) = write_temp("years.yaml", yaml);
+    let out = gongwen(&["build", p.to_str().unwrap(), "--format", "pdf"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let words = words(&dir.path().join("years.pdf"));
+    for text in ["2019", "2020", "2021", "收入", "11", "13"] {
+        assert!(words.iter().any(|w| w.text == text), "{text} not printed");
+    }
+}

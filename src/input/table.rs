@@ -33,8 +33,21 @@ pub fn parse(r: &Reader, node: &Node) -> Result<Table, Diagnostic> {
             .help("list the table's rows under `rows:`")
     })?;
     let columns = get(m, "columns");
+    // Rows written `label: [values]` (a mapping without `cells`) are the tree form's.
+    let rows_tree = match &rows_node.value {
+        Value::Seq(items) => items.iter().any(|i| match &i.value {
+            Value::Map(entries) => !entries.iter().any(|(k, _)| k.name == "cells"),
+            _ => false,
+        }),
+        _ => false,
+    };
+    // Headings are text; numbers alone are the grid form's relative widths, unless the rows or
+    // a `corner` say the table is a tree (`columns: [2019, 2020, 2021]`, years as headings).
     let tree = columns.is_some_and(|c| match &c.value {
-        Value::Seq(items) => items.iter().any(|i| matches!(i.value, Value::Str(_) | Value::Map(_))),
+        Value::Seq(items) => {
+            items.iter().any(|i| matches!(i.value, Value::Str(_) | Value::Map(_)))
+                || (!items.is_empty() && (rows_tree || get(m, "corner").is_some()))
+        }
         _ => false,
     });
     let mut table = if tree {
