@@ -352,7 +352,13 @@ fn run(command: Command) -> Result<(), u8> {
                     FormatArg::Html if html_fragment => Format::HtmlFragment,
                     FormatArg::Html => Format::Html,
                 })
-                .collect();
+                .fold(Vec::new(), |mut formats, f| {
+                    // `--format pdf,pdf` asks for one PDF.
+                    if !formats.contains(&f) {
+                        formats.push(f);
+                    }
+                    formats
+                });
             let opts = Options {
                 pdf_standard: pdf_standard.into(),
                 force,

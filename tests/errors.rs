@@ -171,3 +171,23 @@ fn a_source_date_that_is_no_date_is_said() {
         );
     }
 }
+
+/// A format named twice is asked for once, not refused as two files of one name.
+#[test]
+fn a_format_named_twice_is_one_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = gongwen(&[
+        "build",
+        "samples/letter.yaml",
+        "--format",
+        "pdf,pdf",
+        "-o",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["letter.pdf"]);
+}

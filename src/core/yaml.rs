@@ -256,6 +256,12 @@ fn plain_message(e: &serde_saphyr::Error, raw: &str) -> Option<(String, String)>
         | E::AliasExpansionLimitExceeded { .. }
         | E::AliasReplayStackDepthExceeded { .. }
         | E::AliasReplayCounterOverflow { .. } => expands(),
+        // `body: &b [正文, *b]`: the parser's words for it are about Rust types.
+        _ if raw.contains("recursive references") => (
+            "invalid YAML: a `*` reference here refers to the `&anchor` it is inside, so the value would contain itself"
+                .to_string(),
+            "refer only to an anchor defined before and outside the value, or write the text out".to_string(),
+        ),
         _ if raw.contains("recursion limit") || raw.contains("nesting limit") => too_deep(),
         // Errors raised inside the deserializer arrive as text.
         _ if raw.contains(ALIAS_TEXT_MARK) => alias_text(),
