@@ -175,3 +175,51 @@ fn kinsoku_and_full_lines_fail_on_broken_lines() {
     let report = check(&pdf, None);
     assert!(!report.get("full-lines").ok, "{report}");
 }
+
+/// 签发人 (7.2.6): two names a row where they fit beside the 发文字号; a long name that would
+/// run into it puts one name a row, the next under the first, the 发文字号 on the last row.
+#[test]
+fn signers_make_room_for_the_document_number() {
+    let head = "title: 关于请求拨付经费的请示\nkind: request\nissuer: 某某局\ndate: 2024-01-20\nissuer-mark: 某某局文件\ndoc-no: 清政办发〔2024〕17号\n";
+    let words_of = |signers: &str| {
+        let (dir, p) = write_temp(
+            "request.yaml",
+            &format!("{head}signers: {signers}\nbody:\n  - 正文。\n"),
+        );
+        let out = gongwen(&["build", p.to_str().unwrap(), "--format", "pdf"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        words(&dir.path().join("request.pdf"))
+    };
+    let find = |words: &[Word], text: &str| {
+        words
+            .iter()
+            .find(|w| w.page == 1 && w.text.contains(text))
+            .cloned()
+            .unwrap_or_else(|| panic!("{text} not on page 1"))
+    };
+    let short = words_of("[张三, 李四]");
+    let (a, b, number) = (find(&short, "张三"), find(&short, "李四"), find(&short, "17"));
+    assert!(
+        (a.y_min - b.y_min).abs() < 1.0 && (b.y_min - number.y_min).abs() < 1.0,
+        "one row"
+    );
+
+    let long = words_of("[阿不都热依木·买买提, 李红]");
+    let (first, second, number) = (find(&long, "阿不都热依木"), find(&long, "李红"), find(&long, "17"));
+    assert!(
+        first.y_min < second.y_min - 20.0,
+        "the second name a row below the first"
+    );
+    assert!(
+        (second.y_min - number.y_min).abs() < 1.0,
+        "the 发文字号 on the last row"
+    );
+    // The first row reads `签发人：阿不都热依木·买买提` as one word: the names start 4 字 (the
+    // label) after it, a 字 being the grid's pitch (156 mm / 28).
+    let label = 4.0 * 156.0 / 28.0 * 72.0 / 25.4;
+    assert!(
+        (second.x_min - (first.x_min + label)).abs() < 3.0,
+        "under the first name: {first:?} {second:?}"
+    );
+    assert!(number.x_max < second.x_min, "no overprint");
+}

@@ -321,7 +321,7 @@ pub(crate) fn header(x: &mut Xml, doc: &Document, style: &Style, facts: &Decisio
             .saturating_sub(if h.signers.is_empty() {
                 0
             } else {
-                h.signers.len().div_ceil(2) - 1
+                h.signers.len().div_ceil(if gf.signers_per_row == 1 { 1 } else { 2 }) - 1
             });
         let next_top = style.page.top + next as f32 * style.grid.line_pitch;
         let rest = twips(next_top - line_top - lines).max(20);
@@ -337,10 +337,12 @@ pub(crate) fn header(x: &mut Xml, doc: &Document, style: &Style, facts: &Decisio
         empty_rows(x, style, gf.title_row.saturating_sub(row), None)?;
         return Ok(());
     }
+    // Two a row unless layout set one (facts made without layout say 0).
+    let per_row = if gf.signers_per_row == 1 { 1 } else { 2 };
     let signer_rows = if h.signers.is_empty() || letter {
         1
     } else {
-        h.signers.len().div_ceil(2)
+        h.signers.len().div_ceil(per_row)
     };
     let first = number_row + 1 - signer_rows;
     empty_rows(x, style, first.saturating_sub(row), None)?;
@@ -362,7 +364,7 @@ pub(crate) fn header(x: &mut Xml, doc: &Document, style: &Style, facts: &Decisio
             let (label_x, names_x) = (twips(gf.signer_label_x), twips(gf.signer_names_x));
             // A full row ends 1 字 from the right edge (a right tab: Word and LibreOffice then
             // never wrap it); a last, shorter row starts under the first name.
-            let full = h.signers.len() >= 2 * (k + 1);
+            let full = per_row == 2 && h.signers.len() >= 2 * (k + 1);
             let names_tab = if full {
                 ("right", width - one)
             } else {
@@ -379,7 +381,13 @@ pub(crate) fn header(x: &mut Xml, doc: &Document, style: &Style, facts: &Decisio
                 run(x, "签发人：", &style.body, Some(style.body.size), None)?;
             }
             tab(x)?;
-            let names: Vec<&str> = h.signers.iter().skip(2 * k).take(2).map(|f| f.text.as_str()).collect();
+            let names: Vec<&str> = h
+                .signers
+                .iter()
+                .skip(per_row * k)
+                .take(per_row)
+                .map(|f| f.text.as_str())
+                .collect();
             run(x, &names.join("　"), &style.headings[1], Some(style.body.size), None)?;
         }
         x.close("w:p")?;

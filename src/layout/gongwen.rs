@@ -60,6 +60,9 @@ pub struct GongwenFacts {
     /// Where the 签发人 label and the first name start, from the 版心's left edge (pt).
     pub signer_label_x: f32,
     pub signer_names_x: f32,
+    /// 签发人 names a row: two, or one where two would run into the 发文字号 on its row
+    /// (0 without 签发人).
+    pub signers_per_row: usize,
 }
 
 /// Millimetres in points.
@@ -356,14 +359,29 @@ pub(super) fn header(
             .map(|f| prepare(cx, RunRole::Heading(2), Some(body_size), &f.text, f, "the 签发人"))
             .collect::<Result<Vec<_>, _>>()?;
         // Two names a row, 1 字 apart, the block 1 字 from the right edge; continuation rows
-        // start under the first name.
-        let rows: Vec<&[text::Prepared]> = names.chunks(2).collect();
+        // start under the first name. Where two would run into the 发文字号 on the last row (a
+        // long name beside a long number), one a row (7.2.6: 回行 under the first name).
         let row_width = |r: &[text::Prepared]| {
             r.iter().map(text::natural_width).sum::<f32>() + one * (r.len().saturating_sub(1)) as f32
         };
-        let widest = rows.iter().map(|r| row_width(r)).fold(0.0, f32::max);
         let label_w = text::natural_width(&label);
-        let x_label = (width - one - widest - label_w).max(0.0);
+        let number_end = one + text::natural_width(&number) + one;
+        let place = |per_row: usize| {
+            let rows: Vec<&[text::Prepared]> = names.chunks(per_row).collect();
+            let widest = rows.iter().map(|r| row_width(r)).fold(0.0, f32::max);
+            let x_label = (width - one - widest - label_w).max(0.0);
+            // Where the last row's text starts: the label on a single row, else the names.
+            let last_start = if rows.len() == 1 { x_label } else { x_label + label_w };
+            (rows, x_label, last_start >= number_end - 0.01)
+        };
+        let (rows, x_label, per_row) = match place(2) {
+            (rows, x, true) => (rows, x, 2),
+            _ => {
+                let (rows, x, _) = place(1);
+                (rows, x, 1)
+            }
+        };
+        facts.signers_per_row = per_row;
         facts.signer_label_x = x_label;
         facts.signer_names_x = x_label + label_w;
         let b = baseline(cx, row, body_size);
