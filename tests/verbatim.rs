@@ -39,6 +39,8 @@ fn plain_numbers_true_and_null_print_as_typed() {
         "99999999999999999999",
         "true",
         "null",
+        ".NaN",
+        "-.Inf",
         "01",
         "0471",
         "126.50",

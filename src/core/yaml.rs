@@ -130,6 +130,8 @@ fn parse_with_spans(file: &str, text: &str) -> Result<(Node, Vec<std::ops::Range
     }
     let options = serde_saphyr::options! {
         with_snippet: false,
+        // `.inf` and `.nan` are text like any other a clerk may type: printed as written.
+        non_finite_float_policy: serde_saphyr::NonFiniteFloatPolicy::AsString,
         budget: serde_saphyr::budget! {
             max_depth: MAX_DEPTH,
             max_nodes: MAX_NODES,
@@ -467,6 +469,16 @@ impl Converter<'_> {
                 Value::Float(f)
             }
             RawValue::Str(t) => {
+                // `.NaN`, `-.Inf`: the parser hands non-finite floats over in its own spelling.
+                let t = match plain(self) {
+                    Some(src)
+                        if matches!(t.as_str(), ".nan" | ".inf" | "-.inf")
+                            && src.trim_start_matches('+').eq_ignore_ascii_case(&t) =>
+                    {
+                        src
+                    }
+                    _ => t,
+                };
                 self.repeated(alias, &t)?;
                 if let (Some(start), Some(len)) = (s.defined.span().byte_offset(), s.defined.span().byte_len())
                     && let (Ok(start), Ok(len)) = (usize::try_from(start), usize::try_from(len))
