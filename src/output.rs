@@ -180,29 +180,12 @@ fn recover(dir: &Path) -> std::io::Result<()> {
     } else {
         String::new()
     };
-    let mut plan = Vec::new();
-    for line in text.lines() {
-        let mut parts = line.split(' ');
-        let (Some(target), Some(backup), None) = (parts.next().and_then(unhex), parts.next(), parts.next()) else {
-            plan.clear();
-            break;
-        };
-        let backup = match backup {
-            "-" => None,
-            _ => match unhex(backup) {
-                Some(b) if is_backup(&b) => Some(b),
-                _ => {
-                    plan.clear();
-                    break;
-                }
-            },
-        };
-        if !is_output(&target) {
-            plan.clear();
-            break;
-        }
-        plan.push((dir.join(target), backup.map(|b| dir.join(b))));
-    }
+    // One line that is not ours and none is acted on.
+    let plan: Vec<(PathBuf, Option<PathBuf>)> = text
+        .lines()
+        .map(|line| journal_line(dir, line))
+        .collect::<Option<_>>()
+        .unwrap_or_default();
     let plan: Vec<Replacement> = plan
         .iter()
         .map(|(target, backup)| Replacement {
@@ -213,6 +196,20 @@ fn recover(dir: &Path) -> std::io::Result<()> {
     roll_back(&plan);
     std::fs::remove_file(&journal)?;
     sync_folder(dir)
+}
+
+/// A journal line as [`write_journal`] writes it: an output of ours in `dir` and its backup
+/// (`-` for none); None for anything else.
+fn journal_line(dir: &Path, line: &str) -> Option<(PathBuf, Option<PathBuf>)> {
+    let mut parts = line.split(' ');
+    let (Some(target), Some(backup), None) = (parts.next().and_then(unhex), parts.next(), parts.next()) else {
+        return None;
+    };
+    let backup = match backup {
+        "-" => None,
+        _ => Some(unhex(backup).filter(|b| is_backup(b))?),
+    };
+    is_output(&target).then(|| (dir.join(target), backup.map(|b| dir.join(b))))
 }
 
 /// A file name a build of ours writes: a document's PDF, DOCX, HTML or OFD.

@@ -321,7 +321,7 @@ pub(crate) fn header(x: &mut Xml, doc: &Document, style: &Style, facts: &Decisio
             .saturating_sub(if h.signers.is_empty() {
                 0
             } else {
-                h.signers.len().div_ceil(if gf.signers_per_row == 1 { 1 } else { 2 }) - 1
+                h.signers.len().div_ceil(gf.signers_a_row()) - 1
             });
         let next_top = style.page.top + next as f32 * style.grid.line_pitch;
         let rest = twips(next_top - line_top - lines).max(20);
@@ -337,8 +337,7 @@ pub(crate) fn header(x: &mut Xml, doc: &Document, style: &Style, facts: &Decisio
         empty_rows(x, style, gf.title_row.saturating_sub(row), None)?;
         return Ok(());
     }
-    // Two a row unless layout set one (facts made without layout say 0).
-    let per_row = if gf.signers_per_row == 1 { 1 } else { 2 };
+    let per_row = gf.signers_a_row();
     let signer_rows = if h.signers.is_empty() || letter {
         1
     } else {

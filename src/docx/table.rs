@@ -271,7 +271,7 @@ fn write_part(
     for (n, r) in (0..table.header_rows).chain(body.clone()).enumerate() {
         let leads = leads_in.get(r).copied().unwrap_or(false);
         let carried = r + plan.carried_rows >= table.rows && r >= table.header_rows;
-        let keep_next = (n + 1 < kept_rows || leads) && r + 1 < body.end || carried;
+        let keep_next = carried || ((n + 1 < kept_rows || leads) && r + 1 < body.end);
         x.open("w:tr", &[])?;
         x.open("w:trPr", &[])?;
         let height = plan.heights.get(r).copied().unwrap_or(0.0);

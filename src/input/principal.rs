@@ -38,50 +38,24 @@ pub fn parse(
         out.to = Some(Line { text, pos: n.pos });
     }
     if let Some(n) = get(top, "attachments") {
-        out.attachments = match &n.value {
-            Value::Seq(items) => items
-                .iter()
-                .map(|i| {
-                    Ok(Line {
-                        text: one_line(r, i, "attachments")?,
-                        pos: i.pos,
-                    })
-                })
-                .collect::<Result<_, Diagnostic>>()?,
-            _ => vec![Line {
-                text: one_line(r, n, "attachments")?,
-                pos: n.pos,
-            }],
-        };
-        if out.attachments.is_empty() {
-            return Err(r
-                .error(n.pos, "`attachments` is an empty list")
-                .help("list the attachments' names, one per `- ` line, or remove `attachments`"));
-        }
+        out.attachments = lines(r, n, "attachments", "list the attachments' names, one per `- ` line")?;
     }
     if let Some(n) = get(top, "note") {
-        let items: Vec<&Node> = match &n.value {
-            Value::Seq(items) => items.iter().collect(),
-            _ => vec![n],
-        };
-        if items.is_empty() {
-            return Err(r
-                .error(n.pos, "`note` is an empty list")
-                .help("write the 附注, one per `- ` line, or remove `note`"));
-        }
-        for item in items {
-            let text = one_line(r, item, "note")?;
-            // 附注 is set in full-width parentheses (7.3.6).
-            let text = if text.starts_with('（') && text.ends_with('）') {
-                text
-            } else {
-                format!(
-                    "（{}）",
-                    text.trim_start_matches(['(', '（']).trim_end_matches([')', '）'])
-                )
-            };
-            out.notes.push(Line { text, pos: item.pos });
-        }
+        out.notes = lines(r, n, "note", "write the 附注, one per `- ` line")?
+            .into_iter()
+            .map(|Line { text, pos }| {
+                // 附注 is set in full-width parentheses (7.3.6).
+                let text = if text.starts_with('（') && text.ends_with('）') {
+                    text
+                } else {
+                    format!(
+                        "（{}）",
+                        text.trim_start_matches(['(', '（']).trim_end_matches([')', '）'])
+                    )
+                };
+                Line { text, pos }
+            })
+            .collect();
     }
     if let (Some(seal), Some(_)) = (get(top, "seal"), get(top, "signature-seal")) {
         return Err(r
@@ -168,6 +142,29 @@ fn texts(r: &Reader, n: &Node, ctx: &str) -> Result<Vec<String>, Diagnostic> {
 }
 
 /// Non-empty text on one line (line breaks inside Chinese text join without a space).
+/// A field of one line or a list of them (`attachments:`, `note:`), each as [`one_line`]; an
+/// empty list is an error whose help begins with `list_help`.
+fn lines(r: &Reader, n: &Node, ctx: &str, list_help: &str) -> Result<Vec<Line>, Diagnostic> {
+    let items: Vec<&Node> = match &n.value {
+        Value::Seq(items) => items.iter().collect(),
+        _ => vec![n],
+    };
+    if items.is_empty() {
+        return Err(r
+            .error(n.pos, format!("`{ctx}` is an empty list"))
+            .help(format!("{list_help}, or remove `{ctx}`")));
+    }
+    items
+        .into_iter()
+        .map(|i| {
+            Ok(Line {
+                text: one_line(r, i, ctx)?,
+                pos: i.pos,
+            })
+        })
+        .collect()
+}
+
 fn one_line(r: &Reader, n: &Node, ctx: &str) -> Result<String, Diagnostic> {
     let t = match &n.value {
         Value::Seq(_) | Value::Map(_) => return Err(r.expected(n, "text", ctx)),

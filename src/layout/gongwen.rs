@@ -61,8 +61,15 @@ pub struct GongwenFacts {
     pub signer_label_x: f32,
     pub signer_names_x: f32,
     /// 签发人 names a row: two, or one where two would run into the 发文字号 on its row
-    /// (0 without 签发人).
+    /// (0 without 签发人: see [`GongwenFacts::signers_a_row`]).
     pub signers_per_row: usize,
+}
+
+impl GongwenFacts {
+    /// 签发人 names a row: one where layout set one, else two (facts made without 签发人 say 0).
+    pub fn signers_a_row(&self) -> usize {
+        if self.signers_per_row == 1 { 1 } else { 2 }
+    }
 }
 
 /// Millimetres in points.

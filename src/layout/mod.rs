@@ -161,7 +161,7 @@ impl Item {
             Item::Lines(_) => 1,
             Item::Table(t) => {
                 let caption = t.caption_lines.len() as f32 * pitch;
-                let start = table_start_height(&t.table, page_height - caption);
+                let start = table_start_height(&t.table, &t.table.lead_in_rows(), page_height - caption);
                 ((caption + start) / pitch - 0.001).ceil().max(1.0) as usize
             }
         }
@@ -725,35 +725,31 @@ fn carry_text_lines(
     else {
         return Ok(None);
     };
-    // A table's last two rows go, its header repeated above them, where it has three or more
-    // body rows.
-    if let Item::Table(t) = &regions.items[last] {
-        let rows = t.table.row_heights.len();
-        if rows < t.table.header_rows + 3 {
-            return Ok(None);
+    let (carry, block) = match &regions.items[last] {
+        // A table's last two rows go, its header repeated above them, where it has three or
+        // more body rows.
+        Item::Table(t) => {
+            let rows = t.table.row_heights.len();
+            if rows < t.table.header_rows + 3 {
+                return Ok(None);
+            }
+            ((last, rows - CARRIED_TABLE_ROWS), t.block)
         }
-        regions.carry = Some((last, rows - CARRIED_TABLE_ROWS));
-        let placed = paginate(cx, doc, regions)?;
-        if placed.signature_alone {
-            regions.carry = None;
-            return Ok(None);
+        Item::Lines(b) => {
+            let Some(block) = b.block else { return Ok(None) };
+            let n = b.lines.len();
+            let mut carry = (last, if n >= 4 { n - 2 } else { 0 });
+            if carry.1 == 0
+                && last > regions.body_start
+                && let Item::Lines(above) = &regions.items[last - 1]
+                && above.keep_with_next
+                && above.block.is_some()
+            {
+                carry = (last - 1, 0);
+            }
+            (carry, block)
         }
-        return Ok(Some((placed, t.block)));
-    }
-    let Item::Lines(b) = &regions.items[last] else {
-        return Ok(None);
     };
-    let Some(block) = b.block else { return Ok(None) };
-    let n = b.lines.len();
-    let mut carry = (last, if n >= 4 { n - 2 } else { 0 });
-    if carry.1 == 0
-        && last > regions.body_start
-        && let Item::Lines(above) = &regions.items[last - 1]
-        && above.keep_with_next
-        && above.block.is_some()
-    {
-        carry = (last - 1, 0);
-    }
     regions.carry = Some(carry);
     let placed = paginate(cx, doc, regions)?;
     if placed.signature_alone {
@@ -1230,8 +1226,6 @@ pub(crate) fn push_pieces(
     }
 }
 
-/// Sets `block` on the runs drawn since `mark` (page index, run count on that page).
-/// The error for a document past [`MAX_PAGES`], at the block that crossed the limit.
 /// The first text a page would print outside its 版心 — past its right or left edge, or below
 /// it, over the page number and off the paper — as an error at the input that holds it: what
 /// the clerk typed is printed whole, inside the 版心, or not at all (a header taller than a
@@ -1247,8 +1241,7 @@ fn off_the_page(doc: &Document, style: &Style, pages: &[Page]) -> Option<LayoutE
                 true => frame.top + frame.height,
                 false => style.page.top + style.page.body_height,
             };
-            let width: f32 = run.glyphs.iter().map(|g| g.advance).sum();
-            let right = run.x + width;
+            let right = run.x + run.width();
             let bottom = run.baseline + 0.12 * run.size;
             let past_right = right > frame.left + frame.width + SLACK && !run.text.trim().is_empty();
             let past_left = run.x < frame.left - SLACK;
@@ -1258,12 +1251,9 @@ fn off_the_page(doc: &Document, style: &Style, pages: &[Page]) -> Option<LayoutE
             }
             let text: String = run.text.chars().take(16).collect();
             let ellipsis = if run.text.chars().count() > 16 { "…" } else { "" };
-            let pos = match run.block.and_then(|b| doc.blocks.get(b)) {
-                Some(Block::Heading(h)) => h.pos,
-                Some(Block::Paragraph(p)) => p.pos,
-                Some(Block::Table(t)) => t.pos,
-                Some(Block::PageBreak) | None => field_holding(doc, run.text.trim()).unwrap_or(doc.title_pos),
-            };
+            let pos = block_pos(doc, run.block)
+                .or_else(|| field_holding(doc, run.text.trim()))
+                .unwrap_or(doc.title_pos);
             let (where_, help) = match (run.block.and_then(|b| doc.blocks.get(b)), below) {
                 (Some(Block::Table(_)), true) => (
                     "below the 版心",
@@ -1293,10 +1283,7 @@ fn off_the_page(doc: &Document, style: &Style, pages: &[Page]) -> Option<LayoutE
             .runs
             .iter()
             .filter(|r| !r.text.trim().is_empty())
-            .map(|r| {
-                let width: f32 = r.glyphs.iter().map(|g| g.advance).sum();
-                (r.baseline, r.x, r.x + width, r)
-            })
+            .map(|r| (r.baseline, r.x, r.x + r.width(), r))
             .collect();
         spans.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
         for pair in spans.windows(2) {
@@ -1345,16 +1332,24 @@ fn field_holding(doc: &Document, text: &str) -> Option<SourcePos> {
         .map(|f| f.pos)
 }
 
-fn too_many_pages(doc: &Document, block: Option<usize>) -> LayoutError {
-    let pos = match block.and_then(|b| doc.blocks.get(b)) {
-        Some(Block::Heading(h)) => h.pos,
-        Some(Block::Paragraph(p)) => p.pos,
-        Some(Block::Table(t)) => t.pos,
-        Some(Block::PageBreak) | None => doc.title_pos,
-    };
-    LayoutError::TooManyPages { pos }
+/// Where the input writes block `block` (None for a page break, or no block).
+fn block_pos(doc: &Document, block: Option<usize>) -> Option<SourcePos> {
+    match block.and_then(|b| doc.blocks.get(b))? {
+        Block::Heading(h) => Some(h.pos),
+        Block::Paragraph(p) => Some(p.pos),
+        Block::Table(t) => Some(t.pos),
+        Block::PageBreak => None,
+    }
 }
 
+/// The error for a document past [`MAX_PAGES`], at the block that crossed the limit.
+fn too_many_pages(doc: &Document, block: Option<usize>) -> LayoutError {
+    LayoutError::TooManyPages {
+        pos: block_pos(doc, block).unwrap_or(doc.title_pos),
+    }
+}
+
+/// Sets `block` on the runs drawn since `mark` (page index, run count on that page).
 fn stamp_block(pages: &mut [Page], mark: (usize, usize), block: Option<usize>) {
     for (p, page) in pages.iter_mut().enumerate().skip(mark.0) {
         let from = if p == mark.0 { mark.1 } else { 0 };
@@ -1393,7 +1388,8 @@ fn place_table(tb: &LaidTableBlock, style: &Style, cur: &mut Cursor, break_befor
     let y_at = |row: usize| top + row as f32 * g.line_pitch;
     // A table starts where it is when its caption, header rows and first body rows fit there
     // (the whole table when it is that short); the rest continues on the next pages.
-    let needed_here = caption_h + table_start_height(t, limit - top - caption_h);
+    let leads_in = t.lead_in_rows();
+    let needed_here = caption_h + table_start_height(t, &leads_in, limit - top - caption_h);
     if cur.row > 0 && y_at(cur.row) + needed_here > limit + 0.01 {
         cur.new_page();
     }
@@ -1420,7 +1416,6 @@ fn place_table(tb: &LaidTableBlock, style: &Style, cur: &mut Cursor, break_befor
     let mut i = t.header_rows;
     let mut page_starts = Vec::new();
     let mut first_part = true;
-    let leads_in = t.lead_in_rows();
     loop {
         if !first_part {
             y = continued_label(tb, style, frame, y, cur.page());
@@ -1581,10 +1576,9 @@ pub fn kept_with_header(leads_in: &[bool], first_body_row: usize) -> usize {
 /// leading into them ([`table::LaidTable::lead_in_rows`]). A body row taller than `room`
 /// (what a page leaves below the caption) counts as its first line, which is where such a
 /// row may be split.
-fn table_start_height(t: &table::LaidTable, room: f32) -> f32 {
+fn table_start_height(t: &table::LaidTable, leads_in: &[bool], room: f32) -> f32 {
     let mut h = t.header_height();
-    let leads_in = t.lead_in_rows();
-    let kept = kept_with_header(&leads_in, t.header_rows);
+    let kept = kept_with_header(leads_in, t.header_rows);
     for r in t.header_rows..kept.min(t.row_heights.len()) {
         let row = t.row_heights[r];
         if h + row > room + 0.01 {
@@ -1689,7 +1683,7 @@ mod tests {
             .iter()
             .find(|r| (r.baseline - lines[1].2).abs() < 0.01)
             .unwrap();
-        let end = run.x + run.glyphs.iter().map(|g| g.advance).sum::<f32>();
+        let end = run.x + run.width();
         assert!((end - (s.page.left + s.page.body_width)).abs() < 0.05, "{end}");
     }
 
@@ -1720,7 +1714,7 @@ mod tests {
             .rev()
             .find(|r| (r.baseline - baseline).abs() < 0.01)
             .unwrap();
-        let end = last_run.x + last_run.glyphs.iter().map(|g| g.advance).sum::<f32>();
+        let end = last_run.x + last_run.width();
         assert!(
             (end - (s.page.left + s.page.body_width)).abs() < 0.05,
             "justified line ends at {end}"
@@ -1760,7 +1754,7 @@ mod tests {
             assert!(runs.iter().all(|r| r.size == 14.0));
             let start = runs[0].x;
             let last = runs[runs.len() - 1];
-            let end = last.x + last.glyphs.iter().map(|g| g.advance).sum::<f32>();
+            let end = last.x + last.width();
             if i % 2 == 0 {
                 assert!((end - (s.page.left + s.page.body_width - 14.0)).abs() < 0.05);
             } else {
@@ -1791,7 +1785,7 @@ mod tests {
             .map(|r| r.x)
             .fold(f32::MAX, f32::min);
         let right = s.page.left + s.page.body_width;
-        let issuer_end = issuer.x + issuer.glyphs.iter().map(|g| g.advance).sum::<f32>();
+        let issuer_end = issuer.x + issuer.width();
         assert!(
             (right - issuer_end - 2.0 * s.grid.char_pitch).abs() < 0.05,
             "署名 2 字 from the right"

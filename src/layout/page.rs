@@ -105,6 +105,13 @@ pub struct Page {
     pub landscape: bool,
 }
 
+impl GlyphRun {
+    /// How far the run reaches from its `x`: its glyphs' advances.
+    pub fn width(&self) -> f32 {
+        self.glyphs.iter().map(|g| g.advance).sum()
+    }
+}
+
 impl Page {
     /// Where a point (x, y) of a landscape page's turned frame lies on the portrait paper of
     /// height `paper_height`: the table's head toward the left edge, its lines reading upward.

@@ -619,12 +619,19 @@ impl<'t> Costs<'t> {
         }
     }
 
-    /// The table's height with each row's own height from `base`.
-    fn height(&self, state: &[CellState], base: impl Fn(usize) -> f32) -> f32 {
-        match self.height_counts {
-            true => self.rows.heights(base, |i| lines_of(state, i)).iter().sum::<f32>(),
-            false => 0.0,
+    /// The table's height in `state` with each row's own height from `base`, the rows made in
+    /// `heights` (0 when the height does not count).
+    fn height(
+        (rows, height_counts): (&RowRule, bool),
+        heights: &mut Vec<f32>,
+        state: &[CellState],
+        base: impl Fn(usize) -> f32,
+    ) -> f32 {
+        if !height_counts {
+            return 0.0;
         }
+        rows.heights_into(heights, base, |i| lines_of(state, i));
+        heights.iter().sum::<f32>()
     }
 
     fn total(height: f32, faults: f32, inside: usize) -> f32 {
@@ -638,7 +645,8 @@ impl<'t> Costs<'t> {
         self.base = (0..self.rows.table.rows)
             .map(|r| self.rows.base(r, |i| lines_of(state, i)))
             .collect();
-        let height = self.height(state, |r| self.base[r]);
+        let base = &self.base;
+        let height = Self::height((&self.rows, self.height_counts), &mut self.heights, state, |r| base[r]);
         Self::total(height, self.faults, self.inside)
     }
 
@@ -664,12 +672,10 @@ impl<'t> Costs<'t> {
                 .map(|c| (c.row, rows.base(c.row, |i| lines_of(next, i)))),
         );
         let (fresh, base) = (&self.fresh, &self.base);
-        rows.heights_into(
-            &mut self.heights,
-            |r| fresh.iter().find(|(row, _)| *row == r).map_or(base[r], |f| f.1),
-            |i| lines_of(next, i),
-        );
-        Self::total(self.heights.iter().sum::<f32>(), faults, inside)
+        let height = Self::height((rows, true), &mut self.heights, next, |r| {
+            fresh.iter().find(|(row, _)| *row == r).map_or(base[r], |f| f.1)
+        });
+        Self::total(height, faults, inside)
     }
 }
 

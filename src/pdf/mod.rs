@@ -560,7 +560,7 @@ fn actual_text(runs: &[&GlyphRun], book: &FontBook) -> Option<String> {
                 gap = true;
             }
         }
-        end = Some(run.x + run.glyphs.iter().map(|g| g.advance).sum::<f32>());
+        end = Some(run.x + run.width());
     }
     gap.then(|| runs.iter().map(|r| r.text.as_str()).collect())
 }
