@@ -1021,6 +1021,16 @@ fn paginate(cx: &Context, doc: &Document, regions: &Regions) -> Result<Placed, L
                 place_lines(cx, b, &mut cur, &mut outline, break_before);
             }
         }
+        if cur.pages.len() > MAX_PAGES {
+            let at_row = match &items[i] {
+                Item::Table(_) => tables.last().and_then(|f| row_past_limit(doc, f, cur.pages.len())),
+                Item::Lines(_) => None,
+            };
+            return Err(match at_row {
+                Some(pos) => LayoutError::TooManyPages { pos },
+                None => too_many_pages(doc, items[i].block()),
+            });
+        }
         if Some(i) == regions.signature_start {
             // Alone: nothing but the 落款 and the parts read with it (附件说明) on its page.
             signature_alone = cur.page().runs.iter().all(|r| {
@@ -1347,6 +1357,17 @@ fn too_many_pages(doc: &Document, block: Option<usize>) -> LayoutError {
     LayoutError::TooManyPages {
         pos: block_pos(doc, block).unwrap_or(doc.title_pos),
     }
+}
+
+/// The first cell of the table row that begins the page past [`MAX_PAGES`], for a table just
+/// placed that ends on the last of `pages` pages (each of its `page_starts` began a page).
+fn row_past_limit(doc: &Document, facts: &TableFacts, pages: usize) -> Option<SourcePos> {
+    let first_page = pages.checked_sub(1 + facts.page_starts.len())?;
+    let row = *facts.page_starts.get(MAX_PAGES.checked_sub(first_page + 1)?)?;
+    let Some(Block::Table(t)) = doc.blocks.get(facts.block) else {
+        return None;
+    };
+    t.cells.iter().find(|c| c.row == row).map(|c| c.pos)
 }
 
 /// Sets `block` on the runs drawn since `mark` (page index, run count on that page).

@@ -47,29 +47,26 @@ pub(crate) fn elements(doc: &Document, lines: &[(usize, usize)]) -> Vec<Element>
                 pos: p.pos,
             }),
             Block::Table(t) => {
-                let rows = (0..t.rows)
-                    .map(|row| {
-                        t.cells
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, c)| c.row == row)
-                            .map(|(index, c)| CellElement {
-                                index,
-                                scope: match c.kind {
-                                    // A section row (第二十条第（一）项) heads the rows below it,
-                                    // across every column, as a column heading does.
-                                    CellKind::ColumnHeader | CellKind::Section => CellScope::Column,
-                                    CellKind::RowHeader => CellScope::Row,
-                                    CellKind::Data => CellScope::Data,
-                                },
-                                rowspan: c.rowspan,
-                                colspan: c.colspan,
-                                what: format!("the table cell “{}”", super::short(&c.text)),
-                                pos: c.pos,
-                            })
-                            .collect()
-                    })
-                    .collect();
+                // Each cell in its row, in the cells' order, in one pass (a 40 000-row table
+                // filtered all its cells for every row).
+                let mut rows: Vec<Vec<CellElement>> = (0..t.rows).map(|_| Vec::new()).collect();
+                for (index, c) in t.cells.iter().enumerate() {
+                    let Some(row) = rows.get_mut(c.row) else { continue };
+                    row.push(CellElement {
+                        index,
+                        scope: match c.kind {
+                            // A section row (第二十条第（一）项) heads the rows below it,
+                            // across every column, as a column heading does.
+                            CellKind::ColumnHeader | CellKind::Section => CellScope::Column,
+                            CellKind::RowHeader => CellScope::Row,
+                            CellKind::Data => CellScope::Data,
+                        },
+                        rowspan: c.rowspan,
+                        colspan: c.colspan,
+                        what: format!("the table cell “{}”", super::short(&c.text)),
+                        pos: c.pos,
+                    });
+                }
                 out.push(Element::Table {
                     block,
                     pos: t.pos,

@@ -501,6 +501,11 @@ struct CellStates<'a> {
     /// Each cell's text on one line, when it has no line break of its own: at that width or
     /// more it takes one line, no breaking needed.
     one_line: Vec<Option<f32>>,
+    /// For each cell, the first cell that breaks as it does at every width (the same text,
+    /// glyphs, inset and word boundaries): their states are looked up as one.
+    alike: Vec<usize>,
+    /// States by cell (its `alike`) and width in hundredths of a point; emptied when it holds
+    /// [`MOST_STATES_KEPT`] (a 200 000-cell table's search took gigabytes).
     seen: rustc_hash::FxHashMap<(usize, i64), CellState>,
     size: f32,
     /// Whether a stranded cell counts as a narrower measure would set it.
@@ -519,6 +524,7 @@ impl<'a> CellStates<'a> {
         CellStates {
             cells,
             one_line,
+            alike: alike_cells(cells),
             seen: Default::default(),
             size,
             narrowing,
@@ -532,20 +538,69 @@ impl<'a> CellStates<'a> {
             return (1, CLEAN);
         }
         let (cells, size, narrowing) = (self.cells, self.size, self.narrowing);
-        *self.seen.entry((k, (w * 100.0).round() as i64)).or_insert_with(|| {
-            let c = &cells[k];
-            let lines = cell_lines(c, widths);
-            // A label a narrower measure frees costs only its line more, as it will be set
-            // (narrow_if_stranded).
-            match narrowing
-                .then(|| narrower(c, cell_measure(c, widths), &lines, size))
-                .flatten()
-            {
-                Some((_, narrowed)) => (narrowed.len(), CLEAN),
-                None => (lines.len(), break_fault(c, &lines)),
+        if self.seen.len() >= MOST_STATES_KEPT {
+            self.seen.clear();
+        }
+        *self
+            .seen
+            .entry((self.alike[k], (w * 100.0).round() as i64))
+            .or_insert_with(|| {
+                let c = &cells[k];
+                let lines = cell_lines(c, widths);
+                // A label a narrower measure frees costs only its line more, as it will be set
+                // (narrow_if_stranded).
+                match narrowing
+                    .then(|| narrower(c, cell_measure(c, widths), &lines, size))
+                    .flatten()
+                {
+                    Some((_, narrowed)) => (narrowed.len(), CLEAN),
+                    None => (lines.len(), break_fault(c, &lines)),
+                }
+            })
+    }
+}
+
+/// How many cell states [`CellStates`] keeps at most (about 40 MB): a report's tables keep a
+/// few thousand.
+const MOST_STATES_KEPT: usize = 1 << 20;
+
+/// For each cell, the first cell that breaks into the same lines with the same faults at every
+/// width: the same text in the same glyphs, inset and word boundaries. A table's cells repeat
+/// (`0` in most figure cells).
+fn alike_cells(cells: &[LaidCell]) -> Vec<usize> {
+    let same = |a: &LaidCell, b: &LaidCell| {
+        let (p, q) = (&a.prepared, &b.prepared);
+        p.text == q.text
+            && p.size.to_bits() == q.size.to_bits()
+            && p.tracking.to_bits() == q.tracking.to_bits()
+            && a.inset.to_bits() == b.inset.to_bits()
+            && a.words == b.words
+            && p.clusters.len() == q.clusters.len()
+            && p.clusters.iter().zip(&q.clusters).all(|(x, y)| {
+                x.range == y.range
+                    && x.font == y.font
+                    && x.bold == y.bold
+                    && x.width.to_bits() == y.width.to_bits()
+                    && x.wide == y.wide
+                    && x.space == y.space
+                    && x.space_after.to_bits() == y.space_after.to_bits()
+            })
+    };
+    let mut firsts: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
+    cells
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            let candidates = firsts.entry(c.prepared.text.as_str()).or_default();
+            match candidates.iter().find(|&&f| same(&cells[f], c)) {
+                Some(&f) => f,
+                None => {
+                    candidates.push(k);
+                    k
+                }
             }
         })
-    }
+        .collect()
 }
 
 /// The widths [`shortest_widths`] finds from `start`; where one-column moves cannot free every
@@ -592,9 +647,9 @@ struct Costs<'t> {
     base: Vec<f32>,
     faults: f32,
     inside: usize,
-    /// Room for [`Costs::with`]'s rows made afresh and heights, kept from try to try: a
+    /// Room for [`Costs::with`]'s rows' own heights and heights, kept from try to try: a
     /// search makes thousands of tries, most costing less than allocating these.
-    fresh: Vec<(usize, f32)>,
+    fresh: Vec<f32>,
     heights: Vec<f32>,
 }
 
@@ -663,18 +718,18 @@ impl<'t> Costs<'t> {
         }
         let table = self.rows.table;
         let rows = &self.rows;
+        // The settled rows with those of the changed cells made afresh (a row changed twice
+        // is made the same both times), looked up by row: a move of a column of a
+        // 40 000-row table changes 40 000 cells.
         self.fresh.clear();
-        self.fresh.extend(
-            changed
-                .iter()
-                .map(|&k| &table.cells[k])
-                .filter(|c| c.rowspan == 1 && c.row < table.rows)
-                .map(|c| (c.row, rows.base(c.row, |i| lines_of(next, i)))),
-        );
-        let (fresh, base) = (&self.fresh, &self.base);
-        let height = Self::height((rows, true), &mut self.heights, next, |r| {
-            fresh.iter().find(|(row, _)| *row == r).map_or(base[r], |f| f.1)
-        });
+        self.fresh.extend_from_slice(&self.base);
+        for c in changed.iter().map(|&k| &table.cells[k]) {
+            if c.rowspan == 1 && c.row < table.rows {
+                self.fresh[c.row] = rows.base(c.row, |i| lines_of(next, i));
+            }
+        }
+        let fresh = &self.fresh;
+        let height = Self::height((rows, true), &mut self.heights, next, |r| fresh[r]);
         Self::total(height, faults, inside)
     }
 }
@@ -1582,6 +1637,50 @@ mod tests {
     /// The 2021 table 三's 37-character label in a 73.5 pt measure at 五号, as its column once
     /// gave it: greedy lines end `…政府信息公开申/请`, and a narrower measure runs into 、's
     /// 避头尾 and needs more lines, so only a tighter setting frees it.
+    /// Cells that break alike share their states; a different text, tracking or inset does not.
+    #[test]
+    fn cells_alike_share_their_states_and_only_those() {
+        let style = crate::style::load("gbt9704", std::path::Path::new(".")).unwrap();
+        let mut book = FontBook::new(crate::fonts::find_font_dir(None).unwrap(), false);
+        let chains = table_chains(&style, &mut book);
+        let fonts = table_fonts(&style, &chains);
+        let cell = |text: &str, tracking: f32, inset: f32| {
+            let source = Cell {
+                row: 0,
+                col: 0,
+                rowspan: 1,
+                colspan: 1,
+                text: text.into(),
+                kind: CellKind::Data,
+                pos: SourcePos::default(),
+            };
+            let prepared = prepare_cell(&source, &fonts, &book, 10.5, tracking, "a test").unwrap();
+            LaidCell {
+                row: 0,
+                col: 0,
+                rowspan: 1,
+                colspan: 1,
+                kind: CellKind::Data,
+                words: text::word_boundaries(&prepared.text, &[]),
+                prepared,
+                lines: Vec::new(),
+                align: Align::Center,
+                inset,
+            }
+        };
+        let t = fonts.tracking;
+        let cells = [
+            cell("政府信息公开", t, 0.0),
+            cell("0", t, 0.0),
+            cell("政府信息公开", t, 0.0),
+            cell("政府信息公开", t - TRACKING_STEP, 0.0),
+            cell("政府信息公开", t, 5.25),
+            cell("0", t, 0.0),
+            cell("政府信息", t, 0.0),
+        ];
+        assert_eq!(alike_cells(&cells), [0, 1, 0, 3, 4, 1, 6]);
+    }
+
     #[test]
     fn a_label_no_narrower_measure_frees_is_set_tighter_in_whole_twips() {
         let style = crate::style::load("gbt9704", std::path::Path::new(".")).unwrap();
