@@ -589,6 +589,17 @@ fn a_table_at_the_cell_limit_builds() {
 }
 
 #[test]
+fn fifty_thousand_one_line_paragraphs() {
+    // More paragraphs than 2 000 pages have lines: only those up to the limit are laid out,
+    // and the error is at the paragraph that begins page 2 001 (22 lines a page).
+    let mut yaml = String::from("title: 标题\ndate: 2025-01-20\nbody:\n");
+    for i in 0..50_000 {
+        yaml.push_str(&format!("  - 第{i}段政府信息公开工作稳步推进。\n"));
+    }
+    generated("many-paragraphs", yaml.as_bytes());
+}
+
+#[test]
 fn a_table_of_wrapping_labels_past_the_page_limit() {
     // 40 000 rows of five 8-character labels that wrap: 200 000 cells for the width search
     // (9.5 s and 1.8 GB when it kept every cell's state at every width, and longer when each
