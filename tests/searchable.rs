@@ -136,3 +136,51 @@ fn the_gongwen_parts_read_as_typed() {
         }
     }
 }
+
+/// Combining marks print and read as typed: one the base character's font has (`e` + U+0301
+/// in the Latin face) is set by that font; one it lacks (U+0301 over a Han character) comes
+/// from another font, drawn back over its base rather than over the next character, and the
+/// line carries its text as an ActualText, so that extractors read the mark with its base.
+/// A glyph of two texts (`é` shaped from `e` + U+0301 and typed as `é`) gets krilla's own
+/// ActualText, which inside the line's would be nested: it is taken out.
+#[test]
+fn combining_marks_print_over_their_base_and_read_as_typed() {
+    let line = "政\u{301}府信息公开e\u{301}té。一\u{300}二\u{304}";
+    let yaml = format!("title: 测试\nissuer: 某某局\ndate: 2024-01-20\nbody:\n  - \"{line}\"\n");
+    let (dir, input) = write_temp("marks.yaml", &yaml);
+    let out = gongwen(&["build", input.to_str().unwrap(), "-o", dir.path().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc = read_pdf(&dir.path().join("marks.pdf"));
+    let page = &doc.pages[0];
+    let honoured = extracted_text(page, true);
+    assert!(honoured.contains(line), "{honoured}");
+    for a in &page.actual_texts {
+        assert!(a.same_state_at_end, "“{}” ends in another state", a.text);
+    }
+    assert!(
+        page.actual_texts.iter().any(|a| a.text == line),
+        "{:?}",
+        page.actual_texts
+    );
+    // Each mark from another font starts within its base's advance.
+    let chars = &page.chars;
+    let mut foreign = 0;
+    for (k, c) in chars.iter().enumerate().skip(1) {
+        let base = &chars[k - 1];
+        if c.text.chars().all(|ch| ('\u{300}'..='\u{36F}').contains(&ch)) && c.font != base.font {
+            foreign += 1;
+            assert!(
+                base.x0 <= c.x0 && c.x0 < base.x1,
+                "“{}” at {} not over “{}” ({}–{})",
+                c.text,
+                c.x0,
+                base.text,
+                base.x0,
+                base.x1
+            );
+        }
+    }
+    assert_eq!(foreign, 3, "{chars:?}");
+    // `e` + U+0301 is one font's work: no glyph of its own for the mark there.
+    assert!(!chars.iter().any(|c| c.text == "\u{301}" && c.font.contains("Termes")));
+}

@@ -117,6 +117,14 @@ impl Face {
         Some(bb.y_max as f32 / self.units_per_em)
     }
 
+    /// A glyph's outline's box from its origin, in em: left, bottom, right, top (y up).
+    pub fn ink_box_em(&self, glyph: u16) -> Option<[f32; 4]> {
+        let bb = self
+            .parsed()?
+            .glyph_bounding_box(rustybuzz::ttf_parser::GlyphId(glyph))?;
+        Some([bb.x_min, bb.y_min, bb.x_max, bb.y_max].map(|v| f32::from(v) / self.units_per_em))
+    }
+
     /// A glyph's advance as the font gives it, in em (what a PDF reader takes as the glyph's
     /// width when it looks for gaps between glyphs).
     pub fn advance_em(&self, glyph: u16) -> Option<f32> {

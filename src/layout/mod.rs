@@ -1331,10 +1331,14 @@ fn off_the_page(doc: &Document, style: &Style, pages: &[Page]) -> Option<LayoutE
         }
         // Two texts on one line that run into each other (a long 签发人 over the 发文字号, a
         // long 印发机关 over the 印发日期) print neither legibly.
+        // Combining marks (a run of them in a fallback font, after a character of another) are
+        // drawn over the character before them by design.
         let mut spans: Vec<(f32, f32, f32, &GlyphRun)> = page
             .runs
             .iter()
-            .filter(|r| !r.text.trim().is_empty())
+            .filter(|r| {
+                !r.text.trim().is_empty() && !r.text.chars().all(unicode_normalization::char::is_combining_mark)
+            })
             .map(|r| (r.baseline, r.x, r.x + r.width(), r))
             .collect();
         spans.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));

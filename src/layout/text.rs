@@ -72,7 +72,13 @@ pub fn prepare(
     // Segment into maximal runs of one font and one weight.
     let mut segments: Vec<(Range<usize>, FontId, bool)> = Vec::new();
     for (i, c) in text.char_indices() {
-        let font = match chains.pick(book, c) {
+        // A combining mark stays in its base character's font when that font has it, so that
+        // the font places it (`e` + U+0301 in the Latin face, not the Han one's accent).
+        let base_font = segments
+            .last()
+            .map(|(_, f, _)| *f)
+            .filter(|&f| unicode_normalization::char::is_combining_mark(c) && book.face(f).has_char(c));
+        let font = match base_font.or_else(|| chains.pick(book, c)) {
             Some(f) => f,
             None if c.is_whitespace() => chains.latin[0],
             None => {
@@ -138,6 +144,7 @@ pub fn prepare(
         }
     }
     add_han_latin_spacing(&text, &mut clusters, role.size);
+    centre_foreign_marks(book, &text, &mut clusters, role.size);
     Ok(Prepared {
         text,
         clusters,
@@ -145,6 +152,62 @@ pub fn prepare(
         tracking,
         opportunities: OnceLock::new(),
     })
+}
+
+/// Whether the cluster is combining marks alone (in a font other than their base's).
+pub fn is_marks_alone(text: &str, c: &Cluster) -> bool {
+    text[c.range.clone()]
+        .chars()
+        .all(unicode_normalization::char::is_combining_mark)
+}
+
+/// Combining marks the base character's font does not have (U+0301 over a Han character) come
+/// from another font as a cluster of their own: they take no width and are drawn centred over
+/// the base character's glyphs and clear of them (above, or below for a mark below), as a font
+/// would attach them, not after the base over the next character at a Latin letter's height.
+fn centre_foreign_marks(book: &FontBook, text: &str, clusters: &mut [Cluster], size: f32) {
+    /// Between the base's outline and the mark's, in em.
+    const GAP: f32 = 0.05;
+    for i in 1..clusters.len() {
+        if !is_marks_alone(text, &clusters[i]) || clusters[i].font == clusters[i - 1].font {
+            continue;
+        }
+        let base = &clusters[i - 1];
+        let base_advance: f32 = base.glyphs.iter().map(|g| g.advance).sum();
+        // From the pen after the base back to its glyphs' centre.
+        let back = base.width - base_advance / 2.0;
+        let base_face = book.face(base.font);
+        let (mut top, mut bottom) = (f32::MIN, f32::MAX);
+        for g in &base.glyphs {
+            if let Some([_, y0, _, y1]) = base_face.ink_box_em(g.id) {
+                top = top.max(y1 * size + g.y_offset);
+                bottom = bottom.min(y0 * size + g.y_offset);
+            }
+        }
+        let face = book.face(clusters[i].font);
+        for g in &mut clusters[i].glyphs {
+            let Some([x0, y0, x1, y1]) = face.ink_box_em(g.id) else {
+                continue;
+            };
+            g.x_offset = -back - (x0 + x1) / 2.0 * size;
+            if top > bottom {
+                let above = y0 + y1 > 0.0;
+                g.y_offset = if above {
+                    (top + GAP * size - y0 * size).max(0.0)
+                } else {
+                    (bottom - GAP * size - y1 * size).min(0.0)
+                };
+                // Stacked marks go on outwards.
+                if above {
+                    top = g.y_offset + y1 * size;
+                } else {
+                    bottom = g.y_offset + y0 * size;
+                }
+            }
+            g.advance = 0.0;
+        }
+        clusters[i].width = 0.0;
+    }
 }
 
 /// Space between a Han character and a Latin letter or digit (either order), as a fraction of
@@ -409,7 +472,9 @@ pub fn place_line(
             let gaps: Vec<usize> = (0..clusters.len() - 1)
                 .filter(|&i| {
                     let (a, b) = (&clusters[i], &clusters[i + 1]);
-                    a.wide || b.wide || a.space || b.space
+                    // Never between a character and the marks drawn over it.
+                    let marks_over = b.width == 0.0 && is_marks_alone(&p.text, b);
+                    (a.wide || b.wide || a.space || b.space) && !marks_over
                 })
                 .collect();
             let gaps: Vec<usize> = if gaps.is_empty() {

@@ -373,8 +373,10 @@ fn rewrite_content(body: &[u8], artifact_texts: &[Option<String>]) -> Option<Vec
         _ => return None,
     };
     let wrapped = super::spans::artifact_actual_texts(&content, artifact_texts);
-    let unchanged = wrapped.is_none();
     let content = wrapped.as_deref().unwrap_or(&content);
+    let flat = super::spans::without_nested_actual_texts(content);
+    let unchanged = wrapped.is_none() && flat.is_none();
+    let content = flat.as_deref().unwrap_or(content);
     let rewritten = super::spans::one_state_per_actual_text(content);
     if rewritten.is_none() && unchanged {
         return compressed_stream(body);

@@ -100,6 +100,114 @@ pub fn artifact_actual_texts(content: &[u8], texts: &[Option<String>]) -> Option
     next.next().is_none().then(|| out.join(&b'\n'))
 }
 
+/// The content stream without the marked-content sequences with an /ActualText that sit inside
+/// another with one: krilla gives a glyph an ActualText of its own where its text differs from
+/// the one its font's ToUnicode map gives it (`e` + U+0301 shaped into the glyph of `é`), and
+/// inside a line's ActualText that one is redundant (the outer replaces all it holds), while
+/// poppler, meeting the inner `EMC`, lost the line's text. Only their `BDC` and `EMC` go; what
+/// they draw stays. `None` when there are none.
+pub fn without_nested_actual_texts(content: &[u8]) -> Option<Vec<u8>> {
+    // Nesting takes two.
+    content.windows(11).filter(|w| *w == b"/ActualText").nth(1)?;
+    let regular = |b: u8| !b.is_ascii_whitespace() && !b"()<>[]{}/%".contains(&b);
+    let mut removed: Vec<std::ops::Range<usize>> = Vec::new();
+    // Open sequences: whether each has an ActualText, and whether its BDC was removed.
+    let mut open: Vec<(bool, bool)> = Vec::new();
+    let (mut i, mut dict_depth, mut tag_start) = (0, 0usize, 0);
+    while i < content.len() {
+        match content[i] {
+            b'(' => {
+                // A literal string: balanced parentheses, backslash escapes.
+                let mut depth = 0usize;
+                while i < content.len() {
+                    match content[i] {
+                        b'\\' => i += 1,
+                        b'(' => depth += 1,
+                        b')' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'<' if content.get(i + 1) == Some(&b'<') => {
+                dict_depth += 1;
+                i += 2;
+            }
+            b'<' => {
+                i += content[i..]
+                    .iter()
+                    .position(|&b| b == b'>')
+                    .map_or(content.len(), |k| k + 1)
+            }
+            b'>' if content.get(i + 1) == Some(&b'>') => {
+                dict_depth = dict_depth.saturating_sub(1);
+                i += 2;
+            }
+            b'%' => {
+                i += content[i..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .unwrap_or(content.len() - i)
+            }
+            b'/' => {
+                if dict_depth == 0 {
+                    tag_start = i;
+                }
+                i += 1;
+                while i < content.len() && regular(content[i]) {
+                    i += 1;
+                }
+            }
+            b if regular(b) => {
+                let start = i;
+                while i < content.len() && regular(content[i]) {
+                    i += 1;
+                }
+                if dict_depth > 0 {
+                    continue;
+                }
+                match &content[start..i] {
+                    b"BDC" => {
+                        let has = content[tag_start..i].windows(11).any(|w| w == b"/ActualText");
+                        let inner = has && open.iter().any(|&(outer, _)| outer);
+                        if inner {
+                            removed.push(tag_start..i);
+                        }
+                        open.push((has, inner));
+                    }
+                    b"BMC" => open.push((false, false)),
+                    b"EMC" => {
+                        if let Some((_, true)) = open.pop() {
+                            // An EMC on a line of its own goes with its line.
+                            let own_line = start > 0 && content[start - 1] == b'\n' && content.get(i) == Some(&b'\n');
+                            removed.push(start..i + usize::from(own_line));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    if removed.is_empty() {
+        return None;
+    }
+    let mut out = Vec::with_capacity(content.len());
+    let mut from = 0;
+    for r in removed {
+        out.extend_from_slice(&content[from..r.start]);
+        from = r.end;
+    }
+    out.extend_from_slice(&content[from..]);
+    Some(out)
+}
+
 fn is_actual_text_span(item: &[u8]) -> bool {
     item.starts_with(b"/Span<<") && item.ends_with(b"BDC") && item.windows(11).any(|w| w == b"/ActualText")
 }
@@ -192,6 +300,25 @@ mod tests {
             artifact_actual_texts(before.as_bytes(), &[None, Some("x".into())]),
             None
         );
+    }
+
+    #[test]
+    fn an_actual_text_inside_another_loses_its_marks_and_keeps_its_glyphs() {
+        let before = format!(
+            "/Span<</MCID 1/ActualText<FEFF00650301>>>BDC\n{M}\nBT 0 Tr/f3 16 Tf 1 0 0 -1 208 183 Tm[<0001>15.6<0002>]TJ\
+             /Span<</ActualText<feff00e9>>>BDC 0 Tr/f3 16 Tf 1 0 0 -1 219 183 Tm<0001>Tj\nEMC\nET\nQ\nEMC\n\
+             /Span<</ActualText<FEFF0031>>>BDC\n{M}\nBT (a\\)EMC \\(x) Tj ET\nQ\nEMC"
+        );
+        let after = without_nested_actual_texts(before.as_bytes()).expect("rewritten");
+        let expected = format!(
+            "/Span<</MCID 1/ActualText<FEFF00650301>>>BDC\n{M}\nBT 0 Tr/f3 16 Tf 1 0 0 -1 208 183 Tm[<0001>15.6<0002>]TJ \
+             0 Tr/f3 16 Tf 1 0 0 -1 219 183 Tm<0001>Tj\nET\nQ\nEMC\n\
+             /Span<</ActualText<FEFF0031>>>BDC\n{M}\nBT (a\\)EMC \\(x) Tj ET\nQ\nEMC"
+        );
+        assert_eq!(String::from_utf8(after).unwrap(), expected);
+        // Side by side, not nested: left alone.
+        let side = "/Span<</ActualText<FEFF0031>>>BDC\nEMC\n/Span<</ActualText<FEFF0032>>>BDC\nEMC";
+        assert_eq!(without_nested_actual_texts(side.as_bytes()), None);
     }
 
     #[test]
