@@ -262,3 +262,40 @@ fn numbers_as_column_headings_of_a_tree_are_headings() {
         assert!(words.iter().any(|w| w.text == text), "{text} not printed");
     }
 }
+
+/// A line break typed in a cell (`\n`, or `\L`) ends the line there in the PDF, as the DOCX
+/// starts a paragraph there; a line of one character it leaves is as typed, not a stranded
+/// label that the widths would have to free. A paragraph's line breaks run on.
+#[test]
+fn a_line_break_typed_in_a_cell_breaks_the_line_in_both_files() {
+    let yaml = "title: 测试\nissuer: 某某局\ndate: 2024-01-20\nbody:\n  - \"第一行\\n第二行\"\n  - table:\n      rows:\n        - [项目, \"申请\\n数量\", \"甲\\L乙\"]\n        - [合计, 12, 3]\n";
+    let (dir, input) = write_temp("breaks.yaml", yaml);
+    let out = dir.path().join("out");
+    let run = gongwen(&["build", input.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let pdf = read_pdf(&out.join("breaks.pdf"));
+    let lines: Vec<String> = pdf::upright_lines(&pdf.pages[0], 1.5)
+        .into_iter()
+        .map(|l| squash(&l.text))
+        .collect();
+    assert!(lines.iter().any(|l| l == "第一行第二行"), "{lines:?}");
+    let top_of = |text: &str| {
+        let c = pdf.pages[0]
+            .chars
+            .iter()
+            .find(|c| c.text == text)
+            .unwrap_or_else(|| panic!("no {text}"));
+        (c.x0, c.baseline)
+    };
+    for (above, below) in [("申", "数"), ("甲", "乙")] {
+        let (a, b) = (top_of(above), top_of(below));
+        assert!(
+            (a.0 - b.0).abs() < 0.5 && b.1 > a.1 + 5.0,
+            "{above} at {a:?}, {below} at {b:?}"
+        );
+    }
+    let xml = docx_part(&out.join("breaks.docx"), "word/document.xml");
+    for line in ["申请", "数量", "甲", "乙"] {
+        assert!(xml.contains(&format!("<w:t>{line}</w:t></w:r></w:p>")), "{line}");
+    }
+}

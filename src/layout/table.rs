@@ -446,11 +446,21 @@ fn break_fault(c: &LaidCell, lines: &[Range<usize>]) -> u8 {
     if lines.len() < 2 {
         return CLEAN;
     }
-    let worst = lines.iter().map(fault).max().unwrap_or(CLEAN);
-    let inside_word = lines[1..].iter().any(|l| {
-        let at = c.prepared.clusters.get(l.start).map_or(0, |k| k.range.start);
-        !c.words.get(at).copied().unwrap_or(true)
-    });
+    // A line the clerk ended, from a break typed or the start to one typed or the end, is as
+    // typed: one character alone there is no fault.
+    let wrapped = |l: &&Range<usize>| {
+        let from_break = l.start == 0 || text::is_forced_break(&c.prepared, l.start - 1);
+        let to_break = l.end >= c.prepared.clusters.len() || text::is_forced_break(&c.prepared, l.end);
+        !(from_break && to_break)
+    };
+    let worst = lines.iter().filter(wrapped).map(fault).max().unwrap_or(CLEAN);
+    let inside_word = lines[1..]
+        .iter()
+        .filter(|l| !text::is_forced_break(&c.prepared, l.start.wrapping_sub(1)))
+        .any(|l| {
+            let at = c.prepared.clusters.get(l.start).map_or(0, |k| k.range.start);
+            !c.words.get(at).copied().unwrap_or(true)
+        });
     if worst == CLEAN && inside_word {
         INSIDE_WORD
     } else {

@@ -248,8 +248,13 @@ pub fn break_lines(p: &Prepared, first_width: f32, width: f32, compress: Compres
         let mut x = 0.0;
         let mut last_break = None;
         let mut end = n;
+        let mut forced = false;
         for i in start..n {
             let c = &p.clusters[i];
+            if is_forced_break(p, i) {
+                (end, forced) = (i, true);
+                break;
+            }
             if i > start && allowed[c.range.start] {
                 last_break = Some(i);
             }
@@ -282,11 +287,24 @@ pub fn break_lines(p: &Prepared, first_width: f32, width: f32, compress: Compres
         }
         lines.push(start..end);
         start = end;
+        if forced {
+            // The line the clerk broke goes on after the break, as typed.
+            start += 1;
+            continue;
+        }
         while start < n && p.clusters[start].space {
             start += 1;
         }
     }
     lines
+}
+
+/// Whether cluster `i` is a line break the clerk typed (in a table cell; the YAML's `\L`
+/// arrives as one too): the line ends there, as the DOCX starts a paragraph there.
+pub fn is_forced_break(p: &Prepared, i: usize) -> bool {
+    p.clusters
+        .get(i)
+        .is_some_and(|c| p.text[c.range.clone()].starts_with('\n'))
 }
 
 /// Closing marks whose right half is blank, and opening marks whose left half is (GB/T 15834
