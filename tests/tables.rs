@@ -268,7 +268,7 @@ fn numbers_as_column_headings_of_a_tree_are_headings() {
 /// label that the widths would have to free. A paragraph's line breaks run on.
 #[test]
 fn a_line_break_typed_in_a_cell_breaks_the_line_in_both_files() {
-    let yaml = "title: 测试\nissuer: 某某局\ndate: 2024-01-20\nbody:\n  - \"第一行\\n第二行\"\n  - table:\n      rows:\n        - [项目, \"申请\\n数量\", \"甲\\L乙\"]\n        - [合计, 12, 3]\n";
+    let yaml = "title: 测试\nissuer: 某某局\ndate: 2024-01-20\nbody:\n  - \"第一行\\n第二行\"\n  - table:\n      caption: \"表1\\n各单位\"\n      rows:\n        - [项目, \"申请\\n数量\", \"甲\\L乙\"]\n        - [合计, 12, 3]\n";
     let (dir, input) = write_temp("breaks.yaml", yaml);
     let out = dir.path().join("out");
     let run = gongwen(&["build", input.to_str().unwrap(), "-o", out.to_str().unwrap()]);
@@ -279,6 +279,12 @@ fn a_line_break_typed_in_a_cell_breaks_the_line_in_both_files() {
         .map(|l| squash(&l.text))
         .collect();
     assert!(lines.iter().any(|l| l == "第一行第二行"), "{lines:?}");
+    // The caption's lines as typed, no line drawing the break.
+    assert!(
+        lines.iter().any(|l| l == "表1") && lines.iter().any(|l| l == "各单位"),
+        "{lines:?}"
+    );
+    assert!(pdf.pages[0].chars.iter().all(|c| !c.text.contains('\n')));
     let top_of = |text: &str| {
         let c = pdf.pages[0]
             .chars
@@ -295,6 +301,7 @@ fn a_line_break_typed_in_a_cell_breaks_the_line_in_both_files() {
         );
     }
     let xml = docx_part(&out.join("breaks.docx"), "word/document.xml");
+    assert!(xml.contains("<w:t>表1</w:t><w:br/><w:t>各单位</w:t>"), "the caption");
     for line in ["申请", "数量", "甲", "乙"] {
         assert!(xml.contains(&format!("<w:t>{line}</w:t></w:r></w:p>")), "{line}");
     }

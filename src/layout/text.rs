@@ -566,7 +566,8 @@ pub fn natural_width(p: &Prepared) -> f32 {
 pub fn break_title(p: &Prepared, width: f32, whole: &[&str]) -> Vec<Range<usize>> {
     let greedy = break_lines(p, width, width, Compression::Never);
     let n = greedy.len();
-    if n <= 1 || n > 4 {
+    // Lines the clerk broke (a caption's `\n`) are kept as typed.
+    if n <= 1 || n > 4 || (0..p.clusters.len()).any(|i| is_forced_break(p, i)) {
         return greedy;
     }
     let allowed = p.opportunities();
