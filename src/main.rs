@@ -797,19 +797,31 @@ fn write_text(output: Option<&Path>, text: &str) -> Result<(), u8> {
     Ok(())
 }
 
-fn import_report(input: &Path, output: Option<&Path>) -> Result<(), u8> {
-    let file = input.display().to_string();
-    if let Some(out) = output
-        && std::fs::canonicalize(out)
-            .ok()
-            .is_some_and(|o| std::fs::canonicalize(input).ok() == Some(o))
+/// A usage error (2) when `output` is one of `inputs` (the same file by any name): writing it
+/// would replace a report with what was read from it.
+fn output_not_an_input(inputs: &[PathBuf], output: Option<&Path>, what: &str) -> Result<(), u8> {
+    let Some(out) = output else {
+        return Ok(());
+    };
+    let Ok(target) = std::fs::canonicalize(out) else {
+        return Ok(());
+    };
+    if inputs
+        .iter()
+        .any(|i| std::fs::canonicalize(i).ok().as_ref() == Some(&target))
     {
         gongwen::say_err(format_args!(
-            "error: {} is the report being imported; give another file to write\n",
+            "error: {} is {what}; give another file to write\n",
             shown(out)
         ));
         return Err(2);
     }
+    Ok(())
+}
+
+fn import_report(input: &Path, output: Option<&Path>) -> Result<(), u8> {
+    let file = input.display().to_string();
+    output_not_an_input(&[input.to_path_buf()], output, "the report being imported")?;
     let bytes = read_input(input)?;
     let imported = gongwen::reports::import::import(&file, bytes).map_err(|d| report(&d.into()))?;
     for n in &imported.notes {
@@ -841,6 +853,7 @@ fn read_numbers(inputs: &[PathBuf]) -> Result<Vec<gongwen::reports::numbers::Rep
 }
 
 fn export_numbers(inputs: &[PathBuf], json: bool, output: Option<&Path>) -> Result<(), u8> {
+    output_not_an_input(inputs, output, "one of the reports being exported")?;
     let reports = read_numbers(inputs)?;
     for r in &reports {
         for v in &r.violations {
@@ -856,6 +869,7 @@ fn export_numbers(inputs: &[PathBuf], json: bool, output: Option<&Path>) -> Resu
 }
 
 fn sum_reports(inputs: &[PathBuf], office: &str, output: Option<&Path>) -> Result<(), u8> {
+    output_not_an_input(inputs, output, "one of the reports being added up")?;
     let reports = read_numbers(inputs)?;
     let out_file = output.map_or("(summary)".to_string(), |p| p.display().to_string());
     let folders = gongwen::input::Folders::of_input(output.and_then(Path::parent).unwrap_or(Path::new("")));

@@ -467,3 +467,34 @@ fn blanks_stay_blank_in_export_and_sum() {
     let text = std::fs::read_to_string(&sum).unwrap();
     assert!(text.contains("  security: [~, 4, ~, ~, ~, ~, ~]\n"), "{text}");
 }
+
+/// `sum`, `export` and `import` never write over a report they read (by any name): a usage
+/// error, and the report stays as it was.
+#[test]
+fn no_command_writes_over_a_report_it_reads() {
+    let (dir, land, water) = two_offices();
+    let before = std::fs::read(&water).unwrap();
+    let other_name = dir.path().join(".").join("water.yaml");
+    for args in [
+        vec![
+            "sum",
+            land.to_str().unwrap(),
+            water.to_str().unwrap(),
+            "-o",
+            other_name.to_str().unwrap(),
+        ],
+        vec![
+            "export",
+            land.to_str().unwrap(),
+            water.to_str().unwrap(),
+            "-o",
+            water.to_str().unwrap(),
+        ],
+        vec!["import", water.to_str().unwrap(), "-o", other_name.to_str().unwrap()],
+    ] {
+        let o = gongwen(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("give another file to write"), "{}", stderr(&o));
+        assert_eq!(std::fs::read(&water).unwrap(), before, "{args:?}");
+    }
+}
