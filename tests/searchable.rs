@@ -184,3 +184,56 @@ fn combining_marks_print_over_their_base_and_read_as_typed() {
     // `e` + U+0301 is one font's work: no glyph of its own for the mark there.
     assert!(!chars.iter().any(|c| c.text == "\u{301}" && c.font.contains("Termes")));
 }
+
+/// Invisible format characters pasted with text (zero width space and joiners, word joiner,
+/// soft hyphen, variation selectors as in `☎️`, a byte order mark) print as nothing, move no
+/// character, and stay in the text; the byte order mark is the word joiner Unicode has in its
+/// place, since PDF/A allows no U+FEFF in a PDF's text.
+#[test]
+fn invisible_format_characters_print_as_nothing_and_stay_in_the_text() {
+    let typed = "\u{200B}政府\u{200D}信息\u{AD}公开abc\u{200C}def，电话☎\u{FE0F}：0471\u{FEFF}1234。\u{2060}";
+    let plain: String = typed
+        .chars()
+        .filter(|c| {
+            !matches!(
+                c,
+                '\u{200B}'..='\u{200D}' | '\u{AD}' | '\u{FE0F}' | '\u{FEFF}' | '\u{2060}'
+            )
+        })
+        .collect();
+    let build = |name: &str, line: &str| {
+        let yaml = format!(
+            "title: 测试\nissuer: 某某局\ndate: 2024-01-20\nbody:\n  - \"{line}\"\n  - table:\n      rows:\n        - [\"{line}\", 乙]\n"
+        );
+        let (dir, input) = write_temp(&format!("{name}.yaml"), &yaml);
+        let out = gongwen(&["build", input.to_str().unwrap(), "-o", dir.path().to_str().unwrap()]);
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        let pdf = read_pdf(&dir.path().join(format!("{name}.pdf")));
+        let docx = docx_part(&dir.path().join(format!("{name}.docx")), "word/document.xml");
+        (dir, pdf, docx)
+    };
+    let (_a, with, docx) = build("with", typed);
+    let (_b, without, _) = build("without", &plain);
+    let expected = typed.replace('\u{FEFF}', "\u{2060}");
+    let honoured = extracted_text(&with.pages[0], true);
+    assert!(honoured.contains(&expected), "{honoured:?}");
+    assert!(docx.contains(&expected), "the DOCX keeps them");
+    // Every visible character where it is without them.
+    let places = |pdf: &common::pdf::Pdf| -> Vec<(String, i64, i64)> {
+        pdf.pages[0]
+            .chars
+            .iter()
+            .filter(|c| !c.text.trim().is_empty())
+            .map(|c| {
+                let visible: String = c.text.chars().filter(|ch| plain.contains(*ch)).collect();
+                (
+                    visible,
+                    (c.x0 * 100.0).round() as i64,
+                    (c.baseline * 100.0).round() as i64,
+                )
+            })
+            .filter(|(v, ..)| !v.is_empty())
+            .collect()
+    };
+    assert_eq!(places(&with), places(&without));
+}

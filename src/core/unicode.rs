@@ -21,6 +21,19 @@ pub fn is_wide(c: char) -> bool {
 }
 
 /// Han ideographs (CJK Unified, Extension A and B+, compatibility) and 〇.
+/// Invisible format characters that text pasted from the web, Word or a phone carries and
+/// that print as nothing: zero width space, joiners, word joiner, byte order mark, soft
+/// hyphen, combining grapheme joiner, variation selectors (`☎` + U+FE0F), Mongolian
+/// variation selectors. They are kept in the text (the PDF's, the DOCX's) and take no room.
+/// Bidirectional controls are not among them: they reorder what a reader shows.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c as u32,
+        0x00AD | 0x034F | 0x180B..=0x180F | 0x200B..=0x200D | 0x2060..=0x2064 | 0xFE00..=0xFE0F | 0xFEFF
+            | 0xE0100..=0xE01EF
+    )
+}
+
 pub fn is_han(c: char) -> bool {
     let cp = c as u32;
     (0x3400..=0x9FFF).contains(&cp) || (0xF900..=0xFAFF).contains(&cp) || (0x20000..=0x3FFFD).contains(&cp) || c == '〇'

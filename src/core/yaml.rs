@@ -493,9 +493,17 @@ impl Converter<'_> {
                         .unwrap_or(pos);
                     return Err(unprintable_error(self.file, at, c));
                 }
-                // A line or paragraph separator (`\L`, `\P`) is a line break, as `\n` is.
-                if t.contains(['\u{2028}', '\u{2029}']) {
-                    Value::Str(t.replace(['\u{2028}', '\u{2029}'], "\n"))
+                // A line or paragraph separator (`\L`, `\P`) is a line break, as `\n` is. A
+                // zero width no-break space (U+FEFF, a byte order mark inside pasted text) is
+                // the word joiner Unicode has in its place (U+2060): PDF/A allows no U+FEFF in
+                // a PDF's text.
+                let t = if t.contains(['\u{2028}', '\u{2029}']) {
+                    t.replace(['\u{2028}', '\u{2029}'], "\n")
+                } else {
+                    t
+                };
+                if t.contains('\u{FEFF}') {
+                    Value::Str(t.replace('\u{FEFF}', "\u{2060}"))
                 } else {
                     Value::Str(t)
                 }

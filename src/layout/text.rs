@@ -74,10 +74,13 @@ pub fn prepare(
     for (i, c) in text.char_indices() {
         // A combining mark stays in its base character's font when that font has it, so that
         // the font places it (`e` + U+0301 in the Latin face, not the Han one's accent).
+        // An invisible format character goes with the text before it, whatever font has it.
+        let invisible = crate::core::unicode::is_invisible_format(c);
         let base_font = segments
             .last()
             .map(|(_, f, _)| *f)
-            .filter(|&f| unicode_normalization::char::is_combining_mark(c) && book.face(f).has_char(c));
+            .filter(|&f| invisible || unicode_normalization::char::is_combining_mark(c) && book.face(f).has_char(c));
+        let base_font = base_font.or_else(|| invisible.then(|| chains.pick(book, ' ')).flatten());
         let font = match base_font.or_else(|| chains.pick(book, c)) {
             Some(f) => f,
             None if c.is_whitespace() => chains.latin[0],
@@ -113,7 +116,23 @@ pub fn prepare(
     let mut clusters = Vec::new();
     for (range, font, bold) in segments {
         let piece = &text[range.clone()];
-        let glyphs = fonts::shape(book.face(font), piece, role.size);
+        // Invisible format characters are not shaped: each goes with the cluster before it
+        // (the first cluster takes those before it), drawn as nothing.
+        let (visible, at) = without_invisibles(piece);
+        let glyphs = fonts::shape(book.face(font), &visible, role.size);
+        if glyphs.is_empty() && visible.is_empty() {
+            clusters.push(Cluster {
+                range,
+                font,
+                bold,
+                glyphs: Vec::new(),
+                width: 0.0,
+                wide: false,
+                space: false,
+                space_after: 0.0,
+            });
+            continue;
+        }
         let mut i = 0;
         while i < glyphs.len() {
             let cl = glyphs[i].cluster;
@@ -122,12 +141,14 @@ pub fn prepare(
                 j += 1;
             }
             let next_start = if j < glyphs.len() {
-                glyphs[j].cluster
+                at[glyphs[j].cluster.min(visible.len())]
             } else {
                 piece.len()
             };
-            let (start, end) = (range.start + cl, range.start + next_start.max(cl));
-            let first = text[start..].chars().next().unwrap_or(' ');
+            let own_start = at[cl.min(visible.len())];
+            let first = text[range.start + own_start..].chars().next().unwrap_or(' ');
+            let cluster_start = if i == 0 { 0 } else { own_start };
+            let (start, end) = (range.start + cluster_start, range.start + next_start.max(own_start));
             let gl: Vec<_> = glyphs[i..j].to_vec();
             let width = gl.iter().map(|g| g.advance + tracking).sum();
             clusters.push(Cluster {
@@ -143,6 +164,7 @@ pub fn prepare(
             i = j;
         }
     }
+    let mut clusters = with_invisibles_joined(&text, clusters);
     add_han_latin_spacing(&text, &mut clusters, role.size);
     centre_foreign_marks(book, &text, &mut clusters, role.size);
     Ok(Prepared {
@@ -152,6 +174,58 @@ pub fn prepare(
         tracking,
         opportunities: OnceLock::new(),
     })
+}
+
+/// `piece` without its invisible format characters, and for each byte offset of that (and its
+/// end) the offset in `piece`.
+fn without_invisibles(piece: &str) -> (std::borrow::Cow<'_, str>, Vec<usize>) {
+    use crate::core::unicode::is_invisible_format;
+    if !piece.chars().any(is_invisible_format) {
+        return (piece.into(), (0..=piece.len()).collect());
+    }
+    let mut visible = String::with_capacity(piece.len());
+    let mut at = Vec::with_capacity(piece.len() + 1);
+    for (i, c) in piece.char_indices().filter(|&(_, c)| !is_invisible_format(c)) {
+        visible.push(c);
+        at.extend(i..i + c.len_utf8());
+    }
+    at.push(piece.len());
+    (visible.into(), at)
+}
+
+/// The clusters with each one of invisible format characters alone (`crate::core::unicode::
+/// is_invisible_format`) joined to the cluster before it in the same font: drawn as nothing
+/// and taking no room, so that a zero width space or a variation selector changes neither the
+/// widths nor whether the line sits on the character grid. Those at the start go with the
+/// first cluster after them; one after a cluster in another font is a cluster of no width.
+fn with_invisibles_joined(text: &str, clusters: Vec<Cluster>) -> Vec<Cluster> {
+    let mut out: Vec<Cluster> = Vec::with_capacity(clusters.len());
+    // Invisibles at the start, joined to the first cluster after them.
+    let mut leading: Option<Range<usize>> = None;
+    for mut c in clusters {
+        if text[c.range.clone()]
+            .chars()
+            .all(crate::core::unicode::is_invisible_format)
+        {
+            c.glyphs.clear();
+            match out.last_mut() {
+                Some(before) if before.font == c.font && before.range.end == c.range.start => {
+                    before.range.end = c.range.end;
+                }
+                Some(_) => {
+                    c.width = 0.0;
+                    out.push(c);
+                }
+                None => leading = Some(leading.map_or(c.range.clone(), |l| l.start..c.range.end)),
+            }
+            continue;
+        }
+        if let Some(l) = leading.take().filter(|l| l.end == c.range.start) {
+            c.range.start = l.start;
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Whether the cluster is combining marks alone (in a font other than their base's).

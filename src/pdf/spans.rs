@@ -218,7 +218,15 @@ fn shared_state(open: &[u8], body: &[&[u8]]) -> Option<Vec<Vec<u8>>> {
     let mut matrix: Option<&[u8]> = None;
     let mut lines: Vec<Vec<u8>> = Vec::with_capacity(body.len() + 4);
     let mut depth = 0;
+    // Inside a text object: its lines go on with more of its operators (krilla's glyph
+    // ActualTexts, taken out by `without_nested_actual_texts`, leave their lines there).
+    let mut in_text = false;
     for &line in body {
+        if in_text && depth == 1 {
+            lines.push(line.to_vec());
+            in_text = line != b"ET";
+            continue;
+        }
         if line == b"Q" {
             depth -= 1;
             if depth != 0 {
@@ -235,8 +243,9 @@ fn shared_state(open: &[u8], body: &[&[u8]]) -> Option<Vec<Vec<u8>>> {
             if end < line.len() {
                 lines.push(line[end..].to_vec());
             }
-        } else if depth == 1 && (line.starts_with(b"BT ") || line == b"ET") {
+        } else if depth == 1 && line.starts_with(b"BT ") {
             lines.push(line.to_vec());
+            in_text = !line.ends_with(b" ET");
         } else {
             return None;
         }
