@@ -306,3 +306,60 @@ fn a_line_break_typed_in_a_cell_breaks_the_line_in_both_files() {
         assert!(xml.contains(&format!("<w:t>{line}</w:t></w:r></w:p>")), "{line}");
     }
 }
+
+/// Text ending in a table of two body rows, after a heading, whose 落款 would stand alone on
+/// the next page: the heading and the table go there whole with it (two rows cannot be split
+/// with two left under the header), and the DOCX keeps every row with the 署名.
+#[test]
+fn a_short_table_ending_the_text_goes_whole_to_a_stranded_signature() {
+    let filler = "  - 这是用于填充页面的正文段落，内容没有实际意义，只是为了让页面的行数达到要求的数量。\n".repeat(7);
+    let yaml = format!(
+        "title: 关于表格位于末尾的报告\nissuer: 某县人民政府\ndate: 2024-02-29\nbody:\n{filler}  - heading: 二、统计\n  - table:\n      rows:\n        - {{header: true, cells: [项目, 数量]}}\n        - [甲, 1]\n        - [乙, 2]\n"
+    );
+    let (dir, p) = write_temp("short.yaml", &yaml);
+    let out = gongwen(&["build", p.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = dir.path().join("short.pdf");
+    let words = words(&pdf);
+    assert_eq!(page_count(&pdf), 2);
+    let page_of = |text: &str| words.iter().find(|w| w.text.contains(text)).map(|w| w.page);
+    for text in ["某县人民政府", "二、统计", "项目", "甲", "乙"] {
+        assert_eq!(page_of(text), Some(2), "{text}");
+    }
+    let xml = docx_part(&dir.path().join("short.docx"), "word/document.xml");
+    for row in xml.split("<w:tr>").skip(1) {
+        assert!(row.contains("<w:keepNext/>"), "{row}");
+    }
+}
+
+/// However many rows a table has, its last part on a page is never one row under the repeated
+/// header: the row before the last goes with it, and the DOCX keeps the two together.
+#[test]
+fn a_table_never_ends_with_one_row_alone_on_a_page() {
+    let mut split = 0;
+    for n in 20..52 {
+        let rows: Vec<String> = (0..n).map(|i| format!("        - [第{i}项, {i}]")).collect();
+        let yaml = format!(
+            "title: 测试\nissuer: 某某局\ndate: 2024-01-20\nbody:\n  - 正文内容。\n  - table:\n      rows:\n        - {{header: true, cells: [项目, 数量]}}\n{}\n  - 结束语。\n",
+            rows.join("\n")
+        );
+        let (dir, p) = write_temp("rows.yaml", &yaml);
+        let out = gongwen(&["build", p.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let words = words(&dir.path().join("rows.pdf"));
+        let page_of = |text: &str| words.iter().find(|w| w.text == text).map(|w| w.page);
+        let (last, before) = (page_of(&format!("第{}项", n - 1)), page_of(&format!("第{}项", n - 2)));
+        assert_eq!(last, before, "{n} rows: the last row alone on page {last:?}");
+        if page_of("第0项") != last {
+            split += 1;
+        }
+        let xml = docx_part(&dir.path().join("rows.docx"), "word/document.xml");
+        let kept = |text: &str| {
+            xml.split("<w:tr>")
+                .find(|r| r.contains(&format!(">{text}<")))
+                .is_some_and(|r| r.contains("<w:keepNext/>"))
+        };
+        assert!(kept(&format!("第{}项", n - 2)), "{n} rows");
+    }
+    assert!(split > 20, "the tables did not run over a page: {split}");
+}

@@ -635,7 +635,12 @@ impl Body<'_> {
                     }
                     let next = facts.table(index);
                     let landscape = next.is_some_and(|f| f.landscape);
-                    if let Some(space) = super::table::write(&mut b.x, style, t, next, &mut b.break_pending)? {
+                    // Carried whole after the block that starts the chain (its heading); a
+                    // table that starts it has its carried rows in its facts.
+                    let within_chain = b.keep_chain && facts.carried != Some(index);
+                    if let Some(space) =
+                        super::table::write(&mut b.x, style, t, next, &mut b.break_pending, within_chain)?
+                    {
                         b.space_pending = Some(space);
                     }
                     if landscape {

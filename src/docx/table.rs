@@ -20,7 +20,7 @@ use super::styles::{TABLE_CAPTION, TABLE_HEADING, TABLE_LABEL, TABLE_TEXT};
 use super::xml::{Ind, LineRule, PPr, RPr, Spacing, Xml, half_points, twips};
 use crate::layout::TableFacts;
 use crate::layout::table::{CELL_PAD_X, CELL_PAD_Y, RULE_INNER, RULE_OUTER};
-use crate::layout::{CONTINUED_LABEL_HEIGHT, kept_with_header};
+use crate::layout::{CONTINUED_LABEL_HEIGHT, LAST_ROWS_TOGETHER, kept_with_header};
 use crate::model::{Border, CellKind, Table};
 use crate::style::Style;
 
@@ -203,11 +203,16 @@ pub(crate) fn write(
     table: &Table,
     facts: Option<&TableFacts>,
     page_break: &mut bool,
+    kept_with_next: bool,
 ) -> Result<Option<i32>, DocxError> {
     if table.rows == 0 || table.columns == 0 || table.cells.is_empty() {
         return Ok(None);
     }
-    let plan = Plan::new(table, facts, style);
+    let mut plan = Plan::new(table, facts, style);
+    // Inside the text layout carried whole to the 落款's page: every row goes with the next.
+    if kept_with_next {
+        plan.carried_rows = table.rows;
+    }
     let mut break_first_row = std::mem::take(page_break);
     if let Some(caption) = &table.caption {
         x.open("w:p", &[])?;
@@ -271,7 +276,9 @@ fn write_part(
     for (n, r) in (0..table.header_rows).chain(body.clone()).enumerate() {
         let leads = leads_in.get(r).copied().unwrap_or(false);
         let carried = r + plan.carried_rows >= table.rows && r >= table.header_rows;
-        let keep_next = carried || ((n + 1 < kept_rows || leads) && r + 1 < body.end);
+        // The table's last rows go together, as our PDF sets them.
+        let with_last = r >= table.header_rows && r + LAST_ROWS_TOGETHER >= table.rows && r + 1 < body.end;
+        let keep_next = carried || with_last || ((n + 1 < kept_rows || leads) && r + 1 < body.end);
         x.open("w:tr", &[])?;
         x.open("w:trPr", &[])?;
         let height = plan.heights.get(r).copied().unwrap_or(0.0);

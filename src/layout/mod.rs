@@ -768,28 +768,27 @@ fn carry_text_lines(
         return Ok(None);
     };
     let (carry, block) = match &regions.items[last] {
-        // A table's last two rows go, its header repeated above them, where it has three or
-        // more body rows.
+        // A table's last two rows go, its header repeated above them, where two or more stay
+        // (a table starts with its header and two rows); a shorter one goes whole, with the
+        // heading above it.
         Item::Table(t) => {
             let rows = t.table.row_heights.len();
-            if rows < t.table.header_rows + 3 {
-                return Ok(None);
+            if rows >= t.table.header_rows + 2 + CARRIED_TABLE_ROWS {
+                ((last, rows - CARRIED_TABLE_ROWS), t.block)
+            } else {
+                match heading_kept_with(regions, last) {
+                    Some(above) => above,
+                    None => ((last, 0), t.block),
+                }
             }
-            ((last, rows - CARRIED_TABLE_ROWS), t.block)
         }
         Item::Lines(b) => {
             let Some(block) = b.block else { return Ok(None) };
             let n = b.lines.len();
-            let mut carry = (last, if n >= 4 { n - 2 } else { 0 });
-            if carry.1 == 0
-                && last > regions.body_start
-                && let Item::Lines(above) = &regions.items[last - 1]
-                && above.keep_with_next
-                && above.block.is_some()
-            {
-                carry = (last - 1, 0);
+            match heading_kept_with(regions, last).filter(|_| n < 4) {
+                Some((carry, _)) => (carry, block),
+                None => ((last, if n >= 4 { n - 2 } else { 0 }), block),
             }
-            (carry, block)
         }
     };
     regions.carry = Some(carry);
@@ -799,6 +798,18 @@ fn carry_text_lines(
         return Ok(None);
     }
     Ok(Some((placed, block)))
+}
+
+/// The heading kept with item `k` (a text item just above it kept with the next), as carried
+/// whole: where it starts, and its block.
+fn heading_kept_with(regions: &Regions, k: usize) -> Option<((usize, usize), usize)> {
+    if k <= regions.body_start {
+        return None;
+    }
+    match &regions.items[k - 1] {
+        Item::Lines(above) if above.keep_with_next => Some(((k - 1, 0), above.block?)),
+        _ => None,
+    }
 }
 
 /// A heading or paragraph broken into lines of the 版心's width (the first after its indent).
@@ -1457,7 +1468,9 @@ fn place_table(tb: &LaidTableBlock, style: &Style, cur: &mut Cursor, break_befor
     // (the whole table when it is that short); the rest continues on the next pages.
     let leads_in = t.lead_in_rows();
     let needed_here = caption_h + table_start_height(t, &leads_in, limit - top - caption_h);
-    if cur.row > 0 && y_at(cur.row) + needed_here > limit + 0.01 {
+    // Carried whole to the page of a 落款 that would stand alone (`carry_text_lines`).
+    let carried_whole = break_before == Some(0);
+    if cur.row > 0 && (carried_whole || y_at(cur.row) + needed_here > limit + 0.01) {
         cur.new_page();
     }
     let mark = (cur.page_index(), cur.page().runs.len());
@@ -1509,6 +1522,12 @@ fn place_table(tb: &LaidTableBlock, style: &Style, cur: &mut Cursor, break_befor
             if k > i {
                 j = k;
             }
+        }
+        // The last row goes on with the one before it, where this part keeps its rows.
+        let least = if first_part { BODY_ROWS_KEPT_WITH_HEADER } else { 1 };
+        let earlier = total_rows.saturating_sub(LAST_ROWS_TOGETHER);
+        if j < total_rows && earlier < j && earlier >= i + least {
+            j = earlier;
         }
         let tall_row = j == i && i < total_rows;
         let bottom = if tall_row && table::can_split_row(t, i) {
@@ -1635,8 +1654,16 @@ pub fn kept_with_header(leads_in: &[bool], first_body_row: usize) -> usize {
         }
         end += 1;
     }
+    // The last row never goes on alone ([`LAST_ROWS_TOGETHER`]): then it is kept too.
+    if end + 1 == leads_in.len() {
+        end += 1;
+    }
     end
 }
+
+/// A table's last rows that stay on one page (the DOCX keeps the row before the last with
+/// it): a part of one row, under a repeated header, reads as a fragment.
+pub const LAST_ROWS_TOGETHER: usize = 2;
 
 /// Height a table needs where it starts: its header rows and its first
 /// [`BODY_ROWS_KEPT_WITH_HEADER`] body rows (all of them when it has fewer), with the rows
