@@ -128,10 +128,11 @@ impl fmt::Display for Diagnostic {
                     named.push(c);
                     writeln!(
                         f,
-                        "  = note: {} at {file}:{}:{column} is {}, an invisible character",
+                        "  = note: {} at {file}:{}:{column} is {}, {}",
                         escaped(c),
                         p.line,
-                        describe(c)
+                        describe(c),
+                        what_it_shows(c)
                     )?;
                 }
             }
@@ -143,7 +144,7 @@ impl fmt::Display for Diagnostic {
         for c in self.message.chars().chain(self.file.chars()) {
             if is_invisible(c) && c != '\n' && !named.contains(&c) && named.len() < 5 {
                 named.push(c);
-                writeln!(f, "  = note: {} is {}, an invisible character", escaped(c), describe(c))?;
+                writeln!(f, "  = note: {} is {}, {}", escaped(c), describe(c), what_it_shows(c))?;
             }
         }
         Ok(())
@@ -173,6 +174,16 @@ pub fn is_invisible(c: char) -> bool {
                 | 0xFFF0..=0xFFFB | 0xE0000..=0xE0FFF
         )
         || (0xE000..=0xF8FF).contains(&cp)
+}
+
+/// What a reader sees of a character a message shows escaped: nothing, or for a private-use
+/// character (a 造字 font's rare character), whatever glyph a font puts there.
+fn what_it_shows(c: char) -> &'static str {
+    if (0xE000..=0xF8FF).contains(&(c as u32)) {
+        "which only a font made for it (造字) can show"
+    } else {
+        "an invisible character"
+    }
 }
 
 /// `<U+001B>`: how a message shows an invisible character.

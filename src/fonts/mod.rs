@@ -421,6 +421,10 @@ impl Chains {
     pub fn pick(&self, book: &FontBook, c: char) -> Option<FontId> {
         let (first, second) = if is_latin(c) {
             (&self.latin, &self.cjk)
+        } else if is_private_use(c) {
+            // A private-use character means what its CJK font (a 造字 font) makes it: a Latin
+            // face's glyph there (TeX Gyre's accented letters at U+E000…) is another character.
+            (&self.cjk, &Vec::new())
         } else {
             (&self.cjk, &self.latin)
         };
@@ -430,6 +434,11 @@ impl Chains {
             .copied()
             .find(|&id| book.face(id).has_char(c))
     }
+}
+
+/// Whether `c` is in a private-use area (its meaning is the font's).
+fn is_private_use(c: char) -> bool {
+    matches!(c as u32, 0xE000..=0xF8FF | 0xF0000..=0xFFFFD | 0x100000..=0x10FFFD)
 }
 
 /// One shaped glyph: advance in points at the given size; `cluster` is a byte offset in the
