@@ -236,19 +236,38 @@ fn doc_no(r: &Reader, f: &Field, kind: Kind) -> Result<(), Diagnostic> {
         return Ok(());
     }
     let t = &f.text;
+    // Each help writes out the whole corrected 字号, so that following it fixes the other
+    // slips too (an IME's full-width digits, a space) instead of echoing them back.
+    let corrected = corrected_doc_no(t);
+    let write = |fallback: String| match &corrected {
+        Some(c) => format!("write `{c}`"),
+        None => fallback,
+    };
     let wrong = ['[', ']', '【', '】', '(', ')', '（', '）', '［', '］', '〖', '〗'];
     if t.contains(wrong) {
-        let fixed: String = t
-            .chars()
-            .map(|c| match c {
-                '[' | '【' | '(' | '（' | '［' | '〖' => '〔',
-                ']' | '】' | ')' | '）' | '］' | '〗' => '〕',
-                c => c,
-            })
-            .collect();
+        let fixed: String = t.chars().map(six_angle_bracket).collect();
         return Err(r
             .error(f.pos, format!("the year in 发文字号 `{t}` is in the wrong brackets"))
-            .help(format!("GB/T 9704 7.2.5 uses 六角括号 〔〕: write `{fixed}`")));
+            .help(format!(
+                "GB/T 9704 7.2.5 uses 六角括号 〔〕: {}",
+                write(format!("write `{fixed}`"))
+            )));
+    }
+    if t.contains(char::is_whitespace) {
+        return Err(r
+            .error(f.pos, format!("发文字号 `{t}` has a space in it"))
+            .help(format!(
+                "a 发文字号 is written without spaces: {}",
+                write("write 机关代字〔年份〕序号号, e.g. `某政发〔2024〕12号`".to_string())
+            )));
+    }
+    if t.contains(|c: char| ('０'..='９').contains(&c)) {
+        return Err(r
+            .error(f.pos, format!("发文字号 `{t}` has full-width digits"))
+            .help(format!(
+                "GB/T 9704 7.2.5: 年份 and 序号 are Arabic numerals in half-width digits (1, not １): {}",
+                write("write 机关代字〔年份〕序号号, e.g. `某政发〔2024〕12号`".to_string())
+            )));
     }
     let parsed = (|| {
         let (organ, rest) = t.split_once('〔')?;
@@ -275,22 +294,56 @@ fn doc_no(r: &Reader, f: &Field, kind: Kind) -> Result<(), Diagnostic> {
         Err(r
             .error(f.pos, format!("发文字号 `{t}` has 第 before its number"))
             .help(format!(
-                "GB/T 9704 7.2.5: 发文顺序号不加“第”字; write `{}`",
-                t.replacen("〕第", "〕", 1)
+                "GB/T 9704 7.2.5: 发文顺序号不加“第”字; {}",
+                write(format!("write `{}`", t.replacen("〕第", "〕", 1)))
             )))
     })?;
     if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) || number.starts_with('0') {
-        let fixed = format!("{organ}〔{year}〕{}号", number.trim_start_matches('0'));
+        // Reached without a corrected form only when the number has no digits to keep.
+        let fixed = match number.trim_start_matches('0') {
+            "" => "number the documents from 1".to_string(),
+            _ => format!("write the 序号 in digits alone, e.g. `{organ}〔{year}〕12号`"),
+        };
         return Err(r
             .error(
                 f.pos,
                 format!("the number in 发文字号 `{t}` is not a plain Arabic number"),
             )
             .help(format!(
-                "GB/T 9704 7.2.5: 顺序号用阿拉伯数字，不编虚位 (1 not 01); write `{fixed}`"
+                "GB/T 9704 7.2.5: 顺序号用阿拉伯数字，不编虚位 (1 not 01); {}",
+                write(fixed)
             )));
     }
     Ok(())
+}
+
+fn six_angle_bracket(c: char) -> char {
+    match c {
+        '[' | '【' | '(' | '（' | '［' | '〖' => '〔',
+        ']' | '】' | ')' | '）' | '］' | '〗' => '〕',
+        c => c,
+    }
+}
+
+/// The 发文字号 the clerk meant: 〔〕 for other brackets, half-width digits, no spaces, no 第
+/// and no leading zeros; `None` when even that is not a 发文字号 (no year, a number in words),
+/// so that no help proposes a form that would be refused in turn.
+fn corrected_doc_no(t: &str) -> Option<String> {
+    let s: String = t
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '０'..='９' => char::from_digit(c as u32 - '０' as u32, 10).unwrap_or(c),
+            c => six_angle_bracket(c),
+        })
+        .collect();
+    let (organ, rest) = s.split_once('〔')?;
+    let (year, rest) = rest.split_once('〕')?;
+    let number = rest.strip_suffix('号')?;
+    let number = number.strip_prefix('第').unwrap_or(number).trim_start_matches('0');
+    let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
+    (!organ.is_empty() && year.len() == 4 && digits(year) && digits(number))
+        .then(|| format!("{organ}〔{year}〕{number}号"))
 }
 
 /// The 版记's 抄送 (`cc`: organs, joined with ， and ending with 。), 印发机关 (`printer`) and
