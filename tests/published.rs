@@ -190,6 +190,26 @@ fn title_wordings_are_data_and_no_signature_keeps_the_date() {
         "清河县自然资源局2021年度政府信息公开工作报告"
     );
 
+    // A mistyped placeholder would print as typed on the first line: an error at it.
+    let typo = base.replace(
+        "year: 2021\n",
+        "year: 2021\ntitle: \"{offce}{year}年政府信息公开工作年度报告\"\n",
+    );
+    let e = load_error(&typo).to_string();
+    let line = line_of(&typo, "{offce}");
+    assert!(e.contains("unknown placeholder `{offce}` in the title"), "{e}");
+    assert!(e.contains(&format!("r.yaml:{line}:9")), "{e}");
+    assert!(e.contains("did you mean `{office}`?"), "{e}");
+    assert!(e.contains("`{office}` (the office) and `{year}` (the year)"), "{e}");
+    let e = load_error(&base.replace("year: 2021\n", "year: 2021\ntitle: \"{office}{Year}年报告\"\n"));
+    assert!(e.to_string().contains("did you mean `{year}`?"), "{e}");
+    // Braces around anything but letters are the title's own text.
+    let l = load_text(&base.replace(
+        "year: 2021\n",
+        "year: 2021\ntitle: \"{office}{year}年报告{1}{ 注 }｛附｝\"\n",
+    ));
+    assert_eq!(l.document.title.join(""), "清河县自然资源局2021年报告{1}{ 注 }｛附｝");
+
     // 淮安 2024 has neither 署名 nor date on the page; the PDF still records the date.
     let l = load_text(&read(HUAIAN));
     assert!(l.document.signature.is_none());

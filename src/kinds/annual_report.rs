@@ -179,6 +179,41 @@ fn from_text(file: &str, text: &str) -> Result<Template, Diagnostic> {
     template_tree(&r, &root).map_err(|d| d.with_source(text))
 }
 
+/// What a title may hold in braces, each with what it stands for.
+const TITLE_PLACEHOLDERS: [(&str, &str); 2] = [("office", "the office"), ("year", "the year")];
+
+/// A `{name}` of ASCII letters in a title that is not a placeholder is a mistyped one
+/// (`{offce}`): it would be printed as typed, braces and all, on the report's first line.
+/// Other braces (`{1}`, `{ 注 }`, full-width ｛｝) are the title's own text.
+fn title_placeholders(r: &Reader, source: Option<&str>, n: &Node, title: &str) -> Result<(), Diagnostic> {
+    for (i, _) in title.match_indices('{') {
+        let Some(name) = title[i + 1..].split_once('}').map(|(name, _)| name) else {
+            break;
+        };
+        if name.is_empty()
+            || !name.bytes().all(|b| b.is_ascii_alphabetic())
+            || TITLE_PLACEHOLDERS.iter().any(|(known, _)| *known == name)
+        {
+            continue;
+        }
+        let typed = format!("{{{name}}}");
+        let pos = source.map_or(n.pos, |s| check::locate(s, n.pos, &typed));
+        let known: Vec<&str> = TITLE_PLACEHOLDERS.iter().map(|(k, _)| *k).collect();
+        let list = TITLE_PLACEHOLDERS
+            .iter()
+            .map(|(k, what)| format!("`{{{k}}}` ({what})"))
+            .collect::<Vec<_>>()
+            .join(" and ");
+        let guess = did_you_mean(name, &known).map_or(String::new(), |k| format!("did you mean `{{{k}}}`? "));
+        return Err(r
+            .error(pos, format!("unknown placeholder `{typed}` in the title"))
+            .help(format!(
+                "{guess}a title may hold {list}; braces meant to be printed are written full-width: ｛…｝"
+            )));
+    }
+    Ok(())
+}
+
 fn req<'n>(r: &Reader, m: &'n [(Key, Node)], at: &Node, name: &str, ctx: &str) -> Result<&'n Node, Diagnostic> {
     get(m, name).ok_or_else(|| r.error(at.pos, format!("{ctx} has no `{name}`")))
 }
@@ -204,12 +239,16 @@ fn template_tree(r: &Reader, root: &Node) -> Result<Template, Diagnostic> {
         "the template",
     )?;
     let name = r.text(req(r, top, root, "name", "the template")?, "name")?;
-    let title = r.text(req(r, top, root, "title", "the template")?, "title")?;
+    let title_node = req(r, top, root, "title", "the template")?;
+    let title = r.text(title_node, "title")?;
+    title_placeholders(r, None, title_node, &title)?;
     let subject = get(top, "subject").map(|n| r.text(n, "subject")).transpose()?;
     let mut titles = Vec::new();
     if let Some(n) = get(top, "titles") {
         for (k, v) in r.map(n, "titles")? {
-            titles.push((k.name.clone(), r.text(v, "a title")?));
+            let wording = r.text(v, "a title")?;
+            title_placeholders(r, None, v, &wording)?;
+            titles.push((k.name.clone(), wording));
         }
     }
     let mut tables = Vec::new();
@@ -706,10 +745,13 @@ fn expand(r: &Reader, text: &str, root: &Node, folders: &Folders) -> Result<(Sou
     let title = match get(top, "title") {
         Some(n) => {
             let given = document::non_empty(r, n, "title")?;
-            t.titles
-                .iter()
-                .find(|(name, _)| *name == given)
-                .map_or(given, |(_, pattern)| pattern.clone())
+            match t.titles.iter().find(|(name, _)| *name == given) {
+                Some((_, pattern)) => pattern.clone(),
+                None => {
+                    title_placeholders(r, Some(text), n, &given)?;
+                    given
+                }
+            }
         }
         None => labels.get(&t.title),
     }
@@ -1793,5 +1835,18 @@ mod tests {
                 assert_eq!(format!("{:?}", load_in(name, &folders).unwrap()), fresh);
             }
         }
+    }
+
+    /// A template given by path is checked like an input's `title:`: a mistyped placeholder
+    /// in its title or one of its wordings is an error at that value, not a printed `{yaer}`.
+    #[test]
+    fn a_template_title_with_an_unknown_placeholder_is_refused() {
+        let (_, text) = BUILT_IN[0];
+        let title = text.lines().position(|l| l.starts_with("title: ")).unwrap() + 1;
+        let typo = text.replacen("{office}{year}", "{office}{yaer}", 1);
+        let e = from_text("t.yaml", &typo).unwrap_err().to_string();
+        assert!(e.contains("unknown placeholder `{yaer}` in the title"), "{e}");
+        assert!(e.contains(&format!("t.yaml:{title}:")), "{e}");
+        assert!(e.contains("did you mean `{year}`?"), "{e}");
     }
 }
