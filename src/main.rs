@@ -83,7 +83,8 @@ enum Command {
         /// Build an annual report even when its numbers break the format's rules (勾稽关系)
         #[arg(long)]
         force: bool,
-        /// Last year's report input: warn where 上年结转 differs from its 结转下年度
+        /// Last year's report input: warn where 上年结转 differs from its 结转下年度, and where it
+        /// is not this office's report of the year before
         #[arg(long, value_name = "LAST-YEAR.yaml")]
         previous: Option<PathBuf>,
         #[command(flatten)]
@@ -99,7 +100,8 @@ enum Command {
         /// The PDF standard the build will be asked for (as in `build`)
         #[arg(long, value_name = "STANDARD", default_value = DEFAULT_STANDARD)]
         pdf_standard: StandardArg,
-        /// Last year's report input: warn where 上年结转 differs from its 结转下年度
+        /// Last year's report input: warn where 上年结转 differs from its 结转下年度, and where it
+        /// is not this office's report of the year before
         #[arg(long, value_name = "LAST-YEAR.yaml")]
         previous: Option<PathBuf>,
         #[command(flatten)]

@@ -272,7 +272,13 @@ pub fn warnings(loaded: &Loaded, options: &Options) -> Result<Vec<Diagnostic>, E
         return Ok(out);
     };
     let last = load_with(path, options)?;
-    if let Some(found) = crate::kinds::compare_previous(&loaded.file, &loaded.findings, &last.file, &last.findings)? {
+    if let Some(found) = crate::kinds::compare_previous(
+        &loaded.file,
+        &loaded.findings,
+        &last.file,
+        &last.findings,
+        last.text == loaded.text,
+    )? {
         out.extend(found.into_iter().map(|d| d.with_source(&loaded.text)));
     }
     Ok(out)

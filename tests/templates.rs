@@ -289,6 +289,74 @@ fn previous_year_carried_forward() {
         err.contains("warning: 二、上年结转政府信息公开申请数量, 其他: 1 here"),
         "{err}"
     );
+    // Last year's report of the same office: nothing said about which report it is.
+    assert!(!err.contains("warning: --previous"), "{err}");
+}
+
+#[test]
+fn previous_of_another_year_or_office_or_itself_is_said() {
+    let this = sample_with(&[]);
+    let (dir, this_p) = write_temp("2021.yaml", &this);
+    let year = line_of(&this, "year: 2021");
+    let office = line_of(&this, "office: 清河县自然资源局");
+    let check = |previous: &std::path::Path| {
+        let out = gongwen(&[
+            "check",
+            this_p.to_str().unwrap(),
+            "--previous",
+            previous.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        stderr(&out)
+    };
+
+    // Two years back and another office: both said, at this report's `year:` and `office:`;
+    // the 上年结转 figures (all different) are not compared with the wrong year's.
+    let other = this
+        .replace("year: 2021", "year: 2019")
+        .replace("office: 清河县自然资源局", "office: 阿拉善左旗人民政府")
+        .replace("carried: [2, 1, 0, 0, 0, 0, auto]", "carried: [1, 1, 0, 0, 0, 1, auto]")
+        .replace(
+            "carried-forward: [2, 1, 0, 0, 0, 0, 3]",
+            "carried-forward: [1, 1, 0, 0, 0, 1, 3]",
+        );
+    let other_p = dir.path().join("other.yaml");
+    std::fs::write(&other_p, &other).unwrap();
+    let err = check(&other_p);
+    assert!(
+        err.contains("warning: --previous ")
+            && err.contains("other.yaml is the report for 2019, but this one is for 2021: last year's is 2020")
+            && err.contains(&format!("2021.yaml:{year}:7")),
+        "{err}"
+    );
+    assert!(
+        err.contains("other.yaml is the report of 阿拉善左旗人民政府, but this one is of 清河县自然资源局")
+            && err.contains(&format!("2021.yaml:{office}:9")),
+        "{err}"
+    );
+    assert!(err.contains("give --previous 清河县自然资源局's 2020 report"), "{err}");
+    assert!(!err.contains("上年结转政府信息公开申请数量"), "{err}");
+
+    // Last year, another office (renamed, say): said, and the figures still compared.
+    let renamed = other.replace("year: 2019", "year: 2020");
+    std::fs::write(&other_p, &renamed).unwrap();
+    let err = check(&other_p);
+    assert!(err.contains("is the report of 阿拉善左旗人民政府"), "{err}");
+    assert!(!err.contains("is the report for"), "{err}");
+    assert!(err.contains("上年结转政府信息公开申请数量"), "{err}");
+
+    // The report itself, by its own path or a copy's.
+    let copy_p = dir.path().join("copy.yaml");
+    std::fs::write(&copy_p, &this).unwrap();
+    for p in [&this_p, &copy_p] {
+        let err = check(p);
+        assert!(err.contains("is this report itself"), "{err}");
+        assert!(err.contains(&format!("2021.yaml:{year}:7")), "{err}");
+        assert!(
+            !err.contains("is the report for") && !err.contains("is the report of"),
+            "{err}"
+        );
+    }
 }
 
 #[test]

@@ -43,6 +43,17 @@ pub struct Findings {
     pub sheets: Vec<Sheet>,
     /// The template's year-to-year rule (`previous:`).
     pub previous: Option<Previous>,
+    /// Whose report it is and for which year, so that `--previous` can tell last year's
+    /// report of the same office from any other.
+    pub report: Option<ReportOf>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportOf {
+    pub office: String,
+    pub office_pos: SourcePos,
+    pub year: i64,
+    pub year_pos: SourcePos,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -711,14 +722,22 @@ fn expand(r: &Reader, text: &str, root: &Node, folders: &Folders) -> Result<(Sou
             .help("add `office: 某某县某某局` (the 机关 that publishes the report)")
     })?;
     let office = document::non_empty(r, office_node, "office")?;
-    let year = match get(top, "year") {
+    let (year, report) = match get(top, "year") {
         // Four digits as typed: the year is printed in the title.
         Some(
             n @ Node {
-                value: Value::Int(1900..=2999),
+                value: Value::Int(y @ 1900..=2999),
                 ..
             },
-        ) if n.as_written().is_some_and(|w| w.len() == 4) => r.text(n, "year")?,
+        ) if n.as_written().is_some_and(|w| w.len() == 4) => (
+            r.text(n, "year")?,
+            ReportOf {
+                office: office.clone(),
+                office_pos: office_node.pos,
+                year: *y,
+                year_pos: n.pos,
+            },
+        ),
         Some(n) => return Err(r.expected(n, "a year such as 2021", "year")),
         None => {
             return Err(r
@@ -942,6 +961,7 @@ fn expand(r: &Reader, text: &str, root: &Node, folders: &Folders) -> Result<(Sou
             warnings,
             sheets,
             previous: t.previous.clone(),
+            report: Some(report),
         },
     ))
 }

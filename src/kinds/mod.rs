@@ -109,12 +109,14 @@ pub fn starter(name: &str, office: &str, year: i64, folders: &Folders) -> Result
 
 /// Year-to-year warnings: this input's findings against last year's (`--previous`), when its
 /// kind has such a rule. `Ok(None)` when this input has none; an error when last year's input
-/// is not of a kind that can be compared.
+/// is not of a kind that can be compared. `same` says last year's input has this one's very
+/// text (`--previous` naming the report itself, or a copy of it).
 pub fn compare_previous(
     file: &str,
     this: &Findings,
     last_file: &str,
     last: &Findings,
+    same: bool,
 ) -> Result<Option<Vec<Diagnostic>>, Diagnostic> {
     let Some(rule) = &this.previous else { return Ok(None) };
     let sheet = |f: &Findings| f.sheets.iter().find(|s| s.id == rule.table).cloned();
@@ -126,7 +128,63 @@ pub fn compare_previous(
         )
         .help("give --previous last year's report input (one with `template:`)"));
     };
-    Ok(Some(check::previous(
-        file, &now, &rule.this, last_file, &before, &rule.last,
-    )))
+    let mut out = Vec::new();
+    // Figures compared with the wrong report only bury the real mistake: the wrong year or the
+    // report itself is said once, and its 上年结转 is not compared. Another office's name is
+    // said too, but compared, since an office renamed in a 机构改革 has last year's report
+    // under its old name.
+    let mut compare = true;
+    if let (Some(now), Some(then)) = (&this.report, &last.report) {
+        let wanted = format!("{}'s {} report", now.office, now.year - 1);
+        if same {
+            compare = false;
+            out.push(
+                Diagnostic::new(
+                    file,
+                    Some(now.year_pos),
+                    format!("--previous {last_file} is this report itself"),
+                )
+                .help(format!(
+                    "give --previous {wanted}; the 上年结转 figures were not compared"
+                )),
+            );
+        } else if then.year != now.year - 1 {
+            compare = false;
+            out.push(
+                Diagnostic::new(
+                    file,
+                    Some(now.year_pos),
+                    format!(
+                        "--previous {last_file} is the report for {}, but this one is for {}: last year's is {}",
+                        then.year,
+                        now.year,
+                        now.year - 1
+                    ),
+                )
+                .help(format!(
+                    "give --previous {wanted}; the 上年结转 figures were not compared with {}'s",
+                    then.year
+                )),
+            );
+        }
+        if !same && then.office != now.office {
+            out.push(
+                Diagnostic::new(
+                    file,
+                    Some(now.office_pos),
+                    format!(
+                        "--previous {last_file} is the report of {}, but this one is of {}",
+                        then.office, now.office
+                    ),
+                )
+                .help(format!(
+                    "give --previous {wanted} (if the office was renamed, this is its report and all is well)"
+                )),
+            );
+        }
+    }
+    if compare {
+        out.extend(check::previous(file, &now, &rule.this, last_file, &before, &rule.last));
+    }
+    Ok(Some(out))
 }
