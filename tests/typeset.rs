@@ -254,3 +254,30 @@ fn no_heading_leaves_one_character_alone_on_its_last_line() {
         layout.decisions.tightened
     );
 }
+
+/// Page breaks in a row are one break, and a break with nothing after it in the body starts no
+/// page, in the DOCX as in the PDF (the DOCX had a blank page for the first, and the 署名 alone
+/// on a page for the second).
+#[test]
+fn page_breaks_in_a_row_or_at_the_end_break_the_docx_as_the_pdf() {
+    let yaml = "title: 关于测试分页的报告\nissuer: 某县人民政府\ndate: 2024-02-29\nbody:\n  - 第一段正文。\n  - page-break: true\n  - page-break: true\n  - 第二段正文。\n  - page-break: true\n";
+    let (dir, input) = write_temp("breaks.yaml", yaml);
+    let out = gongwen(&["build", input.to_str().unwrap(), "-o", dir.path().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = dir.path().join("breaks.pdf");
+    assert_eq!(page_count(&pdf), 2);
+    let words = words(&pdf);
+    let page_of = |text: &str| words.iter().find(|w| w.text.contains(text)).map(|w| w.page);
+    assert_eq!(
+        (page_of("第一段"), page_of("第二段"), page_of("某县人民政府")),
+        (Some(1), Some(2), Some(2))
+    );
+    let xml = docx_part(&dir.path().join("breaks.docx"), "word/document.xml");
+    let paragraphs: Vec<&str> = xml.split("<w:p>").skip(1).collect();
+    let breaking: Vec<&&str> = paragraphs
+        .iter()
+        .filter(|p| p.contains("<w:pageBreakBefore/>"))
+        .collect();
+    assert_eq!(breaking.len(), 1, "{breaking:?}");
+    assert!(breaking[0].contains("第二段正文"), "{}", breaking[0]);
+}

@@ -650,14 +650,14 @@ impl Body<'_> {
                     }
                 }
                 Block::PageBreak => {
-                    // A second break in a row leaves a blank page: an empty paragraph on it.
-                    if b.break_pending {
-                        b.empty_p()?;
-                    }
+                    // Breaks in a row are one, as in our PDF: a 公文 has no blank page there.
                     b.break_pending = true;
                 }
             }
         }
+        // A break with nothing after it among these blocks starts no page, as in our PDF (it
+        // would put the 署名 alone on one).
+        b.break_pending = false;
         Ok(())
     }
 
