@@ -363,3 +363,44 @@ fn a_table_never_ends_with_one_row_alone_on_a_page() {
     }
     assert!(split > 20, "the tables did not run over a page: {split}");
 }
+
+/// A piece no column can hold whole (a 150-character URL) breaks at any character, as Word
+/// breaks a word wider than its cell, on a portrait page where the table then reads well; a
+/// table of codes and addresses too wide for a portrait page goes on a landscape one with its
+/// codes whole. Both were refused as not fitting even a landscape page.
+#[test]
+fn pieces_too_long_for_any_column_break_anywhere() {
+    let url = "https://www.qinghe.gov.cn/xxgk/zcjd/202401/t20240120_1234567.html?source=wechat&from=timeline&isappinstalled=0&scene=1&clicktime=1705712345&enterid=1705712345";
+    let yaml = format!(
+        "title: 测试\nissuer: 某某局\ndate: 2024-01-20\nbody:\n  - table:\n      rows:\n        - {{header: true, cells: [事项, 网址]}}\n        - [政策解读, \"{url}\"]\n"
+    );
+    let (dir, p) = write_temp("url.yaml", &yaml);
+    let out = gongwen(&["build", p.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = read_pdf(&dir.path().join("url.pdf"));
+    assert_eq!(pdf.pages[0].rotate, 0, "portrait");
+    let text: String = pdf.pages[0].chars.iter().map(|c| c.text.as_str()).collect();
+    assert!(squash(&text).contains(url), "{text}");
+    let xml = docx_part(&dir.path().join("url.docx"), "word/document.xml");
+    assert!(xml.contains(&url.replace('&', "&amp;")));
+
+    let yaml = "title: 测试\nissuer: 某某局\ndate: 2024-01-20\nbody:\n  - table:\n      rows:\n        - {header: true, cells: [序号, 企业名称, 统一社会信用代码, 法定代表人身份证号, 联系电话, 电子邮箱, 处罚金额（元）, 备注]}\n        - [1, 某某县某某商贸有限责任公司, 91152921MA0N1234XY, \"150121199002291234\", \"0483-88888888\", zhangsan@example.com, \"1,234,567.89\", ~]\n        - [2, 某某科技, 91152921MA0N5678AB, \"15012119900229123X\", \"13912345678\", \"li_si_very_long_name@subdomain.example.gov.cn\", \"50000\", 无]\n";
+    let (dir, p) = write_temp("codes.yaml", yaml);
+    let out = gongwen(&["build", p.to_str().unwrap(), "--format", "pdf"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = read_pdf(&dir.path().join("codes.pdf"));
+    let page = pdf.pages.iter().find(|p| p.rotate == 90).expect("a landscape page");
+    // Each code's characters, in drawing order, on one baseline.
+    let chars: Vec<&common::pdf::Char> = page.chars.iter().filter(|c| !c.text.trim().is_empty()).collect();
+    for code in ["91152921MA0N1234XY", "150121199002291234", "0483-88888888"] {
+        let n = code.chars().count();
+        let at = (0..chars.len().saturating_sub(n))
+            .find(|&i| chars[i..i + n].iter().map(|c| c.text.as_str()).collect::<String>() == code)
+            .unwrap_or_else(|| panic!("{code} not printed"));
+        let baseline = chars[at].baseline;
+        assert!(
+            chars[at..at + n].iter().all(|c| (c.baseline - baseline).abs() < 0.5),
+            "{code} split"
+        );
+    }
+}

@@ -527,17 +527,28 @@ fn measure_tables(cx: &Context, doc: &Document) -> Result<BTreeMap<usize, LaidTa
             _ => None,
         })
         .collect();
+    // Portrait, else landscape; only then with long pieces (a URL, a code) broken anywhere,
+    // on a portrait page where its cells read well there, else on a landscape one.
     let measure = |&(index, t): &(usize, &Table)| {
-        let measured = if t.landscape {
-            table_block(cx, t, index, None, true)?
-        } else {
-            match table_block(cx, t, index, None, false) {
-                Ok(m) => m,
-                Err(LayoutError::TableTooWide { .. }) => table_block(cx, t, index, None, true)?,
-                Err(e) => return Err(e),
+        if t.landscape {
+            return Ok((index, table_block(cx, t, index, None, true, true)?));
+        }
+        let too_wide = |r: &Result<LaidTableBlock, LayoutError>| matches!(r, Err(LayoutError::TableTooWide { .. }));
+        let mut result = table_block(cx, t, index, None, false, false);
+        if too_wide(&result) {
+            result = table_block(cx, t, index, None, true, false);
+        }
+        if too_wide(&result) {
+            result = table_block(cx, t, index, None, false, true);
+            let reads_badly = result.as_ref().is_ok_and(|m| !m.table.reads_well());
+            if too_wide(&result) || reads_badly {
+                let turned = table_block(cx, t, index, None, true, true);
+                if turned.is_ok() || too_wide(&result) {
+                    result = turned;
+                }
             }
-        };
-        Ok((index, measured))
+        }
+        Ok((index, result?))
     };
     // Collected in block order, so that the first table in error is the one reported.
     let measured: Vec<Result<(usize, LaidTableBlock), LayoutError>> = tables.par_iter().map(measure).collect();
@@ -550,7 +561,7 @@ fn measure_tables(cx: &Context, doc: &Document) -> Result<BTreeMap<usize, LaidTa
             Some(Block::Table(t)) => Some((index, t, measured.landscape)),
             _ => None,
         })
-        .map(|(index, t, landscape)| Ok((index, table_block(cx, t, index, Some(shared), landscape)?)))
+        .map(|(index, t, landscape)| Ok((index, table_block(cx, t, index, Some(shared), landscape, true)?)))
         .collect();
     for result in again {
         let (index, measured) = result?;
@@ -605,7 +616,7 @@ fn body_region(
             }
             Block::Table(t) => match tables.remove(&index) {
                 Some(measured) => Item::Table(Box::new(measured)),
-                None => Item::Table(Box::new(table_block(cx, t, index, None, t.landscape)?)),
+                None => Item::Table(Box::new(table_block(cx, t, index, None, t.landscape, true)?)),
             },
             Block::Heading(_) | Block::Paragraph(_) => {
                 match texts.remove(&index).or_else(|| text_block_of(cx, block, index)) {
@@ -860,6 +871,7 @@ fn table_block(
     index: usize,
     size: Option<f32>,
     landscape: bool,
+    may_break_long: bool,
 ) -> Result<LaidTableBlock, LayoutError> {
     let style = cx.style;
     let width = Frame::of(style, landscape).width;
@@ -870,7 +882,7 @@ fn table_block(
         header: (&style.table_header, cx.fonts.get(RunRole::TableHeader)),
         tracking,
     };
-    let laid = table::measure(t, &fonts_for, cx.book, width, what, size).map_err(|e| match e {
+    let laid = table::measure(t, &fonts_for, cx.book, width, what, size, may_break_long).map_err(|e| match e {
         LayoutError::TableTooWide { pos, detail } if landscape => LayoutError::TableTooWide {
             pos,
             detail: format!("even on a landscape page (225 mm wide), {detail}"),

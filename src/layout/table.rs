@@ -142,6 +142,7 @@ pub fn measure(
     width: f32,
     what: &str,
     largest: Option<f32>,
+    may_break_long: bool,
 ) -> Result<LaidTable, LayoutError> {
     let largest = largest.map_or(fonts.body.0.size, |l| l.min(fonts.body.0.size));
     let steps: Vec<f32> = std::iter::once(largest)
@@ -161,16 +162,27 @@ pub fn measure(
         .map(|c| text::word_boundaries(&c.text, &[]))
         .collect();
     let last = steps.len() - 1;
-    for (i, &size) in steps.iter().enumerate() {
-        match fitted_at(table, fonts, book, width, size, what, &words)? {
-            Err(e) => last_err = Some(e),
-            // Not the last size: one that cannot read well is laid out only if it is the
-            // smallest that fits.
-            Ok(f) if i < last && cannot_read_well(&f, width) => fallback = Some(Err(f)),
-            Ok(f) => match lay_out_fitted(table, f, (fonts, book, what))? {
-                t if t.cells.iter().all(|c| reads_well(c, width)) => return Ok(t),
-                t => fallback = Some(Ok(t)),
-            },
+    // Long unbreakable pieces (a URL, an e-mail address) keep their width first; only a table
+    // that fits at no size so (when `may_break_long`) breaks them anywhere, as Word breaks a
+    // word wider than its cell.
+    for break_long in [false, true] {
+        if break_long && !may_break_long {
+            break;
+        }
+        for (i, &size) in steps.iter().enumerate() {
+            match fitted_at(table, fonts, book, width, (size, break_long), what, &words)? {
+                Err(e) => last_err = Some(e),
+                // Not the last size: one that cannot read well is laid out only if it is the
+                // smallest that fits.
+                Ok(f) if i < last && cannot_read_well(&f, width) => fallback = Some(Err(f)),
+                Ok(f) => match lay_out_fitted(table, f, (fonts, book, what))? {
+                    t if t.cells.iter().all(|c| reads_well(c, width)) => return Ok(t),
+                    t => fallback = Some(Ok(t)),
+                },
+            }
+        }
+        if fallback.is_some() {
+            break;
         }
     }
     match (fallback, last_err) {
@@ -233,17 +245,17 @@ fn fitted_at(
     fonts: &TableFonts,
     book: &FontBook,
     width: f32,
-    size: f32,
+    (size, break_long): (f32, bool),
     what: &str,
     words: &[Vec<bool>],
 ) -> Result<Result<Fitted, LayoutError>, LayoutError> {
     let cells = prepare_cells(table, fonts, book, size, what, words)?;
-    let (min, max) = column_bounds(table.columns, &cells, size);
+    let (min, max) = column_bounds(table.columns, &cells, size, break_long);
     let widths = match fit_widths(table, &min, &max, width, size) {
         Ok(w) => w,
         Err(e) => return Ok(Err(e)),
     };
-    if let Some(e) = narrowest_overflow(table, &cells, &widths, size) {
+    if let Some(e) = narrowest_overflow(table, &cells, &widths, size, break_long) {
         return Ok(Err(e));
     }
     Ok(Ok(Fitted {
@@ -1065,12 +1077,17 @@ fn prepare_cell(
     )
 }
 
-/// A cell's narrowest width (its longest unbreakable piece) and the width it would like: its
-/// whole text on one line, except that headings may take two lines and a label that spans
-/// several rows may wrap down them. Both include the cell's padding.
-fn cell_bounds(c: &LaidCell, size: f32) -> (f32, f32) {
+/// A cell's narrowest width (its longest unbreakable piece, or with `break_long` no more of
+/// one than [`LONG_PIECE`] characters) and the width it would like: its whole text on one
+/// line, except that headings may take two lines and a label that spans several rows may wrap
+/// down them. Both include the cell's padding.
+fn cell_bounds(c: &LaidCell, size: f32, break_long: bool) -> (f32, f32) {
     let natural = text::natural_width(&c.prepared);
-    let unbreakable = unbreakable_width(&c.prepared).max(natural.min(MIN_CHARS * size));
+    let mut piece = unbreakable_width(&c.prepared);
+    if break_long {
+        piece = piece.min(LONG_PIECE * size);
+    }
+    let unbreakable = piece.max(natural.min(MIN_CHARS * size));
     let wrap_into = match c.kind {
         CellKind::ColumnHeader if natural > 4.0 * size => 2.0,
         CellKind::RowHeader if c.rowspan > 1 => c.rowspan.min(4) as f32,
@@ -1080,18 +1097,22 @@ fn cell_bounds(c: &LaidCell, size: f32) -> (f32, f32) {
     (unbreakable + 2.0 * CELL_PAD_X, wanted + 2.0 * CELL_PAD_X)
 }
 
+/// How many characters (of the table's size) of an unbreakable piece a column keeps whole
+/// when the table fits no other way: the rest breaks at any character.
+const LONG_PIECE: f32 = 6.0;
+
 /// Each column's narrowest and wanted width, from its cells.
-fn column_bounds(n: usize, cells: &[LaidCell], size: f32) -> (Vec<f32>, Vec<f32>) {
+fn column_bounds(n: usize, cells: &[LaidCell], size: f32, break_long: bool) -> (Vec<f32>, Vec<f32>) {
     let (mut min, mut max) = (vec![0.0f32; n], vec![0.0f32; n]);
     for c in cells.iter().filter(|c| c.colspan == 1) {
-        let (lo, hi) = cell_bounds(c, size);
+        let (lo, hi) = cell_bounds(c, size, break_long);
         min[c.col] = min[c.col].max(lo);
         max[c.col] = max[c.col].max(hi);
     }
     // Spanning cells widen their columns, in proportion to what the columns already want,
     // when they need more than the columns give.
     for c in cells.iter().filter(|c| c.colspan > 1) {
-        let (lo, hi) = cell_bounds(c, size);
+        let (lo, hi) = cell_bounds(c, size, break_long);
         let cols = c.col..c.col + c.colspan;
         let have_lo: f32 = min[cols.clone()].iter().sum();
         let have_hi: f32 = max[cols.clone()].iter().sum();
@@ -1145,11 +1166,17 @@ fn fit_widths(table: &Table, min: &[f32], max: &[f32], width: f32, size: f32) ->
 }
 
 /// The error for the column whose cells' narrowest text overflows it the most, if any does.
-fn narrowest_overflow(table: &Table, cells: &[LaidCell], widths: &[f32], size: f32) -> Option<LayoutError> {
+fn narrowest_overflow(
+    table: &Table,
+    cells: &[LaidCell],
+    widths: &[f32],
+    size: f32,
+    break_long: bool,
+) -> Option<LayoutError> {
     let mut worst: Option<(usize, f32)> = None;
     for c in cells {
         let have: f32 = widths[c.col..c.col + c.colspan].iter().sum();
-        let (lo, _) = cell_bounds(c, size);
+        let (lo, _) = cell_bounds(c, size, break_long);
         if lo > have + 0.01 {
             let over = lo - have;
             if worst.is_none_or(|(_, o)| over > o) {
@@ -1168,6 +1195,14 @@ fn narrowest_overflow(table: &Table, cells: &[LaidCell], widths: &[f32], size: f
 /// A body cell wrapping into more than MAX_CELL_LINES lines (or the rows it spans) reads
 /// badly; column headings are exempt (paid for once a page), and so is running text longer
 /// than two full lines, which wraps at any size.
+impl LaidTable {
+    /// Whether every cell reads well ([`reads_well`]) at the table's widths.
+    pub fn reads_well(&self) -> bool {
+        let width: f32 = self.widths.iter().sum();
+        self.cells.iter().all(|c| reads_well(c, width))
+    }
+}
+
 fn reads_well(c: &LaidCell, table_width: f32) -> bool {
     c.kind == CellKind::ColumnHeader
         || text::natural_width(&c.prepared) > 2.0 * table_width
@@ -1624,7 +1659,9 @@ mod tests {
                 for landscape in [false, true] {
                     let width = super::super::Frame::of(style, landscape).width;
                     for size in SIZE_STEPS {
-                        let Ok(fitted) = fitted_at(table, &fonts, &book, width, size, "a test", &words).unwrap() else {
+                        let Ok(fitted) =
+                            fitted_at(table, &fonts, &book, width, (size, false), "a test", &words).unwrap()
+                        else {
                             continue;
                         };
                         tried += 1;
