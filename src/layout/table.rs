@@ -1605,6 +1605,14 @@ mod tests {
     }
 
     /// The table roles' font chains of `style` (body, header), as layout loads them.
+    /// The built-in style, the bundled fonts and the table's font chains.
+    fn style_book_chains() -> (crate::style::Style, FontBook, (Chains, Chains)) {
+        let style = crate::style::load("gbt9704", std::path::Path::new(".")).unwrap();
+        let mut book = FontBook::new(crate::fonts::find_font_dir(None).unwrap(), false);
+        let chains = table_chains(&style, &mut book);
+        (style, book, chains)
+    }
+
     fn table_chains(style: &crate::style::Style, book: &mut FontBook) -> (Chains, Chains) {
         (
             Chains::load(book, "table", &style.table).unwrap(),
@@ -1681,15 +1689,10 @@ mod tests {
         assert!(passed_over > 0 && passed_over < tried, "{passed_over} of {tried}");
     }
 
-    /// The 2021 table 三's 37-character label in a 73.5 pt measure at 五号, as its column once
-    /// gave it: greedy lines end `…政府信息公开申/请`, and a narrower measure runs into 、's
-    /// 避头尾 and needs more lines, so only a tighter setting frees it.
     /// Cells that break alike share their states; a different text, tracking or inset does not.
     #[test]
     fn cells_alike_share_their_states_and_only_those() {
-        let style = crate::style::load("gbt9704", std::path::Path::new(".")).unwrap();
-        let mut book = FontBook::new(crate::fonts::find_font_dir(None).unwrap(), false);
-        let chains = table_chains(&style, &mut book);
+        let (style, book, chains) = style_book_chains();
         let fonts = table_fonts(&style, &chains);
         let cell = |text: &str, tracking: f32, inset: f32| {
             let source = Cell {
@@ -1728,11 +1731,12 @@ mod tests {
         assert_eq!(alike_cells(&cells), [0, 1, 0, 3, 4, 1, 6]);
     }
 
+    /// The 2021 table 三's 37-character label in a 73.5 pt measure at 五号, as its column once
+    /// gave it: greedy lines end `…政府信息公开申/请`, and a narrower measure runs into 、's
+    /// 避头尾 and needs more lines, so only a tighter setting frees it.
     #[test]
     fn a_label_no_narrower_measure_frees_is_set_tighter_in_whole_twips() {
-        let style = crate::style::load("gbt9704", std::path::Path::new(".")).unwrap();
-        let mut book = FontBook::new(crate::fonts::find_font_dir(None).unwrap(), false);
-        let chains = table_chains(&style, &mut book);
+        let (style, book, chains) = style_book_chains();
         let fonts = table_fonts(&style, &chains);
         let text = "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请";
         let source = Cell {
