@@ -41,7 +41,23 @@ pub fn parse(
         out.attachments = lines(r, n, "attachments", "list the attachments' names, one per `- ` line")?;
     }
     if let Some(n) = get(top, "note") {
-        out.notes = lines(r, n, "note", "write the 附注, one per `- ` line")?
+        let items: Vec<&Node> = match &n.value {
+            Value::Seq(items) => items.iter().collect(),
+            _ => vec![n],
+        };
+        let typed = lines(r, n, "note", "write the 附注, one per `- ` line")?;
+        let mut notes = Vec::new();
+        for (item, line) in items.into_iter().zip(typed) {
+            // 附注 typed a line each in one text (`（此件公开发布）` then `（联系人：…）`) stay
+            // 附注 of their own, as in a list; other line breaks run on.
+            let parts = notes_of(trimmed_lines(r, item, "note")?);
+            if parts.len() > 1 {
+                notes.extend(parts.into_iter().map(|text| Line { text, pos: line.pos }));
+            } else {
+                notes.push(line);
+            }
+        }
+        out.notes = notes
             .into_iter()
             .map(|Line { text, pos }| {
                 // 附注 is set in full-width parentheses (7.3.6).
@@ -165,12 +181,29 @@ fn lines(r: &Reader, n: &Node, ctx: &str, list_help: &str) -> Result<Vec<Line>, 
         .collect()
 }
 
-fn one_line(r: &Reader, n: &Node, ctx: &str) -> Result<String, Diagnostic> {
+/// A text's lines, each trimmed.
+fn trimmed_lines(r: &Reader, n: &Node, ctx: &str) -> Result<Vec<String>, Diagnostic> {
     let t = match &n.value {
         Value::Seq(_) | Value::Map(_) => return Err(r.expected(n, "text", ctx)),
         _ => r.text(n, ctx)?,
     };
-    let t: String = t.lines().map(str::trim).collect();
+    Ok(t.lines().map(|l| l.trim().to_string()).collect())
+}
+
+/// Lines joined into 附注: a line that starts `（` after one that ends `）` starts another.
+fn notes_of(lines: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in lines.into_iter().filter(|l| !l.is_empty()) {
+        match out.last_mut() {
+            Some(note) if !(note.ends_with('）') && line.starts_with('（')) => note.push_str(&line),
+            _ => out.push(line),
+        }
+    }
+    out
+}
+
+fn one_line(r: &Reader, n: &Node, ctx: &str) -> Result<String, Diagnostic> {
+    let t: String = trimmed_lines(r, n, ctx)?.concat();
     if t.is_empty() {
         return Err(r
             .error(n.pos, format!("`{ctx}` is empty"))
