@@ -34,6 +34,12 @@ pub fn is_invisible_format(c: char) -> bool {
     )
 }
 
+/// Whether `text` is combining marks alone: a run of them in a font other than their base
+/// character's, drawn back over that character.
+pub fn is_marks_only(text: &str) -> bool {
+    text.chars().all(unicode_normalization::char::is_combining_mark)
+}
+
 pub fn is_han(c: char) -> bool {
     let cp = c as u32;
     (0x3400..=0x9FFF).contains(&cp) || (0xF900..=0xFAFF).contains(&cp) || (0x20000..=0x3FFFD).contains(&cp) || c == '〇'

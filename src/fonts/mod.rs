@@ -419,12 +419,12 @@ impl Chains {
 
     /// The first face in preference order that has the character.
     pub fn pick(&self, book: &FontBook, c: char) -> Option<FontId> {
-        let (first, second) = if is_latin(c) {
+        let (first, second): (&[FontId], &[FontId]) = if is_latin(c) {
             (&self.latin, &self.cjk)
         } else if is_private_use(c) {
             // A private-use character means what its CJK font (a 造字 font) makes it: a Latin
             // face's glyph there (TeX Gyre's accented letters at U+E000…) is another character.
-            (&self.cjk, &Vec::new())
+            (&self.cjk, &[])
         } else {
             (&self.cjk, &self.latin)
         };

@@ -258,7 +258,7 @@ fn doc_no(r: &Reader, f: &Field, kind: Kind) -> Result<(), Diagnostic> {
             .error(f.pos, format!("发文字号 `{t}` has a space in it"))
             .help(format!(
                 "a 发文字号 is written without spaces: {}",
-                write("write 机关代字〔年份〕序号号, e.g. `某政发〔2024〕12号`".to_string())
+                write(DOC_NO_FORM.to_string())
             )));
     }
     if t.contains(|c: char| ('０'..='９').contains(&c)) {
@@ -266,7 +266,7 @@ fn doc_no(r: &Reader, f: &Field, kind: Kind) -> Result<(), Diagnostic> {
             .error(f.pos, format!("发文字号 `{t}` has full-width digits"))
             .help(format!(
                 "GB/T 9704 7.2.5: 年份 and 序号 are Arabic numerals in half-width digits (1, not １): {}",
-                write("write 机关代字〔年份〕序号号, e.g. `某政发〔2024〕12号`".to_string())
+                write(DOC_NO_FORM.to_string())
             )));
     }
     let parsed = (|| {
@@ -316,6 +316,9 @@ fn doc_no(r: &Reader, f: &Field, kind: Kind) -> Result<(), Diagnostic> {
     }
     Ok(())
 }
+
+/// How a 发文字号 is written, for a help that cannot write out the corrected one.
+const DOC_NO_FORM: &str = "write 机关代字〔年份〕序号号, e.g. `某政发〔2024〕12号`";
 
 fn six_angle_bracket(c: char) -> char {
     match c {

@@ -38,25 +38,16 @@ pub fn parse(
         out.to = Some(Line { text, pos: n.pos });
     }
     if let Some(n) = get(top, "attachments") {
-        out.attachments = lines(r, n, "attachments", "list the attachments' names, one per `- ` line")?;
+        out.attachments = lines(
+            r,
+            n,
+            "attachments",
+            "list the attachments' names, one per `- ` line",
+            run_on,
+        )?;
     }
     if let Some(n) = get(top, "note") {
-        let items: Vec<&Node> = match &n.value {
-            Value::Seq(items) => items.iter().collect(),
-            _ => vec![n],
-        };
-        let typed = lines(r, n, "note", "write the 附注, one per `- ` line")?;
-        let mut notes = Vec::new();
-        for (item, line) in items.into_iter().zip(typed) {
-            // 附注 typed a line each in one text (`（此件公开发布）` then `（联系人：…）`) stay
-            // 附注 of their own, as in a list; other line breaks run on.
-            let parts = notes_of(trimmed_lines(r, item, "note")?);
-            if parts.len() > 1 {
-                notes.extend(parts.into_iter().map(|text| Line { text, pos: line.pos }));
-            } else {
-                notes.push(line);
-            }
-        }
+        let notes = lines(r, n, "note", "write the 附注, one per `- ` line", notes_of)?;
         out.notes = notes
             .into_iter()
             .map(|Line { text, pos }| {
@@ -157,10 +148,16 @@ fn texts(r: &Reader, n: &Node, ctx: &str) -> Result<Vec<String>, Diagnostic> {
     }
 }
 
-/// Non-empty text on one line (line breaks inside Chinese text join without a space).
-/// A field of one line or a list of them (`attachments:`, `note:`), each as [`one_line`]; an
-/// empty list is an error whose help begins with `list_help`.
-fn lines(r: &Reader, n: &Node, ctx: &str, list_help: &str) -> Result<Vec<Line>, Diagnostic> {
+/// A field of one line or a list of them (`attachments:`, `note:`), each text's lines made
+/// into lines by `split`, none empty; an empty list is an error whose help begins with
+/// `list_help`.
+fn lines(
+    r: &Reader,
+    n: &Node,
+    ctx: &str,
+    list_help: &str,
+    split: fn(Vec<String>) -> Vec<String>,
+) -> Result<Vec<Line>, Diagnostic> {
     let items: Vec<&Node> = match &n.value {
         Value::Seq(items) => items.iter().collect(),
         _ => vec![n],
@@ -170,15 +167,18 @@ fn lines(r: &Reader, n: &Node, ctx: &str, list_help: &str) -> Result<Vec<Line>, 
             .error(n.pos, format!("`{ctx}` is an empty list"))
             .help(format!("{list_help}, or remove `{ctx}`")));
     }
-    items
-        .into_iter()
-        .map(|i| {
-            Ok(Line {
-                text: one_line(r, i, ctx)?,
-                pos: i.pos,
-            })
-        })
-        .collect()
+    let mut out = Vec::new();
+    for item in items {
+        let parts: Vec<String> = split(trimmed_lines(r, item, ctx)?)
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .collect();
+        if parts.is_empty() {
+            return Err(empty(r, item, ctx));
+        }
+        out.extend(parts.into_iter().map(|text| Line { text, pos: item.pos }));
+    }
+    Ok(out)
 }
 
 /// A text's lines, each trimmed.
@@ -190,7 +190,14 @@ fn trimmed_lines(r: &Reader, n: &Node, ctx: &str) -> Result<Vec<String>, Diagnos
     Ok(t.lines().map(|l| l.trim().to_string()).collect())
 }
 
-/// Lines joined into 附注: a line that starts `（` after one that ends `）` starts another.
+/// Lines run on into one (line breaks inside Chinese text join without a space).
+fn run_on(lines: Vec<String>) -> Vec<String> {
+    vec![lines.concat()]
+}
+
+/// Lines joined into 附注: a line that starts `（` after one that ends `）` starts another
+/// (附注 typed a line each in one text, `（此件公开发布）` then `（联系人：…）`, as in a list);
+/// other line breaks run on.
 fn notes_of(lines: Vec<String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for line in lines.into_iter().filter(|l| !l.is_empty()) {
@@ -202,14 +209,18 @@ fn notes_of(lines: Vec<String>) -> Vec<String> {
     out
 }
 
+/// Non-empty text on one line ([`run_on`]).
 fn one_line(r: &Reader, n: &Node, ctx: &str) -> Result<String, Diagnostic> {
-    let t: String = trimmed_lines(r, n, ctx)?.concat();
+    let t: String = run_on(trimmed_lines(r, n, ctx)?).concat();
     if t.is_empty() {
-        return Err(r
-            .error(n.pos, format!("`{ctx}` is empty"))
-            .help(format!("write the text after `{ctx}:`")));
+        return Err(empty(r, n, ctx));
     }
     Ok(t)
+}
+
+fn empty(r: &Reader, n: &Node, ctx: &str) -> Diagnostic {
+    r.error(n.pos, format!("`{ctx}` is empty"))
+        .help(format!("write the text after `{ctx}:`"))
 }
 
 /// `seal: placeholder`, `seal: FILE`, or a list with one per organ (联合行文).

@@ -1359,9 +1359,7 @@ fn off_the_page(doc: &Document, style: &Style, pages: &[Page]) -> Option<LayoutE
         let mut spans: Vec<(f32, f32, f32, &GlyphRun)> = page
             .runs
             .iter()
-            .filter(|r| {
-                !r.text.trim().is_empty() && !r.text.chars().all(unicode_normalization::char::is_combining_mark)
-            })
+            .filter(|r| !r.text.trim().is_empty() && !crate::core::unicode::is_marks_only(&r.text))
             .map(|r| (r.baseline, r.x, r.x + r.width(), r))
             .collect();
         spans.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
@@ -1666,9 +1664,9 @@ pub fn kept_with_header(leads_in: &[bool], first_body_row: usize) -> usize {
         }
         end += 1;
     }
-    // The last row never goes on alone ([`LAST_ROWS_TOGETHER`]): then it is kept too.
-    if end + 1 == leads_in.len() {
-        end += 1;
+    // The last rows never part ([`LAST_ROWS_TOGETHER`]): those left are kept too.
+    if leads_in.len() - end < LAST_ROWS_TOGETHER {
+        end = leads_in.len();
     }
     end
 }

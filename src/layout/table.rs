@@ -1605,6 +1605,35 @@ mod tests {
     }
 
     /// The table roles' font chains of `style` (body, header), as layout loads them.
+    /// A one-cell table's cell of `text`.
+    fn one_cell(text: &str, kind: CellKind) -> Cell {
+        Cell {
+            row: 0,
+            col: 0,
+            rowspan: 1,
+            colspan: 1,
+            text: text.into(),
+            kind,
+            pos: SourcePos::default(),
+        }
+    }
+
+    /// `source` laid out as `prepared`, not yet broken into lines, with no inset.
+    fn laid_cell(source: &Cell, prepared: Prepared, align: Align) -> LaidCell {
+        LaidCell {
+            row: source.row,
+            col: source.col,
+            rowspan: source.rowspan,
+            colspan: source.colspan,
+            kind: source.kind,
+            words: text::word_boundaries(&prepared.text, &[]),
+            prepared,
+            lines: Vec::new(),
+            align,
+            inset: 0.0,
+        }
+    }
+
     /// The built-in style, the bundled fonts and the table's font chains.
     fn style_book_chains() -> (crate::style::Style, FontBook, (Chains, Chains)) {
         let style = crate::style::load("gbt9704", std::path::Path::new(".")).unwrap();
@@ -1695,27 +1724,11 @@ mod tests {
         let (style, book, chains) = style_book_chains();
         let fonts = table_fonts(&style, &chains);
         let cell = |text: &str, tracking: f32, inset: f32| {
-            let source = Cell {
-                row: 0,
-                col: 0,
-                rowspan: 1,
-                colspan: 1,
-                text: text.into(),
-                kind: CellKind::Data,
-                pos: SourcePos::default(),
-            };
+            let source = one_cell(text, CellKind::Data);
             let prepared = prepare_cell(&source, &fonts, &book, 10.5, tracking, "a test").unwrap();
             LaidCell {
-                row: 0,
-                col: 0,
-                rowspan: 1,
-                colspan: 1,
-                kind: CellKind::Data,
-                words: text::word_boundaries(&prepared.text, &[]),
-                prepared,
-                lines: Vec::new(),
-                align: Align::Center,
                 inset,
+                ..laid_cell(&source, prepared, Align::Center)
             }
         };
         let t = fonts.tracking;
@@ -1739,29 +1752,10 @@ mod tests {
         let (style, book, chains) = style_book_chains();
         let fonts = table_fonts(&style, &chains);
         let text = "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请";
-        let source = Cell {
-            row: 0,
-            col: 0,
-            rowspan: 1,
-            colspan: 1,
-            text: text.into(),
-            kind: CellKind::RowHeader,
-            pos: SourcePos::default(),
-        };
+        let source = one_cell(text, CellKind::RowHeader);
         let size = 10.5;
         let prepared = prepare_cell(&source, &fonts, &book, size, fonts.tracking, "a test").unwrap();
-        let mut cell = LaidCell {
-            row: 0,
-            col: 0,
-            rowspan: 1,
-            colspan: 1,
-            kind: CellKind::RowHeader,
-            words: text::word_boundaries(&prepared.text, &[]),
-            prepared,
-            lines: Vec::new(),
-            align: Align::Left,
-            inset: 0.0,
-        };
+        let mut cell = laid_cell(&source, prepared, Align::Left);
         let widths = [73.5 + 2.0 * CELL_PAD_X];
         let text_of = |c: &LaidCell| -> Vec<String> {
             c.lines

@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 
 use super::breaking;
 use super::{LayoutError, PlacedGlyph};
+use crate::core::unicode::is_marks_only;
 use crate::fonts::{self, Chains, FontBook, FontId};
 use crate::model::SourcePos;
 pub use crate::style::Compression;
@@ -113,26 +114,23 @@ pub fn prepare(
             _ => segments.push((i..end, font, bold)),
         }
     }
-    let mut clusters = Vec::new();
+    let mut clusters: Vec<Cluster> = Vec::new();
+    // Invisible format characters are not shaped: each goes with the cluster before it, drawn
+    // as nothing and taking no room, so that a zero width space or a variation selector
+    // changes neither the widths nor whether a line sits on the grid; those at the very start
+    // go with the first cluster (`leading`: where they start).
+    let mut leading: Option<usize> = None;
     for (range, font, bold) in segments {
         let piece = &text[range.clone()];
-        // Invisible format characters are not shaped: each goes with the cluster before it
-        // (the first cluster takes those before it), drawn as nothing.
         let (visible, at) = without_invisibles(piece);
-        let glyphs = fonts::shape(book.face(font), &visible, role.size);
-        if glyphs.is_empty() && visible.is_empty() {
-            clusters.push(Cluster {
-                range,
-                font,
-                bold,
-                glyphs: Vec::new(),
-                width: 0.0,
-                wide: false,
-                space: false,
-                space_after: 0.0,
-            });
+        if visible.is_empty() {
+            match clusters.last_mut() {
+                Some(before) => before.range.end = range.end,
+                None => leading = leading.or(Some(range.start)),
+            }
             continue;
         }
+        let glyphs = fonts::shape(book.face(font), &visible, role.size);
         let mut i = 0;
         while i < glyphs.len() {
             let cl = glyphs[i].cluster;
@@ -147,8 +145,11 @@ pub fn prepare(
             };
             let own_start = at[cl.min(visible.len())];
             let first = text[range.start + own_start..].chars().next().unwrap_or(' ');
-            let cluster_start = if i == 0 { 0 } else { own_start };
-            let (start, end) = (range.start + cluster_start, range.start + next_start.max(own_start));
+            let start = match i {
+                0 => leading.take().unwrap_or(range.start),
+                _ => range.start + own_start,
+            };
+            let end = range.start + next_start.max(own_start);
             let gl: Vec<_> = glyphs[i..j].to_vec();
             let width = gl.iter().map(|g| g.advance + tracking).sum();
             clusters.push(Cluster {
@@ -164,7 +165,6 @@ pub fn prepare(
             i = j;
         }
     }
-    let mut clusters = with_invisibles_joined(&text, clusters);
     add_han_latin_spacing(&text, &mut clusters, role.size);
     centre_foreign_marks(book, &text, &mut clusters, role.size);
     Ok(Prepared {
@@ -193,48 +193,6 @@ fn without_invisibles(piece: &str) -> (std::borrow::Cow<'_, str>, Vec<usize>) {
     (visible.into(), at)
 }
 
-/// The clusters with each one of invisible format characters alone (`crate::core::unicode::
-/// is_invisible_format`) joined to the cluster before it in the same font: drawn as nothing
-/// and taking no room, so that a zero width space or a variation selector changes neither the
-/// widths nor whether the line sits on the character grid. Those at the start go with the
-/// first cluster after them; one after a cluster in another font is a cluster of no width.
-fn with_invisibles_joined(text: &str, clusters: Vec<Cluster>) -> Vec<Cluster> {
-    let mut out: Vec<Cluster> = Vec::with_capacity(clusters.len());
-    // Invisibles at the start, joined to the first cluster after them.
-    let mut leading: Option<Range<usize>> = None;
-    for mut c in clusters {
-        if text[c.range.clone()]
-            .chars()
-            .all(crate::core::unicode::is_invisible_format)
-        {
-            c.glyphs.clear();
-            match out.last_mut() {
-                Some(before) if before.font == c.font && before.range.end == c.range.start => {
-                    before.range.end = c.range.end;
-                }
-                Some(_) => {
-                    c.width = 0.0;
-                    out.push(c);
-                }
-                None => leading = Some(leading.map_or(c.range.clone(), |l| l.start..c.range.end)),
-            }
-            continue;
-        }
-        if let Some(l) = leading.take().filter(|l| l.end == c.range.start) {
-            c.range.start = l.start;
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// Whether the cluster is combining marks alone (in a font other than their base's).
-pub fn is_marks_alone(text: &str, c: &Cluster) -> bool {
-    text[c.range.clone()]
-        .chars()
-        .all(unicode_normalization::char::is_combining_mark)
-}
-
 /// Combining marks the base character's font does not have (U+0301 over a Han character) come
 /// from another font as a cluster of their own: they take no width and are drawn centred over
 /// the base character's glyphs and clear of them (above, or below for a mark below), as a font
@@ -243,7 +201,7 @@ fn centre_foreign_marks(book: &FontBook, text: &str, clusters: &mut [Cluster], s
     /// Between the base's outline and the mark's, in em.
     const GAP: f32 = 0.05;
     for i in 1..clusters.len() {
-        if !is_marks_alone(text, &clusters[i]) || clusters[i].font == clusters[i - 1].font {
+        if !is_marks_only(&text[clusters[i].range.clone()]) || clusters[i].font == clusters[i - 1].font {
             continue;
         }
         let base = &clusters[i - 1];
@@ -565,7 +523,7 @@ pub fn place_line(
                 .filter(|&i| {
                     let (a, b) = (&clusters[i], &clusters[i + 1]);
                     // Never between a character and the marks drawn over it.
-                    let marks_over = b.width == 0.0 && is_marks_alone(&p.text, b);
+                    let marks_over = b.width == 0.0 && is_marks_only(&p.text[b.range.clone()]);
                     (a.wide || b.wide || a.space || b.space) && !marks_over
                 })
                 .collect();

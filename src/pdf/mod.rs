@@ -563,7 +563,7 @@ fn actual_text(runs: &[&GlyphRun], book: &FontBook) -> Option<String> {
         end = Some(run.x + run.width());
         // Combining marks from a font other than their base's are drawn back over it: read
         // apart, poppler drops the base's characters as drawn twice.
-        if run.text.chars().all(unicode_normalization::char::is_combining_mark) {
+        if crate::core::unicode::is_marks_only(&run.text) {
             gap = true;
         }
     }
