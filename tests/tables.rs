@@ -84,9 +84,9 @@ fn long_table_repeats_its_header_and_cut_labels_on_every_page() {
             "continuation starts at the top of page {page}"
         );
     }
-    // The label whose span crosses a break is drawn again: 县直部门 on pages 1 and 2 (the
-    // table starts under its heading on page 1, and the second break falls between 县直部门
-    // and 乡镇（街道）).
+    // A label whose span crosses a break is drawn again: 县直部门 on pages 1 and 2 (the
+    // table starts under its heading on page 1), 乡镇（街道） on pages 2 and 3 (the second
+    // break falls inside its span).
     let label_pages = |parts: &[&str]| -> Vec<usize> {
         (1..=pages)
             .filter(|&p| {
@@ -97,11 +97,40 @@ fn long_table_repeats_its_header_and_cut_labels_on_every_page() {
             .collect()
     };
     assert_eq!(label_pages(&["县直"]), [1, 2]);
-    assert_eq!(label_pages(&["乡镇"]), [3]);
+    assert_eq!(label_pages(&["乡镇"]), [2, 3]);
     // Every unit appears exactly once.
     for unit in ["县政府办公室", "县税务局", "城关镇", "三合镇"] {
         let n: usize = words.iter().filter(|w| w.text == unit).count();
         assert!(n <= 1, "{unit} drawn {n} times");
+    }
+}
+
+/// The long table's labels break where their words end, in both files: a unit's name over
+/// two lines at a word (`县退役军人/事务局`, not `县退役军人事/务局`), a label spanning rows
+/// at a word even when that takes a line more (`乡镇/（街道）`, not `乡镇（街/道）`); and the
+/// spanning labels' column is narrow enough for six-character names to stand whole.
+#[test]
+fn long_table_labels_break_at_their_words() {
+    let (_dir, pdf, docx) = build_sample("long-table");
+    let words = words(&pdf);
+    let has = |text: &str| words.iter().any(|w| w.text == text);
+    for whole in ["县交通运输局", "县农业农村局", "县卫生健康局", "县医疗保障局"] {
+        assert!(has(whole), "{whole} on one line");
+    }
+    for (first, second) in [
+        ("县退役军人", "事务局"),
+        ("县行政审批", "服务局"),
+        ("乡镇", "（街道）"),
+        ("经济", "发展类"),
+    ] {
+        assert!(has(first) && has(second), "{first}/{second}");
+    }
+    let xml = docx_part(&docx, "word/document.xml");
+    for line in ["县退役军人", "事务局", "乡镇", "（街道）"] {
+        assert!(
+            xml.contains(&format!("<w:t>{line}</w:t></w:r></w:p>")),
+            "{line} a paragraph of its own"
+        );
     }
 }
 

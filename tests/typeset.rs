@@ -60,7 +60,14 @@ fn stranded(layout: &gongwen::layout::Layout) -> Vec<String> {
             // A bracketed unit alone on its line (`行政复议/（件）`) reads as one piece.
             let unit = |l: &String| l.starts_with('（') && l.ends_with('）');
             let letters = |l: &String| l.chars().filter(|c| c.is_alphanumeric()).count();
-            if lines.len() > 1 && lines.iter().any(|l| letters(l) == 1 && !unit(l)) {
+            // A label's number on its first line (`三、/本年度`) stands as a heading's may.
+            let number = |(i, l): &(usize, &String)| *i == 0 && is_enumerator(l);
+            if lines.len() > 1
+                && lines
+                    .iter()
+                    .enumerate()
+                    .any(|(i, l)| letters(l) == 1 && !unit(l) && !number(&(i, l)))
+            {
                 found.push(lines.join("/"));
             }
         }

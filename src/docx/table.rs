@@ -66,10 +66,13 @@ struct Plan<'a> {
     insets: Vec<f32>,
     /// Each cell's character spacing in twips where layout set it tighter than the style's.
     tracking: Vec<Option<i32>>,
+    /// The lines of the cells layout broke at words, where Word would break inside one: each
+    /// a paragraph, as a line the clerk broke is.
+    kept_lines: Vec<Option<&'a [String]>>,
 }
 
 impl<'a> Plan<'a> {
-    fn new(table: &'a Table, facts: Option<&TableFacts>, style: &Style) -> Self {
+    fn new(table: &'a Table, facts: Option<&'a TableFacts>, style: &Style) -> Self {
         let n = table.columns;
         let widths: Vec<f32> = match (facts, &table.widths) {
             (Some(f), _) if f.widths.len() == n => f.widths.clone(),
@@ -123,7 +126,17 @@ impl<'a> Plan<'a> {
             Some(t) if t.len() == table.cells.len() => t.iter().map(|t| t.map(twips)).collect(),
             _ => vec![None; table.cells.len()],
         };
+        let kept_lines = match facts {
+            Some(f) if f.cell_at_words.len() == table.cells.len() && f.cell_lines.len() == table.cells.len() => f
+                .cell_at_words
+                .iter()
+                .zip(&f.cell_lines)
+                .map(|(&kept, lines)| kept.then_some(lines.as_slice()))
+                .collect(),
+            _ => vec![None; table.cells.len()],
+        };
         Plan {
+            kept_lines,
             insets,
             tracking,
             table,
@@ -181,9 +194,11 @@ impl<'a> Plan<'a> {
         let pdf: f32 = label + rows.iter().map(|&r| self.heights[r]).sum::<f32>();
         let docx: i32 =
             rows.iter().map(|&r| twips(self.heights[r])).sum::<i32>() + if split { twips(label) } else { 0 };
-        // LibreOffice draws the bottom rule below the last row, ours is centred on the table's
-        // edge, from where layout measured the gap.
-        (twips(pdf + self.space_after) - docx - twips(RULE_OUTER)).max(0)
+        // LibreOffice draws the outer rules outside the rows, ours are centred on the table's
+        // edges, from where layout measured the gap: the table stands a rule's width lower
+        // there and ends two lower. Less either, the text after a table came a point or two
+        // below our PDF's in LibreOffice, and a page it filled lost its last line.
+        (twips(pdf + self.space_after) - docx - twips(2.0 * RULE_OUTER)).max(0)
     }
 }
 
@@ -483,10 +498,10 @@ fn write_cell(
         ..PPr::default()
     };
     // A line the clerk broke is a paragraph of its own: the reader wraps the rest itself.
-    let lines: Vec<&str> = if merge == Merge::Continue {
-        vec![""]
-    } else {
-        cell.text.split('\n').collect()
+    let lines: Vec<&str> = match (merge, plan.kept_lines[index]) {
+        (Merge::Continue, _) => vec![""],
+        (_, Some(kept)) => kept.iter().map(String::as_str).collect(),
+        _ => cell.text.split('\n').collect(),
     };
     for line in lines {
         x.open("w:p", &[])?;

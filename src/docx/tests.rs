@@ -726,6 +726,7 @@ fn table_facts(t: &crate::model::Table, page_starts: Vec<usize>) -> crate::layou
         cell_lines: t.cells.iter().map(|c| vec![c.text.clone()]).collect(),
         cell_insets: vec![0.0; t.cells.len()],
         cell_tracking: vec![None; t.cells.len()],
+        cell_at_words: vec![false; t.cells.len()],
         caption_lines: t.caption.iter().cloned().collect(),
         landscape: t.landscape,
         carried_rows: 0,
@@ -900,11 +901,11 @@ fn table_grid_spans_merges_and_header_rows() {
 
     // The paragraph after the table starts on the grid line layout chose, by its space
     // before: 6 rows of 19.125 pt + 10 pt, less the rows as written (383 twips each) and the
-    // bottom rule LibreOffice draws below the last row. No spacer paragraph.
+    // two outer rules LibreOffice draws outside the rows. No spacer paragraph.
     let after = &body.children[at + 1];
     assert_eq!(after.w_text(), "表后。");
     let sp = after.path(&["w:pPr", "w:spacing"]);
-    assert_eq!((sp.attr("w:before"), sp.attr("w:line")), (Some("177"), None));
+    assert_eq!((sp.attr("w:before"), sp.attr("w:line")), (Some("157"), None));
 }
 
 #[test]
@@ -937,9 +938,9 @@ fn one_table_across_pages_with_repeated_header_rows() {
     assert_eq!(shapes(rows[4])[0], s("", 1, "continue"));
     // After the table, the text resumes where it does in our PDF's last page of the table:
     // the header rows and rows 3–5 (5 × 19.125 pt) and 10 pt, less what the DOCX draws there
-    // (5 × 383 twips) and the bottom rule.
+    // (5 × 383 twips) and the two outer rules.
     let after = &body.children[at + 1];
-    assert_eq!(after.path(&["w:pPr", "w:spacing"]).attr("w:before"), Some("178"));
+    assert_eq!(after.path(&["w:pPr", "w:spacing"]).attr("w:before"), Some("158"));
 }
 
 #[test]

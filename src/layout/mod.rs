@@ -1578,6 +1578,7 @@ fn place_table(tb: &LaidTableBlock, style: &Style, cur: &mut Cursor, break_befor
                 .map(|c| c.lines.iter().map(|l| slice_text(&c.prepared, l)).collect())
                 .collect();
             let cell_insets = t.cells.iter().map(|c| c.inset).collect();
+            let cell_at_words = t.cells.iter().map(|c| c.at_words).collect();
             let cell_tracking = t
                 .cells
                 .iter()
@@ -1593,6 +1594,7 @@ fn place_table(tb: &LaidTableBlock, style: &Style, cur: &mut Cursor, break_befor
                 cell_lines,
                 cell_insets,
                 cell_tracking,
+                cell_at_words,
                 caption_lines,
                 landscape: tb.landscape,
                 carried_rows: break_before.map_or(0, |row| total_rows.saturating_sub(row)),

@@ -256,6 +256,9 @@ pub struct TableFacts {
     /// Each cell's character spacing (pt) where layout set it tighter than the table's to free
     /// a stranded character (see `table::tighten_if_stranded`), else None.
     pub cell_tracking: Vec<Option<f32>>,
+    /// Whether each cell's lines end at words where Word would end them inside one
+    /// (`LaidCell::at_words`): the DOCX keeps its `cell_lines` as they are.
+    pub cell_at_words: Vec<bool>,
     /// Type size of the 续表 label on continuation pages.
     pub continued_size: f32,
     /// The caption's lines as laid out (centred, within the 版心); empty without a caption.

@@ -49,6 +49,10 @@ pub struct LaidCell {
     /// its last line, a narrower measure breaks it earlier (the DOCX gives the cell's
     /// paragraph the same indents).
     pub inset: f32,
+    /// Whether the lines end where words do rather than where greedy filling ends them (see
+    /// [`lines_at_words`]): the DOCX keeps such a cell's lines as laid, as Word would break
+    /// them inside a word.
+    pub at_words: bool,
 }
 
 impl LaidCell {
@@ -304,7 +308,7 @@ fn lay_out_fitted(
     for (c, source) in cells.iter_mut().zip(&table.cells) {
         // Filled line by line, as Word and LibreOffice fill a cell: the widths, not forced
         // breaks, decide where a label wraps, so the DOCX wraps it where our PDF does.
-        c.lines = cell_lines(c, &widths);
+        (c.lines, c.at_words) = cell_lines(c, &widths);
         narrow_if_stranded(c, &widths, size);
         tighten_if_stranded(c, source, &widths, (fonts, book, size, what))?;
     }
@@ -340,9 +344,40 @@ fn lines_within(c: &LaidCell, measure: f32) -> Vec<Range<usize>> {
     text::break_lines(&c.prepared, measure, measure, text::Compression::Never)
 }
 
-/// A cell's text broken greedily into the width its columns give it, less its inset.
-fn cell_lines(c: &LaidCell, widths: &[f32]) -> Vec<Range<usize>> {
-    lines_within(c, cell_measure(c, widths) - c.inset)
+/// A cell's text broken greedily into the width its columns give it, less its inset; or,
+/// where that cuts a word or strands a character, at its words ([`lines_at_words`]) if they
+/// break clean in no more lines, or in any number for a label spanning rows (their height is
+/// its to wrap in). The flag tells which.
+fn cell_lines(c: &LaidCell, widths: &[f32]) -> (Vec<Range<usize>>, bool) {
+    let measure = cell_measure(c, widths) - c.inset;
+    let greedy = lines_within(c, measure);
+    if break_fault(c, &greedy) != CLEAN {
+        let at_words = lines_at_words(c, measure);
+        if (c.rowspan > 1 || at_words.len() <= greedy.len()) && break_fault(c, &at_words) == CLEAN {
+            return (at_words, true);
+        }
+    }
+    (greedy, false)
+}
+
+/// A cell's text broken where its words end (`县退役军人/事务局`, `乡镇/（街道）`), filling each
+/// line with as many words as fit, as a typesetter breaks a label; greedy lines when a word is
+/// wider than the measure.
+fn lines_at_words(c: &LaidCell, measure: f32) -> Vec<Range<usize>> {
+    let p = &c.prepared;
+    let allowed: Vec<bool> = p
+        .opportunities()
+        .iter()
+        .enumerate()
+        .map(|(at, &may)| may && c.words.get(at).copied().unwrap_or(true))
+        .collect();
+    let lines = text::break_lines_at(p, measure, measure, text::Compression::Never, &allowed);
+    let ends_at_words = lines.iter().all(|l| {
+        p.clusters
+            .get(l.end)
+            .is_none_or(|k| allowed[k.range.start] || text::is_forced_break(p, l.end))
+    });
+    if ends_at_words { lines } else { lines_within(c, measure) }
 }
 
 /// Where no choice of widths frees a label (`…申/请`), the narrowest inset, in half-character
@@ -450,6 +485,9 @@ fn break_fault(c: &LaidCell, lines: &[Range<usize>]) -> u8 {
             _ => "",
         };
         match letters {
+            // A label's number on its first line, the words on the next (`（三）/不予公开`),
+            // as a heading's number may stand.
+            _ if l.start == 0 && is_enumerator(text.trim()) => CLEAN,
             1 if is_bracketed_unit(text.trim()) => UNIT_ALONE,
             1 => STRANDED,
             _ => CLEAN,
@@ -484,6 +522,23 @@ const CLEAN: u8 = 0;
 const INSIDE_WORD: u8 = 1;
 const UNIT_ALONE: u8 = 2;
 const STRANDED: u8 = 3;
+
+/// Whether `text` is a label's number alone: `（三）`, `(3)`, `三、`, `3.`.
+fn is_enumerator(text: &str) -> bool {
+    let numeral = |s: &str| {
+        !s.is_empty()
+            && (s.chars().all(|c| "一二三四五六七八九十".contains(c)) || s.chars().all(|c| c.is_ascii_digit()))
+    };
+    let bracketed = [('（', '）'), ('(', ')')].iter().any(|&(open, close)| {
+        text.strip_prefix(open)
+            .and_then(|t| t.strip_suffix(close))
+            .is_some_and(numeral)
+    });
+    let ended = ['、', '.', '．']
+        .iter()
+        .any(|&end| text.strip_suffix(end).is_some_and(numeral));
+    bracketed || ended
+}
 
 /// Whether `text` is one bracketed piece, `（件）` or `(条)`.
 fn is_bracketed_unit(text: &str) -> bool {
@@ -568,7 +623,7 @@ impl<'a> CellStates<'a> {
             .entry((self.alike[k], (w * 100.0).round() as i64))
             .or_insert_with(|| {
                 let c = &cells[k];
-                let lines = cell_lines(c, widths);
+                let (lines, _) = cell_lines(c, widths);
                 // A label a narrower measure frees costs only its line more, as it will be set
                 // (narrow_if_stranded).
                 match narrowing
@@ -908,13 +963,24 @@ fn shortest_widths(
             let slack: Vec<f32> = (0..n)
                 .map(|i| {
                     let mut k = 0.0;
-                    loop {
+                    let whole = loop {
                         tried.copy_from_slice(&widths);
                         tried[i] -= (k + 1.0) * quantum;
                         if tried[i] < min[i] - 0.01 || by_column[i].iter().any(|&c| states.at(c, &tried) != state[c]) {
                             break k * quantum;
                         }
                         k += 1.0;
+                    };
+                    // Less than a quantum above its narrowest, a column gives what it has
+                    // left: five figure columns a little wider than needed make a label's
+                    // character between them.
+                    tried.copy_from_slice(&widths);
+                    tried[i] = min[i];
+                    let rest = widths[i] - min[i];
+                    if rest > whole + 0.01 && by_column[i].iter().all(|&c| states.at(c, &tried) == state[c]) {
+                        rest
+                    } else {
+                        whole
                     }
                 })
                 .collect();
@@ -1042,6 +1108,7 @@ fn prepare_cells(
             lines: Vec::new(),
             align,
             inset: 0.0,
+            at_words: false,
         });
     }
     Ok(cells)
@@ -1604,7 +1671,6 @@ mod tests {
         }
     }
 
-    /// The table roles' font chains of `style` (body, header), as layout loads them.
     /// A one-cell table's cell of `text`.
     fn one_cell(text: &str, kind: CellKind) -> Cell {
         Cell {
@@ -1631,6 +1697,7 @@ mod tests {
             lines: Vec::new(),
             align,
             inset: 0.0,
+            at_words: false,
         }
     }
 
@@ -1642,6 +1709,7 @@ mod tests {
         (style, book, chains)
     }
 
+    /// The table roles' font chains of `style` (body, header), as layout loads them.
     fn table_chains(style: &crate::style::Style, book: &mut FontBook) -> (Chains, Chains) {
         (
             Chains::load(book, "table", &style.table).unwrap(),
@@ -1766,7 +1834,8 @@ mod tests {
                 })
                 .collect()
         };
-        cell.lines = cell_lines(&cell, &widths);
+        // Greedy lines, as a label whose words do not free it would have them.
+        cell.lines = lines_within(&cell, 73.5);
         assert_eq!(text_of(&cell).last().map(String::as_str), Some("请"));
         narrow_if_stranded(&mut cell, &widths, size);
         assert_eq!(cell.inset, 0.0, "{:?}", text_of(&cell));
@@ -1795,5 +1864,65 @@ mod tests {
                     .iter()
                     .all(|l| fits_in_word_processors(&probe.prepared, l, 73.5, less))
         );
+    }
+
+    /// A label `text` (spanning `rowspan` rows) laid out at 五号 and broken into a measure of
+    /// `chars` characters as the layout breaks it: its lines' text, and whether at its words.
+    fn label_lines(text: &str, rowspan: usize, chars: f32) -> (Vec<String>, bool) {
+        let (style, book, chains) = style_book_chains();
+        let fonts = table_fonts(&style, &chains);
+        let source = Cell {
+            rowspan,
+            ..one_cell(text, CellKind::RowHeader)
+        };
+        let prepared = prepare_cell(&source, &fonts, &book, 10.5, fonts.tracking, "a test").unwrap();
+        let cell = laid_cell(&source, prepared, Align::Left);
+        let (lines, at_words) = cell_lines(&cell, &[chars * 10.5 + 2.0 * CELL_PAD_X]);
+        let texts = lines
+            .iter()
+            .map(|l| {
+                let p = &cell.prepared;
+                p.text[p.clusters[l.start].range.start..p.clusters[l.end - 1].range.end].to_string()
+            })
+            .collect();
+        (texts, at_words)
+    }
+
+    /// A label greedy filling would cut inside a word (`县退役军人事/务局`) or strand
+    /// (`县直部/门`) breaks where its words end when that takes no more lines, as a typesetter
+    /// breaks it; a word longer than the line still breaks where it must.
+    #[test]
+    fn a_label_breaks_at_its_words_in_as_many_lines() {
+        assert_eq!(
+            label_lines("县退役军人事务局", 1, 6.0),
+            (vec!["县退役军人".into(), "事务局".into()], true)
+        );
+        assert_eq!(
+            label_lines("县直部门", 1, 3.0),
+            (vec!["县直".into(), "部门".into()], true)
+        );
+        assert_eq!(
+            label_lines("经济发展类", 1, 3.0),
+            (vec!["经济".into(), "发展类".into()], true)
+        );
+        // Greedy lines where they break clean, or where a word is wider than the measure.
+        assert_eq!(label_lines("县退役军人事务局", 1, 5.0).1, false);
+        assert_eq!(
+            label_lines("县退役军人事务局", 1, 3.0),
+            (vec!["县退役".into(), "军人事".into(), "务局".into()], false)
+        );
+    }
+
+    /// Only a label spanning rows takes more lines to break at its words: the rows' height is
+    /// its to wrap in. One row's label keeps its greedy lines (and pays for the cut word in
+    /// the width search).
+    #[test]
+    fn a_label_spanning_rows_breaks_at_its_words_in_more_lines() {
+        let text = "本年新收政府信息公开申请数量";
+        let (one_row, at_words) = label_lines(text, 1, 3.0);
+        assert_eq!((one_row.len(), at_words), (5, false), "{one_row:?}");
+        let (spanning, at_words) = label_lines(text, 4, 3.0);
+        assert_eq!(spanning, ["本年新", "收政府", "信息", "公开", "申请", "数量"]);
+        assert!(at_words);
     }
 }

@@ -270,7 +270,18 @@ fn add_han_latin_spacing(text: &str, clusters: &mut [Cluster], size: f32) {
 /// previous opportunity, pushing a character down (`place_line` then spreads what is left).
 /// Returns cluster index ranges, one per line.
 pub fn break_lines(p: &Prepared, first_width: f32, width: f32, compress: Compression) -> Vec<Range<usize>> {
-    let allowed = p.opportunities();
+    break_lines_at(p, first_width, width, compress, p.opportunities())
+}
+
+/// [`break_lines`] over the break points `allowed` (by byte offset), a subset of the text's
+/// opportunities.
+pub fn break_lines_at(
+    p: &Prepared,
+    first_width: f32,
+    width: f32,
+    compress: Compression,
+    allowed: &[bool],
+) -> Vec<Range<usize>> {
     let n = p.clusters.len();
     let can_break_before = |i: usize| i >= n || allowed[p.clusters[i].range.start];
     let mut lines = Vec::new();
