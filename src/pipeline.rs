@@ -37,7 +37,7 @@ pub enum Error {
 
 impl From<Diagnostic> for Error {
     fn from(d: Diagnostic) -> Self {
-        Error::Input(Diagnostics(vec![d]))
+        Error::Input(Diagnostics::one(d))
     }
 }
 
@@ -125,7 +125,7 @@ pub fn load_with(path: &Path, options: &Options) -> Result<Loaded, Error> {
         base: base_dir.to_path_buf(),
         allowed: options.allowed_dirs.clone(),
     };
-    let (source, findings) = crate::kinds::parse(&file, &text, &folders)?;
+    let (source, findings) = crate::kinds::parse_all(&file, &text, &folders).map_err(Error::Input)?;
     let style = match &source.style {
         None => crate::style::load_in("gbt9704", &folders)?,
         Some((name, pos)) => crate::style::load_in(name, &folders).map_err(|mut d| {
@@ -223,6 +223,7 @@ pub fn write_pdf(
                         .with_source(&loaded.text)
                 })
                 .collect(),
+            0,
         )),
         other => Error::Pdf(other),
     })

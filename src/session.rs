@@ -234,7 +234,7 @@ impl Session {
         if !errors.is_empty() && !force {
             return Err(Error::Rules {
                 warnings,
-                errors: Diagnostics(errors.clone()),
+                errors: Diagnostics(errors.clone(), 0),
             });
         }
         Ok(Report {

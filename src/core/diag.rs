@@ -248,9 +248,55 @@ pub fn escape_for_message(text: &str, max: usize) -> String {
     out
 }
 
-/// One or more diagnostics from the same run; displayed one after another.
+/// One or more diagnostics from the same run, displayed one after another; the second field
+/// counts those left out past [`MAX_ERRORS`], said in one line at the end.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Diagnostics(pub Vec<Diagnostic>);
+pub struct Diagnostics(pub Vec<Diagnostic>, pub usize);
+
+/// The most errors one run shows of an input: a clerk fixes a screenful at a time, and a
+/// hostile file cannot make megabytes of messages.
+pub const MAX_ERRORS: usize = 20;
+
+impl Diagnostics {
+    /// A single diagnostic.
+    pub fn one(d: Diagnostic) -> Self {
+        Diagnostics(vec![d], 0)
+    }
+
+    /// The first diagnostic, for callers that show one.
+    pub fn into_first(self) -> Diagnostic {
+        // Never empty as made here; a placeholder rather than a panic if it were.
+        self.0
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| Diagnostic::new("", None, "the input has errors"))
+    }
+
+    /// Diagnostics in the order of their places in the file (those of the whole file first),
+    /// each once, the first [`MAX_ERRORS`] shown and the rest counted.
+    pub fn in_order(mut list: Vec<Diagnostic>, mut more: usize) -> Self {
+        sort_and_dedup(&mut list);
+        if list.len() > MAX_ERRORS {
+            more += list.len() - MAX_ERRORS;
+            list.truncate(MAX_ERRORS);
+        }
+        Diagnostics(list, more)
+    }
+}
+
+/// Sorts by place in the file ((line, column); no place first), keeping the order among equal
+/// places, and drops repeats.
+pub(crate) fn sort_and_dedup(list: &mut Vec<Diagnostic>) {
+    list.sort_by_key(|d| d.pos.map(|p| (p.line, p.column)));
+    let mut kept: Vec<Diagnostic> = Vec::with_capacity(list.len());
+    for d in list.drain(..) {
+        // A repeat has the same place, so it is among the last kept ones of that place.
+        if !kept.iter().rev().take_while(|k| k.pos == d.pos).any(|k| *k == d) {
+            kept.push(d);
+        }
+    }
+    *list = kept;
+}
 
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -259,6 +305,10 @@ impl fmt::Display for Diagnostics {
                 writeln!(f)?;
             }
             write!(f, "{d}")?;
+        }
+        if self.1 > 0 {
+            writeln!(f)?;
+            writeln!(f, "… and {} more error{}", self.1, if self.1 == 1 { "" } else { "s" })?;
         }
         Ok(())
     }

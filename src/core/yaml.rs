@@ -6,7 +6,7 @@ use std::fmt;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
-use super::diag::{Diagnostic, did_you_mean};
+use super::diag::{Diagnostic, Diagnostics, did_you_mean};
 use super::pos::SourcePos;
 
 /// Inputs larger than this are refused before parsing: a real report is well under 1 MB.
@@ -643,12 +643,114 @@ impl<'de> Deserialize<'de> for KeyText {
     }
 }
 
-/// Helpers for walking a tree and reporting problems at the right place.
+/// Helpers for walking a tree and reporting problems at the right place. A reader also
+/// collects the errors its callers [`record`](Reader::record) and read past (a bad block is
+/// left out, an unknown key ignored, a bad value replaced), so that one run shows every
+/// independent mistake; [`finish`](Reader::finish) then hands them all back, and no output is
+/// made from what was read.
 pub struct Reader<'a> {
     pub file: &'a str,
+    /// The file's text and the byte ranges of its text values ([`text_spans`]), when known:
+    /// to point at a place inside a text value.
+    source: Option<(&'a str, &'a [std::ops::Range<usize>])>,
+    recorded: std::cell::RefCell<Recorded>,
 }
 
-impl Reader<'_> {
+/// The errors recorded so far: the first few by place in the file, how many more, and how
+/// many were recorded in all (repeats too, so that the count only grows).
+#[derive(Default)]
+struct Recorded {
+    list: Vec<Diagnostic>,
+    dropped: usize,
+    count: usize,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(file: &'a str) -> Self {
+        Reader {
+            file,
+            source: None,
+            recorded: Default::default(),
+        }
+    }
+
+    /// A reader that can also point inside text values: `spans` as [`text_spans`] gives them.
+    pub fn with_source(file: &'a str, text: &'a str, spans: &'a [std::ops::Range<usize>]) -> Self {
+        Reader {
+            source: Some((text, spans)),
+            ..Reader::new(file)
+        }
+    }
+
+    /// Records an error the caller reads past.
+    pub fn record(&self, d: Diagnostic) {
+        let mut rec = self.recorded.borrow_mut();
+        rec.count += 1;
+        rec.list.push(d);
+        // Only the first errors by place are shown: the list stays small whatever the file.
+        if rec.list.len() >= 4 * super::diag::MAX_ERRORS {
+            super::diag::sort_and_dedup(&mut rec.list);
+            if rec.list.len() > super::diag::MAX_ERRORS {
+                let extra = rec.list.len() - super::diag::MAX_ERRORS;
+                rec.dropped += extra;
+                rec.list.truncate(super::diag::MAX_ERRORS);
+            }
+        }
+    }
+
+    /// The value, or None with the error recorded.
+    pub fn keep<T>(&self, result: Result<T, Diagnostic>) -> Option<T> {
+        result.map_err(|d| self.record(d)).ok()
+    }
+
+    /// How many errors were recorded so far: compared before and after reading a part, it says
+    /// whether the part had one.
+    pub fn errors(&self) -> usize {
+        self.recorded.borrow().count
+    }
+
+    /// The result of reading with this reader: `result` when nothing was recorded, else every
+    /// recorded error and `result`'s own, in the order of the file, snippets attached.
+    pub fn finish<T>(&self, result: Result<T, Diagnostic>, text: &str) -> Result<T, Diagnostics> {
+        let rec = self.recorded.take();
+        let (mut list, more) = (rec.list, rec.dropped);
+        match result {
+            Ok(v) if list.is_empty() && more == 0 => return Ok(v),
+            Ok(_) => {}
+            Err(d) => list.push(d),
+        }
+        let all = Diagnostics::in_order(list, more);
+        let shown = all.0.into_iter().map(|d| d.with_source(text)).collect();
+        Err(Diagnostics(shown, all.1))
+    }
+
+    /// Where the `nth` `needle` (counted from 0) of the text value at `pos` is in the file,
+    /// when the value is written in the file with exactly `count` of them (no escape or line
+    /// folding hides or makes one); None when that cannot be told.
+    pub fn locate_in_text(&self, pos: SourcePos, needle: &str, nth: usize, count: usize) -> Option<SourcePos> {
+        // Each search reads the file up to the place: done for the errors that can be shown,
+        // not for the thousandth of a hostile file.
+        if self.errors() >= super::diag::MAX_ERRORS {
+            return None;
+        }
+        let (text, spans) = self.source?;
+        let start = offset_of(text, pos)?;
+        // The value's span starts at its first character, or at the quote or `|` before it.
+        let span = &spans[spans.binary_search_by_key(&start, |s| s.start).ok()?];
+        let slice = text.get(span.clone())?;
+        let found: Vec<usize> = slice.match_indices(needle).map(|(i, _)| i).collect();
+        if found.len() != count {
+            return None;
+        }
+        let at = span.start + *found.get(nth)?;
+        let before = text.get(..at)?;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        Some(SourcePos {
+            line: before.matches('\n').count() as u32 + 1,
+            column: before[line_start..].chars().count() as u32 + 1,
+        })
+    }
+
     pub fn error(&self, pos: SourcePos, msg: impl Into<String>) -> Diagnostic {
         Diagnostic::new(self.file, Some(pos), msg)
     }
@@ -675,18 +777,46 @@ impl Reader<'_> {
 
     /// Rejects keys not in `known`, suggesting the closest known one.
     pub fn check_keys(&self, entries: &[(Key, Node)], known: &[&str], context: &str) -> Result<(), Diagnostic> {
+        match entries.iter().find(|(k, _)| !known.contains(&k.name.as_str())) {
+            Some((k, _)) => Err(self.unknown_key(k, known, context)),
+            None => Ok(()),
+        }
+    }
+
+    /// Records every key not in `known`; the caller reads the known ones and ignores the rest.
+    /// True when there was one: it may be a field misspelt, so the caller does not also say
+    /// that a field is missing, nor check what depends on one.
+    pub fn record_unknown_keys(&self, entries: &[(Key, Node)], known: &[&str], context: &str) -> bool {
+        let mut any = false;
         for (k, _) in entries {
             if !known.contains(&k.name.as_str()) {
-                let mut d = self.error(k.pos, format!("unknown field `{}` in {context}", k.name));
-                d = match did_you_mean(&k.name, known) {
-                    Some(s) => d.help(format!("did you mean `{s}`?")),
-                    None => d.help(format!("the fields here are: {}", known.join(", "))),
-                };
-                return Err(d);
+                self.record(self.unknown_key(k, known, context));
+                any = true;
             }
         }
-        Ok(())
+        any
     }
+
+    fn unknown_key(&self, k: &Key, known: &[&str], context: &str) -> Diagnostic {
+        let d = self.error(k.pos, format!("unknown field `{}` in {context}", k.name));
+        match did_you_mean(&k.name, known) {
+            Some(s) => d.help(format!("did you mean `{s}`?")),
+            None => d.help(format!("the fields here are: {}", known.join(", "))),
+        }
+    }
+}
+
+/// The byte offset of line:column in `text`.
+fn offset_of(text: &str, pos: SourcePos) -> Option<usize> {
+    let line_start = if pos.line <= 1 {
+        0
+    } else {
+        text.match_indices('\n').nth(pos.line as usize - 2)?.0 + 1
+    };
+    let line = &text[line_start..];
+    let col = pos.column.saturating_sub(1) as usize;
+    let within = line.char_indices().nth(col).map_or(line.len(), |(i, _)| i);
+    Some(line_start + within)
 }
 
 pub fn get<'n>(entries: &'n [(Key, Node)], name: &str) -> Option<&'n Node> {

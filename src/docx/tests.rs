@@ -712,7 +712,7 @@ fn tree_table(extra: &str) -> crate::model::Table {
         "{extra}corner: 单位\ncolumns:\n  - 主动公开: [总数, 文件]\n  - 复议\nrows:\n  - 县直部门:\n      - 县政府办公室: [1, 2, 3]\n      - 县财政局: [4, 5, 6]\n      - 县审计局: [7, 8, 9]\n  - 合计: [12, 15, 18]\n"
     );
     let node = crate::core::yaml::parse("t.yaml", &yaml).unwrap();
-    crate::input::table::parse(&crate::core::yaml::Reader { file: "t.yaml" }, &node).unwrap()
+    crate::input::table::parse(&crate::core::yaml::Reader::new("t.yaml"), &node).unwrap()
 }
 
 fn table_facts(t: &crate::model::Table, page_starts: Vec<usize>) -> crate::layout::TableFacts {

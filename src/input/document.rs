@@ -1,7 +1,7 @@
 //! The document format: a YAML tree → `model::Document`, with every mistake reported at its
 //! place in the file.
 
-use crate::core::diag::Diagnostic;
+use crate::core::diag::{Diagnostic, Diagnostics};
 use crate::core::yaml::{self, Node, Reader, Value, get};
 use crate::model::{Block, Date, Document, Heading, Paragraph, Portal, Run, Signature, SourcePos};
 
@@ -40,12 +40,14 @@ pub struct Source {
 /// Parses a whole input file.
 pub fn parse(file: &str, text: &str) -> Result<Source, Diagnostic> {
     let root = yaml::parse(file, text)?;
-    let r = Reader { file };
+    let r = Reader::new(file);
     let folders = crate::core::file::Folders::of_input(std::path::Path::new(""));
-    from_tree(&r, &root, &folders).map_err(|d| d.with_source(text))
+    let read = from_tree(&r, &root, &folders);
+    r.finish(read, text).map_err(Diagnostics::into_first)
 }
 
-/// The document of a parsed input; `folders` are where a `seal:` file may be read from.
+/// The document of a parsed input; `folders` are where a `seal:` file may be read from. A
+/// mistake in one field or body block is recorded in `r` and the rest read on.
 pub(crate) fn from_tree(r: &Reader, root: &Node, folders: &crate::core::file::Folders) -> Result<Source, Diagnostic> {
     if matches!(root.value, Value::Null) {
         return Err(r
@@ -53,97 +55,91 @@ pub(crate) fn from_tree(r: &Reader, root: &Node, folders: &crate::core::file::Fo
             .help("start with `title:` and `body:`; `gongwen --help` shows an example"));
     }
     let top = r.map(root, "the document")?;
+    // What the other fields mean depends on the kind: an unknown one is said alone.
+    if let Some(n) = get(top, "kind") {
+        crate::input::gongwen::kind(r, n)?;
+    }
     let fields = [
         TOP_FIELDS,
         crate::input::principal::FIELDS,
         crate::input::gongwen::FIELDS,
     ]
     .concat();
-    r.check_keys(top, &fields, "the document")?;
+    // A key misspelt (`titel`) is said once, as unknown: not again as a field missing.
+    let misspelt = r.record_unknown_keys(top, &fields, "the document");
     // A 命令 often has no title: the 令号, then the text (GB/T 9704 10.2).
     let is_order = get(top, "kind").and_then(Node::as_written).as_deref().map(str::trim) == Some("order");
-    let untitled = Node {
-        value: Value::Null,
-        pos: root.pos,
-        written: None,
-    };
-    let title_node = match get(top, "title") {
-        Some(n) => n,
-        None if is_order => &untitled,
-        None => {
-            return Err(r
-                .error(root.pos, "the document has no `title`")
-                .help("add a line `title: ……` at the top of the file (only a 命令, `kind: order`, may go without)"));
-        }
-    };
-    let title = match &title_node.value {
-        Value::Null if is_order => String::new(),
-        _ => r.text(title_node, "title")?,
-    };
-    let title_lines: Vec<String> = title
-        .split('\n')
-        .map(|l| l.trim().to_string())
-        .filter(|l| !l.is_empty())
-        .collect();
-    if title_lines.is_empty() && !is_order {
-        return Err(r
-            .error(title_node.pos, "the title is empty")
-            .help("write the document's title after `title:`"));
+    let title_node = get(top, "title");
+    if title_node.is_none() && !is_order && !misspelt {
+        r.record(
+            r.error(root.pos, "the document has no `title`")
+                .help("add a line `title: ……` at the top of the file (only a 命令, `kind: order`, may go without)"),
+        );
     }
-    let issuers = match get(top, "issuer") {
-        Some(n) => Some(issuers(r, n)?),
-        None => None,
-    };
-    let issuer = issuers.as_ref().map(|list| list.join("、"));
-    let date = match get(top, "date") {
-        Some(n) => Some(parse_date(r, n)?),
-        None => None,
-    };
-    let subject = match get(top, "subject") {
-        Some(n) => Some(non_empty(r, n, "subject")?),
-        None => None,
-    };
-    let style = match get(top, "style") {
-        Some(n) => Some((non_empty(r, n, "style")?, n.pos)),
-        None => None,
-    };
-    let portal = portal(r, top)?;
+    let title_lines = title_node
+        .and_then(|n| r.keep(title_lines(r, n, is_order)))
+        .unwrap_or_default();
+    // A field whose value was wrong is None inside Some: what depends on it is not checked.
+    let issuers = get(top, "issuer").map(|n| r.keep(issuers(r, n)));
+    let issuer = issuers.clone().flatten().map(|list| list.join("、"));
+    let date = get(top, "date").map(|n| r.keep(parse_date(r, n)));
+    let subject = get(top, "subject").and_then(|n| r.keep(non_empty(r, n, "subject")));
+    let style = get(top, "style").and_then(|n| r.keep(non_empty(r, n, "style")).map(|s| (s, n.pos)));
+    let portal = r.keep(portal(r, top)).flatten();
     let want_signature = match get(top, "signature") {
         None => None,
         Some(Node {
             value: Value::Bool(b), ..
-        }) => Some(*b),
-        Some(n) => return Err(r.expected(n, "true or false", "signature")),
-    };
-    let body_node = get(top, "body").ok_or_else(|| {
-        r.error(root.pos, "the document has no `body`")
-            .help("add `body:` followed by a list of paragraphs, one per `- ` line")
-    })?;
-    let mut blocks = parse_body(r, body_node)?;
-    let gongwen = crate::input::gongwen::parse(r, top)?;
-    let signature = match (want_signature, &issuers, date) {
-        (Some(false), _, _) | (None, None, _) | (None, _, None) => None,
-        (_, Some(i), Some(d)) => Some(Signature {
-            issuers: i.clone(),
-            date: d.to_chinese(),
-            pos: title_node.pos,
-        }),
-        (Some(true), _, _) => {
-            let pos = get(top, "signature").map_or(root.pos, |n| n.pos);
-            return Err(r
-                .error(pos, "`signature: true` needs both `issuer` and `date`")
-                .help("add `issuer:` (发文机关署名) and `date:` (成文日期), or remove `signature`"));
+        }) => Some(Some(*b)),
+        Some(n) => {
+            r.record(r.expected(n, "true or false", "signature"));
+            Some(None)
         }
     };
-    let organs = signature.as_ref().map_or(0, |s| s.issuers.len());
-    let principal = crate::input::principal::parse(r, top, folders, organs, signature.is_some(), &mut blocks)?;
+    let mut blocks = match get(top, "body") {
+        Some(n) => parse_body(r, n),
+        None if misspelt => Vec::new(),
+        None => {
+            r.record(
+                r.error(root.pos, "the document has no `body`")
+                    .help("add `body:` followed by a list of paragraphs, one per `- ` line"),
+            );
+            Vec::new()
+        }
+    };
+    let gongwen = crate::input::gongwen::parse(r, top, misspelt);
+    let title_pos = title_node.map_or(root.pos, |n| n.pos);
+    // The 署名, if printed; None outside when a field it depends on was wrong.
+    let signature = match (want_signature, &issuers, date) {
+        _ if misspelt => None,
+        (Some(None), _, _) | (_, Some(None), _) | (_, _, Some(None)) => None,
+        (Some(Some(false)), _, _) | (None, None, _) | (None, _, None) => Some(None),
+        (_, Some(Some(i)), Some(Some(d))) => Some(Some(Signature {
+            issuers: i.clone(),
+            date: d.to_chinese(),
+            pos: title_pos,
+        })),
+        (Some(Some(true)), _, _) => {
+            let pos = get(top, "signature").map_or(root.pos, |n| n.pos);
+            r.record(
+                r.error(pos, "`signature: true` needs both `issuer` and `date`")
+                    .help("add `issuer:` (发文机关署名) and `date:` (成文日期), or remove `signature`"),
+            );
+            None
+        }
+    };
+    // (organs signing, whether the 署名 is printed), for the seals.
+    let signed = signature
+        .as_ref()
+        .map(|s| (s.as_ref().map_or(0, |s| s.issuers.len()), s.is_some()));
+    let principal = crate::input::principal::parse(r, top, folders, signed, misspelt, &mut blocks);
     let document = Document {
         title: title_lines,
-        title_pos: title_node.pos,
+        title_pos,
         issuer,
-        date,
+        date: date.flatten(),
         blocks,
-        signature,
+        signature: signature.flatten(),
         gongwen,
         principal,
     };
@@ -153,6 +149,25 @@ pub(crate) fn from_tree(r: &Reader, root: &Node, folders: &crate::core::file::Fo
         subject,
         portal,
     })
+}
+
+/// The title's lines; a 命令's may be empty.
+fn title_lines(r: &Reader, n: &Node, is_order: bool) -> Result<Vec<String>, Diagnostic> {
+    let title = match &n.value {
+        Value::Null if is_order => String::new(),
+        _ => r.text(n, "title")?,
+    };
+    let lines: Vec<String> = title
+        .split('\n')
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect();
+    if lines.is_empty() && !is_order {
+        return Err(r
+            .error(n.pos, "the title is empty")
+            .help("write the document's title after `title:`"));
+    }
+    Ok(lines)
 }
 
 /// `portal:` of an input's top level, if it has one:
@@ -179,12 +194,12 @@ pub(crate) fn portal(r: &Reader, top: &[(yaml::Key, Node)]) -> Result<Option<Por
                 .help("write them indented under `portal:`, e.g. `  index-number: 11152921MB1951541W/2020-00012`"));
         }
     };
-    r.check_keys(fields, PORTAL_FIELDS, "portal")?;
-    let field = |name: &str| get(fields, name).map(|n| non_empty(r, n, name)).transpose();
+    r.record_unknown_keys(fields, PORTAL_FIELDS, "portal");
+    let field = |name: &str| get(fields, name).and_then(|n| r.keep(non_empty(r, n, name)));
     Ok(Some(Portal {
-        index_number: field("index-number")?,
-        publisher: field("publisher")?,
-        category: field("category")?,
+        index_number: field("index-number"),
+        publisher: field("publisher"),
+        category: field("category"),
         pos: node.pos,
     }))
 }
@@ -244,23 +259,27 @@ pub(crate) fn parse_date(r: &Reader, n: &Node) -> Result<Date, Diagnostic> {
     Ok(Date { year, month, day })
 }
 
-fn parse_body(r: &Reader, node: &Node) -> Result<Vec<Block>, Diagnostic> {
+/// The body's blocks; a block with a mistake is recorded and left out.
+fn parse_body(r: &Reader, node: &Node) -> Vec<Block> {
     let items = match &node.value {
         Value::Seq(items) => items,
         Value::Null => {
-            return Err(r
-                .error(node.pos, "`body` is empty")
-                .help("list the paragraphs under `body:`, each on a line starting with `- `"));
+            r.record(
+                r.error(node.pos, "`body` is empty")
+                    .help("list the paragraphs under `body:`, each on a line starting with `- `"),
+            );
+            return Vec::new();
         }
         _ => {
-            return Err(r.expected(
+            r.record(r.expected(
                 node,
                 "a list of paragraphs and headings (lines starting with `- `)",
                 "body",
             ));
+            return Vec::new();
         }
     };
-    items.iter().map(|item| parse_block(r, item)).collect()
+    items.iter().filter_map(|item| r.keep(parse_block(r, item))).collect()
 }
 
 pub(crate) fn parse_block(r: &Reader, item: &Node) -> Result<Block, Diagnostic> {
@@ -448,8 +467,14 @@ fn paragraph(r: &Reader, text: &str, pos: SourcePos) -> Result<Paragraph, Diagno
         }
     }
     if bold {
+        // The unclosed `**` is the last one; pointed at in the file when its place there can
+        // be told, else the paragraph is.
+        let count = text.matches("**").count();
+        let at = r
+            .locate_in_text(pos, "**", count.saturating_sub(1), count)
+            .unwrap_or(pos);
         return Err(r
-            .error(pos, "a `**` that starts bold text is never closed in this paragraph")
+            .error(at, "a `**` that starts bold text is never closed in this paragraph")
             .help("close the bold text with a second `**`, e.g. **加强组织领导。**成立……"));
     }
     if runs.is_empty() {
@@ -513,6 +538,72 @@ mod tests {
         let e = parse("t.yaml", "title: 标题\nbody:\n  - \"**未闭合\"\n").unwrap_err();
         assert!(e.message.contains("never closed"));
         assert!(parse("t.yaml", "").unwrap_err().message.contains("empty"));
+    }
+
+    /// Every error of a plain input, as a build shows them.
+    fn all_errors(text: &str) -> Diagnostics {
+        let (root, spans) = yaml::parse_with_text_spans("t.yaml", text).unwrap();
+        let r = Reader::with_source("t.yaml", text, &spans);
+        let folders = crate::core::file::Folders::of_input(std::path::Path::new(""));
+        let read = from_tree(&r, &root, &folders);
+        match r.finish(read, text) {
+            Ok(_) => panic!("no errors in {text}"),
+            Err(all) => all,
+        }
+    }
+
+    fn places(all: &Diagnostics) -> Vec<(u32, u32)> {
+        all.0
+            .iter()
+            .map(|d| d.pos.map_or((0, 0), |p| (p.line, p.column)))
+            .collect()
+    }
+
+    #[test]
+    fn every_independent_error_in_the_order_of_the_file() {
+        let all = all_errors(
+            "title: 标题\ndate: 2020-02-30\ncolour: red\nbody:\n  - heading: [a]\n  - 正文\n  - table:\n      rows:\n        - [a, b]\n        - [c]\n  - \"**未闭合\"\n",
+        );
+        assert_eq!(places(&all), vec![(2, 7), (3, 1), (5, 14), (10, 11), (11, 6)]);
+        assert_eq!(all.1, 0);
+    }
+
+    #[test]
+    fn a_misspelt_field_is_not_also_missing() {
+        let all = all_errors("titel: 标题\nbody:\n  - 正文\n");
+        assert_eq!(places(&all), vec![(1, 1)]);
+        // Nor does a wrong issuer make `seal` complain that nothing is signed.
+        let all = all_errors("title: 标题\nissuer: [[a]]\ndate: 2020-01-20\nseal: placeholder\nbody:\n  - 正文\n");
+        assert_eq!(places(&all), vec![(2, 10)]);
+    }
+
+    #[test]
+    fn an_unknown_kind_is_said_alone() {
+        let all = all_errors("title: 标题\nkind: leter\ncolour: red\ndate: 2020-02-30\nbody:\n  - 正文\n");
+        assert_eq!(places(&all), vec![(2, 7)]);
+    }
+
+    #[test]
+    fn errors_past_the_cap_are_counted() {
+        let mut text = String::from("title: 标题\nbody:\n");
+        for _ in 0..95 {
+            text.push_str("  - heading: [a]\n");
+        }
+        let all = all_errors(&text);
+        assert_eq!(all.0.len(), crate::core::diag::MAX_ERRORS);
+        assert_eq!(all.1, 95 - crate::core::diag::MAX_ERRORS);
+        assert_eq!(all.0[0].pos.map(|p| p.line), Some(3));
+        assert!(all.to_string().ends_with("… and 75 more errors\n"), "{all}");
+    }
+
+    #[test]
+    fn an_unclosed_bold_is_shown_at_its_stars() {
+        let at = |text: &str| places(&all_errors(text));
+        assert_eq!(at("title: 标题\nbody:\n  - 一、**甲。**乙，**丙\n"), vec![(3, 15)]);
+        assert_eq!(at("title: 标题\nbody:\n  - '甲**乙'\n"), vec![(3, 7)]);
+        assert_eq!(at("title: 标题\nbody:\n  - |\n    甲\n    乙**丙\n"), vec![(5, 6)]);
+        // Through an alias the place in the text cannot be told: the paragraph is shown.
+        assert_eq!(at("title: &t 甲**乙\nbody:\n  - *t\n"), vec![(3, 5)]);
     }
 
     #[test]

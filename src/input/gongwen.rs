@@ -33,112 +33,160 @@ const URGENCIES: &[&str] = &["特急", "加急"];
 /// What a mark may end with that is not part of the organ's name (7.2.4, 10.2, 10.3).
 const MARK_SUFFIXES: &[&str] = &["文件"];
 
-/// Reads the 公文 fields of the top-level mapping. `issuer` is the 发文机关署名, for messages.
-pub fn parse(r: &Reader, top: &[(Key, Node)]) -> Result<Gongwen, Diagnostic> {
+/// Reads the 公文 fields of the top-level mapping. A wrong field is recorded in `r` and left
+/// out; the checks between fields are made only when the fields they compare were read, and
+/// not at all when the mapping has a `misspelt` (unknown) key, which may be the field missing.
+pub fn parse(r: &Reader, top: &[(Key, Node)], misspelt: bool) -> Gongwen {
     let mut g = Gongwen::default();
     let kind_node = get(top, "kind");
-    if let Some(n) = kind_node {
-        let name = r.text(n, "kind")?;
-        let names: Vec<&str> = Kind::NAMES.iter().map(|(n, _)| *n).collect();
-        g.kind = match Kind::NAMES.iter().find(|(k, _)| *k == name.trim()) {
-            Some((_, k)) => *k,
-            None => {
-                let d = r.error(n.pos, format!("`{name}` is not a kind of document"));
-                return Err(match did_you_mean(&name, &names) {
-                    Some(s) => d.help(format!("did you mean `{s}`?")),
-                    None => d.help(format!(
-                        "write one of: {} (通知, 请示, 报告, 函, 纪要, 命令)",
-                        names.join(", ")
-                    )),
-                });
-            }
-        };
+    // None when `kind` was wrong: the checks that depend on the kind are not made.
+    let kind = match kind_node {
+        Some(n) => r.keep(kind(r, n)),
+        None => Some(g.kind),
+    };
+    if let Some(k) = kind {
+        g.kind = k;
     }
+    let kind = kind.filter(|_| !misspelt);
+    // A check between fields is made only where the missing field is not given at all: one
+    // given but wrong is an error of its own already.
+    let absent = |name: &str| get(top, name).is_none() && !misspelt;
     let h = &mut g.header;
     if let Some(n) = get(top, "copy-no") {
-        let f = field(r, n, "copy-no")?;
-        if f.text.len() != 6 || !f.text.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(r
-                .error(n.pos, format!("份号 `{}` is not six digits", f.text))
-                .help("GB/T 9704 7.2.1: the 份号 is six Arabic digits, e.g. `copy-no: \"000123\"`"));
-        }
-        h.copy_no = Some(f);
+        h.copy_no = r.keep(copy_no(r, n));
     }
     if let Some(n) = get(top, "classification") {
-        h.classification = Some(classification(r, n)?);
+        h.classification = r.keep(classification(r, n));
     }
     if let Some(n) = get(top, "urgency") {
-        let f = field(r, n, "urgency")?;
-        if !URGENCIES.contains(&f.text.as_str()) {
-            return Err(r
-                .error(n.pos, format!("`{}` is not a 紧急程度", f.text))
-                .help("write `urgency: 特急` or `urgency: 加急`"));
-        }
-        h.urgency = Some(f);
+        h.urgency = r.keep(urgency(r, n));
     }
-    if let Some(n) = get(top, "issuer-mark") {
-        let mut names = list(r, n, "issuer-mark")?;
-        if names.len() > 1
-            && let Some(last) = names.last()
-            && MARK_SUFFIXES.contains(&last.text.as_str())
-        {
-            h.mark_suffix = names.pop().map(|f| f.text);
-        }
-        if names.is_empty() {
-            return Err(r
-                .error(n.pos, "`issuer-mark` names no organ")
-                .help("write the 发文机关标志, e.g. `issuer-mark: 某某市人民政府文件`"));
-        }
-        h.mark = names;
+    if let Some(n) = get(top, "issuer-mark")
+        && let Some((mark, suffix)) = r.keep(issuer_mark(r, n))
+    {
+        h.mark = mark;
+        h.mark_suffix = suffix;
     }
     if let Some(n) = get(top, "doc-no") {
-        let f = field(r, n, "doc-no")?;
-        doc_no(r, &f, g.kind)?;
-        g.header.doc_no = Some(f);
+        let f = r.keep(field(r, n, "doc-no"));
+        g.header.doc_no = match (f, kind) {
+            (Some(f), Some(k)) => r.keep(doc_no(r, &f, k)).map(|()| f),
+            (f, None) => f,
+            (None, _) => None,
+        };
     }
     if let Some(n) = get(top, "signers") {
-        g.header.signers = list(r, n, "signers")?;
+        g.header.signers = r.keep(list(r, n, "signers")).unwrap_or_default();
     }
     let h = &g.header;
-    if let (Some(c), None) = (&h.classification, &h.copy_no) {
-        return Err(r
-            .error(c.pos, "a document with a 密级 needs a 份号")
-            .help("GB/T 9704 7.2.1: 涉密公文应当标注份号; add `copy-no: \"000001\"` (six digits)"));
+    if let (Some(c), None) = (&h.classification, &h.copy_no)
+        && absent("copy-no")
+    {
+        r.record(
+            r.error(c.pos, "a document with a 密级 needs a 份号")
+                .help("GB/T 9704 7.2.1: 涉密公文应当标注份号; add `copy-no: \"000001\"` (six digits)"),
+        );
     }
-    if !h.signers.is_empty() && h.doc_no.is_none() {
-        return Err(r
-            .error(h.signers[0].pos, "签发人 without a 发文字号")
-            .help("GB/T 9704 7.2.5: the 发文字号 shares the line of the last 签发人; add `doc-no: 某发〔2024〕1号`"));
+    if !h.signers.is_empty() && h.doc_no.is_none() && absent("doc-no") {
+        r.record(
+            r.error(h.signers[0].pos, "签发人 without a 发文字号").help(
+                "GB/T 9704 7.2.5: the 发文字号 shares the line of the last 签发人; add `doc-no: 某发〔2024〕1号`",
+            ),
+        );
     }
-    if matches!(g.kind, Kind::Letter | Kind::Order | Kind::Minutes) && h.mark.is_empty() {
+    if kind.is_some()
+        && matches!(g.kind, Kind::Letter | Kind::Order | Kind::Minutes)
+        && h.mark.is_empty()
+        && absent("issuer-mark")
+    {
         let pos = kind_node.map_or(SourcePos { line: 1, column: 1 }, |n| n.pos);
         let example = match g.kind {
             Kind::Letter => "某某市人民政府办公室",
             Kind::Order => "某某市人民政府令",
             _ => "某某市人民政府常务会议纪要",
         };
-        return Err(r
-            .error(pos, format!("a `{}` needs its 发文机关标志", g.kind.name()))
-            .help(format!("add `issuer-mark: {example}`")));
+        r.record(
+            r.error(pos, format!("a `{}` needs its 发文机关标志", g.kind.name()))
+                .help(format!("add `issuer-mark: {example}`")),
+        );
     }
-    imprint(r, top, &mut g.imprint)?;
+    imprint(r, top, &mut g.imprint, misspelt);
     for (key, label) in [("present", "出席"), ("absent", "请假"), ("attending", "列席")] {
         if let Some(n) = get(top, key) {
-            let names = list(r, n, key)?;
+            if kind_node.is_none() {
+                g.kind = Kind::Minutes;
+            }
+            let Some(names) = r.keep(list(r, n, key)) else { continue };
             let text = names.iter().map(|f| f.text.as_str()).collect::<Vec<_>>().join("、");
             g.attendance.push(Attendance {
                 label: label.to_string(),
                 names: Field { text, pos: n.pos },
             });
-            if kind_node.is_none() {
-                g.kind = Kind::Minutes;
-            }
         }
     }
     if let Some(n) = get(top, "pages") {
-        g.pages = pages(r, n)?;
+        g.pages = r.keep(pages(r, n)).unwrap_or_default();
     }
-    Ok(g)
+    g
+}
+
+/// `kind:`, one of [`Kind::NAMES`].
+pub(crate) fn kind(r: &Reader, n: &Node) -> Result<Kind, Diagnostic> {
+    let name = r.text(n, "kind")?;
+    let names: Vec<&str> = Kind::NAMES.iter().map(|(n, _)| *n).collect();
+    match Kind::NAMES.iter().find(|(k, _)| *k == name.trim()) {
+        Some((_, k)) => Ok(*k),
+        None => {
+            let d = r.error(n.pos, format!("`{name}` is not a kind of document"));
+            Err(match did_you_mean(&name, &names) {
+                Some(s) => d.help(format!("did you mean `{s}`?")),
+                None => d.help(format!(
+                    "write one of: {} (通知, 请示, 报告, 函, 纪要, 命令)",
+                    names.join(", ")
+                )),
+            })
+        }
+    }
+}
+
+/// 份号: six digits.
+fn copy_no(r: &Reader, n: &Node) -> Result<Field, Diagnostic> {
+    let f = field(r, n, "copy-no")?;
+    if f.text.len() != 6 || !f.text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(r
+            .error(n.pos, format!("份号 `{}` is not six digits", f.text))
+            .help("GB/T 9704 7.2.1: the 份号 is six Arabic digits, e.g. `copy-no: \"000123\"`"));
+    }
+    Ok(f)
+}
+
+/// 紧急程度.
+fn urgency(r: &Reader, n: &Node) -> Result<Field, Diagnostic> {
+    let f = field(r, n, "urgency")?;
+    if !URGENCIES.contains(&f.text.as_str()) {
+        return Err(r
+            .error(n.pos, format!("`{}` is not a 紧急程度", f.text))
+            .help("write `urgency: 特急` or `urgency: 加急`"));
+    }
+    Ok(f)
+}
+
+/// 发文机关标志: the organs' names, and the 文件 after them if written.
+fn issuer_mark(r: &Reader, n: &Node) -> Result<(Vec<Field>, Option<String>), Diagnostic> {
+    let mut names = list(r, n, "issuer-mark")?;
+    let mut suffix = None;
+    if names.len() > 1
+        && let Some(last) = names.last()
+        && MARK_SUFFIXES.contains(&last.text.as_str())
+    {
+        suffix = names.pop().map(|f| f.text);
+    }
+    if names.is_empty() {
+        return Err(r
+            .error(n.pos, "`issuer-mark` names no organ")
+            .help("write the 发文机关标志, e.g. `issuer-mark: 某某市人民政府文件`"));
+    }
+    Ok((names, suffix))
 }
 
 /// Warnings on a document read without errors: 签发人 on a 下行文 (GB/T 9704 7.2.6 places
@@ -351,9 +399,10 @@ fn corrected_doc_no(t: &str) -> Option<String> {
 
 /// The 版记's 抄送 (`cc`: organs, joined with ， and ending with 。), 印发机关 (`printer`) and
 /// 印发日期 (`printed`), which come together.
-fn imprint(r: &Reader, top: &[(Key, Node)], out: &mut Imprint) -> Result<(), Diagnostic> {
-    if let Some(n) = get(top, "cc") {
-        let organs = list(r, n, "cc")?;
+fn imprint(r: &Reader, top: &[(Key, Node)], out: &mut Imprint, misspelt: bool) {
+    if let Some(n) = get(top, "cc")
+        && let Some(organs) = r.keep(list(r, n, "cc"))
+    {
         let mut text = organs.iter().map(|f| f.text.as_str()).collect::<Vec<_>>().join("，");
         // 7.4.2: the last organ ends with a 句号.
         let trimmed = text.trim_end_matches(['。', '，', '、', '；', '.', ',', ';']).len();
@@ -361,33 +410,28 @@ fn imprint(r: &Reader, top: &[(Key, Node)], out: &mut Imprint) -> Result<(), Dia
         text.push('。');
         out.cc = Some(Field { text, pos: n.pos });
     }
-    let printer = get(top, "printer").map(|n| field(r, n, "printer")).transpose()?;
-    let printed = match get(top, "printed") {
-        Some(n) => {
-            let d = crate::input::document::parse_date(r, n)?;
-            Some(Field {
-                text: format!("{}印发", d.to_chinese()),
-                pos: n.pos,
-            })
-        }
-        None => None,
-    };
-    match (&printer, &printed, get(top, "printer"), get(top, "printed")) {
-        (Some(_), None, Some(n), _) => {
-            return Err(r
-                .error(n.pos, "印发机关 without 印发日期")
-                .help("GB/T 9704 7.4.3 prints both on one line: add `printed: 2024-07-01`"));
-        }
-        (None, Some(_), _, Some(n)) => {
-            return Err(r
-                .error(n.pos, "印发日期 without 印发机关")
-                .help("GB/T 9704 7.4.3 prints both on one line: add `printer: 某某市人民政府办公室`"));
-        }
+    let printer = get(top, "printer").and_then(|n| r.keep(field(r, n, "printer")));
+    let printed = get(top, "printed").and_then(|n| {
+        r.keep(crate::input::document::parse_date(r, n)).map(|d| Field {
+            text: format!("{}印发", d.to_chinese()),
+            pos: n.pos,
+        })
+    });
+    // The two come together; one given but wrong is an error of its own already.
+    match (get(top, "printer"), get(top, "printed")) {
+        _ if misspelt => {}
+        (Some(n), None) => r.record(
+            r.error(n.pos, "印发机关 without 印发日期")
+                .help("GB/T 9704 7.4.3 prints both on one line: add `printed: 2024-07-01`"),
+        ),
+        (None, Some(n)) => r.record(
+            r.error(n.pos, "印发日期 without 印发机关")
+                .help("GB/T 9704 7.4.3 prints both on one line: add `printer: 某某市人民政府办公室`"),
+        ),
         _ => {}
     }
     out.printer = printer;
     out.printed = printed;
-    Ok(())
 }
 
 /// `pages: {single-sided: true, cover-pages: 1}`.

@@ -18,18 +18,22 @@ pub const FIELDS: &[&str] = &[
 ];
 
 /// Reads the 主体 fields of `top`; an attachment page's blocks are appended to `blocks`.
-/// `organs` is how many organs sign (one seal each); `signed` whether the 署名 is printed.
+/// `signed` is how many organs sign (one seal each) and whether the 署名 is printed; None when
+/// a field it comes from was wrong, and the seals are then not read. A wrong field or block is
+/// recorded in `r` and left out. `misspelt` says `top` has an unknown key, which may be a
+/// field this reads misspelt.
 pub fn parse(
     r: &Reader,
     top: &[(Key, Node)],
     folders: &Folders,
-    organs: usize,
-    signed: bool,
+    signed: Option<(usize, bool)>,
+    misspelt: bool,
     blocks: &mut Vec<Block>,
-) -> Result<Principal, Diagnostic> {
+) -> Principal {
     let mut out = Principal::default();
-    if let Some(n) = get(top, "to") {
-        let names = texts(r, n, "to")?;
+    if let Some(n) = get(top, "to")
+        && let Some(names) = r.keep(texts(r, n, "to"))
+    {
         let mut text = names.join("、");
         // The last organ is followed by a full-width colon (7.3.2).
         let trimmed = text.trim_end_matches([':', '：']).len();
@@ -38,16 +42,20 @@ pub fn parse(
         out.to = Some(Line { text, pos: n.pos });
     }
     if let Some(n) = get(top, "attachments") {
-        out.attachments = lines(
-            r,
-            n,
-            "attachments",
-            "list the attachments' names, one per `- ` line",
-            run_on,
-        )?;
+        out.attachments = r
+            .keep(lines(
+                r,
+                n,
+                "attachments",
+                "list the attachments' names, one per `- ` line",
+                run_on,
+            ))
+            .unwrap_or_default();
     }
     if let Some(n) = get(top, "note") {
-        let notes = lines(r, n, "note", "write the 附注, one per `- ` line", notes_of)?;
+        let notes = r
+            .keep(lines(r, n, "note", "write the 附注, one per `- ` line", notes_of))
+            .unwrap_or_default();
         out.notes = notes
             .into_iter()
             .map(|Line { text, pos }| {
@@ -65,76 +73,123 @@ pub fn parse(
             .collect();
     }
     if let (Some(seal), Some(_)) = (get(top, "seal"), get(top, "signature-seal")) {
-        return Err(r
-            .error(
+        r.record(
+            r.error(
                 seal.pos,
                 "a document carries the organs' seals or the signers' 签名章, not both",
             )
-            .help("GB/T 9704 7.3.5.1 and 7.3.5.3 are two forms of 落款: keep `seal` or `signature-seal`"));
-    }
-    if let Some(n) = get(top, "seal") {
-        if !signed {
-            return Err(r
-                .error(n.pos, "`seal` needs the 署名 and 成文日期 it presses")
-                .help("add `issuer:` and `date:` (and do not set `signature: false`), or remove `seal`"));
+            .help("GB/T 9704 7.3.5.1 and 7.3.5.3 are two forms of 落款: keep `seal` or `signature-seal`"),
+        );
+    } else if let Some((organs, signed)) = signed {
+        if let Some(n) = get(top, "seal") {
+            if !signed {
+                r.record(
+                    r.error(n.pos, "`seal` needs the 署名 and 成文日期 it presses")
+                        .help("add `issuer:` and `date:` (and do not set `signature: false`), or remove `seal`"),
+                );
+            } else {
+                out.seals = r.keep(seals(r, n, folders, organs)).unwrap_or_default();
+            }
         }
-        out.seals = seals(r, n, folders, organs)?;
-    }
-    if let Some(n) = get(top, "signature-seal") {
-        if !signed {
-            return Err(r
-                .error(n.pos, "`signature-seal` needs the 成文日期 under it")
-                .help("add `issuer:` and `date:` (and do not set `signature: false`), or remove `signature-seal`"));
+        if let Some(n) = get(top, "signature-seal") {
+            if !signed {
+                r.record(
+                    r.error(n.pos, "`signature-seal` needs the 成文日期 under it").help(
+                        "add `issuer:` and `date:` (and do not set `signature: false`), or remove `signature-seal`",
+                    ),
+                );
+            } else {
+                out.signature_stamps = r.keep(signature_stamps(r, n, folders, organs)).unwrap_or_default();
+            }
         }
-        out.signature_stamps = signature_stamps(r, n, folders, organs)?;
     }
     if let Some(n) = get(top, "attachment-pages") {
-        let Value::Seq(items) = &n.value else {
-            return Err(r.expected(
-                n,
-                "a list of attachments (`- title: …` with `body:`)",
-                "attachment-pages",
-            ));
-        };
-        let single = items.len() == 1;
-        for (i, item) in items.iter().enumerate() {
-            let entries = r.map(item, "an attachment page")?;
-            r.check_keys(entries, &["title", "body"], "an attachment page")?;
-            let (title, title_pos) = match get(entries, "title") {
-                Some(t) => (one_line(r, t, "title")?, t.pos),
-                None => match out.attachments.get(i) {
-                    Some(a) => (a.text.clone(), a.pos),
-                    None => {
-                        return Err(r
-                            .error(item.pos, "this attachment page has no `title`")
-                            .help("give it `title: …` (the same name as in `attachments:`)"));
-                    }
-                },
-            };
-            let body = get(entries, "body").ok_or_else(|| {
-                r.error(item.pos, "this attachment page has no `body`")
-                    .help("add `body:` with its paragraphs, as the document's own `body:`")
-            })?;
-            let Value::Seq(body_items) = &body.value else {
-                return Err(r.expected(body, "a list of paragraphs and headings", "body"));
-            };
-            let first_block = blocks.len();
-            for b in body_items {
-                blocks.push(crate::input::document::parse_block(r, b)?);
-            }
-            out.attachment_pages.push(AttachmentPage {
-                label: if single {
-                    "附件".to_string()
-                } else {
-                    format!("附件{}", i + 1)
-                },
-                title,
-                title_pos,
-                first_block,
-            });
-        }
+        let attachments_read = (get(top, "attachments").is_none() && !misspelt) || !out.attachments.is_empty();
+        r.keep(attachment_pages(r, n, &mut out, attachments_read, blocks));
     }
-    Ok(out)
+    out
+}
+
+/// `attachment-pages:`, each page's blocks appended to `blocks`; a page's title defaults to
+/// its line of `attachments:` (None of which is missing when `attachments_read` is false:
+/// the list had a mistake of its own). A wrong block is recorded and left out.
+fn attachment_pages(
+    r: &Reader,
+    n: &Node,
+    out: &mut Principal,
+    attachments_read: bool,
+    blocks: &mut Vec<Block>,
+) -> Result<(), Diagnostic> {
+    let Value::Seq(items) = &n.value else {
+        return Err(r.expected(
+            n,
+            "a list of attachments (`- title: …` with `body:`)",
+            "attachment-pages",
+        ));
+    };
+    let single = items.len() == 1;
+    for (i, item) in items.iter().enumerate() {
+        let Some(page) = r.keep(attachment_page(r, item, i, out, attachments_read)) else {
+            continue;
+        };
+        let (title, title_pos, body_items) = page;
+        let first_block = blocks.len();
+        blocks.extend(
+            body_items
+                .iter()
+                .filter_map(|b| r.keep(crate::input::document::parse_block(r, b))),
+        );
+        out.attachment_pages.push(AttachmentPage {
+            label: if single {
+                "附件".to_string()
+            } else {
+                format!("附件{}", i + 1)
+            },
+            title,
+            title_pos,
+            first_block,
+        });
+    }
+    Ok(())
+}
+
+/// One attachment page: its title and where, and its body's items.
+fn attachment_page<'n>(
+    r: &Reader,
+    item: &'n Node,
+    i: usize,
+    out: &Principal,
+    attachments_read: bool,
+) -> Result<(String, crate::model::SourcePos, &'n [Node]), Diagnostic> {
+    let entries = r.map(item, "an attachment page")?;
+    // A key misspelt is said once, as unknown: not again as a field missing.
+    let misspelt = r.record_unknown_keys(entries, &["title", "body"], "an attachment page");
+    let (title, title_pos) = match get(entries, "title") {
+        Some(t) => (one_line(r, t, "title")?, t.pos),
+        None => match out.attachments.get(i) {
+            Some(a) => (a.text.clone(), a.pos),
+            // The title was to come from a list that had a mistake: that one is reported.
+            None if !attachments_read || misspelt => (String::new(), item.pos),
+            None => {
+                return Err(r
+                    .error(item.pos, "this attachment page has no `title`")
+                    .help("give it `title: …` (the same name as in `attachments:`)"));
+            }
+        },
+    };
+    let body = match get(entries, "body") {
+        Some(b) => b,
+        None if misspelt => return Ok((title, title_pos, &[])),
+        None => {
+            return Err(r
+                .error(item.pos, "this attachment page has no `body`")
+                .help("add `body:` with its paragraphs, as the document's own `body:`"));
+        }
+    };
+    let Value::Seq(body_items) = &body.value else {
+        return Err(r.expected(body, "a list of paragraphs and headings", "body"));
+    };
+    Ok((title, title_pos, body_items))
 }
 
 /// Text, or a list of texts (several 主送机关).

@@ -25,13 +25,22 @@ const CELL_FIELDS: &[&str] = &["text", "colspan", "rowspan", "header"];
 /// Far beyond any real report (table 三 has 28 rows); protects against runaway input.
 pub const MAX_TABLE_CELLS: usize = 200_000;
 
+/// A table; mistakes in different rows or cells, and in its other fields, are recorded in `r`
+/// and an empty table stands in.
 pub fn parse(r: &Reader, node: &Node) -> Result<Table, Diagnostic> {
     let m = r.map(node, "table")?;
-    r.check_keys(m, TABLE_FIELDS, "a table")?;
-    let rows_node = get(m, "rows").ok_or_else(|| {
-        r.error(node.pos, "the table has no `rows`")
-            .help("list the table's rows under `rows:`")
-    })?;
+    // A key misspelt (`rwos`) is said once, as unknown: not again as `rows` missing.
+    let misspelt = r.record_unknown_keys(m, TABLE_FIELDS, "a table");
+    let before = r.errors();
+    let rows_node = match get(m, "rows") {
+        Some(n) => n,
+        None if misspelt => return Ok(stand_in(node.pos)),
+        None => {
+            return Err(r
+                .error(node.pos, "the table has no `rows`")
+                .help("list the table's rows under `rows:`"));
+        }
+    };
     let columns = get(m, "columns");
     // Rows written `label: [values]` (a mapping without `cells`) are the tree form's.
     let rows_tree = match &rows_node.value {
@@ -55,38 +64,62 @@ pub fn parse(r: &Reader, node: &Node) -> Result<Table, Diagnostic> {
         tree_form(r, node, columns, rows_node, get(m, "corner"))?
     } else {
         if let Some(c) = get(m, "corner") {
-            return Err(r
-                .error(c.pos, "`corner` goes with a column-header tree")
-                .help("in a table of explicit rows, write the corner as the first cell of the first row"));
+            r.record(
+                r.error(c.pos, "`corner` goes with a column-header tree")
+                    .help("in a table of explicit rows, write the corner as the first cell of the first row"),
+            );
         }
         grid_form(r, node, rows_node, m)?
     };
+    // The widths are checked against the columns only when the rows were read.
     let widths_node = get(m, "widths").or(if tree { None } else { columns });
-    if let Some(w) = widths_node {
-        table.widths = Some(widths(r, w, table.columns)?);
+    if let Some(w) = widths_node
+        && r.errors() == before
+    {
+        table.widths = r.keep(widths(r, w, table.columns));
     }
-    table.caption = get(m, "caption").map(|n| r.text(n, "caption")).transpose()?;
-    table.continued = get(m, "continued").map(|n| r.text(n, "continued")).transpose()?;
-    if let Some(b) = get(m, "border") {
-        table.border = match r.text(b, "border")?.as_str() {
-            "grid" | "full" => Border::Grid,
-            "three-line" | "三线" | "三线表" => Border::ThreeLine,
-            other => {
-                return Err(r
-                    .error(b.pos, format!("unknown border `{other}`"))
-                    .help("use `grid` (every cell ruled) or `three-line` (三线表)"));
-            }
-        };
+    table.caption = get(m, "caption").and_then(|n| r.keep(r.text(n, "caption")));
+    table.continued = get(m, "continued").and_then(|n| r.keep(r.text(n, "continued")));
+    if let Some(b) = get(m, "border")
+        && let Some(border) = r.keep(border(r, b))
+    {
+        table.border = border;
     }
     match get(m, "landscape") {
         None => {}
         Some(Node {
             value: Value::Bool(b), ..
         }) => table.landscape = *b,
-        Some(n) => return Err(r.expected(n, "true or false", "landscape")),
+        Some(n) => r.record(r.expected(n, "true or false", "landscape")),
     }
     table.pos = node.pos;
     Ok(table)
+}
+
+fn border(r: &Reader, b: &Node) -> Result<Border, Diagnostic> {
+    match r.text(b, "border")?.as_str() {
+        "grid" | "full" => Ok(Border::Grid),
+        "three-line" | "三线" | "三线表" => Ok(Border::ThreeLine),
+        other => Err(r
+            .error(b.pos, format!("unknown border `{other}`"))
+            .help("use `grid` (every cell ruled) or `three-line` (三线表)")),
+    }
+}
+
+/// What stands in for a table with a mistake: the run reports it and makes no output.
+fn stand_in(pos: SourcePos) -> Table {
+    Table {
+        columns: 0,
+        rows: 0,
+        header_rows: 0,
+        cells: Vec::new(),
+        widths: None,
+        caption: None,
+        continued: None,
+        border: Border::Grid,
+        landscape: false,
+        pos,
+    }
 }
 
 fn widths(r: &Reader, node: &Node, columns: usize) -> Result<Vec<f32>, Diagnostic> {
@@ -250,20 +283,21 @@ fn row_tree(r: &Reader, node: &Node, level: usize) -> Result<Vec<RowNode>, Diagn
                         children: row_tree(r, v, level + 1)?,
                     }),
                     _ => {
-                        return Err(r
+                        r.record(r
                             .expected(v, "a list of values, or a list of sub-rows", &format!("row `{}`", k.name))
                             .help("a row is written `一、本年新收申请数量: [0, 0, 0]`; a group of rows as `三、本年度办理结果:` followed by its rows"));
                     }
                 }
             }
             _ => {
-                return Err(r
-                    .expected(
+                r.record(
+                    r.expected(
                         item,
                         "a row `label: [values]`, a group `label:` with rows, or a list of values",
                         "rows",
                     )
-                    .help("each row is one line: `- 一、本年新收申请数量: [0, 0, 0]`"));
+                    .help("each row is one line: `- 一、本年新收申请数量: [0, 0, 0]`"),
+                );
             }
         }
     }
@@ -274,7 +308,12 @@ fn tree_form(r: &Reader, node: &Node, columns: &Node, rows: &Node, corner: Optio
     let col_tree = column_tree(r, columns, 0)?;
     let header_rows = depth(&col_tree);
     let data_columns = leaves(&col_tree);
+    let before = r.errors();
     let row_tree = row_tree(r, rows, 0)?;
+    // A row left out changes the label columns the others are placed by: not placed then.
+    if r.errors() > before {
+        return Ok(stand_in(node.pos));
+    }
     let label_columns = row_depth(&row_tree);
     let body_rows = row_leaves(&row_tree);
     let total_columns = label_columns + data_columns;
@@ -286,8 +325,7 @@ fn tree_form(r: &Reader, node: &Node, columns: &Node, rows: &Node, corner: Optio
     let mut cells = Vec::new();
     if label_columns > 0 {
         let text = corner
-            .map(|c| value_text(r, c, "corner"))
-            .transpose()?
+            .and_then(|c| r.keep(value_text(r, c, "corner")))
             .unwrap_or_default();
         cells.push(Cell {
             row: 0,
@@ -299,14 +337,15 @@ fn tree_form(r: &Reader, node: &Node, columns: &Node, rows: &Node, corner: Optio
             pos: corner.map_or(node.pos, |c| c.pos),
         });
     } else if let Some(c) = corner {
-        return Err(r
-            .error(c.pos, "`corner` needs rows with labels")
-            .help("remove `corner`, or give the rows labels"));
+        r.record(
+            r.error(c.pos, "`corner` needs rows with labels")
+                .help("remove `corner`, or give the rows labels"),
+        );
     }
     place_columns(&col_tree, 0, label_columns, header_rows, &mut cells);
     let leaf_names = leaf_labels(&col_tree);
     let mut row = header_rows;
-    place_rows(r, &row_tree, 0, label_columns, &leaf_names, &mut row, &mut cells)?;
+    place_rows(r, &row_tree, 0, label_columns, &leaf_names, &mut row, &mut cells);
     cells.sort_by_key(|c| (c.row, c.col));
     Ok(Table {
         columns: total_columns,
@@ -362,16 +401,17 @@ fn place_rows(
     data_names: &[String],
     row: &mut usize,
     cells: &mut Vec<Cell>,
-) -> Result<(), Diagnostic> {
+) {
     for n in rows {
         match n {
             RowNode::Leaf { label, values, pos } => {
+                // Each row's mistake is its own: recorded, and the next row read.
                 if values.len() != data_names.len() {
                     let name = label
                         .as_ref()
                         .map_or("this row".to_string(), |(l, _)| format!("row `{l}`"));
-                    return Err(r
-                        .error(
+                    r.record(
+                        r.error(
                             *pos,
                             format!(
                                 "{name} has {} values, but the table has {} data columns",
@@ -382,7 +422,10 @@ fn place_rows(
                         .help(format!(
                             "give one value per column ({}); write ~ for a blank cell",
                             data_names.join("、")
-                        )));
+                        )),
+                    );
+                    *row += 1;
+                    continue;
                 }
                 if let Some((text, lpos)) = label {
                     cells.push(Cell {
@@ -395,9 +438,10 @@ fn place_rows(
                         pos: *lpos,
                     });
                 } else if label_columns > 0 {
-                    return Err(r
-                        .error(*pos, "a row without a label in a table whose other rows have labels")
-                        .help("write the row as `label: [values]`"));
+                    r.record(
+                        r.error(*pos, "a row without a label in a table whose other rows have labels")
+                            .help("write the row as `label: [values]`"),
+                    );
                 }
                 for (i, v) in values.iter().enumerate() {
                     let ctx = format!(
@@ -410,7 +454,7 @@ fn place_rows(
                         col: label_columns + i,
                         rowspan: 1,
                         colspan: 1,
-                        text: value_text(r, v, &ctx)?,
+                        text: r.keep(value_text(r, v, &ctx)).unwrap_or_default(),
                         kind: CellKind::Data,
                         pos: v.pos,
                     });
@@ -428,11 +472,10 @@ fn place_rows(
                     kind: CellKind::RowHeader,
                     pos: *pos,
                 });
-                place_rows(r, children, level + 1, label_columns, data_names, row, cells)?;
+                place_rows(r, children, level + 1, label_columns, data_names, row, cells);
             }
         }
     }
-    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -494,6 +537,42 @@ fn grid_cell(r: &Reader, n: &Node, row_header: bool) -> Result<GridCell, Diagnos
     }
 }
 
+/// A row of the grid form: whether it is a header row, its cells, and where they are.
+fn grid_row<'n>(r: &Reader, item: &'n Node) -> Result<(bool, &'n [Node], SourcePos), Diagnostic> {
+    match &item.value {
+        Value::Seq(list) => Ok((false, list, item.pos)),
+        Value::Map(entries) if get(entries, "cells").is_some() => {
+            r.check_keys(entries, &["header", "cells"], "a row")?;
+            let header = match get(entries, "header") {
+                None => false,
+                Some(Node {
+                    value: Value::Bool(b), ..
+                }) => *b,
+                Some(h) => return Err(r.expected(h, "true or false", "header")),
+            };
+            let cells = get(entries, "cells").ok_or_else(|| r.error(item.pos, "a row needs `cells`"))?;
+            match &cells.value {
+                Value::Seq(list) => Ok((header, list, cells.pos)),
+                _ => Err(r.expected(cells, "a list of cells", "cells")),
+            }
+        }
+        Value::Map(entries) => {
+            let Some((k, _)) = entries.first() else {
+                return Err(r.expected(item, "a list of cells", "row"));
+            };
+            let hint = did_you_mean(&k.name, &["cells", "header"])
+                .map_or(String::new(), |s| format!(" (did you mean `{s}`?)"));
+            Err(r
+                .error(
+                    k.pos,
+                    format!("a row is a list of cells, or `{{header: true, cells: [...]}}`{hint}"),
+                )
+                .help("in a table with header trees, write rows as `label: [values]` and give `columns` as headings"))
+        }
+        _ => Err(r.expected(item, "a list of cells", "row")),
+    }
+}
+
 fn grid_form(r: &Reader, node: &Node, rows: &Node, m: &[(Key, Node)]) -> Result<Table, Diagnostic> {
     let Value::Seq(items) = &rows.value else {
         return Err(r.expected(rows, "a list of rows", "rows"));
@@ -511,48 +590,22 @@ fn grid_form(r: &Reader, node: &Node, rows: &Node, m: &[(Key, Node)]) -> Result<
             ));
         }
     };
+    // Each row's and each cell's mistakes are recorded; the cells are placed only when all
+    // were read, since a row or cell left out would shift the others.
+    let before = r.errors();
     let mut parsed: Vec<(SourcePos, bool, Vec<GridCell>)> = Vec::new();
     for item in items {
-        let (header, list, pos) = match &item.value {
-            Value::Seq(list) => (false, list, item.pos),
-            Value::Map(entries) if get(entries, "cells").is_some() => {
-                r.check_keys(entries, &["header", "cells"], "a row")?;
-                let header = match get(entries, "header") {
-                    None => false,
-                    Some(Node {
-                        value: Value::Bool(b), ..
-                    }) => *b,
-                    Some(h) => return Err(r.expected(h, "true or false", "header")),
-                };
-                let cells = get(entries, "cells").ok_or_else(|| r.error(item.pos, "a row needs `cells`"))?;
-                match &cells.value {
-                    Value::Seq(list) => (header, list, cells.pos),
-                    _ => return Err(r.expected(cells, "a list of cells", "cells")),
-                }
-            }
-            Value::Map(entries) => {
-                let k = &entries[0].0;
-                let hint = did_you_mean(&k.name, &["cells", "header"])
-                    .map_or(String::new(), |s| format!(" (did you mean `{s}`?)"));
-                return Err(r
-                    .error(
-                        k.pos,
-                        format!("a row is a list of cells, or `{{header: true, cells: [...]}}`{hint}"),
-                    )
-                    .help(
-                        "in a table with header trees, write rows as `label: [values]` and give `columns` as headings",
-                    ));
-            }
-            _ => return Err(r.expected(item, "a list of cells", "row")),
+        let Some((header, list, pos)) = r.keep(grid_row(r, item)) else {
+            continue;
         };
-        let cells = list
-            .iter()
-            .map(|c| grid_cell(r, c, header))
-            .collect::<Result<Vec<_>, _>>()?;
-        if cells.is_empty() {
-            return Err(r.error(pos, "an empty row").help("give the row's cells, or remove it"));
+        let cells: Vec<GridCell> = list.iter().filter_map(|c| r.keep(grid_cell(r, c, header))).collect();
+        if list.is_empty() {
+            r.record(r.error(pos, "an empty row").help("give the row's cells, or remove it"));
         }
         parsed.push((pos, header, cells));
+    }
+    if r.errors() > before {
+        return Ok(stand_in(node.pos));
     }
     let columns = match get(m, "columns") {
         Some(Node {
@@ -581,7 +634,18 @@ fn grid_form(r: &Reader, node: &Node, rows: &Node, m: &[(Key, Node)]) -> Result<
     let mut taken = vec![vec![false; columns]; nrows];
     let mut cells = Vec::new();
     let header_rows = parsed.iter().take_while(|(_, h, _)| *h).count();
-    for (row, (pos, _, list)) in parsed.iter().enumerate() {
+    // Without cells that span rows, a row's cells are placed whatever the rows above hold: a
+    // row that does not fill the columns, or overfills them, is recorded and the next placed.
+    let rows_apart = parsed.iter().all(|(_, _, list)| list.iter().all(|c| c.rowspan == 1));
+    let placed = |d: Diagnostic| {
+        if rows_apart {
+            r.record(d);
+            Ok(())
+        } else {
+            Err(d)
+        }
+    };
+    'rows: for (row, (pos, _, list)) in parsed.iter().enumerate() {
         let mut col = 0;
         // Slots of this row already covered by a rowspan from a row above.
         let covered = taken[row].iter().filter(|t| **t).count();
@@ -597,9 +661,10 @@ fn grid_form(r: &Reader, node: &Node, rows: &Node, m: &[(Key, Node)]) -> Result<
                 } else {
                     format!("the table has {columns} columns; check the colspans and the number of cells in this row")
                 };
-                return Err(r
+                placed(r
                     .error(gc.pos, format!("this cell reaches past the table's last column (row {} has more than {columns} columns of cells)", row + 1))
-                    .help(help));
+                    .help(help))?;
+                continue 'rows;
             }
             if row + gc.rowspan > nrows {
                 return Err(r
@@ -650,12 +715,13 @@ fn grid_form(r: &Reader, node: &Node, rows: &Node, m: &[(Key, Node)]) -> Result<
             col += gc.colspan;
         }
         if let Some(free) = taken[row].iter().position(|t| !t) {
-            return Err(r
-                .error(
+            placed(
+                r.error(
                     *pos,
                     format!("row {} fills {free} of the table's {columns} columns", row + 1),
                 )
-                .help("give every column a cell (write ~ for a blank one), or widen a cell with colspan"));
+                .help("give every column a cell (write ~ for a blank one), or widen a cell with colspan"),
+            )?;
         }
     }
     Ok(Table {
@@ -678,7 +744,9 @@ mod tests {
 
     fn table(yaml: &str) -> Result<Table, Diagnostic> {
         let node = crate::core::yaml::parse("t.yaml", yaml).unwrap();
-        parse(&Reader { file: "t.yaml" }, &node)
+        let r = Reader::new("t.yaml");
+        let read = parse(&r, &node);
+        r.finish(read, yaml).map_err(crate::core::diag::Diagnostics::into_first)
     }
 
     #[test]

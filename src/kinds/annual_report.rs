@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use crate::core::diag::{Diagnostic, did_you_mean};
+use crate::core::diag::{Diagnostic, Diagnostics, did_you_mean};
 use crate::core::file::{FolderError, Folders};
 use crate::core::yaml::{self, Key, Node, Reader, Value, get};
 use crate::input::document::{self, Source};
@@ -186,8 +186,9 @@ fn built_in(i: usize) -> &'static Result<Template, Diagnostic> {
 
 fn from_text(file: &str, text: &str) -> Result<Template, Diagnostic> {
     let root = yaml::parse(file, text)?;
-    let r = Reader { file };
-    template_tree(&r, &root).map_err(|d| d.with_source(text))
+    let r = Reader::new(file);
+    let read = template_tree(&r, &root);
+    r.finish(read, text).map_err(Diagnostics::into_first)
 }
 
 /// What a title may hold in braces, each with what it stands for.
@@ -715,44 +716,64 @@ fn expand(r: &Reader, text: &str, root: &Node, folders: &Folders) -> Result<(Sou
     let here = tnode.pos;
     let mut known: Vec<&str> = FIXED_FIELDS.to_vec();
     known.extend(t.sections.iter().map(|s| s.id.as_str()));
-    r.check_keys(top, &known, &format!("a `{}` report", t.name))?;
+    // From here on, a mistake in one field, section, row or cell is recorded and the rest
+    // read on; a wrong value is read as empty. A key misspelt is said once, as unknown: not
+    // again as a field missing.
+    let misspelt = r.record_unknown_keys(top, &known, &format!("a `{}` report", t.name));
 
-    let office_node = get(top, "office").ok_or_else(|| {
-        r.error(root.pos, "the report has no `office`")
-            .help("add `office: 某某县某某局` (the 机关 that publishes the report)")
-    })?;
-    let office = document::non_empty(r, office_node, "office")?;
-    let (year, report) = match get(top, "year") {
+    let office_node = get(top, "office");
+    if office_node.is_none() && !misspelt {
+        r.record(
+            r.error(root.pos, "the report has no `office`")
+                .help("add `office: 某某县某某局` (the 机关 that publishes the report)"),
+        );
+    }
+    let office = office_node
+        .and_then(|n| r.keep(document::non_empty(r, n, "office")))
+        .unwrap_or_default();
+    let office_pos = office_node.map_or(root.pos, |n| n.pos);
+    let year_read = match get(top, "year") {
         // Four digits as typed: the year is printed in the title.
         Some(
             n @ Node {
                 value: Value::Int(y @ 1900..=2999),
                 ..
             },
-        ) if n.as_written().is_some_and(|w| w.len() == 4) => (
-            r.text(n, "year")?,
-            ReportOf {
-                office: office.clone(),
-                office_pos: office_node.pos,
-                year: *y,
-                year_pos: n.pos,
-            },
-        ),
-        Some(n) => return Err(r.expected(n, "a year such as 2021", "year")),
+        ) if n.as_written().is_some_and(|w| w.len() == 4) => r.keep(r.text(n, "year")).map(|text| {
+            (
+                text,
+                ReportOf {
+                    office: office.clone(),
+                    office_pos,
+                    year: *y,
+                    year_pos: n.pos,
+                },
+            )
+        }),
+        Some(n) => {
+            r.record(r.expected(n, "a year such as 2021", "year"));
+            None
+        }
+        None if misspelt => None,
         None => {
-            return Err(r
-                .error(root.pos, "the report has no `year`")
-                .help("add `year: 2021`, the year the report covers"));
+            r.record(
+                r.error(root.pos, "the report has no `year`")
+                    .help("add `year: 2021`, the year the report covers"),
+            );
+            None
         }
     };
+    let (year, report) = match year_read {
+        Some((year, report)) => (year, Some(report)),
+        None => (String::new(), None),
+    };
     let labels = Labels {
-        map: match get(top, "labels") {
-            None => Vec::new(),
-            Some(n) => r
-                .map(n, "labels")?
+        map: match get(top, "labels").map(|n| r.keep(r.map(n, "labels"))) {
+            None | Some(None) => Vec::new(),
+            Some(Some(m)) => m
                 .iter()
-                .map(|(k, v)| Ok((k.clone(), r.text(v, "label")?)))
-                .collect::<Result<_, Diagnostic>>()?,
+                .filter_map(|(k, v)| r.keep(r.text(v, "label")).map(|t| (k.clone(), t)))
+                .collect(),
         },
         used: RefCell::new(Vec::new()),
         seen: RefCell::new(Vec::new()),
@@ -762,34 +783,30 @@ fn expand(r: &Reader, text: &str, root: &Node, folders: &Folders) -> Result<(Sou
     // `title:` names one of the template's wordings, or is a wording with {office} and {year},
     // or the title itself.
     let title = match get(top, "title") {
-        Some(n) => {
-            let given = document::non_empty(r, n, "title")?;
-            match t.titles.iter().find(|(name, _)| *name == given) {
-                Some((_, pattern)) => pattern.clone(),
-                None => {
-                    title_placeholders(r, Some(text), n, &given)?;
-                    given
+        Some(n) => r
+            .keep(document::non_empty(r, n, "title").and_then(|given| {
+                match t.titles.iter().find(|(name, _)| *name == given) {
+                    Some((_, pattern)) => Ok(pattern.clone()),
+                    None => title_placeholders(r, Some(text), n, &given).map(|()| given),
                 }
-            }
-        }
+            }))
+            .unwrap_or_default(),
         None => labels.get(&t.title),
     }
     .replace("{office}", &office)
     .replace("{year}", &year);
     let issuers = match get(top, "issuer") {
-        Some(n) => document::issuers(r, n)?,
+        Some(n) => r.keep(document::issuers(r, n)).unwrap_or_default(),
         None => vec![office.clone()],
     };
     let issuer = issuers.join("、");
-    let date = get(top, "date").map(|n| document::parse_date(r, n)).transpose()?;
+    let date = get(top, "date").and_then(|n| r.keep(document::parse_date(r, n)));
     let subject = match get(top, "subject") {
-        Some(n) => Some(document::non_empty(r, n, "subject")?),
+        Some(n) => r.keep(document::non_empty(r, n, "subject")),
         None => t.subject.clone(),
     };
-    let portal = document::portal(r, top)?;
-    let style = get(top, "style")
-        .map(|n| document::non_empty(r, n, "style").map(|s| (s, n.pos)))
-        .transpose()?;
+    let portal = r.keep(document::portal(r, top)).flatten();
+    let style = get(top, "style").and_then(|n| r.keep(document::non_empty(r, n, "style")).map(|s| (s, n.pos)));
     let signature = match get(top, "signature") {
         None
         | Some(Node {
@@ -804,7 +821,10 @@ fn expand(r: &Reader, text: &str, root: &Node, folders: &Folders) -> Result<(Sou
             value: Value::Bool(false),
             ..
         }) => None,
-        Some(n) => return Err(r.expected(n, "true or false", "signature")),
+        Some(n) => {
+            r.record(r.expected(n, "true or false", "signature"));
+            None
+        }
     };
 
     // The tables' numbers first: totals are computed and the rules run before the tables are
@@ -812,7 +832,7 @@ fn expand(r: &Reader, text: &str, root: &Node, folders: &Folders) -> Result<(Sou
     let mut sheets = Vec::new();
     for spec in &t.tables {
         if let TableSpec::Tree { id, columns, rows, .. } = spec {
-            sheets.push(sheet(r, &t, id, columns, rows, get(top, id), here, &labels)?);
+            sheets.push(sheet(r, &t, id, columns, rows, get(top, id), here, &labels));
         }
     }
     check::compute(&mut sheets, &t.rules);
@@ -829,14 +849,13 @@ fn expand(r: &Reader, text: &str, root: &Node, folders: &Folders) -> Result<(Sou
     let mut warnings = Vec::new();
     // 前言: paragraphs before 一、.
     if let Some(p) = get(top, "preamble") {
-        push_paragraphs(r, p, &mut blocks)?;
+        push_paragraphs(r, p, &mut blocks);
     }
-    let notes = match get(top, "notes") {
-        None => Vec::new(),
-        Some(n) => {
-            let m = r.map(n, "notes")?;
+    let notes = match get(top, "notes").map(|n| r.keep(r.map(n, "notes"))) {
+        None | Some(None) => Vec::new(),
+        Some(Some(m)) => {
             let ids: Vec<&str> = t.sections.iter().map(|s| s.id.as_str()).collect();
-            r.check_keys(m, &ids, "notes")?;
+            r.record_unknown_keys(m, &ids, "notes");
             m.to_vec()
         }
     };
@@ -864,11 +883,17 @@ fn expand(r: &Reader, text: &str, root: &Node, folders: &Folders) -> Result<(Sou
                         let sheet = sheets.iter().find(|x| &x.id == id);
                         tree_node(corner.as_deref(), columns, rows, sheet, &labels, here)
                     }
-                    TableSpec::Groups { widths, groups, .. } => groups_node(r, widths, groups, data, &labels, here)?,
+                    TableSpec::Groups { widths, groups, .. } => {
+                        match r.keep(groups_node(r, widths, groups, data, &labels, here)) {
+                            Some(n) => n,
+                            None => continue,
+                        }
+                    }
                 };
-                let mut table = crate::input::table::parse(r, &tnode)?;
-                table.pos = data.map_or(plan.pos, |d| d.pos);
-                blocks.push(Block::Table(table));
+                if let Some(mut table) = r.keep(crate::input::table::parse(r, &tnode)) {
+                    table.pos = data.map_or(plan.pos, |d| d.pos);
+                    blocks.push(Block::Table(table));
+                }
             }
             None => {
                 let Some(data) = plan.body else {
@@ -890,24 +915,22 @@ fn expand(r: &Reader, text: &str, root: &Node, folders: &Folders) -> Result<(Sou
                     continue;
                 };
                 blocks.push(heading_block);
-                match &data.value {
-                    Value::Seq(items) => {
-                        for item in items {
-                            blocks.push(document::parse_block(r, item)?);
-                        }
-                    }
-                    Value::Null => {}
-                    _ => blocks.push(document::parse_block(r, data)?),
-                }
+                push_paragraphs(r, data, &mut blocks);
             }
         }
         // 注: under the section's table (or its text), from `notes:` or the section's `note:`.
         let note = plan.note.or_else(|| plan.spec.and_then(|s| get(&notes, &s.id)));
         if let Some(n) = note {
-            push_paragraphs(r, n, &mut blocks)?;
+            push_paragraphs(r, n, &mut blocks);
         }
     }
-    for (i, used) in labels.used.borrow().iter().enumerate() {
+    // A label is used where its heading or table is read: after a mistake, perhaps not.
+    let unused = if r.errors() == 0 {
+        labels.used.borrow().clone()
+    } else {
+        Vec::new()
+    };
+    for (i, used) in unused.iter().enumerate() {
         if !used {
             let k = &labels.map[i].0;
             let seen = labels.seen.borrow();
@@ -920,7 +943,7 @@ fn expand(r: &Reader, text: &str, root: &Node, folders: &Folders) -> Result<(Sou
                     "`labels:` maps a heading or table label, exactly as the template has it, to the text to print",
                 );
             }
-            return Err(d);
+            r.record(d);
         }
     }
     let texts: Vec<check::Text> = blocks
@@ -961,23 +984,20 @@ fn expand(r: &Reader, text: &str, root: &Node, folders: &Folders) -> Result<(Sou
             warnings,
             sheets,
             previous: t.previous.clone(),
-            report: Some(report),
+            report,
         },
     ))
 }
 
-/// A text or a list of texts (paragraphs and headings, as under `body:`) appended as blocks.
-fn push_paragraphs(r: &Reader, n: &Node, blocks: &mut Vec<Block>) -> Result<(), Diagnostic> {
-    match &n.value {
-        Value::Seq(items) => {
-            for item in items {
-                blocks.push(document::parse_block(r, item)?);
-            }
-        }
-        Value::Null => {}
-        _ => blocks.push(document::parse_block(r, n)?),
-    }
-    Ok(())
+/// A text or a list of texts (paragraphs and headings, as under `body:`) appended as blocks;
+/// a block with a mistake is recorded and left out.
+fn push_paragraphs(r: &Reader, n: &Node, blocks: &mut Vec<Block>) {
+    let items = match &n.value {
+        Value::Seq(items) => items.as_slice(),
+        Value::Null => &[],
+        _ => std::slice::from_ref(n),
+    };
+    blocks.extend(items.iter().filter_map(|item| r.keep(document::parse_block(r, item))));
 }
 
 /// A section as it will be printed: its heading, the template section it stands for (which
@@ -1305,7 +1325,7 @@ fn sheet(
     data: Option<&Node>,
     here: SourcePos,
     labels: &Labels,
-) -> Result<Sheet, Diagnostic> {
+) -> Sheet {
     let mut row_lines = Vec::new();
     leaf_lines(rows, "", labels, &mut row_lines, &[]);
     let row_lines: Vec<Line> = row_lines.into_iter().map(|(l, _)| l).collect();
@@ -1330,7 +1350,8 @@ fn sheet(
     }
     let row_ids: Vec<&str> = row_lines.iter().map(|l| l.id.as_str()).collect();
     let col_ids: Vec<&str> = col_lines.iter().map(|l| l.id.as_str()).collect();
-    let mut fill = |row: &Line, values: &Node| -> Result<(), Diagnostic> {
+    // Each row's and each cell's mistake is recorded, the cell left as if not given.
+    let mut fill = |row: &Line, values: &Node| {
         let row_computed = total_rows.contains(&row.id);
         let ctx = |col: &Line| {
             if row.name.is_empty() {
@@ -1355,7 +1376,7 @@ fn sheet(
                             }
                         })
                         .collect();
-                    return Err(r
+                    r.record(r
                         .error(
                             values.pos,
                             format!(
@@ -1372,64 +1393,69 @@ fn sheet(
                             col_ids.first().unwrap_or(&""),
                             col_ids.last().unwrap_or(&"")
                         )));
+                    return;
                 }
                 let targets: Vec<&Line> = col_lines.iter().collect();
                 for (col, v) in targets.iter().zip(list) {
                     let computable = row_computed || total_cols.contains(&col.id);
-                    let cell = number(r, v, computable, &ctx(col))?;
-                    cells.insert((row.id.clone(), col.id.clone()), cell);
+                    if let Some(cell) = r.keep(number(r, v, computable, &ctx(col))) {
+                        cells.insert((row.id.clone(), col.id.clone()), cell);
+                    }
                 }
             }
             Value::Map(entries) => {
-                r.check_keys(entries, &col_ids, &format!("the row `{}`", row.id))?;
+                r.record_unknown_keys(entries, &col_ids, &format!("the row `{}`", row.id));
                 for (k, v) in entries {
                     let Some(col) = col_lines.iter().find(|c| c.id == k.name) else {
                         continue;
                     };
                     let computable = row_computed || total_cols.contains(&col.id);
-                    cells.insert((row.id.clone(), col.id.clone()), number(r, v, computable, &ctx(col))?);
+                    if let Some(cell) = r.keep(number(r, v, computable, &ctx(col))) {
+                        cells.insert((row.id.clone(), col.id.clone()), cell);
+                    }
                 }
             }
             Value::Null => {}
             _ => {
-                return Err(r
-                    .expected(
+                r.record(
+                    r.expected(
                         values,
                         "the row's numbers: a list in column order, or `column-id: number` lines",
                         &row.id,
                     )
-                    .help(format!("the columns: {}", col_ids.join(", "))));
+                    .help(format!("the columns: {}", col_ids.join(", "))),
+                );
             }
         }
-        Ok(())
     };
     if let Some(data) = data {
         let single = (row_lines.len() == 1).then(|| &row_lines[0]);
         match (&data.value, single) {
-            (Value::Map(entries), Some(row)) if get(entries, &row.id).is_none() => fill(row, data)?,
-            (Value::Seq(_), Some(row)) => fill(row, data)?,
+            (Value::Map(entries), Some(row)) if get(entries, &row.id).is_none() => fill(row, data),
+            (Value::Seq(_), Some(row)) => fill(row, data),
             (Value::Map(entries), _) => {
-                r.check_keys(entries, &row_ids, &format!("table `{id}`"))?;
+                r.record_unknown_keys(entries, &row_ids, &format!("table `{id}`"));
                 for (k, v) in entries {
                     if let Some(row) = row_lines.iter().find(|l| l.id == k.name) {
-                        fill(row, v)?;
+                        fill(row, v);
                     }
                 }
             }
             (Value::Null, _) => {}
             _ => {
-                return Err(r
-                    .expected(data, "the table's rows, `row-id: [numbers]` lines", id)
-                    .help(format!("the rows: {}", row_ids.join(", "))));
+                r.record(
+                    r.expected(data, "the table's rows, `row-id: [numbers]` lines", id)
+                        .help(format!("the rows: {}", row_ids.join(", "))),
+                );
             }
         }
     }
-    Ok(Sheet {
+    Sheet {
         id: id.to_string(),
         rows: row_lines,
         columns: col_lines,
         cells,
-    })
+    }
 }
 
 /// A cell for the printed table: a written count as typed, a computed one in digits.
@@ -1536,7 +1562,8 @@ fn groups_node(
         .iter()
         .flat_map(|g| g.rows.iter().map(|x| x.0.as_str()))
         .collect();
-    r.check_keys(entries, &row_ids, "table 二")?;
+    // A row's or a value's mistake is recorded and the value left blank: the rows stay apart.
+    r.record_unknown_keys(entries, &row_ids, "table 二");
     let grid = 1 + groups
         .first()
         .map_or(0, |g| g.columns.iter().map(|c| c.2).sum::<usize>());
@@ -1570,11 +1597,12 @@ fn groups_node(
         for (id, label) in &g.rows {
             let given = get(entries, id);
             let col_ids: Vec<&str> = g.columns.iter().map(|c| c.0.as_str()).collect();
+            let blanks = || g.columns.iter().map(|_| node(Value::Null, here)).collect();
             let values: Vec<Node> = match given.map(|n| &n.value) {
-                None | Some(Value::Null) => g.columns.iter().map(|_| node(Value::Null, here)).collect(),
+                None | Some(Value::Null) => blanks(),
                 Some(Value::Seq(list)) if list.len() == g.columns.len() => list.clone(),
                 Some(Value::Map(m)) => {
-                    r.check_keys(m, &col_ids, &format!("the row `{id}`"))?;
+                    r.record_unknown_keys(m, &col_ids, &format!("the row `{id}`"));
                     col_ids
                         .iter()
                         .map(|c| get(m, c).cloned().unwrap_or(node(Value::Null, here)))
@@ -1582,18 +1610,22 @@ fn groups_node(
                 }
                 Some(_) => {
                     let at = given.map_or(here, |n| n.pos);
-                    return Err(r
-                        .error(at, format!("the row `{id}` ({label}) takes {} values", g.columns.len()))
-                        .help(format!(
-                            "a list in column order, or lines `{}: …`",
-                            col_ids.join(": …`, `")
-                        )));
+                    r.record(
+                        r.error(at, format!("the row `{id}` ({label}) takes {} values", g.columns.len()))
+                            .help(format!(
+                                "a list in column order, or lines `{}: …`",
+                                col_ids.join(": …`, `")
+                            )),
+                    );
+                    blanks()
                 }
             };
             let mut cells = vec![text_node(&labels.get(label), here)];
             for (v, (_, _, s)) in values.into_iter().zip(&g.columns) {
                 if matches!(v.value, Value::Seq(_) | Value::Map(_)) {
-                    return Err(r.expected(&v, "a number, text or ~ (blank)", id));
+                    r.record(r.expected(&v, "a number, text or ~ (blank)", id));
+                    cells.push(cell(node(Value::Null, v.pos), *s));
+                    continue;
                 }
                 cells.push(cell(v, *s));
             }

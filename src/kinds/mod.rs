@@ -9,7 +9,7 @@ pub mod punctuation;
 
 use crate::core::file::Folders;
 
-use crate::core::diag::Diagnostic;
+use crate::core::diag::{Diagnostic, Diagnostics};
 use crate::core::yaml::{self, Node, Reader, Value, get};
 use crate::input::document::{self, Source};
 
@@ -86,14 +86,22 @@ impl Kind for AnnualReport {
 }
 
 /// Parses an input file of any kind: the first kind that claims it expands it and runs its rules.
+/// Of several mistakes, the first in the file.
 pub fn parse(file: &str, text: &str, folders: &Folders) -> Result<(Source, Findings), Diagnostic> {
-    let (root, text_spans) = yaml::parse_with_text_spans(file, text)?;
-    let r = Reader { file };
+    parse_all(file, text, folders).map_err(Diagnostics::into_first)
+}
+
+/// [`parse`], with every independent mistake of the input (the first ones by place in the
+/// file), not only the first: a YAML syntax error still stops the reading at it.
+pub fn parse_all(file: &str, text: &str, folders: &Folders) -> Result<(Source, Findings), Diagnostics> {
+    let (root, text_spans) = yaml::parse_with_text_spans(file, text).map_err(Diagnostics::one)?;
+    let r = Reader::with_source(file, text, &text_spans);
     let kind = KINDS
         .iter()
         .find(|k| k.claims(&root))
         .unwrap_or(&KINDS[KINDS.len() - 1]);
-    let (source, mut findings) = kind.read(&r, text, &root, folders).map_err(|d| d.with_source(text))?;
+    let read = kind.read(&r, text, &root, folders);
+    let (source, mut findings) = r.finish(read, text)?;
     findings.warnings.extend(punctuation::warnings(file, text, &text_spans));
     for d in findings.errors.iter_mut().chain(findings.warnings.iter_mut()) {
         *d = d.clone().with_source(text);

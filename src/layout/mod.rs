@@ -1914,7 +1914,7 @@ mod tests {
         let long = "这是一段很长的说明文字，".repeat(150);
         let yaml = format!("columns: [事项, 说明]\ncontinued: 续表\nrows:\n  - 第一项: [一, \"{long}\"]\n");
         let node = crate::core::yaml::parse("t.yaml", &yaml).unwrap();
-        let table = crate::input::table::parse(&crate::core::yaml::Reader { file: "t.yaml" }, &node).unwrap();
+        let table = crate::input::table::parse(&crate::core::yaml::Reader::new("t.yaml"), &node).unwrap();
         let l = layout(&doc(vec![Block::Table(table)]), &s, &mut book()).unwrap();
         assert!(l.pages.len() >= 3, "{} pages", l.pages.len());
         let shown: String = l

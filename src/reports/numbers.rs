@@ -36,7 +36,7 @@ fn key(table: &str, row: &str, column: &str, single: bool) -> String {
 pub fn read(file: &str, text: &str, folders: &Folders) -> Result<ReportNumbers, Diagnostic> {
     let (_, findings) = crate::kinds::parse(file, text, folders)?;
     let root = yaml::parse(file, text)?;
-    let r = yaml::Reader { file };
+    let r = yaml::Reader::new(file);
     let top = r.map(&root, "the document")?;
     let not_report = || {
         Diagnostic::new(file, None, "not an annual-report input (it names no `template:`)")

@@ -297,7 +297,7 @@ pub fn load_in(name_or_path: &str, folders: &crate::core::file::Folders) -> Resu
     })?;
     let over = yaml::parse(&shown, &text)?;
     let merged = overlay(base().clone()?, over.clone());
-    let r = Reader { file: &shown };
+    let r = Reader::new(&shown);
     parse_style(&r, &merged, Some(&over)).map_err(|d| d.with_source(&text))
 }
 
@@ -325,7 +325,7 @@ fn overlay(base: Node, over: Node) -> Node {
 }
 
 fn from_tree(root: &Node, file: &str, source: &str) -> Result<Style, Diagnostic> {
-    let r = Reader { file };
+    let r = Reader::new(file);
     parse_style(&r, root, None).map_err(|d| d.with_source(source))
 }
 
