@@ -506,120 +506,52 @@ pub fn program_foreseen(data: &[u8], source: &stand_in::Source, glyphs: &[u16], 
     stand_in::with_original_charstrings(cff, source, drop_hints)
 }
 
-/// A font program deflated (in pieces on all cores). Memoised: the documents of a batch often
-/// use the same glyphs in the same order.
+/// A font program deflated. Memoised: the documents of a batch often use the same glyphs in
+/// the same order.
 #[comemo::memoize]
 fn deflated_program(program: &[u8]) -> Option<Vec<u8>> {
-    deflate_in_pieces(program, FONT_LEVEL)
+    deflate_at(program, FONT_LEVEL)
 }
 
-/// How much of a font program one core deflates: FandolFang's in a report is 3–4 pieces.
-const PIECE: usize = 128 * 1024;
+/// libdeflate's level for the font programs. It deflates FandolFang's program in the seed
+/// (437 KB) in one stream on one core in about the CPU time zlib-rs level 7 took in pieces on
+/// two (which took that core from krilla), 900 bytes larger: the content streams at
+/// [`CONTENT_LEVEL`] more than make up for it. Levels 5–7 make the same bytes here in the
+/// same time; 8–9 are 450 bytes smaller and take 50 % longer.
+const FONT_LEVEL: i32 = 6;
 
-/// zlib data of `data` made in pieces of [`PIECE`] bytes on all cores, as pigz does: each
-/// piece a raw deflate stream ending on a byte boundary (a sync flush), the last one final,
-/// each primed with the 32 KiB before it so that its matches reach back as in one stream.
-/// The pieces depend on the data alone, so the bytes do not depend on the cores. FandolFang's
-/// program in the seed: 11 ms at level 7 in one stream, 5 ms in pieces on two cores, 30 bytes
-/// larger.
-fn deflate_in_pieces(data: &[u8], level: u32) -> Option<Vec<u8>> {
-    use flate2::{Compress, Compression, FlushCompress};
-    use rayon::prelude::*;
-    const WINDOW: usize = 32 * 1024;
-    if data.len() <= PIECE {
-        return deflate_at(data, level);
-    }
-    let starts: Vec<usize> = (0..data.len()).step_by(PIECE).collect();
-    let pieces: Vec<Option<Vec<u8>>> = starts
-        .par_iter()
-        .map(|&start| {
-            let piece = &data[start..(start + PIECE).min(data.len())];
-            let last = start + PIECE >= data.len();
-            let mut encoder = Compress::new(Compression::new(level), false);
-            if start > 0 {
-                encoder
-                    .set_dictionary(&data[start.saturating_sub(WINDOW)..start])
-                    .ok()?;
-            }
-            let flush = if last {
-                FlushCompress::Finish
-            } else {
-                FlushCompress::Sync
-            };
-            compress_all(&mut encoder, piece, flush)
-        })
-        .collect();
-    // The zlib header (deflate, 32 KiB window, the level's class) and the Adler-32 trailer.
-    let class: u8 = match level {
-        0 | 1 => 0,
-        2..=5 => 1,
-        6 => 2,
-        _ => 3,
-    };
-    let flags = class << 6;
-    let flags = flags + (31 - ((0x78u16 * 256 + u16::from(flags)) % 31) as u8) % 31;
-    let mut out = vec![0x78, flags];
-    for piece in pieces {
-        out.extend_from_slice(&piece?);
-    }
-    out.extend_from_slice(&adler2::adler32_slice(data).to_be_bytes());
-    Some(out)
-}
+/// libdeflate's level for the content streams, the ToUnicode maps, the object stream and the
+/// cross-reference stream: the seed's are 1.8 KB smaller than at zlib-rs's 6 (6: 1.0 KB) in
+/// about the same time.
+const CONTENT_LEVEL: i32 = 7;
 
-/// zlib's level for the font programs: on their charstrings (small numbers, few repeats)
-/// level 7 of zlib-rs (flate2's backend here) is both smaller and faster than 9 (the seed's
-/// FandolFang: 346 KB in 11 ms against 348 KB in 15 ms; krilla's 6: 347 KB).
-const FONT_LEVEL: u32 = 7;
-
-/// zlib (FlateDecode) for the content streams and the object stream: level 6 makes them
-/// smaller than 9 here (the seed: 10 bytes) and faster.
+/// zlib (FlateDecode) for the content streams and the object stream.
 fn deflate(data: &[u8]) -> Option<Vec<u8>> {
-    deflate_at(data, 6)
+    deflate_at(data, CONTENT_LEVEL)
 }
 
-/// zlib data of `data` at `level`. Each thread keeps its compressor and resets it (the same
-/// bytes as a new one): a document has many small streams, and making a compressor afresh
-/// (clearing its window and hash tables) cost more than deflating most of them.
-fn deflate_at(data: &[u8], level: u32) -> Option<Vec<u8>> {
-    use flate2::{Compress, Compression, FlushCompress};
+/// zlib data of `data` at libdeflate's `level`: the same bytes on every machine for one
+/// version of libdeflate (Cargo.lock pins it). Each thread keeps a compressor per level: a
+/// document has many small streams, and making one afresh costs more than most of them.
+fn deflate_at(data: &[u8], level: i32) -> Option<Vec<u8>> {
+    use libdeflater::{CompressionLvl, Compressor};
     thread_local! {
-        static COMPRESSORS: std::cell::RefCell<Vec<(u32, Compress)>> = const { std::cell::RefCell::new(Vec::new()) };
+        static COMPRESSORS: std::cell::RefCell<Vec<(i32, Compressor)>> = const { std::cell::RefCell::new(Vec::new()) };
     }
     COMPRESSORS.with_borrow_mut(|compressors| {
         let at = match compressors.iter().position(|(l, _)| *l == level) {
             Some(at) => at,
             None => {
-                compressors.push((level, Compress::new(Compression::new(level), true)));
+                compressors.push((level, Compressor::new(CompressionLvl::new(level).ok()?)));
                 compressors.len() - 1
             }
         };
-        let encoder = &mut compressors[at].1;
-        encoder.reset();
-        let out = compress_all(encoder, data, FlushCompress::Finish);
-        if out.is_none() {
-            // A compressor in an unknown state is not kept.
-            compressors.swap_remove(at);
-        }
-        out
+        let compressor = &mut compressors[at].1;
+        let mut out = vec![0; compressor.zlib_compress_bound(data.len())];
+        let len = compressor.zlib_compress(data, &mut out).ok()?;
+        out.truncate(len);
+        Some(out)
     })
-}
-
-/// All of `data` through `encoder`, up to the end of the stream (`Finish`) or, for a sync
-/// flush, to a byte boundary.
-fn compress_all(encoder: &mut flate2::Compress, data: &[u8], flush: flate2::FlushCompress) -> Option<Vec<u8>> {
-    use flate2::{FlushCompress, Status};
-    let start = encoder.total_in();
-    let mut out = Vec::with_capacity(data.len() + data.len() / 8 + 64);
-    loop {
-        let consumed = usize::try_from(encoder.total_in() - start).ok()?;
-        let status = encoder.compress_vec(&data[consumed..], &mut out, flush).ok()?;
-        let all_in = usize::try_from(encoder.total_in() - start).ok()? == data.len();
-        // Done when the stream ends, or (a sync flush) all is in with room to spare.
-        if status == Status::StreamEnd || (flush == FlushCompress::Sync && all_in && out.len() < out.capacity()) {
-            return Some(out);
-        }
-        out.reserve(data.len() / 4 + 64);
-    }
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
