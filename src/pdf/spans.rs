@@ -16,7 +16,7 @@
 /// The content stream rewritten, or `None` when it has no such sequence or is not laid out as
 /// krilla writes it (one operation group per line); the stream is then left as it is.
 pub fn one_state_per_actual_text(content: &[u8]) -> Option<Vec<u8>> {
-    if !content.windows(11).any(|w| w == b"/ActualText") {
+    if !has_actual_text(content) {
         return None;
     }
     let items = items(content);
@@ -108,7 +108,7 @@ pub fn artifact_actual_texts(content: &[u8], texts: &[Option<String>]) -> Option
 /// they draw stays. `None` when there are none.
 pub fn without_nested_actual_texts(content: &[u8]) -> Option<Vec<u8>> {
     // Nesting takes two.
-    content.windows(11).filter(|w| *w == b"/ActualText").nth(1)?;
+    memchr::memmem::find_iter(content, b"/ActualText").nth(1)?;
     let regular = |b: u8| !b.is_ascii_whitespace() && !b"()<>[]{}/%".contains(&b);
     let mut removed: Vec<std::ops::Range<usize>> = Vec::new();
     // Open sequences: whether each has an ActualText, and whether its BDC was removed.
@@ -174,7 +174,7 @@ pub fn without_nested_actual_texts(content: &[u8]) -> Option<Vec<u8>> {
                 }
                 match &content[start..i] {
                     b"BDC" => {
-                        let has = content[tag_start..i].windows(11).any(|w| w == b"/ActualText");
+                        let has = has_actual_text(&content[tag_start..i]);
                         let inner = has && open.iter().any(|&(outer, _)| outer);
                         if inner {
                             removed.push(tag_start..i);
@@ -209,7 +209,11 @@ pub fn without_nested_actual_texts(content: &[u8]) -> Option<Vec<u8>> {
 }
 
 fn is_actual_text_span(item: &[u8]) -> bool {
-    item.starts_with(b"/Span<<") && item.ends_with(b"BDC") && item.windows(11).any(|w| w == b"/ActualText")
+    item.starts_with(b"/Span<<") && item.ends_with(b"BDC") && has_actual_text(item)
+}
+
+fn has_actual_text(bytes: &[u8]) -> bool {
+    memchr::memmem::find(bytes, b"/ActualText").is_some()
 }
 
 /// The sequence `open`, `body`, EMC in one state, when every run of `body` is `q M cm …`,
@@ -270,7 +274,7 @@ fn is_matrix(s: &[u8]) -> bool {
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(hay, needle)
 }
 
 #[cfg(test)]
