@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
+use gongwen::session::Report;
 use gongwen::{Error, Format, Session};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -115,7 +116,14 @@ fn build_document(
     let result = session.prepare(input).and_then(|(loaded, notes)| {
         outcome.warnings = notes.warnings.len() + notes.overridden.len();
         show(bar, &crate::notes_text(&loaded.file, &notes));
-        session.write(input, &loaded, &dir, formats)
+        let (files, laid_out) = session.write(input, &loaded, &dir, formats)?;
+        outcome.warnings += laid_out.len();
+        let laid_out = Report {
+            warnings: laid_out,
+            ..Report::default()
+        };
+        show(bar, &crate::notes_text(&loaded.file, &laid_out));
+        Ok(files)
     });
     match result {
         Ok(files) => {

@@ -478,7 +478,12 @@ fn build_one(session: &Session, input: &Path, output: Option<&Path>, formats: &[
     let dir = out_dir_for(input, output);
     let (loaded, notes) = session.prepare(input).map_err(|e| report(&e))?;
     print_notes(&loaded.file, &notes);
-    let files = session.write(input, &loaded, &dir, formats).map_err(|e| report(&e))?;
+    let (files, laid_out) = session.write(input, &loaded, &dir, formats).map_err(|e| report(&e))?;
+    let laid_out = Report {
+        warnings: laid_out,
+        ..Report::default()
+    };
+    print_notes(&loaded.file, &laid_out);
     for f in files {
         say!("wrote {}", shown(&f));
     }

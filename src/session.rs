@@ -85,8 +85,9 @@ impl Session {
     /// [`Session::write`]. Nothing is written unless every requested file was produced; each
     /// file appears atomically.
     pub fn build(&self, input_path: &Path, out_dir: &Path, formats: &[Format]) -> Result<Report, Error> {
-        let (loaded, report) = self.prepare(input_path)?;
-        let files = self.write(input_path, &loaded, out_dir, formats)?;
+        let (loaded, mut report) = self.prepare(input_path)?;
+        let (files, laid_out) = self.write(input_path, &loaded, out_dir, formats)?;
+        report.warnings.extend(laid_out);
         Ok(Report { files, ..report })
     }
 
@@ -99,15 +100,16 @@ impl Session {
         Ok((loaded, report))
     }
 
-    /// Lays out a prepared input and writes its files into `out_dir`, named after the input.
+    /// Lays out a prepared input and writes its files into `out_dir`, named after the input;
+    /// returns them, and what layout warns of ([`pipeline::layout_warnings`]).
     pub fn write(
         &self,
         input_path: &Path,
         loaded: &Loaded,
         out_dir: &Path,
         formats: &[Format],
-    ) -> Result<Vec<PathBuf>, Error> {
-        let rendered = self.render(loaded, formats)?;
+    ) -> Result<(Vec<PathBuf>, Vec<Diagnostic>), Error> {
+        let (rendered, warnings) = self.render_warning(loaded, formats)?;
         let formats: Vec<Format> = rendered.iter().map(|(f, _)| *f).collect();
         let files: Vec<(PathBuf, Vec<u8>)> = pipeline::output_paths(input_path, out_dir, &formats)
             .into_iter()
@@ -115,11 +117,20 @@ impl Session {
             .map(|(path, (_, bytes))| (path, bytes))
             .collect();
         crate::output::write_all(out_dir, &files)?;
-        Ok(files.into_iter().map(|(p, _)| p).collect())
+        Ok((files.into_iter().map(|(p, _)| p).collect(), warnings))
     }
 
     /// Makes the requested files of a loaded input in memory (no rules are checked here).
     pub fn render(&self, loaded: &Loaded, formats: &[Format]) -> Result<Vec<(Format, Vec<u8>)>, Error> {
+        Ok(self.render_warning(loaded, formats)?.0)
+    }
+
+    /// [`Session::render`], and what layout warns of ([`pipeline::layout_warnings`]).
+    pub fn render_warning(
+        &self,
+        loaded: &Loaded,
+        formats: &[Format],
+    ) -> Result<(Vec<(Format, Vec<u8>)>, Vec<Diagnostic>), Error> {
         // Each format once, in the order given.
         let formats: Vec<Format> = formats
             .iter()
@@ -129,6 +140,7 @@ impl Session {
             .collect();
         let mut book = self.font_book();
         let laid = pipeline::lay_out(loaded, &mut book)?;
+        let warnings = pipeline::layout_warnings(loaded, &laid);
         // The DOCX needs only layout's decisions. For one document it is written on another
         // thread while this one writes the PDF (which leaves a core idle at times; the DOCX
         // took 1.5 ms of the seed's 48 after it). Otherwise the PDF comes first, while it needs
@@ -171,7 +183,7 @@ impl Session {
             files.push((format, bytes));
         }
         comemo::evict(MEMO_MAX_AGE);
-        Ok(files)
+        Ok((files, warnings))
     }
 
     /// The PDF, OFD and HTML of a laid-out input, those of `formats` (the formats that read

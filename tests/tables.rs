@@ -433,3 +433,42 @@ fn pieces_too_long_for_any_column_break_anywhere() {
         );
     }
 }
+
+/// A table on turned pages ending the text leaves the 落款 a page of its own (no line of the
+/// text can go with it): the build says so at the table, with what to change, and still
+/// writes both files; a closing line after the table silences it.
+#[test]
+fn a_landscape_table_ending_the_text_warns_that_the_signature_stands_alone() {
+    let heads: Vec<String> = (1..=17).map(|i| format!("第{i}项数量")).collect();
+    let figures: Vec<String> = (1..=17).map(|i| (i * 7).to_string()).collect();
+    let table = format!(
+        "  - table:\n      rows:\n        - [单位, {}]\n        - [县政府办公室, {}]\n",
+        heads.join(", "),
+        figures.join(", ")
+    );
+    let yaml = format!("title: 测试\nissuer: 某某局\ndate: 2024-01-20\nbody:\n  - 各单位情况见下表。\n{table}");
+    let (dir, input) = write_temp("turned.yaml", &yaml);
+    let out = dir.path().join("out");
+    let run = gongwen(&["build", input.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let err = stderr(&run);
+    assert!(
+        err.contains("warning: the 署名 and the date stand alone on page 3") && err.contains("turned.yaml:7:"),
+        "{err}"
+    );
+    assert!(err.contains("特此报告。"), "{err}");
+    assert!(out.join("turned.pdf").exists() && out.join("turned.docx").exists());
+    let closed = format!("{yaml}  - 特此报告。\n");
+    let (dir, input) = write_temp("closed.yaml", &closed);
+    let run = gongwen(&[
+        "build",
+        input.to_str().unwrap(),
+        "-o",
+        dir.path().join("out").to_str().unwrap(),
+    ]);
+    assert!(
+        run.status.success() && !stderr(&run).contains("stand alone"),
+        "{}",
+        stderr(&run)
+    );
+}

@@ -415,7 +415,7 @@ fn lay_out_document(doc: &Document, style: &Style, book: &mut FontBook) -> Resul
         })
         .collect();
     let mut carried = None;
-    if placed.signature_alone {
+    if placed.signature_alone.is_some() {
         if let Some((pulled, paragraphs)) = pull_back_signature(&cx, doc, &mut regions)? {
             placed = pulled;
             tightened.extend(paragraphs);
@@ -461,8 +461,21 @@ fn lay_out_document(doc: &Document, style: &Style, book: &mut FontBook) -> Resul
             principal: principal::facts(attachment_indents, attachment_titles, seal_plan, stamp_plan),
             tightened,
             carried,
+            lone_signature: placed.signature_alone.map(|page| LoneSignature {
+                page,
+                after: last_body_block(&regions),
+            }),
         },
     })
+}
+
+/// The last block of the text before the 落款 (its 附件说明 aside).
+fn last_body_block(regions: &Regions) -> Option<usize> {
+    let signature = regions.signature_start?;
+    regions.items[regions.body_start..signature]
+        .iter()
+        .rev()
+        .find_map(Item::block)
 }
 
 /// The title (GB/T 9704 7.3.1): each line the author fixed broken into the fewest lines that
@@ -745,7 +758,7 @@ fn pull_back_signature(
         replaced.push((k, std::mem::replace(&mut regions.items[k], Item::Lines(tight))));
         tightened.insert(index, tracking);
         let placed = paginate(cx, doc, regions)?;
-        if !placed.signature_alone {
+        if placed.signature_alone.is_none() {
             return Ok(Some((placed, tightened)));
         }
     }
@@ -804,7 +817,7 @@ fn carry_text_lines(
     };
     regions.carry = Some(carry);
     let placed = paginate(cx, doc, regions)?;
-    if placed.signature_alone {
+    if placed.signature_alone.is_some() {
         regions.carry = None;
         return Ok(None);
     }
@@ -1023,7 +1036,8 @@ struct Placed {
     /// The grid row after the last line placed, on the last page.
     end_row: usize,
     /// The 署名 starts a page with no text of the document above it.
-    signature_alone: bool,
+    /// The page (from 1) the 落款 stands alone on, if it does.
+    signature_alone: Option<usize>,
 }
 
 /// Places the items on the line grid, page after page: the blank line after the title and
@@ -1039,7 +1053,7 @@ fn paginate(cx: &Context, doc: &Document, regions: &Regions) -> Result<Placed, L
     };
     let mut outline = Vec::new();
     let mut tables = Vec::new();
-    let mut signature_alone = false;
+    let mut signature_alone = None;
     for i in 0..items.len() {
         // A landscape table, and the headings right before it, go on landscape pages; what
         // follows goes back to portrait ones.
@@ -1098,10 +1112,11 @@ fn paginate(cx: &Context, doc: &Document, regions: &Regions) -> Result<Placed, L
         }
         if Some(i) == regions.signature_start {
             // Alone: nothing but the 落款 and the parts read with it (附件说明) on its page.
-            signature_alone = cur.page().runs.iter().all(|r| {
+            let alone = cur.page().runs.iter().all(|r| {
                 r.role == RunRole::Signature
                     || (r.block.is_none() && matches!(r.mark, Mark::Content(Slot::Signature(_))))
             });
+            signature_alone = alone.then_some(cur.pages.len());
         }
         stamp_block(&mut cur.pages, mark, items[i].block());
         if let Item::Lines(LaidBlock {

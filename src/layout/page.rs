@@ -297,6 +297,18 @@ pub struct Decisions {
     /// page with a 落款 that tightening could not keep on the page of the text: the DOCX keeps
     /// it with the 落款 (keep-with-next and widow control move the same lines).
     pub carried: Option<usize>,
+    /// Where nothing could keep the 落款 off a page of its own (a turned table before it
+    /// shares no page with it): a warning tells the clerk what to change.
+    pub lone_signature: Option<LoneSignature>,
+}
+
+/// A 落款 alone on its page.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LoneSignature {
+    /// The page, from 1.
+    pub page: usize,
+    /// The last block of the text before it, in `Document::blocks`.
+    pub after: Option<usize>,
 }
 
 /// What layout decided about the 主体's parts (GB/T 9704 7.3), in points.
