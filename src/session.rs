@@ -25,6 +25,9 @@ pub struct Session {
     one_document: bool,
 }
 
+/// The files of one document in the formats asked for, and what layout warns of.
+type Rendered = (Vec<(Format, Vec<u8>)>, Vec<Diagnostic>);
+
 /// The PDF, the OFD and the HTML files of one document, those asked for.
 type RenderedFromPages = (Option<Vec<u8>>, Option<Vec<u8>>, Vec<(Format, Vec<u8>)>);
 
@@ -126,11 +129,7 @@ impl Session {
     }
 
     /// [`Session::render`], and what layout warns of ([`pipeline::layout_warnings`]).
-    pub fn render_warning(
-        &self,
-        loaded: &Loaded,
-        formats: &[Format],
-    ) -> Result<(Vec<(Format, Vec<u8>)>, Vec<Diagnostic>), Error> {
+    pub fn render_warning(&self, loaded: &Loaded, formats: &[Format]) -> Result<Rendered, Error> {
         // Each format once, in the order given.
         let formats: Vec<Format> = formats
             .iter()

@@ -204,6 +204,7 @@ fn facts() -> DocxFacts {
         principal: Default::default(),
         tightened: Default::default(),
         carried: None,
+        lone_signature: None,
     }
 }
 
@@ -695,6 +696,7 @@ fn sample_files_on_request() {
             principal: Default::default(),
             tightened: Default::default(),
             carried: None,
+            lone_signature: None,
         };
         std::fs::write(
             dir.join("long.docx"),
