@@ -61,7 +61,7 @@ fn stranded(layout: &gongwen::layout::Layout) -> Vec<String> {
             let unit = |l: &String| l.starts_with('（') && l.ends_with('）');
             let letters = |l: &String| l.chars().filter(|c| c.is_alphanumeric()).count();
             // A label's number on its first line (`三、/本年度`) stands as a heading's may.
-            let number = |(i, l): &(usize, &String)| *i == 0 && is_enumerator(l);
+            let number = |(i, l): &(usize, &String)| *i == 0 && gongwen::layout::table::is_enumerator(l);
             if lines.len() > 1
                 && lines
                     .iter()

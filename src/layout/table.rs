@@ -524,7 +524,7 @@ const UNIT_ALONE: u8 = 2;
 const STRANDED: u8 = 3;
 
 /// Whether `text` is a label's number alone: `（三）`, `(3)`, `三、`, `3.`.
-fn is_enumerator(text: &str) -> bool {
+pub fn is_enumerator(text: &str) -> bool {
     let numeral = |s: &str| {
         !s.is_empty()
             && (s.chars().all(|c| "一二三四五六七八九十".contains(c)) || s.chars().all(|c| c.is_ascii_digit()))

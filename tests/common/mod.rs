@@ -203,23 +203,6 @@ pub fn edited(text: &str, edits: &[(&str, &str)]) -> String {
 /// (1.25 em) apart: rows lie further apart (their padding between), body lines much further.
 /// A bracketed unit alone on its line (`行政复议/（件）`) reads as one piece and is not counted.
 /// Turned (landscape) pages are read in the frame a reader sees.
-/// Whether `text` is a label's number alone: `（三）`, `(3)`, `三、`, `3.`.
-pub fn is_enumerator(text: &str) -> bool {
-    let numeral = |s: &str| {
-        !s.is_empty()
-            && (s.chars().all(|c| "一二三四五六七八九十".contains(c)) || s.chars().all(|c| c.is_ascii_digit()))
-    };
-    let bracketed = [('（', '）'), ('(', ')')].iter().any(|&(open, close)| {
-        text.strip_prefix(open)
-            .and_then(|t| t.strip_suffix(close))
-            .is_some_and(numeral)
-    });
-    bracketed
-        || ['、', '.', '．']
-            .iter()
-            .any(|&end| text.strip_suffix(end).is_some_and(numeral))
-}
-
 pub fn stranded_in_pdf(path: &Path) -> Vec<(usize, String)> {
     let pdf = read_pdf(path);
     let mut found = Vec::new();
@@ -240,7 +223,7 @@ pub fn stranded_in_pdf(path: &Path) -> Vec<(usize, String)> {
                 };
                 // A label's number on its first line (`三、/本年度`) stands as a heading's may.
                 let first = !lines.iter().filter(same_cell).any(|o| o.baseline < l.baseline);
-                if first && is_enumerator(t) {
+                if first && gongwen::layout::table::is_enumerator(t) {
                     continue;
                 }
                 if let Some(o) = lines
