@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use gongwen::session::Report;
 use gongwen::{Error, Format, Session};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -118,11 +117,7 @@ fn build_document(
         show(bar, &crate::notes_text(&loaded.file, &notes));
         let (files, laid_out) = session.write(input, &loaded, &dir, formats)?;
         outcome.warnings += laid_out.len();
-        let laid_out = Report {
-            warnings: laid_out,
-            ..Report::default()
-        };
-        show(bar, &crate::notes_text(&loaded.file, &laid_out));
+        show(bar, &crate::warnings_text(&laid_out));
         Ok(files)
     });
     match result {

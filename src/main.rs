@@ -454,10 +454,7 @@ fn print_notes(file: &str, notes: &Report) {
 
 /// The text `print_notes` prints.
 fn notes_text(file: &str, notes: &Report) -> String {
-    let mut out = String::new();
-    for w in &notes.warnings {
-        out.push_str(&gongwen::as_warning(w));
-    }
+    let mut out = warnings_text(&notes.warnings);
     if notes.overridden.is_empty() {
         return out;
     }
@@ -473,17 +470,18 @@ fn notes_text(file: &str, notes: &Report) -> String {
     out
 }
 
+/// Warnings, one after another.
+fn warnings_text(warnings: &[gongwen::core::diag::Diagnostic]) -> String {
+    warnings.iter().map(gongwen::as_warning).collect()
+}
+
 /// One input, as a plain command: its diagnostics, then `wrote` lines.
 fn build_one(session: &Session, input: &Path, output: Option<&Path>, formats: &[Format]) -> Result<(), u8> {
     let dir = out_dir_for(input, output);
     let (loaded, notes) = session.prepare(input).map_err(|e| report(&e))?;
     print_notes(&loaded.file, &notes);
     let (files, laid_out) = session.write(input, &loaded, &dir, formats).map_err(|e| report(&e))?;
-    let laid_out = Report {
-        warnings: laid_out,
-        ..Report::default()
-    };
-    print_notes(&loaded.file, &laid_out);
+    gongwen::say_err(format_args!("{}", warnings_text(&laid_out)));
     for f in files {
         say!("wrote {}", shown(&f));
     }

@@ -160,44 +160,33 @@ pub fn lay_out(loaded: &Loaded, book: &mut crate::fonts::FontBook) -> Result<cra
 
 /// What layout could not make right and the clerk can: a 落款 alone on its page.
 pub fn layout_warnings(loaded: &Loaded, laid: &crate::layout::Layout) -> Vec<Diagnostic> {
+    use crate::layout::LastBlock;
     let Some(lone) = laid.decisions.lone_signature else {
         return Vec::new();
     };
-    let last = lone.after.and_then(|i| loaded.document.blocks.get(i));
-    let (pos, help) = match last {
-        Some(crate::model::Block::Table(t)) if t.landscape || laid.decisions.tables.iter().any(|f| f.landscape) => (
-            Some(t.pos),
+    let help = match lone.after.map(|(_, last)| last) {
+        Some(LastBlock::TurnedTable) => {
             "a turned (landscape) table shares no page with the 署名: end the text with a line after \
-             the table (such as 特此报告。), or move the table into an attachment (附件)",
-        ),
-        Some(crate::model::Block::Table(t)) => (
-            Some(t.pos),
+             the table (such as 特此报告。), or move the table into an attachment (附件)"
+        }
+        Some(LastBlock::Table) => {
             "end the text with a line after the table (such as 特此报告。), or shorten the text so \
-             that the 署名 fits on the page before",
-        ),
-        Some(crate::model::Block::Paragraph(p)) => (
-            Some(p.pos),
+             that the 署名 fits on the page before"
+        }
+        Some(LastBlock::Text) => {
             "shorten the text by a line or two so that the 署名 fits on the page before, or add a \
-             line of text to go with it",
-        ),
-        Some(crate::model::Block::Heading(h)) => (
-            Some(h.pos),
-            "shorten the text by a line or two so that the 署名 fits on the page before, or add a \
-             line of text to go with it",
-        ),
-        _ => (None, "add a line of text before the 署名, or shorten the text"),
+             line of text to go with it"
+        }
+        None => "add a line of text before the 署名, or shorten the text",
     };
+    let message = format!(
+        "the 署名 and the date stand alone on page {} (GB/T 9704 7.3.5.5 keeps them on a page with text)",
+        lone.page
+    );
     vec![
-        Diagnostic::new(
-            &loaded.file,
-            pos,
-            format!(
-                "the 署名 and the date stand alone on page {} (GB/T 9704 7.3.5.5 keeps them on a page with text)",
-                lone.page
-            ),
-        )
-        .help(help)
-        .with_source(&loaded.text),
+        Diagnostic::new(&loaded.file, lone.after.map(|(pos, _)| pos), message)
+            .help(help)
+            .with_source(&loaded.text),
     ]
 }
 

@@ -512,13 +512,7 @@ fn grid_cell(r: &Reader, n: &Node, row_header: bool) -> Result<GridCell, Diagnos
                         ))),
                 }
             };
-            let header = match get(entries, "header") {
-                None => row_header,
-                Some(Node {
-                    value: Value::Bool(b), ..
-                }) => *b,
-                Some(h) => return Err(r.expected(h, "true or false", "header")),
-            };
+            let header = header_flag(r, entries, row_header)?;
             Ok(GridCell {
                 text,
                 colspan: span("colspan")?,
@@ -537,19 +531,24 @@ fn grid_cell(r: &Reader, n: &Node, row_header: bool) -> Result<GridCell, Diagnos
     }
 }
 
+/// A grid row's or cell's `header: true|false`, `default` when not given.
+fn header_flag(r: &Reader, entries: &[(Key, Node)], default: bool) -> Result<bool, Diagnostic> {
+    match get(entries, "header") {
+        None => Ok(default),
+        Some(Node {
+            value: Value::Bool(b), ..
+        }) => Ok(*b),
+        Some(h) => Err(r.expected(h, "true or false", "header")),
+    }
+}
+
 /// A row of the grid form: whether it is a header row, its cells, and where they are.
 fn grid_row<'n>(r: &Reader, item: &'n Node) -> Result<(bool, &'n [Node], SourcePos), Diagnostic> {
     match &item.value {
         Value::Seq(list) => Ok((false, list, item.pos)),
         Value::Map(entries) if get(entries, "cells").is_some() => {
             r.check_keys(entries, &["header", "cells"], "a row")?;
-            let header = match get(entries, "header") {
-                None => false,
-                Some(Node {
-                    value: Value::Bool(b), ..
-                }) => *b,
-                Some(h) => return Err(r.expected(h, "true or false", "header")),
-            };
+            let header = header_flag(r, entries, false)?;
             let cells = get(entries, "cells").ok_or_else(|| r.error(item.pos, "a row needs `cells`"))?;
             match &cells.value {
                 Value::Seq(list) => Ok((header, list, cells.pos)),

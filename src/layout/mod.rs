@@ -463,19 +463,26 @@ fn lay_out_document(doc: &Document, style: &Style, book: &mut FontBook) -> Resul
             carried,
             lone_signature: placed.signature_alone.map(|page| LoneSignature {
                 page,
-                after: last_body_block(&regions),
+                after: last_body_block(doc, &regions),
             }),
         },
     })
 }
 
-/// The last block of the text before the 落款 (its 附件说明 aside).
-fn last_body_block(regions: &Regions) -> Option<usize> {
+/// Where the input writes the last block of the text before the 落款 (its 附件说明 aside), and
+/// what the block is.
+fn last_body_block(doc: &Document, regions: &Regions) -> Option<(SourcePos, LastBlock)> {
     let signature = regions.signature_start?;
-    regions.items[regions.body_start..signature]
+    let last = regions.items[regions.body_start..signature]
         .iter()
         .rev()
-        .find_map(Item::block)
+        .find(|item| item.block().is_some())?;
+    let kind = match last {
+        Item::Table(t) if t.landscape => LastBlock::TurnedTable,
+        Item::Table(_) => LastBlock::Table,
+        Item::Lines(_) => LastBlock::Text,
+    };
+    Some((block_pos(doc, last.block())?, kind))
 }
 
 /// The title (GB/T 9704 7.3.1): each line the author fixed broken into the fewest lines that

@@ -307,8 +307,17 @@ pub struct Decisions {
 pub struct LoneSignature {
     /// The page, from 1.
     pub page: usize,
-    /// The last block of the text before it, in `Document::blocks`.
-    pub after: Option<usize>,
+    /// Where the input writes the last block of the text before it, and what that block is.
+    pub after: Option<(SourcePos, LastBlock)>,
+}
+
+/// What the text before a lone 落款 ends in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LastBlock {
+    Text,
+    Table,
+    /// A table set on turned (landscape) pages, which share no page with the 落款.
+    TurnedTable,
 }
 
 /// What layout decided about the 主体's parts (GB/T 9704 7.3), in points.

@@ -351,19 +351,20 @@ fn lines_within(c: &LaidCell, measure: f32) -> Vec<Range<usize>> {
 fn cell_lines(c: &LaidCell, widths: &[f32]) -> (Vec<Range<usize>>, bool) {
     let measure = cell_measure(c, widths) - c.inset;
     let greedy = lines_within(c, measure);
-    if break_fault(c, &greedy) != CLEAN {
-        let at_words = lines_at_words(c, measure);
-        if (c.rowspan > 1 || at_words.len() <= greedy.len()) && break_fault(c, &at_words) == CLEAN {
-            return (at_words, true);
-        }
+    if break_fault(c, &greedy) != CLEAN
+        && let Some(at_words) = lines_at_words(c, measure)
+        && (c.rowspan > 1 || at_words.len() <= greedy.len())
+        && break_fault(c, &at_words) == CLEAN
+    {
+        return (at_words, true);
     }
     (greedy, false)
 }
 
 /// A cell's text broken where its words end (`县退役军人/事务局`, `乡镇/（街道）`), filling each
-/// line with as many words as fit, as a typesetter breaks a label; greedy lines when a word is
-/// wider than the measure.
-fn lines_at_words(c: &LaidCell, measure: f32) -> Vec<Range<usize>> {
+/// line with as many words as fit, as a typesetter breaks a label; None when a word is wider
+/// than the measure.
+fn lines_at_words(c: &LaidCell, measure: f32) -> Option<Vec<Range<usize>>> {
     let p = &c.prepared;
     let allowed: Vec<bool> = p
         .opportunities()
@@ -377,7 +378,7 @@ fn lines_at_words(c: &LaidCell, measure: f32) -> Vec<Range<usize>> {
             .get(l.end)
             .is_none_or(|k| allowed[k.range.start] || text::is_forced_break(p, l.end))
     });
-    if ends_at_words { lines } else { lines_within(c, measure) }
+    ends_at_words.then_some(lines)
 }
 
 /// Where no choice of widths frees a label (`…申/请`), the narrowest inset, in half-character
