@@ -4,6 +4,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
 use std::time::Instant;
 
 use gongwen::{Error, Format, Session};
@@ -18,9 +19,10 @@ struct Outcome {
     failure: Option<String>,
 }
 
-/// Builds every document on `jobs` threads (default: one per core), sharing the session. Each document's
-/// diagnostics are printed whole as it finishes; the summary names each failed document with
-/// its first error. Exit status 1 if any failed; the others are written all the same.
+/// Builds every document, `jobs` at a time (default: one per core), sharing the session. Each
+/// document's diagnostics are printed whole as it finishes; the summary names each failed
+/// document with its first error. Exit status 1 if any failed; the others are written all the
+/// same.
 pub fn build_all(
     session: &Session,
     documents: &[PathBuf],
@@ -28,12 +30,16 @@ pub fn build_all(
     formats: &[Format],
     jobs: Option<u16>,
 ) -> Result<(), u8> {
-    let threads = jobs
-        .map_or_else(
-            || std::thread::available_parallelism().map_or(1, |n| n.get()),
-            usize::from,
-        )
-        .min(documents.len());
+    let jobs = jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        usize::from,
+    );
+    // Twice as many threads as documents built at once: writing a document's files is mostly
+    // waiting for the disk to sync them (and for the output folder's lock), while another
+    // thread builds. 100 reports on 2 cores: 15.7 ms a document when each thread wrote what
+    // it built, 14.3 with 2 building and 2 writing.
+    let permits = Permits::new(jobs);
+    let threads = (2 * jobs).min(documents.len());
     let bar = std::io::stderr().is_terminal().then(|| progress_bar(documents.len()));
     let started = Instant::now();
     // Plain threads taking the next document in turn, not a rayon pool: krilla runs its own
@@ -50,7 +56,14 @@ pub fn build_all(
                         let Some(input) = documents.get(i) else {
                             return done;
                         };
-                        done.push((i, build_document(session, input, output, formats, bar.as_ref())));
+                        let job = Job {
+                            session,
+                            permits: &permits,
+                            output,
+                            formats,
+                            bar: bar.as_ref(),
+                        };
+                        done.push((i, build_document(&job, input)));
                         if let Some(bar) = &bar {
                             bar.inc(1);
                         }
@@ -99,27 +112,72 @@ fn show(bar: Option<&ProgressBar>, text: &str) {
     }
 }
 
-fn build_document(
-    session: &Session,
-    input: &Path,
-    output: Option<&Path>,
-    formats: &[Format],
-    bar: Option<&ProgressBar>,
-) -> Outcome {
-    let dir = crate::out_dir_for(input, output);
+/// How many documents may be built at once (laid out and drawn: the work of the cores), and
+/// waiting for one to finish when that many are.
+struct Permits {
+    free: Mutex<usize>,
+    freed: Condvar,
+}
+
+/// One of [`Permits`], given back when dropped.
+struct Permit<'p>(&'p Permits);
+
+impl Permits {
+    fn new(count: usize) -> Permits {
+        Permits {
+            free: Mutex::new(count.max(1)),
+            freed: Condvar::new(),
+        }
+    }
+
+    fn take(&self) -> Permit<'_> {
+        // A poisoned lock still counts right: the count is changed in one step.
+        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+        while *free == 0 {
+            free = self.freed.wait(free).unwrap_or_else(|e| e.into_inner());
+        }
+        *free -= 1;
+        Permit(self)
+    }
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        *self.0.free.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        self.0.freed.notify_one();
+    }
+}
+
+/// What every document of a batch is built with.
+struct Job<'a> {
+    session: &'a Session,
+    permits: &'a Permits,
+    output: Option<&'a Path>,
+    formats: &'a [Format],
+    bar: Option<&'a ProgressBar>,
+}
+
+fn build_document(job: &Job, input: &Path) -> Outcome {
+    let (session, bar) = (job.session, job.bar);
+    let dir = crate::out_dir_for(input, job.output);
     let mut outcome = Outcome {
         files: 0,
         warnings: 0,
         failure: None,
     };
-    let result = session.prepare(input).and_then(|(loaded, notes)| {
-        outcome.warnings = notes.warnings.len() + notes.overridden.len();
-        show(bar, &crate::notes_text(&loaded.file, &notes));
-        let (files, laid_out) = session.write(input, &loaded, &dir, formats)?;
-        outcome.warnings += laid_out.len();
-        show(bar, &crate::warnings_text(&laid_out));
-        Ok(files)
-    });
+    let result = {
+        let permit = job.permits.take();
+        session.prepare(input).and_then(|(loaded, notes)| {
+            outcome.warnings = notes.warnings.len() + notes.overridden.len();
+            show(bar, &crate::notes_text(&loaded.file, &notes));
+            let (files, laid_out) = session.render_files(input, &loaded, &dir, job.formats)?;
+            drop(permit);
+            outcome.warnings += laid_out.len();
+            show(bar, &crate::warnings_text(&laid_out));
+            gongwen::output::write_all(&dir, &files)?;
+            Ok(files.into_iter().map(|(path, _)| path).collect::<Vec<PathBuf>>())
+        })
+    };
     match result {
         Ok(files) => {
             outcome.files = files.len();
@@ -179,4 +237,35 @@ fn summary(outcomes: &[Outcome], seconds: f64) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// However many threads ask, no more than the permits' count hold one at a time, and every
+    /// thread gets one in the end.
+    #[test]
+    fn permits_let_no_more_than_their_count_build_at_once() {
+        let permits = Permits::new(2);
+        let holding = AtomicUsize::new(0);
+        let most = AtomicUsize::new(0);
+        let served = AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            for _ in 0..6 {
+                scope.spawn(|| {
+                    for _ in 0..20 {
+                        let _permit = permits.take();
+                        let now = holding.fetch_add(1, Ordering::SeqCst) + 1;
+                        most.fetch_max(now, Ordering::SeqCst);
+                        std::thread::sleep(std::time::Duration::from_micros(200));
+                        holding.fetch_sub(1, Ordering::SeqCst);
+                        served.fetch_add(1, Ordering::SeqCst);
+                    }
+                });
+            }
+        });
+        assert_eq!(most.load(Ordering::SeqCst), 2);
+        assert_eq!(served.load(Ordering::SeqCst), 120);
+    }
 }

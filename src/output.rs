@@ -40,10 +40,27 @@ pub fn write_all(dir: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<(), Error> 
     std::fs::create_dir_all(dir).map_err(|e| fail(dir, e))?;
     let folder = FolderLock::acquire(dir).map_err(|e| fail(dir, e))?;
     recover(dir).map_err(|e| fail(dir, e))?;
-    let mut staged = Vec::new();
-    for (path, bytes) in files {
-        staged.push((stage(dir, path, bytes)?, path.as_path()));
-    }
+    // Each file staged on a thread of its own: most of staging is waiting for the disk to
+    // sync, and the files' syncs can wait together (the seed's PDF and DOCX: 0.9 and 0.5 ms).
+    let staged: Vec<Result<tempfile::NamedTempFile, Error>> = match files {
+        [(path, bytes)] => vec![stage(dir, path, bytes)],
+        _ => std::thread::scope(|scope| {
+            let threads: Vec<_> = files
+                .iter()
+                .map(|(path, bytes)| scope.spawn(move || stage(dir, path, bytes)))
+                .collect();
+            threads
+                .into_iter()
+                .map(|t| t.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+                .collect()
+        }),
+    };
+    // The first file's error first, as when they were staged one after another.
+    let staged: Vec<(tempfile::NamedTempFile, &Path)> = staged
+        .into_iter()
+        .zip(files)
+        .map(|(tmp, (path, _))| Ok((tmp?, path.as_path())))
+        .collect::<Result<_, Error>>()?;
     remove_stale_temporaries(dir, &staged);
     commit(dir, &folder, staged)
 }

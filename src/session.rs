@@ -28,6 +28,9 @@ pub struct Session {
 /// The files of one document in the formats asked for, and what layout warns of.
 type Rendered = (Vec<(Format, Vec<u8>)>, Vec<Diagnostic>);
 
+/// The files of one document, each with its path, and what layout warns of.
+type RenderedFiles = (Vec<(PathBuf, Vec<u8>)>, Vec<Diagnostic>);
+
 /// The PDF, the OFD and the HTML files of one document, those asked for.
 type RenderedFromPages = (Option<Vec<u8>>, Option<Vec<u8>>, Vec<(Format, Vec<u8>)>);
 
@@ -112,15 +115,29 @@ impl Session {
         out_dir: &Path,
         formats: &[Format],
     ) -> Result<(Vec<PathBuf>, Vec<Diagnostic>), Error> {
+        let (files, warnings) = self.render_files(input_path, loaded, out_dir, formats)?;
+        crate::output::write_all(out_dir, &files)?;
+        Ok((files.into_iter().map(|(p, _)| p).collect(), warnings))
+    }
+
+    /// [`Session::write`] without the writing: each file's path in `out_dir` and its bytes,
+    /// for [`crate::output::write_all`] (a batch writes them while its next document is being
+    /// laid out), and what layout warns of.
+    pub fn render_files(
+        &self,
+        input_path: &Path,
+        loaded: &Loaded,
+        out_dir: &Path,
+        formats: &[Format],
+    ) -> Result<RenderedFiles, Error> {
         let (rendered, warnings) = self.render_warning(loaded, formats)?;
         let formats: Vec<Format> = rendered.iter().map(|(f, _)| *f).collect();
-        let files: Vec<(PathBuf, Vec<u8>)> = pipeline::output_paths(input_path, out_dir, &formats)
+        let files = pipeline::output_paths(input_path, out_dir, &formats)
             .into_iter()
             .zip(rendered)
             .map(|(path, (_, bytes))| (path, bytes))
             .collect();
-        crate::output::write_all(out_dir, &files)?;
-        Ok((files.into_iter().map(|(p, _)| p).collect(), warnings))
+        Ok((files, warnings))
     }
 
     /// Makes the requested files of a loaded input in memory (no rules are checked here).

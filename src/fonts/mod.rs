@@ -54,12 +54,37 @@ pub struct Face {
     /// rustybuzz shaping plans by script: the plan (which lookups apply) is the same for
     /// every run of a script, so it is made once per face.
     plans: Mutex<HashMap<Option<rustybuzz::Script>, Arc<rustybuzz::ShapePlan>>>,
+    /// Runs of text shaped so far, in font units (see [`shape`]): a table's cells are shaped
+    /// at up to three sizes, and the documents of a batch share their labels and headings.
+    shaped: Mutex<ShapedRuns>,
     /// The face as krilla sees it, made once and shared by every PDF of a session, so that
     /// krilla's memoised subsetting and glyph bounds (its `comemo` feature) hit across documents.
     pdf_font: OnceLock<Option<krilla::text::Font>>,
     /// The face's stand-in for krilla (see `stand_in`), made once; None when the face is not
     /// a CID-keyed CFF without subroutines.
     stand_in: OnceLock<Option<StandIn>>,
+}
+
+/// What [`Face::shaped`] keeps: glyphs by the text shaped, and the bytes of both.
+#[derive(Default)]
+struct ShapedRuns {
+    runs: HashMap<Box<str>, Arc<[UnitGlyph]>>,
+    bytes: usize,
+}
+
+/// How many bytes of text and glyphs a face keeps shaped at most: more, and it starts afresh,
+/// so that a session's memory stays flat however many documents it builds. A report's text in
+/// its body face takes about 100 KB.
+const MOST_SHAPED_BYTES: usize = 8 << 20;
+
+/// A glyph as the shaper places it, in font units: scaled to a size, it is a [`ShapedGlyph`].
+#[derive(Debug, Clone, Copy)]
+struct UnitGlyph {
+    id: u16,
+    x_advance: i32,
+    x_offset: i32,
+    y_offset: i32,
+    cluster: u32,
 }
 
 /// A face's stand-in for the PDF writer: krilla draws with `font`, whose glyphs are markers;
@@ -181,6 +206,29 @@ impl Face {
             return make();
         };
         plans.entry(script).or_insert_with(make).clone()
+    }
+
+    /// `text` shaped in this face, in font units: shaped once, then taken from what the face
+    /// keeps (the shaper gives the same glyphs for the same text every time).
+    fn shaped(&self, text: &str) -> Arc<[UnitGlyph]> {
+        if let Ok(shaped) = self.shaped.lock()
+            && let Some(glyphs) = shaped.runs.get(text)
+        {
+            return glyphs.clone();
+        }
+        // Shaped without the lock: another thread may shape the same text meanwhile, to the
+        // same glyphs.
+        let glyphs: Arc<[UnitGlyph]> = shape_units(self, text).into();
+        if let Ok(mut shaped) = self.shaped.lock() {
+            let bytes = text.len() + std::mem::size_of_val::<[UnitGlyph]>(&glyphs);
+            if shaped.bytes + bytes > MOST_SHAPED_BYTES {
+                *shaped = ShapedRuns::default();
+            }
+            if shaped.runs.insert(text.into(), glyphs.clone()).is_none() {
+                shaped.bytes += bytes;
+            }
+        }
+        glyphs
     }
 }
 
@@ -396,6 +444,7 @@ fn make_face(name: &str, path: PathBuf, data: FontData, index: u32, bundled: boo
         coverage: Default::default(),
         parsed: OnceLock::new(),
         plans: Default::default(),
+        shaped: Default::default(),
         pdf_font: OnceLock::new(),
         stand_in: OnceLock::new(),
     })
@@ -454,6 +503,21 @@ pub struct ShapedGlyph {
 
 /// Shapes one run of text in one face. Han text gets its mainland forms (language zh-Hans).
 pub fn shape(face: &Face, text: &str, size: f32) -> Vec<ShapedGlyph> {
+    let scale = size / face.units_per_em;
+    face.shaped(text)
+        .iter()
+        .map(|g| ShapedGlyph {
+            id: g.id,
+            advance: g.x_advance as f32 * scale,
+            x_offset: g.x_offset as f32 * scale,
+            y_offset: g.y_offset as f32 * scale,
+            cluster: g.cluster as usize,
+        })
+        .collect()
+}
+
+/// `text` shaped in `face`, in font units: the same at every size.
+fn shape_units(face: &Face, text: &str) -> Vec<UnitGlyph> {
     let Some(rb) = face.parsed() else {
         return Vec::new();
     };
@@ -466,16 +530,15 @@ pub fn shape(face: &Face, text: &str, size: f32) -> Vec<ShapedGlyph> {
     buffer.guess_segment_properties();
     let plan = face.plan(rb, &buffer);
     let out = rustybuzz::shape_with_plan(rb, &plan, buffer);
-    let scale = size / face.units_per_em;
     out.glyph_infos()
         .iter()
         .zip(out.glyph_positions())
-        .map(|(info, pos)| ShapedGlyph {
+        .map(|(info, pos)| UnitGlyph {
             id: info.glyph_id as u16,
-            advance: pos.x_advance as f32 * scale,
-            x_offset: pos.x_offset as f32 * scale,
-            y_offset: pos.y_offset as f32 * scale,
-            cluster: info.cluster as usize,
+            x_advance: pos.x_advance,
+            x_offset: pos.x_offset,
+            y_offset: pos.y_offset,
+            cluster: info.cluster,
         })
         .collect()
 }
@@ -557,6 +620,46 @@ mod tests {
             assert_eq!(b.face(chains.pick(&b, c).unwrap()).name, "Noto Serif CJK SC");
         }
         assert!(chains.pick(&b, '😀').is_none());
+    }
+
+    /// A run shaped before (at another size, in another document of the session) gives what
+    /// shaping it afresh gives, to the bit; and what a face keeps stays within its bound.
+    #[test]
+    fn a_run_shaped_again_is_what_shaping_it_afresh_gives() {
+        let library = Arc::new(FontLibrary::new(find_font_dir(None).unwrap(), false));
+        let mut first = FontBook::with_library(library.clone());
+        let termes = first.load("TeX Gyre Termes").unwrap().unwrap();
+        let text = "Office 2019: fi, ffl, AV — 1 234";
+        let kept = shape(first.face(termes), text, 10.5);
+        let mut second = FontBook::with_library(library);
+        let again = second.load("TeX Gyre Termes").unwrap().unwrap();
+        let at_16 = shape(second.face(again), text, 16.0);
+        let face = second.face(again);
+        let afresh = |size: f32| -> Vec<ShapedGlyph> {
+            let scale = size / face.units_per_em;
+            shape_units(face, text)
+                .iter()
+                .map(|g| ShapedGlyph {
+                    id: g.id,
+                    advance: g.x_advance as f32 * scale,
+                    x_offset: g.x_offset as f32 * scale,
+                    y_offset: g.y_offset as f32 * scale,
+                    cluster: g.cluster as usize,
+                })
+                .collect()
+        };
+        assert_eq!(kept, afresh(10.5));
+        assert_eq!(at_16, afresh(16.0));
+        assert!(kept.len() < text.chars().count(), "fi and ffl are ligatures: {kept:?}");
+        // The documents' runs share one store: the second book found the first's.
+        let stored = face.shaped.lock().unwrap();
+        assert!(stored.runs.contains_key(text));
+        drop(stored);
+        // Each run about 7 KB kept: three times the bound in all.
+        for i in 0..3_600 {
+            shape(face, &format!("{i} {}", "x".repeat(400)), 12.0);
+        }
+        assert!(face.shaped.lock().unwrap().bytes <= MOST_SHAPED_BYTES);
     }
 
     #[test]

@@ -815,6 +815,10 @@ impl<'t> Costs<'t> {
 /// A cell (by its index) and the state it changes to.
 type Changed = (usize, CellState);
 
+/// The cells of a column that change when it alone is a step narrower (0) or wider (1), with
+/// their states then; None below its narrowest.
+type AloneMoves = [Option<Vec<Changed>>; 2];
+
 /// A cell's line count in `state`, as [`row_heights`] takes a missing one.
 fn lines_of(state: &[CellState], i: usize) -> usize {
     state.get(i).map_or(1, |s| s.0)
@@ -889,6 +893,10 @@ fn shortest_widths(
         .collect();
     // The widths being tried, made over from `widths` for each try.
     let mut tried = widths.clone();
+    // For each step, what each column's cells become when it alone moves by the step (see
+    // below); kept from round to round for the columns that no cell of a moved column
+    // reaches (a move changes two columns of ten: most of a round's work was these).
+    let mut alone_at: Vec<Vec<Option<AloneMoves>>> = vec![vec![None; n]; WIDTH_STEPS.len()];
     for _ in 0..MAX_WIDTH_MOVES {
         let mut found: Option<(f32, Vec<f32>)> = None;
         let consider = |c: f32, w: &[f32], found: &mut Option<(f32, Vec<f32>)>| {
@@ -896,27 +904,26 @@ fn shortest_widths(
                 *found = Some((c, w.to_vec()));
             }
         };
-        for step in WIDTH_STEPS.map(|s| s * size) {
+        for (alone, step) in alone_at.iter_mut().zip(WIDTH_STEPS.map(|s| s * size)) {
             // The cells of column i that change when the column alone is `step` narrower (0)
             // or wider (1), with their states then; None below its narrowest. A move between
             // two columns takes them for the cells that span only one of the two (their
             // widths are the same sums), and a move between columns neither of which changes
             // is not tried: it leaves the cost as it is.
-            let alone: Vec<[Option<Vec<Changed>>; 2]> = (0..n)
-                .map(|i| {
-                    [-step, step].map(|d| {
-                        tried.copy_from_slice(&widths);
-                        tried[i] += d;
-                        (tried[i] >= min[i] - 0.01).then(|| {
-                            by_column[i]
-                                .iter()
-                                .map(|&k| (k, states.at(k, &tried)))
-                                .filter(|&(k, s)| s != state[k])
-                                .collect()
-                        })
+            for (i, column) in alone.iter_mut().enumerate().filter(|(_, a)| a.is_none()) {
+                *column = Some([-step, step].map(|d| {
+                    tried.copy_from_slice(&widths);
+                    tried[i] += d;
+                    (tried[i] >= min[i] - 0.01).then(|| {
+                        by_column[i]
+                            .iter()
+                            .map(|&k| (k, states.at(k, &tried)))
+                            .filter(|&(k, s)| s != state[k])
+                            .collect()
                     })
-                })
-                .collect();
+                }));
+            }
+            let alone: Vec<&AloneMoves> = alone.iter().flatten().collect();
             let moves: Vec<[bool; 2]> = alone
                 .iter()
                 .map(|column| {
@@ -936,7 +943,7 @@ fn shortest_widths(
                     tried.copy_from_slice(&widths);
                     tried[from] -= step;
                     tried[to] += step;
-                    let ([Some(narrower), _], [_, Some(wider)]) = (&alone[from], &alone[to]) else {
+                    let ([Some(narrower), _], [_, Some(wider)]) = (alone[from], alone[to]) else {
                         continue;
                     };
                     // A cell spanning both columns keeps its width's sum, not always to the
@@ -1013,6 +1020,15 @@ fn shortest_widths(
         }
         match found {
             Some((_, w)) => {
+                // A column's cells change with its width and with the widths of the columns
+                // its spanning cells reach: those columns are looked at afresh.
+                for moved in (0..n).filter(|&i| w[i].to_bits() != widths[i].to_bits()) {
+                    for c in by_column[moved].iter().map(|&k| &cells[k]) {
+                        for column in alone_at.iter_mut().flat_map(|a| &mut a[c.col..c.col + c.colspan]) {
+                            *column = None;
+                        }
+                    }
+                }
                 // Every cell again at the new widths (a donor's cell could differ at a width
                 // its slack was not measured at).
                 state = (0..cells.len()).map(|k| states.at(k, &w)).collect();
