@@ -643,12 +643,14 @@ impl<'a> CellStates<'a> {
 const MOST_STATES_KEPT: usize = 1 << 20;
 
 /// For each cell, the first cell that breaks into the same lines with the same faults at every
-/// width: the same text in the same glyphs, inset and word boundaries. A table's cells repeat
+/// width: the same text in the same glyphs, inset and word boundaries, spanning rows or not
+/// (a label spanning rows may take more lines to break at its words). A table's cells repeat
 /// (`0` in most figure cells).
 fn alike_cells(cells: &[LaidCell]) -> Vec<usize> {
     let same = |a: &LaidCell, b: &LaidCell| {
         let (p, q) = (&a.prepared, &b.prepared);
-        p.text == q.text
+        (a.rowspan > 1) == (b.rowspan > 1)
+            && p.text == q.text
             && p.size.to_bits() == q.size.to_bits()
             && p.tracking.to_bits() == q.tracking.to_bits()
             && a.inset.to_bits() == b.inset.to_bits()
@@ -1827,6 +1829,56 @@ mod tests {
             cell("政府信息", t, 0.0),
         ];
         assert_eq!(alike_cells(&cells), [0, 1, 0, 3, 4, 1, 6]);
+    }
+
+    /// A label spanning rows may break at its words in more lines than one row's label of the
+    /// same text (`经济/发展类` against `经济发/展类`): the two do not share their states, and
+    /// each state is what its cell's lines give.
+    #[test]
+    fn a_label_spanning_rows_does_not_share_its_states_with_one_row_s() {
+        let (style, book, chains) = style_book_chains();
+        let fonts = table_fonts(&style, &chains);
+        let size = 10.5;
+        let mut differing = 0;
+        for text in [
+            "经济发展类",
+            "乡镇（街道）",
+            "县退役军人事务局",
+            "政府信息公开工作机构",
+            "行政机关负责人出庭应诉",
+        ] {
+            let cell = |rowspan: usize| {
+                let source = Cell {
+                    rowspan,
+                    ..one_cell(text, CellKind::RowHeader)
+                };
+                let prepared = prepare_cell(&source, &fonts, &book, size, fonts.tracking, "a test").unwrap();
+                laid_cell(&source, prepared, Align::Left)
+            };
+            let cells = [cell(1), cell(2)];
+            assert_eq!(alike_cells(&cells), [0, 1], "{text}");
+            let mut states = CellStates::new(&cells, size, false);
+            for quarter in 8..4 * text.chars().count() + 8 {
+                let widths = [quarter as f32 * size / 4.0 + 2.0 * CELL_PAD_X];
+                let mut of_lines = [(0, CLEAN); 2];
+                for (k, c) in cells.iter().enumerate() {
+                    let (lines, _) = cell_lines(c, &widths);
+                    let state = match lines.len() {
+                        1 => (1, CLEAN),
+                        n => (n, break_fault(c, &lines)),
+                    };
+                    assert_eq!(
+                        states.at(k, &widths),
+                        state,
+                        "{text}, rowspan {}, {widths:?}",
+                        c.rowspan
+                    );
+                    of_lines[k] = state;
+                }
+                differing += usize::from(of_lines[0] != of_lines[1]);
+            }
+        }
+        assert!(differing > 0, "no width where the two break differently");
     }
 
     /// The 2021 table 三's 37-character label in a 73.5 pt measure at 五号, as its column once
