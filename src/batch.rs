@@ -3,8 +3,8 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex};
 use std::time::Instant;
 
 use gongwen::{Error, Format, Session};
@@ -34,44 +34,83 @@ pub fn build_all(
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         usize::from,
     );
-    // Twice as many threads as documents built at once: writing a document's files is mostly
-    // waiting for the disk to sync them (and for the output folder's lock), while another
-    // thread builds. 100 reports on 2 cores: 15.7 ms a document when each thread wrote what
-    // it built, 14.3 with 2 building and 2 writing.
-    let permits = Permits::new(jobs);
-    let threads = (2 * jobs).min(documents.len());
+    let builders = jobs.min(documents.len());
     let bar = std::io::stderr().is_terminal().then(|| progress_bar(documents.len()));
     let started = Instant::now();
     // Plain threads taking the next document in turn, not a rayon pool: krilla runs its own
     // work (font subsets) on rayon and, while waiting for it, a rayon worker would start
     // another document on the same stack, nesting documents without bound.
     let next = AtomicUsize::new(0);
+    let job = Job {
+        session,
+        output,
+        formats,
+        bar: bar.as_ref(),
+    };
+    // Each builder hands its document's files to a writer and goes on to the next document:
+    // writing is mostly waiting for the disk to sync the files (and for the output folder's
+    // lock), which would leave its core idle. 100 reports on 2 cores: 15.7 ms a document when
+    // each builder wrote its own files, 13.8 with writers beside them. The queue holds a
+    // document a builder at most, so memory stays flat.
+    let (to_write, queued) = std::sync::mpsc::sync_channel::<Built>(builders);
+    let queued = Mutex::new(queued);
     let mut outcomes: Vec<(usize, Outcome)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
+        let build: Vec<_> = (0..builders)
+            .map(|_| {
+                let to_write = to_write.clone();
+                let (job, next) = (&job, &next);
+                scope.spawn(move || {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(input) = documents.get(index) else {
+                            return done;
+                        };
+                        match build_document(job, index, input) {
+                            Ok(built) => {
+                                // The writers stop only when every builder has: a send fails
+                                // only if they all panicked, and then the document failed.
+                                if let Err(std::sync::mpsc::SendError(mut built)) = to_write.send(built) {
+                                    built.outcome.failure =
+                                        Some(format!("{}: its files were not written", built.input.display()));
+                                    done.push((built.index, built.outcome));
+                                }
+                            }
+                            Err(failed) => {
+                                if let Some(bar) = job.bar {
+                                    bar.inc(1);
+                                }
+                                done.push((index, failed));
+                            }
+                        }
+                    }
+                })
+            })
+            .collect();
+        drop(to_write);
+        let write: Vec<_> = (0..builders)
             .map(|_| {
                 scope.spawn(|| {
                     let mut done = Vec::new();
                     loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(input) = documents.get(i) else {
+                        // The lock is held while waiting for a document, not while writing it.
+                        let next = queued.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                        let Ok(built) = next else {
                             return done;
                         };
-                        let job = Job {
-                            session,
-                            permits: &permits,
-                            output,
-                            formats,
-                            bar: bar.as_ref(),
-                        };
-                        done.push((i, build_document(&job, input)));
-                        if let Some(bar) = &bar {
+                        done.push(write_document(built, job.bar));
+                        if let Some(bar) = job.bar {
                             bar.inc(1);
                         }
                     }
                 })
             })
             .collect();
-        workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
+        build
+            .into_iter()
+            .chain(write)
+            .flat_map(|t| t.join().unwrap_or_default())
+            .collect()
     });
     outcomes.sort_by_key(|(i, _)| *i);
     let outcomes: Vec<Outcome> = outcomes.into_iter().map(|(_, o)| o).collect();
@@ -112,52 +151,26 @@ fn show(bar: Option<&ProgressBar>, text: &str) {
     }
 }
 
-/// How many documents may be built at once (laid out and drawn: the work of the cores), and
-/// waiting for one to finish when that many are.
-struct Permits {
-    free: Mutex<usize>,
-    freed: Condvar,
-}
-
-/// One of [`Permits`], given back when dropped.
-struct Permit<'p>(&'p Permits);
-
-impl Permits {
-    fn new(count: usize) -> Permits {
-        Permits {
-            free: Mutex::new(count.max(1)),
-            freed: Condvar::new(),
-        }
-    }
-
-    fn take(&self) -> Permit<'_> {
-        // A poisoned lock still counts right: the count is changed in one step.
-        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
-        while *free == 0 {
-            free = self.freed.wait(free).unwrap_or_else(|e| e.into_inner());
-        }
-        *free -= 1;
-        Permit(self)
-    }
-}
-
-impl Drop for Permit<'_> {
-    fn drop(&mut self) {
-        *self.0.free.lock().unwrap_or_else(|e| e.into_inner()) += 1;
-        self.0.freed.notify_one();
-    }
-}
-
 /// What every document of a batch is built with.
 struct Job<'a> {
     session: &'a Session,
-    permits: &'a Permits,
     output: Option<&'a Path>,
     formats: &'a [Format],
     bar: Option<&'a ProgressBar>,
 }
 
-fn build_document(job: &Job, input: &Path) -> Outcome {
+/// A document built, its files not yet written.
+struct Built {
+    index: usize,
+    input: PathBuf,
+    dir: PathBuf,
+    files: Vec<(PathBuf, Vec<u8>)>,
+    outcome: Outcome,
+}
+
+/// Reads, checks and lays out the document `index` of the batch and makes its files, printing
+/// its diagnostics; what failed, as its outcome.
+fn build_document(job: &Job, index: usize, input: &Path) -> Result<Built, Outcome> {
     let (session, bar) = (job.session, job.bar);
     let dir = crate::out_dir_for(input, job.output);
     let mut outcome = Outcome {
@@ -165,33 +178,56 @@ fn build_document(job: &Job, input: &Path) -> Outcome {
         warnings: 0,
         failure: None,
     };
-    let result = {
-        let permit = job.permits.take();
-        session.prepare(input).and_then(|(loaded, notes)| {
-            outcome.warnings = notes.warnings.len() + notes.overridden.len();
-            show(bar, &crate::notes_text(&loaded.file, &notes));
-            let (files, laid_out) = session.render_files(input, &loaded, &dir, job.formats)?;
-            drop(permit);
-            outcome.warnings += laid_out.len();
-            show(bar, &crate::warnings_text(&laid_out));
-            gongwen::output::write_all(&dir, &files)?;
-            Ok(files.into_iter().map(|(path, _)| path).collect::<Vec<PathBuf>>())
-        })
-    };
+    let result = session.prepare(input).and_then(|(loaded, notes)| {
+        outcome.warnings = notes.warnings.len() + notes.overridden.len();
+        show(bar, &crate::notes_text(&loaded.file, &notes));
+        let (files, laid_out) = session.render_files(input, &loaded, &dir, job.formats)?;
+        outcome.warnings += laid_out.len();
+        show(bar, &crate::warnings_text(&laid_out));
+        Ok(files)
+    });
     match result {
-        Ok(files) => {
+        Ok(files) => Ok(Built {
+            index,
+            input: input.to_path_buf(),
+            dir,
+            files,
+            outcome,
+        }),
+        Err(e) => Err(failed(outcome, input, &e, bar)),
+    }
+}
+
+/// Writes a built document's files; its index in the batch and its outcome.
+fn write_document(built: Built, bar: Option<&ProgressBar>) -> (usize, Outcome) {
+    let Built {
+        index,
+        input,
+        dir,
+        files,
+        mut outcome,
+    } = built;
+    match gongwen::output::write_all(&dir, &files) {
+        Ok(()) => {
             outcome.files = files.len();
             if bar.is_none() {
                 // One write per document, so that lines of parallel builds do not interleave.
-                let lines: String = files.iter().map(|f| format!("wrote {}\n", f.display())).collect();
+                let lines: String = files
+                    .iter()
+                    .map(|(path, _)| format!("wrote {}\n", path.display()))
+                    .collect();
                 let _ = std::io::stdout().lock().write_all(lines.as_bytes());
             }
+            (index, outcome)
         }
-        Err(e) => {
-            show(bar, &crate::error_text(&e));
-            outcome.failure = Some(first_error(input, &e));
-        }
+        Err(e) => (index, failed(outcome, &input, &Error::from(e), bar)),
     }
+}
+
+/// The outcome of a document that failed with `e`, which is printed.
+fn failed(mut outcome: Outcome, input: &Path, e: &Error, bar: Option<&ProgressBar>) -> Outcome {
+    show(bar, &crate::error_text(e));
+    outcome.failure = Some(first_error(input, e));
     outcome
 }
 
@@ -237,35 +273,4 @@ fn summary(outcomes: &[Outcome], seconds: f64) -> String {
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// However many threads ask, no more than the permits' count hold one at a time, and every
-    /// thread gets one in the end.
-    #[test]
-    fn permits_let_no_more_than_their_count_build_at_once() {
-        let permits = Permits::new(2);
-        let holding = AtomicUsize::new(0);
-        let most = AtomicUsize::new(0);
-        let served = AtomicUsize::new(0);
-        std::thread::scope(|scope| {
-            for _ in 0..6 {
-                scope.spawn(|| {
-                    for _ in 0..20 {
-                        let _permit = permits.take();
-                        let now = holding.fetch_add(1, Ordering::SeqCst) + 1;
-                        most.fetch_max(now, Ordering::SeqCst);
-                        std::thread::sleep(std::time::Duration::from_micros(200));
-                        holding.fetch_sub(1, Ordering::SeqCst);
-                        served.fetch_add(1, Ordering::SeqCst);
-                    }
-                });
-            }
-        });
-        assert_eq!(most.load(Ordering::SeqCst), 2);
-        assert_eq!(served.load(Ordering::SeqCst), 120);
-    }
 }

@@ -152,3 +152,38 @@ fn a_folder_s_link_to_a_file_outside_it_is_left_out() {
     assert!(out.join("letter.pdf").exists());
     assert!(!out.join("leak.pdf").exists());
 }
+
+/// A document whose files cannot be written (a folder stands where its PDF goes) fails with
+/// the reason, named in the summary; the others are written, and nothing half-written of the
+/// failed one is left.
+#[test]
+fn a_document_that_cannot_be_written_fails_and_the_others_are_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    for name in ["a", "b", "c"] {
+        std::fs::copy(sample("letter.yaml"), inputs.join(format!("{name}.yaml"))).unwrap();
+    }
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(out.join("b.pdf")).unwrap();
+    let run = gongwen(&[
+        "build",
+        inputs.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "-j",
+        "2",
+    ]);
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(err.contains("built 2 of 3 documents (4 files)"), "{err}");
+    let failed = &err[err.find("failed:\n").expect("a list of failures")..];
+    assert!(failed.contains("b.yaml") && failed.contains("cannot write"), "{failed}");
+    let mut written: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    assert_eq!(written, ["a.docx", "a.pdf", "b.pdf", "c.docx", "c.pdf"]);
+    assert!(out.join("b.pdf").is_dir(), "the folder in the way is left as it was");
+}
