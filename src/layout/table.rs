@@ -478,7 +478,7 @@ fn break_fault(c: &LaidCell, lines: &[Range<usize>]) -> u8 {
         // Only whether there is one matters: counting stops at two.
         let letters = clusters
             .iter()
-            .filter(|k| c.prepared.text[k.range.clone()].chars().any(char::is_alphanumeric))
+            .filter(|k| c.prepared.text[k.range.clone()].chars().any(is_letter_or_digit))
             .take(2)
             .count();
         let text = match (clusters.first(), clusters.last()) {
@@ -517,6 +517,12 @@ fn break_fault(c: &LaidCell, lines: &[Range<usize>]) -> u8 {
     } else {
         worst
     }
+}
+
+/// `char::is_alphanumeric`, answered at once for the common Han ideographs (most of a label),
+/// which it looks up slowly: 2 % of a batch document's CPU.
+fn is_letter_or_digit(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}') || c.is_alphanumeric()
 }
 
 const CLEAN: u8 = 0;
@@ -1829,6 +1835,17 @@ mod tests {
             cell("政府信息", t, 0.0),
         ];
         assert_eq!(alike_cells(&cells), [0, 1, 0, 3, 4, 1, 6]);
+    }
+
+    /// The Han ideographs answered at once are all letters to `char::is_alphanumeric` too.
+    #[test]
+    fn han_answered_at_once_are_letters_as_unicode_has_them() {
+        for c in ('\u{3400}'..='\u{4DBF}').chain('\u{4E00}'..='\u{9FFF}') {
+            assert!(c.is_alphanumeric(), "U+{:04X}", c as u32);
+        }
+        for c in ['〇', 'a', '9', '、', '（', ' ', 'Ⅲ', '\u{4DC0}'] {
+            assert_eq!(is_letter_or_digit(c), c.is_alphanumeric(), "{c}");
+        }
     }
 
     /// A label spanning rows may break at its words in more lines than one row's label of the
