@@ -12,6 +12,18 @@ fn gongwen(args: &[&str]) -> Output {
         .expect("run gongwen")
 }
 
+/// `gongwen build INPUTS -o OUT -j 2`.
+fn build_on_two_threads(inputs: &Path, out: &Path) -> Output {
+    gongwen(&[
+        "build",
+        inputs.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "-j",
+        "2",
+    ])
+}
+
 fn sample(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("samples").join(name)
 }
@@ -35,14 +47,7 @@ fn a_folder_with_broken_inputs_builds_the_rest_and_names_the_failures() {
     std::fs::write(inputs.join("bad-yaml.yaml"), "title: 标题\nbody:\n  - 一\n - 二\n").unwrap();
     std::fs::write(inputs.join("notes.txt"), "not an input").unwrap();
     let out = dir.path().join("out");
-    let run = gongwen(&[
-        "build",
-        inputs.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "-j",
-        "2",
-    ]);
+    let run = build_on_two_threads(&inputs, &out);
     let err = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(1), "{err}");
     assert!(
@@ -166,14 +171,7 @@ fn a_document_that_cannot_be_written_fails_and_the_others_are_written() {
     }
     let out = dir.path().join("out");
     std::fs::create_dir_all(out.join("b.pdf")).unwrap();
-    let run = gongwen(&[
-        "build",
-        inputs.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "-j",
-        "2",
-    ]);
+    let run = build_on_two_threads(&inputs, &out);
     let err = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(1), "{err}");
     assert!(err.contains("built 2 of 3 documents (4 files)"), "{err}");

@@ -87,6 +87,19 @@ struct UnitGlyph {
     cluster: u32,
 }
 
+impl UnitGlyph {
+    /// The glyph at `scale` points a font unit.
+    fn scaled(&self, scale: f32) -> ShapedGlyph {
+        ShapedGlyph {
+            id: self.id,
+            advance: self.x_advance as f32 * scale,
+            x_offset: self.x_offset as f32 * scale,
+            y_offset: self.y_offset as f32 * scale,
+            cluster: self.cluster as usize,
+        }
+    }
+}
+
 /// A face's stand-in for the PDF writer: krilla draws with `font`, whose glyphs are markers;
 /// `pdf::patch` puts the charstrings of the face's CFF (`cff` in the face's data) in their place.
 pub struct StandIn {
@@ -504,16 +517,7 @@ pub struct ShapedGlyph {
 /// Shapes one run of text in one face. Han text gets its mainland forms (language zh-Hans).
 pub fn shape(face: &Face, text: &str, size: f32) -> Vec<ShapedGlyph> {
     let scale = size / face.units_per_em;
-    face.shaped(text)
-        .iter()
-        .map(|g| ShapedGlyph {
-            id: g.id,
-            advance: g.x_advance as f32 * scale,
-            x_offset: g.x_offset as f32 * scale,
-            y_offset: g.y_offset as f32 * scale,
-            cluster: g.cluster as usize,
-        })
-        .collect()
+    face.shaped(text).iter().map(|g| g.scaled(scale)).collect()
 }
 
 /// `text` shaped in `face`, in font units: the same at every size.
@@ -637,16 +641,7 @@ mod tests {
         let face = second.face(again);
         let afresh = |size: f32| -> Vec<ShapedGlyph> {
             let scale = size / face.units_per_em;
-            shape_units(face, text)
-                .iter()
-                .map(|g| ShapedGlyph {
-                    id: g.id,
-                    advance: g.x_advance as f32 * scale,
-                    x_offset: g.x_offset as f32 * scale,
-                    y_offset: g.y_offset as f32 * scale,
-                    cluster: g.cluster as usize,
-                })
-                .collect()
+            shape_units(face, text).iter().map(|g| g.scaled(scale)).collect()
         };
         assert_eq!(kept, afresh(10.5));
         assert_eq!(at_16, afresh(16.0));
