@@ -98,7 +98,7 @@ pub fn build_all(
                         let Ok(built) = next else {
                             return done;
                         };
-                        done.push(write_document(built, job.bar));
+                        done.push(write_document(&job, built));
                         if let Some(bar) = job.bar {
                             bar.inc(1);
                         }
@@ -163,7 +163,6 @@ struct Job<'a> {
 struct Built {
     index: usize,
     input: PathBuf,
-    dir: PathBuf,
     files: Vec<(PathBuf, Vec<u8>)>,
     outcome: Outcome,
 }
@@ -190,7 +189,6 @@ fn build_document(job: &Job, index: usize, input: &Path) -> Result<Built, Outcom
         Ok(files) => Ok(Built {
             index,
             input: input.to_path_buf(),
-            dir,
             files,
             outcome,
         }),
@@ -199,15 +197,15 @@ fn build_document(job: &Job, index: usize, input: &Path) -> Result<Built, Outcom
 }
 
 /// Writes a built document's files; its index in the batch and its outcome.
-fn write_document(built: Built, bar: Option<&ProgressBar>) -> (usize, Outcome) {
+fn write_document(job: &Job, built: Built) -> (usize, Outcome) {
     let Built {
         index,
         input,
-        dir,
         files,
         mut outcome,
     } = built;
-    match gongwen::output::write_all(&dir, &files) {
+    let bar = job.bar;
+    match gongwen::output::write_all(&crate::out_dir_for(&input, job.output), &files) {
         Ok(()) => {
             outcome.files = files.len();
             if bar.is_none() {

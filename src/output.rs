@@ -42,19 +42,16 @@ pub fn write_all(dir: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<(), Error> 
     recover(dir).map_err(|e| fail(dir, e))?;
     // Each file staged on a thread of its own: most of staging is waiting for the disk to
     // sync, and the files' syncs can wait together (the seed's PDF and DOCX: 0.9 and 0.5 ms).
-    let staged: Vec<Result<tempfile::NamedTempFile, Error>> = match files {
-        [(path, bytes)] => vec![stage(dir, path, bytes)],
-        _ => std::thread::scope(|scope| {
-            let threads: Vec<_> = files
-                .iter()
-                .map(|(path, bytes)| scope.spawn(move || stage(dir, path, bytes)))
-                .collect();
-            threads
-                .into_iter()
-                .map(|t| t.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-                .collect()
-        }),
-    };
+    let staged: Vec<Result<tempfile::NamedTempFile, Error>> = std::thread::scope(|scope| {
+        let threads: Vec<_> = files
+            .iter()
+            .map(|(path, bytes)| scope.spawn(move || stage(dir, path, bytes)))
+            .collect();
+        threads
+            .into_iter()
+            .map(|t| t.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    });
     // The first file's error first, as when they were staged one after another.
     let staged: Vec<(tempfile::NamedTempFile, &Path)> = staged
         .into_iter()

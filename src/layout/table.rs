@@ -918,26 +918,28 @@ fn shortest_widths(
             // two columns takes them for the cells that span only one of the two (their
             // widths are the same sums), and a move between columns neither of which changes
             // is not tried: it leaves the cost as it is.
-            for (i, column) in alone.iter_mut().enumerate().filter(|(_, a)| a.is_none()) {
-                *column = Some([-step, step].map(|d| {
-                    tried.copy_from_slice(&widths);
-                    tried[i] += d;
-                    (tried[i] >= min[i] - 0.01).then(|| {
-                        by_column[i]
-                            .iter()
-                            .map(|&k| (k, states.at(k, &tried)))
-                            .filter(|&(k, s)| s != state[k])
-                            .collect()
+            for (i, column) in alone.iter_mut().enumerate() {
+                column.get_or_insert_with(|| {
+                    [-step, step].map(|d| {
+                        tried.copy_from_slice(&widths);
+                        tried[i] += d;
+                        (tried[i] >= min[i] - 0.01).then(|| {
+                            by_column[i]
+                                .iter()
+                                .map(|&k| (k, states.at(k, &tried)))
+                                .filter(|&(k, s)| s != state[k])
+                                .collect()
+                        })
                     })
-                }));
+                });
             }
-            let alone: Vec<&AloneMoves> = alone.iter().flatten().collect();
             let moves: Vec<[bool; 2]> = alone
                 .iter()
-                .map(|column| {
-                    column
+                .map(|column| match column {
+                    Some(column) => column
                         .each_ref()
-                        .map(|changed| changed.as_ref().is_some_and(|c| !c.is_empty()))
+                        .map(|changed| changed.as_ref().is_some_and(|c| !c.is_empty())),
+                    None => [false; 2],
                 })
                 .collect();
             for from in 0..n {
@@ -951,7 +953,7 @@ fn shortest_widths(
                     tried.copy_from_slice(&widths);
                     tried[from] -= step;
                     tried[to] += step;
-                    let ([Some(narrower), _], [_, Some(wider)]) = (alone[from], alone[to]) else {
+                    let (Some([Some(narrower), _]), Some([_, Some(wider)])) = (&alone[from], &alone[to]) else {
                         continue;
                     };
                     // A cell spanning both columns keeps its width's sum, not always to the
