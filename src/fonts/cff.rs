@@ -353,6 +353,142 @@ pub fn strip_hints(cs: &[u8], out: &mut Vec<u8>) -> Option<()> {
     None
 }
 
+/// The subroutines a face's charstrings call: the CFF, and where its Global Subr INDEX and
+/// the glyph's font DICT's Local Subr INDEX lie in it (`None`: none).
+#[derive(Clone, Copy)]
+pub struct Subroutines<'a> {
+    pub cff: &'a [u8],
+    pub global: Option<usize>,
+    pub local: Option<usize>,
+}
+
+/// Subroutine calls nest at most this deep (Type 2 charstrings, Adobe TN 5177, appendix B).
+const MOST_NESTED: usize = 10;
+const RETURN: u8 = 11;
+const CALLSUBR: u8 = 10;
+const CALLGSUBR: u8 = 29;
+
+/// Appends `cs` with every subroutine call replaced by the subroutine's body, as a subsetter
+/// that copies charstrings needs them from a face with subroutines (Noto CJK's). `None` for
+/// what is not handled: a subroutine number that is not a literal (arithmetic), calls nested
+/// deeper than Type 2 allows, reserved operators, malformed input (and `out` may then hold
+/// part of it).
+pub fn without_subroutines(cs: &[u8], subrs: &Subroutines, out: &mut Vec<u8>) -> Option<()> {
+    let mut state = Flattening {
+        depth: 0,
+        stems: 0,
+        width_possible: true,
+    };
+    // At the top, the charstring's end without endchar is None.
+    state.inline(cs, subrs, out, 0).map(|_| ())
+}
+
+/// What inlining carries across the bodies it inlines: operands pushed before a call may be
+/// taken by an operator inside it, and the mask bytes of hintmask count every stem so far.
+struct Flattening {
+    depth: usize,
+    stems: usize,
+    width_possible: bool,
+}
+
+impl Flattening {
+    /// Inlines `cs` (nested `nesting` calls deep); `Some(true)` once endchar is met,
+    /// `Some(false)` at a return or the end of a subroutine's body.
+    fn inline(&mut self, cs: &[u8], subrs: &Subroutines, out: &mut Vec<u8>, nesting: usize) -> Option<bool> {
+        // The last token when it was an integer: where it starts in `out`, and its value.
+        let mut last_number: Option<(usize, i32)> = None;
+        let mut i = 0;
+        while let Some(&b0) = cs.get(i) {
+            let (len, value) = match b0 {
+                28 => (
+                    3,
+                    Some(i32::from(i16::from_be_bytes([*cs.get(i + 1)?, *cs.get(i + 2)?]))),
+                ),
+                32..=246 => (1, Some(i32::from(b0) - 139)),
+                247..=250 => (2, Some((i32::from(b0) - 247) * 256 + i32::from(*cs.get(i + 1)?) + 108)),
+                251..=254 => (2, Some(-(i32::from(b0) - 251) * 256 - i32::from(*cs.get(i + 1)?) - 108)),
+                255 => (5, None),
+                _ => (0, None),
+            };
+            if len > 0 {
+                let token = cs.get(i..i + len)?;
+                if self.depth == 48 {
+                    return None;
+                }
+                self.depth += 1;
+                last_number = value.map(|v| (out.len(), v));
+                out.extend_from_slice(token);
+                i += len;
+                continue;
+            }
+            let number = last_number.take();
+            match b0 {
+                CALLSUBR | CALLGSUBR => {
+                    let (at, value) = number?;
+                    out.truncate(at);
+                    self.depth -= 1;
+                    let index = if b0 == CALLSUBR { subrs.local } else { subrs.global }?;
+                    let count = usize::from(u16::from_be_bytes([*subrs.cff.get(index)?, *subrs.cff.get(index + 1)?]));
+                    let bias = match count {
+                        0..1240 => 107,
+                        1240..33900 => 1131,
+                        _ => 32768,
+                    };
+                    let item = usize::try_from(value + bias).ok()?;
+                    let body = subrs.cff.get(index_item(subrs.cff, index, item)?)?;
+                    if nesting == MOST_NESTED {
+                        return None;
+                    }
+                    if self.inline(body, subrs, out, nesting + 1)? {
+                        return Some(true);
+                    }
+                    i += 1;
+                }
+                RETURN => return (nesting > 0).then_some(false),
+                ENDCHAR => {
+                    out.push(ENDCHAR);
+                    return Some(true);
+                }
+                HSTEM | VSTEM | HSTEMHM | VSTEMHM | HINTMASK | CNTRMASK => {
+                    let mut args = self.depth;
+                    if self.width_possible && args % 2 == 1 {
+                        args -= 1;
+                    }
+                    self.width_possible = false;
+                    self.stems += args / 2;
+                    out.push(b0);
+                    i += 1;
+                    if b0 == HINTMASK || b0 == CNTRMASK {
+                        let mask = cs.get(i..i + self.stems.div_ceil(8))?;
+                        out.extend_from_slice(mask);
+                        i += mask.len();
+                    }
+                    self.depth = 0;
+                }
+                ESCAPE => {
+                    // Only the flex operators; the arithmetic and storage ones are not handled.
+                    let op = *cs.get(i + 1)?;
+                    if !(34..=37).contains(&op) {
+                        return None;
+                    }
+                    out.extend_from_slice(&[ESCAPE, op]);
+                    i += 2;
+                    self.depth = 0;
+                }
+                VMOVETO | RMOVETO | HMOVETO | 5..=8 | 24..=27 | 30 | 31 => {
+                    self.width_possible = false;
+                    out.push(b0);
+                    i += 1;
+                    self.depth = 0;
+                }
+                _ => return None,
+            }
+        }
+        // A subroutine's body may end without return; a charstring may not end without endchar.
+        (nesting > 0).then_some(false)
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -384,6 +520,8 @@ pub(crate) mod tests {
                     "hlineto" => vec![6],
                     "rrcurveto" => vec![8],
                     "callsubr" => vec![10],
+                    "return" => vec![11],
+                    "callgsubr" => vec![29],
                     "endchar" => vec![14],
                     "hstemhm" => vec![18],
                     "hintmask" => vec![19],
@@ -672,6 +810,103 @@ pub(crate) mod tests {
         // A subroutine call anywhere leaves the font as it is.
         let with_call = tiny_font(&[glyphs[1].clone(), charstring(&["0", "callsubr", "endchar"])]);
         assert_eq!(without_hints(&with_call), None);
+    }
+
+    /// Subroutine calls are replaced by the bodies they call (biased numbers, local and
+    /// global, nested), a hintmask's bytes counted with the stems declared before the call,
+    /// and endchar inside a subroutine ends the glyph.
+    #[test]
+    fn subroutine_calls_are_inlined() {
+        fn index_of(items: &[Vec<u8>]) -> Vec<u8> {
+            let ends: Vec<usize> = items
+                .iter()
+                .scan(0, |end, c| {
+                    *end += c.len();
+                    Some(*end)
+                })
+                .collect();
+            let mut out = Vec::new();
+            write_index(&mut out, &ends, &items.concat()).unwrap();
+            out
+        }
+        // Local 0: a line and a call of global 1; local 1: hintmask after 2 stems, then
+        // endchar; global 0: a curve; global 1: a call of global 0.
+        let local = index_of(&[
+            charstring(&["10", "20", "rlineto", "-106", "callgsubr", "return"]),
+            charstring(&["hintmask", "mask:11000000", "5", "hmoveto", "endchar"]),
+        ]);
+        let global = index_of(&[
+            charstring(&["1", "2", "3", "4", "5", "6", "rrcurveto", "return"]),
+            charstring(&["-107", "callgsubr", "return"]),
+        ]);
+        let cff = [global.clone(), local.clone()].concat();
+        let subrs = Subroutines {
+            cff: &cff,
+            global: Some(0),
+            local: Some(global.len()),
+        };
+        let flat = |tokens: &[&str]| {
+            let mut out = Vec::new();
+            without_subroutines(&charstring(tokens), &subrs, &mut out).map(|()| out)
+        };
+        assert_eq!(
+            flat(&[
+                "500", "0", "40", "hstem", "100", "100", "rmoveto", "-107", "callsubr", "endchar"
+            ]),
+            Some(charstring(&[
+                "500",
+                "0",
+                "40",
+                "hstem",
+                "100",
+                "100",
+                "rmoveto",
+                "10",
+                "20",
+                "rlineto",
+                "1",
+                "2",
+                "3",
+                "4",
+                "5",
+                "6",
+                "rrcurveto",
+                "endchar",
+            ]))
+        );
+        assert_eq!(
+            flat(&["0", "40", "60", "20", "hstemhm", "-106", "callsubr"]),
+            Some(charstring(&[
+                "0",
+                "40",
+                "60",
+                "20",
+                "hstemhm",
+                "hintmask",
+                "mask:11000000",
+                "5",
+                "hmoveto",
+                "endchar"
+            ]))
+        );
+        // Not handled: a computed number, a call with no number, a return at the top, a
+        // subroutine that is not there, calls nested without end, no endchar.
+        assert_eq!(flat(&["1", "2", "add", "callsubr", "endchar"]), None);
+        assert_eq!(flat(&["callsubr", "endchar"]), None);
+        assert_eq!(flat(&["return"]), None);
+        assert_eq!(flat(&["50", "callsubr", "endchar"]), None);
+        assert_eq!(flat(&["5", "hmoveto"]), None);
+        let looping = index_of(&[charstring(&["-107", "callsubr", "return"])]);
+        let subrs = Subroutines {
+            cff: &looping,
+            global: None,
+            local: Some(0),
+        };
+        let mut out = Vec::new();
+        assert_eq!(
+            without_subroutines(&charstring(&["-107", "callsubr", "endchar"]), &subrs, &mut out),
+            None
+        );
     }
 
     /// An INDEX reads back as written, whole or an item at a time (`index_item`: none past

@@ -60,9 +60,9 @@ pub struct Face {
     /// The face as krilla sees it, made once and shared by every PDF of a session, so that
     /// krilla's memoised subsetting and glyph bounds (its `comemo` feature) hit across documents.
     pdf_font: OnceLock<Option<krilla::text::Font>>,
-    /// The face's stand-in for krilla (see `stand_in`), made once; None when the face is not
-    /// a CID-keyed CFF without subroutines.
-    stand_in: OnceLock<Option<StandIn>>,
+    /// How the face's stand-ins for krilla are made (see `stand_in`), found once; None when
+    /// the face is not a CID-keyed CFF.
+    stand_in: OnceLock<Option<stand_in::Plan>>,
 }
 
 /// What [`Face::shaped`] keeps: glyphs by the text shaped, and the bytes of both.
@@ -98,16 +98,6 @@ impl UnitGlyph {
             cluster: self.cluster as usize,
         }
     }
-}
-
-/// A face's stand-in for the PDF writer: krilla draws with `font`, whose glyphs are markers;
-/// `pdf::patch` puts the charstrings of the face's CFF (`cff` in the face's data) in their place.
-pub struct StandIn {
-    pub font: krilla::text::Font,
-    /// The stand-in's bytes (an OpenType font), which `font` reads too.
-    pub data: Arc<Vec<u8>>,
-    cff: std::ops::Range<usize>,
-    stripped: stand_in::Stripped,
 }
 
 type ParsedFace<'a> = Option<rustybuzz::Face<'a>>;
@@ -177,27 +167,20 @@ impl Face {
             .clone()
     }
 
-    /// The stand-in for krilla, made on first use (see `stand_in`).
-    pub fn pdf_stand_in(&self) -> Option<&StandIn> {
+    /// How the face's stand-ins for krilla are made (see `stand_in`), found on first use.
+    pub fn stand_in_plan(&self) -> Option<&stand_in::Plan> {
         self.stand_in
-            .get_or_init(|| {
-                let (font, cff) = stand_in::stand_in_font((*self.data).as_ref(), self.index)?;
-                let data = Arc::new(font);
-                Some(StandIn {
-                    font: krilla::text::Font::new(data.clone().into(), 0)?,
-                    data,
-                    cff,
-                    stripped: Default::default(),
-                })
-            })
+            .get_or_init(|| stand_in::plan((*self.data).as_ref(), self.index))
             .as_ref()
     }
 
-    /// The face's CFF table, whose charstrings a stand-in's subset takes.
-    pub fn stand_in_source<'a>(&'a self, stand_in: &'a StandIn) -> stand_in::Source<'a> {
+    /// What a stand-in of the face with `glyphs` (see `stand_in::drawn`) takes its charstrings
+    /// from.
+    pub fn stand_in_source<'a>(&'a self, plan: &'a stand_in::Plan, glyphs: Arc<[u16]>) -> stand_in::Source<'a> {
         stand_in::Source {
-            cff: (*self.data).as_ref().get(stand_in.cff.clone()).unwrap_or_default(),
-            stripped: &stand_in.stripped,
+            cff: (*self.data).as_ref().get(plan.cff.clone()).unwrap_or_default(),
+            plan,
+            glyphs,
         }
     }
 
@@ -305,15 +288,15 @@ impl FontLibrary {
         Ok(face)
     }
 
-    /// Loads the faces `names` names (those available), parses them and makes their PDF
-    /// stand-ins, as the first document to draw with them would. Run on a thread of its own
-    /// while a cold build reads its input, it takes that work (2–3 ms for a report's five
-    /// Fandol faces) off the build's path; what it makes depends on the face alone.
+    /// Loads the faces `names` names (those available), parses them and reads how their PDF
+    /// stand-ins are made, as the first document to draw with them would. Run on a thread of
+    /// its own while a cold build reads its input, it takes that work off the build's path;
+    /// what it makes depends on the face alone.
     pub fn warm_up<'n>(&self, names: impl IntoIterator<Item = &'n str>) {
         for name in names {
             if let Ok(Some(face)) = self.get(name) {
                 face.parsed();
-                face.pdf_stand_in();
+                face.stand_in_plan();
             }
         }
     }
@@ -594,7 +577,7 @@ mod tests {
         let termes = library.get("TeX Gyre Termes").unwrap().unwrap();
         assert!(
             matches!(termes.stand_in.get(), Some(None)),
-            "Termes has subroutines: none"
+            "Termes names its glyphs (no CID-keyed CFF): none"
         );
         assert!(library.get("仿宋_GB2312").unwrap().is_none());
     }

@@ -1,24 +1,26 @@
 //! Stand-in faces for the PDF writer. krilla subsets each font it draws with (decompiling and
-//! recompiling every charstring), works out every subset glyph's bounding box from its outline,
-//! and deflates the subset; `pdf::patch` then inflated it again to drop the hints and deflated
-//! it once more — over half of a report's build, nearly all of it for one face (the body
-//! text's, ~600 glyphs).
+//! recompiling every charstring, and for a face with subroutines, such as Noto CJK's, reading
+//! every subroutine first: 2 ms for a report's few fallback glyphs), works out every subset
+//! glyph's bounding box from its outline, and deflates the subset; `pdf::patch` then inflated
+//! it again to drop the hints and deflated it once more — over half of a report's build,
+//! nearly all of it for one face (the body text's, ~600 glyphs).
 //!
-//! A CID-keyed CFF face without subroutines (Fandol's faces, and most CJK faces made for
-//! print) needs none of that: its glyphs' charstrings can be copied as they are. So krilla is
-//! given a stand-in: the same face with every charstring replaced by a marker naming its glyph
-//! (`hi lo rmoveto endchar`, an empty outline). krilla subsets that in no time, and its
-//! subset has the real subset's every structure — the name, the Top DICT, the strings, the
-//! charset, the FDSelect, the font and Private DICTs — with the glyphs in krilla's order.
-//! `pdf::patch` then puts each glyph's own charstring (without hints) where its marker is,
-//! and deflates the program once. An empty outline has no bounding box, so krilla gives the
-//! font's /FontBBox as the face's header has it.
+//! A CID-keyed CFF face (Fandol's, Noto CJK's, most CJK faces made for print) needs none of
+//! that: its glyphs' charstrings can be copied, their subroutine calls inlined. So krilla is
+//! given, for each such face a document draws with, a stand-in: a small OpenType font whose
+//! glyphs are the ones the document draws, in the order krilla first meets them, each
+//! charstring a marker naming the face's glyph (`hi lo rmoveto endchar`, an empty outline),
+//! with the face's metrics and names and its CFF's structures (the name, the Top DICT, the
+//! strings, the font and Private DICTs). krilla subsets that in no time, and its subset has
+//! the real subset's every structure. `pdf::patch` then puts each glyph's own charstring
+//! (without hints) where its marker is, and deflates the program once. An empty outline has
+//! no bounding box, so krilla gives the font's /FontBBox as the face's header has it.
 
 use std::ops::Range;
 
 use super::cff::{
-    CHARSTRING_TYPE, CHARSTRINGS, DictEntries, FD_ARRAY, PRIVATE, SUBRS, dict, index, index_item, operand,
-    private_range, strip_hints, write_index,
+    CHARSTRING_TYPE, CHARSTRINGS, DictEntries, FD_ARRAY, PRIVATE, SUBRS, Subroutines, dict, index, index_item, operand,
+    private_range, strip_hints, without_subroutines, write_index,
 };
 
 const CHARSET: u16 = 15;
@@ -30,10 +32,43 @@ const FD_SELECT: u16 = 1237;
 const RMOVETO: u8 = 21;
 const ENDCHAR: u8 = 14;
 
-/// The face as an OpenType font of its own whose CFF has markers for charstrings, and where
-/// the face's CFF table lies in `data`; `None` when the face is not a CID-keyed CFF without
-/// subroutines.
-pub fn stand_in_font(data: &[u8], face_index: u32) -> Option<(Vec<u8>, Range<usize>)> {
+/// The tables a stand-in has besides its CFF: those krilla and the subsetter read (metrics,
+/// names, the header), in tag order. The face's layout tables (cmap, GSUB, GPOS, vertical
+/// metrics) are left out: the document is already shaped.
+const TABLES: [&[u8; 4]; 7] = [b"OS/2", b"head", b"hhea", b"hmtx", b"maxp", b"name", b"post"];
+
+/// How a face's stand-ins are made, found once per face: where its tables and its CFF's
+/// structures lie (offsets within the CFF), and the charstrings given without hints so far.
+pub struct Plan {
+    tables: Vec<([u8; 4], Range<usize>)>,
+    /// The CFF table in the face's data.
+    pub cff: Range<usize>,
+    /// The header and the Name INDEX.
+    names: Range<usize>,
+    top_data: Range<usize>,
+    top: DictEntries,
+    strings: Range<usize>,
+    global_subrs: Option<usize>,
+    charstrings: usize,
+    glyphs: usize,
+    fd_select: usize,
+    fds: Vec<FontDict>,
+    h_metrics: usize,
+    pub stripped: Stripped,
+}
+
+/// A font DICT of the face's CFF.
+struct FontDict {
+    data: Range<usize>,
+    entries: DictEntries,
+    /// Its Private DICT without the Subrs entry: a stand-in has no subroutines.
+    private: Vec<u8>,
+    local_subrs: Option<usize>,
+}
+
+/// How stand-ins of the face are made; `None` when it is not a CID-keyed CFF with Type 2
+/// charstrings (or its tables are not as OpenType lays them out).
+pub fn plan(data: &[u8], face_index: u32) -> Option<Plan> {
     let start = match data.get(..4)? {
         b"ttcf" => usize::try_from(u32_at(data, 12 + 4 * usize::try_from(face_index).ok()?)?).ok()?,
         _ if face_index == 0 => 0,
@@ -43,38 +78,189 @@ pub fn stand_in_font(data: &[u8], face_index: u32) -> Option<(Vec<u8>, Range<usi
         return None;
     }
     let count = usize::from(u16_at(data, start + 4)?);
-    let mut tables = Vec::with_capacity(count);
+    let mut found = Vec::with_capacity(count);
     for k in 0..count {
         let record = start + 12 + 16 * k;
         let tag: [u8; 4] = data.get(record..record + 4)?.try_into().ok()?;
         let at = usize::try_from(u32_at(data, record + 8)?).ok()?;
         let len = usize::try_from(u32_at(data, record + 12)?).ok()?;
-        data.get(at..at + len)?;
-        tables.push((tag, at..at + len));
+        data.get(at..at.checked_add(len)?)?;
+        found.push((tag, at..at + len));
     }
-    // Tables that overlap could make the copy larger than the file: a font is not that.
-    if tables.iter().map(|(_, range)| range.len()).sum::<usize>() > data.len() {
+    let table = |tag: &[u8; 4]| found.iter().find(|(t, _)| t == tag).map(|(_, range)| range.clone());
+    let cff_range = table(b"CFF ")?;
+    // The fields a stand-in sets must be there.
+    let least = |tag: &[u8; 4], len: usize| table(tag).filter(|r| r.len() >= len);
+    least(b"head", 54)?;
+    least(b"maxp", 6)?;
+    let hhea = least(b"hhea", 36)?;
+    let hmtx = table(b"hmtx")?;
+    let tables: Vec<([u8; 4], Range<usize>)> = TABLES.iter().filter_map(|tag| Some((**tag, table(tag)?))).collect();
+    let h_metrics = usize::from(u16_at(data, hhea.start + 34)?);
+    if h_metrics == 0 || 4 * h_metrics > hmtx.len() {
         return None;
     }
-    let cff = tables.iter().find(|(tag, _)| tag == b"CFF ")?.1.clone();
-    let markers = stand_in_cff(&data[cff.clone()])?;
-    let table = |range: &Range<usize>| &data[range.clone()];
+
+    let cff = &data[cff_range.clone()];
+    let parts = Parts::read(cff)?;
+    let top = parts.top;
+    // CID-keyed (ROS), Type 2 charstrings, one font, no Private DICT but the font DICTs' (a
+    // Top DICT's own is for name-keyed fonts).
+    if !top.iter().any(|e| e.0 == ROS)
+        || !top.iter().any(|e| e.0 == CHARSET)
+        || operand(&top, CHARSTRING_TYPE).is_some_and(|t| t != 2)
+        || top.iter().any(|e| e.0 == PRIVATE || e.0 == ENCODING)
+    {
+        return None;
+    }
+    let offset = |op: u16| usize::try_from(operand(&top, op)?).ok();
+    let charstrings = offset(CHARSTRINGS)?;
+    let glyphs = usize::from(u16_at(cff, charstrings)?);
+    let fd_select = offset(FD_SELECT)?;
+    if !matches!(cff.get(fd_select)?, 0 | 3) {
+        return None;
+    }
+    let (font_dicts, _) = index(cff, offset(FD_ARRAY)?)?;
+    let mut fds = Vec::with_capacity(font_dicts.len());
+    for fd in font_dicts {
+        let entries = dict(cff.get(fd.clone())?)?;
+        let private_at = private_range(&entries)?;
+        let private_data = cff.get(private_at.clone())?;
+        let private_entries = dict(private_data)?;
+        let local_subrs = match operand(&private_entries, SUBRS) {
+            Some(at) => Some(private_at.start.checked_add(usize::try_from(at).ok()?)?),
+            None => None,
+        };
+        let private = private_entries
+            .iter()
+            .filter(|(op, _, _)| *op != SUBRS)
+            .flat_map(|(_, _, bytes)| &private_data[bytes.clone()])
+            .copied()
+            .collect();
+        fds.push(FontDict {
+            data: fd,
+            entries,
+            private,
+            local_subrs,
+        });
+    }
+    Some(Plan {
+        tables,
+        cff: cff_range,
+        names: 0..parts.names_end,
+        top_data: parts.top_data,
+        top,
+        global_subrs: (!parts.global_subrs_empty).then_some(parts.strings.end),
+        strings: parts.strings,
+        charstrings,
+        glyphs,
+        fd_select,
+        fds,
+        h_metrics,
+        stripped: Stripped::default(),
+    })
+}
+
+impl Plan {
+    /// The index of the font DICT of the face's glyph `glyph` (FDSelect formats 0 and 3).
+    fn font_dict(&self, cff: &[u8], glyph: u16) -> Option<usize> {
+        let at = self.fd_select;
+        let fd = match cff.get(at)? {
+            0 => *cff.get(at + 1 + usize::from(glyph))?,
+            _ => {
+                let ranges = usize::from(u16_at(cff, at + 1)?);
+                // The range whose first glyph is the last not after `glyph`.
+                let first = |k: usize| u16_at(cff, at + 3 + 3 * k);
+                let (mut low, mut high) = (0, ranges);
+                while low < high {
+                    let mid = (low + high) / 2;
+                    if first(mid)? <= glyph {
+                        low = mid + 1;
+                    } else {
+                        high = mid;
+                    }
+                }
+                let k = low.checked_sub(1)?;
+                // The sentinel after the last range bounds it.
+                if glyph >= first(ranges)? {
+                    return None;
+                }
+                *cff.get(at + 3 + 3 * k + 2)?
+            }
+        };
+        (usize::from(fd) < self.fds.len()).then_some(usize::from(fd))
+    }
+
+    /// Whether the face's charstrings call subroutines (which the patch then inlines).
+    fn has_subroutines(&self) -> bool {
+        self.global_subrs.is_some() || self.fds.iter().any(|fd| fd.local_subrs.is_some())
+    }
+}
+
+/// A stand-in of the face (`data`, whose stand-ins `plan` describes) with the face's glyphs
+/// `glyphs` (.notdef first), in that order: an OpenType font of its own. `None` when the face
+/// has no such glyph.
+///
+/// Its `head` carries, in place of the checksum adjustment, a fingerprint of the glyphs: krilla
+/// tells fonts apart by it (with their metrics and length) when it memoises subsets, and two
+/// stand-ins of one face with as many glyphs are the same length. (A stand-in is never
+/// embedded whole, and the patch checks each subset's markers, so a fingerprint that collides
+/// costs time, never bytes.)
+pub fn drawn(data: &[u8], plan: &Plan, glyphs: &[u16]) -> Option<Vec<u8>> {
+    if glyphs.first() != Some(&0) || glyphs.iter().any(|&g| usize::from(g) >= plan.glyphs) {
+        return None;
+    }
+    let n = u16::try_from(glyphs.len()).ok()?;
+    let cff = stand_in_cff(data.get(plan.cff.clone())?, plan, glyphs)?;
+    let face_table = |tag: &[u8; 4]| {
+        let (_, range) = plan.tables.iter().find(|(t, _)| t == tag)?;
+        data.get(range.clone())
+    };
+    let hmtx = face_table(b"hmtx")?;
+    let mut metrics = Vec::with_capacity(4 * glyphs.len());
+    let last = plan.h_metrics - 1;
+    for &g in glyphs {
+        let g = usize::from(g);
+        // Glyphs past the long metrics share the last advance and have a bearing of their own.
+        let advance = hmtx.get(4 * g.min(last)..4 * g.min(last) + 2)?;
+        let bearing = match g.checked_sub(plan.h_metrics) {
+            None => hmtx.get(4 * g + 2..4 * g + 4)?,
+            Some(k) => hmtx.get(4 * plan.h_metrics + 2 * k..4 * plan.h_metrics + 2 * k + 2)?,
+        };
+        metrics.extend_from_slice(advance);
+        metrics.extend_from_slice(bearing);
+    }
+    let with = |table: &[u8], at: usize, bytes: &[u8]| {
+        let mut out = table.to_vec();
+        out[at..at + bytes.len()].copy_from_slice(bytes);
+        out
+    };
+    let fingerprint = {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = rustc_hash::FxHasher::default();
+        glyphs.hash(&mut hasher);
+        let h = hasher.finish();
+        (h ^ (h >> 32)) as u32
+    };
+    let mut tables: Vec<([u8; 4], Vec<u8>)> = vec![(*b"CFF ", cff)];
+    for (tag, _) in &plan.tables {
+        let table = face_table(tag)?;
+        let adapted = match tag {
+            b"head" => with(table, 8, &fingerprint.to_be_bytes()),
+            b"hhea" => with(table, 34, &n.to_be_bytes()),
+            b"maxp" => with(table, 4, &n.to_be_bytes()),
+            b"hmtx" => std::mem::take(&mut metrics),
+            // Version 3: no glyph names (a version 2 table names the face's glyphs).
+            b"post" if table.len() >= 32 => with(&table[..32], 0, &0x0003_0000u32.to_be_bytes()),
+            b"post" => continue,
+            _ => table.to_vec(),
+        };
+        tables.push((*tag, adapted));
+    }
     // In tag order, as readers search the directory.
     tables.sort_by_key(|(tag, _)| *tag);
-    let bodies: Vec<(&[u8; 4], &[u8])> = tables
-        .iter()
-        .map(|(tag, range)| {
-            (
-                tag,
-                if tag == b"CFF " {
-                    markers.as_slice()
-                } else {
-                    table(range)
-                },
-            )
-        })
-        .collect();
-    Some((sfnt(&bodies), cff))
+    let bodies: Vec<(&[u8; 4], &[u8])> = tables.iter().map(|(tag, body)| (tag, body.as_slice())).collect();
+    Some(sfnt(&bodies))
 }
 
 /// An OpenType file (`OTTO`) of the tables, in the order given.
@@ -109,8 +295,7 @@ fn sfnt(tables: &[(&[u8; 4], &[u8])]) -> Vec<u8> {
     out
 }
 
-/// The sum of the table's big-endian words, the last padded with zeros. Whole words are
-/// summed apart (which the compiler vectorises): the stand-ins' tables are 1.5 MB a report.
+/// The sum of the table's big-endian words, the last padded with zeros.
 fn checksum(body: &[u8]) -> u32 {
     let words = body.chunks_exact(4);
     let mut last = [0u8; 4];
@@ -120,100 +305,75 @@ fn checksum(body: &[u8]) -> u32 {
         .fold(u32::from_be_bytes(last), u32::wrapping_add)
 }
 
-/// The CFF with a marker for each glyph's charstring, and no subroutines: every structure
-/// laid out afresh (offsets as 5-byte numbers, so that the layout does not depend on them),
-/// each DICT entry but the offsets copied byte for byte.
-fn stand_in_cff(cff: &[u8]) -> Option<Vec<u8>> {
-    let parts = Parts::read(cff)?;
-    let top = &parts.top;
-    // CID-keyed (ROS), Type 2 charstrings, one font, no global or local subroutines, no
-    // Private DICT but the font DICTs' (a Top DICT's own is for name-keyed fonts).
-    if !parts.global_subrs_empty
-        || !top.iter().any(|e| e.0 == ROS)
-        || operand(top, CHARSTRING_TYPE).is_some_and(|t| t != 2)
-        || top.iter().any(|e| e.0 == PRIVATE || e.0 == ENCODING)
-    {
-        return None;
-    }
-    let offset = |op: u16| usize::try_from(operand(top, op)?).ok();
-    let (charstrings, _) = index(cff, offset(CHARSTRINGS)?)?;
-    let glyphs = charstrings.len();
-    // A charset at 0–2 is a predefined one, named by its number (copied with the Top DICT).
-    let charset = match offset(CHARSET) {
-        Some(at) if at > 2 => Some(cff.get(at..at + charset_len(cff, at, glyphs)?)?),
-        _ => None,
+/// The stand-in's CFF: the face's structures for `glyphs` with a marker for each charstring,
+/// and no subroutines; every structure laid out afresh (offsets as 5-byte numbers, so that the
+/// layout does not depend on them), each DICT entry but the offsets copied byte for byte.
+fn stand_in_cff(cff: &[u8], plan: &Plan, glyphs: &[u16]) -> Option<Vec<u8>> {
+    // CIDs as glyph numbers (the subsetter numbers its subset's so anyway): one range.
+    let charset: Vec<u8> = match u16::try_from(glyphs.len() - 1).ok()? {
+        0 => vec![0],
+        covered => [[2u8, 0, 1].as_slice(), &(covered - 1).to_be_bytes()].concat(),
     };
-    let fd_select = offset(FD_SELECT)?;
-    let fd_select = cff.get(fd_select..fd_select + fd_select_len(cff, fd_select, glyphs)?)?;
-    let (font_dicts, _) = index(cff, offset(FD_ARRAY)?)?;
-    let mut fds = Vec::with_capacity(font_dicts.len());
-    for fd in font_dicts {
-        let data = cff.get(fd)?;
-        let entries = dict(data)?;
-        let private = cff.get(private_range(&entries)?)?;
-        if operand(&dict(private)?, SUBRS).is_some() {
-            return None;
-        }
-        fds.push((data, entries, private));
+    let mut fd_select = Vec::with_capacity(1 + glyphs.len());
+    fd_select.push(0);
+    for &g in glyphs {
+        fd_select.push(u8::try_from(plan.font_dict(cff, g)?).ok()?);
     }
-
-    // The markers.
-    let mut marks = Vec::with_capacity(glyphs * 4);
-    let mut ends = Vec::with_capacity(glyphs);
-    for gid in 0..glyphs {
+    let mut marks = Vec::with_capacity(glyphs.len() * 4);
+    let mut ends = Vec::with_capacity(glyphs.len());
+    for &gid in glyphs {
         push_number(&mut marks, (gid >> 8) as u8);
         push_number(&mut marks, (gid & 0xff) as u8);
         marks.extend_from_slice(&[RMOVETO, ENDCHAR]);
         ends.push(marks.len());
     }
 
+    let names = cff.get(plan.names.clone())?;
+    let strings = cff.get(plan.strings.clone())?;
+    let top_data = cff.get(plan.top_data.clone())?;
     // Lengths first (they do not depend on the offsets), then the offsets.
-    let font_dict = |(data, entries, _): &(&[u8], DictEntries, &[u8]), private: (usize, usize)| {
-        rewritten(data, entries, |op| (op == PRIVATE).then(|| vec![private.0, private.1]))
+    let font_dict = |fd: &FontDict, private: (usize, usize)| {
+        let data = &cff[fd.data.clone()];
+        rewritten(data, &fd.entries, |op| {
+            (op == PRIVATE).then(|| vec![private.0, private.1])
+        })
     };
-    let fd_lens: Vec<usize> = fds.iter().map(|fd| font_dict(fd, (0, 0)).len()).collect();
-    let fd_array_len = index_len(&fd_lens);
-    let top_dict = |values: &dyn Fn(u16) -> Option<Vec<usize>>| rewritten(parts.top_data, top, values);
-    let placeholder = |op: u16| matches!(op, CHARSTRINGS | FD_ARRAY | FD_SELECT).then(|| vec![0]);
-    let top_placeholder = top_dict(&|op| {
-        if op == CHARSET && charset.is_some() {
-            Some(vec![0])
-        } else {
-            placeholder(op)
-        }
-    });
-    let mut at = parts.header.len() + parts.names.len() + index_len(&[top_placeholder.len()]) + parts.rest.len();
+    let fd_lens: Vec<usize> = plan.fds.iter().map(|fd| font_dict(fd, (0, 0)).len()).collect();
+    let top_dict = |values: &dyn Fn(u16) -> Option<Vec<usize>>| rewritten(top_data, &plan.top, values);
+    let top_len = top_dict(&|op| matches!(op, CHARSET | CHARSTRINGS | FD_ARRAY | FD_SELECT).then(|| vec![0])).len();
+    let mut at = names.len() + index_len(&[top_len]) + strings.len() + EMPTY_INDEX.len();
     let charset_at = at;
-    at += charset.map_or(0, <[u8]>::len);
+    at += charset.len();
     let fd_select_at = at;
     at += fd_select.len();
     let fd_array_at = at;
-    at += fd_array_len;
-    let mut private_at = Vec::with_capacity(fds.len());
-    for (_, _, private) in &fds {
+    at += index_len(&fd_lens);
+    let mut private_at = Vec::with_capacity(plan.fds.len());
+    for fd in &plan.fds {
         private_at.push(at);
-        at += private.len();
+        at += fd.private.len();
     }
     let charstrings_at = at;
 
     let top_dict = top_dict(&|op| match op {
-        CHARSET if charset.is_some() => Some(vec![charset_at]),
+        CHARSET => Some(vec![charset_at]),
         CHARSTRINGS => Some(vec![charstrings_at]),
         FD_ARRAY => Some(vec![fd_array_at]),
         FD_SELECT => Some(vec![fd_select_at]),
         _ => None,
     });
-    let mut out = Vec::with_capacity(charstrings_at + marks.len() + 3 * glyphs + 3);
-    out.extend_from_slice(parts.header);
-    out.extend_from_slice(parts.names);
+    let mut out = Vec::with_capacity(charstrings_at + marks.len() + 3 * glyphs.len() + 3);
+    out.extend_from_slice(names);
     write_index(&mut out, &[top_dict.len()], &top_dict)?;
-    out.extend_from_slice(parts.rest);
-    out.extend_from_slice(charset.unwrap_or_default());
-    out.extend_from_slice(fd_select);
-    let fd_data: Vec<u8> = fds
+    out.extend_from_slice(strings);
+    out.extend_from_slice(EMPTY_INDEX);
+    out.extend_from_slice(&charset);
+    out.extend_from_slice(&fd_select);
+    let fd_data: Vec<u8> = plan
+        .fds
         .iter()
         .zip(&private_at)
-        .flat_map(|(fd, &p)| font_dict(fd, (fd.2.len(), p)))
+        .flat_map(|(fd, &p)| font_dict(fd, (fd.private.len(), p)))
         .collect();
     let fd_ends: Vec<usize> = fd_lens
         .iter()
@@ -223,13 +383,16 @@ fn stand_in_cff(cff: &[u8]) -> Option<Vec<u8>> {
         })
         .collect();
     write_index(&mut out, &fd_ends, &fd_data)?;
-    for (_, _, private) in &fds {
-        out.extend_from_slice(private);
+    for fd in &plan.fds {
+        out.extend_from_slice(&fd.private);
     }
     (out.len() == charstrings_at).then_some(())?;
     write_index(&mut out, &ends, &marks)?;
     Some(out)
 }
+
+/// An INDEX of no items (the stand-in's Global Subr INDEX).
+const EMPTY_INDEX: &[u8] = &[0, 0];
 
 /// A DICT with the entries `values` names given those operands (as 5-byte numbers) and every
 /// other entry copied.
@@ -268,19 +431,19 @@ fn index_len(lens: &[usize]) -> usize {
     3 + (lens.len() + 1) * off_size + data
 }
 
-/// A CFF's parts before its charset: the header, the Name INDEX, the Top DICT (its bytes and
-/// entries), and what follows up to the end of the Global Subr INDEX (the String INDEX and it).
-struct Parts<'a> {
-    header: &'a [u8],
-    names: &'a [u8],
-    top_data: &'a [u8],
+/// Where a CFF's parts before its charset lie: the header and Name INDEX (up to `names_end`),
+/// the Top DICT (its bytes and entries), the String INDEX, and whether the Global Subr INDEX
+/// (which follows it) is empty.
+struct Parts {
+    names_end: usize,
+    top_data: Range<usize>,
     top: DictEntries,
-    rest: &'a [u8],
+    strings: Range<usize>,
     global_subrs_empty: bool,
 }
 
-impl<'a> Parts<'a> {
-    fn read(cff: &'a [u8]) -> Option<Parts<'a>> {
+impl Parts {
+    fn read(cff: &[u8]) -> Option<Parts> {
         if *cff.first()? != 1 {
             return None;
         }
@@ -291,47 +454,14 @@ impl<'a> Parts<'a> {
             return None;
         };
         let (_, after_strings) = index(cff, after_top)?;
-        let (global_subrs, after_subrs) = index(cff, after_strings)?;
-        let top_data = cff.get(top.clone())?;
+        let (global_subrs, _) = index(cff, after_strings)?;
         Some(Parts {
-            header: cff.get(..header_size)?,
-            names: cff.get(header_size..after_names)?,
-            top_data,
-            top: dict(top_data)?,
-            rest: cff.get(after_top..after_subrs)?,
+            names_end: after_names,
+            top_data: top.clone(),
+            top: dict(cff.get(top.clone())?)?,
+            strings: after_top..after_strings,
             global_subrs_empty: global_subrs.is_empty(),
         })
-    }
-}
-
-/// The length of the charset at `at` of a font of `glyphs` glyphs (formats 0, 1 and 2).
-fn charset_len(cff: &[u8], at: usize, glyphs: usize) -> Option<usize> {
-    let covered = glyphs.checked_sub(1)?;
-    match cff.get(at)? {
-        0 => Some(1 + 2 * covered),
-        format @ (1 | 2) => {
-            let range = if *format == 1 { 3 } else { 4 };
-            let (mut i, mut seen) = (at + 1, 0);
-            while seen < covered {
-                let left = match format {
-                    1 => usize::from(*cff.get(i + 2)?),
-                    _ => usize::from(u16_at(cff, i + 2)?),
-                };
-                seen += left + 1;
-                i += range;
-            }
-            Some(i - at)
-        }
-        _ => None,
-    }
-}
-
-/// The length of the FDSelect at `at` (formats 0 and 3).
-fn fd_select_len(cff: &[u8], at: usize, glyphs: usize) -> Option<usize> {
-    match cff.get(at)? {
-        0 => Some(1 + glyphs),
-        3 => Some(1 + 2 + 3 * usize::from(u16_at(cff, at + 1)?) + 2),
-        _ => None,
     }
 }
 
@@ -365,59 +495,83 @@ fn marked_glyph(cs: &[u8]) -> Option<usize> {
     Some((numbers[0] as usize) << 8 | numbers[1] as usize)
 }
 
-/// A face's CFF as a stand-in's subset takes its charstrings, with the charstrings it has
-/// given without hints so far: a batch's documents use the same glyphs, and stripping them
-/// again was 5 % of a document's CPU.
-#[derive(Clone, Copy)]
+/// What a stand-in's subset takes its charstrings from: the face's CFF and its plan (which
+/// keeps the charstrings given without hints so far: a batch's documents use the same glyphs,
+/// and stripping them again was 5 % of a document's CPU), and the face's glyphs the stand-in
+/// has, in its order.
+#[derive(Clone)]
 pub struct Source<'a> {
     pub cff: &'a [u8],
-    pub stripped: &'a Stripped,
+    pub plan: &'a Plan,
+    pub glyphs: std::sync::Arc<[u16]>,
 }
 
-/// Charstrings without hints, by glyph (the face's glyphs at most).
+/// Charstrings without hints (and subroutine calls), by glyph (the face's glyphs at most).
 #[derive(Default)]
 pub struct Stripped(std::sync::Mutex<std::collections::HashMap<usize, Vec<u8>>>);
 
 /// The CFF font program of a subset krilla made of a stand-in: each marker replaced by the
-/// charstring of its glyph in `original` (the face's CFF), without its hints when
-/// `drop_hints` (a charstring the stripper does not handle is copied as it is). `None` when
-/// `subset` is not a stand-in's subset in the shape the subsetter writes (its CharStrings
-/// INDEX last) or names a glyph `original` does not have.
+/// charstring of its glyph in the face's CFF, its subroutine calls inlined, without its hints
+/// when `drop_hints` (a charstring the stripper does not handle is copied as it is). `None`
+/// when `subset` is not the subset of the stand-in `source` describes, in the shape the
+/// subsetter writes (its CharStrings INDEX last, the stand-in's glyphs in their order), or a
+/// charstring's subroutine calls cannot be inlined.
 pub fn with_original_charstrings(subset: &[u8], source: &Source, drop_hints: bool) -> Option<Vec<u8>> {
     let original = source.cff;
+    let plan = source.plan;
     let parts = Parts::read(subset)?;
     let charstrings_at = usize::try_from(operand(&parts.top, CHARSTRINGS)?).ok()?;
     let (markers, end) = index(subset, charstrings_at)?;
-    if end != subset.len() {
+    if end != subset.len() || markers.len() != source.glyphs.len() {
         return None;
     }
-    let head = Parts::read(original)?;
-    let source_at = usize::try_from(operand(&head.top, CHARSTRINGS)?).ok()?;
+    let subroutines = plan.has_subroutines();
+    // The charstring of the face's glyph `glyph`, its subroutine calls inlined.
+    let flat = |glyph: u16| -> Option<std::borrow::Cow<[u8]>> {
+        let charstring = original.get(index_item(original, plan.charstrings, usize::from(glyph))?)?;
+        if !subroutines {
+            return Some(charstring.into());
+        }
+        let subrs = Subroutines {
+            cff: original,
+            global: plan.global_subrs,
+            local: plan.fds.get(plan.font_dict(original, glyph)?)?.local_subrs,
+        };
+        let mut out = Vec::with_capacity(charstring.len() * 2);
+        without_subroutines(charstring, &subrs, &mut out)?;
+        Some(out.into())
+    };
     let mut data = Vec::new();
     let mut ends = Vec::with_capacity(markers.len());
     // A lock poisoned by a panic elsewhere still holds whole charstrings.
     let mut stripped = drop_hints.then(|| {
-        source
-            .stripped
+        plan.stripped
             .0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     });
-    for marker in markers {
+    for (marker, &expected) in markers.into_iter().zip(source.glyphs.iter()) {
         let glyph = marked_glyph(subset.get(marker)?)?;
-        let charstring = original.get(index_item(original, source_at, glyph)?)?;
+        // krilla memoises subsets by a font's fingerprint: this is the stand-in's own.
+        if glyph != usize::from(expected) {
+            return None;
+        }
         match stripped.as_mut() {
             Some(known) => {
-                let bytes = known.entry(glyph).or_insert_with(|| {
-                    let mut out = Vec::with_capacity(charstring.len());
-                    match strip_hints(charstring, &mut out) {
-                        Some(()) => out,
-                        None => charstring.to_vec(),
+                let without = match known.entry(glyph) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        let charstring = flat(expected)?;
+                        let mut out = Vec::with_capacity(charstring.len());
+                        e.insert(match strip_hints(&charstring, &mut out) {
+                            Some(()) => out,
+                            None => charstring.into_owned(),
+                        })
                     }
-                });
-                data.extend_from_slice(bytes);
+                };
+                data.extend_from_slice(without);
             }
-            None => data.extend_from_slice(charstring),
+            None => data.extend_from_slice(&flat(expected)?),
         }
         ends.push(data.len());
     }
@@ -457,106 +611,146 @@ mod tests {
             .unwrap()
     }
 
-    /// What krilla does with a face: glyphs numbered in the order of first use.
-    fn subset(font: &[u8], glyphs: &[u16]) -> Vec<u8> {
+    /// What krilla does with a font: glyphs numbered in the order of first use.
+    fn subset(font: &[u8], index: u32, glyphs: &[u16]) -> Vec<u8> {
         let mut remapper = subsetter::GlyphRemapper::new();
         for &g in glyphs {
             remapper.remap(g);
         }
-        subsetter::subset(font, 0, &remapper).unwrap()
+        subsetter::subset(font, index, &remapper).unwrap()
     }
 
-    #[test]
-    fn a_stand_ins_subset_takes_the_faces_own_outlines() {
-        let face = bundled("fandol/FandolFang-Regular.otf");
-        let (stand_in, cff) = stand_in_font(&face, 0).expect("Fandol's faces have stand-ins");
+    fn source<'a>(face: &'a [u8], plan: &'a Plan, glyphs: &[u16]) -> Source<'a> {
+        Source {
+            cff: &face[plan.cff.clone()],
+            plan,
+            glyphs: glyphs.into(),
+        }
+    }
+
+    /// The face's glyphs for the text, .notdef first, each once, in the order of first use.
+    fn glyphs_of(face: &[u8], index: u32, text: &str) -> Vec<u16> {
+        let parsed = ttf_parser::Face::parse(face, index).unwrap();
+        let mut glyphs = vec![0];
+        for c in text.chars() {
+            let g = parsed.glyph_index(c).unwrap().0;
+            if !glyphs.contains(&g) {
+                glyphs.push(g);
+            }
+        }
+        glyphs
+    }
+
+    /// A stand-in's subset, given the face's charstrings, draws what krilla's subset of the
+    /// face draws (without hints), and has everything else of it; the stand-in has the face's
+    /// advances for its glyphs.
+    fn stand_in_draws_as_the_face(file: &str, index: u32, text: &str) {
+        let face = bundled(file);
+        let plan = plan(&face, index).expect("a CID-keyed CFF face has stand-ins");
+        let glyphs = glyphs_of(&face, index, text);
+        let stand_in = drawn(&face, &plan, &glyphs).unwrap();
+        assert!(stand_in.len() < 40 * 1024, "{} bytes", stand_in.len());
         let (real, fake) = (
-            ttf_parser::Face::parse(&face, 0).unwrap(),
+            ttf_parser::Face::parse(&face, index).unwrap(),
             ttf_parser::Face::parse(&stand_in, 0).unwrap(),
         );
-        assert_eq!(fake.number_of_glyphs(), real.number_of_glyphs());
-        assert!(stand_in.len() * 20 < face.len(), "{} bytes", stand_in.len());
-        let glyphs: Vec<u16> = "政府信息公开工作年度报告，（2024年）。Ab"
-            .chars()
-            .map(|c| real.glyph_index(c).unwrap().0)
-            .collect();
-        for &g in &glyphs {
-            let g = ttf_parser::GlyphId(g);
-            assert_eq!(fake.glyph_hor_advance(g), real.glyph_hor_advance(g));
-            assert_eq!(fake.glyph_ver_advance(g), real.glyph_ver_advance(g));
+        assert_eq!(usize::from(fake.number_of_glyphs()), glyphs.len());
+        for (k, &g) in glyphs.iter().enumerate() {
+            let (k, g) = (ttf_parser::GlyphId(k as u16), ttf_parser::GlyphId(g));
+            assert_eq!(fake.glyph_hor_advance(k), real.glyph_hor_advance(g));
+            assert_eq!(fake.glyph_hor_side_bearing(k), real.glyph_hor_side_bearing(g));
         }
-        let from_stand_in = subset(&stand_in, &glyphs);
-        let stripped = Stripped::default();
-        let program = with_original_charstrings(cff_table(&from_stand_in), &source(&face[cff], &stripped), true)
+        assert_eq!(fake.units_per_em(), real.units_per_em());
+        assert_eq!(fake.global_bounding_box(), real.global_bounding_box());
+        let identity: Vec<u16> = (0..glyphs.len() as u16).collect();
+        let from_stand_in = subset(&stand_in, 0, &identity);
+        let program = with_original_charstrings(cff_table(&from_stand_in), &source(&face, &plan, &glyphs), true)
             .expect("markers read");
-        // The subsetter's own subset of the face, without hints: the same glyphs, drawn the same.
-        let from_face = subset(&face, &glyphs);
+        let from_face = subset(&face, index, &glyphs);
         let expected = crate::fonts::cff::without_hints(cff_table(&from_face)).unwrap();
         let (got, want) = (outlines(&program), outlines(&expected));
-        assert_eq!(got.len(), glyphs.len() - 1, "the distinct glyphs and .notdef");
+        assert_eq!(got.len(), glyphs.len());
         assert!(want.iter().skip(1).all(|p| p.0.len() > 3), "glyphs with outlines");
         assert_eq!(got, want);
         // Everything but the charstrings is the face's subset's own.
-        let at = |cff: &[u8]| {
-            let parts = Parts::read(cff).unwrap();
-            usize::try_from(operand(&parts.top, CHARSTRINGS).unwrap()).unwrap()
-        };
+        let at = |cff: &[u8]| usize::try_from(operand(&Parts::read(cff).unwrap().top, CHARSTRINGS).unwrap()).unwrap();
         assert_eq!(program[..at(&program)], expected[..at(&expected)]);
-        // With hints kept, each charstring is the face's, byte for byte.
-        let hinted = with_original_charstrings(
-            cff_table(&from_stand_in),
-            &source(&face[cff_range(&face)], &stripped),
-            false,
-        )
-        .unwrap();
+        // With hints kept, the same outlines, in more bytes.
+        let hinted =
+            with_original_charstrings(cff_table(&from_stand_in), &source(&face, &plan, &glyphs), false).unwrap();
         assert_eq!(outlines(&hinted), want);
         assert!(hinted.len() > program.len());
     }
 
-    fn source<'a>(cff: &'a [u8], stripped: &'a Stripped) -> Source<'a> {
-        Source { cff, stripped }
+    #[test]
+    fn a_stand_ins_subset_takes_the_faces_own_outlines() {
+        stand_in_draws_as_the_face(
+            "fandol/FandolFang-Regular.otf",
+            0,
+            "政府信息公开工作年度报告，（2024年）。Ab",
+        );
     }
 
-    fn cff_range(face: &[u8]) -> Range<usize> {
-        stand_in_font(face, 0).unwrap().1
+    /// Noto CJK's charstrings call global and local subroutines (in a collection's second
+    /// face too): the subset takes them with the calls inlined.
+    #[test]
+    fn a_faces_subroutines_are_inlined() {
+        let text = "內凈夠強戶決沒況減災為產眾線脫說錄閱政府";
+        stand_in_draws_as_the_face("noto-serif-cjk/NotoSerifCJK-Regular.ttc", 0, text);
+        stand_in_draws_as_the_face("noto-serif-cjk/NotoSerifCJK-Regular.ttc", 1, text);
+        let face = bundled("noto-serif-cjk/NotoSerifCJK-Regular.ttc");
+        assert!(plan(&face, 0).unwrap().has_subroutines());
     }
 
     #[test]
-    fn faces_with_subroutines_or_names_for_glyphs_have_none() {
-        // Noto CJK (CID-keyed, subroutines) in a collection; TeX Gyre Termes (name-keyed).
-        let noto = bundled("noto-serif-cjk/NotoSerifCJK-Regular.ttc");
-        assert!(stand_in_font(&noto, 0).is_none());
-        assert!(stand_in_font(&bundled("tex-gyre-termes/texgyretermes-regular.otf"), 0).is_none());
-        assert!(stand_in_font(b"OTTO", 0).is_none());
-        assert!(stand_in_font(b"", 0).is_none());
+    fn faces_that_name_their_glyphs_have_none() {
+        // TeX Gyre Termes: a name-keyed CFF.
+        assert!(plan(&bundled("tex-gyre-termes/texgyretermes-regular.otf"), 0).is_none());
+        assert!(plan(b"OTTO", 0).is_none());
+        assert!(plan(b"", 0).is_none());
     }
 
+    /// A subset that is not the stand-in's — a face's own, or another stand-in's of as many
+    /// glyphs, which krilla could mistake for it were their fingerprints the same — is refused.
     #[test]
-    fn a_subset_without_markers_is_refused() {
+    fn a_subset_not_of_the_stand_in_is_refused() {
         let face = bundled("fandol/FandolKai-Regular.otf");
-        let g = ttf_parser::Face::parse(&face, 0).unwrap().glyph_index('政').unwrap().0;
-        // A subset of the face itself: its charstrings are outlines, not markers.
-        let real = subset(&face, &[g]);
+        let plan = plan(&face, 0).unwrap();
+        let glyphs = glyphs_of(&face, 0, "政府");
+        let other = glyphs_of(&face, 0, "工作");
+        let real = subset(&face, 0, &glyphs);
         assert_eq!(
-            with_original_charstrings(
-                cff_table(&real),
-                &source(&face[cff_range(&face)], &Stripped::default()),
-                true
-            ),
+            with_original_charstrings(cff_table(&real), &source(&face, &plan, &glyphs), true),
             None
         );
-        // Markers read back; one naming a glyph the face does not have finds no charstring.
+        let (mine, theirs) = (
+            drawn(&face, &plan, &glyphs).unwrap(),
+            drawn(&face, &plan, &other).unwrap(),
+        );
+        let fingerprint = |font: &[u8]| {
+            ttf_parser::RawFace::parse(font, 0)
+                .unwrap()
+                .table(ttf_parser::Tag::from_bytes(b"head"))
+                .unwrap()[8..12]
+                .to_vec()
+        };
+        assert_eq!(mine.len(), theirs.len());
+        assert_ne!(fingerprint(&mine), fingerprint(&theirs));
+        let theirs = subset(&theirs, 0, &[0, 1, 2]);
+        assert_eq!(
+            with_original_charstrings(cff_table(&theirs), &source(&face, &plan, &glyphs), true),
+            None
+        );
+        let mine = subset(&mine, 0, &[0, 1, 2]);
+        assert!(with_original_charstrings(cff_table(&mine), &source(&face, &plan, &glyphs), true).is_some());
+        // Glyphs the face does not have, or without .notdef first: no stand-in.
+        assert_eq!(drawn(&face, &plan, &[0, u16::MAX]), None);
+        assert_eq!(drawn(&face, &plan, &[5, 0]), None);
+        // Markers read back.
         for g in [0, 1, 107, 108, 255, 256, 10_000, 65_535] {
             assert_eq!(marked_glyph(&marker_bytes(g)), Some(usize::from(g)));
         }
         assert_eq!(marked_glyph(&[139, 139, RMOVETO]), None);
-        let (_, cff) = stand_in_font(&face, 0).unwrap();
-        let top = Parts::read(&face[cff.clone()]).unwrap();
-        let at = usize::try_from(operand(&top.top, CHARSTRINGS).unwrap()).unwrap();
-        let (charstrings, _) = index(&face[cff], at).unwrap();
-        let glyphs = usize::from(ttf_parser::Face::parse(&face, 0).unwrap().number_of_glyphs());
-        assert!(charstrings.get(glyphs - 1).is_some());
-        assert!(charstrings.get(glyphs).is_none());
     }
 
     /// A damaged face gives no stand-in or a well-formed one, never a panic: every byte of the
@@ -565,34 +759,31 @@ mod tests {
     #[test]
     fn damaged_faces_are_refused_without_panicking() {
         let face = bundled("fandol/FandolSong-Regular.otf");
-        let (_, cff) = stand_in_font(&face, 0).unwrap();
-        let head = Parts::read(&face[cff.clone()]).unwrap();
-        let charstrings_at = usize::try_from(operand(&head.top, CHARSTRINGS).unwrap()).unwrap();
+        let whole = plan(&face, 0).unwrap();
+        let cff = whole.cff.clone();
         let directory = 12 + 16 * usize::from(u16_at(&face, 4).unwrap());
-        let places = (0..directory).chain(cff.start..cff.start + charstrings_at + 8);
+        let places = (0..directory).chain(cff.start..cff.start + whole.charstrings + 8);
+        let glyphs = glyphs_of(&face, 0, "政府信息");
         let mut damaged = face.clone();
         let mut made = 0;
         for at in places {
             for value in [0x00, 0xff] {
                 let kept = damaged[at];
                 damaged[at] = value;
-                if let Some((font, range)) = stand_in_font(&damaged, 0) {
+                if let Some(plan) = plan(&damaged, 0)
+                    && let Some(font) = drawn(&damaged, &plan, &glyphs)
+                {
                     made += 1;
-                    assert!(
-                        ttf_parser::RawFace::parse(&font, 0)
-                            .unwrap()
-                            .table(ttf_parser::Tag::from_bytes(b"CFF "))
-                            .is_some()
-                    );
+                    let parsed = ttf_parser::RawFace::parse(&font, 0).unwrap();
+                    assert!(parsed.table(ttf_parser::Tag::from_bytes(b"CFF ")).is_some());
                     // What krilla would make of it, and the patch after it.
+                    let identity: Vec<u16> = (0..glyphs.len() as u16).collect();
                     let mut remapper = subsetter::GlyphRemapper::new();
-                    remapper.remap(1);
+                    for &g in &identity {
+                        remapper.remap(g);
+                    }
                     if let Ok(sub) = subsetter::subset(&font, 0, &remapper) {
-                        let _ = with_original_charstrings(
-                            cff_table(&sub),
-                            &source(&damaged[range], &Stripped::default()),
-                            true,
-                        );
+                        let _ = with_original_charstrings(cff_table(&sub), &source(&damaged, &plan, &glyphs), true);
                     }
                 }
                 damaged[at] = kept;

@@ -5,6 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::num::{NonZeroU16, NonZeroU32, NonZeroU64};
+use std::sync::Arc;
 
 use krilla::Document as PdfDocument;
 use krilla::SerializeSettings;
@@ -161,7 +162,7 @@ fn write_with(
     let PdfFonts {
         fonts,
         stand_ins,
-        first_use,
+        drawn,
     } = pdf_fonts(layout, book, use_stand_ins)?;
     let drop_hints = !settings.keep_font_hints;
     let turned: Vec<usize> = (0..layout.pages.len()).filter(|&i| layout.pages[i].landscape).collect();
@@ -172,14 +173,15 @@ fn write_with(
     // so that it finds them made rather than making them a second time.
     std::thread::scope(|scope| {
         let (made, ready) = std::sync::mpsc::channel::<()>();
+        let ahead = &drawn;
         scope.spawn(move || {
-            for u in first_use.values().filter(|u| first_time(u, drop_hints)) {
-                patch::make_program_ahead(u.stand_in, &u.source, &u.order, drop_hints);
+            for u in ahead.values().filter(|u| first_time(u, drop_hints)) {
+                patch::make_program_ahead(&u.data, &u.source, drop_hints);
             }
             // Nothing is sent: the wait ends when the sender is dropped, here or in a panic.
             drop(made);
         });
-        let (bytes, mut artifact_texts) = draw(layout, book, settings, pdf, &fonts)?;
+        let (bytes, mut artifact_texts) = draw(layout, book, settings, pdf, &fonts, &drawn)?;
         // PDF 1.4 (PDF/A-1) has no marked-content ActualText: krilla leaves it out there too.
         if settings.standard == Standard::A1b {
             artifact_texts.clear();
@@ -200,51 +202,77 @@ fn write_with(
 
 /// The fonts krilla draws the runs with, by face: a stand-in where the face has one (and
 /// `use_stand_ins`), else the face; the stand-ins' sources by CFF name; and each stand-in's
-/// glyphs in the order krilla will first meet them.
+/// glyphs (the face's glyphs in the order krilla will first meet them).
 fn pdf_fonts<'b>(layout: &Layout, book: &'b FontBook, use_stand_ins: bool) -> Result<PdfFonts<'b>, PdfError> {
     let mut fonts: HashMap<FontId, Font> = HashMap::new();
-    let mut stand_ins = patch::StandIns::new();
-    // Each stand-in's glyphs in the order krilla will first meet them as it draws the runs
-    // below (.notdef first), which is how its subset numbers them: from it the font program is
-    // made while krilla draws.
     let mut first_use: HashMap<FontId, FirstUse> = HashMap::new();
+    // The CFF names of the faces drawn with stand-ins: the name leads a subset back to its
+    // face, so a second face of one name is drawn as itself.
+    let mut names: HashSet<&[u8]> = HashSet::new();
     for page in &layout.pages {
         for run in &page.runs {
             if let std::collections::hash_map::Entry::Vacant(e) = fonts.entry(run.font) {
                 let face = book.face(run.font);
-                // The CFF's name leads a subset back to its face: a second face of one name is
-                // drawn as itself.
-                let stand_in = face.pdf_stand_in().filter(|_| use_stand_ins).and_then(|s| {
-                    let source = face.stand_in_source(s);
-                    let name = stand_in::font_name(source.cff).filter(|n| !stand_ins.contains_key(*n))?;
-                    stand_ins.insert(name.to_vec(), source);
-                    first_use.insert(
-                        run.font,
-                        FirstUse {
-                            source,
-                            stand_in: &s.data,
-                            order: vec![0],
-                            seen: HashSet::from([0]),
-                        },
-                    );
-                    Some(s.font.clone())
+                let plan = face.stand_in_plan().filter(|_| use_stand_ins).filter(|plan| {
+                    let cff = (*face.data).as_ref().get(plan.cff.clone()).unwrap_or_default();
+                    stand_in::font_name(cff).is_some_and(|name| names.insert(name))
                 });
-                let font = match stand_in {
-                    Some(font) => font,
-                    None => face.pdf_font().ok_or_else(|| PdfError::Font(face.name.clone()))?,
-                };
-                e.insert(font);
+                match plan {
+                    Some(plan) => {
+                        first_use.insert(
+                            run.font,
+                            FirstUse {
+                                plan,
+                                order: vec![0],
+                                ids: HashMap::from([(0, 0)]),
+                            },
+                        );
+                    }
+                    None => {
+                        e.insert(face.pdf_font().ok_or_else(|| PdfError::Font(face.name.clone()))?);
+                    }
+                }
             }
             if let Some(u) = first_use.get_mut(&run.font) {
-                u.order
-                    .extend(run.glyphs.iter().map(|g| g.id).filter(|&g| u.seen.insert(g)));
+                for g in &run.glyphs {
+                    if let std::collections::hash_map::Entry::Vacant(e) = u.ids.entry(g.id) {
+                        e.insert(u16::try_from(u.order.len()).unwrap_or(u16::MAX));
+                        u.order.push(g.id);
+                    }
+                }
             }
         }
+    }
+    let mut stand_ins = patch::StandIns::new();
+    let mut drawn = HashMap::new();
+    for (id, u) in first_use {
+        let face = book.face(id);
+        let made = stand_in::drawn((*face.data).as_ref(), u.plan, &u.order)
+            .map(Arc::new)
+            .and_then(|data| Some((krilla::text::Font::new(data.clone().into(), 0)?, data)));
+        let Some((font, data)) = made else {
+            // Not a font krilla reads: the face is drawn as itself.
+            fonts.insert(id, face.pdf_font().ok_or_else(|| PdfError::Font(face.name.clone()))?);
+            continue;
+        };
+        let source = face.stand_in_source(u.plan, u.order.into());
+        if let Some(name) = stand_in::font_name(source.cff) {
+            stand_ins.insert(name.to_vec(), source.clone());
+        }
+        fonts.insert(id, font);
+        drawn.insert(
+            id,
+            StandIn {
+                source,
+                data,
+                ids: u.ids,
+            },
+        );
     }
     Ok(PdfFonts {
         fonts,
         stand_ins,
-        first_use,
+        drawn,
     })
 }
 
@@ -252,20 +280,37 @@ fn pdf_fonts<'b>(layout: &Layout, book: &'b FontBook, use_stand_ins: bool) -> Re
 struct PdfFonts<'b> {
     fonts: HashMap<FontId, Font>,
     stand_ins: patch::StandIns<'b>,
-    first_use: HashMap<FontId, FirstUse<'b>>,
+    drawn: HashMap<FontId, StandIn<'b>>,
+}
+
+/// A stand-in's face's glyphs in the order krilla will first meet them (.notdef first), and
+/// each one's number in the stand-in: its place in that order.
+struct FirstUse<'a> {
+    plan: &'a stand_in::Plan,
+    order: Vec<u16>,
+    ids: HashMap<u16, u16>,
+}
+
+/// A face's stand-in in a document: what its subset takes its charstrings from, the
+/// stand-in's bytes (which krilla's font reads too), and the stand-in's number of each of the
+/// face's glyphs it has.
+struct StandIn<'a> {
+    source: stand_in::Source<'a>,
+    data: Arc<Vec<u8>>,
+    ids: HashMap<u16, u16>,
 }
 
 /// Whether this process has not yet made the program of `u`'s face with its glyphs in its
 /// order: a batch's documents mostly have programs made before, which the memo holds (should it
 /// have dropped one, the patch makes it), and making them ahead again would only take CPU from
 /// the other documents. Keyed by a hash: a collision costs time, never bytes.
-fn first_time(u: &FirstUse, drop_hints: bool) -> bool {
+fn first_time(u: &StandIn, drop_hints: bool) -> bool {
     use std::hash::{Hash, Hasher};
     static MADE: std::sync::Mutex<Vec<u64>> = std::sync::Mutex::new(Vec::new());
     /// Enough for the faces of many documents' glyph orders; then it starts afresh.
     const MOST: usize = 4096;
     let mut hasher = rustc_hash::FxHasher::default();
-    (stand_in::font_name(u.source.cff), &u.order, drop_hints).hash(&mut hasher);
+    (stand_in::font_name(u.source.cff), &u.source.glyphs, drop_hints).hash(&mut hasher);
     let key = hasher.finish();
     let Ok(mut made) = MADE.lock() else {
         return true;
@@ -280,15 +325,6 @@ fn first_time(u: &FirstUse, drop_hints: bool) -> bool {
     true
 }
 
-/// A stand-in's face (its CFF), the stand-in's bytes, and its glyphs in the order krilla
-/// first meets them.
-struct FirstUse<'a> {
-    source: stand_in::Source<'a>,
-    stand_in: &'a [u8],
-    order: Vec<u16>,
-    seen: HashSet<u16>,
-}
-
 /// Per page, in stream order, each text artifact's ActualText.
 type ArtifactTexts = Vec<Vec<Option<String>>>;
 
@@ -300,6 +336,7 @@ fn draw(
     settings: &Settings,
     mut pdf: PdfDocument,
     fonts: &HashMap<FontId, Font>,
+    stand_ins: &HashMap<FontId, StandIn>,
 ) -> Result<(Vec<u8>, ArtifactTexts), PdfError> {
     let mut places: Vec<Place> = Vec::new();
     let mut ids: HashMap<Slot, Vec<Identifier>> = HashMap::new();
@@ -359,12 +396,13 @@ fn draw(
                 open = Some((mark, run.baseline));
             }
             surface.set_location(location(&mut places, Some(page_index), run.role, run.block, run.cell));
+            let ids = stand_ins.get(&run.font).map(|s| &s.ids);
             if page.turned(run) {
                 surface.push_transform(&turn);
-                draw_run(&mut surface, run, font);
+                draw_run(&mut surface, run, font, ids);
                 surface.pop();
             } else {
-                draw_run(&mut surface, run, font);
+                draw_run(&mut surface, run, font, ids);
             }
             surface.reset_location();
         }
@@ -570,13 +608,16 @@ fn actual_text(runs: &[&GlyphRun], book: &FontBook) -> Option<String> {
     gap.then(|| runs.iter().map(|r| r.text.as_str()).collect())
 }
 
-fn draw_run(surface: &mut Surface, run: &GlyphRun, font: &Font) {
+/// Draws the run in `font`: the face, or its stand-in, which numbers the face's glyphs `ids`.
+fn draw_run(surface: &mut Surface, run: &GlyphRun, font: &Font, ids: Option<&HashMap<u16, u16>>) {
     let glyphs: Vec<KrillaGlyph> = run
         .glyphs
         .iter()
         .map(|g| {
+            // A stand-in has every glyph of the runs drawn with it (see `pdf_fonts`).
+            let id = ids.map_or(Some(g.id), |ids| ids.get(&g.id).copied()).unwrap_or(0);
             KrillaGlyph::new(
-                GlyphId::new(g.id as u32),
+                GlyphId::new(u32::from(id)),
                 g.advance / run.size,
                 g.x_offset / run.size,
                 g.y_offset / run.size,
@@ -986,13 +1027,17 @@ mod tests {
             })
             .collect();
         let fonts = pdf_fonts(&layout, &book, true).unwrap();
-        assert_eq!(fonts.first_use.len(), 5, "the seed draws with Fandol's five faces");
-        for u in fonts.first_use.values() {
-            let program = patch::program_foreseen(u.stand_in, &u.source, &u.order, !settings.keep_font_hints).unwrap();
+        assert_eq!(
+            fonts.drawn.len(),
+            7,
+            "the seed draws with Fandol's five faces and Noto's two"
+        );
+        for u in fonts.drawn.values() {
+            let program = patch::program_foreseen(&u.data, &u.source, !settings.keep_font_hints).unwrap();
             assert!(
                 embedded.contains(&program),
                 "a program of {} glyphs not embedded",
-                u.order.len()
+                u.source.glyphs.len()
             );
         }
     }

@@ -18,7 +18,8 @@
 //!   marked-content sequences with an /ActualText draw their runs in one graphics state (see
 //!   `spans`), so that poppler reads and places the text.
 //!
-//! With `compact` (PDF 1.5 and later: every standard but PDF/A-1), the objects that are not
+//! With `compact` (PDF 1.5 and later: every standard but PDF/A-1), the fonts' CIDSets go (PDF/A-1
+//! requires them, later parts leave them out at will, PDF 2.0 deprecates them), and the objects that are not
 //! streams (the structure tree, annotations, fonts' dictionaries: about 450 in a report) go into
 //! one compressed object stream, and the cross-reference table becomes a compressed
 //! cross-reference stream (ISO 32000-1 7.5.7, 7.5.8; PDF/A-2 allows both).
@@ -83,6 +84,8 @@ fn rewrite(
     stand_ins: &StandIns,
     programs_ready: &dyn Fn(),
 ) -> Option<Vec<u8>> {
+    // PDF 1.4 (PDF/A-1) has no object streams, and requires the CIDSets.
+    let compact = compact && !bytes.starts_with(b"%PDF-1.4");
     let startxref = rfind(bytes, b"startxref")?;
     let xref_at: usize = number_at(bytes, skip_ws(bytes, startxref + b"startxref".len()))?.0;
     let table = bytes.get(xref_at..)?.strip_prefix(b"xref")?;
@@ -206,6 +209,7 @@ fn rewrite(
             changed = true;
         }
     }
+    let mut cid_sets = Vec::new();
     for (o, body) in objects.iter_mut().zip(rewritten) {
         if let Some(body) = body {
             o.body = body.into();
@@ -227,6 +231,18 @@ fn rewrite(
             o.body = body.into();
             changed = true;
         }
+        // A font's CIDSet (which glyphs its program has) is what PDF/A-1 requires and later
+        // PDF/A parts leave out at will: 1 KB a report, gone with the compact file.
+        if compact
+            && o.body.starts_with(b"<</Type/FontDescriptor")
+            && let Some(at) = find(&o.body, b"/CIDSet ")
+            && let Some((set, end)) = number_at(&o.body, at + b"/CIDSet ".len())
+            && o.body.get(end..end + 4) == Some(b" 0 R".as_slice())
+        {
+            o.body.to_mut().drain(at..end + 4);
+            cid_sets.push(set);
+            changed = true;
+        }
         // krilla writes /Suspects false in /MarkInfo; poppler reads it as a syntax error, and
         // false is the default anyway.
         if o.body.starts_with(b"<</Type/Catalog")
@@ -244,6 +260,7 @@ fn rewrite(
             changed = true;
         }
     }
+    objects.retain(|o| !cid_sets.contains(&o.num));
     if !changed && !compact {
         return None;
     }
@@ -251,7 +268,7 @@ fn rewrite(
     let eof = rfind(trailer, b"%%EOF")?;
     // Whatever followed %%EOF (a final newline) is kept.
     let tail = &trailer[eof + b"%%EOF".len()..];
-    if compact && !bytes.starts_with(b"%PDF-1.4") {
+    if compact {
         return compacted(&bytes[..header_end], &objects, count, trailer, tail);
     }
 
@@ -484,20 +501,20 @@ fn font_without_hints(body: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// Makes (and memoises) the program of a stand-in's subset foreseen: krilla's subset of the
-/// stand-in `data` with its glyphs numbered in the order `glyphs` (the order krilla first
-/// meets them), given the face's charstrings. Run while krilla draws, so that
-/// [`font_program`] finds the deflate of FandolFang's program done; a wrong guess costs time,
-/// never bytes: the memo is keyed by the program itself.
-pub fn make_program_ahead(data: &[u8], source: &stand_in::Source, glyphs: &[u16], drop_hints: bool) {
-    if let Some(program) = program_foreseen(data, source, glyphs, drop_hints) {
+/// stand-in `data` with its glyphs in their order (the order krilla first meets them), given
+/// the face's charstrings. Run while krilla draws, so that [`font_program`] finds the deflate
+/// of FandolFang's program done; a wrong guess costs time, never bytes: the memo is keyed by
+/// the program itself.
+pub fn make_program_ahead(data: &[u8], source: &stand_in::Source, drop_hints: bool) {
+    if let Some(program) = program_foreseen(data, source, drop_hints) {
         let _ = deflated_program(&program);
     }
 }
 
 /// The program [`make_program_ahead`] makes.
-pub fn program_foreseen(data: &[u8], source: &stand_in::Source, glyphs: &[u16], drop_hints: bool) -> Option<Vec<u8>> {
+pub fn program_foreseen(data: &[u8], source: &stand_in::Source, drop_hints: bool) -> Option<Vec<u8>> {
     let mut remapper = subsetter::GlyphRemapper::new();
-    for &g in glyphs {
+    for g in 0..u16::try_from(source.glyphs.len()).ok()? {
         remapper.remap(g);
     }
     let subset = subsetter::subset(data, 0, &remapper).ok()?;
@@ -513,12 +530,13 @@ fn deflated_program(program: &[u8]) -> Option<Vec<u8>> {
     deflate_at(program, FONT_LEVEL)
 }
 
-/// libdeflate's level for the font programs. It deflates FandolFang's program in the seed
-/// (437 KB) in one stream on one core in about the CPU time zlib-rs level 7 took in pieces on
-/// two (which took that core from krilla), 900 bytes larger: the content streams at
-/// [`CONTENT_LEVEL`] more than make up for it. Levels 5–7 make the same bytes here in the
-/// same time; 8–9 are 450 bytes smaller and take 50 % longer.
-const FONT_LEVEL: i32 = 6;
+/// libdeflate's level for the font programs. CFF charstrings are nearly incompressible (the
+/// seed's FandolFang program: 437 KB to 347 KB), so a stronger search finds little: level 1
+/// deflates it in 4.2 ms, levels 5–7 in 7.1 ms for 910 bytes less, 8–9 in 7.7 ms for 1.4 KB
+/// less. It is the largest single piece of a cold build's CPU, made while krilla draws, and
+/// the patch waits for it: level 1 took 2 ms off the seed's build (dropping the fonts'
+/// CIDSets more than makes up the bytes).
+const FONT_LEVEL: i32 = 1;
 
 /// libdeflate's level for the content streams, the ToUnicode maps, the object stream and the
 /// cross-reference stream: the seed's are 1.8 KB smaller than at zlib-rs's 6 (6: 1.0 KB) in
@@ -729,6 +747,29 @@ mod tests {
         assert_eq!(finish(before.clone(), true, true), after, "deterministic");
     }
 
+    /// A compact file has no CIDSets: the descriptor loses its entry and the stream goes, its
+    /// number left free; a PDF/A-1 file (PDF 1.4, which PDF/A-1 requires them in) keeps both.
+    #[test]
+    fn a_compact_file_drops_the_fonts_cid_sets() {
+        let objects = [
+            "<</Type/Pages/Count 0/Kids[]>>",
+            "<</Length 3>>\nstream\n\u{1}\u{2}\u{3}\nendstream",
+            "<</Type/FontDescriptor/FontName/A/CIDSet 2 0 R/FontFile3 5 0 R>>",
+            "<</Type/Catalog/Pages 1 0 R>>",
+            "<</Length 3>>\nstream\nabc\nendstream",
+        ];
+        let classic = pdf(&objects);
+        let kept = String::from_utf8_lossy(&finish(classic.clone(), true, true)).into_owned();
+        assert!(kept.contains("/CIDSet 2 0 R") && kept.contains("2 0 obj"), "{kept}");
+        let after = finish([b"%PDF-1.7".as_slice(), &classic[8..]].concat(), true, true);
+        let doc = lopdf::Document::load_mem(&after).expect("lopdf reads the file");
+        assert!(doc.get_object((2, 0)).is_err(), "the CIDSet is gone");
+        let descriptor = doc.get_object((3, 0)).unwrap().as_dict().unwrap();
+        assert!(!descriptor.has(b"CIDSet"));
+        assert_eq!(descriptor.get(b"FontFile3").unwrap().as_reference().unwrap(), (5, 0));
+        assert!(doc.get_object((5, 0)).unwrap().as_stream().is_ok());
+    }
+
     fn font_stream(program: &[u8]) -> Vec<u8> {
         let data = deflate_at(program, FONT_LEVEL).unwrap();
         let mut body = format!(
@@ -778,18 +819,25 @@ mod tests {
             font_stream(&program),
             b"<</Type/Catalog/Pages 1 0 R>>".to_vec(),
         ]);
-        let face = program.clone();
-        let stripped = stand_in::Stripped::default();
-        let source = |cff| stand_in::Source {
-            cff,
-            stripped: &stripped,
+        // A face's stand-in whose glyphs are not the subset's.
+        let face = std::fs::read(
+            crate::fonts::find_font_dir(None)
+                .unwrap()
+                .join("fandol/FandolKai-Regular.otf"),
+        )
+        .unwrap();
+        let plan = stand_in::plan(&face, 0).unwrap();
+        let source = || stand_in::Source {
+            cff: &face[plan.cff.clone()],
+            plan: &plan,
+            glyphs: [0, 1].into(),
         };
-        let stand_ins = StandIns::from([(b"A".to_vec(), source(face.as_slice()))]);
+        let stand_ins = StandIns::from([(b"A".to_vec(), source())]);
         assert_eq!(
             finish_with(file.clone(), false, true, &[], &[], &stand_ins, &|| ()),
             None
         );
-        let other = StandIns::from([(b"B".to_vec(), source(face.as_slice()))]);
+        let other = StandIns::from([(b"B".to_vec(), source())]);
         assert!(finish_with(file.clone(), false, true, &[], &[], &other, &|| ()).is_some());
         let odd = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\nstartxref\n999\n%%EOF".to_vec();
         assert_eq!(finish_with(odd, true, true, &[], &[], &stand_ins, &|| ()), None);
