@@ -417,14 +417,19 @@ fn draw(
                 surface.push_transform(&turn);
             }
             surface.set_fill(None);
-            for rule in &page.rules {
+            // Rules of one width and colour in a row are one path (a table's inner rules, a
+            // thousand on a long table's pages): krilla's cost is per path, and the order in
+            // which they are painted stays as it was.
+            for run in page.rules.chunk_by(|a, b| a.width == b.width && a.colour == b.colour) {
                 let mut pb = PathBuilder::new();
-                pb.move_to(rule.x0, rule.y0);
-                pb.line_to(rule.x1, rule.y1);
+                for rule in run {
+                    pb.move_to(rule.x0, rule.y0);
+                    pb.line_to(rule.x1, rule.y1);
+                }
                 if let Some(path) = pb.finish() {
                     surface.set_stroke(Some(Stroke {
-                        width: rule.width,
-                        ..stroke(rule.colour)
+                        width: run[0].width,
+                        ..stroke(run[0].colour)
                     }));
                     surface.draw_path(&path);
                 }
