@@ -422,7 +422,9 @@ fn draw(
             // which they are painted stays as it was.
             for run in page.rules.chunk_by(|a, b| a.width == b.width && a.colour == b.colour) {
                 let mut pb = PathBuilder::new();
-                for rule in run {
+                // A rule of no length (both ends at one point) was never drawn: krilla makes no
+                // path of it alone.
+                for rule in run.iter().filter(|r| (r.x0, r.y0) != (r.x1, r.y1)) {
                     pb.move_to(rule.x0, rule.y0);
                     pb.line_to(rule.x1, rule.y1);
                 }
