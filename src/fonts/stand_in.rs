@@ -702,6 +702,30 @@ mod tests {
         assert!(plan(&face, 0).unwrap().has_subroutines());
     }
 
+    /// Across a face with subroutines (every 61st glyph of Noto Sans CJK's and Noto Serif
+    /// CJK's first faces, about 2 × 1 070), every glyph's charstring with its calls inlined
+    /// draws the outline of the subsetter's own subset. (Every 7th glyph of all eight faces of
+    /// both collections, 75 000 glyphs, was checked so once.)
+    #[test]
+    fn inlined_charstrings_draw_what_the_subsetter_draws() {
+        for file in [
+            "noto-sans-cjk/NotoSansCJK-Regular.ttc",
+            "noto-serif-cjk/NotoSerifCJK-Regular.ttc",
+        ] {
+            let face = bundled(file);
+            let plan = plan(&face, 0).unwrap();
+            let count = ttf_parser::Face::parse(&face, 0).unwrap().number_of_glyphs();
+            let glyphs: Vec<u16> = std::iter::once(0).chain((1..count).step_by(61)).collect();
+            let stand_in = drawn(&face, &plan, &glyphs).unwrap();
+            let identity: Vec<u16> = (0..glyphs.len() as u16).collect();
+            let from_stand_in = subset(&stand_in, 0, &identity);
+            let program = with_original_charstrings(cff_table(&from_stand_in), &source(&face, &plan, &glyphs), true)
+                .expect("every call inlined");
+            let from_face = subset(&face, 0, &glyphs);
+            assert_eq!(outlines(&program), outlines(cff_table(&from_face)), "{file}");
+        }
+    }
+
     #[test]
     fn faces_that_name_their_glyphs_have_none() {
         // TeX Gyre Termes: a name-keyed CFF.
