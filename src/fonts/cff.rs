@@ -259,6 +259,28 @@ const HMOVETO: u8 = 22;
 const VSTEMHM: u8 = 23;
 const ESCAPE: u8 = 12;
 
+/// The Type 2 charstring number at `at` (Adobe TN 5177, 3.2): its length in bytes and, for
+/// an integer, its value (a 16.16 fixed-point number has none). `None` when the byte there
+/// begins an operator, or the number's bytes run past the end.
+pub(super) fn charstring_number(cs: &[u8], at: usize) -> Option<(usize, Option<i32>)> {
+    let b0 = *cs.get(at)?;
+    let byte = |k: usize| cs.get(at + k).map(|&b| i32::from(b));
+    Some(match b0 {
+        28 => (
+            3,
+            Some(i32::from(i16::from_be_bytes([*cs.get(at + 1)?, *cs.get(at + 2)?]))),
+        ),
+        32..=246 => (1, Some(i32::from(b0) - 139)),
+        247..=250 => (2, Some((i32::from(b0) - 247) * 256 + byte(1)? + 108)),
+        251..=254 => (2, Some(-(i32::from(b0) - 251) * 256 - byte(1)? - 108)),
+        255 => {
+            cs.get(at + 1..at + 5)?;
+            (5, None)
+        }
+        _ => return None,
+    })
+}
+
 /// Appends the Type 2 charstring `cs` without its hints (usable on its own by a subsetter
 /// that copies charstrings). `None` for what is not handled:
 /// subroutine calls, arithmetic, reserved operators, malformed input.
@@ -278,15 +300,8 @@ pub fn strip_hints(cs: &[u8], out: &mut Vec<u8>) -> Option<()> {
     let mut width_moved = false;
     let mut i = 0;
     while let Some(&b0) = cs.get(i) {
-        let len = match b0 {
-            28 => 3,
-            32..=246 => 1,
-            247..=254 => 2,
-            255 => 5,
-            _ => 0,
-        };
-        if len > 0 {
-            if depth == 48 || i + len > cs.len() {
+        if let Some((len, _)) = charstring_number(cs, i) {
+            if depth == 48 {
                 return None;
             }
             if depth < 2 {
@@ -399,18 +414,7 @@ impl Flattening {
         let mut last_number: Option<(usize, i32)> = None;
         let mut i = 0;
         while let Some(&b0) = cs.get(i) {
-            let (len, value) = match b0 {
-                28 => (
-                    3,
-                    Some(i32::from(i16::from_be_bytes([*cs.get(i + 1)?, *cs.get(i + 2)?]))),
-                ),
-                32..=246 => (1, Some(i32::from(b0) - 139)),
-                247..=250 => (2, Some((i32::from(b0) - 247) * 256 + i32::from(*cs.get(i + 1)?) + 108)),
-                251..=254 => (2, Some(-(i32::from(b0) - 251) * 256 - i32::from(*cs.get(i + 1)?) - 108)),
-                255 => (5, None),
-                _ => (0, None),
-            };
-            if len > 0 {
+            if let Some((len, value)) = charstring_number(cs, i) {
                 let token = cs.get(i..i + len)?;
                 if self.depth == 48 {
                     return None;

@@ -174,11 +174,16 @@ impl Face {
             .as_ref()
     }
 
+    /// The face's CFF table, as `plan` (the face's own) finds it.
+    pub fn stand_in_cff(&self, plan: &stand_in::Plan) -> &[u8] {
+        (*self.data).as_ref().get(plan.cff.clone()).unwrap_or_default()
+    }
+
     /// What a stand-in of the face with `glyphs` (see `stand_in::drawn`) takes its charstrings
     /// from.
     pub fn stand_in_source<'a>(&'a self, plan: &'a stand_in::Plan, glyphs: Arc<[u16]>) -> stand_in::Source<'a> {
         stand_in::Source {
-            cff: (*self.data).as_ref().get(plan.cff.clone()).unwrap_or_default(),
+            cff: self.stand_in_cff(plan),
             plan,
             glyphs,
         }

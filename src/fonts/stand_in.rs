@@ -19,8 +19,8 @@
 use std::ops::Range;
 
 use super::cff::{
-    CHARSTRING_TYPE, CHARSTRINGS, DictEntries, FD_ARRAY, PRIVATE, SUBRS, Subroutines, dict, index, index_item, operand,
-    private_range, strip_hints, without_subroutines, write_index,
+    CHARSTRING_TYPE, CHARSTRINGS, DictEntries, FD_ARRAY, PRIVATE, SUBRS, Subroutines, charstring_number, dict, index,
+    index_item, operand, private_range, strip_hints, without_subroutines, write_index,
 };
 
 const CHARSET: u16 = 15;
@@ -481,13 +481,9 @@ fn marked_glyph(cs: &[u8]) -> Option<usize> {
     let mut numbers = [0i32; 2];
     let mut i = 0;
     for n in &mut numbers {
-        let b0 = *cs.get(i)?;
-        (*n, i) = match b0 {
-            32..=246 => (i32::from(b0) - 139, i + 1),
-            247..=250 => ((i32::from(b0) - 247) * 256 + i32::from(*cs.get(i + 1)?) + 108, i + 2),
-            28 => (i32::from(i16::from_be_bytes([*cs.get(i + 1)?, *cs.get(i + 2)?])), i + 3),
-            _ => return None,
-        };
+        let (len, value) = charstring_number(cs, i)?;
+        *n = value?;
+        i += len;
     }
     if cs.get(i..)? != [RMOVETO, ENDCHAR] || !numbers.iter().all(|n| (0..=255).contains(n)) {
         return None;

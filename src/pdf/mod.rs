@@ -159,11 +159,12 @@ fn write_with(
     use_stand_ins: bool,
 ) -> Result<Option<Vec<u8>>, PdfError> {
     let pdf = PdfDocument::new_with(settings.standard.settings());
-    let PdfFonts {
-        fonts,
-        stand_ins,
-        drawn,
-    } = pdf_fonts(layout, book, use_stand_ins)?;
+    let PdfFonts { fonts, drawn } = pdf_fonts(layout, book, use_stand_ins)?;
+    // The patch finds a stand-in's subset by its CFF's name.
+    let stand_ins: patch::StandIns = drawn
+        .values()
+        .filter_map(|u| Some((stand_in::font_name(u.source.cff)?.to_vec(), u.source.clone())))
+        .collect();
     let drop_hints = !settings.keep_font_hints;
     let turned: Vec<usize> = (0..layout.pages.len()).filter(|&i| layout.pages[i].landscape).collect();
     // PDF/A-1 is PDF 1.4, which has neither object streams nor cross-reference streams.
@@ -201,8 +202,8 @@ fn write_with(
 }
 
 /// The fonts krilla draws the runs with, by face: a stand-in where the face has one (and
-/// `use_stand_ins`), else the face; the stand-ins' sources by CFF name; and each stand-in's
-/// glyphs (the face's glyphs in the order krilla will first meet them).
+/// `use_stand_ins`), else the face; and each face's stand-in, with the face's glyphs in the
+/// order krilla will first meet them.
 fn pdf_fonts<'b>(layout: &Layout, book: &'b FontBook, use_stand_ins: bool) -> Result<PdfFonts<'b>, PdfError> {
     let mut fonts: HashMap<FontId, Font> = HashMap::new();
     let mut first_use: HashMap<FontId, FirstUse> = HashMap::new();
@@ -213,10 +214,10 @@ fn pdf_fonts<'b>(layout: &Layout, book: &'b FontBook, use_stand_ins: bool) -> Re
         for run in &page.runs {
             if let std::collections::hash_map::Entry::Vacant(e) = fonts.entry(run.font) {
                 let face = book.face(run.font);
-                let plan = face.stand_in_plan().filter(|_| use_stand_ins).filter(|plan| {
-                    let cff = (*face.data).as_ref().get(plan.cff.clone()).unwrap_or_default();
-                    stand_in::font_name(cff).is_some_and(|name| names.insert(name))
-                });
+                let plan = face
+                    .stand_in_plan()
+                    .filter(|_| use_stand_ins)
+                    .filter(|plan| stand_in::font_name(face.stand_in_cff(plan)).is_some_and(|name| names.insert(name)));
                 match plan {
                     Some(plan) => {
                         first_use.insert(
@@ -243,7 +244,6 @@ fn pdf_fonts<'b>(layout: &Layout, book: &'b FontBook, use_stand_ins: bool) -> Re
             }
         }
     }
-    let mut stand_ins = patch::StandIns::new();
     let mut drawn = HashMap::new();
     for (id, u) in first_use {
         let face = book.face(id);
@@ -255,31 +255,22 @@ fn pdf_fonts<'b>(layout: &Layout, book: &'b FontBook, use_stand_ins: bool) -> Re
             fonts.insert(id, face.pdf_font().ok_or_else(|| PdfError::Font(face.name.clone()))?);
             continue;
         };
-        let source = face.stand_in_source(u.plan, u.order.into());
-        if let Some(name) = stand_in::font_name(source.cff) {
-            stand_ins.insert(name.to_vec(), source.clone());
-        }
         fonts.insert(id, font);
         drawn.insert(
             id,
             StandIn {
-                source,
+                source: face.stand_in_source(u.plan, u.order.into()),
                 data,
                 ids: u.ids,
             },
         );
     }
-    Ok(PdfFonts {
-        fonts,
-        stand_ins,
-        drawn,
-    })
+    Ok(PdfFonts { fonts, drawn })
 }
 
 /// What [`pdf_fonts`] gives.
 struct PdfFonts<'b> {
     fonts: HashMap<FontId, Font>,
-    stand_ins: patch::StandIns<'b>,
     drawn: HashMap<FontId, StandIn<'b>>,
 }
 
