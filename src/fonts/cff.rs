@@ -143,12 +143,37 @@ impl IndexHead {
 
 /// Appends an INDEX whose items end at `ends` within `data`, with the smallest offset size.
 pub(super) fn write_index(out: &mut Vec<u8>, ends: &[usize], data: &[u8]) -> Option<()> {
+    write_index_head(out, ends, data.len())?;
+    if !ends.is_empty() {
+        out.extend_from_slice(data);
+    }
+    Some(())
+}
+
+/// An INDEX of `items` appended to `out`, as [`write_index`] writes it, without first joining
+/// the items (a report's body face has 437 KB of charstrings).
+pub(super) fn write_index_of<T: AsRef<[u8]>>(out: &mut Vec<u8>, items: &[T]) -> Option<()> {
+    let mut ends = Vec::with_capacity(items.len());
+    let mut end = 0;
+    for item in items {
+        end += item.as_ref().len();
+        ends.push(end);
+    }
+    write_index_head(out, &ends, end)?;
+    out.reserve(end);
+    for item in items {
+        out.extend_from_slice(item.as_ref());
+    }
+    Some(())
+}
+
+/// An INDEX's count, offset size and offsets, for items ending at `ends` in `data_len` bytes.
+fn write_index_head(out: &mut Vec<u8>, ends: &[usize], data_len: usize) -> Option<()> {
     out.extend_from_slice(&u16::try_from(ends.len()).ok()?.to_be_bytes());
     if ends.is_empty() {
         return Some(());
     }
-    let largest = data.len() + 1;
-    let off_size = match largest {
+    let off_size = match data_len + 1 {
         0..=0xFF => 1,
         0x100..=0xFFFF => 2,
         0x1_0000..=0xFF_FFFF => 3,
@@ -158,7 +183,6 @@ pub(super) fn write_index(out: &mut Vec<u8>, ends: &[usize], data: &[u8]) -> Opt
     for offset in std::iter::once(0).chain(ends.iter().copied()) {
         out.extend_from_slice(&(u32::try_from(offset + 1).ok()?.to_be_bytes()[4 - off_size..]));
     }
-    out.extend_from_slice(data);
     Some(())
 }
 
@@ -941,5 +965,32 @@ pub(crate) mod tests {
         assert_eq!(out[2], 3);
         let (items, end) = index(&out, 0).unwrap();
         assert_eq!((items[1].len(), end), (69_999, out.len()));
+    }
+
+    /// An INDEX written from its items is the one written from their joined data, whatever
+    /// its offset size.
+    #[test]
+    fn an_index_of_items_is_the_index_of_their_data() {
+        for sizes in [
+            vec![],
+            vec![0],
+            vec![3, 0, 250],
+            vec![300, 1],
+            vec![70_000, 5],
+            vec![300; 60_000],
+        ] {
+            let items: Vec<Vec<u8>> = sizes.iter().enumerate().map(|(i, &n)| vec![i as u8; n]).collect();
+            let ends: Vec<usize> = items
+                .iter()
+                .scan(0, |end, item| {
+                    *end += item.len();
+                    Some(*end)
+                })
+                .collect();
+            let (mut joined, mut of_items) = (vec![9], vec![9]);
+            write_index(&mut joined, &ends, &items.concat()).unwrap();
+            write_index_of(&mut of_items, &items).unwrap();
+            assert_eq!(joined, of_items, "items of sizes {:?}", &sizes[..sizes.len().min(4)]);
+        }
     }
 }

@@ -20,7 +20,7 @@ use std::ops::Range;
 
 use super::cff::{
     CHARSTRING_TYPE, CHARSTRINGS, DictEntries, FD_ARRAY, PRIVATE, SUBRS, Subroutines, charstring_number, dict, index,
-    index_item, operand, private_range, strip_hints, without_subroutines, write_index,
+    index_item, operand, private_range, strip_hints, without_subroutines, write_index, write_index_of,
 };
 
 const CHARSET: u16 = 15;
@@ -506,21 +506,35 @@ pub struct Source<'a> {
 #[derive(Default)]
 pub struct Stripped(std::sync::Mutex<std::collections::HashMap<usize, Vec<u8>>>);
 
-/// The CFF font program of a subset krilla made of a stand-in: each marker replaced by the
-/// charstring of its glyph in the face's CFF, its subroutine calls inlined, without its hints
-/// when `drop_hints` (a charstring the stripper does not handle is copied as it is). `None`
-/// when `subset` is not the subset of the stand-in `source` describes, in the shape the
-/// subsetter writes (its CharStrings INDEX last, the stand-in's glyphs in their order), or a
-/// charstring's subroutine calls cannot be inlined.
-pub fn with_original_charstrings(subset: &[u8], source: &Source, drop_hints: bool) -> Option<Vec<u8>> {
-    let original = source.cff;
-    let plan = source.plan;
+/// Where the CharStrings INDEX of a subset krilla made of a stand-in starts (all before it is
+/// the subset's own structures); `None` when `subset` is not the subset of the stand-in
+/// `source` describes, in the shape the subsetter writes (its CharStrings INDEX last, a marker
+/// for each of the stand-in's glyphs, in their order).
+pub fn marked_charstrings_at(subset: &[u8], source: &Source) -> Option<usize> {
     let parts = Parts::read(subset)?;
     let charstrings_at = usize::try_from(operand(&parts.top, CHARSTRINGS)?).ok()?;
     let (markers, end) = index(subset, charstrings_at)?;
     if end != subset.len() || markers.len() != source.glyphs.len() {
         return None;
     }
+    for (marker, &expected) in markers.into_iter().zip(source.glyphs.iter()) {
+        // krilla memoises subsets by a font's fingerprint: this is the stand-in's own.
+        if marked_glyph(subset.get(marker)?)? != usize::from(expected) {
+            return None;
+        }
+    }
+    Some(charstrings_at)
+}
+
+/// The CFF font program of a subset krilla made of a stand-in: each marker replaced by the
+/// charstring of its glyph in the face's CFF, its subroutine calls inlined, without its hints
+/// when `drop_hints` (a charstring the stripper does not handle is copied as it is). `None`
+/// when `subset` is not the subset of the stand-in `source` describes
+/// ([`marked_charstrings_at`]), or a charstring's subroutine calls cannot be inlined.
+pub fn with_original_charstrings(subset: &[u8], source: &Source, drop_hints: bool) -> Option<Vec<u8>> {
+    let charstrings_at = marked_charstrings_at(subset, source)?;
+    let original = source.cff;
+    let plan = source.plan;
     let subroutines = plan.has_subroutines();
     // The charstring of the face's glyph `glyph`, its subroutine calls inlined.
     let flat = |glyph: u16| -> Option<std::borrow::Cow<[u8]>> {
@@ -537,43 +551,34 @@ pub fn with_original_charstrings(subset: &[u8], source: &Source, drop_hints: boo
         without_subroutines(charstring, &subrs, &mut out)?;
         Some(out.into())
     };
-    let mut data = Vec::new();
-    let mut ends = Vec::with_capacity(markers.len());
-    // A lock poisoned by a panic elsewhere still holds whole charstrings.
-    let mut stripped = drop_hints.then(|| {
-        plan.stripped
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    });
-    for (marker, &expected) in markers.into_iter().zip(source.glyphs.iter()) {
-        let glyph = marked_glyph(subset.get(marker)?)?;
-        // krilla memoises subsets by a font's fingerprint: this is the stand-in's own.
-        if glyph != usize::from(expected) {
-            return None;
-        }
-        match stripped.as_mut() {
-            Some(known) => {
-                let without = match known.entry(glyph) {
-                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                    std::collections::hash_map::Entry::Vacant(e) => {
-                        let charstring = flat(expected)?;
-                        let mut out = Vec::with_capacity(charstring.len());
-                        e.insert(match strip_hints(&charstring, &mut out) {
-                            Some(()) => out,
-                            None => charstring.into_owned(),
-                        })
-                    }
-                };
-                data.extend_from_slice(without);
-            }
-            None => data.extend_from_slice(&flat(expected)?),
-        }
-        ends.push(data.len());
+    let mut out = subset[..charstrings_at].to_vec();
+    if !drop_hints {
+        let charstrings: Vec<_> = source.glyphs.iter().map(|&g| flat(g)).collect::<Option<_>>()?;
+        write_index_of(&mut out, &charstrings)?;
+        return Some(out);
     }
-    let mut out = Vec::with_capacity(charstrings_at + data.len() + 4 * ends.len() + 3);
-    out.extend_from_slice(&subset[..charstrings_at]);
-    write_index(&mut out, &ends, &data)?;
+    // A lock poisoned by a panic elsewhere still holds whole charstrings.
+    let mut stripped = plan
+        .stripped
+        .0
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    for &glyph in source.glyphs.iter() {
+        if let std::collections::hash_map::Entry::Vacant(e) = stripped.entry(usize::from(glyph)) {
+            let charstring = flat(glyph)?;
+            let mut out = Vec::with_capacity(charstring.len());
+            e.insert(match strip_hints(&charstring, &mut out) {
+                Some(()) => out,
+                None => charstring.into_owned(),
+            });
+        }
+    }
+    let charstrings: Vec<&[u8]> = source
+        .glyphs
+        .iter()
+        .map(|&g| stripped.get(&usize::from(g)).map(Vec::as_slice))
+        .collect::<Option<_>>()?;
+    write_index_of(&mut out, &charstrings)?;
     Some(out)
 }
 

@@ -694,10 +694,13 @@ struct Cuts<'a> {
 /// nothing to set up), with a number kept with what it counts (`2024年`, `第9号`) and each of
 /// `whole` (the issuer's name) kept from the words around it.
 pub(crate) fn word_boundaries(text: &str, whole: &[&str]) -> Vec<bool> {
+    // Made once: making it (loading its dictionaries) cost more than segmenting a table cell.
+    static SEGMENTER: std::sync::LazyLock<icu_segmenter::WordSegmenterBorrowed<'static>> =
+        std::sync::LazyLock::new(|| {
+            icu_segmenter::WordSegmenter::new_dictionary(icu_segmenter::options::WordBreakInvariantOptions::default())
+        });
     let mut at = vec![false; text.len() + 1];
-    let segmenter =
-        icu_segmenter::WordSegmenter::new_dictionary(icu_segmenter::options::WordBreakInvariantOptions::default());
-    for end in segmenter.segment_str(text) {
+    for end in SEGMENTER.segment_str(text) {
         if let Some(flag) = at.get_mut(end) {
             *flag = true;
         }

@@ -163,7 +163,12 @@ fn write_with(
     // The patch finds a stand-in's subset by its CFF's name.
     let stand_ins: patch::StandIns = drawn
         .values()
-        .filter_map(|u| Some((stand_in::font_name(u.source.cff)?.to_vec(), u.source.clone())))
+        .filter_map(|u| {
+            Some((
+                stand_in::font_name(u.source.cff)?.to_vec(),
+                patch::StandIn::new(u.source.clone()),
+            ))
+        })
         .collect();
     let drop_hints = !settings.keep_font_hints;
     let turned: Vec<usize> = (0..layout.pages.len()).filter(|&i| layout.pages[i].landscape).collect();
@@ -174,10 +179,14 @@ fn write_with(
     // so that it finds them made rather than making them a second time.
     std::thread::scope(|scope| {
         let (made, ready) = std::sync::mpsc::channel::<()>();
-        let ahead = &drawn;
+        let ahead: Vec<(&[u8], &patch::StandIn)> = drawn
+            .values()
+            .filter(|u| first_time(u, drop_hints))
+            .filter_map(|u| Some((u.data.as_slice(), stand_ins.get(stand_in::font_name(u.source.cff)?)?)))
+            .collect();
         scope.spawn(move || {
-            for u in ahead.values().filter(|u| first_time(u, drop_hints)) {
-                patch::make_program_ahead(&u.data, &u.source, drop_hints);
+            for (data, stand_in) in ahead {
+                patch::make_program_ahead(data, stand_in, drop_hints);
             }
             // Nothing is sent: the wait ends when the sender is dropped, here or in a panic.
             drop(made);
@@ -1031,7 +1040,7 @@ mod tests {
             "the seed draws with Fandol's five faces and Noto's two"
         );
         for u in fonts.drawn.values() {
-            let program = patch::program_foreseen(&u.data, &u.source, !settings.keep_font_hints).unwrap();
+            let (program, _) = patch::program_foreseen(&u.data, &u.source, !settings.keep_font_hints).unwrap();
             assert!(
                 embedded.contains(&program),
                 "a program of {} glyphs not embedded",

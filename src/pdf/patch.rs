@@ -35,7 +35,41 @@ fn finish(bytes: Vec<u8>, compact: bool, drop_hints: bool) -> Vec<u8> {
 
 /// The faces' CFF tables whose charstrings the stand-ins' subsets take, by the CFF font name
 /// (see `fonts::stand_in`).
-pub type StandIns<'a> = std::collections::HashMap<Vec<u8>, stand_in::Source<'a>>;
+pub type StandIns<'a> = std::collections::HashMap<Vec<u8>, StandIn<'a>>;
+
+/// A stand-in of a document: the face's charstrings its subset takes, and its program's
+/// stream once [`make_program_ahead`] has made it.
+pub struct StandIn<'a> {
+    pub source: stand_in::Source<'a>,
+    ahead: std::sync::Mutex<Option<MadeAhead>>,
+}
+
+/// A program's stream made ahead, and the structures (all before the CharStrings INDEX) of the
+/// subset it was made from: krilla's subset takes it if its own are the same.
+struct MadeAhead {
+    structures: Vec<u8>,
+    stream: Vec<u8>,
+}
+
+impl<'a> StandIn<'a> {
+    pub fn new(source: stand_in::Source<'a>) -> StandIn<'a> {
+        StandIn {
+            source,
+            ahead: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// The stream made ahead for a subset whose structures are `structures` (its markers
+    /// checked already), taken: each document's subset takes it once.
+    fn take_made_ahead(&self, structures: &[u8]) -> Option<Vec<u8>> {
+        let made = self
+            .ahead
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()?;
+        (made.structures == structures).then_some(made.stream)
+    }
+}
 
 /// Applies the touches (the font programs' hints dropped with `drop_hints`), the pages at the
 /// indices `turned` shown turned 90° clockwise, and each page's text artifacts given an
@@ -189,7 +223,20 @@ fn rewrite(
             .map(|r| match r {
                 None => Some(None),
                 Some(Rewritten::Body(body)) => Some(Some(body)),
-                Some(Rewritten::Program(program)) => font_program_stream(&deflated_program(&program)?).map(Some),
+                Some(Rewritten::StandIn {
+                    subset,
+                    structures,
+                    name,
+                }) => {
+                    let stand_in = stand_ins.get(&name)?;
+                    match stand_in.take_made_ahead(&subset[..structures]) {
+                        Some(stream) => Some(Some(stream)),
+                        None => {
+                            let program = stand_in::with_original_charstrings(&subset, &stand_in.source, drop_hints)?;
+                            font_program_stream(&deflated_program(&program)?).map(Some)
+                        }
+                    }
+                }
             })
             .collect::<Option<_>>()?
     };
@@ -446,11 +493,17 @@ fn inflate(data: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// An object's new body, or a stand-in's program whose stream is made later.
+/// An object's new body, or a stand-in's subset whose program is made (or taken from
+/// [`make_program_ahead`]) later.
 enum Rewritten {
     Body(Vec<u8>),
-    /// Not yet deflated.
-    Program(Vec<u8>),
+    /// krilla's subset (inflated), its markers checked: its structures are the first
+    /// `structures` bytes; the stand-in's name.
+    StandIn {
+        subset: Vec<u8>,
+        structures: usize,
+        name: Vec<u8>,
+    },
 }
 
 /// A CFF font program stream as krilla writes it: a stand-in's subset with its face's
@@ -463,9 +516,16 @@ fn font_program(body: &[u8], drop_hints: bool, stand_ins: &StandIns) -> Option<R
         let Some(program) = inflate(data) else {
             return Some(Err(()));
         };
-        if let Some(source) = stand_in::font_name(&program).and_then(|name| stand_ins.get(name)) {
-            let real = stand_in::with_original_charstrings(&program, source, drop_hints);
-            return Some(real.map(Rewritten::Program).ok_or(()));
+        if let Some((name, stand_in)) = stand_in::font_name(&program).and_then(|name| stand_ins.get_key_value(name)) {
+            let Some(structures) = stand_in::marked_charstrings_at(&program, &stand_in.source) else {
+                return Some(Err(()));
+            };
+            let name = name.clone();
+            return Some(Ok(Rewritten::StandIn {
+                subset: program,
+                structures,
+                name,
+            }));
         }
     }
     drop_hints
@@ -500,19 +560,27 @@ fn font_without_hints(body: &[u8]) -> Option<Vec<u8>> {
     font_program_stream(&deflated_program(&program)?)
 }
 
-/// Makes (and memoises) the program of a stand-in's subset foreseen: krilla's subset of the
-/// stand-in `data` with its glyphs in their order (the order krilla first meets them), given
-/// the face's charstrings. Run while krilla draws, so that [`font_program`] finds the deflate
-/// of FandolFang's program done; a wrong guess costs time, never bytes: the memo is keyed by
-/// the program itself.
-pub fn make_program_ahead(data: &[u8], source: &stand_in::Source, drop_hints: bool) {
-    if let Some(program) = program_foreseen(data, source, drop_hints) {
-        let _ = deflated_program(&program);
-    }
+/// Makes the stream of a stand-in's subset foreseen: krilla's subset of the stand-in `data`
+/// with its glyphs in their order (the order krilla first meets them), given the face's
+/// charstrings, deflated (and memoised, for a batch's next documents). Run while krilla draws,
+/// so that the patch finds FandolFang's program made and takes it as it is, neither made nor
+/// hashed a second time; a wrong guess costs time, never bytes: krilla's subset takes it only
+/// if its markers are the stand-in's glyphs and its structures those the stream was made from.
+pub fn make_program_ahead(data: &[u8], stand_in: &StandIn, drop_hints: bool) {
+    let made = (|| {
+        let (program, structures) = program_foreseen(data, &stand_in.source, drop_hints)?;
+        let stream = font_program_stream(&deflated_program(&program)?)?;
+        Some(MadeAhead {
+            structures: program[..structures].to_vec(),
+            stream,
+        })
+    })();
+    *stand_in.ahead.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = made;
 }
 
-/// The program [`make_program_ahead`] makes.
-pub fn program_foreseen(data: &[u8], source: &stand_in::Source, drop_hints: bool) -> Option<Vec<u8>> {
+/// The program [`make_program_ahead`] makes, and the length of its structures (all before its
+/// CharStrings INDEX).
+pub fn program_foreseen(data: &[u8], source: &stand_in::Source, drop_hints: bool) -> Option<(Vec<u8>, usize)> {
     let mut remapper = subsetter::GlyphRemapper::new();
     for g in 0..u16::try_from(source.glyphs.len()).ok()? {
         remapper.remap(g);
@@ -520,7 +588,11 @@ pub fn program_foreseen(data: &[u8], source: &stand_in::Source, drop_hints: bool
     let subset = subsetter::subset(data, 0, &remapper).ok()?;
     let face = ttf_parser::RawFace::parse(&subset, 0).ok()?;
     let cff = face.table(ttf_parser::Tag::from_bytes(b"CFF "))?;
-    stand_in::with_original_charstrings(cff, source, drop_hints)
+    let structures = stand_in::marked_charstrings_at(cff, source)?;
+    Some((
+        stand_in::with_original_charstrings(cff, source, drop_hints)?,
+        structures,
+    ))
 }
 
 /// A font program deflated. Memoised: the documents of a batch often use the same glyphs in
@@ -832,15 +904,44 @@ mod tests {
             plan: &plan,
             glyphs: [0, 1].into(),
         };
-        let stand_ins = StandIns::from([(b"A".to_vec(), source())]);
+        let stand_ins = StandIns::from([(b"A".to_vec(), StandIn::new(source()))]);
         assert_eq!(
             finish_with(file.clone(), false, true, &[], &[], &stand_ins, &|| ()),
             None
         );
-        let other = StandIns::from([(b"B".to_vec(), source())]);
+        let other = StandIns::from([(b"B".to_vec(), StandIn::new(source()))]);
         assert!(finish_with(file.clone(), false, true, &[], &[], &other, &|| ()).is_some());
         let odd = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\nstartxref\n999\n%%EOF".to_vec();
         assert_eq!(finish_with(odd, true, true, &[], &[], &stand_ins, &|| ()), None);
+    }
+
+    /// A program made ahead is taken once, by a subset with the structures it was made from;
+    /// a subset whose structures differ leaves it (and makes its own).
+    #[test]
+    fn a_program_made_ahead_is_taken_only_by_its_subset() {
+        let face = std::fs::read(
+            crate::fonts::find_font_dir(None)
+                .unwrap()
+                .join("fandol/FandolKai-Regular.otf"),
+        )
+        .unwrap();
+        let plan = stand_in::plan(&face, 0).unwrap();
+        let stand_in = StandIn::new(stand_in::Source {
+            cff: &face[plan.cff.clone()],
+            plan: &plan,
+            glyphs: [0, 1].into(),
+        });
+        let made = || {
+            Some(MadeAhead {
+                structures: b"structures".to_vec(),
+                stream: b"stream".to_vec(),
+            })
+        };
+        *stand_in.ahead.lock().unwrap() = made();
+        assert_eq!(stand_in.take_made_ahead(b"structures"), Some(b"stream".to_vec()));
+        assert_eq!(stand_in.take_made_ahead(b"structures"), None, "taken once");
+        *stand_in.ahead.lock().unwrap() = made();
+        assert_eq!(stand_in.take_made_ahead(b"structureZ"), None);
     }
 
     /// Streams krilla leaves unfiltered (it is asked to) are deflated, a page's content
