@@ -892,12 +892,7 @@ mod tests {
             b"<</Type/Catalog/Pages 1 0 R>>".to_vec(),
         ]);
         // A face's stand-in whose glyphs are not the subset's.
-        let face = std::fs::read(
-            crate::fonts::find_font_dir(None)
-                .unwrap()
-                .join("fandol/FandolKai-Regular.otf"),
-        )
-        .unwrap();
+        let face = fandol_kai();
         let plan = stand_in::plan(&face, 0).unwrap();
         let source = || stand_in::Source {
             cff: &face[plan.cff.clone()],
@@ -915,16 +910,17 @@ mod tests {
         assert_eq!(finish_with(odd, true, true, &[], &[], &stand_ins, &|| ()), None);
     }
 
+    /// A bundled CID-keyed face, for stand-ins.
+    fn fandol_kai() -> Vec<u8> {
+        let dir = crate::fonts::find_font_dir(None).unwrap();
+        std::fs::read(dir.join("fandol/FandolKai-Regular.otf")).unwrap()
+    }
+
     /// A program made ahead is taken once, by a subset with the structures it was made from;
     /// a subset whose structures differ leaves it (and makes its own).
     #[test]
     fn a_program_made_ahead_is_taken_only_by_its_subset() {
-        let face = std::fs::read(
-            crate::fonts::find_font_dir(None)
-                .unwrap()
-                .join("fandol/FandolKai-Regular.otf"),
-        )
-        .unwrap();
+        let face = fandol_kai();
         let plan = stand_in::plan(&face, 0).unwrap();
         let stand_in = StandIn::new(stand_in::Source {
             cff: &face[plan.cff.clone()],
