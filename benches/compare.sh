@@ -4,7 +4,8 @@
 # over a folder of different reports; Typst: one reused compiler, over the seed with one figure
 # changed each time, and over 100 reports that differ as gongwen's do). Prints medians of
 # wall-clock and CPU time (CPU time is the fairer figure on a shared machine), peak memory, and
-# the ratios.
+# the ratios. The fresh-process runs of gongwen and Typst take turns, so that both meet the
+# machine at the same speed.
 #   benches/compare.sh            RUNS=20 by default; BATCH=100
 # Typst comes from `pip install typst` (its Python binding); without it only gongwen is timed.
 # benches/typst/alxa-left-banner-2019.typ is the seed written for Typst (benches/typst/make-seed.py).
@@ -19,28 +20,49 @@ typ=benches/typst/alxa-left-banner-2019.typ
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# Runs a command N times; prints the medians of wall and CPU time (ms) and the largest peak RSS
-# (KiB). Timed by Python to the microsecond (GNU time's 10 ms steps are a fifth of a build).
+# Runs each command N times, taking turns (one run of each, then the next round), and prints
+# for each, on a line of its own, the medians of wall and CPU time (ms) and the largest peak RSS
+# (KiB). Commands are separated by `:::`. Taking turns puts the commands through the same
+# swings of the machine's speed, which on the build machine are ±10 % within an hour. Timed by
+# Python to the microsecond (GNU time's 10 ms steps are a fifth of a build).
 measure() {
     local n=$1
     shift
     python3 - "$n" "$@" <<'PY'
 import os, statistics, subprocess, sys, time
-n, command = int(sys.argv[1]), sys.argv[2:]
-walls, cpus, peak = [], [], 0
+n, words = int(sys.argv[1]), sys.argv[2:]
+commands = [[]]
+for word in words:
+    if word == ":::":
+        commands.append([])
+    else:
+        commands[-1].append(word)
+results = [([], [], 0) for _ in commands]
 for _ in range(n):
-    start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, _, usage = os.wait4(child.pid, 0)
-    walls.append((time.perf_counter() - start) * 1000)
-    cpus.append((usage.ru_utime + usage.ru_stime) * 1000)
-    peak = max(peak, usage.ru_maxrss)
-print(f"{statistics.median(walls):.1f} {statistics.median(cpus):.1f} {peak}")
+    for i, command in enumerate(commands):
+        walls, cpus, peak = results[i]
+        start = time.perf_counter()
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, _, usage = os.wait4(child.pid, 0)
+        walls.append((time.perf_counter() - start) * 1000)
+        cpus.append((usage.ru_utime + usage.ru_stime) * 1000)
+        results[i] = (walls, cpus, max(peak, usage.ru_maxrss))
+for walls, cpus, peak in results:
+    print(f"{statistics.median(walls):.1f} {statistics.median(cpus):.1f} {peak}")
 PY
 }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
-read -r g_wall g_cpu g_rss < <(measure "$runs" "$bin" build "$seed" -o "$tmp/g")
+have_typst=$(python3 -c 'import typst' 2>/dev/null && echo yes || echo no)
+# The cold builds of gongwen and Typst (and Python's own start-up, taken off Typst's) take turns.
+if [ "$have_typst" = yes ]; then
+    { read -r g_wall g_cpu g_rss; read -r p_wall p_cpu _; read -r t_wall t_cpu t_rss; } < <(measure "$runs" \
+        "$bin" build "$seed" -o "$tmp/g" ::: \
+        python3 -c 'import typst' ::: \
+        python3 -c "import typst; typst.compile('$typ', output='$tmp/t.pdf', font_paths=['fonts'], ignore_system_fonts=True)")
+else
+    read -r g_wall g_cpu g_rss < <(measure "$runs" "$bin" build "$seed" -o "$tmp/g")
+fi
 printf 'gongwen, seed (PDF + DOCX), fresh process: %7.1f ms wall %7.1f ms CPU  peak %d KiB\n' "$g_wall" "$g_cpu" "$g_rss"
 printf 'gongwen seed PDF: %d bytes\n' "$(stat -c %s "$tmp/g/alxa-left-banner-2019.pdf")"
 
@@ -49,13 +71,10 @@ read -r b_wall b_cpu b_rss < <(measure 3 "$bin" build "$tmp/batch" -o "$tmp/gb")
 printf 'gongwen, batch of %d (one process, all cores): %7.1f ms wall %7.1f ms CPU per document  peak %d KiB\n' \
     "$batch" "$(echo "$b_wall / $batch" | bc -l)" "$(echo "$b_cpu / $batch" | bc -l)" "$b_rss"
 
-if ! python3 -c 'import typst' 2>/dev/null; then
+if [ "$have_typst" != yes ]; then
     echo "Typst not installed (pip install typst): no comparison"
     exit 0
 fi
-# Python's own start-up and import, taken off Typst's fresh-process figure.
-read -r p_wall p_cpu _ < <(measure "$runs" python3 -c 'import typst')
-read -r t_wall t_cpu t_rss < <(measure "$runs" python3 -c "import typst; typst.compile('$typ', output='$tmp/t.pdf', font_paths=['fonts'], ignore_system_fonts=True)")
 t_wall=$(echo "$t_wall - $p_wall" | bc -l)
 t_cpu=$(echo "$t_cpu - $p_cpu" | bc -l)
 printf 'Typst %s, seed (PDF), fresh process, less Python start-up: %7.1f ms wall %7.1f ms CPU  peak %d KiB\n' \
