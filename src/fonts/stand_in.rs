@@ -55,6 +55,7 @@ pub struct Plan {
     fds: Vec<FontDict>,
     h_metrics: usize,
     pub stripped: Stripped,
+    pub programs: Programs,
 }
 
 /// A font DICT of the face's CFF.
@@ -158,6 +159,7 @@ pub fn plan(data: &[u8], face_index: u32) -> Option<Plan> {
         fds,
         h_metrics,
         stripped: Stripped::default(),
+        programs: Programs::default(),
     })
 }
 
@@ -198,7 +200,22 @@ impl Plan {
 }
 
 /// A stand-in of the face (`data`, whose stand-ins `plan` describes) with the face's glyphs
-/// `glyphs` (.notdef first), in that order: an OpenType font of its own. `None` when the face
+/// `glyphs` (.notdef first), in that order, as a CFF font: the face's CFF structures with a
+/// marker for each charstring. The subsetter's subset of it (with its glyphs in their order)
+/// is the program's skeleton, which [`with_original_charstrings`] fills. `None` when the face
+/// has no such glyph.
+pub fn drawn(data: &[u8], plan: &Plan, glyphs: &[u16]) -> Option<Vec<u8>> {
+    let cff = stand_in_cff(data.get(plan.cff.clone())?, plan, glyphs)?;
+    stand_in_font(data, plan, glyphs, Outlines::Cff(cff))
+}
+
+/// The stand-in krilla draws with: the face's glyphs `glyphs` (.notdef first), in that order,
+/// with the face's metrics and names, each glyph an empty TrueType outline that names the
+/// face's glyph ([`truetype_markers`]). krilla draws every subset glyph's outline for the
+/// font's bounding box, which for a CFF outline means parsing a font DICT and a Private DICT
+/// per glyph (16 M instructions for the seed's 900 glyphs, on the PDF's critical path); an
+/// empty TrueType glyph takes next to nothing. krilla embeds it as a TrueType CIDFont, which
+/// `pdf::patch` turns into the CFF CIDFont the face's own program makes. `None` when the face
 /// has no such glyph.
 ///
 /// Its `head` carries, in place of the checksum adjustment, a fingerprint of the glyphs: krilla
@@ -206,12 +223,73 @@ impl Plan {
 /// stand-ins of one face with as many glyphs are the same length. (A stand-in is never
 /// embedded whole, and the patch checks each subset's markers, so a fingerprint that collides
 /// costs time, never bytes.)
-pub fn drawn(data: &[u8], plan: &Plan, glyphs: &[u16]) -> Option<Vec<u8>> {
+pub fn drawn_for_krilla(data: &[u8], plan: &Plan, glyphs: &[u16]) -> Option<Vec<u8>> {
+    if glyphs.len() > usize::from(u16::MAX) {
+        return None;
+    }
+    let mut glyf = Vec::with_capacity(MARKER_LEN * glyphs.len());
+    let mut loca = Vec::with_capacity(4 * glyphs.len() + 4);
+    for &g in glyphs {
+        loca.extend_from_slice(&u32::try_from(glyf.len()).ok()?.to_be_bytes());
+        glyf.extend_from_slice(&truetype_marker(g));
+    }
+    loca.extend_from_slice(&u32::try_from(glyf.len()).ok()?.to_be_bytes());
+    stand_in_font(data, plan, glyphs, Outlines::TrueType { glyf, loca })
+}
+
+/// A stand-in's outlines: a CFF table, or TrueType's glyf and loca (long offsets).
+enum Outlines {
+    Cff(Vec<u8>),
+    TrueType { glyf: Vec<u8>, loca: Vec<u8> },
+}
+
+/// The bytes of an empty TrueType glyph naming the face's glyph `g`: no contours, a bounding
+/// box of x `g` to `g`, y 0 to 0, no instructions.
+fn truetype_marker(g: u16) -> [u8; MARKER_LEN] {
+    let [hi, lo] = g.to_be_bytes();
+    [0, 0, hi, lo, 0, 0, hi, lo, 0, 0, 0, 0]
+}
+
+const MARKER_LEN: usize = 12;
+
+/// The face's glyphs each glyph of a TrueType font names ([`truetype_marker`]), in glyph order;
+/// `None` when any glyph is not a marker (or the font not one the subsetter writes).
+pub fn truetype_markers(font: &[u8]) -> Option<Vec<u16>> {
+    let face = ttf_parser::RawFace::parse(font, 0).ok()?;
+    let table = |tag: &[u8; 4]| face.table(ttf_parser::Tag::from_bytes(tag));
+    let (head, loca, glyf, maxp) = (table(b"head")?, table(b"loca")?, table(b"glyf")?, table(b"maxp")?);
+    let count = usize::from(u16_at(maxp, 4)?);
+    let long = u16_at(head, 50)? == 1;
+    let offset = |i: usize| match long {
+        true => usize::try_from(u32_at(loca, 4 * i)?).ok(),
+        false => Some(2 * usize::from(u16_at(loca, 2 * i)?)),
+    };
+    (0..count)
+        .map(|i| {
+            let glyph = glyf.get(offset(i)?..offset(i + 1)?)?;
+            let g = u16_at(glyph, 2)?;
+            (glyph == truetype_marker(g)).then_some(g)
+        })
+        .collect()
+}
+
+/// The PostScript name krilla gives a font (its first name record 6 that decodes), which it
+/// writes after the subset tag in the font's /FontName.
+pub fn postscript_name(font: &[u8]) -> Option<String> {
+    let face = ttf_parser::Face::parse(font, 0).ok()?;
+    face.names()
+        .into_iter()
+        .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
+        .find_map(|n| n.to_string())
+}
+
+/// A stand-in font: the face's tables krilla and the subsetter read, adapted to `glyphs`, with
+/// `outlines`.
+fn stand_in_font(data: &[u8], plan: &Plan, glyphs: &[u16], outlines: Outlines) -> Option<Vec<u8>> {
     if glyphs.first() != Some(&0) || glyphs.iter().any(|&g| usize::from(g) >= plan.glyphs) {
         return None;
     }
     let n = u16::try_from(glyphs.len()).ok()?;
-    let cff = stand_in_cff(data.get(plan.cff.clone())?, plan, glyphs)?;
     let face_table = |tag: &[u8; 4]| {
         let (_, range) = plan.tables.iter().find(|(t, _)| t == tag)?;
         data.get(range.clone())
@@ -242,12 +320,27 @@ pub fn drawn(data: &[u8], plan: &Plan, glyphs: &[u16]) -> Option<Vec<u8>> {
         let h = hasher.finish();
         (h ^ (h >> 32)) as u32
     };
-    let mut tables: Vec<([u8; 4], Vec<u8>)> = vec![(*b"CFF ", cff)];
+    let truetype = matches!(outlines, Outlines::TrueType { .. });
+    let mut tables: Vec<([u8; 4], Vec<u8>)> = match outlines {
+        Outlines::Cff(cff) => vec![(*b"CFF ", cff)],
+        Outlines::TrueType { glyf, loca } => vec![(*b"glyf", glyf), (*b"loca", loca)],
+    };
     for (tag, _) in &plan.tables {
         let table = face_table(tag)?;
         let adapted = match tag {
+            // A TrueType stand-in's loca has long offsets (indexToLocFormat 1).
+            b"head" if truetype => with(&with(table, 8, &fingerprint.to_be_bytes()), 50, &1u16.to_be_bytes()),
             b"head" => with(table, 8, &fingerprint.to_be_bytes()),
             b"hhea" => with(table, 34, &n.to_be_bytes()),
+            // TrueType's maxp is version 1.0, whose limits are all 0 for empty glyphs (but
+            // one zone, the glyph zone).
+            b"maxp" if truetype => {
+                let mut maxp = vec![0; 32];
+                maxp[..4].copy_from_slice(&0x0001_0000u32.to_be_bytes());
+                maxp[4..6].copy_from_slice(&n.to_be_bytes());
+                maxp[14..16].copy_from_slice(&1u16.to_be_bytes());
+                maxp
+            }
             b"maxp" => with(table, 4, &n.to_be_bytes()),
             b"hmtx" => std::mem::take(&mut metrics),
             // Version 3: no glyph names (a version 2 table names the face's glyphs).
@@ -260,18 +353,20 @@ pub fn drawn(data: &[u8], plan: &Plan, glyphs: &[u16]) -> Option<Vec<u8>> {
     // In tag order, as readers search the directory.
     tables.sort_by_key(|(tag, _)| *tag);
     let bodies: Vec<(&[u8; 4], &[u8])> = tables.iter().map(|(tag, body)| (tag, body.as_slice())).collect();
-    Some(sfnt(&bodies))
+    let version: &[u8; 4] = if truetype { &[0, 1, 0, 0] } else { b"OTTO" };
+    Some(sfnt(version, &bodies))
 }
 
-/// An OpenType file (`OTTO`) of the tables, in the order given.
-fn sfnt(tables: &[(&[u8; 4], &[u8])]) -> Vec<u8> {
+/// An OpenType file of the tables, in the order given: `OTTO` for CFF outlines, 1.0 for
+/// TrueType's.
+fn sfnt(version: &[u8; 4], tables: &[(&[u8; 4], &[u8])]) -> Vec<u8> {
     // The binary-search fields from the count (informative; readers do not rely on them).
     let count = u32::try_from(tables.len()).unwrap_or(u32::MAX).min(u32::from(u16::MAX));
     let entry_selector = 31 - count.max(1).leading_zeros();
     let search_range = 16 << entry_selector;
     let size = 12 + 16 * tables.len() + tables.iter().map(|(_, b)| b.len().next_multiple_of(4)).sum::<usize>();
     let mut out = Vec::with_capacity(size);
-    out.extend_from_slice(b"OTTO");
+    out.extend_from_slice(version);
     for n in [
         count,
         search_range,
@@ -502,6 +597,39 @@ pub struct Source<'a> {
     pub glyphs: std::sync::Arc<[u16]>,
 }
 
+/// Programs made of the face's stand-ins (deflated, as a PDF embeds them), by their glyphs in
+/// order and whether hints were dropped; the most recent first, [`Programs::KEPT`] at most: a
+/// batch's documents mostly draw the same glyphs in the same order, and making the program
+/// again (a subset, the face's charstrings, a deflate of 437 KB for the seed's body face)
+/// would be most of what its font costs them.
+#[derive(Default)]
+pub struct Programs(std::sync::Mutex<std::collections::VecDeque<KeptProgram>>);
+
+/// A program kept: its glyphs, whether hints were dropped, the program deflated.
+type KeptProgram = (std::sync::Arc<[u16]>, bool, std::sync::Arc<Vec<u8>>);
+
+impl Programs {
+    /// Enough for the orders a batch's documents draw a face's glyphs in (the seed's body
+    /// face: 350 KB each).
+    const KEPT: usize = 4;
+
+    /// The program made of `glyphs` (with `drop_hints`), if kept.
+    pub fn get(&self, glyphs: &[u16], drop_hints: bool) -> Option<std::sync::Arc<Vec<u8>>> {
+        let kept = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        kept.iter()
+            .find(|(g, d, _)| **g == *glyphs && *d == drop_hints)
+            .map(|(_, _, program)| program.clone())
+    }
+
+    /// Keeps the program made of `glyphs`, dropping the least recent beyond [`Programs::KEPT`].
+    pub fn keep(&self, glyphs: std::sync::Arc<[u16]>, drop_hints: bool, program: std::sync::Arc<Vec<u8>>) {
+        let mut kept = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        kept.retain(|(g, d, _)| !(**g == *glyphs && *d == drop_hints));
+        kept.push_front((glyphs, drop_hints, program));
+        kept.truncate(Self::KEPT);
+    }
+}
+
 /// Charstrings without hints (and subroutine calls), by glyph (the face's glyphs at most).
 #[derive(Default)]
 pub struct Stripped(std::sync::Mutex<std::collections::HashMap<usize, Vec<u8>>>);
@@ -640,6 +768,27 @@ mod tests {
             }
         }
         glyphs
+    }
+
+    /// The subset krilla makes of the TrueType stand-in (the subsetter, glyphs in the order
+    /// krilla meets them) names the face's glyphs in that order; the stand-in names its own,
+    /// and bears the face's PostScript name.
+    #[test]
+    fn a_truetype_stand_ins_subset_names_its_glyphs() {
+        let face = bundled("fandol/FandolKai-Regular.otf");
+        let plan = plan(&face, 0).unwrap();
+        let font = drawn_for_krilla(&face, &plan, &[0, 5, 3, 40]).unwrap();
+        assert_eq!(truetype_markers(&font), Some(vec![0, 5, 3, 40]));
+        assert_eq!(truetype_markers(&subset(&font, 0, &[0, 2, 1])), Some(vec![0, 3, 5]));
+        assert_eq!(postscript_name(&font).as_deref(), Some("FandolKai-Regular"));
+        let mut not_marked = font.clone();
+        let glyf = ttf_parser::RawFace::parse(&font, 0)
+            .unwrap()
+            .table(ttf_parser::Tag::from_bytes(b"glyf"))
+            .unwrap();
+        let at = glyf.as_ptr() as usize - font.as_ptr() as usize;
+        not_marked[at + MARKER_LEN + 4] ^= 1;
+        assert_eq!(truetype_markers(&not_marked), None, "a glyph that is no marker");
     }
 
     /// A stand-in's subset, given the face's charstrings, draws what krilla's subset of the

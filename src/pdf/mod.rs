@@ -160,14 +160,14 @@ fn write_with(
 ) -> Result<Option<Vec<u8>>, PdfError> {
     let pdf = PdfDocument::new_with(settings.standard.settings());
     let PdfFonts { fonts, drawn } = pdf_fonts(layout, book, use_stand_ins)?;
-    // The patch finds a stand-in's subset by its CFF's name.
+    // The patch finds a stand-in's fonts by the PostScript name krilla gives them.
     let stand_ins: patch::StandIns = drawn
         .values()
-        .filter_map(|u| {
-            Some((
-                stand_in::font_name(u.source.cff)?.to_vec(),
-                patch::StandIn::new(u.source.clone()),
-            ))
+        .map(|u| {
+            (
+                u.name.as_bytes().to_vec(),
+                patch::StandIn::new(u.source.clone(), &u.data),
+            )
         })
         .collect();
     let drop_hints = !settings.keep_font_hints;
@@ -179,14 +179,17 @@ fn write_with(
     // so that it finds them made rather than making them a second time.
     std::thread::scope(|scope| {
         let (made, ready) = std::sync::mpsc::channel::<()>();
-        let ahead: Vec<(&[u8], &patch::StandIn)> = drawn
+        let ahead: Vec<&patch::StandIn> = drawn
             .values()
-            .filter(|u| first_time(u, drop_hints))
-            .filter_map(|u| Some((u.data.as_slice(), stand_ins.get(stand_in::font_name(u.source.cff)?)?)))
+            // A batch's documents mostly have their programs made before, which the faces
+            // keep (should one have been dropped, the patch makes it): making them ahead again
+            // would only take CPU from the other documents.
+            .filter(|u| u.source.plan.programs.get(&u.source.glyphs, drop_hints).is_none())
+            .filter_map(|u| stand_ins.get(u.name.as_bytes()))
             .collect();
         scope.spawn(move || {
-            for (data, stand_in) in ahead {
-                patch::make_program_ahead(data, stand_in, drop_hints);
+            for stand_in in ahead {
+                patch::make_program_ahead(stand_in, drop_hints);
             }
             // Nothing is sent: the wait ends when the sender is dropped, here or in a panic.
             drop(made);
@@ -254,12 +257,22 @@ fn pdf_fonts<'b>(layout: &Layout, book: &'b FontBook, use_stand_ins: bool) -> Re
         }
     }
     let mut drawn = HashMap::new();
+    // The patch finds a stand-in's fonts by their PostScript name: a second face of one name is
+    // drawn as itself.
+    let mut postscript_names: HashSet<String> = HashSet::new();
     for (id, u) in first_use {
         let face = book.face(id);
-        let made = stand_in::drawn((*face.data).as_ref(), u.plan, &u.order)
-            .map(Arc::new)
-            .and_then(|data| Some((krilla::text::Font::new(data.clone().into(), 0)?, data)));
-        let Some((font, data)) = made else {
+        // krilla draws with the TrueType stand-in; the CFF one is the program's skeleton.
+        let made = (|| {
+            let face_data = (*face.data).as_ref();
+            let for_krilla = stand_in::drawn_for_krilla(face_data, u.plan, &u.order)?;
+            let name = stand_in::postscript_name(&for_krilla)?;
+            let cff = stand_in::drawn(face_data, u.plan, &u.order)?;
+            let font = krilla::text::Font::new(Arc::new(for_krilla).into(), 0)?;
+            Some((font, name, Arc::new(cff)))
+        })()
+        .filter(|(_, name, _)| postscript_names.insert(name.clone()));
+        let Some((font, name, data)) = made else {
             // Not a font krilla reads: the face is drawn as itself.
             fonts.insert(id, face.pdf_font().ok_or_else(|| PdfError::Font(face.name.clone()))?);
             continue;
@@ -269,6 +282,7 @@ fn pdf_fonts<'b>(layout: &Layout, book: &'b FontBook, use_stand_ins: bool) -> Re
             id,
             StandIn {
                 source: face.stand_in_source(u.plan, u.order.into()),
+                name,
                 data,
                 ids: u.ids,
             },
@@ -296,33 +310,11 @@ struct FirstUse<'a> {
 /// face's glyphs it has.
 struct StandIn<'a> {
     source: stand_in::Source<'a>,
+    /// The PostScript name krilla gives the stand-in's font.
+    name: String,
+    /// The CFF stand-in, whose subset is the program's skeleton.
     data: Arc<Vec<u8>>,
     ids: HashMap<u16, u16>,
-}
-
-/// Whether this process has not yet made the program of `u`'s face with its glyphs in its
-/// order: a batch's documents mostly have programs made before, which the memo holds (should it
-/// have dropped one, the patch makes it), and making them ahead again would only take CPU from
-/// the other documents. Keyed by a hash: a collision costs time, never bytes.
-fn first_time(u: &StandIn, drop_hints: bool) -> bool {
-    use std::hash::{Hash, Hasher};
-    static MADE: std::sync::Mutex<Vec<u64>> = std::sync::Mutex::new(Vec::new());
-    /// Enough for the faces of many documents' glyph orders; then it starts afresh.
-    const MOST: usize = 4096;
-    let mut hasher = rustc_hash::FxHasher::default();
-    (stand_in::font_name(u.source.cff), &u.source.glyphs, drop_hints).hash(&mut hasher);
-    let key = hasher.finish();
-    let Ok(mut made) = MADE.lock() else {
-        return true;
-    };
-    if made.contains(&key) {
-        return false;
-    }
-    if made.len() >= MOST {
-        made.clear();
-    }
-    made.push(key);
-    true
 }
 
 /// Per page, in stream order, each text artifact's ActualText.
@@ -1040,7 +1032,7 @@ mod tests {
             "the seed draws with Fandol's five faces and Noto's two"
         );
         for u in fonts.drawn.values() {
-            let (program, _) = patch::program_foreseen(&u.data, &u.source, !settings.keep_font_hints).unwrap();
+            let program = patch::program_foreseen(&u.data, &u.source, !settings.keep_font_hints).unwrap();
             assert!(
                 embedded.contains(&program),
                 "a program of {} glyphs not embedded",

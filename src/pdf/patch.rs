@@ -33,41 +33,55 @@ fn finish(bytes: Vec<u8>, compact: bool, drop_hints: bool) -> Vec<u8> {
     finish_with(bytes, compact, drop_hints, &[], &[], &StandIns::new(), &|| ()).unwrap_or_default()
 }
 
-/// The faces' CFF tables whose charstrings the stand-ins' subsets take, by the CFF font name
-/// (see `fonts::stand_in`).
+/// A document's stand-ins (see `fonts::stand_in`), by the PostScript name krilla gives their
+/// fonts (after the subset tag in /FontName).
 pub type StandIns<'a> = std::collections::HashMap<Vec<u8>, StandIn<'a>>;
 
-/// A stand-in of a document: the face's charstrings its subset takes, and its program's
-/// stream once [`make_program_ahead`] has made it.
+/// A stand-in of a document: the face's charstrings its program takes, the CFF stand-in whose
+/// subset is the program's skeleton, and the program's stream once [`make_program_ahead`] has
+/// made it.
 pub struct StandIn<'a> {
     pub source: stand_in::Source<'a>,
-    ahead: std::sync::Mutex<Option<MadeAhead>>,
-}
-
-/// A program's stream made ahead, and the structures (all before the CharStrings INDEX) of the
-/// subset it was made from: krilla's subset takes it if its own are the same.
-struct MadeAhead {
-    structures: Vec<u8>,
-    stream: Vec<u8>,
+    cff: &'a [u8],
+    ahead: std::sync::Mutex<Option<Vec<u8>>>,
 }
 
 impl<'a> StandIn<'a> {
-    pub fn new(source: stand_in::Source<'a>) -> StandIn<'a> {
+    /// `cff` is [`stand_in::drawn`]'s stand-in for the glyphs of `source`.
+    pub fn new(source: stand_in::Source<'a>, cff: &'a [u8]) -> StandIn<'a> {
         StandIn {
             source,
+            cff,
             ahead: std::sync::Mutex::new(None),
         }
     }
 
-    /// The stream made ahead for a subset whose structures are `structures` (its markers
-    /// checked already), taken: each document's subset takes it once.
-    fn take_made_ahead(&self, structures: &[u8]) -> Option<Vec<u8>> {
-        let made = self
-            .ahead
+    /// The stream made ahead, taken: each document's program takes it once.
+    fn take_made_ahead(&self) -> Option<Vec<u8>> {
+        self.ahead
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .take()?;
-        (made.structures == structures).then_some(made.stream)
+            .take()
+    }
+
+    /// The program's stream: the one made ahead, or made now.
+    fn program_stream(&self, drop_hints: bool) -> Option<Vec<u8>> {
+        if let Some(stream) = self.take_made_ahead() {
+            return Some(stream);
+        }
+        font_program_stream(&self.deflated_program(drop_hints)?)
+    }
+
+    /// The deflated program: as the face's stand-ins keep it, or made (and kept).
+    fn deflated_program(&self, drop_hints: bool) -> Option<std::sync::Arc<Vec<u8>>> {
+        let programs = &self.source.plan.programs;
+        if let Some(program) = programs.get(&self.source.glyphs, drop_hints) {
+            return Some(program);
+        }
+        let program = program_foreseen(self.cff, &self.source, drop_hints)?;
+        let deflated = std::sync::Arc::new(deflate_at(&program, FONT_LEVEL)?);
+        programs.keep(self.source.glyphs.clone(), drop_hints, deflated.clone());
+        Some(deflated)
     }
 }
 
@@ -100,6 +114,98 @@ pub fn finish_with(
         Some(out) => Some(out),
         None => stand_ins.is_empty().then_some(bytes),
     }
+}
+
+/// Where a document's stand-ins are in krilla's file: each one's program (its TrueType
+/// subset, a FontFile2 stream) by object number, and the font objects that name it.
+struct StandInFonts<'s, 'a> {
+    programs: std::collections::HashMap<usize, (&'s [u8], &'s StandIn<'a>)>,
+    roles: std::collections::HashMap<usize, StandInRole>,
+}
+
+#[derive(Clone, Copy)]
+enum StandInRole {
+    Descriptor,
+    CidFont,
+    Type0,
+}
+
+impl<'s, 'a> StandInFonts<'s, 'a> {
+    /// The font descriptors whose /FontName (after the subset tag) is a stand-in's, with their
+    /// FontFile2; the CIDFonts that take those descriptors; the Type0 fonts of those CIDFonts.
+    fn find(objects: &[Object], stand_ins: &'s StandIns<'a>) -> StandInFonts<'s, 'a> {
+        let mut fonts = StandInFonts {
+            programs: Default::default(),
+            roles: Default::default(),
+        };
+        if stand_ins.is_empty() {
+            return fonts;
+        }
+        let reference = |body: &[u8], key: &[u8]| {
+            let at = find(body, key)? + key.len();
+            let (num, end) = number_at(body, at)?;
+            (body.get(end..end + 4) == Some(b" 0 R".as_slice())).then_some(num)
+        };
+        for o in objects
+            .iter()
+            .filter(|o| o.body.starts_with(b"<</Type/FontDescriptor/FontName/"))
+        {
+            let name_at = b"<</Type/FontDescriptor/FontName/".len();
+            let name_end = name_at
+                + o.body[name_at..]
+                    .iter()
+                    .position(|b| b"/[<>( ".contains(b))
+                    .unwrap_or(0);
+            // `ABCDEF+` before the face's name.
+            let Some((name, stand_in)) = o
+                .body
+                .get(name_at + 7..name_end)
+                .and_then(|n| stand_ins.get_key_value(n))
+            else {
+                continue;
+            };
+            if let Some(program) = reference(&o.body, b"/FontFile2 ") {
+                fonts.programs.insert(program, (name.as_slice(), stand_in));
+                fonts.roles.insert(o.num, StandInRole::Descriptor);
+            }
+        }
+        for o in objects
+            .iter()
+            .filter(|o| o.body.starts_with(b"<</Type/Font/Subtype/CIDFontType2/"))
+        {
+            if reference(&o.body, b"/FontDescriptor ").is_some_and(|d| fonts.roles.contains_key(&d)) {
+                fonts.roles.insert(o.num, StandInRole::CidFont);
+            }
+        }
+        for o in objects
+            .iter()
+            .filter(|o| o.body.starts_with(b"<</Type/Font/Subtype/Type0/"))
+        {
+            let descendant = reference(&o.body, b"/DescendantFonts[");
+            if descendant.is_some_and(|c| matches!(fonts.roles.get(&c), Some(StandInRole::CidFont))) {
+                fonts.roles.insert(o.num, StandInRole::Type0);
+            }
+        }
+        fonts
+    }
+
+    fn role(&self, num: usize) -> Option<StandInRole> {
+        self.roles.get(&num).copied()
+    }
+}
+
+/// `body` with its first `from` replaced by `to`; `None` when it has none.
+fn replaced(body: &[u8], from: &[u8], to: &[u8]) -> Option<Vec<u8>> {
+    let at = find(body, from)?;
+    Some([&body[..at], to, &body[at + from.len()..]].concat())
+}
+
+/// A Type0 font's body with `-Identity-H` after its /BaseFont name, as krilla names a CFF
+/// face's Type0 font.
+fn identity_h_named(body: &[u8]) -> Option<Vec<u8>> {
+    let at = find(body, b"/BaseFont/")? + b"/BaseFont/".len();
+    let end = at + body[at..].iter().position(|b| b"/[<>( ".contains(b))?;
+    Some([&body[..end], b"-Identity-H", &body[end..]].concat())
 }
 
 struct Object<'a> {
@@ -194,23 +300,31 @@ fn rewrite(
         .filter_map(|(page, texts)| Some((*contents.get(page)?, texts.as_slice())))
         .collect();
     let content_streams: std::collections::HashSet<usize> = contents.values().copied().collect();
+    let fonts = StandInFonts::find(&objects, stand_ins);
+    // Every stand-in krilla embedded must be found: one left as it is would draw no text.
+    if fonts.programs.len() != stand_ins.len() {
+        return None;
+    }
     // The font programs and the content streams rewritten on all cores: they are independent.
-    // Each object's new body, if it has one; Err when a stand-in's program could not be
-    // made (the file would draw no text). The stand-ins' programs are deflated only once
-    // those being made ahead are ready (most often the same, which the memo then holds);
-    // everything else is done while they are being made.
+    // Each object's new body, if it has one; Err when a stand-in's subset is not of its
+    // glyphs (the file would draw no text). The stand-ins' programs are taken (or made) only
+    // once those being made ahead are ready; everything else is done while they are being made.
     let rewritten: Vec<Option<Rewritten>> = {
         use rayon::prelude::*;
         objects
             .par_iter()
-            .map(|o| match content_streams.contains(&o.num) {
-                true => {
-                    Ok(rewrite_content(&o.body, texts.get(&o.num).copied().unwrap_or_default()).map(Rewritten::Body))
+            .map(|o| {
+                if content_streams.contains(&o.num) {
+                    return Ok(
+                        rewrite_content(&o.body, texts.get(&o.num).copied().unwrap_or_default()).map(Rewritten::Body)
+                    );
                 }
-                false => match compressed_stream(&o.body) {
-                    Some(body) => Ok(Some(Rewritten::Body(body))),
-                    None => font_program(&o.body, drop_hints, stand_ins).transpose(),
-                },
+                if let Some((name, stand_in)) = fonts.programs.get(&o.num) {
+                    return stand_in_subset(&o.body, stand_in).map(|()| Some(Rewritten::StandIn(name.to_vec())));
+                }
+                Ok(compressed_stream(&o.body)
+                    .or_else(|| font_program(&o.body, drop_hints))
+                    .map(Rewritten::Body))
             })
             .collect::<Result<_, ()>>()
             .ok()?
@@ -223,20 +337,7 @@ fn rewrite(
             .map(|r| match r {
                 None => Some(None),
                 Some(Rewritten::Body(body)) => Some(Some(body)),
-                Some(Rewritten::StandIn {
-                    subset,
-                    structures,
-                    name,
-                }) => {
-                    let stand_in = stand_ins.get(&name)?;
-                    match stand_in.take_made_ahead(&subset[..structures]) {
-                        Some(stream) => Some(Some(stream)),
-                        None => {
-                            let program = stand_in::with_original_charstrings(&subset, &stand_in.source, drop_hints)?;
-                            font_program_stream(&deflated_program(&program)?).map(Some)
-                        }
-                    }
-                }
+                Some(Rewritten::StandIn(name)) => stand_ins.get(&name)?.program_stream(drop_hints).map(Some),
             })
             .collect::<Option<_>>()?
     };
@@ -260,6 +361,19 @@ fn rewrite(
     for (o, body) in objects.iter_mut().zip(rewritten) {
         if let Some(body) = body {
             o.body = body.into();
+            changed = true;
+        }
+        // A stand-in's fonts, written by krilla as TrueType's, become the CFF fonts their
+        // program is (as krilla writes a CFF face's).
+        let converted = match fonts.role(o.num) {
+            Some(StandInRole::Descriptor) => replaced(&o.body, b"/FontFile2 ", b"/FontFile3 "),
+            Some(StandInRole::CidFont) => replaced(&o.body, b"/Subtype/CIDFontType2/", b"/Subtype/CIDFontType0/")
+                .and_then(|body| replaced(&body, b"/CIDToGIDMap/Identity", b"")),
+            Some(StandInRole::Type0) => identity_h_named(&o.body),
+            None => None,
+        };
+        if fonts.role(o.num).is_some() {
+            o.body = converted?.into();
             changed = true;
         }
         if !o.body.starts_with(b"<<") || find(&o.body, b"stream").is_some() {
@@ -493,45 +607,32 @@ fn inflate(data: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// An object's new body, or a stand-in's subset whose program is made (or taken from
-/// [`make_program_ahead`]) later.
+/// An object's new body, or the stand-in (by name) whose program takes the place of its
+/// TrueType subset, made (or taken from [`make_program_ahead`]) later.
 enum Rewritten {
     Body(Vec<u8>),
-    /// krilla's subset (inflated), its markers checked: its structures are the first
-    /// `structures` bytes; the stand-in's name.
-    StandIn {
-        subset: Vec<u8>,
-        structures: usize,
-        name: Vec<u8>,
-    },
+    StandIn(Vec<u8>),
 }
 
-/// A CFF font program stream as krilla writes it: a stand-in's subset with its face's
-/// charstrings in place (`Err` when that cannot be done), or a face's subset with its hints
-/// dropped (with `drop_hints`); `None` when it is something else or nothing changes.
-fn font_program(body: &[u8], drop_hints: bool, stand_ins: &StandIns) -> Option<Result<Rewritten, ()>> {
-    let data = font_program_data(body)?;
-    if !stand_ins.is_empty() {
-        // krilla deflates every stream it writes: one that does not inflate may be a stand-in's.
-        let Some(program) = inflate(data) else {
-            return Some(Err(()));
-        };
-        if let Some((name, stand_in)) = stand_in::font_name(&program).and_then(|name| stand_ins.get_key_value(name)) {
-            let Some(structures) = stand_in::marked_charstrings_at(&program, &stand_in.source) else {
-                return Some(Err(()));
-            };
-            let name = name.clone();
-            return Some(Ok(Rewritten::StandIn {
-                subset: program,
-                structures,
-                name,
-            }));
-        }
+/// A face's subset (a CFF font program stream as krilla writes it) with its hints dropped (with
+/// `drop_hints`); `None` when it is something else or nothing changes.
+fn font_program(body: &[u8], drop_hints: bool) -> Option<Vec<u8>> {
+    font_program_data(body)?;
+    drop_hints.then(|| font_without_hints(body)).flatten()
+}
+
+/// krilla's TrueType subset of a stand-in (a FontFile2 stream): `Ok` when its glyphs are the
+/// stand-in's markers, in order.
+fn stand_in_subset(body: &[u8], stand_in: &StandIn) -> Result<(), ()> {
+    let (rest, data) = stream_parts(body).ok_or(())?;
+    if find(rest, b"/Filter/FlateDecode").is_none() {
+        return Err(());
     }
-    drop_hints
-        .then(|| font_without_hints(body))
-        .flatten()
-        .map(|b| Ok(Rewritten::Body(b)))
+    let subset = inflate(data).ok_or(())?;
+    match stand_in::truetype_markers(&subset) {
+        Some(glyphs) if *glyphs == *stand_in.source.glyphs => Ok(()),
+        _ => Err(()),
+    }
 }
 
 const FONT_PROGRAM_HEAD: &[u8] = b"/Filter/FlateDecode/Subtype/CIDFontType0C>>\nstream\n";
@@ -560,39 +661,29 @@ fn font_without_hints(body: &[u8]) -> Option<Vec<u8>> {
     font_program_stream(&deflated_program(&program)?)
 }
 
-/// Makes the stream of a stand-in's subset foreseen: krilla's subset of the stand-in `data`
-/// with its glyphs in their order (the order krilla first meets them), given the face's
-/// charstrings, deflated (and memoised, for a batch's next documents). Run while krilla draws,
-/// so that the patch finds FandolFang's program made and takes it as it is, neither made nor
-/// hashed a second time; a wrong guess costs time, never bytes: krilla's subset takes it only
-/// if its markers are the stand-in's glyphs and its structures those the stream was made from.
-pub fn make_program_ahead(data: &[u8], stand_in: &StandIn, drop_hints: bool) {
-    let made = (|| {
-        let (program, structures) = program_foreseen(data, &stand_in.source, drop_hints)?;
-        let stream = font_program_stream(&deflated_program(&program)?)?;
-        Some(MadeAhead {
-            structures: program[..structures].to_vec(),
-            stream,
-        })
-    })();
+/// Makes the stream of a stand-in's program: the subsetter's subset of the CFF stand-in with its
+/// glyphs in their order (the order krilla first meets them), given the face's charstrings,
+/// deflated (and kept by the face's plan, for a batch's next documents). Run while krilla draws, so that the
+/// patch finds FandolFang's program made and takes it as it is; the patch takes it only for a
+/// subset whose markers are the stand-in's glyphs in that order.
+pub fn make_program_ahead(stand_in: &StandIn, drop_hints: bool) {
+    let made = stand_in
+        .deflated_program(drop_hints)
+        .and_then(|program| font_program_stream(&program));
     *stand_in.ahead.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = made;
 }
 
-/// The program [`make_program_ahead`] makes, and the length of its structures (all before its
-/// CharStrings INDEX).
-pub fn program_foreseen(data: &[u8], source: &stand_in::Source, drop_hints: bool) -> Option<(Vec<u8>, usize)> {
+/// The CFF program of the stand-in `cff`'s glyphs: its subset (the structures of the face's
+/// subset) given the face's charstrings.
+pub fn program_foreseen(cff: &[u8], source: &stand_in::Source, drop_hints: bool) -> Option<Vec<u8>> {
     let mut remapper = subsetter::GlyphRemapper::new();
     for g in 0..u16::try_from(source.glyphs.len()).ok()? {
         remapper.remap(g);
     }
-    let subset = subsetter::subset(data, 0, &remapper).ok()?;
+    let subset = subsetter::subset(cff, 0, &remapper).ok()?;
     let face = ttf_parser::RawFace::parse(&subset, 0).ok()?;
-    let cff = face.table(ttf_parser::Tag::from_bytes(b"CFF "))?;
-    let structures = stand_in::marked_charstrings_at(cff, source)?;
-    Some((
-        stand_in::with_original_charstrings(cff, source, drop_hints)?,
-        structures,
-    ))
+    let program = face.table(ttf_parser::Tag::from_bytes(b"CFF "))?;
+    stand_in::with_original_charstrings(program, source, drop_hints)
 }
 
 /// A font program deflated. Memoised: the documents of a batch often use the same glyphs in
@@ -879,35 +970,92 @@ mod tests {
         assert_eq!(finish(other.clone(), false, true), other);
     }
 
-    /// A stand-in's subset that cannot be given its face's charstrings (here: it has outlines,
-    /// not markers) makes the file unusable — the caller writes it again with the faces —
-    /// as does a file of unexpected shape when there are stand-ins.
-    #[test]
-    fn a_stand_in_left_unreplaced_fails_the_file() {
-        let glyph = [139 + 50, 139 + 50, 21, 14].to_vec();
-        let program = cff::tests::tiny_font(&[vec![14], glyph]);
-        let file = pdf_of(&[
+    /// A file with a stand-in as krilla writes it (its fonts TrueType's, here the whole
+    /// stand-in of FandolKai's glyphs 0 and 1 as the subset): its fonts `(Type0, CIDFont,
+    /// descriptor, program)` at objects 2 to 5.
+    fn file_with_stand_in(face: &[u8], plan: &stand_in::Plan) -> Vec<u8> {
+        let subset = stand_in::drawn_for_krilla(face, plan, &[0, 1]).unwrap();
+        let data = deflate_at(&subset, FONT_LEVEL).unwrap();
+        let mut program = format!("<</Length {}/Filter/FlateDecode>>\nstream\n", data.len()).into_bytes();
+        program.extend_from_slice(&data);
+        program.extend_from_slice(b"\nendstream");
+        pdf_of(&[
             b"<</Type/Pages/Count 0/Kids[]>>".to_vec(),
-            font_stream(&program),
+            b"<</Type/Font/Subtype/Type0/BaseFont/ABCDEF+FandolKai-Regular/Encoding/Identity-H/DescendantFonts[3 0 R]>>"
+                .to_vec(),
+            b"<</Type/Font/Subtype/CIDFontType2/BaseFont/ABCDEF+FandolKai-Regular/FontDescriptor 4 0 R/DW 0/CIDToGIDMap/Identity/W[0 1 1000]>>"
+                .to_vec(),
+            b"<</Type/FontDescriptor/FontName/ABCDEF+FandolKai-Regular/Flags 4/FontFile2 5 0 R>>".to_vec(),
+            program,
             b"<</Type/Catalog/Pages 1 0 R>>".to_vec(),
-        ]);
-        // A face's stand-in whose glyphs are not the subset's.
+        ])
+    }
+
+    /// A stand-in's TrueType fonts become the CFF fonts of its face's program, the program
+    /// made from the face's charstrings.
+    #[test]
+    fn a_stand_ins_fonts_become_its_faces_cff_fonts() {
         let face = fandol_kai();
         let plan = stand_in::plan(&face, 0).unwrap();
-        let source = || stand_in::Source {
+        let source = stand_in::Source {
             cff: &face[plan.cff.clone()],
             plan: &plan,
             glyphs: [0, 1].into(),
         };
-        let stand_ins = StandIns::from([(b"A".to_vec(), StandIn::new(source()))]);
+        let cff = stand_in::drawn(&face, &plan, &[0, 1]).unwrap();
+        let stand_ins = StandIns::from([(b"FandolKai-Regular".to_vec(), StandIn::new(source.clone(), &cff))]);
+        let out = finish_with(
+            file_with_stand_in(&face, &plan),
+            false,
+            true,
+            &[],
+            &[],
+            &stand_ins,
+            &|| (),
+        )
+        .unwrap();
+        for expected in [
+            b"/BaseFont/ABCDEF+FandolKai-Regular-Identity-H/".as_slice(),
+            b"<</Type/Font/Subtype/CIDFontType0/BaseFont/ABCDEF+FandolKai-Regular/FontDescriptor 4 0 R/DW 0/W[0 1 1000]>>",
+            b"/FontFile3 5 0 R",
+            b"/Subtype/CIDFontType0C>>",
+        ] {
+            assert!(find(&out, expected).is_some(), "{}", String::from_utf8_lossy(expected));
+        }
+        assert!(find(&out, b"FontFile2").is_none() && find(&out, b"CIDToGIDMap").is_none());
+        let program = program_foreseen(&cff, &source, true).unwrap();
+        let at =
+            find(&out, b"/Subtype/CIDFontType0C>>\nstream\n").unwrap() + b"/Subtype/CIDFontType0C>>\nstream\n".len();
+        assert_eq!(inflate(&out[at..]).unwrap(), program);
+    }
+
+    /// A stand-in's subset whose glyphs are not the stand-in's, a stand-in whose fonts are not
+    /// in the file, and a file of unexpected shape when there are stand-ins: each makes the
+    /// file unusable (the caller writes it again with the faces), for a stand-in left as it is
+    /// would draw no text.
+    #[test]
+    fn a_stand_in_left_unreplaced_fails_the_file() {
+        let face = fandol_kai();
+        let plan = stand_in::plan(&face, 0).unwrap();
+        let file = file_with_stand_in(&face, &plan);
+        let source = |glyphs: [u16; 2]| stand_in::Source {
+            cff: &face[plan.cff.clone()],
+            plan: &plan,
+            glyphs: glyphs.into(),
+        };
+        let cff = stand_in::drawn(&face, &plan, &[0, 2]).unwrap();
+        let other_glyphs = StandIns::from([(b"FandolKai-Regular".to_vec(), StandIn::new(source([0, 2]), &cff))]);
         assert_eq!(
-            finish_with(file.clone(), false, true, &[], &[], &stand_ins, &|| ()),
+            finish_with(file.clone(), false, true, &[], &[], &other_glyphs, &|| ()),
             None
         );
-        let other = StandIns::from([(b"B".to_vec(), StandIn::new(source()))]);
-        assert!(finish_with(file.clone(), false, true, &[], &[], &other, &|| ()).is_some());
+        let not_in_file = StandIns::from([(b"FandolFang-Regular".to_vec(), StandIn::new(source([0, 1]), &cff))]);
+        assert_eq!(
+            finish_with(file.clone(), false, true, &[], &[], &not_in_file, &|| ()),
+            None
+        );
         let odd = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\nstartxref\n999\n%%EOF".to_vec();
-        assert_eq!(finish_with(odd, true, true, &[], &[], &stand_ins, &|| ()), None);
+        assert_eq!(finish_with(odd, true, true, &[], &[], &other_glyphs, &|| ()), None);
     }
 
     /// A bundled CID-keyed face, for stand-ins.
@@ -916,28 +1064,22 @@ mod tests {
         std::fs::read(dir.join("fandol/FandolKai-Regular.otf")).unwrap()
     }
 
-    /// A program made ahead is taken once, by a subset with the structures it was made from;
-    /// a subset whose structures differ leaves it (and makes its own).
+    /// A program made ahead is taken once.
     #[test]
-    fn a_program_made_ahead_is_taken_only_by_its_subset() {
+    fn a_program_made_ahead_is_taken_once() {
         let face = fandol_kai();
         let plan = stand_in::plan(&face, 0).unwrap();
-        let stand_in = StandIn::new(stand_in::Source {
-            cff: &face[plan.cff.clone()],
-            plan: &plan,
-            glyphs: [0, 1].into(),
-        });
-        let made = || {
-            Some(MadeAhead {
-                structures: b"structures".to_vec(),
-                stream: b"stream".to_vec(),
-            })
-        };
-        *stand_in.ahead.lock().unwrap() = made();
-        assert_eq!(stand_in.take_made_ahead(b"structures"), Some(b"stream".to_vec()));
-        assert_eq!(stand_in.take_made_ahead(b"structures"), None, "taken once");
-        *stand_in.ahead.lock().unwrap() = made();
-        assert_eq!(stand_in.take_made_ahead(b"structureZ"), None);
+        let stand_in = StandIn::new(
+            stand_in::Source {
+                cff: &face[plan.cff.clone()],
+                plan: &plan,
+                glyphs: [0, 1].into(),
+            },
+            &[],
+        );
+        *stand_in.ahead.lock().unwrap() = Some(b"stream".to_vec());
+        assert_eq!(stand_in.take_made_ahead(), Some(b"stream".to_vec()));
+        assert_eq!(stand_in.take_made_ahead(), None);
     }
 
     /// Streams krilla leaves unfiltered (it is asked to) are deflated, a page's content
