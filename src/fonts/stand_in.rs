@@ -7,14 +7,14 @@
 //!
 //! A CID-keyed CFF face (Fandol's, Noto CJK's, most CJK faces made for print) needs none of
 //! that: its glyphs' charstrings can be copied, their subroutine calls inlined. So krilla is
-//! given, for each such face a document draws with, a stand-in: a small OpenType font whose
-//! glyphs are the ones the document draws, in the order krilla first meets them, each
-//! charstring a marker naming the face's glyph (`hi lo rmoveto endchar`, an empty outline),
-//! with the face's metrics and names and its CFF's structures (the name, the Top DICT, the
-//! strings, the font and Private DICTs). krilla subsets that in no time, and its subset has
-//! the real subset's every structure. `pdf::patch` then puts each glyph's own charstring
-//! (without hints) where its marker is, and deflates the program once. An empty outline has
-//! no bounding box, so krilla gives the font's /FontBBox as the face's header has it.
+//! given, for each such face a document draws with, a stand-in ([`drawn_for_krilla`]): a small
+//! TrueType font whose glyphs are the ones the document draws, in the order krilla first meets
+//! them, each an empty outline whose bounding box names the face's glyph, with the face's
+//! metrics and names. krilla subsets it in no time, and an empty outline has no bounding box,
+//! so krilla gives the font's /FontBBox as the face's header has it. `pdf::patch` checks the
+//! subset's markers and turns its fonts into CFF ones whose program is a second stand-in's
+//! subset ([`drawn`]: the face's CFF structures, a marker per charstring) with each glyph's own
+//! charstring (without hints) where its marker is, deflated once.
 
 use std::ops::Range;
 
@@ -638,7 +638,7 @@ pub struct Stripped(std::sync::Mutex<std::collections::HashMap<usize, Vec<u8>>>)
 /// the subset's own structures); `None` when `subset` is not the subset of the stand-in
 /// `source` describes, in the shape the subsetter writes (its CharStrings INDEX last, a marker
 /// for each of the stand-in's glyphs, in their order).
-pub fn marked_charstrings_at(subset: &[u8], source: &Source) -> Option<usize> {
+fn marked_charstrings_at(subset: &[u8], source: &Source) -> Option<usize> {
     let parts = Parts::read(subset)?;
     let charstrings_at = usize::try_from(operand(&parts.top, CHARSTRINGS)?).ok()?;
     let (markers, end) = index(subset, charstrings_at)?;
@@ -708,12 +708,6 @@ pub fn with_original_charstrings(subset: &[u8], source: &Source, drop_hints: boo
         .collect::<Option<_>>()?;
     write_index_of(&mut out, &charstrings)?;
     Some(out)
-}
-
-/// The name of the CFF's font (its Name INDEX's first entry).
-pub fn font_name(cff: &[u8]) -> Option<&[u8]> {
-    let (names, _) = index(cff, usize::from(*cff.get(2)?))?;
-    cff.get(names.first()?.clone())
 }
 
 fn u16_at(data: &[u8], at: usize) -> Option<u16> {

@@ -166,7 +166,7 @@ fn write_with(
         .map(|u| {
             (
                 u.name.as_bytes().to_vec(),
-                patch::StandIn::new(u.source.clone(), &u.data),
+                patch::StandIn::new(u.source.clone(), u.face),
             )
         })
         .collect();
@@ -219,18 +219,11 @@ fn write_with(
 fn pdf_fonts<'b>(layout: &Layout, book: &'b FontBook, use_stand_ins: bool) -> Result<PdfFonts<'b>, PdfError> {
     let mut fonts: HashMap<FontId, Font> = HashMap::new();
     let mut first_use: HashMap<FontId, FirstUse> = HashMap::new();
-    // The CFF names of the faces drawn with stand-ins: the name leads a subset back to its
-    // face, so a second face of one name is drawn as itself.
-    let mut names: HashSet<&[u8]> = HashSet::new();
     for page in &layout.pages {
         for run in &page.runs {
-            if let std::collections::hash_map::Entry::Vacant(e) = fonts.entry(run.font) {
+            if !fonts.contains_key(&run.font) && !first_use.contains_key(&run.font) {
                 let face = book.face(run.font);
-                let plan = face
-                    .stand_in_plan()
-                    .filter(|_| use_stand_ins)
-                    .filter(|plan| stand_in::font_name(face.stand_in_cff(plan)).is_some_and(|name| names.insert(name)));
-                match plan {
+                match face.stand_in_plan().filter(|_| use_stand_ins) {
                     Some(plan) => {
                         first_use.insert(
                             run.font,
@@ -242,7 +235,10 @@ fn pdf_fonts<'b>(layout: &Layout, book: &'b FontBook, use_stand_ins: bool) -> Re
                         );
                     }
                     None => {
-                        e.insert(face.pdf_font().ok_or_else(|| PdfError::Font(face.name.clone()))?);
+                        fonts.insert(
+                            run.font,
+                            face.pdf_font().ok_or_else(|| PdfError::Font(face.name.clone()))?,
+                        );
                     }
                 }
             }
@@ -262,17 +258,13 @@ fn pdf_fonts<'b>(layout: &Layout, book: &'b FontBook, use_stand_ins: bool) -> Re
     let mut postscript_names: HashSet<String> = HashSet::new();
     for (id, u) in first_use {
         let face = book.face(id);
-        // krilla draws with the TrueType stand-in; the CFF one is the program's skeleton.
         let made = (|| {
-            let face_data = (*face.data).as_ref();
-            let for_krilla = stand_in::drawn_for_krilla(face_data, u.plan, &u.order)?;
+            let for_krilla = stand_in::drawn_for_krilla((*face.data).as_ref(), u.plan, &u.order)?;
             let name = stand_in::postscript_name(&for_krilla)?;
-            let cff = stand_in::drawn(face_data, u.plan, &u.order)?;
-            let font = krilla::text::Font::new(Arc::new(for_krilla).into(), 0)?;
-            Some((font, name, Arc::new(cff)))
+            Some((krilla::text::Font::new(Arc::new(for_krilla).into(), 0)?, name))
         })()
-        .filter(|(_, name, _)| postscript_names.insert(name.clone()));
-        let Some((font, name, data)) = made else {
+        .filter(|(_, name)| postscript_names.insert(name.clone()));
+        let Some((font, name)) = made else {
             // Not a font krilla reads: the face is drawn as itself.
             fonts.insert(id, face.pdf_font().ok_or_else(|| PdfError::Font(face.name.clone()))?);
             continue;
@@ -283,7 +275,7 @@ fn pdf_fonts<'b>(layout: &Layout, book: &'b FontBook, use_stand_ins: bool) -> Re
             StandIn {
                 source: face.stand_in_source(u.plan, u.order.into()),
                 name,
-                data,
+                face: (*face.data).as_ref(),
                 ids: u.ids,
             },
         );
@@ -312,8 +304,8 @@ struct StandIn<'a> {
     source: stand_in::Source<'a>,
     /// The PostScript name krilla gives the stand-in's font.
     name: String,
-    /// The CFF stand-in, whose subset is the program's skeleton.
-    data: Arc<Vec<u8>>,
+    /// The face's data, whose CFF stand-in's subset is the program's skeleton.
+    face: &'a [u8],
     ids: HashMap<u16, u16>,
 }
 
@@ -1032,7 +1024,7 @@ mod tests {
             "the seed draws with Fandol's five faces and Noto's two"
         );
         for u in fonts.drawn.values() {
-            let program = patch::program_foreseen(&u.data, &u.source, !settings.keep_font_hints).unwrap();
+            let program = patch::program_foreseen(u.face, &u.source, !settings.keep_font_hints).unwrap();
             assert!(
                 embedded.contains(&program),
                 "a program of {} glyphs not embedded",

@@ -37,21 +37,21 @@ fn finish(bytes: Vec<u8>, compact: bool, drop_hints: bool) -> Vec<u8> {
 /// fonts (after the subset tag in /FontName).
 pub type StandIns<'a> = std::collections::HashMap<Vec<u8>, StandIn<'a>>;
 
-/// A stand-in of a document: the face's charstrings its program takes, the CFF stand-in whose
-/// subset is the program's skeleton, and the program's stream once [`make_program_ahead`] has
-/// made it.
+/// A stand-in of a document: the face's charstrings its program takes, the face's data (for
+/// the CFF stand-in whose subset is the program's skeleton), and the program's stream once
+/// [`make_program_ahead`] has made it.
 pub struct StandIn<'a> {
     pub source: stand_in::Source<'a>,
-    cff: &'a [u8],
+    face: &'a [u8],
     ahead: std::sync::Mutex<Option<Vec<u8>>>,
 }
 
 impl<'a> StandIn<'a> {
-    /// `cff` is [`stand_in::drawn`]'s stand-in for the glyphs of `source`.
-    pub fn new(source: stand_in::Source<'a>, cff: &'a [u8]) -> StandIn<'a> {
+    /// `face` is the data of the face `source` is of.
+    pub fn new(source: stand_in::Source<'a>, face: &'a [u8]) -> StandIn<'a> {
         StandIn {
             source,
-            cff,
+            face,
             ahead: std::sync::Mutex::new(None),
         }
     }
@@ -78,7 +78,7 @@ impl<'a> StandIn<'a> {
         if let Some(program) = programs.get(&self.source.glyphs, drop_hints) {
             return Some(program);
         }
-        let program = program_foreseen(self.cff, &self.source, drop_hints)?;
+        let program = program_foreseen(self.face, &self.source, drop_hints)?;
         let deflated = std::sync::Arc::new(deflate_at(&program, FONT_LEVEL)?);
         programs.keep(self.source.glyphs.clone(), drop_hints, deflated.clone());
         Some(deflated)
@@ -119,7 +119,7 @@ pub fn finish_with(
 /// Where a document's stand-ins are in krilla's file: each one's program (its TrueType
 /// subset, a FontFile2 stream) by object number, and the font objects that name it.
 struct StandInFonts<'s, 'a> {
-    programs: std::collections::HashMap<usize, (&'s [u8], &'s StandIn<'a>)>,
+    programs: std::collections::HashMap<usize, &'s StandIn<'a>>,
     roles: std::collections::HashMap<usize, StandInRole>,
 }
 
@@ -141,31 +141,15 @@ impl<'s, 'a> StandInFonts<'s, 'a> {
         if stand_ins.is_empty() {
             return fonts;
         }
-        let reference = |body: &[u8], key: &[u8]| {
-            let at = find(body, key)? + key.len();
-            let (num, end) = number_at(body, at)?;
-            (body.get(end..end + 4) == Some(b" 0 R".as_slice())).then_some(num)
-        };
-        for o in objects
-            .iter()
-            .filter(|o| o.body.starts_with(b"<</Type/FontDescriptor/FontName/"))
-        {
-            let name_at = b"<</Type/FontDescriptor/FontName/".len();
-            let name_end = name_at
-                + o.body[name_at..]
-                    .iter()
-                    .position(|b| b"/[<>( ".contains(b))
-                    .unwrap_or(0);
+        let descriptor = b"<</Type/FontDescriptor/FontName/";
+        for o in objects.iter().filter(|o| o.body.starts_with(descriptor)) {
             // `ABCDEF+` before the face's name.
-            let Some((name, stand_in)) = o
-                .body
-                .get(name_at + 7..name_end)
-                .and_then(|n| stand_ins.get_key_value(n))
-            else {
+            let name = o.body.get(descriptor.len() + 7..name_end(&o.body, descriptor.len()));
+            let Some(stand_in) = name.and_then(|n| stand_ins.get(n)) else {
                 continue;
             };
-            if let Some(program) = reference(&o.body, b"/FontFile2 ") {
-                fonts.programs.insert(program, (name.as_slice(), stand_in));
+            if let Some((program, _)) = reference(&o.body, b"/FontFile2 ") {
+                fonts.programs.insert(program, stand_in);
                 fonts.roles.insert(o.num, StandInRole::Descriptor);
             }
         }
@@ -173,7 +157,7 @@ impl<'s, 'a> StandInFonts<'s, 'a> {
             .iter()
             .filter(|o| o.body.starts_with(b"<</Type/Font/Subtype/CIDFontType2/"))
         {
-            if reference(&o.body, b"/FontDescriptor ").is_some_and(|d| fonts.roles.contains_key(&d)) {
+            if reference(&o.body, b"/FontDescriptor ").is_some_and(|(d, _)| fonts.roles.contains_key(&d)) {
                 fonts.roles.insert(o.num, StandInRole::CidFont);
             }
         }
@@ -182,7 +166,7 @@ impl<'s, 'a> StandInFonts<'s, 'a> {
             .filter(|o| o.body.starts_with(b"<</Type/Font/Subtype/Type0/"))
         {
             let descendant = reference(&o.body, b"/DescendantFonts[");
-            if descendant.is_some_and(|c| matches!(fonts.roles.get(&c), Some(StandInRole::CidFont))) {
+            if descendant.is_some_and(|(c, _)| matches!(fonts.roles.get(&c), Some(StandInRole::CidFont))) {
                 fonts.roles.insert(o.num, StandInRole::Type0);
             }
         }
@@ -194,6 +178,22 @@ impl<'s, 'a> StandInFonts<'s, 'a> {
     }
 }
 
+/// The object number of the reference after `key` (`key N 0 R`), and where the entry (key and
+/// reference) lies in `body`.
+fn reference(body: &[u8], key: &[u8]) -> Option<(usize, std::ops::Range<usize>)> {
+    let at = find(body, key)?;
+    let (num, end) = number_at(body, at + key.len())?;
+    (body.get(end..end + 4) == Some(b" 0 R".as_slice())).then_some((num, at..end + 4))
+}
+
+/// Where the name that starts at `at` in `body` ends (at a delimiter, or the end).
+fn name_end(body: &[u8], at: usize) -> usize {
+    at + body[at..]
+        .iter()
+        .position(|b| b"/[<>( \n".contains(b))
+        .unwrap_or(body.len() - at)
+}
+
 /// `body` with its first `from` replaced by `to`; `None` when it has none.
 fn replaced(body: &[u8], from: &[u8], to: &[u8]) -> Option<Vec<u8>> {
     let at = find(body, from)?;
@@ -203,8 +203,7 @@ fn replaced(body: &[u8], from: &[u8], to: &[u8]) -> Option<Vec<u8>> {
 /// A Type0 font's body with `-Identity-H` after its /BaseFont name, as krilla names a CFF
 /// face's Type0 font.
 fn identity_h_named(body: &[u8]) -> Option<Vec<u8>> {
-    let at = find(body, b"/BaseFont/")? + b"/BaseFont/".len();
-    let end = at + body[at..].iter().position(|b| b"/[<>( ".contains(b))?;
+    let end = name_end(body, find(body, b"/BaseFont/")? + b"/BaseFont/".len());
     Some([&body[..end], b"-Identity-H", &body[end..]].concat())
 }
 
@@ -274,11 +273,7 @@ fn rewrite(
     let contents: std::collections::HashMap<usize, usize> = objects
         .iter()
         .filter(|o| o.body.starts_with(b"<</Type/Page/") || o.body.starts_with(b"<</Type/Page>>"))
-        .filter_map(|o| {
-            let at = find(&o.body, b"/Contents ")? + b"/Contents ".len();
-            let (num, end) = number_at(&o.body, at)?;
-            (o.body.get(end..end + 4) == Some(b" 0 R".as_slice())).then_some((o.num, num))
-        })
+        .filter_map(|o| Some((o.num, reference(&o.body, b"/Contents ")?.0)))
         .collect();
     // The page objects in page order, from the page tree's /Kids (krilla writes one flat
     // /Pages node).
@@ -319,8 +314,8 @@ fn rewrite(
                         rewrite_content(&o.body, texts.get(&o.num).copied().unwrap_or_default()).map(Rewritten::Body)
                     );
                 }
-                if let Some((name, stand_in)) = fonts.programs.get(&o.num) {
-                    return stand_in_subset(&o.body, stand_in).map(|()| Some(Rewritten::StandIn(name.to_vec())));
+                if let Some(&stand_in) = fonts.programs.get(&o.num) {
+                    return stand_in_subset(&o.body, stand_in).map(|()| Some(Rewritten::StandIn(stand_in)));
                 }
                 Ok(compressed_stream(&o.body)
                     .or_else(|| font_program(&o.body, drop_hints))
@@ -337,7 +332,7 @@ fn rewrite(
             .map(|r| match r {
                 None => Some(None),
                 Some(Rewritten::Body(body)) => Some(Some(body)),
-                Some(Rewritten::StandIn(name)) => stand_ins.get(&name)?.program_stream(drop_hints).map(Some),
+                Some(Rewritten::StandIn(stand_in)) => stand_in.program_stream(drop_hints).map(Some),
             })
             .collect::<Option<_>>()?
     };
@@ -380,27 +375,21 @@ fn rewrite(
             continue;
         }
         if find(&o.body, b"/Title").is_some()
-            && let Some(at) = find(&o.body, b"/Dest ")
-            && let Some((target, end)) = number_at(&o.body, at + b"/Dest ".len())
-            && o.body.get(end..end + 4) == Some(b" 0 R".as_slice())
+            && let Some((target, entry)) = reference(&o.body, b"/Dest ")
             && let Some(array) = arrays.get(&target)
         {
-            let mut body = o.body[..at].to_vec();
-            body.extend_from_slice(b"/Dest");
-            body.extend_from_slice(array);
-            body.extend_from_slice(&o.body[end + 4..]);
-            o.body = body.into();
+            o.body = [&o.body[..entry.start], b"/Dest", array, &o.body[entry.end..]]
+                .concat()
+                .into();
             changed = true;
         }
         // A font's CIDSet (which glyphs its program has) is what PDF/A-1 requires and later
         // PDF/A parts leave out at will: 1 KB a report, gone with the compact file.
         if compact
             && o.body.starts_with(b"<</Type/FontDescriptor")
-            && let Some(at) = find(&o.body, b"/CIDSet ")
-            && let Some((set, end)) = number_at(&o.body, at + b"/CIDSet ".len())
-            && o.body.get(end..end + 4) == Some(b" 0 R".as_slice())
+            && let Some((set, entry)) = reference(&o.body, b"/CIDSet ")
         {
-            o.body.to_mut().drain(at..end + 4);
+            o.body.to_mut().drain(entry);
             cid_sets.push(set);
             changed = true;
         }
@@ -607,11 +596,11 @@ fn inflate(data: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// An object's new body, or the stand-in (by name) whose program takes the place of its
-/// TrueType subset, made (or taken from [`make_program_ahead`]) later.
-enum Rewritten {
+/// An object's new body, or the stand-in whose program takes the place of its TrueType
+/// subset, made (or taken from [`make_program_ahead`]) later.
+enum Rewritten<'s, 'a> {
     Body(Vec<u8>),
-    StandIn(Vec<u8>),
+    StandIn(&'s StandIn<'a>),
 }
 
 /// A face's subset (a CFF font program stream as krilla writes it) with its hints dropped (with
@@ -673,14 +662,15 @@ pub fn make_program_ahead(stand_in: &StandIn, drop_hints: bool) {
     *stand_in.ahead.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = made;
 }
 
-/// The CFF program of the stand-in `cff`'s glyphs: its subset (the structures of the face's
-/// subset) given the face's charstrings.
-pub fn program_foreseen(cff: &[u8], source: &stand_in::Source, drop_hints: bool) -> Option<Vec<u8>> {
+/// The CFF program of the glyphs of `source`: the subset of their CFF stand-in (made of the
+/// face's data `face`: the structures of the face's subset) given the face's charstrings.
+pub fn program_foreseen(face: &[u8], source: &stand_in::Source, drop_hints: bool) -> Option<Vec<u8>> {
+    let cff = stand_in::drawn(face, source.plan, &source.glyphs)?;
     let mut remapper = subsetter::GlyphRemapper::new();
     for g in 0..u16::try_from(source.glyphs.len()).ok()? {
         remapper.remap(g);
     }
-    let subset = subsetter::subset(cff, 0, &remapper).ok()?;
+    let subset = subsetter::subset(&cff, 0, &remapper).ok()?;
     let face = ttf_parser::RawFace::parse(&subset, 0).ok()?;
     let program = face.table(ttf_parser::Tag::from_bytes(b"CFF "))?;
     stand_in::with_original_charstrings(program, source, drop_hints)
@@ -1002,8 +992,7 @@ mod tests {
             plan: &plan,
             glyphs: [0, 1].into(),
         };
-        let cff = stand_in::drawn(&face, &plan, &[0, 1]).unwrap();
-        let stand_ins = StandIns::from([(b"FandolKai-Regular".to_vec(), StandIn::new(source.clone(), &cff))]);
+        let stand_ins = StandIns::from([(b"FandolKai-Regular".to_vec(), StandIn::new(source.clone(), &face))]);
         let out = finish_with(
             file_with_stand_in(&face, &plan),
             false,
@@ -1023,7 +1012,7 @@ mod tests {
             assert!(find(&out, expected).is_some(), "{}", String::from_utf8_lossy(expected));
         }
         assert!(find(&out, b"FontFile2").is_none() && find(&out, b"CIDToGIDMap").is_none());
-        let program = program_foreseen(&cff, &source, true).unwrap();
+        let program = program_foreseen(&face, &source, true).unwrap();
         let at =
             find(&out, b"/Subtype/CIDFontType0C>>\nstream\n").unwrap() + b"/Subtype/CIDFontType0C>>\nstream\n".len();
         assert_eq!(inflate(&out[at..]).unwrap(), program);
@@ -1043,13 +1032,12 @@ mod tests {
             plan: &plan,
             glyphs: glyphs.into(),
         };
-        let cff = stand_in::drawn(&face, &plan, &[0, 2]).unwrap();
-        let other_glyphs = StandIns::from([(b"FandolKai-Regular".to_vec(), StandIn::new(source([0, 2]), &cff))]);
+        let other_glyphs = StandIns::from([(b"FandolKai-Regular".to_vec(), StandIn::new(source([0, 2]), &face))]);
         assert_eq!(
             finish_with(file.clone(), false, true, &[], &[], &other_glyphs, &|| ()),
             None
         );
-        let not_in_file = StandIns::from([(b"FandolFang-Regular".to_vec(), StandIn::new(source([0, 1]), &cff))]);
+        let not_in_file = StandIns::from([(b"FandolFang-Regular".to_vec(), StandIn::new(source([0, 1]), &face))]);
         assert_eq!(
             finish_with(file.clone(), false, true, &[], &[], &not_in_file, &|| ()),
             None
