@@ -324,15 +324,24 @@ pub fn strip_hints(cs: &[u8], out: &mut Vec<u8>) -> Option<()> {
     let mut width_moved = false;
     let mut i = 0;
     while let Some(&b0) = cs.get(i) {
-        if let Some((len, _)) = charstring_number(cs, i) {
-            if depth == 48 {
+        // An operand's length from its first byte alone (its value is not needed): this loop
+        // goes over every byte of a document's font programs.
+        let operand: usize = match b0 {
+            32..=246 => 1,
+            247..=254 => 2,
+            28 => 3,
+            255 => 5,
+            _ => 0,
+        };
+        if operand > 0 {
+            if i + operand > cs.len() || depth == 48 {
                 return None;
             }
             if depth < 2 {
                 first[depth] = i;
             }
             depth += 1;
-            i += len;
+            i += operand;
             continue;
         }
         let args_at = if depth > 0 { first[0] } else { i };

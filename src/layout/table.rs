@@ -156,8 +156,8 @@ pub fn measure(
     // MAX_CELL_LINES lines (or as many as the rows it spans); failing that, the smallest size
     // that fits. Column headings may wrap more: they are paid for once a page, not every row.
     let mut last_err = None;
-    // The smallest size that fits so far: laid out, or passed over as unable to read well
-    // (laid out only if it is the one taken).
+    // The smallest size that fits: laid out, or passed over as unable to read well (laid out
+    // only if it is the one taken).
     let mut fallback: Option<Result<LaidTable, Fitted>> = None;
     // Where each cell's text may break between words: the same at every size.
     let words: Vec<Vec<bool>> = table
@@ -165,7 +165,6 @@ pub fn measure(
         .iter()
         .map(|c| text::word_boundaries(&c.text, &[]))
         .collect();
-    let last = steps.len() - 1;
     // Long unbreakable pieces (a URL, an e-mail address) keep their width first; only a table
     // that fits at no size so (when `may_break_long`) breaks them anywhere, as Word breaks a
     // word wider than its cell.
@@ -173,18 +172,25 @@ pub fn measure(
         if break_long && !may_break_long {
             break;
         }
-        for (i, &size) in steps.iter().enumerate() {
-            match fitted_at(table, fonts, book, width, (size, break_long), what, &words)? {
-                Err(e) => last_err = Some(e),
-                // Not the last size: one that cannot read well is laid out only if it is the
-                // smallest that fits.
-                Ok(f) if i < last && cannot_read_well(&f, width) => fallback = Some(Err(f)),
-                Ok(f) => match lay_out_fitted(table, f, (fonts, book, what))? {
-                    t if t.cells.iter().all(|c| reads_well(c, width)) => return Ok(t),
-                    t => fallback = Some(Ok(t)),
-                },
-            }
+        let sizes = Sizes {
+            table,
+            fonts,
+            book,
+            width,
+            what,
+            words: &words,
+            steps: &steps,
+            break_long,
+            read_well_at: std::sync::atomic::AtomicUsize::new(usize::MAX),
+        };
+        let tried = sizes.from(0)?;
+        if let Some(t) = tried.reads_well {
+            return Ok(t);
         }
+        if tried.last_err.is_some() {
+            last_err = tried.last_err;
+        }
+        fallback = tried.fallback;
         if fallback.is_some() {
             break;
         }
@@ -197,6 +203,105 @@ pub fn measure(
             pos: table.pos,
             detail: String::new(),
         }),
+    }
+}
+
+/// The sizes a table is tried at, largest first, with or without its long pieces broken
+/// anywhere ([`measure`]).
+struct Sizes<'a> {
+    table: &'a Table,
+    fonts: &'a TableFonts<'a>,
+    book: &'a FontBook,
+    width: f32,
+    what: &'a str,
+    words: &'a [Vec<bool>],
+    steps: &'a [f32],
+    break_long: bool,
+    /// The first step whose table reads well, once one is known: the later steps' work is
+    /// then of no use.
+    read_well_at: std::sync::atomic::AtomicUsize,
+}
+
+/// What trying the sizes from one step on gives.
+#[derive(Default)]
+struct Tried {
+    /// The table at the first size at which it reads well.
+    reads_well: Option<LaidTable>,
+    /// Else the smallest size at which it fits: laid out, or passed over as unable to read
+    /// well (laid out only if it is the one taken).
+    fallback: Option<Result<LaidTable, Fitted>>,
+    /// Why the last size that did not fit did not.
+    last_err: Option<LayoutError>,
+}
+
+impl Sizes<'_> {
+    /// The sizes from step `i` on, as if tried one after another; but while the widths are
+    /// searched at one size, the smaller sizes are tried on a core that would otherwise wait
+    /// (most of a report's layout is its widest table at two sizes, the first not reading
+    /// well). Their work is given up once a larger size reads well.
+    fn from(&self, i: usize) -> Result<Tried, LayoutError> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let Some(&size) = self.steps.get(i) else {
+            return Ok(Tried::default());
+        };
+        if self.read_well_at.load(Relaxed) < i {
+            return Ok(Tried::default());
+        }
+        let last = i + 1 == self.steps.len();
+        let fitted = fitted_at(
+            self.table,
+            self.fonts,
+            self.book,
+            self.width,
+            (size, self.break_long),
+            self.what,
+            self.words,
+        )?;
+        let (this, rest) = match fitted {
+            Err(e) => (Err(e), self.from(i + 1)?),
+            // Not the last size: one that cannot read well is laid out only if it is the
+            // smallest that fits.
+            Ok(f) if !last && cannot_read_well(&f, self.width) => (Ok(Err(f)), self.from(i + 1)?),
+            Ok(f) => {
+                if self.read_well_at.load(Relaxed) < i {
+                    return Ok(Tried::default());
+                }
+                let (laid, rest) = rayon::join(
+                    || {
+                        let laid = lay_out_fitted(self.table, f, (self.fonts, self.book, self.what));
+                        if laid
+                            .as_ref()
+                            .is_ok_and(|t| t.cells.iter().all(|c| reads_well(c, self.width)))
+                        {
+                            self.read_well_at.fetch_min(i, Relaxed);
+                        }
+                        laid
+                    },
+                    || self.from(i + 1),
+                );
+                let laid = laid?;
+                if laid.cells.iter().all(|c| reads_well(c, self.width)) {
+                    return Ok(Tried {
+                        reads_well: Some(laid),
+                        ..Tried::default()
+                    });
+                }
+                (Ok(Ok(laid)), rest?)
+            }
+        };
+        if rest.reads_well.is_some() {
+            return Ok(rest);
+        }
+        Ok(match this {
+            Err(e) => Tried {
+                last_err: rest.last_err.or(Some(e)),
+                ..rest
+            },
+            Ok(fits) => Tried {
+                fallback: rest.fallback.or(Some(fits)),
+                ..rest
+            },
+        })
     }
 }
 
@@ -1760,6 +1865,40 @@ mod tests {
     fn a_size_passed_over_as_unreadable_reads_badly_when_laid_out() {
         let mut passed_over = 0;
         let mut tried = 0;
+        for_each_sample_table(|sample, style, book, fonts, table| {
+            let words: Vec<Vec<bool>> = table
+                .cells
+                .iter()
+                .map(|c| text::word_boundaries(&c.text, &[]))
+                .collect();
+            for landscape in [false, true] {
+                let width = super::super::Frame::of(style, landscape).width;
+                for size in SIZE_STEPS {
+                    let Ok(fitted) = fitted_at(table, fonts, book, width, (size, false), "a test", &words).unwrap()
+                    else {
+                        continue;
+                    };
+                    tried += 1;
+                    if cannot_read_well(&fitted, width) {
+                        passed_over += 1;
+                        let laid = lay_out_fitted(table, fitted, (fonts, book, "a test")).unwrap();
+                        assert!(
+                            !laid.cells.iter().all(|c| reads_well(c, width)),
+                            "{sample}: the table at line {} reads well at {size} pt",
+                            table.pos.line
+                        );
+                    }
+                }
+            }
+        });
+        assert!(passed_over > 0 && passed_over < tried, "{passed_over} of {tried}");
+    }
+
+    /// Each table of the report samples, with the sample's name, style, font book and the
+    /// table's fonts.
+    fn for_each_sample_table(
+        mut f: impl FnMut(&str, &crate::style::Style, &FontBook, &TableFonts, &crate::model::Table),
+    ) {
         for sample in [
             "alxa-left-banner-2019.yaml",
             "annual-report-2021.yaml",
@@ -1779,38 +1918,105 @@ mod tests {
             let mut book = FontBook::new(crate::fonts::find_font_dir(None).unwrap(), false);
             let chains = table_chains(style, &mut book);
             let fonts = table_fonts(style, &chains);
-            for table in source.document.blocks.iter().filter_map(|b| match b {
-                crate::model::Block::Table(t) => Some(t),
-                _ => None,
-            }) {
-                let words: Vec<Vec<bool>> = table
-                    .cells
+            for block in &source.document.blocks {
+                if let crate::model::Block::Table(table) = block {
+                    f(sample, style, &book, &fonts, table);
+                }
+            }
+        }
+    }
+
+    /// [`measure`] tries the smaller sizes while it searches the widths at a larger one, on the
+    /// cores that would otherwise wait; the table it gives is the one trying the sizes in turn
+    /// gives (the first that reads well, else the smallest that fits), to the last bit, with
+    /// one thread or four. The seed's table 三 is searched at two sizes, the first reading
+    /// badly.
+    #[test]
+    fn sizes_tried_at_once_give_the_table_tried_in_turn() {
+        let mut searched_twice = 0;
+        for_each_sample_table(|sample, style, book, fonts, table| {
+            for landscape in [false, true] {
+                let width = super::super::Frame::of(style, landscape).width;
+                let (in_turn, searches) = measured_in_turn(table, fonts, book, width);
+                searched_twice += usize::from(searches > 1);
+                for threads in [1, 4] {
+                    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+                    let at_once = pool.install(|| measure(table, fonts, book, width, "a test", None, true));
+                    assert_eq!(
+                        shape(&at_once),
+                        shape(&in_turn),
+                        "{sample}: the table at line {}, {threads} threads",
+                        table.pos.line
+                    );
+                }
+            }
+        });
+        assert!(searched_twice > 0);
+    }
+
+    /// What tells two measured tables apart: the size, the widths and each cell's lines and
+    /// setting (to the bit), or the error.
+    fn shape(t: &Result<LaidTable, LayoutError>) -> String {
+        match t {
+            Ok(t) => format!(
+                "{} {:?} {:?}",
+                t.size.to_bits(),
+                t.widths.iter().map(|w| w.to_bits()).collect::<Vec<_>>(),
+                t.cells
                     .iter()
-                    .map(|c| text::word_boundaries(&c.text, &[]))
-                    .collect();
-                for landscape in [false, true] {
-                    let width = super::super::Frame::of(style, landscape).width;
-                    for size in SIZE_STEPS {
-                        let Ok(fitted) =
-                            fitted_at(table, &fonts, &book, width, (size, false), "a test", &words).unwrap()
-                        else {
-                            continue;
-                        };
-                        tried += 1;
-                        if cannot_read_well(&fitted, width) {
-                            passed_over += 1;
-                            let laid = lay_out_fitted(table, fitted, (&fonts, &book, "a test")).unwrap();
-                            assert!(
-                                !laid.cells.iter().all(|c| reads_well(c, width)),
-                                "{sample}: the table at line {} reads well at {size} pt",
-                                table.pos.line
-                            );
+                    .map(|c| (c.lines.clone(), c.inset.to_bits(), c.prepared.tracking.to_bits()))
+                    .collect::<Vec<_>>()
+            ),
+            Err(e) => format!("{e:?}"),
+        }
+    }
+
+    /// The table at the first size that reads well, else the smallest that fits, the sizes
+    /// tried one after another (long pieces kept whole, then broken); and how many sizes had
+    /// their widths searched.
+    fn measured_in_turn(
+        table: &crate::model::Table,
+        fonts: &TableFonts,
+        book: &FontBook,
+        width: f32,
+    ) -> (Result<LaidTable, LayoutError>, usize) {
+        let words: Vec<Vec<bool>> = table
+            .cells
+            .iter()
+            .map(|c| text::word_boundaries(&c.text, &[]))
+            .collect();
+        let largest = fonts.body.0.size;
+        let steps: Vec<f32> = std::iter::once(largest)
+            .chain(SIZE_STEPS.iter().copied().filter(|&s| s < largest - 0.01))
+            .collect();
+        let (mut fallback, mut last_err, mut searches) = (None, None, 0);
+        for break_long in [false, true] {
+            for (i, &size) in steps.iter().enumerate() {
+                match fitted_at(table, fonts, book, width, (size, break_long), "a test", &words) {
+                    Err(e) => return (Err(e), searches),
+                    Ok(Err(e)) => last_err = Some(e),
+                    Ok(Ok(f)) if i + 1 < steps.len() && cannot_read_well(&f, width) => fallback = Some(Err(f)),
+                    Ok(Ok(f)) => {
+                        searches += 1;
+                        match lay_out_fitted(table, f, (fonts, book, "a test")) {
+                            Ok(t) if t.cells.iter().all(|c| reads_well(c, width)) => return (Ok(t), searches),
+                            Ok(t) => fallback = Some(Ok(t)),
+                            Err(e) => return (Err(e), searches),
                         }
                     }
                 }
             }
+            if fallback.is_some() {
+                break;
+            }
         }
-        assert!(passed_over > 0 && passed_over < tried, "{passed_over} of {tried}");
+        let laid = match (fallback, last_err) {
+            (Some(Ok(t)), _) => Ok(t),
+            (Some(Err(f)), _) => lay_out_fitted(table, f, (fonts, book, "a test")),
+            (None, Some(e)) => Err(e),
+            (None, None) => panic!("no size tried"),
+        };
+        (laid, searches)
     }
 
     /// Cells that break alike share their states; a different text, tracking or inset does not.
