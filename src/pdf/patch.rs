@@ -317,8 +317,10 @@ fn rewrite(
                 if let Some(&stand_in) = fonts.programs.get(&o.num) {
                     return stand_in_subset(&o.body, stand_in).map(|()| Some(Rewritten::StandIn(stand_in)));
                 }
-                Ok(compressed_stream(&o.body)
-                    .or_else(|| font_program(&o.body, drop_hints))
+                // A font program before any other stream krilla left without a filter: it
+                // loses its hints first.
+                Ok(font_program(&o.body, drop_hints)
+                    .or_else(|| compressed_stream(&o.body))
                     .map(Rewritten::Body))
             })
             .collect::<Result<_, ()>>()
@@ -557,7 +559,8 @@ fn rewrite_content(body: &[u8], artifact_texts: &[Option<String>]) -> Option<Vec
 
 /// A stream krilla wrote without a filter, deflated: krilla is asked not to deflate the
 /// streams it calls content (pages, ToUnicode maps, forms), since the pages' are rewritten
-/// here and would be inflated first. The XMP metadata stays as it is (PDF/A wants it
+/// here and would be inflated first; and the vendored krilla then leaves the font programs and
+/// CIDSets alone too (vendor/krilla/PATCHED.md), most of which are replaced or dropped here. The XMP metadata stays as it is (PDF/A wants it
 /// readable as it is); `None` for that, for streams with a filter, and where deflate would
 /// not make it smaller.
 fn compressed_stream(body: &[u8]) -> Option<Vec<u8>> {
@@ -603,21 +606,34 @@ enum Rewritten<'s, 'a> {
     StandIn(&'s StandIn<'a>),
 }
 
-/// A face's subset (a CFF font program stream as krilla writes it) with its hints dropped (with
-/// `drop_hints`); `None` when it is something else or nothing changes.
+/// A face's subset (a CFF font program stream as krilla writes it: with no filter, as the
+/// vendored krilla leaves it, or deflated) deflated here, with its hints dropped (with
+/// `drop_hints`); `None` when it is something else, or deflated already with no hints to drop.
+/// Memoised (comemo, as krilla's subsets are): the documents of a batch often share a subset.
+#[comemo::memoize]
 fn font_program(body: &[u8], drop_hints: bool) -> Option<Vec<u8>> {
-    font_program_data(body)?;
-    drop_hints.then(|| font_without_hints(body)).flatten()
+    let (rest, data) = stream_parts(body)?;
+    let program = match rest {
+        b"/Subtype/CIDFontType0C>>" => {
+            let without_hints = drop_hints.then(|| cff::without_hints(data)).flatten();
+            return font_program_stream(&deflated_program(without_hints.as_deref().unwrap_or(data))?);
+        }
+        b"/Filter/FlateDecode/Subtype/CIDFontType0C>>" if drop_hints => cff::without_hints(&inflate(data)?)?,
+        _ => return None,
+    };
+    font_program_stream(&deflated_program(&program)?)
 }
 
 /// krilla's TrueType subset of a stand-in (a FontFile2 stream): `Ok` when its glyphs are the
 /// stand-in's markers, in order.
 fn stand_in_subset(body: &[u8], stand_in: &StandIn) -> Result<(), ()> {
     let (rest, data) = stream_parts(body).ok_or(())?;
-    if find(rest, b"/Filter/FlateDecode").is_none() {
-        return Err(());
-    }
-    let subset = inflate(data).ok_or(())?;
+    // Left as it is by the vendored krilla; deflated by krilla as published.
+    let subset: std::borrow::Cow<[u8]> = match find(rest, b"/Filter") {
+        None => data.into(),
+        Some(_) if find(rest, b"/Filter/FlateDecode").is_some() => inflate(data).ok_or(())?.into(),
+        Some(_) => return Err(()),
+    };
     match stand_in::truetype_markers(&subset) {
         Some(glyphs) if *glyphs == *stand_in.source.glyphs => Ok(()),
         _ => Err(()),
@@ -626,12 +642,6 @@ fn stand_in_subset(body: &[u8], stand_in: &StandIn) -> Result<(), ()> {
 
 const FONT_PROGRAM_HEAD: &[u8] = b"/Filter/FlateDecode/Subtype/CIDFontType0C>>\nstream\n";
 
-/// The deflated data of a CFF font program stream as krilla writes it.
-fn font_program_data(body: &[u8]) -> Option<&[u8]> {
-    let (rest, data) = stream_parts(body)?;
-    (rest == b"/Filter/FlateDecode/Subtype/CIDFontType0C>>").then_some(data)
-}
-
 /// A CFF font program stream of the deflated `program`.
 fn font_program_stream(program: &[u8]) -> Option<Vec<u8>> {
     let mut out = format!("<</Length {}", program.len()).into_bytes();
@@ -639,15 +649,6 @@ fn font_program_stream(program: &[u8]) -> Option<Vec<u8>> {
     out.extend_from_slice(program);
     out.extend_from_slice(b"\nendstream");
     Some(out)
-}
-
-/// A face's subset (a CFF font program stream as krilla writes it) with its hints dropped;
-/// `None` when it is something else or has no hints.
-/// Memoised (comemo, as krilla's subsets are): the documents of a batch often share a subset.
-#[comemo::memoize]
-fn font_without_hints(body: &[u8]) -> Option<Vec<u8>> {
-    let program = cff::without_hints(&inflate(font_program_data(body)?)?)?;
-    font_program_stream(&deflated_program(&program)?)
 }
 
 /// Makes the stream of a stand-in's program: the subsetter's subset of the CFF stand-in with its
@@ -955,18 +956,32 @@ mod tests {
         let after = finish(before.clone(), false, true);
         assert_eq!(after, pdf_of(&objects(&plain)));
         assert_consistent(&after);
-        // A stream of another kind, or one that is not deflated, stays.
+        // As the vendored krilla writes it, with no filter: deflated here, without its hints
+        // (or with them, when asked).
+        let raw = |program: &[u8]| {
+            let mut body = format!("<</Length {}/Subtype/CIDFontType0C>>\nstream\n", program.len()).into_bytes();
+            body.extend_from_slice(program);
+            body.extend_from_slice(b"\nendstream");
+            pdf_of(&[objects(program)[0].clone(), body, objects(program)[2].clone()])
+        };
+        assert_eq!(finish(raw(&hinted), false, true), after);
+        assert_eq!(finish(raw(&hinted), false, false), before);
+        // A stream of another kind that deflate does not make smaller stays.
         let other = pdf_of(&[b"<</Length 3>>\nstream\nabc\nendstream".to_vec()]);
         assert_eq!(finish(other.clone(), false, true), other);
     }
 
     /// A file with a stand-in as krilla writes it (its fonts TrueType's, here the whole
-    /// stand-in of FandolKai's glyphs 0 and 1 as the subset): its fonts `(Type0, CIDFont,
-    /// descriptor, program)` at objects 2 to 5.
-    fn file_with_stand_in(face: &[u8], plan: &stand_in::Plan) -> Vec<u8> {
+    /// stand-in of FandolKai's glyphs 0 and 1 as the subset; the subset `deflated`, as krilla
+    /// as published writes it, or not, as the vendored krilla does): its fonts `(Type0,
+    /// CIDFont, descriptor, program)` at objects 2 to 5.
+    fn file_with_stand_in(face: &[u8], plan: &stand_in::Plan, deflated: bool) -> Vec<u8> {
         let subset = stand_in::drawn_for_krilla(face, plan, &[0, 1]).unwrap();
-        let data = deflate_at(&subset, FONT_LEVEL).unwrap();
-        let mut program = format!("<</Length {}/Filter/FlateDecode>>\nstream\n", data.len()).into_bytes();
+        let (data, filter) = match deflated {
+            true => (deflate_at(&subset, FONT_LEVEL).unwrap(), "/Filter/FlateDecode"),
+            false => (subset, ""),
+        };
+        let mut program = format!("<</Length {}{filter}>>\nstream\n", data.len()).into_bytes();
         program.extend_from_slice(&data);
         program.extend_from_slice(b"\nendstream");
         pdf_of(&[
@@ -992,30 +1007,24 @@ mod tests {
             plan: &plan,
             glyphs: [0, 1].into(),
         };
-        let stand_ins = StandIns::from([(b"FandolKai-Regular".to_vec(), StandIn::new(source.clone(), &face))]);
-        let out = finish_with(
-            file_with_stand_in(&face, &plan),
-            false,
-            true,
-            &[],
-            &[],
-            &stand_ins,
-            &|| (),
-        )
-        .unwrap();
-        for expected in [
-            b"/BaseFont/ABCDEF+FandolKai-Regular-Identity-H/".as_slice(),
-            b"<</Type/Font/Subtype/CIDFontType0/BaseFont/ABCDEF+FandolKai-Regular/FontDescriptor 4 0 R/DW 0/W[0 1 1000]>>",
-            b"/FontFile3 5 0 R",
-            b"/Subtype/CIDFontType0C>>",
-        ] {
-            assert!(find(&out, expected).is_some(), "{}", String::from_utf8_lossy(expected));
-        }
-        assert!(find(&out, b"FontFile2").is_none() && find(&out, b"CIDToGIDMap").is_none());
         let program = program_foreseen(&face, &source, true).unwrap();
-        let at =
-            find(&out, b"/Subtype/CIDFontType0C>>\nstream\n").unwrap() + b"/Subtype/CIDFontType0C>>\nstream\n".len();
-        assert_eq!(inflate(&out[at..]).unwrap(), program);
+        for deflated in [false, true] {
+            let stand_ins = StandIns::from([(b"FandolKai-Regular".to_vec(), StandIn::new(source.clone(), &face))]);
+            let file = file_with_stand_in(&face, &plan, deflated);
+            let out = finish_with(file, false, true, &[], &[], &stand_ins, &|| ()).unwrap();
+            for expected in [
+                b"/BaseFont/ABCDEF+FandolKai-Regular-Identity-H/".as_slice(),
+                b"<</Type/Font/Subtype/CIDFontType0/BaseFont/ABCDEF+FandolKai-Regular/FontDescriptor 4 0 R/DW 0/W[0 1 1000]>>",
+                b"/FontFile3 5 0 R",
+                b"/Subtype/CIDFontType0C>>",
+            ] {
+                assert!(find(&out, expected).is_some(), "{}", String::from_utf8_lossy(expected));
+            }
+            assert!(find(&out, b"FontFile2").is_none() && find(&out, b"CIDToGIDMap").is_none());
+            let head = b"/Subtype/CIDFontType0C>>\nstream\n";
+            let at = find(&out, head).unwrap() + head.len();
+            assert_eq!(inflate(&out[at..]).unwrap(), program, "deflated by krilla: {deflated}");
+        }
     }
 
     /// A stand-in's subset whose glyphs are not the stand-in's, a stand-in whose fonts are not
@@ -1026,7 +1035,7 @@ mod tests {
     fn a_stand_in_left_unreplaced_fails_the_file() {
         let face = fandol_kai();
         let plan = stand_in::plan(&face, 0).unwrap();
-        let file = file_with_stand_in(&face, &plan);
+        let file = file_with_stand_in(&face, &plan, false);
         let source = |glyphs: [u16; 2]| stand_in::Source {
             cff: &face[plan.cff.clone()],
             plan: &plan,
