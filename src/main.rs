@@ -374,12 +374,7 @@ fn run(command: Command) -> Result<(), u8> {
             if documents.len() == 1 && !from_folder {
                 few_malloc_arenas();
                 session.for_one_document();
-                let built = build_one(&session, &documents[0], output.as_deref(), &formats);
-                // The process ends here, and the system takes its memory back at once: freeing
-                // the font library piece by piece (its maps, the faces' caches) took a
-                // millisecond of the seed's 40.
-                std::mem::forget(session);
-                return built;
+                return build_one(&session, &documents[0], output.as_deref(), &formats);
             }
             batch::build_all(&session, &documents, output.as_deref(), &formats, jobs)
         }
@@ -490,8 +485,6 @@ fn build_one(session: &Session, input: &Path, output: Option<&Path>, formats: &[
     for f in files {
         say!("wrote {}", shown(&f));
     }
-    // Not freed: the process ends next (see `run`).
-    std::mem::forget(loaded);
     Ok(())
 }
 

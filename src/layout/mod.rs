@@ -444,6 +444,13 @@ fn lay_out_document(doc: &Document, style: &Style, book: &mut FontBook) -> Resul
     if let Some(e) = off_the_page(doc, style, &pages) {
         return Err(e);
     }
+    let lone_signature = placed.signature_alone.map(|page| LoneSignature {
+        page,
+        after: last_body_block(doc, &regions),
+    });
+    // Freed on another core: a report's laid blocks took 0.3 ms to free, while the other core
+    // waits for the layout.
+    rayon::spawn(move || drop(regions));
     Ok(Layout {
         width: style.page.width,
         height: style.page.height,
@@ -461,10 +468,7 @@ fn lay_out_document(doc: &Document, style: &Style, book: &mut FontBook) -> Resul
             principal: principal::facts(attachment_indents, attachment_titles, seal_plan, stamp_plan),
             tightened,
             carried,
-            lone_signature: placed.signature_alone.map(|page| LoneSignature {
-                page,
-                after: last_body_block(doc, &regions),
-            }),
+            lone_signature,
         },
     })
 }
