@@ -174,6 +174,18 @@ impl Face {
             .as_ref()
     }
 
+    /// Keeps the charstrings of `glyphs` without their hints for the PDF's font programs to
+    /// come ([`stand_in::strip_ahead`]); nothing for a face without stand-ins.
+    pub fn strip_hints_ahead(&self, glyphs: &[u16]) {
+        let Some(plan) = self.stand_in_plan() else {
+            return;
+        };
+        let data: &[u8] = (*self.data).as_ref();
+        if let Some(cff) = data.get(plan.cff.clone()) {
+            stand_in::strip_ahead(cff, plan, glyphs);
+        }
+    }
+
     /// The face's CFF table, as `plan` (the face's own) finds it.
     pub fn stand_in_cff(&self, plan: &stand_in::Plan) -> &[u8] {
         (*self.data).as_ref().get(plan.cff.clone()).unwrap_or_default()

@@ -661,27 +661,14 @@ fn marked_charstrings_at(subset: &[u8], source: &Source) -> Option<usize> {
 /// ([`marked_charstrings_at`]), or a charstring's subroutine calls cannot be inlined.
 pub fn with_original_charstrings(subset: &[u8], source: &Source, drop_hints: bool) -> Option<Vec<u8>> {
     let charstrings_at = marked_charstrings_at(subset, source)?;
-    let original = source.cff;
-    let plan = source.plan;
-    let subroutines = plan.has_subroutines();
-    // The charstring of the face's glyph `glyph`, its subroutine calls inlined.
-    let flat = |glyph: u16| -> Option<std::borrow::Cow<[u8]>> {
-        let charstring = original.get(index_item(original, plan.charstrings, usize::from(glyph))?)?;
-        if !subroutines {
-            return Some(charstring.into());
-        }
-        let subrs = Subroutines {
-            cff: original,
-            global: plan.global_subrs,
-            local: plan.fds.get(plan.font_dict(original, glyph)?)?.local_subrs,
-        };
-        let mut out = Vec::with_capacity(charstring.len() * 2);
-        without_subroutines(charstring, &subrs, &mut out)?;
-        Some(out.into())
-    };
+    let (cff, plan) = (source.cff, source.plan);
     let mut out = subset[..charstrings_at].to_vec();
     if !drop_hints {
-        let charstrings: Vec<_> = source.glyphs.iter().map(|&g| flat(g)).collect::<Option<_>>()?;
+        let charstrings: Vec<_> = source
+            .glyphs
+            .iter()
+            .map(|&g| flat_charstring(cff, plan, g))
+            .collect::<Option<_>>()?;
         write_index_of(&mut out, &charstrings)?;
         return Some(out);
     }
@@ -693,12 +680,7 @@ pub fn with_original_charstrings(subset: &[u8], source: &Source, drop_hints: boo
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     for &glyph in source.glyphs.iter() {
         if let std::collections::hash_map::Entry::Vacant(e) = stripped.entry(usize::from(glyph)) {
-            let charstring = flat(glyph)?;
-            let mut out = Vec::with_capacity(charstring.len());
-            e.insert(match strip_hints(&charstring, &mut out) {
-                Some(()) => out,
-                None => charstring.into_owned(),
-            });
+            e.insert(hintless(flat_charstring(cff, plan, glyph)?));
         }
     }
     let charstrings: Vec<&[u8]> = source
@@ -708,6 +690,63 @@ pub fn with_original_charstrings(subset: &[u8], source: &Source, drop_hints: boo
         .collect::<Option<_>>()?;
     write_index_of(&mut out, &charstrings)?;
     Some(out)
+}
+
+/// The charstring of the face's glyph `glyph` (`cff` the face's CFF, `plan` its stand-ins'
+/// plan), its subroutine calls inlined.
+fn flat_charstring<'c>(cff: &'c [u8], plan: &Plan, glyph: u16) -> Option<std::borrow::Cow<'c, [u8]>> {
+    let charstring = cff.get(index_item(cff, plan.charstrings, usize::from(glyph))?)?;
+    if !plan.has_subroutines() {
+        return Some(charstring.into());
+    }
+    let subrs = Subroutines {
+        cff,
+        global: plan.global_subrs,
+        local: plan.fds.get(plan.font_dict(cff, glyph)?)?.local_subrs,
+    };
+    let mut out = Vec::with_capacity(charstring.len() * 2);
+    without_subroutines(charstring, &subrs, &mut out)?;
+    Some(out.into())
+}
+
+/// A charstring without its hints; as it is where they cannot be told apart (see
+/// [`strip_hints`]).
+fn hintless(charstring: std::borrow::Cow<[u8]>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(charstring.len());
+    match strip_hints(&charstring, &mut out) {
+        Some(()) => out,
+        None => charstring.into_owned(),
+    }
+}
+
+/// Keeps the charstrings of `glyphs` without their hints in the plan's store, for the
+/// programs [`with_original_charstrings`] makes later (layout calls it while it places the
+/// blocks, on a core that would otherwise wait). A glyph already there, or stored meanwhile
+/// by a program being made, is left as it is; the lock is held only to look and to store.
+pub fn strip_ahead(cff: &[u8], plan: &Plan, glyphs: &[u16]) {
+    let store = || {
+        plan.stripped
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    };
+    for some in glyphs.chunks(64) {
+        let missing: Vec<u16> = {
+            let stripped = store();
+            some.iter()
+                .copied()
+                .filter(|&g| !stripped.contains_key(&usize::from(g)))
+                .collect()
+        };
+        let made: Vec<(usize, Vec<u8>)> = missing
+            .into_iter()
+            .filter_map(|g| Some((usize::from(g), hintless(flat_charstring(cff, plan, g)?))))
+            .collect();
+        let mut stripped = store();
+        for (glyph, charstring) in made {
+            stripped.entry(glyph).or_insert(charstring);
+        }
+    }
 }
 
 fn u16_at(data: &[u8], at: usize) -> Option<u16> {
@@ -833,6 +872,39 @@ mod tests {
             0,
             "政府信息公开工作年度报告，（2024年）。Ab",
         );
+    }
+
+    /// Charstrings stripped ahead (layout strips those of the glyphs it has shaped while it
+    /// places the blocks) are the ones the program takes: the program is the same to the byte
+    /// with some, all or none of its glyphs stripped ahead, for a face with subroutines too.
+    #[test]
+    fn charstrings_stripped_ahead_make_the_same_program() {
+        for (file, text) in [
+            (
+                "fandol/FandolFang-Regular.otf",
+                "政府信息公开工作年度报告，（2024年）。Ab",
+            ),
+            (
+                "noto-serif-cjk/NotoSerifCJK-Regular.ttc",
+                "內凈夠強戶決沒況減災為產眾線脫說錄閱政府",
+            ),
+        ] {
+            let face = bundled(file);
+            let glyphs = glyphs_of(&face, 0, text);
+            let program = |ahead: &[u16]| {
+                let plan = plan(&face, 0).unwrap();
+                strip_ahead(&face[plan.cff.clone()], &plan, ahead);
+                let stored = plan.stripped.0.lock().unwrap().len();
+                assert_eq!(stored, ahead.iter().collect::<std::collections::HashSet<_>>().len());
+                let stand_in = drawn(&face, &plan, &glyphs).unwrap();
+                let identity: Vec<u16> = (0..glyphs.len() as u16).collect();
+                let from_stand_in = subset(&stand_in, 0, &identity);
+                with_original_charstrings(cff_table(&from_stand_in), &source(&face, &plan, &glyphs), true).unwrap()
+            };
+            let none = program(&[]);
+            assert_eq!(program(&glyphs[..glyphs.len() / 2]), none, "{file}");
+            assert_eq!(program(&glyphs), none, "{file}");
+        }
     }
 
     /// Noto CJK's charstrings call global and local subroutines (in a collection's second
