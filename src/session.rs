@@ -155,6 +155,7 @@ impl Session {
             .map(|(_, f)| *f)
             .collect();
         let mut book = self.font_book();
+        book.strip_hints_ahead = self.one_document;
         let laid = pipeline::lay_out(loaded, &mut book)?;
         let warnings = pipeline::layout_warnings(loaded, &laid);
         // The DOCX needs only layout's decisions. For one document it is written on another

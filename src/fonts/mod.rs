@@ -357,6 +357,11 @@ impl FontLibrary {
 pub struct FontBook {
     pub dir: PathBuf,
     pub faces: Vec<Arc<Face>>,
+    /// Whether layout has the hints of the glyphs it shapes dropped on other cores while it
+    /// places the blocks ([`Face::strip_hints_ahead`]): for a single document, whose layout
+    /// leaves a core idle then; a batch's documents keep every core busy, and share the faces'
+    /// stripped charstrings anyway.
+    pub strip_hints_ahead: bool,
     library: Arc<FontLibrary>,
 }
 
@@ -403,6 +408,7 @@ impl FontBook {
         FontBook {
             dir: library.dir.clone(),
             faces: Vec::new(),
+            strip_hints_ahead: false,
             library,
         }
     }

@@ -634,6 +634,14 @@ impl Programs {
 #[derive(Default)]
 pub struct Stripped(std::sync::Mutex<std::collections::HashMap<usize, Vec<u8>>>);
 
+impl Stripped {
+    /// Whether the charstring of the face's glyph `glyph` is kept without its hints.
+    pub fn holds(&self, glyph: u16) -> bool {
+        let stripped = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        stripped.contains_key(&usize::from(glyph))
+    }
+}
+
 /// Where the CharStrings INDEX of a subset krilla made of a stand-in starts (all before it is
 /// the subset's own structures); `None` when `subset` is not the subset of the stand-in
 /// `source` describes, in the shape the subsetter writes (its CharStrings INDEX last, a marker

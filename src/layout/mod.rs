@@ -361,7 +361,9 @@ fn lay_out_document(doc: &Document, style: &Style, book: &mut FontBook) -> Resul
     // Tables and text blocks are laid out each on its own: on all cores at once.
     let (tables, texts) = rayon::join(|| measure_tables(&cx, doc), || text_blocks(&cx, doc));
     let mut laid = LaidAhead { tables: tables?, texts };
-    strip_hints_ahead(cx.book, &laid);
+    if cx.book.strip_hints_ahead {
+        strip_hints_ahead(cx.book, &laid);
+    }
     body_region(&cx, doc, 0..body_end, parts.items, &mut laid)?;
     let attachment_indents = principal::attachments(&cx, doc, &mut parts, body_end)?;
     let sig_order = parts.order.len();
@@ -604,7 +606,7 @@ struct LaidAhead {
 
 /// Has the hints of the glyphs `laid` shows dropped for the PDF's font programs
 /// ([`crate::fonts::Face::strip_hints_ahead`]) on other cores, while this one places the blocks
-/// on pages: the programs are made only once the pages are, beside krilla's drawing, with both
+/// on pages (for a single document: see [`FontBook::strip_hints_ahead`]): the programs are made only once the pages are, beside krilla's drawing, with both
 /// cores busy (FandolFang's 600 glyphs: 2 ms). The glyphs the title, the 署名 and the page
 /// furniture add are left to the programs.
 fn strip_hints_ahead(book: &FontBook, laid: &LaidAhead) {
@@ -1831,6 +1833,31 @@ mod tests {
             }
         }
         lines
+    }
+
+    /// Asked to (`FontBook::strip_hints_ahead`, as for a single document), layout has the hints
+    /// of the glyphs it shaped dropped on another core while it places the blocks: the body
+    /// face's store holds the paragraph's glyphs. Not asked, it holds none until a program is
+    /// made.
+    #[test]
+    fn layout_strips_the_shaped_glyphs_hints_ahead_when_asked() {
+        let s = style();
+        let d = doc(vec![para("政府信息公开工作年度报告")]);
+        for ahead in [false, true] {
+            let mut b = book();
+            b.strip_hints_ahead = ahead;
+            let l = layout(&d, &s, &mut b).unwrap();
+            let run = l.pages[0].runs.iter().find(|r| r.role == RunRole::Body).unwrap();
+            let plan = b.face(run.font).stand_in_plan().unwrap();
+            let held = || run.glyphs.iter().all(|g| plan.stripped.holds(g.id));
+            let none_held = || run.glyphs.iter().all(|g| !plan.stripped.holds(g.id));
+            // The stripping runs on another core: waited for, up to ten seconds.
+            let start = std::time::Instant::now();
+            while ahead && !held() && start.elapsed() < std::time::Duration::from_secs(10) {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            assert!(if ahead { held() } else { none_held() }, "ahead: {ahead}");
+        }
     }
 
     #[test]
