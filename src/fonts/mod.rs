@@ -177,12 +177,8 @@ impl Face {
     /// Keeps the charstrings of `glyphs` without their hints for the PDF's font programs to
     /// come ([`stand_in::strip_ahead`]); nothing for a face without stand-ins.
     pub fn strip_hints_ahead(&self, glyphs: &[u16]) {
-        let Some(plan) = self.stand_in_plan() else {
-            return;
-        };
-        let data: &[u8] = (*self.data).as_ref();
-        if let Some(cff) = data.get(plan.cff.clone()) {
-            stand_in::strip_ahead(cff, plan, glyphs);
+        if let Some(plan) = self.stand_in_plan() {
+            stand_in::strip_ahead(self.stand_in_cff(plan), plan, glyphs);
         }
     }
 

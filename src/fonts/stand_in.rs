@@ -637,8 +637,12 @@ pub struct Stripped(std::sync::Mutex<std::collections::HashMap<usize, Vec<u8>>>)
 impl Stripped {
     /// Whether the charstring of the face's glyph `glyph` is kept without its hints.
     pub fn holds(&self, glyph: u16) -> bool {
-        let stripped = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        stripped.contains_key(&usize::from(glyph))
+        self.lock().contains_key(&usize::from(glyph))
+    }
+
+    /// The store; a lock poisoned by a panic elsewhere still holds whole charstrings.
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<usize, Vec<u8>>> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -680,17 +684,10 @@ pub fn with_original_charstrings(subset: &[u8], source: &Source, drop_hints: boo
         write_index_of(&mut out, &charstrings)?;
         return Some(out);
     }
-    // A lock poisoned by a panic elsewhere still holds whole charstrings.
-    let mut stripped = plan
-        .stripped
-        .0
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    for &glyph in source.glyphs.iter() {
-        if let std::collections::hash_map::Entry::Vacant(e) = stripped.entry(usize::from(glyph)) {
-            e.insert(hintless(flat_charstring(cff, plan, glyph)?));
-        }
-    }
+    // Those not stripped ahead are stripped now; a glyph whose charstring cannot be read is
+    // not stored, and fails the program below.
+    strip_ahead(cff, plan, &source.glyphs);
+    let stripped = plan.stripped.lock();
     let charstrings: Vec<&[u8]> = source
         .glyphs
         .iter()
@@ -727,20 +724,14 @@ fn hintless(charstring: std::borrow::Cow<[u8]>) -> Vec<u8> {
     }
 }
 
-/// Keeps the charstrings of `glyphs` without their hints in the plan's store, for the
-/// programs [`with_original_charstrings`] makes later (layout calls it while it places the
-/// blocks, on a core that would otherwise wait). A glyph already there, or stored meanwhile
-/// by a program being made, is left as it is; the lock is held only to look and to store.
+/// Keeps the charstrings of `glyphs` without their hints in the plan's store, where
+/// [`with_original_charstrings`] takes them (layout calls it ahead, while it places the blocks,
+/// on a core that would otherwise wait). A glyph already there, or stored meanwhile by another
+/// thread, is left as it is; the lock is held only to look and to store.
 pub fn strip_ahead(cff: &[u8], plan: &Plan, glyphs: &[u16]) {
-    let store = || {
-        plan.stripped
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    };
     for some in glyphs.chunks(64) {
         let missing: Vec<u16> = {
-            let stripped = store();
+            let stripped = plan.stripped.lock();
             some.iter()
                 .copied()
                 .filter(|&g| !stripped.contains_key(&usize::from(g)))
@@ -750,7 +741,7 @@ pub fn strip_ahead(cff: &[u8], plan: &Plan, glyphs: &[u16]) {
             .into_iter()
             .filter_map(|g| Some((usize::from(g), hintless(flat_charstring(cff, plan, g)?))))
             .collect();
-        let mut stripped = store();
+        let mut stripped = plan.stripped.lock();
         for (glyph, charstring) in made {
             stripped.entry(glyph).or_insert(charstring);
         }

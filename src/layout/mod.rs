@@ -606,9 +606,10 @@ struct LaidAhead {
 
 /// Has the hints of the glyphs `laid` shows dropped for the PDF's font programs
 /// ([`crate::fonts::Face::strip_hints_ahead`]) on other cores, while this one places the blocks
-/// on pages (for a single document: see [`FontBook::strip_hints_ahead`]): the programs are made only once the pages are, beside krilla's drawing, with both
-/// cores busy (FandolFang's 600 glyphs: 2 ms). The glyphs the title, the 署名 and the page
-/// furniture add are left to the programs.
+/// on pages (for a single document: see [`FontBook::strip_hints_ahead`]): the programs are
+/// made only once the pages are, beside krilla's drawing, with both cores busy (FandolFang's
+/// 600 glyphs: 2 ms). The glyphs the title, the 署名 and the page furniture add are left to
+/// the programs.
 fn strip_hints_ahead(book: &FontBook, laid: &LaidAhead) {
     let texts = laid.texts.values().filter_map(|b| b.as_ref().ok()).map(|b| &b.prepared);
     let tables = laid.tables.values().flat_map(|t| {

@@ -148,10 +148,7 @@ pub fn measure(
     largest: Option<f32>,
     may_break_long: bool,
 ) -> Result<LaidTable, LayoutError> {
-    let largest = largest.map_or(fonts.body.0.size, |l| l.min(fonts.body.0.size));
-    let steps: Vec<f32> = std::iter::once(largest)
-        .chain(SIZE_STEPS.iter().copied().filter(|&s| s < largest - 0.01))
-        .collect();
+    let steps = size_steps(largest.map_or(fonts.body.0.size, |l| l.min(fonts.body.0.size)));
     // The largest size at which the table fits and no cell wraps into more than
     // MAX_CELL_LINES lines (or as many as the rows it spans); failing that, the smallest size
     // that fits. Column headings may wrap more: they are paid for once a page, not every row.
@@ -159,12 +156,7 @@ pub fn measure(
     // The smallest size that fits: laid out, or passed over as unable to read well (laid out
     // only if it is the one taken).
     let mut fallback: Option<Result<LaidTable, Fitted>> = None;
-    // Where each cell's text may break between words: the same at every size.
-    let words: Vec<Vec<bool>> = table
-        .cells
-        .iter()
-        .map(|c| text::word_boundaries(&c.text, &[]))
-        .collect();
+    let words = cell_words(table);
     // Long unbreakable pieces (a URL, an e-mail address) keep their width first; only a table
     // that fits at no size so (when `may_break_long`) breaks them anywhere, as Word breaks a
     // word wider than its cell.
@@ -204,6 +196,27 @@ pub fn measure(
             detail: String::new(),
         }),
     }
+}
+
+/// The sizes a table is tried at: `largest`, then the smaller [`SIZE_STEPS`].
+fn size_steps(largest: f32) -> Vec<f32> {
+    std::iter::once(largest)
+        .chain(SIZE_STEPS.iter().copied().filter(|&s| s < largest - 0.01))
+        .collect()
+}
+
+/// Where each cell's text may break between words: the same at every size.
+fn cell_words(table: &Table) -> Vec<Vec<bool>> {
+    table
+        .cells
+        .iter()
+        .map(|c| text::word_boundaries(&c.text, &[]))
+        .collect()
+}
+
+/// Whether every cell of `t` reads well in a table `width` wide.
+fn all_read_well(t: &LaidTable, width: f32) -> bool {
+    t.cells.iter().all(|c| reads_well(c, width))
 }
 
 /// The sizes a table is tried at, largest first, with or without its long pieces broken
@@ -268,19 +281,17 @@ impl Sizes<'_> {
                 }
                 let (laid, rest) = rayon::join(
                     || {
-                        let laid = lay_out_fitted(self.table, f, (self.fonts, self.book, self.what));
-                        if laid
-                            .as_ref()
-                            .is_ok_and(|t| t.cells.iter().all(|c| reads_well(c, self.width)))
-                        {
+                        let laid = lay_out_fitted(self.table, f, (self.fonts, self.book, self.what))?;
+                        let reads_well = all_read_well(&laid, self.width);
+                        if reads_well {
                             self.read_well_at.fetch_min(i, Relaxed);
                         }
-                        laid
+                        Ok::<_, LayoutError>((laid, reads_well))
                     },
                     || self.from(i + 1),
                 );
-                let laid = laid?;
-                if laid.cells.iter().all(|c| reads_well(c, self.width)) {
+                let (laid, reads_well) = laid?;
+                if reads_well {
                     return Ok(Tried {
                         reads_well: Some(laid),
                         ..Tried::default()
@@ -1398,7 +1409,7 @@ impl LaidTable {
     /// Whether every cell reads well ([`reads_well`]) at the table's widths.
     pub fn reads_well(&self) -> bool {
         let width: f32 = self.widths.iter().sum();
-        self.cells.iter().all(|c| reads_well(c, width))
+        all_read_well(self, width)
     }
 }
 
@@ -1866,11 +1877,7 @@ mod tests {
         let mut passed_over = 0;
         let mut tried = 0;
         for_each_sample_table(|sample, style, book, fonts, table| {
-            let words: Vec<Vec<bool>> = table
-                .cells
-                .iter()
-                .map(|c| text::word_boundaries(&c.text, &[]))
-                .collect();
+            let words = cell_words(table);
             for landscape in [false, true] {
                 let width = super::super::Frame::of(style, landscape).width;
                 for size in SIZE_STEPS {
@@ -1980,15 +1987,8 @@ mod tests {
         book: &FontBook,
         width: f32,
     ) -> (Result<LaidTable, LayoutError>, usize) {
-        let words: Vec<Vec<bool>> = table
-            .cells
-            .iter()
-            .map(|c| text::word_boundaries(&c.text, &[]))
-            .collect();
-        let largest = fonts.body.0.size;
-        let steps: Vec<f32> = std::iter::once(largest)
-            .chain(SIZE_STEPS.iter().copied().filter(|&s| s < largest - 0.01))
-            .collect();
+        let words = cell_words(table);
+        let steps = size_steps(fonts.body.0.size);
         let (mut fallback, mut last_err, mut searches) = (None, None, 0);
         for break_long in [false, true] {
             for (i, &size) in steps.iter().enumerate() {

@@ -362,14 +362,13 @@ fn rewrite(
         }
         // A stand-in's fonts, written by krilla as TrueType's, become the CFF fonts their
         // program is (as krilla writes a CFF face's).
-        let converted = match fonts.role(o.num) {
-            Some(StandInRole::Descriptor) => replaced(&o.body, b"/FontFile2 ", b"/FontFile3 "),
-            Some(StandInRole::CidFont) => replaced(&o.body, b"/Subtype/CIDFontType2/", b"/Subtype/CIDFontType0/")
-                .and_then(|body| replaced(&body, b"/CIDToGIDMap/Identity", b"")),
-            Some(StandInRole::Type0) => identity_h_named(&o.body),
-            None => None,
-        };
-        if fonts.role(o.num).is_some() {
+        if let Some(role) = fonts.role(o.num) {
+            let converted = match role {
+                StandInRole::Descriptor => replaced(&o.body, b"/FontFile2 ", b"/FontFile3 "),
+                StandInRole::CidFont => replaced(&o.body, b"/Subtype/CIDFontType2/", b"/Subtype/CIDFontType0/")
+                    .and_then(|body| replaced(&body, b"/CIDToGIDMap/Identity", b"")),
+                StandInRole::Type0 => identity_h_named(&o.body),
+            };
             o.body = converted?.into();
             changed = true;
         }
@@ -535,12 +534,10 @@ fn compacted(header: &[u8], objects: &[Object], count: usize, trailer: &[u8], ta
 /// FlateDecode>>`) with its ActualText sequences in one graphics state each ([`super::spans`]),
 /// deflated; when nothing changes, as [`compressed_stream`] has it.
 fn rewrite_content(body: &[u8], artifact_texts: &[Option<String>]) -> Option<Vec<u8>> {
-    let (rest, data) = stream_parts(body)?;
-    let content: std::borrow::Cow<[u8]> = match rest {
-        b">>" => data.into(),
-        b"/Filter/FlateDecode>>" => inflate(data)?.into(),
-        _ => return None,
-    };
+    let (rest, content) = stream_data(body)?;
+    if rest != b">>" {
+        return None;
+    }
     let wrapped = super::spans::artifact_actual_texts(&content, artifact_texts);
     let content = wrapped.as_deref().unwrap_or(&content);
     let flat = super::spans::without_nested_actual_texts(content);
@@ -560,9 +557,9 @@ fn rewrite_content(body: &[u8], artifact_texts: &[Option<String>]) -> Option<Vec
 /// A stream krilla wrote without a filter, deflated: krilla is asked not to deflate the
 /// streams it calls content (pages, ToUnicode maps, forms), since the pages' are rewritten
 /// here and would be inflated first; and the vendored krilla then leaves the font programs and
-/// CIDSets alone too (vendor/krilla/PATCHED.md), most of which are replaced or dropped here. The XMP metadata stays as it is (PDF/A wants it
-/// readable as it is); `None` for that, for streams with a filter, and where deflate would
-/// not make it smaller.
+/// CIDSets alone too (vendor/krilla/PATCHED.md), most of which are replaced or dropped here.
+/// The XMP metadata stays as it is (PDF/A wants it readable as it is); `None` for that, for
+/// streams with a filter, and where deflate would not make it smaller.
 fn compressed_stream(body: &[u8]) -> Option<Vec<u8>> {
     let (rest, data) = stream_parts(body)?;
     if find(rest, b"/Filter").is_some() || find(rest, b"/Type/Metadata").is_some() {
@@ -592,6 +589,18 @@ fn stream_parts(body: &[u8]) -> Option<(&[u8], &[u8])> {
     (body.get(data_at + length..)? == b"\nendstream").then_some((rest, data))
 }
 
+/// A stream's dictionary after its /Length and filter (as [`stream_parts`]), and its data:
+/// inflated where krilla deflated it (`/Filter/FlateDecode` first), as it is where it has no
+/// filter; `None` for another filter, or data that does not inflate.
+fn stream_data(body: &[u8]) -> Option<(&[u8], std::borrow::Cow<'_, [u8]>)> {
+    let (rest, data) = stream_parts(body)?;
+    match rest.strip_prefix(b"/Filter/FlateDecode") {
+        Some(rest) => Some((rest, inflate(data)?.into())),
+        None if find(rest, b"/Filter").is_none() => Some((rest, data.into())),
+        None => None,
+    }
+}
+
 fn inflate(data: &[u8]) -> Option<Vec<u8>> {
     use std::io::Read;
     let mut out = Vec::new();
@@ -613,12 +622,12 @@ enum Rewritten<'s, 'a> {
 #[comemo::memoize]
 fn font_program(body: &[u8], drop_hints: bool) -> Option<Vec<u8>> {
     let (rest, data) = stream_parts(body)?;
-    let program = match rest {
-        b"/Subtype/CIDFontType0C>>" => {
-            let without_hints = drop_hints.then(|| cff::without_hints(data)).flatten();
-            return font_program_stream(&deflated_program(without_hints.as_deref().unwrap_or(data))?);
-        }
-        b"/Filter/FlateDecode/Subtype/CIDFontType0C>>" if drop_hints => cff::without_hints(&inflate(data)?)?,
+    let program: std::borrow::Cow<[u8]> = match rest {
+        b"/Subtype/CIDFontType0C>>" => match drop_hints.then(|| cff::without_hints(data)).flatten() {
+            Some(without_hints) => without_hints.into(),
+            None => data.into(),
+        },
+        b"/Filter/FlateDecode/Subtype/CIDFontType0C>>" if drop_hints => cff::without_hints(&inflate(data)?)?.into(),
         _ => return None,
     };
     font_program_stream(&deflated_program(&program)?)
@@ -627,13 +636,8 @@ fn font_program(body: &[u8], drop_hints: bool) -> Option<Vec<u8>> {
 /// krilla's TrueType subset of a stand-in (a FontFile2 stream): `Ok` when its glyphs are the
 /// stand-in's markers, in order.
 fn stand_in_subset(body: &[u8], stand_in: &StandIn) -> Result<(), ()> {
-    let (rest, data) = stream_parts(body).ok_or(())?;
     // Left as it is by the vendored krilla; deflated by krilla as published.
-    let subset: std::borrow::Cow<[u8]> = match find(rest, b"/Filter") {
-        None => data.into(),
-        Some(_) if find(rest, b"/Filter/FlateDecode").is_some() => inflate(data).ok_or(())?.into(),
-        Some(_) => return Err(()),
-    };
+    let (_, subset) = stream_data(body).ok_or(())?;
     match stand_in::truetype_markers(&subset) {
         Some(glyphs) if *glyphs == *stand_in.source.glyphs => Ok(()),
         _ => Err(()),
@@ -653,9 +657,9 @@ fn font_program_stream(program: &[u8]) -> Option<Vec<u8>> {
 
 /// Makes the stream of a stand-in's program: the subsetter's subset of the CFF stand-in with its
 /// glyphs in their order (the order krilla first meets them), given the face's charstrings,
-/// deflated (and kept by the face's plan, for a batch's next documents). Run while krilla draws, so that the
-/// patch finds FandolFang's program made and takes it as it is; the patch takes it only for a
-/// subset whose markers are the stand-in's glyphs in that order.
+/// deflated (and kept by the face's plan, for a batch's next documents). Run while krilla
+/// draws, so that the patch finds FandolFang's program made and takes it as it is; the patch
+/// takes it only for a subset whose markers are the stand-in's glyphs in that order.
 pub fn make_program_ahead(stand_in: &StandIn, drop_hints: bool) {
     let made = stand_in
         .deflated_program(drop_hints)
