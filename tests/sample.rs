@@ -303,3 +303,63 @@ fn every_docx_part_is_well_formed_xml() {
         assert_eq!((depth, roots), (0, 1), "{name}: one root element, every tag closed");
     }
 }
+
+/// A line's glyphs are spaced evenly (the grid's pitch, or the pitch a justified line takes):
+/// the PDF says that spacing once per run of text (character spacing, `Tc`) rather than as an
+/// adjustment before each glyph, and the glyphs still land where layout put them. Checked on
+/// the positions a PDF reader works out, which take both into account.
+#[test]
+fn a_lines_even_spacing_is_said_once_and_its_glyphs_stay_put() {
+    let (_dir, pdf, _) = build_sample(SAMPLE);
+    let is_han = |t: &str| t.chars().all(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c));
+    let mut lines_checked = 0;
+    for page in &read_pdf(&pdf).pages {
+        let body: Vec<&common::pdf::Char> = page
+            .chars
+            .iter()
+            .filter(|c| (c.size - 16.0).abs() < 0.3 && !c.turned)
+            .collect();
+        let mut baselines: Vec<f32> = body.iter().map(|c| c.baseline).collect();
+        baselines.sort_by(f32::total_cmp);
+        baselines.dedup_by(|a, b| (*a - *b).abs() < 0.5);
+        for baseline in baselines {
+            let mut line: Vec<&&common::pdf::Char> =
+                body.iter().filter(|c| (c.baseline - baseline).abs() < 0.5).collect();
+            line.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+            // From one Han character to the next: the line's pitch, the same all along it.
+            let steps: Vec<f32> = line
+                .windows(2)
+                .filter(|w| is_han(&w[0].text) && is_han(&w[1].text) && w[1].x0 - w[0].x0 < 20.0)
+                .map(|w| w[1].x0 - w[0].x0)
+                .collect();
+            if steps.len() < 10 {
+                continue;
+            }
+            let (least, most) = steps
+                .iter()
+                .fold((f32::MAX, f32::MIN), |(l, m), &s| (l.min(s), m.max(s)));
+            assert!(
+                most - least < 0.01,
+                "a line at {baseline} pt spaces its Han characters {least}–{most} pt apart"
+            );
+            lines_checked += 1;
+        }
+    }
+    assert!(lines_checked > 100, "{lines_checked} lines of running text checked");
+
+    // The first page of running text sets its spacing with Tc, and has fewer adjustments in
+    // its text arrays than glyphs.
+    let doc = lopdf::Document::load(&pdf).unwrap();
+    let (_, &page) = doc.get_pages().iter().nth(1).unwrap();
+    let content = String::from_utf8_lossy(&doc.get_page_content(page)).into_owned();
+    let runs_with_spacing = content.matches(" Tc[").count();
+    assert!(
+        runs_with_spacing > 10,
+        "{runs_with_spacing} runs set their spacing once"
+    );
+    assert_eq!(
+        content.matches(" Tc[").count(),
+        content.matches("]TJ 0 Tc").count(),
+        "each run that sets a spacing takes it back, so that the next run does not inherit it"
+    );
+}

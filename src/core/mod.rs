@@ -6,6 +6,7 @@
 //! document formats) and the document kinds all read YAML with positions; it needs nothing but
 //! positions and diagnostics.
 
+pub mod deflate;
 pub mod diag;
 pub mod file;
 pub mod image;

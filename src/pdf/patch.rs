@@ -24,6 +24,7 @@
 //! one compressed object stream, and the cross-reference table becomes a compressed
 //! cross-reference stream (ISO 32000-1 7.5.7, 7.5.8; PDF/A-2 allows both).
 
+use crate::core::deflate::zlib;
 use crate::fonts::{cff, stand_in};
 
 /// Applies the touches (the font programs' hints dropped with `drop_hints`); bytes that do
@@ -79,7 +80,7 @@ impl<'a> StandIn<'a> {
             return Some(program);
         }
         let program = program_foreseen(self.face, &self.source, drop_hints)?;
-        let deflated = std::sync::Arc::new(deflate_at(&program, FONT_LEVEL)?);
+        let deflated = std::sync::Arc::new(zlib(&program, FONT_LEVEL)?);
         programs.keep(self.source.glyphs.clone(), drop_hints, deflated.clone());
         Some(deflated)
     }
@@ -326,18 +327,6 @@ fn rewrite(
             .collect::<Result<_, ()>>()
             .ok()?
     };
-    programs_ready();
-    let rewritten: Vec<Option<Vec<u8>>> = {
-        use rayon::prelude::*;
-        rewritten
-            .into_par_iter()
-            .map(|r| match r {
-                None => Some(None),
-                Some(Rewritten::Body(body)) => Some(Some(body)),
-                Some(Rewritten::StandIn(stand_in)) => stand_in.program_stream(drop_hints).map(Some),
-            })
-            .collect::<Option<_>>()?
-    };
     if !turned.is_empty() {
         let kids = kids.as_ref()?;
         for &page in turned {
@@ -354,11 +343,20 @@ fn rewrite(
             changed = true;
         }
     }
+    // The stand-ins' programs, by their object's number: given their streams last.
+    let mut programs: Vec<(usize, &StandIn)> = Vec::new();
     let mut cid_sets = Vec::new();
     for (o, body) in objects.iter_mut().zip(rewritten) {
-        if let Some(body) = body {
-            o.body = body.into();
-            changed = true;
+        match body {
+            Some(Rewritten::Body(body)) => {
+                o.body = body.into();
+                changed = true;
+            }
+            Some(Rewritten::StandIn(stand_in)) => {
+                programs.push((o.num, stand_in));
+                changed = true;
+            }
+            None => {}
         }
         // A stand-in's fonts, written by krilla as TrueType's, become the CFF fonts their
         // program is (as krilla writes a CFF face's).
@@ -419,8 +417,22 @@ fn rewrite(
     let eof = rfind(trailer, b"%%EOF")?;
     // Whatever followed %%EOF (a final newline) is kept.
     let tail = &trailer[eof + b"%%EOF".len()..];
-    if compact {
-        return compacted(&bytes[..header_end], &objects, count, trailer, tail);
+    // The object stream is packed while the programs are still being made ahead: it holds no
+    // stream, so not theirs.
+    let packed = if compact { Some(packed(&objects)?) } else { None };
+    programs_ready();
+    let made: Vec<(usize, Vec<u8>)> = {
+        use rayon::prelude::*;
+        programs
+            .into_par_iter()
+            .map(|(num, stand_in)| Some((num, stand_in.program_stream(drop_hints)?)))
+            .collect::<Option<_>>()?
+    };
+    for (num, stream) in made {
+        objects.iter_mut().find(|o| o.num == num)?.body = stream.into();
+    }
+    if let Some(packed) = packed {
+        return compacted(&bytes[..header_end], &objects, packed, count, trailer, tail);
     }
 
     let mut out = Vec::with_capacity(bytes.len() + 1024);
@@ -451,10 +463,52 @@ fn rewrite(
     Some(out)
 }
 
-/// The file with its non-stream objects in one object stream and a cross-reference stream.
-/// `trailer` is the classic trailer (`trailer <<…>> startxref …`), whose entries but /Size the
-/// cross-reference stream's dictionary takes over.
-fn compacted(header: &[u8], objects: &[Object], count: usize, trailer: &[u8], tail: &[u8]) -> Option<Vec<u8>> {
+/// The non-stream objects of a file packed into an object stream, deflated ([`packed`]).
+struct Packed {
+    /// The deflated stream: each object's number and offset, then the objects.
+    data: Vec<u8>,
+    /// How many objects it holds.
+    count: usize,
+    /// Where, in the inflated stream, the first object starts.
+    first: usize,
+}
+
+fn is_stream(o: &Object) -> bool {
+    find(&o.body, b"stream").is_some()
+}
+
+/// The object stream of the non-stream objects of `objects`, in their order.
+fn packed(objects: &[Object]) -> Option<Packed> {
+    let mut heads = String::new();
+    let mut bodies: Vec<u8> = Vec::new();
+    let mut count = 0;
+    for o in objects.iter().filter(|o| !is_stream(o)) {
+        heads.push_str(&format!("{} {} ", o.num, bodies.len()));
+        bodies.extend_from_slice(&o.body);
+        bodies.push(b'\n');
+        count += 1;
+    }
+    let first = heads.len();
+    let mut content = heads.into_bytes();
+    content.extend_from_slice(&bodies);
+    Some(Packed {
+        data: deflate(&content)?,
+        count,
+        first,
+    })
+}
+
+/// The file with its non-stream objects in one object stream (`packed`, of `objects`) and a
+/// cross-reference stream. `trailer` is the classic trailer (`trailer <<…>> startxref …`),
+/// whose entries but /Size the cross-reference stream's dictionary takes over.
+fn compacted(
+    header: &[u8],
+    objects: &[Object],
+    packed: Packed,
+    count: usize,
+    trailer: &[u8],
+    tail: &[u8],
+) -> Option<Vec<u8>> {
     let open = find(trailer, b"<<")?;
     let close = rfind(trailer, b">>")?;
     let mut entries = trailer.get(open + 2..close)?.to_vec();
@@ -468,36 +522,29 @@ fn compacted(header: &[u8], objects: &[Object], count: usize, trailer: &[u8], ta
     let mut places: Vec<(u8, usize, usize)> = vec![(0, 0, 0); count + 2];
     places[0] = (0, 0, 0xFFFF);
     let mut out = header.to_vec();
-    let mut packed_heads = String::new();
-    let mut packed_bodies: Vec<u8> = Vec::new();
-    let mut packed = 0;
+    let mut packed_index = 0;
     for o in objects {
-        if find(&o.body, b"stream").is_some() {
+        if is_stream(o) {
             *places.get_mut(o.num)? = (1, out.len(), 0);
             out.extend_from_slice(format!("{} 0 obj\n", o.num).as_bytes());
             out.extend_from_slice(&o.body);
             out.extend_from_slice(b"\nendobj\n\n");
         } else {
-            *places.get_mut(o.num)? = (2, object_stream, packed);
-            packed_heads.push_str(&format!("{} {} ", o.num, packed_bodies.len()));
-            packed_bodies.extend_from_slice(&o.body);
-            packed_bodies.push(b'\n');
-            packed += 1;
+            *places.get_mut(o.num)? = (2, object_stream, packed_index);
+            packed_index += 1;
         }
     }
-    let first = packed_heads.len();
-    let mut content = packed_heads.into_bytes();
-    content.extend_from_slice(&packed_bodies);
-    let content = deflate(&content)?;
     places[object_stream] = (1, out.len(), 0);
     out.extend_from_slice(
         format!(
-            "{object_stream} 0 obj\n<</Type/ObjStm/N {packed}/First {first}/Filter/FlateDecode/Length {}>>\nstream\n",
-            content.len()
+            "{object_stream} 0 obj\n<</Type/ObjStm/N {}/First {}/Filter/FlateDecode/Length {}>>\nstream\n",
+            packed.count,
+            packed.first,
+            packed.data.len()
         )
         .as_bytes(),
     );
-    out.extend_from_slice(&content);
+    out.extend_from_slice(&packed.data);
     out.extend_from_slice(b"\nendstream\nendobj\n\n");
 
     let xref_at = out.len();
@@ -618,17 +665,28 @@ enum Rewritten<'s, 'a> {
 /// A face's subset (a CFF font program stream as krilla writes it: with no filter, as the
 /// vendored krilla leaves it, or deflated) deflated here, with its hints dropped (with
 /// `drop_hints`); `None` when it is something else, or deflated already with no hints to drop.
-/// Memoised (comemo, as krilla's subsets are): the documents of a batch often share a subset.
-#[comemo::memoize]
 fn font_program(body: &[u8], drop_hints: bool) -> Option<Vec<u8>> {
     let (rest, data) = stream_parts(body)?;
-    let program: std::borrow::Cow<[u8]> = match rest {
-        b"/Subtype/CIDFontType0C>>" => match drop_hints.then(|| cff::without_hints(data)).flatten() {
+    let deflated = match rest {
+        b"/Subtype/CIDFontType0C>>" => false,
+        b"/Filter/FlateDecode/Subtype/CIDFontType0C>>" if drop_hints => true,
+        _ => return None,
+    };
+    program_stream_of(data, deflated, drop_hints)
+}
+
+/// [`font_program`] of a program's data. Memoised (comemo, as krilla's subsets are): the
+/// documents of a batch often share a subset. Only font programs come here: memoising asks
+/// for a hash of the whole argument, which for every object of the file took a report 2 ms.
+#[comemo::memoize]
+fn program_stream_of(data: &[u8], deflated: bool, drop_hints: bool) -> Option<Vec<u8>> {
+    let program: std::borrow::Cow<[u8]> = if deflated {
+        cff::without_hints(&inflate(data)?)?.into()
+    } else {
+        match drop_hints.then(|| cff::without_hints(data)).flatten() {
             Some(without_hints) => without_hints.into(),
             None => data.into(),
-        },
-        b"/Filter/FlateDecode/Subtype/CIDFontType0C>>" if drop_hints => cff::without_hints(&inflate(data)?)?.into(),
-        _ => return None,
+        }
     };
     font_program_stream(&deflated_program(&program)?)
 }
@@ -685,7 +743,7 @@ pub fn program_foreseen(face: &[u8], source: &stand_in::Source, drop_hints: bool
 /// the same order.
 #[comemo::memoize]
 fn deflated_program(program: &[u8]) -> Option<Vec<u8>> {
-    deflate_at(program, FONT_LEVEL)
+    zlib(program, FONT_LEVEL)
 }
 
 /// libdeflate's level for the font programs. CFF charstrings are nearly incompressible (the
@@ -703,31 +761,7 @@ const CONTENT_LEVEL: i32 = 7;
 
 /// zlib (FlateDecode) for the content streams and the object stream.
 fn deflate(data: &[u8]) -> Option<Vec<u8>> {
-    deflate_at(data, CONTENT_LEVEL)
-}
-
-/// zlib data of `data` at libdeflate's `level`: the same bytes on every machine for one
-/// version of libdeflate (Cargo.lock pins it). Each thread keeps a compressor per level: a
-/// document has many small streams, and making one afresh costs more than most of them.
-fn deflate_at(data: &[u8], level: i32) -> Option<Vec<u8>> {
-    use libdeflater::{CompressionLvl, Compressor};
-    thread_local! {
-        static COMPRESSORS: std::cell::RefCell<Vec<(i32, Compressor)>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
-    COMPRESSORS.with_borrow_mut(|compressors| {
-        let at = match compressors.iter().position(|(l, _)| *l == level) {
-            Some(at) => at,
-            None => {
-                compressors.push((level, Compressor::new(CompressionLvl::new(level).ok()?)));
-                compressors.len() - 1
-            }
-        };
-        let compressor = &mut compressors[at].1;
-        let mut out = vec![0; compressor.zlib_compress_bound(data.len())];
-        let len = compressor.zlib_compress(data, &mut out).ok()?;
-        out.truncate(len);
-        Some(out)
-    })
+    zlib(data, CONTENT_LEVEL)
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -929,7 +963,7 @@ mod tests {
     }
 
     fn font_stream(program: &[u8]) -> Vec<u8> {
-        let data = deflate_at(program, FONT_LEVEL).unwrap();
+        let data = zlib(program, FONT_LEVEL).unwrap();
         let mut body = format!(
             "<</Length {}/Filter/FlateDecode/Subtype/CIDFontType0C>>\nstream\n",
             data.len()
@@ -982,7 +1016,7 @@ mod tests {
     fn file_with_stand_in(face: &[u8], plan: &stand_in::Plan, deflated: bool) -> Vec<u8> {
         let subset = stand_in::drawn_for_krilla(face, plan, &[0, 1]).unwrap();
         let (data, filter) = match deflated {
-            true => (deflate_at(&subset, FONT_LEVEL).unwrap(), "/Filter/FlateDecode"),
+            true => (zlib(&subset, FONT_LEVEL).unwrap(), "/Filter/FlateDecode"),
             false => (subset, ""),
         };
         let mut program = format!("<</Length {}{filter}>>\nstream\n", data.len()).into_bytes();
@@ -1140,7 +1174,15 @@ mod tests {
             })
             .collect();
         let trailer = b"trailer\n<</Size 70001/Root 1 0 R>>\nstartxref\n0\n%%EOF";
-        let out = compacted(b"%PDF-1.7\n", &objects, 70_001, trailer, b"\n").unwrap();
+        let out = compacted(
+            b"%PDF-1.7\n",
+            &objects,
+            packed(&objects).unwrap(),
+            70_001,
+            trailer,
+            b"\n",
+        )
+        .unwrap();
         let text = String::from_utf8_lossy(&out);
         assert!(
             text.contains("/Type/XRef/Size 70003/W[1 4 3]/Root 1 0 R"),

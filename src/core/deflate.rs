@@ -1,0 +1,41 @@
+//! Deflate with libdeflate: the same bytes on every machine for one version of libdeflate
+//! (Cargo.lock pins it). Each thread keeps a compressor per level: a document has many small
+//! streams and parts, and making a compressor afresh costs more than most of them.
+
+use libdeflater::{CompressionLvl, Compressor};
+
+/// zlib data (RFC 1950: a PDF's FlateDecode) of `data` at libdeflate's `level` (1–12).
+pub fn zlib(data: &[u8], level: i32) -> Option<Vec<u8>> {
+    with_compressor(level, |compressor| {
+        let mut out = vec![0; compressor.zlib_compress_bound(data.len())];
+        let len = compressor.zlib_compress(data, &mut out).ok()?;
+        out.truncate(len);
+        Some(out)
+    })
+}
+
+/// Raw deflate data (RFC 1951: a zip entry's) of `data` at libdeflate's `level` (1–12).
+pub fn raw(data: &[u8], level: i32) -> Option<Vec<u8>> {
+    with_compressor(level, |compressor| {
+        let mut out = vec![0; compressor.deflate_compress_bound(data.len())];
+        let len = compressor.deflate_compress(data, &mut out).ok()?;
+        out.truncate(len);
+        Some(out)
+    })
+}
+
+fn with_compressor(level: i32, f: impl FnOnce(&mut Compressor) -> Option<Vec<u8>>) -> Option<Vec<u8>> {
+    thread_local! {
+        static COMPRESSORS: std::cell::RefCell<Vec<(i32, Compressor)>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    COMPRESSORS.with_borrow_mut(|compressors| {
+        let at = match compressors.iter().position(|(l, _)| *l == level) {
+            Some(at) => at,
+            None => {
+                compressors.push((level, Compressor::new(CompressionLvl::new(level).ok()?)));
+                compressors.len() - 1
+            }
+        };
+        f(&mut compressors[at].1)
+    })
+}
