@@ -1147,17 +1147,19 @@ fn shortest_widths(
         match found {
             Some((_, w)) => {
                 // A column's cells change with its width and with the widths of the columns
-                // its spanning cells reach: those columns are looked at afresh.
+                // its spanning cells reach: those columns are looked at afresh. Every cell of
+                // a moved column is taken again at the new widths (a donor's cell could
+                // differ at a width its slack was not measured at); the others keep their
+                // state, which depends on their own columns' widths alone.
                 for moved in (0..n).filter(|&i| w[i].to_bits() != widths[i].to_bits()) {
-                    for c in by_column[moved].iter().map(|&k| &cells[k]) {
+                    for &k in &by_column[moved] {
+                        let c = &cells[k];
                         for column in alone_at.iter_mut().flat_map(|a| &mut a[c.col..c.col + c.colspan]) {
                             *column = None;
                         }
+                        state[k] = states.at(k, &w);
                     }
                 }
-                // Every cell again at the new widths (a donor's cell could differ at a width
-                // its slack was not measured at).
-                state = (0..cells.len()).map(|k| states.at(k, &w)).collect();
                 next.clone_from(&state);
                 widths = w;
                 best = costs.settle(&state);
