@@ -20,7 +20,9 @@ pub fn one_state_per_actual_text(content: &[u8]) -> Option<Vec<u8>> {
         return None;
     }
     let items = items(content);
-    let mut out: Vec<Vec<u8>> = Vec::with_capacity(items.len() + 16);
+    // Every line of the result is a piece of `content` (or a constant): nothing is copied but
+    // into the joined stream.
+    let mut out: Vec<&[u8]> = Vec::with_capacity(items.len() + 16);
     let mut changed = false;
     let mut i = 0;
     while i < items.len() {
@@ -34,7 +36,7 @@ pub fn one_state_per_actual_text(content: &[u8]) -> Option<Vec<u8>> {
             i = close + 1;
             continue;
         }
-        out.push(item.to_vec());
+        out.push(item);
         i += 1;
     }
     changed.then(|| out.join(&b'\n'))
@@ -218,16 +220,16 @@ fn has_actual_text(bytes: &[u8]) -> bool {
 
 /// The sequence `open`, `body`, EMC in one state, when every run of `body` is `q M cm …`,
 /// a text object, `Q`, with one M.
-fn shared_state(open: &[u8], body: &[&[u8]]) -> Option<Vec<Vec<u8>>> {
+fn shared_state<'c>(open: &'c [u8], body: &[&'c [u8]]) -> Option<Vec<&'c [u8]>> {
     let mut matrix: Option<&[u8]> = None;
-    let mut lines: Vec<Vec<u8>> = Vec::with_capacity(body.len() + 4);
+    let mut lines: Vec<&[u8]> = Vec::with_capacity(body.len() + 4);
     let mut depth = 0;
     // Inside a text object: its lines go on with more of its operators (krilla's glyph
     // ActualTexts, taken out by `without_nested_actual_texts`, leave their lines there).
     let mut in_text = false;
     for &line in body {
         if in_text && depth == 1 {
-            lines.push(line.to_vec());
+            lines.push(line);
             in_text = line != b"ET";
             continue;
         }
@@ -245,10 +247,10 @@ fn shared_state(open: &[u8], body: &[&[u8]]) -> Option<Vec<Vec<u8>>> {
             }
             matrix = Some(m);
             if end < line.len() {
-                lines.push(line[end..].to_vec());
+                lines.push(&line[end..]);
             }
         } else if depth == 1 && line.starts_with(b"BT ") {
-            lines.push(line.to_vec());
+            lines.push(line);
             in_text = !line.ends_with(b" ET");
         } else {
             return None;
@@ -256,11 +258,11 @@ fn shared_state(open: &[u8], body: &[&[u8]]) -> Option<Vec<Vec<u8>>> {
     }
     let matrix = matrix.filter(|_| depth == 0)?;
     let mut out = Vec::with_capacity(lines.len() + 4);
-    out.push(matrix.to_vec());
-    out.push(open.to_vec());
+    out.push(matrix);
+    out.push(open);
     out.extend(lines);
-    out.push(b"EMC".to_vec());
-    out.push(b"Q".to_vec());
+    out.push(b"EMC");
+    out.push(b"Q");
     Some(out)
 }
 
