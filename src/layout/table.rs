@@ -261,45 +261,53 @@ impl Sizes<'_> {
             return Ok(Tried::default());
         }
         let last = i + 1 == self.steps.len();
-        let fitted = fitted_at(
-            self.table,
-            self.fonts,
-            self.book,
-            self.width,
-            (size, self.break_long),
-            self.what,
-            self.words,
-        )?;
-        let (this, rest) = match fitted {
-            Err(e) => (Err(e), self.from(i + 1)?),
-            // Not the last size: one that cannot read well is laid out only if it is the
-            // smallest that fits.
-            Ok(f) if !last && cannot_read_well(&f, self.width) => (Ok(Err(f)), self.from(i + 1)?),
-            Ok(f) => {
-                if self.read_well_at.load(Relaxed) < i {
-                    return Ok(Tried::default());
-                }
-                let (laid, rest) = rayon::join(
-                    || {
+        // This size is fitted and, where it may read well, laid out, while the smaller sizes
+        // are tried: a size that cannot read well (the seed's table 三 at 四号) costs its fit
+        // and no more, and that fit is no longer on the way to the smaller sizes'.
+        let (this, rest) = rayon::join(
+            || {
+                let fitted = fitted_at(
+                    self.table,
+                    self.fonts,
+                    self.book,
+                    self.width,
+                    (size, self.break_long),
+                    self.what,
+                    self.words,
+                )?;
+                Ok::<_, LayoutError>(match fitted {
+                    Err(e) => Err(e),
+                    // Not the last size: one that cannot read well is laid out only if it is
+                    // the smallest that fits.
+                    Ok(f) if !last && cannot_read_well(&f, self.width) => Ok((Err(f), false)),
+                    Ok(f) if self.read_well_at.load(Relaxed) < i => Ok((Err(f), false)),
+                    Ok(f) => {
                         let laid = lay_out_fitted(self.table, f, (self.fonts, self.book, self.what))?;
                         let reads_well = all_read_well(&laid, self.width);
                         if reads_well {
                             self.read_well_at.fetch_min(i, Relaxed);
                         }
-                        Ok::<_, LayoutError>((laid, reads_well))
-                    },
-                    || self.from(i + 1),
-                );
-                let (laid, reads_well) = laid?;
-                if reads_well {
-                    return Ok(Tried {
-                        reads_well: Some(laid),
-                        ..Tried::default()
-                    });
-                }
-                (Ok(Ok(laid)), rest?)
+                        Ok((Ok(laid), reads_well))
+                    }
+                })
+            },
+            || self.from(i + 1),
+        );
+        let this = match this? {
+            Ok((Ok(laid), true)) => {
+                return Ok(Tried {
+                    reads_well: Some(laid),
+                    ..Tried::default()
+                });
             }
+            Ok((fits, _)) => Ok(fits),
+            Err(e) => Err(e),
         };
+        // A larger size read well since this one was fitted: this one's work is of no use.
+        if self.read_well_at.load(Relaxed) < i {
+            return Ok(Tried::default());
+        }
+        let rest = rest?;
         if rest.reads_well.is_some() {
             return Ok(rest);
         }
