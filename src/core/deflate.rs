@@ -6,19 +6,26 @@ use libdeflater::{CompressionLvl, Compressor};
 
 /// zlib data (RFC 1950: a PDF's FlateDecode) of `data` at libdeflate's `level` (1–12).
 pub fn zlib(data: &[u8], level: i32) -> Option<Vec<u8>> {
-    with_compressor(level, |compressor| {
-        let mut out = vec![0; compressor.zlib_compress_bound(data.len())];
-        let len = compressor.zlib_compress(data, &mut out).ok()?;
-        out.truncate(len);
-        Some(out)
-    })
+    compressed(data, level, Compressor::zlib_compress_bound, Compressor::zlib_compress)
 }
 
 /// Raw deflate data (RFC 1951: a zip entry's) of `data` at libdeflate's `level` (1–12).
 pub fn raw(data: &[u8], level: i32) -> Option<Vec<u8>> {
+    compressed(
+        data,
+        level,
+        Compressor::deflate_compress_bound,
+        Compressor::deflate_compress,
+    )
+}
+
+type Bound = fn(&mut Compressor, usize) -> usize;
+type Compress = fn(&mut Compressor, &[u8], &mut [u8]) -> Result<usize, libdeflater::CompressionError>;
+
+fn compressed(data: &[u8], level: i32, bound: Bound, compress: Compress) -> Option<Vec<u8>> {
     with_compressor(level, |compressor| {
-        let mut out = vec![0; compressor.deflate_compress_bound(data.len())];
-        let len = compressor.deflate_compress(data, &mut out).ok()?;
+        let mut out = vec![0; bound(compressor, data.len())];
+        let len = compress(compressor, data, &mut out).ok()?;
         out.truncate(len);
         Some(out)
     })
