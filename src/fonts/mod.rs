@@ -47,7 +47,7 @@ pub struct Face {
     pub bundled: bool,
     /// Answers of `has_char` so far: font fallback asks about every character of a document
     /// for every face of its chain, and a cmap lookup each time dominated layout.
-    coverage: RwLock<HashMap<char, bool>>,
+    coverage: RwLock<rustc_hash::FxHashMap<char, bool>>,
     /// The face parsed (tables located, GSUB/GPOS read), built on first use and kept: parsing
     /// a 20 MB CJK font for every run of text, or every document, would dominate layout.
     parsed: OnceLock<ParsedCell>,
@@ -68,7 +68,7 @@ pub struct Face {
 /// What [`Face::shaped`] keeps: glyphs by the text shaped, and the bytes of both.
 #[derive(Default)]
 struct ShapedRuns {
-    runs: HashMap<Box<str>, Arc<[UnitGlyph]>>,
+    runs: rustc_hash::FxHashMap<Box<str>, Arc<[UnitGlyph]>>,
     bytes: usize,
 }
 

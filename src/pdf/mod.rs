@@ -3,7 +3,9 @@
 //! an outline from the headings, and PDF/A or PDF/UA conformance checked by krilla. Reads only
 //! the laid-out pages (and the fonts they use), never the document.
 
-use std::collections::{HashMap, HashSet};
+// Keyed by small numbers (faces, glyphs, structure slots): FxHash, not SipHash, whose cost
+// showed in every glyph drawn.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::num::{NonZeroU16, NonZeroU32, NonZeroU64};
 use std::sync::Arc;
 
@@ -217,8 +219,8 @@ fn write_with(
 /// `use_stand_ins`), else the face; and each face's stand-in, with the face's glyphs in the
 /// order krilla will first meet them.
 fn pdf_fonts<'b>(layout: &Layout, book: &'b FontBook, use_stand_ins: bool) -> Result<PdfFonts<'b>, PdfError> {
-    let mut fonts: HashMap<FontId, Font> = HashMap::new();
-    let mut first_use: HashMap<FontId, FirstUse> = HashMap::new();
+    let mut fonts: HashMap<FontId, Font> = HashMap::default();
+    let mut first_use: HashMap<FontId, FirstUse> = HashMap::default();
     for page in &layout.pages {
         for run in &page.runs {
             if !fonts.contains_key(&run.font) && !first_use.contains_key(&run.font) {
@@ -230,7 +232,7 @@ fn pdf_fonts<'b>(layout: &Layout, book: &'b FontBook, use_stand_ins: bool) -> Re
                             FirstUse {
                                 plan,
                                 order: vec![0],
-                                ids: HashMap::from([(0, 0)]),
+                                ids: HashMap::from_iter([(0, 0)]),
                             },
                         );
                     }
@@ -252,10 +254,10 @@ fn pdf_fonts<'b>(layout: &Layout, book: &'b FontBook, use_stand_ins: bool) -> Re
             }
         }
     }
-    let mut drawn = HashMap::new();
+    let mut drawn = HashMap::default();
     // The patch finds a stand-in's fonts by their PostScript name: a second face of one name is
     // drawn as itself.
-    let mut postscript_names: HashSet<String> = HashSet::new();
+    let mut postscript_names: HashSet<String> = HashSet::default();
     for (id, u) in first_use {
         let face = book.face(id);
         let made = (|| {
@@ -323,7 +325,7 @@ fn draw(
     stand_ins: &HashMap<FontId, StandIn>,
 ) -> Result<(Vec<u8>, ArtifactTexts), PdfError> {
     let mut places: Vec<Place> = Vec::new();
-    let mut ids: HashMap<Slot, Vec<Identifier>> = HashMap::new();
+    let mut ids: HashMap<Slot, Vec<Identifier>> = HashMap::default();
     // Per page, in stream order, each text artifact's ActualText (see `patch`).
     let mut artifact_texts: Vec<Vec<Option<String>>> = Vec::with_capacity(layout.pages.len());
     for (page_index, page) in layout.pages.iter().enumerate() {
