@@ -23,15 +23,6 @@ type Bound = fn(&mut Compressor, usize) -> usize;
 type Compress = fn(&mut Compressor, &[u8], &mut [u8]) -> Result<usize, libdeflater::CompressionError>;
 
 fn compressed(data: &[u8], level: i32, bound: Bound, compress: Compress) -> Option<Vec<u8>> {
-    with_compressor(level, |compressor| {
-        let mut out = vec![0; bound(compressor, data.len())];
-        let len = compress(compressor, data, &mut out).ok()?;
-        out.truncate(len);
-        Some(out)
-    })
-}
-
-fn with_compressor(level: i32, f: impl FnOnce(&mut Compressor) -> Option<Vec<u8>>) -> Option<Vec<u8>> {
     thread_local! {
         static COMPRESSORS: std::cell::RefCell<Vec<(i32, Compressor)>> = const { std::cell::RefCell::new(Vec::new()) };
     }
@@ -43,6 +34,10 @@ fn with_compressor(level: i32, f: impl FnOnce(&mut Compressor) -> Option<Vec<u8>
                 compressors.len() - 1
             }
         };
-        f(&mut compressors[at].1)
+        let compressor = &mut compressors[at].1;
+        let mut out = vec![0; bound(compressor, data.len())];
+        let len = compress(compressor, data, &mut out).ok()?;
+        out.truncate(len);
+        Some(out)
     })
 }

@@ -636,7 +636,8 @@ pub struct Stripped(std::sync::Mutex<std::collections::HashMap<usize, Vec<u8>>>)
 
 impl Stripped {
     /// Whether the charstring of the face's glyph `glyph` is kept without its hints.
-    pub fn holds(&self, glyph: u16) -> bool {
+    #[cfg(test)]
+    pub(crate) fn holds(&self, glyph: u16) -> bool {
         self.lock().contains_key(&usize::from(glyph))
     }
 

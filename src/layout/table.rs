@@ -247,61 +247,42 @@ struct Tried {
     last_err: Option<LayoutError>,
 }
 
+/// What one size gives a table ([`Sizes::at`]).
+enum AtSize {
+    /// It does not fit, for this reason.
+    Misfit(LayoutError),
+    /// It fits, but is not laid out: no widths let it read well (and it is not the last
+    /// size), or a larger size already reads well.
+    PassedOver(Fitted),
+    /// Laid out, not reading well.
+    Laid(LaidTable),
+    /// Laid out, reading well.
+    ReadsWell(LaidTable),
+}
+
 impl Sizes<'_> {
-    /// The sizes from step `i` on, as if tried one after another; but while the widths are
-    /// searched at one size, the smaller sizes are tried on a core that would otherwise wait
-    /// (most of a report's layout is its widest table at two sizes, the first not reading
-    /// well). Their work is given up once a larger size reads well.
+    /// The sizes from step `i` on, as if tried one after another; but each size is fitted
+    /// and its widths searched while the smaller sizes are tried, on a core that would
+    /// otherwise wait (most of a report's layout is its widest table at two sizes, the first
+    /// not reading well). Their work is given up once a larger size reads well.
     fn from(&self, i: usize) -> Result<Tried, LayoutError> {
         use std::sync::atomic::Ordering::Relaxed;
-        let Some(&size) = self.steps.get(i) else {
-            return Ok(Tried::default());
-        };
-        if self.read_well_at.load(Relaxed) < i {
+        if i >= self.steps.len() || self.read_well_at.load(Relaxed) < i {
             return Ok(Tried::default());
         }
-        let last = i + 1 == self.steps.len();
-        // This size is fitted and, where it may read well, laid out, while the smaller sizes
-        // are tried: a size that cannot read well (the seed's table 三 at 四号) costs its fit
-        // and no more, and that fit is no longer on the way to the smaller sizes'.
-        let (this, rest) = rayon::join(
-            || {
-                let fitted = fitted_at(
-                    self.table,
-                    self.fonts,
-                    self.book,
-                    self.width,
-                    (size, self.break_long),
-                    self.what,
-                    self.words,
-                )?;
-                Ok::<_, LayoutError>(match fitted {
-                    Err(e) => Err(e),
-                    // Not the last size: one that cannot read well is laid out only if it is
-                    // the smallest that fits.
-                    Ok(f) if !last && cannot_read_well(&f, self.width) => Ok((Err(f), false)),
-                    Ok(f) if self.read_well_at.load(Relaxed) < i => Ok((Err(f), false)),
-                    Ok(f) => {
-                        let laid = lay_out_fitted(self.table, f, (self.fonts, self.book, self.what))?;
-                        let reads_well = all_read_well(&laid, self.width);
-                        if reads_well {
-                            self.read_well_at.fetch_min(i, Relaxed);
-                        }
-                        Ok((Ok(laid), reads_well))
-                    }
-                })
-            },
-            || self.from(i + 1),
-        );
+        // A size that cannot read well (the seed's table 三 at 四号) costs its fit and no more,
+        // and that fit is not on the way to the smaller sizes'.
+        let (this, rest) = rayon::join(|| self.at(i), || self.from(i + 1));
         let this = match this? {
-            Ok((Ok(laid), true)) => {
+            AtSize::ReadsWell(laid) => {
                 return Ok(Tried {
                     reads_well: Some(laid),
                     ..Tried::default()
                 });
             }
-            Ok((fits, _)) => Ok(fits),
-            Err(e) => Err(e),
+            AtSize::Misfit(e) => Err(e),
+            AtSize::PassedOver(f) => Ok(Err(f)),
+            AtSize::Laid(laid) => Ok(Ok(laid)),
         };
         // A larger size read well since this one was fitted: this one's work is of no use.
         if self.read_well_at.load(Relaxed) < i {
@@ -321,6 +302,38 @@ impl Sizes<'_> {
                 ..rest
             },
         })
+    }
+
+    /// The table at step `i`'s size: fitted and, where it may read well, laid out (its widths
+    /// searched).
+    fn at(&self, i: usize) -> Result<AtSize, LayoutError> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let size = self.steps[i];
+        let last = i + 1 == self.steps.len();
+        let fitted = fitted_at(
+            self.table,
+            self.fonts,
+            self.book,
+            self.width,
+            (size, self.break_long),
+            self.what,
+            self.words,
+        )?;
+        let f = match fitted {
+            Err(e) => return Ok(AtSize::Misfit(e)),
+            Ok(f) => f,
+        };
+        // Not the last size: one that cannot read well is laid out only if it is the smallest
+        // that fits.
+        if (!last && cannot_read_well(&f, self.width)) || self.read_well_at.load(Relaxed) < i {
+            return Ok(AtSize::PassedOver(f));
+        }
+        let laid = lay_out_fitted(self.table, f, (self.fonts, self.book, self.what))?;
+        if all_read_well(&laid, self.width) {
+            self.read_well_at.fetch_min(i, Relaxed);
+            return Ok(AtSize::ReadsWell(laid));
+        }
+        Ok(AtSize::Laid(laid))
     }
 }
 
@@ -1900,7 +1913,7 @@ mod tests {
                         passed_over += 1;
                         let laid = lay_out_fitted(table, fitted, (fonts, book, "a test")).unwrap();
                         assert!(
-                            !laid.cells.iter().all(|c| reads_well(c, width)),
+                            !all_read_well(&laid, width),
                             "{sample}: the table at line {} reads well at {size} pt",
                             table.pos.line
                         );
@@ -2009,7 +2022,7 @@ mod tests {
                     Ok(Ok(f)) => {
                         searches += 1;
                         match lay_out_fitted(table, f, (fonts, book, "a test")) {
-                            Ok(t) if t.cells.iter().all(|c| reads_well(c, width)) => return (Ok(t), searches),
+                            Ok(t) if all_read_well(&t, width) => return (Ok(t), searches),
                             Ok(t) => fallback = Some(Ok(t)),
                             Err(e) => return (Err(e), searches),
                         }

@@ -301,6 +301,14 @@ fn rewrite(
     if fonts.programs.len() != stand_ins.len() {
         return None;
     }
+    // A font's CIDSet (which glyphs its program has) is what PDF/A-1 requires and later PDF/A
+    // parts leave out at will: 1 KB a report, gone with the compact file (found first, so that
+    // they are not deflated only to be dropped).
+    let cid_sets: std::collections::HashSet<usize> = objects
+        .iter()
+        .filter(|o| compact && o.body.starts_with(b"<</Type/FontDescriptor"))
+        .filter_map(|o| Some(reference(&o.body, b"/CIDSet ")?.0))
+        .collect();
     // The font programs and the content streams rewritten on all cores: they are independent.
     // Each object's new body, if it has one; Err when a stand-in's subset is not of its
     // glyphs (the file would draw no text). The stand-ins' programs are taken (or made) only
@@ -310,6 +318,9 @@ fn rewrite(
         objects
             .par_iter()
             .map(|o| {
+                if cid_sets.contains(&o.num) {
+                    return Ok(None);
+                }
                 if content_streams.contains(&o.num) {
                     return Ok(
                         rewrite_content(&o.body, texts.get(&o.num).copied().unwrap_or_default()).map(Rewritten::Body)
@@ -345,7 +356,6 @@ fn rewrite(
     }
     // The stand-ins' programs, by their object's number: given their streams last.
     let mut programs: Vec<(usize, &StandIn)> = Vec::new();
-    let mut cid_sets = Vec::new();
     for (o, body) in objects.iter_mut().zip(rewritten) {
         match body {
             Some(Rewritten::Body(body)) => {
@@ -382,14 +392,12 @@ fn rewrite(
                 .into();
             changed = true;
         }
-        // A font's CIDSet (which glyphs its program has) is what PDF/A-1 requires and later
-        // PDF/A parts leave out at will: 1 KB a report, gone with the compact file.
+        // The descriptor of a CIDSet that goes loses its entry.
         if compact
             && o.body.starts_with(b"<</Type/FontDescriptor")
-            && let Some((set, entry)) = reference(&o.body, b"/CIDSet ")
+            && let Some((_, entry)) = reference(&o.body, b"/CIDSet ")
         {
             o.body.to_mut().drain(entry);
-            cid_sets.push(set);
             changed = true;
         }
         // krilla writes /Suspects false in /MarkInfo; poppler reads it as a syntax error, and
